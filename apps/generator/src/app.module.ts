@@ -1,0 +1,17 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { GENERATOR_CONFIG, type GeneratorConfig } from './config/generator-config.js';
+import { HealthController } from './health/health.controller.js';
+
+/** Root module; `register` takes the validated config so tests can boot it with their own. */
+@Module({})
+export class AppModule {
+  static register(config: GeneratorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      controllers: [HealthController],
+      providers: [{ provide: GENERATOR_CONFIG, useValue: config }],
+      exports: [GENERATOR_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { int, LOG_LEVELS, loadConfig, oneOf, port } from '@rowflow/platform';
+
+export const GENERATOR_CONFIG = Symbol('GENERATOR_CONFIG');
+
+export function loadGeneratorConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    {
+      PORT: port(3001),
+      HOST: (raw: string | undefined) => raw || '127.0.0.1',
+      MAX_ROWS: int(100_000_000, 1),
+      LOG_LEVEL: oneOf('info', LOG_LEVELS),
+    },
+    env,
+  );
+}
+
+export type GeneratorConfig = ReturnType<typeof loadGeneratorConfig>;

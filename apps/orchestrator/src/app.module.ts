@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './config/orchestrator-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthController } from './health/health.controller.js';
+
+/** Root module; `register` takes the validated config so tests can boot it with their own. */
+@Module({})
+export class AppModule {
+  static register(config: OrchestratorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [DatabaseModule],
+      controllers: [HealthController],
+      providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }],
+      exports: [ORCHESTRATOR_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+// Typed rules from STYLE.md 20: promises must be awaited or voided, exhaustive switches.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', 'node_modules/**', '.rowflow/**', 'test-output/**', 'bench-output/**', '**/*.js', '**/*.mjs', 'vitest.config.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./libs/*/tsconfig.json', './apps/*/tsconfig.json', './tools/*/tsconfig.json', './bench/tsconfig.json', './tsconfig.spec.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Libs are framework-free cores with typed boundaries (brief: no `any` in libs).
+    files: ['libs/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts', 'apps/web/**/*.tsx', 'apps/web/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

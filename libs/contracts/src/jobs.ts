@@ -1,0 +1,59 @@
+import type { TableSpec } from './schema-spec.js';
+
+export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type PartitionState = JobState;
+export type JobMode = 'create' | 'append' | 'truncate';
+
+/** Body of `POST /api/jobs`. Exactly one of `table` / `schema`. */
+export interface CreateJobRequest {
+  table?: string;
+  schema?: TableSpec;
+  rows: number;
+  seed?: number;
+  /** Rows per COPY transaction, or 'auto' to adapt toward a target commit latency. */
+  chunkSize?: number | 'auto';
+  partitions?: number;
+  targetTable?: string;
+  mode?: JobMode;
+  skipLimit?: number;
+}
+
+export interface PartitionStatus {
+  index: number;
+  fromRow: number;
+  toRow: number;
+  nextRow: number;
+  state: PartitionState;
+  /** Last chunk size used (visible when chunkSize is 'auto'). */
+  chunkSize?: number;
+}
+
+/** `GET /api/jobs/:id`. */
+export interface JobStatus {
+  id: string;
+  state: JobState;
+  table: string;
+  targetTable: string;
+  mode: JobMode;
+  rowsTotal: number;
+  rowsWritten: number;
+  rowsSkipped: number;
+  chunksCommitted: number;
+  retries: number;
+  chunkSize: number | 'auto';
+  partitions: PartitionStatus[];
+  seed: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+/** SSE events of `GET /api/jobs/:id/events`: `progress`, `completed`, `failed`, `cancelled`. */
+export type JobEventName = 'progress' | 'completed' | 'failed' | 'cancelled';
+export interface JobEvent {
+  event: JobEventName;
+  /** Monotonic per job (rowsWritten + rowsSkipped works), used as SSE id / Last-Event-ID. */
+  id: number;
+  data: JobStatus;
+}

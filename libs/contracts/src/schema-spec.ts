@@ -1,0 +1,76 @@
+/**
+ * JSON shape of a table schema as users write it (POST bodies, the web page's editor, the
+ * catalog). Validation and semantics live in @rowflow/schema; this file is only the wire shape.
+ */
+export type ColumnType =
+  | 'serial'
+  | 'int'
+  | 'bigint'
+  | 'decimal'
+  | 'boolean'
+  | 'uuid'
+  | 'text'
+  | 'enum'
+  | 'date'
+  | 'timestamp'
+  | 'timestamptz'
+  | 'firstName'
+  | 'lastName'
+  | 'fullName'
+  | 'email'
+  | 'username'
+  | 'phone'
+  | 'streetAddress'
+  | 'city'
+  | 'country'
+  | 'company'
+  | 'jobTitle'
+  | 'url'
+  | 'ip'
+  | 'json'
+  | 'vector'
+  | 'char'
+  | 'foreignKey';
+
+export type Distribution = 'uniform' | 'normal' | 'zipf';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** Fraction of rows that are NULL, 0..1. Not allowed on primary/unique columns. */
+  nullRatio?: number;
+  unique?: boolean;
+  primaryKey?: boolean;
+  /** int/bigint/decimal ranges; also vector element range. */
+  min?: number;
+  max?: number;
+  precision?: number;
+  scale?: number;
+  distribution?: Distribution;
+  /** enum values, with optional weights (same length). */
+  values?: string[];
+  weights?: number[];
+  /** text: 'word' | 'words' | 'sentence' | 'paragraph'. */
+  mode?: string;
+  /** date/timestamp range as ISO strings. */
+  from?: string;
+  to?: string;
+  /** vector dimension / char length. */
+  dimensions?: number;
+  length?: number;
+  /** foreignKey: parent table and its row count (the key space is 1..parentRows). */
+  references?: { table: string; column?: string; rows: number };
+  /** Column whose value this one is derived from (email/username from a name column). */
+  from_column?: string;
+}
+
+export interface TableSpec {
+  name: string;
+  description?: string;
+  columns: ColumnSpec[];
+}
+
+/** Entry of `GET /api/generator/tables`. */
+export interface CatalogEntry extends TableSpec {
+  description: string;
+}

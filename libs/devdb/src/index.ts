@@ -1,0 +1,2 @@
+export * from './dev-postgres.js';
+export * from './net.js';

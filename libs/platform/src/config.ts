@@ -1,0 +1,80 @@
+/**
+ * Env validation done once at boot (STYLE 14): every key is parsed, every bad one is listed in
+ * one error, and the caller gets a typed object.
+ */
+export type Parser<T> = (raw: string | undefined, key: string) => T;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Parsed<S> = { [K in keyof S]: S[K] extends Parser<infer T> ? T : never };
+
+export function loadConfig<S extends Record<string, Parser<unknown>>>(
+  spec: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Parsed<S> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, parse] of Object.entries(spec)) {
+    try {
+      out[key] = parse(env[key], key);
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out as Parsed<S>;
+}
+
+/** Integer in [min, max]; empty/absent gives the default. */
+export function int(def: number, min = 0, max = Number.MAX_SAFE_INTEGER): Parser<number> {
+  return (raw, key) => {
+    if (raw === undefined || raw.trim() === '') return def;
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`${key} must be an integer, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new Error(`${key} must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+export function port(def: number): Parser<number> {
+  return int(def, 0, 65535);
+}
+
+export function oneOf<T extends string>(def: T, allowed: readonly T[]): Parser<T> {
+  return (raw, key) => {
+    if (raw === undefined || raw.trim() === '') return def;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      throw new Error(`${key} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+}
+
+/** http(s) URL, or the default. Config only: never built from a request. */
+export function url(def: string | undefined, protocols: readonly string[] = ['http:', 'https:']): Parser<string | undefined> {
+  return (raw, key) => {
+    if (raw === undefined || raw.trim() === '') return def;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Error(`${key} must be a URL, got "${raw}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new Error(`${key} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+    }
+    return raw.replace(/\/+$/, '');
+  };
+}
+
+export function str(def: string): Parser<string> {
+  return (raw) => (raw === undefined || raw === '' ? def : raw);
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

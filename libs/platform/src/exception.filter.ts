@@ -1,0 +1,50 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { ConflictError, type ErrorBody, NotFoundError, ValidationError } from '@rowflow/contracts';
+import type { Request, Response } from 'express';
+import { logger } from './logger.js';
+
+const log = logger('ExceptionFilter');
+
+/** Maps a thrown value to the wire error. Domain errors come from framework-free libs. */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof ValidationError) {
+    return { statusCode: 400, error: 'Bad Request', message: err.message, field: err.field };
+  }
+  if (err instanceof NotFoundError) return { statusCode: 404, error: 'Not Found', message: err.message };
+  if (err instanceof ConflictError) return { statusCode: 409, error: 'Conflict', message: err.message };
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const res = err.getResponse();
+    const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
+    const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? err.message);
+    return { statusCode: status, error: httpReason(status), message };
+  }
+  return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+}
+
+function httpReason(status: number): string {
+  const name = HttpStatus[status];
+  if (!name) return 'Error';
+  return name
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+}
+
+/** The one global filter (STYLE 13): no stack traces on the wire, safe after headers went out. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    const body = toErrorBody(err);
+    if (body.statusCode >= 500) log.error({ err, url: req?.url }, 'unhandled error');
+    if (res.headersSent) {
+      // Mid-stream failure: the status line is gone; cutting the connection is the only honest signal.
+      res.destroy(err instanceof Error ? err : undefined);
+      return;
+    }
+    res.status(body.statusCode).json(body);
+  }
+}

@@ -1,0 +1,4 @@
+export * from './config.js';
+export * from './logger.js';
+export * from './exception.filter.js';
+export * from './bootstrap.js';

@@ -1,0 +1,112 @@
+/**
+ * `npm start`: one command that brings the whole system up on a fresh machine: PostgreSQL
+ * (embedded under ./.rowflow/ unless DATABASE_URL is set), the generator, the orchestrator
+ * (which serves the web page), and stops all of it on Ctrl-C.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { DevPostgres, freePort } from '@rowflow/devdb';
+import { ConfigError, loadConfig, port, str, url } from '@rowflow/platform';
+
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+function loadLauncherConfig() {
+  return loadConfig({
+    PORT: port(3000),
+    GENERATOR_PORT: port(3001),
+    HOST: str('127.0.0.1'),
+    DATABASE_URL: url(undefined, ['postgres:', 'postgresql:']),
+    ROWFLOW_DATA_DIR: str(resolve(ROOT, '.rowflow')),
+  });
+}
+
+const children: ChildProcess[] = [];
+let pg: DevPostgres | undefined;
+let stopping = false;
+
+function say(msg: string): void {
+  process.stdout.write(`[rowflow] ${msg}\n`);
+}
+
+function startApp(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [resolve(ROOT, entry)], { env: { ...process.env, ...env }, stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${name} exited (${signal ?? code}); stopping everything`);
+    void shutdown(1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitHealthy(name: string, base: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not become healthy at ${base}/health within ${timeoutMs / 1000}s`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(children.map((c) => stopChild(c)));
+  if (pg) {
+    say('stopping embedded PostgreSQL');
+    await pg.stop().catch(() => undefined);
+  }
+  process.exit(code);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function main(): Promise<void> {
+  const cfg = loadLauncherConfig();
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  let databaseUrl = cfg.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = resolve(cfg.ROWFLOW_DATA_DIR, 'pg');
+    say(`starting embedded PostgreSQL (data in ${dataDir})`);
+    pg = new DevPostgres({ dataDir, port: await freePort(), persistent: true });
+    databaseUrl = await pg.start();
+  }
+  const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
+  const generatorUrl = `http://${host}:${cfg.GENERATOR_PORT}`;
+  const orchestratorUrl = `http://${host}:${cfg.PORT}`;
+  startApp('generator', 'apps/generator/dist/main.js', { PORT: String(cfg.GENERATOR_PORT), HOST: cfg.HOST });
+  await waitHealthy('generator', generatorUrl);
+  startApp('orchestrator', 'apps/orchestrator/dist/main.js', {
+    PORT: String(cfg.PORT),
+    HOST: cfg.HOST,
+    GENERATOR_URL: generatorUrl,
+    DATABASE_URL: databaseUrl,
+  });
+  await waitHealthy('orchestrator', orchestratorUrl);
+  say(`web page      ${orchestratorUrl}/`);
+  say(`orchestrator  ${orchestratorUrl}/api/docs   (health ${orchestratorUrl}/health)`);
+  say(`generator     ${generatorUrl}/api/docs   (health ${generatorUrl}/health)`);
+  say(`database      ${pg ? 'embedded PostgreSQL, ' : ''}${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  say('Ctrl-C stops everything');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+  void shutdown(1);
+});
