@@ -2,6 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './config/orchestrator-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { RelayModule } from './relay/relay.module.js';
 
 /** Root module; `register` takes the validated config so tests can boot it with their own. */
 @Module({})
@@ -10,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule],
+      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule],
       controllers: [HealthController],
       providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }],
       exports: [ORCHESTRATOR_CONFIG],
