@@ -4,6 +4,7 @@
  * Figures are ratios against a baseline measured in the same run (the machine is noisy).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort, spawnThrowawayPostgres, type SpawnedPostgres } from '@rowflow/devdb';
 
