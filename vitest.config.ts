@@ -20,6 +20,6 @@ export default defineConfig({
     // Two cores: Postgres-backed files in parallel fight over CPU and flake on timing.
     fileParallelism: true,
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 });
