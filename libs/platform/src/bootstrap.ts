@@ -19,6 +19,8 @@ export async function createApp(module: unknown, opts: AppOptions): Promise<Nest
   const app = await NestFactory.create<NestExpressApplication>(module as Parameters<typeof NestFactory.create>[0], {
     logger: new PinoNestLogger(),
     bufferLogs: false,
+    // SSE and keep-alive sockets would otherwise hold SIGTERM shutdown open indefinitely.
+    forceCloseConnections: true,
   });
   configureApp(app, opts);
   return app;
