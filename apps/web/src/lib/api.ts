@@ -1,0 +1,103 @@
+/**
+ * URLs and fetch helpers for the orchestrator's HTTP API (DESIGN.md). The page talks only to the
+ * orchestrator (same origin), never to the generator directly.
+ */
+import type { CatalogEntry, CreateJobRequest, ErrorBody, JobStatus, TableSpec } from '@rowflow/contracts';
+
+/** What to generate: a catalog table by name or a custom schema. */
+export type Source = { kind: 'table'; table: string } | { kind: 'schema'; schema: TableSpec };
+
+export interface RunParams {
+  source: Source;
+  rows: number;
+  /** null = random: the server picks and reports the seed it used. */
+  seed: number | null;
+}
+
+/** A non-2xx answer, carrying the server's `{statusCode, error, message, field?}` body. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+/** Query string shared by the stream and download endpoints. */
+export function runQuery(p: RunParams): URLSearchParams {
+  const q = new URLSearchParams();
+  if (p.source.kind === 'table') q.set('table', p.source.table);
+  else q.set('schema', JSON.stringify(p.source.schema));
+  q.set('rows', String(p.rows));
+  if (p.seed !== null) q.set('seed', String(p.seed));
+  return q;
+}
+
+export function previewUrl(p: RunParams): string {
+  return `/api/orchestrator/stream?${runQuery(p).toString()}`;
+}
+
+export function downloadUrl(p: RunParams): string {
+  return `/api/orchestrator/download/csv?${runQuery(p).toString()}`;
+}
+
+export function jobEventsUrl(id: string): string {
+  return `/api/jobs/${encodeURIComponent(id)}/events`;
+}
+
+/** fetch + JSON with the error body turned into an ApiError (also for non-JSON failures). */
+export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}), ...init?.headers } });
+  if (!res.ok) throw new ApiError(res.status, await errorBody(res));
+  return (await res.json()) as T;
+}
+
+/** Reads an error response's body; a proxy's HTML page becomes a plain message. */
+export async function errorBody(res: Response): Promise<ErrorBody> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as Partial<ErrorBody>;
+    if (typeof body.message === 'string') return { statusCode: res.status, error: body.error ?? res.statusText, message: body.message, field: body.field };
+    if (Array.isArray(body.message)) return { statusCode: res.status, error: body.error ?? res.statusText, message: (body.message as string[]).join('; ') };
+  } catch {
+    /* not JSON: fall through */
+  }
+  return { statusCode: res.status, error: res.statusText, message: `${res.status} ${res.statusText}`.trim() };
+}
+
+/** The catalog, from the orchestrator (which relays the generator's list). */
+export function listTables(): Promise<CatalogEntry[]> {
+  return fetchJson<CatalogEntry[]>('/api/orchestrator/tables');
+}
+
+export function createJob(req: CreateJobRequest): Promise<JobStatus> {
+  return fetchJson<JobStatus>('/api/jobs', { method: 'POST', body: JSON.stringify(req) });
+}
+
+export function listJobs(): Promise<JobStatus[]> {
+  return fetchJson<JobStatus[] | { jobs: JobStatus[] }>('/api/jobs').then((r) => (Array.isArray(r) ? r : r.jobs));
+}
+
+export function jobAction(id: string, action: 'cancel' | 'resume'): Promise<JobStatus> {
+  return fetchJson<JobStatus>(`/api/jobs/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+}
+
+/**
+ * Why did an EventSource fail to open? EventSource hides the HTTP status, so on an early error the
+ * page asks again with fetch, reads a 4xx body (e.g. a schema field error) and hangs up at once.
+ * Returns null when the endpoint answers fine (then it was a network problem).
+ */
+export async function diagnose(url: string): Promise<ErrorBody | null> {
+  const ctl = new AbortController();
+  try {
+    const res = await fetch(url, { signal: ctl.signal, headers: { accept: 'text/event-stream' } });
+    if (res.ok) return null;
+    return await errorBody(res);
+  } catch {
+    return { statusCode: 0, error: 'Network error', message: 'The orchestrator is not reachable.' };
+  } finally {
+    ctl.abort();
+  }
+}

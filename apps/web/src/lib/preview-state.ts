@@ -1,0 +1,114 @@
+/**
+ * The live-preview state machine as a pure reducer. The hook feeds it EventSource events (batched
+ * per animation frame) and a clock tick; everything the page shows about a preview — status,
+ * rows, progress, rate, the seed used, errors, stalls — is derived here so it is testable in node.
+ *
+ *   idle ─start→ connecting ─data→ streaming ─complete→ completed
+ *                    │                 │
+ *                    └──── error / server error / stall / stop ───→ error | stopped
+ */
+import type { PreviewCompleteEvent, PreviewDataEvent } from '@rowflow/contracts';
+import { pushSample, type Sample } from './progress-math.js';
+import { appendRows, EMPTY_STORE, type RowStore } from './row-store.js';
+
+export type PreviewStatus = 'idle' | 'connecting' | 'streaming' | 'completed' | 'error' | 'stopped';
+
+export interface PreviewState {
+  status: PreviewStatus;
+  /** Increments on every start, so stale events of a previous run can be told apart. */
+  run: number;
+  store: RowStore;
+  /** Rows received (including those beyond the cap that were counted but not kept). */
+  received: number;
+  total: number;
+  cap: number;
+  samples: Sample[];
+  startedAt: number;
+  lastEventAt: number;
+  seed: number | null;
+  elapsedMs: number | null;
+  error: string | null;
+  /** The field a server error is about (from a 400 ErrorBody), for inline display. */
+  errorField: string | null;
+}
+
+export type PreviewAction =
+  | { type: 'start'; total: number; cap: number; now: number }
+  | { type: 'data'; event: PreviewDataEvent; now: number }
+  | { type: 'complete'; event: PreviewCompleteEvent; now: number }
+  | { type: 'server-error'; message: string; field?: string | null; now: number }
+  | { type: 'connection-error'; now: number }
+  | { type: 'tick'; now: number; stallMs: number }
+  | { type: 'stop'; now: number }
+  | { type: 'batch'; actions: PreviewAction[] };
+
+export const initialPreview: PreviewState = {
+  status: 'idle',
+  run: 0,
+  store: EMPTY_STORE,
+  received: 0,
+  total: 0,
+  cap: 100_000,
+  samples: [],
+  startedAt: 0,
+  lastEventAt: 0,
+  seed: null,
+  elapsedMs: null,
+  error: null,
+  errorField: null,
+};
+
+/** True while an EventSource should be open. */
+export function isActive(s: PreviewState): boolean {
+  return s.status === 'connecting' || s.status === 'streaming';
+}
+
+export function previewReducer(s: PreviewState, a: PreviewAction): PreviewState {
+  switch (a.type) {
+    case 'batch':
+      return a.actions.reduce(previewReducer, s);
+    case 'start':
+      return { ...initialPreview, status: 'connecting', run: s.run + 1, total: a.total, cap: a.cap, startedAt: a.now, lastEventAt: a.now, samples: [{ t: a.now, n: 0 }] };
+    case 'data':
+      return isActive(s) ? onData(s, a.event, a.now) : s;
+    case 'complete':
+      return isActive(s) ? onComplete(s, a.event, a.now) : s;
+    case 'server-error':
+      return isActive(s) ? fail(s, a.message, a.field ?? null) : s;
+    case 'connection-error':
+      return isActive(s) ? fail(s, 'Lost the connection to the preview stream.', null) : s;
+    case 'tick':
+      return isActive(s) && a.now - s.lastEventAt > a.stallMs ? fail(s, `No data for ${Math.round((a.now - s.lastEventAt) / 1000)} s — the stream stalled.`, null) : s;
+    case 'stop':
+      return isActive(s) ? { ...s, status: 'stopped', elapsedMs: a.now - s.startedAt } : s;
+  }
+}
+
+function onData(s: PreviewState, e: PreviewDataEvent, now: number): PreviewState {
+  // `progress` is authoritative (rows delivered so far); fall back to counting if it is missing.
+  const received = Number.isFinite(e.progress) ? e.progress : s.received + e.rows.length;
+  return {
+    ...s,
+    status: 'streaming',
+    store: appendRows(s.store, e.rows, s.cap),
+    received,
+    total: e.total > 0 ? e.total : s.total,
+    samples: pushSample(s.samples, { t: now, n: received }),
+    lastEventAt: now,
+  };
+}
+
+function onComplete(s: PreviewState, e: PreviewCompleteEvent, now: number): PreviewState {
+  return {
+    ...s,
+    status: 'completed',
+    total: e.total,
+    seed: e.seed,
+    elapsedMs: e.elapsedMs,
+    lastEventAt: now,
+  };
+}
+
+function fail(s: PreviewState, message: string, field: string | null): PreviewState {
+  return { ...s, status: 'error', error: message, errorField: field };
+}
