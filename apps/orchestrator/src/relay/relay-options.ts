@@ -1,0 +1,11 @@
+/** Tunables of the relay that tests shorten; production uses the defaults. */
+export interface RelayOptions {
+  /** SSE comment heartbeat period (DESIGN.md: 15 s). */
+  heartbeatMs: number;
+  /** Rows per `event: data` (DESIGN.md: ≤ 100). */
+  batchSize: number;
+}
+
+export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
+
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = { heartbeatMs: 15_000, batchSize: 100 };

@@ -1,0 +1,112 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { NotFoundError, ValidationError } from '@rowflow/contracts';
+import { logger } from '@rowflow/platform';
+import type { Response } from 'express';
+import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
+import { GeneratorClient, type GeneratorStream, type GeneratorStreamRequest } from '../generator-client/generator-client.js';
+import { lines$ } from './line-source.js';
+import { previewEvents$ } from './preview-events.js';
+import { RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
+import { csvFilename, parseRelayRequest, tableName } from './relay-params.js';
+import { encodeSse } from './sse-event.js';
+import { openSse, relayEvents } from './sse-sink.js';
+
+/** Live preview (SSE) and CSV download, both relayed from the generator with backpressure. */
+@Injectable()
+export class RelayService {
+  private readonly log = logger('RelayService');
+  /** Relays in flight; tests read it to prove disconnects end them. */
+  active = 0;
+
+  constructor(
+    private readonly client: GeneratorClient,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    @Inject(RELAY_OPTIONS) private readonly opts: RelayOptions,
+  ) {}
+
+  parsePreview(input: Record<string, unknown>): GeneratorStreamRequest {
+    // NDJSON has no header row; don't forward a meaningless flag.
+    const req = parseRelayRequest(input, this.config.PREVIEW_MAX_ROWS);
+    delete req.header;
+    return req;
+  }
+
+  parseDownload(input: Record<string, unknown>): GeneratorStreamRequest {
+    return parseRelayRequest(input, this.config.MAX_ROWS);
+  }
+
+  /** SSE preview. Validation already happened; errors before the first byte become JSON. */
+  async preview(req: GeneratorStreamRequest, res: Response): Promise<void> {
+    const abort = abortOnClose(res);
+    const upstream = await this.openOrReport(req, res, abort.signal);
+    if (!upstream) return;
+    this.active++;
+    try {
+      openSse(res, upstream.seed);
+      const events = previewEvents$(lines$(upstream.body), {
+        total: req.rows,
+        seed: upstream.seed,
+        batchSize: this.opts.batchSize,
+        heartbeatMs: this.opts.heartbeatMs,
+        now: Date.now,
+      });
+      await relayEvents(events, res, upstream.body);
+    } finally {
+      this.active--;
+      abort.abort();
+    }
+  }
+
+  /** CSV attachment, piped through unchanged (byte-identical to the generator's). */
+  async download(req: GeneratorStreamRequest, res: Response): Promise<void> {
+    const abort = abortOnClose(res);
+    const upstream = await this.client.open('csv', req, abort.signal);
+    this.active++;
+    try {
+      res.status(200);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${csvFilename(tableName(req), upstream.seed)}"`);
+      res.setHeader('X-Rowflow-Seed', String(upstream.seed));
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('X-Accel-Buffering', 'no');
+      await pipeline(upstream.body, res, { signal: abort.signal });
+    } catch (err) {
+      // The status line is gone; pipeline already cut the connection — the client sees a truncated body.
+      if (!abort.signal.aborted) this.log.warn({ err: (err as Error).message }, 'download relay failed');
+      destroy(upstream.body);
+    } finally {
+      this.active--;
+      abort.abort();
+    }
+  }
+
+  /**
+   * Opens the generator stream. Bad input (a 400/404 upstream) is thrown for the JSON error
+   * filter; an unreachable or failing generator is reported as SSE `error` so an EventSource
+   * sees a message instead of a bare connection failure.
+   */
+  private async openOrReport(req: GeneratorStreamRequest, res: Response, signal: AbortSignal): Promise<GeneratorStream | undefined> {
+    try {
+      return await this.client.open('ndjson', req, signal);
+    } catch (err) {
+      if (err instanceof ValidationError || err instanceof NotFoundError) throw err;
+      if (signal.aborted) return undefined;
+      openSse(res);
+      res.end(encodeSse({ kind: 'error', data: { message: (err as Error).message } }));
+      return undefined;
+    }
+  }
+}
+
+/** One AbortController per request, fired when the client goes away (or the response ends). */
+function abortOnClose(res: Response): AbortController {
+  const ac = new AbortController();
+  res.once('close', () => ac.abort());
+  return ac;
+}
+
+function destroy(body: Readable): void {
+  if (!body.destroyed) body.destroy();
+}
