@@ -1,0 +1,108 @@
+import type { CreateJobRequest, JobMode, JobStatus } from '@rowflow/contracts';
+import { useState } from 'react';
+import { ApiError, createJob, type RunParams } from '../lib/api.js';
+
+interface Props {
+  params: RunParams | null;
+  blocked: string | null;
+  defaultTarget: string;
+  onCreated(job: JobStatus): void;
+  onSchemaError(e: { field: string; message: string }): void;
+}
+
+/** Builds the POST /api/jobs body from the shared run params and this form's settings. */
+export function jobRequest(params: RunParams, f: { chunkSize: number; auto: boolean; partitions: number; mode: JobMode; targetTable: string; skipLimit: number }): CreateJobRequest {
+  return {
+    ...(params.source.kind === 'table' ? { table: params.source.table } : { schema: params.source.schema }),
+    rows: params.rows,
+    ...(params.seed !== null ? { seed: params.seed } : {}),
+    chunkSize: f.auto ? 'auto' : f.chunkSize,
+    partitions: f.partitions,
+    mode: f.mode,
+    ...(f.targetTable.trim() ? { targetTable: f.targetTable.trim() } : {}),
+    skipLimit: f.skipLimit,
+  };
+}
+
+/** Section 4a: start an insert job. Server 400s are shown next to the field they name. */
+export function JobForm({ params, blocked, defaultTarget, onCreated, onSchemaError }: Props) {
+  const [chunkSize, setChunkSize] = useState(5000);
+  const [auto, setAuto] = useState(false);
+  const [partitions, setPartitions] = useState(1);
+  const [mode, setMode] = useState<JobMode>('create');
+  const [targetTable, setTargetTable] = useState('');
+  const [skipLimit, setSkipLimit] = useState(100);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
+
+  const submit = async () => {
+    if (!params) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onCreated(await createJob(jobRequest(params, { chunkSize, auto, partitions, mode, targetTable, skipLimit })));
+    } catch (err) {
+      const body: { field?: string; message: string } = err instanceof ApiError ? err.body : { message: 'The orchestrator is not reachable.' };
+      if (body.field?.startsWith('schema')) onSchemaError({ field: body.field, message: body.message });
+      setError({ field: body.field, message: body.message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fieldError = (f: string) => (error?.field === f ? <small className="field-error">{error.message}</small> : null);
+
+  return (
+    <form
+      className="job-form"
+      aria-label="New insert job"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label className="field">
+        <span>Chunk size</span>
+        <input type="number" min={1} value={auto ? '' : chunkSize} placeholder={auto ? 'auto' : ''} disabled={auto} onChange={(e) => setChunkSize(e.target.valueAsNumber)} />
+        {fieldError('chunkSize')}
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Auto chunk size
+      </label>
+      <label className="field">
+        <span>Partitions</span>
+        <input type="number" min={1} max={64} value={partitions} onChange={(e) => setPartitions(e.target.valueAsNumber)} />
+        {fieldError('partitions')}
+      </label>
+      <label className="field">
+        <span>Mode</span>
+        <select value={mode} onChange={(e) => setMode(e.target.value as JobMode)}>
+          <option value="create">create</option>
+          <option value="append">append</option>
+          <option value="truncate">truncate</option>
+        </select>
+        {fieldError('mode')}
+      </label>
+      <label className="field">
+        <span>Target table</span>
+        <input value={targetTable} placeholder={defaultTarget} onChange={(e) => setTargetTable(e.target.value)} />
+        {fieldError('targetTable')}
+      </label>
+      <label className="field">
+        <span>Dead-letter limit</span>
+        <input type="number" min={0} value={skipLimit} onChange={(e) => setSkipLimit(e.target.valueAsNumber)} />
+        {fieldError('skipLimit')}
+      </label>
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={!params || busy} title={blocked ?? undefined}>
+          {busy ? 'Starting…' : 'Start job'}
+        </button>
+        {error && (
+          <p className="error" role="alert" data-testid="job-error">
+            {error.message}
+          </p>
+        )}
+        {!params && <span className="muted">{blocked}</span>}
+      </div>
+    </form>
+  );
+}

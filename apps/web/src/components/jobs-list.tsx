@@ -1,0 +1,88 @@
+import type { JobStatus } from '@rowflow/contracts';
+import { useState } from 'react';
+import { ApiError, jobAction } from '../lib/api.js';
+import { rowsDone } from '../lib/job-monitor.js';
+import { formatCount, percent } from '../lib/progress-math.js';
+import { shortId } from './job-monitor.js';
+
+interface Props {
+  jobs: JobStatus[];
+  error: string | null;
+  selected: string | null;
+  onSelect(job: JobStatus): void;
+  onChanged(job: JobStatus | null): void;
+}
+
+/** Section 4c: all jobs with state, and resume / cancel where they make sense. */
+export function JobsList({ jobs, error, selected, onSelect, onChanged }: Props) {
+  const [actionError, setActionError] = useState<string | null>(null);
+  const act = async (job: JobStatus, action: 'cancel' | 'resume') => {
+    setActionError(null);
+    try {
+      onChanged(await jobAction(job.id, action));
+    } catch (err) {
+      setActionError(err instanceof ApiError ? err.message : `Could not ${action} the job.`);
+      onChanged(null);
+    }
+  };
+  return (
+    <div>
+      <h3>Jobs</h3>
+      {error && <p className="error">{error}</p>}
+      {actionError && (
+        <p className="error" role="alert">
+          {actionError}
+        </p>
+      )}
+      {jobs.length === 0 ? (
+        <p className="muted">No jobs yet.</p>
+      ) : (
+        <table className="jobs" aria-label="Jobs">
+          <thead>
+            <tr>
+              <th>Job</th>
+              <th>Table</th>
+              <th>State</th>
+              <th>Rows</th>
+              <th>Created</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr key={j.id} className={j.id === selected ? 'selected' : undefined} data-testid={`job-row-${j.id}`}>
+                <td>
+                  <button type="button" className="link" onClick={() => onSelect(j)} aria-label={`Show job ${j.id}`}>
+                    {shortId(j.id)}
+                  </button>
+                </td>
+                <td>
+                  {j.table} → {j.targetTable}
+                </td>
+                <td>
+                  <span className={`badge badge-${j.state}`}>{j.state}</span>
+                </td>
+                <td>
+                  {formatCount(rowsDone(j))} / {formatCount(j.rowsTotal)} ({Math.floor(percent(rowsDone(j), j.rowsTotal))}%)
+                </td>
+                <td className="muted">{j.createdAt ? new Date(j.createdAt).toLocaleTimeString() : ''}</td>
+                <td className="row-actions">
+                  {(j.state === 'queued' || j.state === 'running') && (
+                    <button type="button" onClick={() => void act(j, 'cancel')}>
+                      Cancel
+                    </button>
+                  )}
+                  {(j.state === 'failed' || j.state === 'cancelled') && (
+                    <button type="button" onClick={() => void act(j, 'resume')}>
+                      Resume
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

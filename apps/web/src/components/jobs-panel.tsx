@@ -1,0 +1,47 @@
+import type { JobStatus } from '@rowflow/contracts';
+import { useCallback, useState } from 'react';
+import { useJobMonitor } from '../hooks/use-job-monitor.js';
+import { useJobs } from '../hooks/use-jobs.js';
+import type { RunParams } from '../lib/api.js';
+import { JobForm } from './job-form.js';
+import { JobMonitor } from './job-monitor.js';
+import { JobsList } from './jobs-list.js';
+
+interface Props {
+  params: RunParams | null;
+  blocked: string | null;
+  defaultTarget: string;
+  onSchemaError(e: { field: string; message: string }): void;
+}
+
+/** Section 4: insert into the database — form, live monitor of the selected job, jobs list. */
+export function JobsPanel({ params, blocked, defaultTarget, onSchemaError }: Props) {
+  const { jobs, error, refresh } = useJobs();
+  const [selected, setSelected] = useState<JobStatus | null>(null);
+  const onFinal = useCallback(() => void refresh(), [refresh]);
+  const { state } = useJobMonitor(selected, onFinal);
+
+  const select = useCallback(
+    (job: JobStatus) => {
+      setSelected(job);
+      void refresh();
+    },
+    [refresh],
+  );
+  const changed = useCallback(
+    (job: JobStatus | null) => {
+      if (job && job.id === selected?.id) setSelected(job);
+      void refresh();
+    },
+    [refresh, selected],
+  );
+
+  return (
+    <section className="card" aria-labelledby="jobs-h">
+      <h2 id="jobs-h">4 · Insert into database</h2>
+      <JobForm params={params} blocked={blocked} defaultTarget={defaultTarget} onCreated={select} onSchemaError={onSchemaError} />
+      <JobMonitor state={state} />
+      <JobsList jobs={jobs} error={error} selected={selected?.id ?? null} onSelect={select} onChanged={changed} />
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+interface Props {
+  rows: number;
+  onRows(n: number): void;
+  rowsError: string | null;
+  seed: number;
+  onSeed(n: number): void;
+  random: boolean;
+  onRandom(r: boolean): void;
+  /** The seed the server reported for the last random run, to make it reproducible. */
+  seedUsed: number | null;
+}
+
+/** Section 1b: how many rows and which seed (or a random one, with the seed actually used shown). */
+export function RunSettings(p: Props) {
+  return (
+    <div className="settings">
+      <label className="field">
+        <span>Rows</span>
+        <input type="number" min={1} step={1} value={Number.isFinite(p.rows) ? p.rows : ''} onChange={(e) => p.onRows(e.target.valueAsNumber)} aria-invalid={!!p.rowsError} />
+        {p.rowsError && <small className="field-error">{p.rowsError}</small>}
+      </label>
+      <label className="field">
+        <span>Seed</span>
+        <input type="number" min={1} step={1} value={p.random ? '' : p.seed} placeholder={p.random ? 'random' : ''} disabled={p.random} onChange={(e) => p.onSeed(e.target.valueAsNumber)} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={p.random} onChange={(e) => p.onRandom(e.target.checked)} /> Random seed
+      </label>
+      {p.random && (
+        <p className="seed-used" data-testid="seed-used">
+          {p.seedUsed !== null ? (
+            <>
+              Seed used: <strong>{p.seedUsed}</strong>{' '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  p.onSeed(p.seedUsed!);
+                  p.onRandom(false);
+                }}
+              >
+                keep this seed
+              </button>
+            </>
+          ) : (
+            'The server picks a seed; it is shown here after a run.'
+          )}
+        </p>
+      )}
+    </div>
+  );
+}

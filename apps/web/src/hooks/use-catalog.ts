@@ -1,0 +1,20 @@
+import type { CatalogEntry } from '@rowflow/contracts';
+import { useEffect, useState } from 'react';
+import { listTables } from '../lib/api.js';
+
+/** The table catalog, loaded once. */
+export function useCatalog() {
+  const [tables, setTables] = useState<CatalogEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    listTables().then(
+      (t) => alive && setTables(t),
+      (err: unknown) => alive && setError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return { tables, error };
+}
