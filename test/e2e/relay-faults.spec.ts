@@ -1,0 +1,250 @@
+/**
+ * Relay mechanics under injected faults. The orchestrator is the real AppModule on a real port;
+ * the "generator" is a small real HTTP server that misbehaves on purpose (slow, lines split
+ * mid-value, failing mid-stream, unreachable), selected by `seed` since that is all the relay
+ * forwards. The happy paths against the real generator live in relay.spec.ts.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { freePort } from '@rowflow/devdb';
+import { configureApp } from '@rowflow/platform';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { AppModule } from '../../apps/orchestrator/src/app.module.js';
+import { loadOrchestratorConfig } from '../../apps/orchestrator/src/config/orchestrator-config.js';
+import { GeneratorClient } from '../../apps/orchestrator/src/generator-client/generator-client.js';
+import { RELAY_OPTIONS } from '../../apps/orchestrator/src/relay/relay-options.js';
+
+interface SseMessage {
+  event?: string;
+  id?: string;
+  data?: string;
+  comment?: string;
+}
+
+function parseSse(text: string): SseMessage[] {
+  return text
+    .split('\n\n')
+    .filter((b) => b.length > 0)
+    .map((block) => {
+      const m: SseMessage = {};
+      for (const line of block.split('\n')) {
+        if (line.startsWith(':')) m.comment = line.slice(1).trim();
+        else {
+          const i = line.indexOf(': ');
+          (m as Record<string, string>)[line.slice(0, i)] = line.slice(i + 2);
+        }
+      }
+      return m;
+    });
+}
+
+/** GET with a raw client; resolves with status, headers and the whole body text. */
+function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((ok, fail) => {
+    http
+      .get(url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', fail);
+      })
+      .on('error', fail);
+  });
+}
+
+const row = (i: number) => `{"id":${i},"name":"naïve €${i}"}\n`;
+
+/** seed selects the fault; counts requests and open responses for "no upstream call" checks. */
+function faultyGenerator() {
+  const stats = { requests: 0, open: 0 };
+  const server = http.createServer((req, res) => {
+    stats.requests++;
+    stats.open++;
+    res.on('close', () => stats.open--);
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    const rows = Number(q.get('rows'));
+    const seed = Number(q.get('seed'));
+    if (seed === 500) return void res.writeHead(500).end('{"message":"generator exploded"}');
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'x-rowflow-seed': String(seed) });
+    const text = Buffer.from(Array.from({ length: rows }, (_, i) => row(i + 1)).join(''), 'utf8');
+    if (seed === 1) return void dribble(res, text, 7, 2);
+    if (seed === 2) return void dribble(res, text.subarray(0, Math.floor(text.length / 2)), 4096, 5, () => res.destroy());
+    if (seed === 3) return void res.end(text.subarray(0, text.length - Buffer.byteLength(row(rows)))); // ends cleanly, one row short
+    if (seed === 4) return void forever(res);
+    res.end(text);
+  });
+  return { server, stats };
+}
+
+/** Writes `buf` in `size`-byte pieces (splitting lines and multi-byte characters) every `ms`. */
+function dribble(res: http.ServerResponse, buf: Buffer, size: number, ms: number, last = () => void res.end()): void {
+  let at = 0;
+  const t = setInterval(() => {
+    if (res.destroyed) return clearInterval(t);
+    res.write(buf.subarray(at, at + size));
+    at += size;
+    if (at >= buf.length) {
+      clearInterval(t);
+      last();
+    }
+  }, ms);
+}
+
+function forever(res: http.ServerResponse): void {
+  let i = 0;
+  const t = setInterval(() => res.write(row(++i).repeat(1)), 2);
+  res.on('close', () => clearInterval(t));
+}
+
+describe('relay with a misbehaving generator', () => {
+  const { server, stats } = faultyGenerator();
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const config = loadOrchestratorConfig({
+      DATABASE_URL: inject('databaseUrl'),
+      GENERATOR_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      PREVIEW_MAX_ROWS: '5000',
+      JOB_WORKERS: 'false',
+      LOG_LEVEL: 'silent',
+    });
+    const ref = await Test.createTestingModule({ imports: [AppModule.register(config)] })
+      .overrideProvider(RELAY_OPTIONS)
+      .useValue({ heartbeatMs: 50, batchSize: 100 })
+      .compile();
+    app = ref.createNestApplication({ logger: false });
+    configureApp(app, { title: 't', description: 't' });
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+  });
+  afterAll(async () => {
+    await app?.close();
+    server.closeAllConnections();
+    await new Promise((ok) => server.close(ok));
+  });
+
+  it('joins lines and characters split across tiny chunks, with heartbeats while slow', async () => {
+    const res = await get(`${base}/api/orchestrator/stream?table=users&rows=150&seed=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(res.headers['x-accel-buffering']).toBe('no');
+    expect(res.headers['cache-control']).toMatch(/no-cache/);
+    const msgs = parseSse(res.body);
+    const data = msgs.filter((m) => m.event === 'data').map((m) => JSON.parse(m.data!));
+    expect(data.map((d) => d.progress)).toEqual([100, 150]);
+    expect(msgs.filter((m) => m.event === 'data').map((m) => m.id)).toEqual(['100', '150']);
+    expect(data.flatMap((d) => d.rows)).toEqual(Array.from({ length: 150 }, (_, i) => JSON.parse(row(i + 1))));
+    expect(msgs.some((m) => m.comment === 'heartbeat')).toBe(true);
+    const complete = msgs.at(-1)!;
+    expect(complete.event).toBe('complete');
+    expect(JSON.parse(complete.data!)).toMatchObject({ total: 150, seed: 1 });
+  });
+
+  it('reports a generator dying mid-stream as event: error and ends', async () => {
+    const res = await get(`${base}/api/orchestrator/stream?table=users&rows=3000&seed=2`);
+    const msgs = parseSse(res.body);
+    expect(msgs.filter((m) => m.event === 'data').length).toBeGreaterThan(0);
+    expect(msgs.at(-1)!.event).toBe('error');
+    expect(JSON.parse(msgs.at(-1)!.data!).message).toMatch(/upstream failed/);
+  });
+
+  it('reports a generator that ends short as event: error', async () => {
+    const msgs = parseSse((await get(`${base}/api/orchestrator/stream?table=users&rows=200&seed=3`)).body);
+    expect(msgs.at(-1)).toMatchObject({ event: 'error' });
+    expect(JSON.parse(msgs.at(-1)!.data!).message).toContain('ended after 199 of 200 rows');
+  });
+
+  it('relays a generator 500 as event: error for the preview and 502 JSON for the download', async () => {
+    const sse = await get(`${base}/api/orchestrator/stream?table=users&rows=10&seed=500`);
+    expect(sse.status).toBe(200);
+    expect(parseSse(sse.body)).toEqual([{ event: 'error', data: expect.stringContaining('generator exploded') }]);
+    const csv = await get(`${base}/api/orchestrator/download/csv?table=users&rows=10&seed=500`);
+    expect(csv.status).toBe(502);
+    expect(JSON.parse(csv.body)).toMatchObject({ statusCode: 502, message: expect.stringContaining('generator exploded') });
+  });
+
+  it('validates before any upstream call: 400 naming the field, generator never asked', async () => {
+    const before = stats.requests;
+    const cases: [string, string][] = [
+      ['rows=0&table=users', 'rows'],
+      ['rows=5001&table=users', 'rows'],
+      ['rows=abc&table=users', 'rows'],
+      ['rows=10', 'table'],
+      ['rows=10&table=nope', 'table'],
+      ['rows=10&table=users&seed=-1', 'seed'],
+      ['rows=10&schema=%7Bnot', 'schema'],
+      [`rows=10&schema=${encodeURIComponent(JSON.stringify({ name: 't', columns: [{ name: 'a', type: 'wat' }] }))}`, 'schema.columns[0].type'],
+    ];
+    for (const path of ['stream', 'download/csv']) {
+      for (const [q, field] of cases) {
+        const res = await get(`${base}/api/orchestrator/${path}?${q}`);
+        if (path === 'download/csv' && q.startsWith('rows=5001')) {
+          expect(res.status).toBe(200); // the preview limit does not apply to downloads
+          continue;
+        }
+        expect(res.status, `${path}?${q}`).toBe(400);
+        expect(res.headers['content-type']).toMatch(/json/);
+        const body = JSON.parse(res.body);
+        expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request', field });
+        expect(body.message.startsWith(`${field}: `)).toBe(true);
+      }
+    }
+    expect(stats.requests - before).toBe(1); // only the one valid download above
+  });
+
+  it('a client disconnect closes the upstream response at once; 50 cycles leak nothing', async () => {
+    const client = app.get(GeneratorClient);
+    const handlesBefore = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+    for (let i = 0; i < 50; i++) {
+      await new Promise<void>((ok, fail) => {
+        const req = http.get(`${base}/api/orchestrator/stream?table=users&rows=5000&seed=4`, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            ok();
+          });
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? ok() : fail(e)));
+      });
+      // "At once": the generator's response is closed well within a second of the disconnect.
+      await until(() => stats.open === 0, 1000);
+      expect(stats.open, `cycle ${i}`).toBe(0);
+    }
+    await until(() => stats.open === 0 && client.sockets().active === 0);
+    expect(stats.open).toBe(0);
+    expect(client.sockets().active).toBe(0);
+    const handlesAfter = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+    expect(handlesAfter - handlesBefore).toBeLessThanOrEqual(2);
+  });
+
+  it('an unreachable generator gives event: error (preview) and 503 (download), no crash', async () => {
+    const config = loadOrchestratorConfig({
+      DATABASE_URL: inject('databaseUrl'),
+      GENERATOR_URL: `http://127.0.0.1:${await freePort()}`,
+      JOB_WORKERS: 'false',
+    });
+    const ref = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
+    const dead = ref.createNestApplication({ logger: false });
+    configureApp(dead, { title: 't', description: 't' });
+    await dead.listen(0, '127.0.0.1');
+    try {
+      const url = await dead.getUrl();
+      const sse = parseSse((await get(`${url}/api/orchestrator/stream?table=users&rows=10`)).body);
+      expect(sse).toEqual([{ event: 'error', data: expect.stringContaining('generator unavailable') }]);
+      const csv = await get(`${url}/api/orchestrator/download/csv?table=users&rows=10`);
+      expect(csv.status).toBe(503);
+      expect(JSON.parse(csv.body).message).toContain('ECONNREFUSED');
+    } finally {
+      await dead.close();
+    }
+  });
+});
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
