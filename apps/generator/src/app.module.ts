@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GENERATOR_CONFIG, type GeneratorConfig } from './config/generator-config.js';
 import { HealthController } from './health/health.controller.js';
+import { StreamModule } from './stream/stream.module.js';
+import { TablesModule } from './tables/tables.module.js';
 
 /** Root module; `register` takes the validated config so tests can boot it with their own. */
 @Module({})
@@ -9,6 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
+      imports: [TablesModule, StreamModule],
       controllers: [HealthController],
       providers: [{ provide: GENERATOR_CONFIG, useValue: config }],
       exports: [GENERATOR_CONFIG],

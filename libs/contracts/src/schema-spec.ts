@@ -60,6 +60,10 @@ export interface ColumnSpec {
   length?: number;
   /** foreignKey: parent table and its row count (the key space is 1..parentRows). */
   references?: { table: string; column?: string; rows: number };
+  /** timestamp/timestamptz mode 'sequence': mean milliseconds between consecutive rows. */
+  stepMs?: number;
+  /** int mode 'block': value = min + floor(rowIndex / blockSize) (pgbench's bid). */
+  blockSize?: number;
   /** Column whose value this one is derived from (email/username from a name column). */
   from_column?: string;
 }

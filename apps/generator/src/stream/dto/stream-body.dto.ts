@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { TableSpec } from '@rowflow/contracts';
+
+/** Body of `POST /api/generator/stream/{ndjson,csv}`: a custom schema (or a catalog table). */
+export class StreamBodyDto {
+  @ApiPropertyOptional({
+    description: 'Custom table schema {name, columns:[{name, type, …options}]}; see GET /api/generator/tables for examples',
+    type: 'object',
+    additionalProperties: true,
+    example: { name: 'people', columns: [{ name: 'id', type: 'serial' }, { name: 'email', type: 'email', unique: true }] },
+  })
+  schema?: TableSpec;
+
+  @ApiPropertyOptional({ description: 'Catalog table, when no schema is given', example: 'users' })
+  table?: string;
+
+  @ApiProperty({ description: 'Number of rows (1..MAX_ROWS)', example: 1000, type: 'integer' })
+  rows!: number;
+
+  @ApiPropertyOptional({ description: 'Seed; 0 or absent picks one (returned in X-Rowflow-Seed)', type: 'integer' })
+  seed?: number;
+
+  @ApiPropertyOptional({ description: 'First row index (0-based)', type: 'integer' })
+  offset?: number;
+
+  @ApiPropertyOptional({ description: 'CSV header line (default: true at offset 0)', type: Boolean })
+  header?: boolean;
+}

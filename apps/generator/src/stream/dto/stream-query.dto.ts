@@ -1,0 +1,20 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Query of `GET /api/generator/stream/{ndjson,csv}` (parsed by @rowflow/schema parseStreamParams). */
+export class StreamQueryDto {
+  @ApiProperty({ description: 'Catalog table name', example: 'users' })
+  table!: string;
+
+  @ApiProperty({ description: 'Number of rows (1..MAX_ROWS)', example: 1000, type: 'integer' })
+  rows!: number;
+
+  @ApiPropertyOptional({ description: 'Seed; 0 or absent picks one (returned in X-Rowflow-Seed)', example: 42, type: 'integer' })
+  seed?: number;
+
+  @ApiPropertyOptional({ description: 'First row index (0-based): rows offset.. of the full stream', example: 0, type: 'integer' })
+  offset?: number;
+
+  @ApiPropertyOptional({ description: 'CSV header line (default: true at offset 0, false otherwise)', type: Boolean })
+  header?: boolean;
+}
+

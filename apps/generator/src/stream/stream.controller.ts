@@ -1,0 +1,74 @@
+import { pipeline } from 'node:stream/promises';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { SEED_HEADER } from '@rowflow/contracts';
+import type { StreamFormat } from '@rowflow/generator';
+import { logger } from '@rowflow/platform';
+import type { Response } from 'express';
+import { StreamBodyDto } from './dto/stream-body.dto.js';
+import { StreamQueryDto } from './dto/stream-query.dto.js';
+import { type PreparedStream, StreamService } from './stream.service.js';
+
+const log = logger('StreamController');
+
+/** Lazy NDJSON/CSV row streams (DESIGN.md "HTTP API"). */
+@ApiTags('generator')
+@Controller('api/generator/stream')
+export class StreamController {
+  constructor(private readonly streams: StreamService) {}
+
+  @Get('ndjson')
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'One JSON object per line; X-Rowflow-Seed carries the seed used' })
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async ndjson(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
+    await this.send(this.prepare(query, 'ndjson', false), res);
+  }
+
+  @Get('csv')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'RFC 4180 CSV (NULL = empty unquoted field); X-Rowflow-Seed carries the seed used' })
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async csv(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
+    await this.send(this.prepare(query, 'csv', false), res);
+  }
+
+  @Post('ndjson')
+  @HttpCode(200)
+  @ApiBody({ type: StreamBodyDto })
+  @ApiProduces('application/x-ndjson')
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async ndjsonCustom(@Body() body: StreamBodyDto, @Res() res: Response): Promise<void> {
+    await this.send(this.prepare(body, 'ndjson', true), res);
+  }
+
+  @Post('csv')
+  @HttpCode(200)
+  @ApiBody({ type: StreamBodyDto })
+  @ApiProduces('text/csv')
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async csvCustom(@Body() body: StreamBodyDto, @Res() res: Response): Promise<void> {
+    await this.send(this.prepare(body, 'csv', true), res);
+  }
+
+  private prepare(input: unknown, format: StreamFormat, fromBody: boolean): PreparedStream {
+    const record = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+    return this.streams.prepare(record, format, fromBody);
+  }
+
+  /** Streams with backpressure; a client that leaves aborts the pipeline, which destroys the generator. */
+  private async send(prepared: PreparedStream, res: Response): Promise<void> {
+    res.status(200);
+    res.setHeader('Content-Type', prepared.contentType);
+    res.setHeader(SEED_HEADER, String(prepared.seed));
+    res.setHeader('Cache-Control', 'no-store');
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    try {
+      await pipeline(prepared.stream, res, { signal: abort.signal });
+    } catch (err) {
+      // Client disconnects land here; the generator is already destroyed by pipeline.
+      log.debug({ err: (err as Error).message, seed: prepared.seed }, 'stream ended early');
+    }
+  }
+}

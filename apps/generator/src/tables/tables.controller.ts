@@ -1,0 +1,14 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { CatalogEntry } from '@rowflow/contracts';
+import { catalog } from '@rowflow/schema';
+
+@ApiTags('generator')
+@Controller('api/generator/tables')
+export class TablesController {
+  @Get()
+  @ApiOkResponse({ description: 'Built-in tables: [{name, description, columns:[{name, type, …options}]}]' })
+  list(): CatalogEntry[] {
+    return catalog;
+  }
+}

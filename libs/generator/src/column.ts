@@ -1,0 +1,50 @@
+import type { ColumnSpec } from '@rowflow/contracts';
+import { cellSeed, Rng, streamKey } from './hash.js';
+import type { RowContext } from './row-context.js';
+
+export type Cell = string | number | boolean | null;
+
+/**
+ * How a value is written:
+ * - `number`: a JS number, written as is in CSV and NDJSON;
+ * - `plain`: a string that never needs CSV quoting nor JSON escaping (uuid, decimal, dates…);
+ *   NDJSON writes it as a JSON string;
+ * - `text`: any string (CSV-quoted when needed, JSON.stringify'd);
+ * - `boolean`: true/false;
+ * - `json`: JSON text, CSV-quoted, embedded raw in NDJSON (json and vector columns).
+ */
+export type CellKind = 'number' | 'plain' | 'text' | 'boolean' | 'json';
+
+/** A column ready to generate: `value(row)` is a pure function of (seed, table, column, row). */
+export interface CompiledColumn {
+  name: string;
+  kind: CellKind;
+  value(row: RowContext): Cell;
+  /** Rows this column can produce (unique ints over a finite range, sequences); Infinity otherwise. */
+  capacity: number;
+}
+
+/** Per-column randomness: its stream key and a PRNG reseeded per cell. */
+export class ColumnRandom {
+  readonly key: number;
+  readonly rng = new Rng();
+
+  constructor(seed: number, table: string, column: string, salt = '') {
+    this.key = streamKey(seed, table, salt + column);
+  }
+
+  /** The PRNG positioned at this cell's stream. */
+  at(row: RowContext): Rng {
+    return this.rng.seed(cellSeed(this.key, row.lo, row.hi));
+  }
+}
+
+export interface CompileContext {
+  seed: number;
+  table: string;
+  col: ColumnSpec;
+  random: ColumnRandom;
+}
+
+/** Builder of one kind of column. */
+export type ColumnCompiler = (ctx: CompileContext) => Omit<CompiledColumn, 'name' | 'capacity'> & { capacity?: number };

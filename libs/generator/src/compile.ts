@@ -1,0 +1,81 @@
+import type { ColumnSpec, ColumnType, TableSpec } from '@rowflow/contracts';
+import { type ColumnCompiler, type CompiledColumn, ColumnRandom } from './column.js';
+import { cellSeed, streamKey } from './hash.js';
+import type { RowContext } from './row-context.js';
+import { booleanColumn, decimalColumn, foreignKeyColumn, integerColumn, serialColumn } from './values-numeric.js';
+import { dateColumn, timestampColumn } from './values-temporal.js';
+import {
+  cityColumn,
+  companyColumn,
+  countryColumn,
+  emailColumn,
+  firstNameColumn,
+  fullNameColumn,
+  ipColumn,
+  jobTitleColumn,
+  lastNameColumn,
+  phoneColumn,
+  streetAddressColumn,
+  urlColumn,
+  usernameColumn,
+} from './values-people.js';
+import { charColumn, enumColumn, jsonColumn, textColumn, uuidColumn, vectorColumn } from './values-misc.js';
+
+const COMPILERS: Record<ColumnType, ColumnCompiler> = {
+  serial: serialColumn,
+  int: integerColumn,
+  bigint: integerColumn,
+  decimal: decimalColumn,
+  boolean: booleanColumn,
+  uuid: uuidColumn,
+  text: textColumn,
+  enum: enumColumn,
+  date: dateColumn,
+  timestamp: timestampColumn,
+  timestamptz: timestampColumn,
+  firstName: firstNameColumn,
+  lastName: lastNameColumn,
+  fullName: fullNameColumn,
+  email: emailColumn,
+  username: usernameColumn,
+  phone: phoneColumn,
+  streetAddress: streetAddressColumn,
+  city: cityColumn,
+  country: countryColumn,
+  company: companyColumn,
+  jobTitle: jobTitleColumn,
+  url: urlColumn,
+  ip: ipColumn,
+  json: jsonColumn,
+  vector: vectorColumn,
+  char: charColumn,
+  foreignKey: foreignKeyColumn,
+};
+
+/** NULLs come from their own stream (salted key) so nullRatio never shifts the column's values. */
+function withNulls(col: CompiledColumn, seed: number, table: string, ratio: number): CompiledColumn {
+  const key = streamKey(seed, table, `\u0000null:${col.name}`);
+  const threshold = ratio * 4294967296;
+  const inner = col.value;
+  return { ...col, value: (row) => (cellSeed(key, row.lo, row.hi) < threshold ? null : inner(row)) };
+}
+
+/** Compiles one column of `table` for `seed`. */
+export function compileColumn(col: ColumnSpec, seed: number, table: string): CompiledColumn {
+  const random = new ColumnRandom(seed, table, col.name);
+  const built = COMPILERS[col.type]({ seed, table, col, random });
+  const compiled: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
+  return col.nullRatio ? withNulls(compiled, seed, table, col.nullRatio) : compiled;
+}
+
+/** Compiles every column of a (validated) table spec. */
+export function compileTable(spec: TableSpec, seed: number): CompiledColumn[] {
+  return spec.columns.map((c) => compileColumn(c, seed, spec.name));
+}
+
+/** Values of one row as an object (tests, previews); `row` must be set to the index first. */
+export function rowValues(columns: CompiledColumn[], row: RowContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c.name] = c.value(row);
+  return out;
+}

@@ -1,0 +1,114 @@
+import { randomInt } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { type TableSpec, ValidationError } from '@rowflow/contracts';
+import { validateTableSpec } from '@rowflow/schema';
+import type { CompiledColumn } from './column.js';
+import { compileTable } from './compile.js';
+import { csvEncoder, csvHeader, ndjsonEncoder, type RowEncoder } from './encode.js';
+import { RowContext } from './row-context.js';
+
+export type StreamFormat = 'csv' | 'ndjson';
+
+export interface RowStreamOptions {
+  spec: TableSpec;
+  /** A resolved seed (see `resolveSeed`); 0 is a valid seed here. */
+  seed: number;
+  /** First row index (0-based). */
+  offset?: number;
+  rows: number;
+  format: StreamFormat;
+  /** CSV header line; default: only at offset 0. Ignored for NDJSON. */
+  header?: boolean;
+  /** Aborting destroys the stream (generation stops at the next batch). */
+  signal?: AbortSignal;
+  /** Approximate bytes per pushed chunk (default 64 KB). */
+  chunkBytes?: number;
+}
+
+/** Process-wide counters (observability and tests: generation must stop when a client leaves). */
+export const generatorStats = { rowsGenerated: 0, activeStreams: 0, streamsStarted: 0 };
+
+/** Largest seed `resolveSeed` picks: 2^48 keeps it exact in JSON and JS numbers. */
+const MAX_PICKED_SEED = 2 ** 48;
+
+/** The seed to use: the given one, or a random one for 0/absent (returned to the client to replay). */
+export function resolveSeed(seed?: number): number {
+  return seed ? seed : randomInt(1, MAX_PICKED_SEED);
+}
+
+function checkCapacity(columns: CompiledColumn[], end: number): void {
+  for (const c of columns) {
+    if (end > c.capacity) {
+      throw new ValidationError('rows', `offset + rows = ${end} exceeds what column "${c.name}" can produce uniquely (${c.capacity} values)`);
+    }
+  }
+}
+
+/**
+ * Lazy stream of `rows` rows starting at `offset`, as CSV or NDJSON Buffers of about 64 KB.
+ * Byte-identical for the same (spec, seed, offset, rows, format, header) on any run; row k is
+ * generated without rows < k, so seeking is O(1). Each batch is produced in its own macrotask
+ * (setImmediate) so a long stream never blocks the event loop; backpressure is the Readable's.
+ * Throws ValidationError (before any byte) for a bad spec or rows beyond a column's capacity.
+ */
+export function createRowStream(opts: RowStreamOptions): Readable {
+  return new RowStream(opts);
+}
+
+class RowStream extends Readable {
+  private next: number;
+  private readonly end: number;
+  private readonly encode: RowEncoder;
+  private readonly row: RowContext;
+  private readonly chunkBytes: number;
+  private pending: string;
+  private scheduled = false;
+
+  constructor(opts: RowStreamOptions) {
+    super({ signal: opts.signal, highWaterMark: opts.chunkBytes ?? 65_536 });
+    const spec = validateTableSpec(opts.spec);
+    const offset = opts.offset ?? 0;
+    const columns = compileTable(spec, opts.seed);
+    checkCapacity(columns, offset + opts.rows);
+    this.next = offset;
+    this.end = offset + opts.rows;
+    this.encode = opts.format === 'csv' ? csvEncoder(columns) : ndjsonEncoder(columns);
+    this.row = new RowContext(opts.seed, spec.name);
+    this.chunkBytes = opts.chunkBytes ?? 65_536;
+    this.pending = opts.format === 'csv' && (opts.header ?? offset === 0) ? csvHeader(columns) : '';
+    generatorStats.activeStreams++;
+    generatorStats.streamsStarted++;
+  }
+
+  override _read(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not nextTick: lets I/O (e.g. /health) run between batches.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.destroyed) this.fill();
+    });
+  }
+
+  private fill(): void {
+    let out = this.pending;
+    this.pending = '';
+    const start = this.next;
+    const { row, encode, end, chunkBytes } = this;
+    let k = start;
+    while (k < end && out.length < chunkBytes) {
+      row.setRow(k++);
+      out += encode(row);
+    }
+    this.next = k;
+    generatorStats.rowsGenerated += k - start;
+    if (out.length > 0) this.push(Buffer.from(out, 'utf8'));
+    if (k >= end) this.push(null);
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    generatorStats.activeStreams--;
+    cb(err);
+  }
+}
+

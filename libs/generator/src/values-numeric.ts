@@ -1,0 +1,92 @@
+import { decimalBounds, INT32_MAX } from '@rowflow/schema';
+import type { ColumnSpec } from '@rowflow/contracts';
+import { FeistelPermutation } from './feistel.js';
+import type { Rng } from './hash.js';
+import type { ColumnCompiler } from './column.js';
+
+/** Index in [0, n) for a draw, per distribution (normal: centred, sd = n/6; zipf: ~1/x). */
+export function distributed(rng: Rng, n: number, distribution: ColumnSpec['distribution']): number {
+  switch (distribution ?? 'uniform') {
+    case 'uniform':
+      return Math.floor((n > 2 ** 32 ? rng.float53() : rng.float()) * n);
+    case 'normal': {
+      const x = Math.round((n - 1) / 2 + rng.normal() * (n / 6));
+      return x < 0 ? 0 : x >= n ? n - 1 : x;
+    }
+    case 'zipf': {
+      // Continuous power law with exponent 1: P(i) ∝ 1/(i+1), inverse CDF in O(1).
+      const x = Math.floor(Math.exp(rng.float53() * Math.log(n + 1))) - 1;
+      return x < 0 ? 0 : x >= n ? n - 1 : x;
+    }
+    default:
+      return 0;
+  }
+}
+
+function intRange(col: ColumnSpec, hi: number, span: number): { min: number; max: number } {
+  const min = col.min ?? (col.max !== undefined ? Math.min(0, col.max) : col.type === 'int' ? 0 : 1);
+  const max = col.max ?? Math.min(hi, min + span);
+  return { min, max };
+}
+
+export const serialColumn: ColumnCompiler = ({ col }) => {
+  const start = col.min ?? 1;
+  return { kind: 'number', value: (row) => start + row.k };
+};
+
+function uniqueInts(min: number, max: number, key: number): ReturnType<ColumnCompiler> {
+  const size = Math.min(max - min + 1, 2 ** 52);
+  const perm = new FeistelPermutation(size, key);
+  return { kind: 'number', capacity: size, value: (row) => min + perm.apply(row.k) };
+}
+
+/** int (PostgreSQL integer) and bigint (safe-integer range): random, unique, sequence or block. */
+export const integerColumn: ColumnCompiler = ({ col, random }) => {
+  const big = col.type === 'bigint';
+  const { min, max } = intRange(col, big ? Number.MAX_SAFE_INTEGER : INT32_MAX, big ? 1e12 : 1e6);
+  if (col.mode === 'sequence') {
+    return { kind: 'number', capacity: (big ? Number.MAX_SAFE_INTEGER : INT32_MAX) - min + 1, value: (row) => min + row.k };
+  }
+  if (col.mode === 'block') {
+    const size = col.blockSize ?? 1;
+    return { kind: 'number', value: (row) => min + Math.floor(row.k / size) };
+  }
+  if (col.unique || col.primaryKey) return uniqueInts(min, max, random.key);
+  const n = max - min + 1;
+  if (n === 1) return { kind: 'number', value: () => min };
+  const dist = col.distribution;
+  return { kind: 'number', value: (row) => min + distributed(random.at(row), n, dist) };
+};
+
+/** Plain decimal text with exactly `scale` digits after the point (PostgreSQL numeric input). */
+export function formatUnits(units: number, scale: number, pow: number): string {
+  const neg = units < 0;
+  const abs = neg ? -units : units;
+  if (scale === 0) return neg ? `-${abs}` : String(abs);
+  const int = Math.floor(abs / pow);
+  const frac = String(abs - int * pow).padStart(scale, '0');
+  return `${neg ? '-' : ''}${int}.${frac}`;
+}
+
+export const decimalColumn: ColumnCompiler = ({ col, random }) => {
+  const { scale, min, max } = decimalBounds(col);
+  const pow = 10 ** scale;
+  // Work in integer units of 10^-scale so the text is exact (no float formatting surprises).
+  const lo = Math.ceil(min * pow - 1e-9);
+  const n = Math.floor(max * pow + 1e-9) - lo + 1;
+  const dist = col.distribution;
+  return { kind: 'plain', value: (row) => formatUnits(lo + distributed(random.at(row), n, dist), scale, pow) };
+};
+
+export const booleanColumn: ColumnCompiler = ({ col, random }) => {
+  const w = col.weights ?? [1, 1];
+  const pTrue = (w[0] ?? 1) / ((w[0] ?? 1) + (w[1] ?? 1));
+  return { kind: 'boolean', value: (row) => random.at(row).float() < pTrue };
+};
+
+/** Foreign key into the parent's key space 1..references.rows, uniform/normal/zipf. */
+export const foreignKeyColumn: ColumnCompiler = ({ col, random }) => {
+  const rows = col.references?.rows ?? 1;
+  const dist = col.distribution;
+  return { kind: 'number', value: (row) => 1 + distributed(random.at(row), rows, dist) };
+};

@@ -1,0 +1,158 @@
+import type { ColumnCompiler } from './column.js';
+import {
+  DOMAIN_SUFFIX,
+  FREE_EMAIL,
+  JOB_AREA,
+  JOB_DESCRIPTOR,
+  JOB_TYPE,
+  LAST,
+  LEGAL_ENTITY,
+  PHONE_FORMATS,
+  STREET_NAME,
+  STREET_SUFFIX,
+  WORDS,
+} from './dictionaries.js';
+import { FeistelPermutation } from './feistel.js';
+import type { Rng } from './hash.js';
+import type { RowContext } from './row-context.js';
+
+const BLOCK = 65_536;
+
+/**
+ * Bijective, random-looking numeric suffix of a row index: the index's block of 65,536 is kept
+ * and the position inside it permuted, so small tables get small numbers and distinct rows never
+ * share a suffix. Appended to a letters-only base, it makes email/username unique by construction.
+ */
+function uniqueSuffix(key: number): (k: number) => number {
+  const perm = new FeistelPermutation(BLOCK, key);
+  return (k) => {
+    const block = Math.floor(k / BLOCK);
+    return block * BLOCK + perm.apply(k - block * BLOCK) + 1;
+  };
+}
+
+function localPart(row: RowContext, r: Rng): string {
+  switch (r.below(4)) {
+    case 0:
+      return `${row.firstLc}.${row.lastLc}`;
+    case 1:
+      return `${row.firstLc}_${row.lastLc}`;
+    case 2:
+      return `${row.firstLc.charAt(0)}${row.lastLc}`;
+    default:
+      return `${row.firstLc}${row.lastLc}`;
+  }
+}
+
+/** email: the row's person + a free-mail domain; unique columns end the local part in a bijective suffix. */
+export const emailColumn: ColumnCompiler = ({ col, random }) => {
+  const suffix = col.unique || col.primaryKey ? uniqueSuffix(random.key) : undefined;
+  return {
+    kind: 'plain',
+    value: (row) => {
+      const r = random.at(row.person());
+      const base = localPart(row, r);
+      const domain = r.pick(FREE_EMAIL);
+      if (suffix) return `${base}${suffix(row.k)}@${domain}`;
+      const n = r.below(4) === 0 ? String(r.below(100)) : '';
+      return `${base}${n}@${domain}`;
+    },
+  };
+};
+
+export const usernameColumn: ColumnCompiler = ({ col, random }) => {
+  const suffix = col.unique || col.primaryKey ? uniqueSuffix(random.key) : undefined;
+  return {
+    kind: 'plain',
+    value: (row) => {
+      const r = random.at(row.person());
+      const base = r.below(2) === 0 ? `${row.firstLc}${row.lastLc}` : `${row.firstLc}_${row.lastLc}`;
+      if (suffix) return `${base}${suffix(row.k)}`;
+      return r.below(2) === 0 ? base : `${base}${r.below(1000)}`;
+    },
+  };
+};
+
+export const firstNameColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.person().first });
+export const lastNameColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.person().last });
+export const fullNameColumn: ColumnCompiler = () => ({
+  kind: 'text',
+  value: (row) => {
+    const p = row.person();
+    return `${p.first} ${p.last}`;
+  },
+});
+export const cityColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.location().city });
+export const countryColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.location().country });
+
+function digits(r: Rng, pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c === 35 /* # */) out += String(r.below(10));
+    else if (c === 33 /* ! */) out += String(2 + r.below(8));
+    else out += pattern.charAt(i);
+  }
+  return out;
+}
+
+export const phoneColumn: ColumnCompiler = ({ random }) => ({
+  kind: 'plain',
+  value: (row) => {
+    const r = random.at(row);
+    return digits(r, r.pick(PHONE_FORMATS));
+  },
+});
+
+export const streetAddressColumn: ColumnCompiler = ({ random }) => ({
+  kind: 'text',
+  value: (row) => {
+    const r = random.at(row);
+    const number = digits(r, r.pick(['!####', '!###', '!##']));
+    const v = r.below(3);
+    const street = v === 2 ? r.pick(STREET_NAME) : `${v === 0 ? r.pick(LAST) : r.pick(WORDS).replace(/^./, (c) => c.toUpperCase())} ${r.pick(STREET_SUFFIX)}`;
+    return `${number} ${street}`;
+  },
+});
+
+export const companyColumn: ColumnCompiler = ({ random }) => ({
+  kind: 'text',
+  value: (row) => {
+    const r = random.at(row);
+    switch (r.below(3)) {
+      case 0:
+        return `${r.pick(LAST)}-${r.pick(LAST)}`;
+      case 1:
+        return `${r.pick(LAST)} ${r.pick(LEGAL_ENTITY)}`;
+      default:
+        return `${r.pick(LAST)}, ${r.pick(LAST)} and ${r.pick(LAST)}`;
+    }
+  },
+});
+
+export const jobTitleColumn: ColumnCompiler = ({ random }) => ({
+  kind: 'text',
+  value: (row) => {
+    const r = random.at(row);
+    return `${r.pick(JOB_DESCRIPTOR)} ${r.pick(JOB_AREA)} ${r.pick(JOB_TYPE)}`;
+  },
+});
+
+export const urlColumn: ColumnCompiler = ({ random }) => ({
+  kind: 'plain',
+  value: (row) => {
+    const r = random.at(row);
+    const host = `${r.pick(WORDS)}${r.below(2) ? '-' : ''}${r.pick(WORDS)}.${r.pick(DOMAIN_SUFFIX)}`;
+    return `https://www.${host}/${r.pick(WORDS)}/${r.pick(WORDS)}`;
+  },
+});
+
+export const ipColumn: ColumnCompiler = ({ random }) => ({
+  kind: 'plain',
+  value: (row) => {
+    const r = random.at(row);
+    const x = r.u32();
+    // First octet 1..223: public-looking unicast, never 0.x or multicast/reserved.
+    return `${1 + ((x >>> 24) % 223)}.${(x >>> 16) & 255}.${(x >>> 8) & 255}.${x & 255}`;
+  },
+});

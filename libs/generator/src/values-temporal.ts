@@ -1,0 +1,63 @@
+import { DEFAULT_DATE_FROM, parseIsoInstant, REFERENCE_DATE } from '@rowflow/schema';
+import type { ColumnCompiler } from './column.js';
+
+const DAY_MS = 86_400_000;
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/** YYYY-MM-DD of a day number (days since 1970-01-01), via Hinnant's civil-from-days. */
+export function formatDay(days: number): string {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${PAD2[m]}-${PAD2[d]}`;
+}
+
+/** ISO 8601 date-time in UTC; `millis` adds `.sss`, `zone` appends `Z` (timestamptz). */
+export function formatInstant(ms: number, millis: boolean, zone: boolean): string {
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
+  const msPart = rest % 1000;
+  rest = (rest - msPart) / 1000;
+  const s = rest % 60;
+  rest = (rest - s) / 60;
+  const out = `${formatDay(days)}T${PAD2[Math.floor(rest / 60)]}:${PAD2[rest % 60]}:${PAD2[s]}`;
+  return (millis ? `${out}.${PAD3[msPart]}` : out) + (zone ? 'Z' : '');
+}
+
+function bounds(from: string | undefined, to: string | undefined): { lo: number; hi: number } {
+  const lo = parseIsoInstant(from ?? DEFAULT_DATE_FROM);
+  const hi = to !== undefined ? parseIsoInstant(to) : Math.max(lo, parseIsoInstant(REFERENCE_DATE));
+  return { lo, hi };
+}
+
+export const dateColumn: ColumnCompiler = ({ col, random }) => {
+  const { lo, hi } = bounds(col.from, col.to);
+  const d0 = Math.floor(lo / DAY_MS);
+  const n = Math.floor(hi / DAY_MS) - d0 + 1;
+  return { kind: 'plain', value: (row) => formatDay(d0 + random.at(row).below(n)) };
+};
+
+/**
+ * timestamp / timestamptz. `random`: uniform whole seconds in [from, to]. `sequence`: event time,
+ * from + k·stepMs + jitter in [0, stepMs), so it never decreases and row k needs no row k-1.
+ */
+export const timestampColumn: ColumnCompiler = ({ col, random }) => {
+  const zone = col.type === 'timestamptz';
+  const { lo, hi } = bounds(col.from, col.to);
+  if (col.mode === 'sequence') {
+    const step = col.stepMs ?? 1000;
+    const capacity = Math.floor((MAX_MS - lo) / step);
+    return { kind: 'plain', capacity, value: (row) => formatInstant(lo + row.k * step + random.at(row).below(step), true, zone) };
+  }
+  const s0 = Math.ceil(lo / 1000);
+  const n = Math.floor(hi / 1000) - s0 + 1;
+  return { kind: 'plain', value: (row) => formatInstant((s0 + Math.floor(random.at(row).float53() * n)) * 1000, false, zone) };
+};

@@ -1,0 +1,73 @@
+import type { ColumnSpec } from '@rowflow/contracts';
+import { DEFAULT_CHAR_LENGTH, decimalBounds } from './column-types.js';
+
+/** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes. */
+export const MAX_IDENTIFIER_BYTES = 63;
+
+/** A name usable as a quoted PostgreSQL identifier: 1..63 bytes of UTF-8, no NUL. */
+export function isIdentifier(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    !name.includes('\u0000') &&
+    Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES
+  );
+}
+
+/** Double-quotes an identifier for SQL (`a"b` → `"a""b"`). Always quote: user names are data. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * The PostgreSQL column type that every generated value of `column` loads into (DB-insert jobs
+ * use it in create mode). Foreign keys take the parent key's type; `parentKeyType` resolves it
+ * (the catalog's resolver is used by default, see `catalogKeyType`).
+ */
+export function pgType(column: ColumnSpec, parentKeyType: (c: ColumnSpec) => string = () => 'bigint'): string {
+  switch (column.type) {
+    case 'serial':
+    case 'bigint':
+      return 'bigint';
+    case 'int':
+      return 'integer';
+    case 'decimal': {
+      const { precision, scale } = decimalBounds(column);
+      return `numeric(${precision},${scale})`;
+    }
+    case 'boolean':
+      return 'boolean';
+    case 'uuid':
+      return 'uuid';
+    case 'date':
+      return 'date';
+    case 'timestamp':
+      return 'timestamp';
+    case 'timestamptz':
+      return 'timestamptz';
+    case 'json':
+      return 'jsonb';
+    case 'ip':
+      return 'inet';
+    case 'char':
+      return `char(${column.length ?? DEFAULT_CHAR_LENGTH})`;
+    case 'foreignKey':
+      return parentKeyType(column);
+    case 'vector': // pgvector may be absent; text holds its `[..]` literal and casts later
+    case 'text':
+    case 'enum':
+    case 'firstName':
+    case 'lastName':
+    case 'fullName':
+    case 'email':
+    case 'username':
+    case 'phone':
+    case 'streetAddress':
+    case 'city':
+    case 'country':
+    case 'company':
+    case 'jobTitle':
+    case 'url':
+      return 'text';
+  }
+}
