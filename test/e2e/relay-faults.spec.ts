@@ -59,7 +59,7 @@ const row = (i: number) => `{"id":${i},"name":"naïve €${i}"}\n`;
 
 /** seed selects the fault; counts requests and open responses for "no upstream call" checks. */
 function faultyGenerator() {
-  const stats = { requests: 0, open: 0 };
+  const stats = { requests: 0, open: 0, produced: 0 };
   const server = http.createServer((req, res) => {
     stats.requests++;
     stats.open++;
@@ -74,6 +74,7 @@ function faultyGenerator() {
     if (seed === 2) return void dribble(res, text.subarray(0, Math.floor(text.length / 2)), 4096, 5, () => res.destroy());
     if (seed === 3) return void res.end(text.subarray(0, text.length - Buffer.byteLength(row(rows)))); // ends cleanly, one row short
     if (seed === 4) return void forever(res);
+    if (seed === 5) return void asFastAsAllowed(res, stats);
     res.end(text);
   });
   return { server, stats };
@@ -93,6 +94,17 @@ function dribble(res: http.ServerResponse, buf: Buffer, size: number, ms: number
   }, ms);
 }
 
+/** Endless 1 KB rows, written only while the socket accepts them (a well-behaved generator). */
+function asFastAsAllowed(res: http.ServerResponse, stats: { produced: number }): void {
+  const pad = 'x'.repeat(1000);
+  const more = (): void => {
+    let ok = true;
+    while (ok && !res.destroyed) ok = res.write(`{"id":${++stats.produced},"pad":"${pad}"}\n`);
+    if (!res.destroyed) res.once('drain', more);
+  };
+  more();
+}
+
 function forever(res: http.ServerResponse): void {
   let i = 0;
   const t = setInterval(() => res.write(row(++i).repeat(1)), 2);
@@ -109,7 +121,7 @@ describe('relay with a misbehaving generator', () => {
     const config = loadOrchestratorConfig({
       DATABASE_URL: inject('databaseUrl'),
       GENERATOR_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      PREVIEW_MAX_ROWS: '5000',
+      PREVIEW_MAX_ROWS: '100000',
       JOB_WORKERS: 'false',
       LOG_LEVEL: 'silent',
     });
@@ -172,7 +184,7 @@ describe('relay with a misbehaving generator', () => {
     const before = stats.requests;
     const cases: [string, string][] = [
       ['rows=0&table=users', 'rows'],
-      ['rows=5001&table=users', 'rows'],
+      ['rows=100001&table=users', 'rows'],
       ['rows=abc&table=users', 'rows'],
       ['rows=10', 'table'],
       ['rows=10&table=nope', 'table'],
@@ -183,7 +195,7 @@ describe('relay with a misbehaving generator', () => {
     for (const path of ['stream', 'download/csv']) {
       for (const [q, field] of cases) {
         const res = await get(`${base}/api/orchestrator/${path}?${q}`);
-        if (path === 'download/csv' && q.startsWith('rows=5001')) {
+        if (path === 'download/csv' && q.startsWith('rows=100001')) {
           expect(res.status).toBe(200); // the preview limit does not apply to downloads
           continue;
         }
@@ -195,6 +207,35 @@ describe('relay with a misbehaving generator', () => {
       }
     }
     expect(stats.requests - before).toBe(1); // only the one valid download above
+  });
+
+  it('a paused SSE client pauses the generator: production plateaus far below unbounded', async () => {
+    let received = 0;
+    const req = http.get(`${base}/api/orchestrator/stream?table=users&rows=100000&seed=5`);
+    try {
+      const res = await new Promise<http.IncomingMessage>((ok) => req.once('response', ok));
+      await new Promise<void>((ok) =>
+        res.once('data', (c: Buffer) => {
+          received += c.length;
+          res.pause(); // stop reading: the client's socket fills, then the orchestrator's
+          ok();
+        }),
+      );
+      const plateau = await settle(() => stats.produced, 400, 15_000);
+      // Plateaued: the relay stopped pulling, so the generator stopped producing. What is in
+      // flight is bounded by socket/stream buffers (a few MB of 1 KB rows), not by the stream.
+      expect(plateau.stable).toBe(true);
+      process.stderr.write(`paused client: generator plateaued at ${plateau.value} rows of 1 KB\n`);
+      expect(plateau.value * 1000).toBeLessThan(40 * 1024 * 1024); // of a 100 MB stream
+      res.on('data', (c: Buffer) => (received += c.length));
+      res.resume(); // and it was backpressure, not a stall: reading again restarts production
+      await until(() => stats.produced > plateau.value + 1000);
+      expect(stats.produced).toBeGreaterThan(plateau.value + 1000);
+      expect(received).toBeGreaterThan(0);
+    } finally {
+      req.destroy();
+    }
+    await until(() => stats.open === 0);
   });
 
   it('a client disconnect closes the upstream response at once; 50 cycles leak nothing', async () => {
@@ -243,6 +284,20 @@ describe('relay with a misbehaving generator', () => {
     }
   });
 });
+
+/** Polls `value` until it has not changed for `quietMs` (stable) or `timeoutMs` passed. */
+async function settle(value: () => number, quietMs: number, timeoutMs: number): Promise<{ stable: boolean; value: number }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = value();
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    const v = value();
+    if (v !== last) [last, since] = [v, Date.now()];
+    else if (Date.now() - since >= quietMs) return { stable: true, value: v };
+  }
+  return { stable: false, value: last };
+}
 
 async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

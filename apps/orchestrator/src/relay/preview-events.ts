@@ -1,4 +1,4 @@
-import { bufferCount, catchError, concat, defer, interval, map, merge, type Observable, of, takeWhile } from 'rxjs';
+import { bufferCount, catchError, concat, defer, interval, map, merge, type Observable, of, take, takeWhile } from 'rxjs';
 import { isTerminal, type SseEvent } from './sse-event.js';
 
 export interface PreviewEventOptions {
@@ -28,6 +28,8 @@ function build(lines: Observable<string>, opts: PreviewEventOptions): Observable
   const started = opts.now();
   let progress = 0;
   const data$ = lines.pipe(
+    // Never relay more than asked, whatever upstream sends; take() unsubscribes (aborts) it.
+    take(opts.total),
     map(checkLine),
     bufferCount(opts.batchSize),
     map((batch): SseEvent => {
