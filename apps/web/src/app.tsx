@@ -51,7 +51,7 @@ export function App() {
   const parsed = useMemo(() => parseSchema(text), [text]);
   const schemaErrors = useMemo(() => [...(parsed.ok ? [] : parsed.errors), ...(serverError ? [serverError] : [])], [parsed, serverError]);
   const rowsProblem = rowsError(rows);
-  const blocked = mode === 'table' ? (table ? null : 'Pick a table first.') : parsed.ok ? null : 'Fix the schema errors above first.';
+  const blocked = mode === 'table' ? (table ? null : 'Pick a table first.') : parsed.ok && !serverError ? null : 'Fix the schema errors above first.';
   const params = useMemo<RunParams | null>(() => {
     if (blocked || rowsProblem) return null;
     const source = mode === 'table' ? { kind: 'table' as const, table } : { kind: 'schema' as const, schema: (parsed as { schema: TableSpec }).schema };
@@ -91,7 +91,7 @@ export function App() {
         </div>
         <div className="col wide">
           <PreviewPanel params={params} blocked={blocked ?? rowsProblem} onSeedUsed={setSeedUsed} onServerError={onSchemaServerError} />
-          <JobsPanel params={params} blocked={blocked ?? rowsProblem} defaultTarget={mode === 'table' ? table : parsed.ok ? parsed.schema.name : ''} onSchemaError={onSchemaServerError} />
+          <JobsPanel onSeedUsed={setSeedUsed} params={params} blocked={blocked ?? rowsProblem} defaultTarget={mode === 'table' ? table : parsed.ok ? parsed.schema.name : ''} onSchemaError={onSchemaServerError} />
         </div>
       </div>
     </main>

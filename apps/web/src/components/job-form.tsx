@@ -1,6 +1,7 @@
 import type { CreateJobRequest, JobMode, JobStatus } from '@rowflow/contracts';
 import { useState } from 'react';
 import { ApiError, createJob, type RunParams } from '../lib/api.js';
+import { Field } from './field.js';
 
 interface Props {
   params: RunParams | null;
@@ -49,7 +50,7 @@ export function JobForm({ params, blocked, defaultTarget, onCreated, onSchemaErr
       setBusy(false);
     }
   };
-  const fieldError = (f: string) => (error?.field === f ? <small className="field-error">{error.message}</small> : null);
+  const fieldError = (f: string) => (error?.field === f ? error.message : null);
 
   return (
     <form
@@ -60,38 +61,30 @@ export function JobForm({ params, blocked, defaultTarget, onCreated, onSchemaErr
         void submit();
       }}
     >
-      <label className="field">
-        <span>Chunk size</span>
-        <input type="number" min={1} value={auto ? '' : chunkSize} placeholder={auto ? 'auto' : ''} disabled={auto} onChange={(e) => setChunkSize(e.target.valueAsNumber)} />
-        {fieldError('chunkSize')}
-      </label>
+      <Field label="Chunk size" error={fieldError('chunkSize')}>
+        {(id) => <input id={id} type="number" min={1} value={auto ? '' : chunkSize} placeholder={auto ? 'auto' : ''} disabled={auto} onChange={(e) => setChunkSize(e.target.valueAsNumber)} />}
+      </Field>
       <label className="check">
         <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Auto chunk size
       </label>
-      <label className="field">
-        <span>Partitions</span>
-        <input type="number" min={1} max={64} value={partitions} onChange={(e) => setPartitions(e.target.valueAsNumber)} />
-        {fieldError('partitions')}
-      </label>
-      <label className="field">
-        <span>Mode</span>
-        <select value={mode} onChange={(e) => setMode(e.target.value as JobMode)}>
-          <option value="create">create</option>
-          <option value="append">append</option>
-          <option value="truncate">truncate</option>
-        </select>
-        {fieldError('mode')}
-      </label>
-      <label className="field">
-        <span>Target table</span>
-        <input value={targetTable} placeholder={defaultTarget} onChange={(e) => setTargetTable(e.target.value)} />
-        {fieldError('targetTable')}
-      </label>
-      <label className="field">
-        <span>Dead-letter limit</span>
-        <input type="number" min={0} value={skipLimit} onChange={(e) => setSkipLimit(e.target.valueAsNumber)} />
-        {fieldError('skipLimit')}
-      </label>
+      <Field label="Partitions" error={fieldError('partitions')}>
+        {(id) => <input id={id} type="number" min={1} max={64} value={partitions} onChange={(e) => setPartitions(e.target.valueAsNumber)} />}
+      </Field>
+      <Field label="Mode" error={fieldError('mode')}>
+        {(id) => (
+          <select id={id} value={mode} onChange={(e) => setMode(e.target.value as JobMode)}>
+            <option value="create">create</option>
+            <option value="append">append</option>
+            <option value="truncate">truncate</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Target table" error={fieldError('targetTable')}>
+        {(id) => <input id={id} value={targetTable} placeholder={defaultTarget} onChange={(e) => setTargetTable(e.target.value)} />}
+      </Field>
+      <Field label="Dead-letter limit" error={fieldError('skipLimit')}>
+        {(id) => <input id={id} type="number" min={0} value={skipLimit} onChange={(e) => setSkipLimit(e.target.valueAsNumber)} />}
+      </Field>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={!params || busy} title={blocked ?? undefined}>
           {busy ? 'Starting…' : 'Start job'}

@@ -27,7 +27,7 @@ export function JobMonitor({ state }: { state: JobMonitorState }) {
       <dl className="facts">
         <Fact label="Rows written" value={`${formatCount(job.rowsWritten)} / ${formatCount(job.rowsTotal)}`} testId="job-rows-written" />
         <Fact label="Progress" value={`${Math.floor(percent(done, job.rowsTotal))}%`} />
-        <Fact label="Rate" value={job.state === 'running' ? formatRate(rate) : '—'} />
+        <Fact label={job.state === 'running' ? 'Rate' : 'Average rate'} value={job.state === 'running' ? formatRate(rate) : averageRate(job)} />
         <Fact label="ETA" value={job.state === 'running' && eta !== null ? formatDuration(eta) : '—'} />
         <Fact label="Chunks" value={formatCount(job.chunksCommitted)} />
         <Fact label="Retries" value={formatCount(job.retries ?? 0)} testId="job-retries" />
@@ -70,6 +70,13 @@ function Partitions({ job }: { job: JobStatus }) {
       ))}
     </ol>
   );
+}
+
+/** Rows/s over the job's whole run, from its start/finish timestamps. */
+function averageRate(job: JobStatus): string {
+  if (!job.startedAt || !job.finishedAt) return '—';
+  const ms = Date.parse(job.finishedAt) - Date.parse(job.startedAt);
+  return ms > 0 ? formatRate((rowsDone(job) / ms) * 1000) : '—';
 }
 
 export function shortId(id: string): string {

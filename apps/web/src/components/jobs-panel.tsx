@@ -12,10 +12,11 @@ interface Props {
   blocked: string | null;
   defaultTarget: string;
   onSchemaError(e: { field: string; message: string }): void;
+  onSeedUsed(seed: number): void;
 }
 
 /** Section 4: insert into the database — form, live monitor of the selected job, jobs list. */
-export function JobsPanel({ params, blocked, defaultTarget, onSchemaError }: Props) {
+export function JobsPanel({ params, blocked, defaultTarget, onSchemaError, onSeedUsed }: Props) {
   const { jobs, error, refresh } = useJobs();
   const [selected, setSelected] = useState<JobStatus | null>(null);
   const onFinal = useCallback(() => void refresh(), [refresh]);
@@ -28,6 +29,13 @@ export function JobsPanel({ params, blocked, defaultTarget, onSchemaError }: Pro
     },
     [refresh],
   );
+  const created = useCallback(
+    (job: JobStatus) => {
+      if (params?.seed === null && job.seed) onSeedUsed(job.seed);
+      select(job);
+    },
+    [params, onSeedUsed, select],
+  );
   const changed = useCallback(
     (job: JobStatus | null) => {
       if (job && job.id === selected?.id) setSelected(job);
@@ -39,7 +47,7 @@ export function JobsPanel({ params, blocked, defaultTarget, onSchemaError }: Pro
   return (
     <section className="card" aria-labelledby="jobs-h">
       <h2 id="jobs-h">4 · Insert into database</h2>
-      <JobForm params={params} blocked={blocked} defaultTarget={defaultTarget} onCreated={select} onSchemaError={onSchemaError} />
+      <JobForm params={params} blocked={blocked} defaultTarget={defaultTarget} onCreated={created} onSchemaError={onSchemaError} />
       <JobMonitor state={state} />
       <JobsList jobs={jobs} error={error} selected={selected?.id ?? null} onSelect={select} onChanged={changed} />
     </section>

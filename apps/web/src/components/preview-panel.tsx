@@ -4,6 +4,7 @@ import { previewUrl, type RunParams } from '../lib/api.js';
 import type { PreviewState, PreviewStatus } from '../lib/preview-state.js';
 import { etaMs, formatCount, formatDuration, formatRate, percent, rateOf } from '../lib/progress-math.js';
 import { columnsOf } from '../lib/row-store.js';
+import { Field } from './field.js';
 import { ProgressBar } from './progress-bar.js';
 import { RowsTable } from './rows-table.js';
 
@@ -42,10 +43,9 @@ export function PreviewPanel({ params, blocked, onSeedUsed, onServerError }: Pro
       <div className="card-head">
         <h2 id="preview-h">2 · Preview</h2>
         <div className="actions">
-          <label className="field inline">
-            <span>Keep up to</span>
-            <input type="number" min={100} step={1000} value={cap} onChange={(e) => setCap(e.target.valueAsNumber)} aria-label="Rows kept in the browser" />
-          </label>
+          <Field label="Keep up to" inline>
+            {(id) => <input id={id} type="number" min={100} step={1000} value={cap} onChange={(e) => setCap(e.target.valueAsNumber)} title="Rows kept in the browser; later rows are counted, not kept" />}
+          </Field>
           {running ? (
             <button type="button" className="danger" onClick={stop}>
               Stop

@@ -16,7 +16,7 @@ export function RateChart({ points }: { points: readonly ChartPoint[] }) {
         <path d={line} className="chart-line" vectorEffect="non-scaling-stroke" />
       </svg>
       <figcaption>
-        <span>{compact(max)} rows/s</span>
+        <span>rows/s · axis top {compact(max)}</span>
         <span>{points.length > 1 ? `last ${formatDuration(span)}` : 'waiting for progress…'}</span>
       </figcaption>
     </figure>

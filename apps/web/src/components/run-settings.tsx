@@ -1,3 +1,5 @@
+import { Field } from './field.js';
+
 interface Props {
   rows: number;
   onRows(n: number): void;
@@ -14,15 +16,12 @@ interface Props {
 export function RunSettings(p: Props) {
   return (
     <div className="settings">
-      <label className="field">
-        <span>Rows</span>
-        <input type="number" min={1} step={1} value={Number.isFinite(p.rows) ? p.rows : ''} onChange={(e) => p.onRows(e.target.valueAsNumber)} aria-invalid={!!p.rowsError} />
-        {p.rowsError && <small className="field-error">{p.rowsError}</small>}
-      </label>
-      <label className="field">
-        <span>Seed</span>
-        <input type="number" min={1} step={1} value={p.random ? '' : p.seed} placeholder={p.random ? 'random' : ''} disabled={p.random} onChange={(e) => p.onSeed(e.target.valueAsNumber)} />
-      </label>
+      <Field label="Rows" error={p.rowsError}>
+        {(id, err) => <input id={id} type="number" min={1} step={1} value={Number.isFinite(p.rows) ? p.rows : ''} onChange={(e) => p.onRows(e.target.valueAsNumber)} aria-invalid={!!p.rowsError} aria-describedby={err} />}
+      </Field>
+      <Field label="Seed">
+        {(id) => <input id={id} type="number" min={1} step={1} value={p.random || !Number.isFinite(p.seed) ? '' : p.seed} placeholder={p.random ? 'random' : ''} disabled={p.random} onChange={(e) => p.onSeed(e.target.valueAsNumber)} />}
+      </Field>
       <label className="check">
         <input type="checkbox" checked={p.random} onChange={(e) => p.onRandom(e.target.checked)} /> Random seed
       </label>

@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '@rowflow/contracts';
 import { describeField, type FieldError } from '../lib/schema-editor.js';
+import { Field } from './field.js';
 
 export type SourceMode = 'table' | 'custom';
 
@@ -43,10 +44,7 @@ function CatalogPicker({ tables, catalogError, table, onTable, onStartFromTable 
         <p className="warn" role="status">
           The table catalog could not be loaded ({catalogError}). Type a table name or switch to a custom schema.
         </p>
-        <label className="field">
-          <span>Table</span>
-          <input value={table} onChange={(e) => onTable(e.target.value.trim())} placeholder="users" />
-        </label>
+        <Field label="Table">{(id) => <input id={id} value={table} onChange={(e) => onTable(e.target.value.trim())} placeholder="users" />}</Field>
       </div>
     );
   }
@@ -54,16 +52,17 @@ function CatalogPicker({ tables, catalogError, table, onTable, onStartFromTable 
   const entry = tables.find((t) => t.name === table);
   return (
     <div>
-      <label className="field">
-        <span>Table</span>
-        <select value={table} onChange={(e) => onTable(e.target.value)}>
-          {tables.map((t) => (
-            <option key={t.name} value={t.name}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Field label="Table">
+        {(id) => (
+          <select id={id} value={table} onChange={(e) => onTable(e.target.value)}>
+            {tables.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       {entry && (
         <>
           <p className="muted">{entry.description}</p>
@@ -111,9 +110,10 @@ function SchemaEditor({ text, onText, errors, parsed }: SchemaPanelProps) {
   const invalid = errors.length > 0;
   return (
     <div>
-      <label className="field">
-        <span>Schema JSON</span>
+      <Field label="Schema JSON">
+        {(id) => (
         <textarea
+          id={id}
           className={invalid ? 'editor bad' : 'editor'}
           value={text}
           onChange={(e) => onText(e.target.value)}
@@ -122,7 +122,8 @@ function SchemaEditor({ text, onText, errors, parsed }: SchemaPanelProps) {
           aria-invalid={invalid}
           aria-describedby="schema-errors"
         />
-      </label>
+        )}
+      </Field>
       {invalid ? (
         <ul id="schema-errors" className="errors" data-testid="schema-errors" role="alert">
           {errors.map((e) => (

@@ -1,0 +1,99 @@
+/**
+ * Plumbing for the browser tests: the built generator + orchestrator as real processes on free
+ * ports (the orchestrator serving the built page), the page built when stale, and headless
+ * Chromium from the system (no browser downloads here).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort } from '@rowflow/devdb';
+import { type Browser, chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const WEB_DIST = join(ROOT, 'apps/web/dist');
+export const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Newest mtime under a directory (recursive). */
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return max;
+}
+
+/** Builds apps/web/dist when it is missing or older than its sources (`npm test` builds it first). */
+export function ensureWebBuilt(): void {
+  const index = join(WEB_DIST, 'index.html');
+  const web = join(ROOT, 'apps/web');
+  const sources = Math.max(newest(join(web, 'src')), statSync(join(web, 'index.html')).mtimeMs, newest(join(ROOT, 'libs/contracts/src')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface WebStack {
+  url: string;
+  generatorUrl: string;
+  /** stderr of both processes, for failure messages. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+async function waitHealthy(url: string, child: ChildProcess, logs: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}:\n${logs()}`);
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} not healthy after ${timeoutMs} ms:\n${logs()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function start(entry: string, env: NodeJS.ProcessEnv, sink: string[]): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.on('data', (d: Buffer) => sink.push(d.toString()));
+  return child;
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts generator + orchestrator (serving WEB_DIST) against `databaseUrl`. Stops what it started on failure. */
+export async function startWebStack(databaseUrl: string): Promise<WebStack> {
+  const sink: string[] = [];
+  const logs = () => sink.join('').slice(-4000);
+  const [gp, op] = [await freePort(), await freePort()];
+  const generatorUrl = `http://127.0.0.1:${gp}`;
+  const url = `http://127.0.0.1:${op}`;
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(children.map(stopProcess));
+  };
+  try {
+    children.push(start('apps/generator/dist/main.js', { PORT: String(gp) }, sink));
+    await waitHealthy(generatorUrl, children[0]!, logs);
+    children.push(start('apps/orchestrator/dist/main.js', { PORT: String(op), GENERATOR_URL: generatorUrl, DATABASE_URL: databaseUrl, WEB_DIST }, sink));
+    await waitHealthy(url, children[1]!, logs);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, generatorUrl, logs, stop };
+}
