@@ -43,9 +43,6 @@ export function App() {
   useEffect(() => {
     if (catalog.tables?.length && !table) setTable(catalog.tables[0]!.name);
   }, [catalog.tables, table]);
-  useEffect(() => {
-    if (catalog.error) setMode((m) => (m === 'table' && !table ? 'custom' : m));
-  }, [catalog.error, table]);
   useEffect(() => setServerError(null), [text, mode]);
 
   const parsed = useMemo(() => parseSchema(text), [text]);
