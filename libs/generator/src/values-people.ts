@@ -1,6 +1,10 @@
-import type { ColumnCompiler } from './column.js';
+import { type ColumnCompiler, plainIf } from './column.js';
 import {
+  CITIES_BY_COUNTRY,
+  COUNTRIES,
   DOMAIN_SUFFIX,
+  FEMALE_FIRST,
+  MALE_FIRST,
   FREE_EMAIL,
   JOB_AREA,
   JOB_DESCRIPTOR,
@@ -73,25 +77,40 @@ export const usernameColumn: ColumnCompiler = ({ col, random }) => {
   };
 };
 
-export const firstNameColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.person().first });
-export const lastNameColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.person().last });
+export const firstNameColumn: ColumnCompiler = () => ({ kind: plainIf(FEMALE_FIRST, MALE_FIRST), value: (row) => row.person().first });
+export const lastNameColumn: ColumnCompiler = () => ({ kind: plainIf(LAST), value: (row) => row.person().last });
 export const fullNameColumn: ColumnCompiler = () => ({
-  kind: 'text',
+  kind: plainIf(FEMALE_FIRST, MALE_FIRST, LAST),
   value: (row) => {
     const p = row.person();
     return `${p.first} ${p.last}`;
   },
 });
-export const cityColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.location().city });
-export const countryColumn: ColumnCompiler = () => ({ kind: 'text', value: (row) => row.location().country });
+export const cityColumn: ColumnCompiler = () => ({ kind: plainIf(...CITIES_BY_COUNTRY), value: (row) => row.location().city });
+export const countryColumn: ColumnCompiler = () => ({ kind: plainIf(COUNTRIES), value: (row) => row.location().country });
 
-function digits(r: Rng, pattern: string): string {
+type PhonePart = string | { lo: number; span: number; width: number };
+
+/** faker's phone patterns (`!##-!##-####`) compiled once into literals and digit runs. */
+function compilePattern(pattern: string): PhonePart[] {
+  return (pattern.match(/!?#+|[^!#]+/g) ?? []).map((tok) => {
+    if (!tok.includes('#')) return tok;
+    const width = tok.length;
+    // `!` is a digit 2-9 (no leading 0/1 in area/exchange codes), `#` any digit.
+    return tok.startsWith('!') ? { lo: 2 * 10 ** (width - 1), span: 8 * 10 ** (width - 1), width } : { lo: 0, span: 10 ** width, width };
+  });
+}
+
+const PHONE_PARTS = PHONE_FORMATS.map(compilePattern);
+
+function fillPattern(r: Rng, parts: PhonePart[]): string {
   let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern.charCodeAt(i);
-    if (c === 35 /* # */) out += String(r.below(10));
-    else if (c === 33 /* ! */) out += String(2 + r.below(8));
-    else out += pattern.charAt(i);
+  for (const p of parts) {
+    if (typeof p === 'string') out += p;
+    else {
+      const n = String(p.lo + r.below(p.span));
+      out += n.length < p.width ? n.padStart(p.width, '0') : n;
+    }
   }
   return out;
 }
@@ -100,17 +119,20 @@ export const phoneColumn: ColumnCompiler = ({ random }) => ({
   kind: 'plain',
   value: (row) => {
     const r = random.at(row);
-    return digits(r, r.pick(PHONE_FORMATS));
+    return fillPattern(r, r.pick(PHONE_PARTS));
   },
 });
 
+const BUILDING_MAX = [99_999, 9_999, 999];
+const CAPITALIZED_WORDS = WORDS.map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+
 export const streetAddressColumn: ColumnCompiler = ({ random }) => ({
-  kind: 'text',
+  kind: plainIf(LAST, CAPITALIZED_WORDS, STREET_NAME, STREET_SUFFIX),
   value: (row) => {
     const r = random.at(row);
-    const number = digits(r, r.pick(['!####', '!###', '!##']));
+    const number = 1 + r.below(BUILDING_MAX[r.below(3)]!);
     const v = r.below(3);
-    const street = v === 2 ? r.pick(STREET_NAME) : `${v === 0 ? r.pick(LAST) : r.pick(WORDS).replace(/^./, (c) => c.toUpperCase())} ${r.pick(STREET_SUFFIX)}`;
+    const street = v === 2 ? r.pick(STREET_NAME) : `${r.pick(v === 0 ? LAST : CAPITALIZED_WORDS)} ${r.pick(STREET_SUFFIX)}`;
     return `${number} ${street}`;
   },
 });
@@ -131,7 +153,7 @@ export const companyColumn: ColumnCompiler = ({ random }) => ({
 });
 
 export const jobTitleColumn: ColumnCompiler = ({ random }) => ({
-  kind: 'text',
+  kind: plainIf(JOB_DESCRIPTOR, JOB_AREA, JOB_TYPE),
   value: (row) => {
     const r = random.at(row);
     return `${r.pick(JOB_DESCRIPTOR)} ${r.pick(JOB_AREA)} ${r.pick(JOB_TYPE)}`;
