@@ -56,6 +56,7 @@ describe('web page in Chromium', () => {
     const link = page.getByRole('link', { name: 'Download CSV' });
     expect(await link.getAttribute('href')).toMatch(/^\/api\/orchestrator\/download\/csv\?/);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), link.click()]);
+    expect(download.suggestedFilename()).toBe('people-99.csv');
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = csv.split(/\r?\n/).filter((l) => l.length > 0);
     expect(lines[0]).toBe('id,name,email');
@@ -106,5 +107,28 @@ describe('web page in Chromium', () => {
     expect(await page.getByTestId('preview-stats').innerText()).toBe(stats);
     expect(stats).not.toContain('1,000,000 / 1,000,000');
     await page.getByRole('button', { name: 'Restart preview' }).waitFor();
+  });
+
+  it('a random seed run shows the seed used, and keeping it reproduces the same rows', async () => {
+    const page = await openPage();
+    await pickTable(page, 'users');
+    await page.getByLabel('Rows', { exact: true }).fill('300');
+    await page.getByLabel('Random seed').check();
+    expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).not.toContain('seed=');
+    await page.getByRole('button', { name: 'Start preview' }).click();
+    await expect.poll(() => page.getByTestId('preview-status').innerText(), { timeout: 30_000 }).toBe('Completed');
+    const used = page.getByTestId('seed-used');
+    await expect.poll(() => used.innerText()).toMatch(/Seed used: \d+/);
+    const seed = /Seed used: (\d+)/.exec(await used.innerText())![1]!;
+    const grid = page.getByRole('table', { name: 'Preview rows' });
+    const firstEmail = await grid.locator('[aria-rowindex="2"]').getByRole('cell').nth(4).innerText();
+
+    await page.getByRole('button', { name: 'keep this seed' }).click();
+    expect(await page.getByLabel('Seed', { exact: true }).inputValue()).toBe(seed);
+    expect(await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href')).toContain(`seed=${seed}`);
+    await page.getByRole('button', { name: 'Restart preview' }).click();
+    await expect.poll(() => page.getByTestId('preview-stats').innerText(), { timeout: 30_000 }).toContain(`seed ${seed}`);
+    await expect.poll(() => page.getByTestId('preview-status').innerText()).toBe('Completed');
+    expect(await grid.locator('[aria-rowindex="2"]').getByRole('cell').nth(4).innerText()).toBe(firstEmail);
   });
 });

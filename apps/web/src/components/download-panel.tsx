@@ -3,7 +3,8 @@ import { formatCount } from '../lib/progress-math.js';
 
 /**
  * Section 3: a plain anchor, so the browser itself streams the attachment to disk from the first
- * byte (no fetch + Blob that would buffer the whole file in memory).
+ * byte (no fetch + Blob that would buffer the whole file in memory). `download` without a value
+ * keeps the server's file name, which carries the seed used.
  */
 export function DownloadPanel({ params, blocked }: { params: RunParams | null; blocked: string | null }) {
   const name = params ? (params.source.kind === 'table' ? params.source.table : params.source.schema.name) : 'rows';
@@ -12,7 +13,7 @@ export function DownloadPanel({ params, blocked }: { params: RunParams | null; b
       <h2 id="download-h">3 · Download CSV</h2>
       {params ? (
         <p>
-          <a className="button primary" href={downloadUrl(params)} download={`${name}.csv`} data-testid="download-link">
+          <a className="button primary" href={downloadUrl(params)} download data-testid="download-link">
             Download CSV
           </a>{' '}
           <span className="muted">

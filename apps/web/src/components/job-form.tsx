@@ -1,6 +1,7 @@
-import type { CreateJobRequest, JobMode, JobStatus } from '@rowflow/contracts';
+import type { JobMode, JobStatus } from '@rowflow/contracts';
 import { useState } from 'react';
 import { ApiError, createJob, type RunParams } from '../lib/api.js';
+import { jobRequest } from '../lib/job-request.js';
 import { Field } from './field.js';
 
 interface Props {
@@ -9,20 +10,6 @@ interface Props {
   defaultTarget: string;
   onCreated(job: JobStatus): void;
   onSchemaError(e: { field: string; message: string }): void;
-}
-
-/** Builds the POST /api/jobs body from the shared run params and this form's settings. */
-export function jobRequest(params: RunParams, f: { chunkSize: number; auto: boolean; partitions: number; mode: JobMode; targetTable: string; skipLimit: number }): CreateJobRequest {
-  return {
-    ...(params.source.kind === 'table' ? { table: params.source.table } : { schema: params.source.schema }),
-    rows: params.rows,
-    ...(params.seed !== null ? { seed: params.seed } : {}),
-    chunkSize: f.auto ? 'auto' : f.chunkSize,
-    partitions: f.partitions,
-    mode: f.mode,
-    ...(f.targetTable.trim() ? { targetTable: f.targetTable.trim() } : {}),
-    skipLimit: f.skipLimit,
-  };
 }
 
 /** Section 4a: start an insert job. Server 400s are shown next to the field they name. */
