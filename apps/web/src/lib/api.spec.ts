@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downloadUrl, errorBody, previewUrl } from './api.js';
+import { downloadUrl, errorBody, isFullStatus, previewUrl } from './api.js';
 
 describe('api urls', () => {
   it('builds stream and download URLs for a catalog table; random seed is omitted', () => {
@@ -23,5 +23,12 @@ describe('errorBody', () => {
   it('turns a non-JSON failure into a plain message', async () => {
     const res = new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' });
     expect(await errorBody(res)).toMatchObject({ statusCode: 502, message: '502 Bad Gateway' });
+  });
+});
+
+describe('isFullStatus', () => {
+  it('tells a full JobStatus from a 202 summary', () => {
+    expect(isFullStatus({ id: 'x' })).toBe(false);
+    expect(isFullStatus({ id: 'x', state: 'queued', rowsTotal: 1, rowsWritten: 0, partitions: [] })).toBe(true);
   });
 });

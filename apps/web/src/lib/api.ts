@@ -51,7 +51,8 @@ export function jobEventsUrl(id: string): string {
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}), ...init?.headers } });
   if (!res.ok) throw new ApiError(res.status, await errorBody(res));
-  return (await res.json()) as T;
+  const text = await res.text(); // a 202/204 may have no body
+  return (text ? JSON.parse(text) : {}) as T;
 }
 
 /** Reads an error response's body; a proxy's HTML page becomes a plain message. */
@@ -72,16 +73,28 @@ export function listTables(): Promise<CatalogEntry[]> {
   return fetchJson<CatalogEntry[]>('/api/orchestrator/tables');
 }
 
-export function createJob(req: CreateJobRequest): Promise<JobStatus> {
-  return fetchJson<JobStatus>('/api/jobs', { method: 'POST', body: JSON.stringify(req) });
+/** Starts a job; the 202 body may be a summary (`{id, …}`), so fetch the full status if needed. */
+export async function createJob(req: CreateJobRequest): Promise<JobStatus> {
+  const created = await fetchJson<Partial<JobStatus> & { id: string }>('/api/jobs', { method: 'POST', body: JSON.stringify(req) });
+  return isFullStatus(created) ? created : getJob(created.id);
+}
+
+export function getJob(id: string): Promise<JobStatus> {
+  return fetchJson<JobStatus>(`/api/jobs/${encodeURIComponent(id)}`);
+}
+
+/** True when a job payload carries everything the monitor draws. */
+export function isFullStatus(j: Partial<JobStatus>): j is JobStatus {
+  return typeof j.id === 'string' && typeof j.state === 'string' && typeof j.rowsTotal === 'number' && typeof j.rowsWritten === 'number' && Array.isArray(j.partitions);
 }
 
 export function listJobs(): Promise<JobStatus[]> {
   return fetchJson<JobStatus[] | { jobs: JobStatus[] }>('/api/jobs').then((r) => (Array.isArray(r) ? r : r.jobs));
 }
 
-export function jobAction(id: string, action: 'cancel' | 'resume'): Promise<JobStatus> {
-  return fetchJson<JobStatus>(`/api/jobs/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+export async function jobAction(id: string, action: 'cancel' | 'resume'): Promise<JobStatus> {
+  const res = await fetchJson<Partial<JobStatus>>(`/api/jobs/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+  return isFullStatus(res) ? res : getJob(id);
 }
 
 /**
