@@ -1,4 +1,5 @@
-import { bufferCount, catchError, concat, defer, interval, map, merge, type Observable, of, take, takeWhile } from 'rxjs';
+import { catchError, concat, defer, interval, map, merge, type Observable, of, takeWhile } from 'rxjs';
+import type { RowBatch } from './ndjson-batcher.js';
 import { isTerminal, type SseEvent } from './sse-event.js';
 
 export interface PreviewEventOptions {
@@ -6,8 +7,6 @@ export interface PreviewEventOptions {
   total: number;
   /** Seed the generator used, reported in `complete`. */
   seed: number;
-  /** Rows per `data` event (100 per DESIGN.md). */
-  batchSize: number;
   /** Comment heartbeat period, so proxies and browsers keep an idle stream open. */
   heartbeatMs: number;
   /** Clock for `elapsedMs`; tests pass the TestScheduler's. */
@@ -15,40 +14,29 @@ export interface PreviewEventOptions {
 }
 
 /**
- * Turns the generator's NDJSON lines into the preview's SSE events: batches of `batchSize` rows
- * with cumulative `progress`, then `complete` — or `error` when upstream fails or ends short —
- * plus a heartbeat until the stream ends. Completes right after its terminal event.
+ * Turns row batches from the generator into the preview's SSE events: `data` with cumulative
+ * `progress`, then `complete` — or `error` when upstream fails or ends short — plus a heartbeat
+ * until the stream ends. Completes right after its terminal event (which also stops the
+ * heartbeat and unsubscribes upstream).
  */
-export function previewEvents$(lines: Observable<string>, opts: PreviewEventOptions): Observable<SseEvent> {
+export function previewEvents$(batches: Observable<RowBatch>, opts: PreviewEventOptions): Observable<SseEvent> {
   // defer: progress and start time are per subscription.
-  return defer(() => build(lines, opts));
+  return defer(() => build(batches, opts));
 }
 
-function build(lines: Observable<string>, opts: PreviewEventOptions): Observable<SseEvent> {
+function build(batches: Observable<RowBatch>, opts: PreviewEventOptions): Observable<SseEvent> {
   const started = opts.now();
   let progress = 0;
-  const data$ = lines.pipe(
-    // Never relay more than asked, whatever upstream sends; take() unsubscribes (aborts) it.
-    take(opts.total),
-    map(checkLine),
-    bufferCount(opts.batchSize),
+  const data$ = batches.pipe(
     map((batch): SseEvent => {
-      progress += batch.length;
-      return { kind: 'data', lines: batch, progress, total: opts.total };
+      progress += batch.count;
+      return { kind: 'data', batch, progress, total: opts.total };
     }),
   );
   const end$ = defer(() => of(finish(progress, opts, opts.now() - started)));
   const body$ = concat(data$, end$).pipe(catchError((err: unknown) => of(errorEvent(err))));
   const heartbeat$ = interval(opts.heartbeatMs).pipe(map((): SseEvent => ({ kind: 'heartbeat' })));
   return merge(body$, heartbeat$).pipe(takeWhile((e) => !isTerminal(e), true));
-}
-
-/** Cheap sanity check instead of a full parse: every NDJSON row is one JSON object. */
-function checkLine(line: string): string {
-  if (line.charCodeAt(0) !== 123 /* { */ || line.charCodeAt(line.length - 1) !== 125 /* } */) {
-    throw new Error(`generator sent a malformed line: ${line.slice(0, 80)}`);
-  }
-  return line;
 }
 
 function finish(progress: number, opts: PreviewEventOptions, elapsedMs: number): SseEvent {

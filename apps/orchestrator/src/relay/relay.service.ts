@@ -6,8 +6,8 @@ import { logger } from '@rowflow/platform';
 import type { Response } from 'express';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { GeneratorClient, type GeneratorStream, type GeneratorStreamRequest } from '../generator-client/generator-client.js';
-import { lines$ } from './line-source.js';
 import { previewEvents$ } from './preview-events.js';
+import { rowBatches$ } from './row-batches.js';
 import { RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import { csvFilename, parseRelayRequest, tableName } from './relay-params.js';
 import { encodeSse } from './sse-event.js';
@@ -45,10 +45,10 @@ export class RelayService {
     this.active++;
     try {
       openSse(res, upstream.seed);
-      const events = previewEvents$(lines$(upstream.body), {
+      const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows);
+      const events = previewEvents$(batches, {
         total: req.rows,
         seed: upstream.seed,
-        batchSize: this.opts.batchSize,
         heartbeatMs: this.opts.heartbeatMs,
         now: Date.now,
       });

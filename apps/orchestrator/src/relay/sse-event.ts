@@ -1,21 +1,26 @@
 import type { PreviewCompleteEvent, PreviewErrorEvent } from '@rowflow/contracts';
+import type { RowBatch } from './ndjson-batcher.js';
 
 /**
- * One SSE message of the preview relay. `data` events carry their rows as raw JSON text (the
+ * One SSE message of the preview relay. `data` events carry their rows as raw JSON bytes (the
  * generator's NDJSON lines, spliced, not re-serialised) so relaying costs no parse/stringify.
  */
 export type SseEvent =
-  | { kind: 'data'; lines: readonly string[]; progress: number; total: number }
+  | { kind: 'data'; batch: RowBatch; progress: number; total: number }
   | { kind: 'complete'; data: PreviewCompleteEvent }
   | { kind: 'error'; data: PreviewErrorEvent }
   | { kind: 'heartbeat' };
 
 /** Encodes one event as an SSE frame (`text/event-stream`). */
-export function encodeSse(e: SseEvent): string {
+export function encodeSse(e: SseEvent): string | Buffer {
   switch (e.kind) {
     case 'data':
-      // NDJSON lines never contain raw CR/LF (JSON escapes them), so one `data:` line is safe.
-      return `event: data\nid: ${e.progress}\ndata: {"rows":[${e.lines.join(',')}],"progress":${e.progress},"total":${e.total}}\n\n`;
+      // JSON rows never contain raw LF (JSON escapes it), so one `data:` line is safe.
+      return Buffer.concat([
+        Buffer.from(`event: data\nid: ${e.progress}\ndata: {"rows":[`),
+        e.batch.json,
+        Buffer.from(`],"progress":${e.progress},"total":${e.total}}\n\n`),
+      ]);
     case 'complete':
       return `event: complete\ndata: ${JSON.stringify(e.data)}\n\n`;
     case 'error':

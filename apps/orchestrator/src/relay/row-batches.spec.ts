@@ -1,0 +1,45 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { RowBatch } from './ndjson-batcher.js';
+import { rowBatches$ } from './row-batches.js';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('rowBatches$', () => {
+  it('emits nothing while the source is paused, and resumes with it', async () => {
+    const src = new PassThrough();
+    const got: RowBatch[] = [];
+    const sub = rowBatches$(src, 1, 100).subscribe((b) => got.push(b));
+    src.write('{"a":1}\n');
+    await tick();
+    src.pause();
+    src.write('{"a":2}\n');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got.map((b) => b.json.toString())).toEqual(['{"a":1}']);
+    src.resume();
+    await tick();
+    expect(got.map((b) => b.json.toString())).toEqual(['{"a":1}', '{"a":2}']);
+    sub.unsubscribe();
+    expect(src.destroyed).toBe(true);
+  });
+
+  it('completes after limit rows and destroys (aborts) the source', async () => {
+    const src = new PassThrough();
+    const done = new Promise<number>((ok) => {
+      let n = 0;
+      rowBatches$(src, 2, 3).subscribe({ next: (b) => (n += b.count), complete: () => ok(n) });
+    });
+    src.write('{"a":1}\n{"a":2}\n{"a":3}\n{"a":4}\n');
+    expect(await done).toBe(3);
+    expect(src.destroyed).toBe(true);
+  });
+
+  it('errors when the source closes without ending (generator died)', async () => {
+    const src = new PassThrough();
+    const err = new Promise((ok) => rowBatches$(src, 2, 10).subscribe({ error: ok }));
+    src.write('{"a":1}\n{"a"');
+    await tick();
+    src.destroy();
+    expect(String(await err)).toMatch(/closed before the stream ended/);
+  });
+});

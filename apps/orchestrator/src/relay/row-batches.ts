@@ -1,0 +1,41 @@
+import type { Readable } from 'node:stream';
+import { Observable } from 'rxjs';
+import { NdjsonBatcher, type RowBatch } from './ndjson-batcher.js';
+
+/**
+ * An upstream NDJSON body as an Observable of row batches (≤ `batchSize` rows, the relay's
+ * equivalent of `bufferCount`), completing after `limit` rows or at the body's end.
+ *
+ * Backpressure is the caller's: `source.pause()` stops emission after the current chunk (at most
+ * one chunk's worth of batches), `source.resume()` continues. Completing early or unsubscribing
+ * destroys `source`, which aborts the upstream request. A source that closes without `end` —
+ * the generator died mid-stream — is an error.
+ */
+export function rowBatches$(source: Readable, batchSize: number, limit: number): Observable<RowBatch> {
+  return new Observable<RowBatch>((sub) => {
+    const batcher = new NdjsonBatcher(batchSize, limit);
+    let ended = false;
+    const emit = (take: () => RowBatch[], last: boolean): void => {
+      try {
+        for (const batch of take()) sub.next(batch);
+        if (last || batcher.done) sub.complete();
+      } catch (err) {
+        sub.error(err);
+      }
+    };
+    const onData = (chunk: Buffer): void => emit(() => batcher.push(chunk), false);
+    const onEnd = (): void => {
+      ended = true;
+      emit(() => batcher.end(), true);
+    };
+    const onError = (err: Error): void => sub.error(err);
+    const onClose = (): void => sub.error(new Error('upstream connection closed before the stream ended'));
+    source.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+    return () => {
+      source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      // Keep a late 'error' (e.g. from the abort we cause right now) from becoming uncaught.
+      source.on('error', () => undefined);
+      if (!ended) source.destroy();
+    };
+  });
+}
