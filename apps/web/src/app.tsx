@@ -82,6 +82,7 @@ export function App() {
         <div className="col">
           <SchemaPanel mode={mode} onMode={setMode} tables={catalog.tables} catalogError={catalog.error} table={table} onTable={setTable} text={text} onText={setText} errors={schemaErrors} parsed={rawSchema} onStartFromTable={startFromTable} />
           <section className="card" aria-label="Rows and seed">
+            <h3 className="sub">Rows &amp; seed</h3>
             <RunSettings rows={rows} onRows={setRows} rowsError={rowsProblem} seed={seed} onSeed={setSeed} random={random} onRandom={setRandom} seedUsed={seedUsed} />
           </section>
           <DownloadPanel params={params} blocked={blocked ?? rowsProblem} />

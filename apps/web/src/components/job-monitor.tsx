@@ -2,11 +2,12 @@ import type { JobStatus } from '@rowflow/contracts';
 import type { JobMonitorState } from '../lib/job-monitor.js';
 import { rowsDone } from '../lib/job-monitor.js';
 import { etaMs, formatCount, formatDuration, formatRate, percent, rateOf } from '../lib/progress-math.js';
+import { type JobActionName, JobActions } from './job-actions.js';
 import { ProgressBar } from './progress-bar.js';
 import { RateChart } from './rate-chart.js';
 
 /** Section 4b: one job live — progress, rows/s chart, retries, dead letters, partitions. */
-export function JobMonitor({ state }: { state: JobMonitorState }) {
+export function JobMonitor({ state, onAction }: { state: JobMonitorState; onAction(job: JobStatus, action: JobActionName): void }) {
   const job = state.job;
   if (!job) return null;
   const done = rowsDone(job);
@@ -22,6 +23,8 @@ export function JobMonitor({ state }: { state: JobMonitorState }) {
           {job.state}
         </span>
         <span className="muted">{connection(state)}</span>
+        <span className="spacer" />
+        <JobActions job={job} onAction={onAction} />
       </div>
       <ProgressBar label="Job progress" done={done} total={job.rowsTotal} tone={tone(job)} testId="job-progress" />
       <dl className="facts">

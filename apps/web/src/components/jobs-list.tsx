@@ -1,8 +1,7 @@
 import type { JobStatus } from '@rowflow/contracts';
-import { useState } from 'react';
-import { ApiError, jobAction } from '../lib/api.js';
 import { rowsDone } from '../lib/job-monitor.js';
 import { formatCount, percent } from '../lib/progress-math.js';
+import { type JobActionName, JobActions } from './job-actions.js';
 import { shortId } from './job-monitor.js';
 
 interface Props {
@@ -10,30 +9,15 @@ interface Props {
   error: string | null;
   selected: string | null;
   onSelect(job: JobStatus): void;
-  onChanged(job: JobStatus | null): void;
+  onAction(job: JobStatus, action: JobActionName): void;
 }
 
 /** Section 4c: all jobs with state, and resume / cancel where they make sense. */
-export function JobsList({ jobs, error, selected, onSelect, onChanged }: Props) {
-  const [actionError, setActionError] = useState<string | null>(null);
-  const act = async (job: JobStatus, action: 'cancel' | 'resume') => {
-    setActionError(null);
-    try {
-      onChanged(await jobAction(job.id, action));
-    } catch (err) {
-      setActionError(err instanceof ApiError ? err.message : `Could not ${action} the job.`);
-      onChanged(null);
-    }
-  };
+export function JobsList({ jobs, error, selected, onSelect, onAction }: Props) {
   return (
     <div>
       <h3>Jobs</h3>
       {error && <p className="error">{error}</p>}
-      {actionError && (
-        <p className="error" role="alert">
-          {actionError}
-        </p>
-      )}
       {jobs.length === 0 ? (
         <p className="muted">No jobs yet.</p>
       ) : (
@@ -67,16 +51,7 @@ export function JobsList({ jobs, error, selected, onSelect, onChanged }: Props) 
                 </td>
                 <td className="muted">{j.createdAt ? new Date(j.createdAt).toLocaleTimeString() : ''}</td>
                 <td className="row-actions">
-                  {(j.state === 'queued' || j.state === 'running') && (
-                    <button type="button" onClick={() => void act(j, 'cancel')}>
-                      Cancel
-                    </button>
-                  )}
-                  {(j.state === 'failed' || j.state === 'cancelled') && (
-                    <button type="button" onClick={() => void act(j, 'resume')}>
-                      Resume
-                    </button>
-                  )}
+                  <JobActions job={j} onAction={onAction} />
                 </td>
               </tr>
             ))}

@@ -2,7 +2,8 @@ import type { JobStatus } from '@rowflow/contracts';
 import { useCallback, useState } from 'react';
 import { useJobMonitor } from '../hooks/use-job-monitor.js';
 import { useJobs } from '../hooks/use-jobs.js';
-import type { RunParams } from '../lib/api.js';
+import { ApiError, jobAction, type RunParams } from '../lib/api.js';
+import { type JobActionName } from './job-actions.js';
 import { JobForm } from './job-form.js';
 import { JobMonitor } from './job-monitor.js';
 import { JobsList } from './jobs-list.js';
@@ -36,20 +37,33 @@ export function JobsPanel({ params, blocked, defaultTarget, onSchemaError, onSee
     },
     [params, onSeedUsed, select],
   );
-  const changed = useCallback(
-    (job: JobStatus | null) => {
-      if (job && job.id === selected?.id) setSelected(job);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const act = useCallback(
+    async (job: JobStatus, action: JobActionName) => {
+      setActionError(null);
+      try {
+        const updated = await jobAction(job.id, action);
+        if (updated.id === selected?.id) setSelected(updated);
+      } catch (err) {
+        setActionError(err instanceof ApiError ? err.message : `Could not ${action} the job.`);
+      }
       void refresh();
     },
     [refresh, selected],
   );
+  const onAction = useCallback((job: JobStatus, action: JobActionName) => void act(job, action), [act]);
 
   return (
     <section className="card" aria-labelledby="jobs-h">
       <h2 id="jobs-h">4 · Insert into database</h2>
       <JobForm params={params} blocked={blocked} defaultTarget={defaultTarget} onCreated={created} onSchemaError={onSchemaError} />
-      <JobMonitor state={state} />
-      <JobsList jobs={jobs} error={error} selected={selected?.id ?? null} onSelect={select} onChanged={changed} />
+      {actionError && (
+        <p className="error" role="alert">
+          {actionError}
+        </p>
+      )}
+      <JobMonitor state={state} onAction={onAction} />
+      <JobsList jobs={jobs} error={error} selected={selected?.id ?? null} onSelect={select} onAction={onAction} />
     </section>
   );
 }
