@@ -1,0 +1,290 @@
+import { ConflictError, type JobMode, type JobState, type JobStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
+import type pg from 'pg';
+import { type JobDefinition, splitRanges } from './job-spec.js';
+import { prepareTarget } from './target-table.js';
+
+/** What a worker needs to run one partition. */
+export interface PartitionWork {
+  partitionId: number;
+  jobId: string;
+  index: number;
+  fromRow: number;
+  toRow: number;
+  nextRow: number;
+  /** Job's fixed chunk size; null = auto. */
+  chunkSize: number | null;
+  /** Chunk size this partition last committed with (auto mode resumes from it). */
+  partitionChunk: number | null;
+  table: string;
+  schema: TableSpec;
+  custom: boolean;
+  targetTable: string;
+  seed: number;
+  skipLimit: number;
+}
+
+export type ClaimResult = { kind: 'claimed'; work: PartitionWork; jobStarted: boolean } | { kind: 'done' } | { kind: 'busy' };
+
+/** A partition that should be worked by someone (queued, or running with an expired lease). */
+export interface OpenPartition {
+  jobId: string;
+  partitionId: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const STATUS_SQL = `
+  SELECT j.*, p.parts FROM rowflow.jobs j
+  CROSS JOIN LATERAL (
+    SELECT json_agg(json_build_object(
+      'index', index, 'fromRow', from_row, 'toRow', to_row, 'nextRow', next_row, 'state', state,
+      'chunkSize', chunk_size, 'rowsWritten', rows_written, 'rowsSkipped', rows_skipped,
+      'chunks', chunks_committed, 'retries', retries) ORDER BY index) AS parts
+    FROM rowflow.job_partitions WHERE job_id = j.id) p`;
+
+interface PartRow extends PartitionStatus {
+  rowsWritten: number;
+  rowsSkipped: number;
+  chunks: number;
+  retries: number;
+}
+
+interface JobRow {
+  id: string;
+  state: JobState;
+  table_name: string;
+  target_table: string;
+  mode: JobMode;
+  rows_total: string;
+  seed: string;
+  chunk_size: number | null;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  parts: PartRow[] | null;
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
+
+function toStatus(r: JobRow): JobStatus {
+  const parts = r.parts ?? [];
+  const sum = (f: (p: PartRow) => number) => parts.reduce((n, p) => n + Number(f(p)), 0);
+  return {
+    id: r.id,
+    state: r.state,
+    table: r.table_name,
+    targetTable: r.target_table,
+    mode: r.mode,
+    rowsTotal: Number(r.rows_total),
+    rowsWritten: sum((p) => p.rowsWritten),
+    rowsSkipped: sum((p) => p.rowsSkipped),
+    chunksCommitted: sum((p) => p.chunks),
+    retries: sum((p) => p.retries),
+    chunkSize: r.chunk_size ?? 'auto',
+    partitions: parts.map((p) => ({
+      index: p.index,
+      fromRow: Number(p.fromRow),
+      toRow: Number(p.toRow),
+      nextRow: Number(p.nextRow),
+      state: p.state,
+      ...(p.chunkSize ? { chunkSize: p.chunkSize } : {}),
+    })),
+    seed: Number(r.seed),
+    createdAt: r.created_at.toISOString(),
+    startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at),
+    error: r.error,
+  };
+}
+
+/** All SQL on the `rowflow` job tables except the chunk transaction itself (see ChunkWriter). */
+export class JobRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Prepares the target table and records the job with its partitions, all in one transaction:
+   * if anything fails, neither a table nor a job row is left behind.
+   */
+  async create(def: JobDefinition): Promise<string> {
+    return this.tx(async (c) => {
+      await prepareTarget(c, def.targetTable, def.schema, def.mode);
+      const job = await c.query<{ id: string }>(
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, mode, rows_total, seed, chunk_size, partitions, skip_limit)
+         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit],
+      );
+      const id = job.rows[0]!.id;
+      const ranges = splitRanges(def.rows, def.partitions);
+      await c.query(
+        `INSERT INTO rowflow.job_partitions (job_id, index, from_row, to_row, next_row, state)
+         SELECT $1, i - 1, f, t, f, 'queued' FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(f, t, i)`,
+        [id, ranges.map((r) => r.from), ranges.map((r) => r.to)],
+      );
+      return id;
+    });
+  }
+
+  /** JobStatus of one job; NotFoundError when there is none. */
+  async get(id: string): Promise<JobStatus> {
+    if (!UUID.test(id)) throw new NotFoundError(`job ${id} not found`);
+    const res = await this.pool.query<JobRow>(`${STATUS_SQL} WHERE j.id = $1`, [id]);
+    if (!res.rows[0]) throw new NotFoundError(`job ${id} not found`);
+    return toStatus(res.rows[0]);
+  }
+
+  /** Most recent jobs first. */
+  async list(limit = 100): Promise<JobStatus[]> {
+    const res = await this.pool.query<JobRow>(`${STATUS_SQL} ORDER BY j.created_at DESC LIMIT $1`, [limit]);
+    return res.rows.map(toStatus);
+  }
+
+  /** Partition ids of a job that are not finished, for (re-)enqueueing. */
+  async unfinishedPartitions(jobId: string): Promise<OpenPartition[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `SELECT id FROM rowflow.job_partitions WHERE job_id = $1 AND state IN ('queued', 'running') ORDER BY index`,
+      [jobId],
+    );
+    return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
+  }
+
+  /** Partitions nobody holds a live lease on: never claimed, or their worker died/stopped. */
+  async orphanedPartitions(limit = 1000): Promise<OpenPartition[]> {
+    const res = await this.pool.query<{ id: string; job_id: string }>(
+      `SELECT id, job_id FROM rowflow.job_partitions
+       WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < now())
+       ORDER BY id LIMIT $1`,
+      [limit],
+    );
+    return res.rows.map((r) => ({ jobId: r.job_id, partitionId: Number(r.id) }));
+  }
+
+  /**
+   * Takes the partition's lease for `owner`, unless another owner holds a live one ('busy') or
+   * the partition is finished/cancelled/failed ('done'). The lease only avoids duplicate work;
+   * correctness comes from the fenced checkpoint in every chunk transaction.
+   */
+  async claim(partitionId: number, owner: string, leaseSeconds: number): Promise<ClaimResult> {
+    const res = await this.pool.query(
+      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = now() + make_interval(secs => $3), updated_at = now()
+       FROM rowflow.jobs j
+       WHERE p.id = $1 AND j.id = p.job_id AND p.state IN ('queued', 'running')
+         AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
+       RETURNING p.id, p.job_id, p.index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
+                 j.table_name, j.schema, j.custom, j.target_table, j.seed, j.skip_limit`,
+      [partitionId, owner, leaseSeconds],
+    );
+    const r = res.rows[0] as Record<string, unknown> | undefined;
+    if (!r) {
+      const st = await this.pool.query<{ state: string }>('SELECT state FROM rowflow.job_partitions WHERE id = $1', [partitionId]);
+      const s = st.rows[0]?.state;
+      return s === 'queued' || s === 'running' ? { kind: 'busy' } : { kind: 'done' };
+    }
+    const started = await this.pool.query(
+      `UPDATE rowflow.jobs SET state = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 AND state = 'queued'`,
+      [r.job_id],
+    );
+    return { kind: 'claimed', work: toWork(r), jobStarted: (started.rowCount ?? 0) > 0 };
+  }
+
+  /** Gives the lease back (worker stopping) so another process can take over at once. */
+  async releaseLease(partitionId: number, owner: string): Promise<void> {
+    await this.pool.query(`UPDATE rowflow.job_partitions SET lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [partitionId, owner]);
+  }
+
+  /** Marks the job completed once every partition is; safe to call from every finishing worker. */
+  async completeJobIfDone(jobId: string): Promise<boolean> {
+    const res = await this.pool.query(
+      `UPDATE rowflow.jobs SET state = 'completed', finished_at = now(), error = NULL
+       WHERE id = $1 AND state IN ('queued', 'running')
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed')`,
+      [jobId],
+    );
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  /** Fails the job: its open partitions stop at their next chunk (their fence no longer matches). */
+  async fail(jobId: string, message: string): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query(`UPDATE rowflow.jobs SET state = 'failed', error = $2, finished_at = now() WHERE id = $1 AND state IN ('queued', 'running')`, [jobId, message]);
+      await c.query(`UPDATE rowflow.job_partitions SET state = 'failed', lease_until = NULL, updated_at = now() WHERE job_id = $1 AND state IN ('queued', 'running')`, [jobId]);
+    });
+  }
+
+  /** Cancels a queued/running job; 409 if it already ended. Committed chunks stay. */
+  async cancel(jobId: string): Promise<JobStatus> {
+    const current = await this.get(jobId);
+    await this.tx(async (c) => {
+      const res = await c.query(`UPDATE rowflow.jobs SET state = 'cancelled', finished_at = now() WHERE id = $1 AND state IN ('queued', 'running')`, [jobId]);
+      if (!res.rowCount) throw new ConflictError(`job ${jobId} is ${current.state}; only queued or running jobs can be cancelled`);
+      await c.query(`UPDATE rowflow.job_partitions SET state = 'cancelled', lease_until = NULL, updated_at = now() WHERE job_id = $1 AND state IN ('queued', 'running')`, [jobId]);
+    });
+    return this.get(jobId);
+  }
+
+  /** Re-opens a cancelled/failed job (running/queued: no-op, for re-enqueueing); 409 if completed. */
+  async resume(jobId: string): Promise<JobStatus> {
+    const current = await this.get(jobId);
+    if (current.state === 'completed') throw new ConflictError(`job ${jobId} is already completed`);
+    await this.tx(async (c) => {
+      await c.query(`UPDATE rowflow.jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = $1 AND state IN ('cancelled', 'failed')`, [jobId]);
+      await c.query(
+        `UPDATE rowflow.job_partitions SET state = CASE WHEN next_row >= to_row THEN 'completed' ELSE 'queued' END, lease_until = NULL, error = NULL, updated_at = now()
+         WHERE job_id = $1 AND state IN ('cancelled', 'failed')`,
+        [jobId],
+      );
+    });
+    await this.completeJobIfDone(jobId);
+    return this.get(jobId);
+  }
+
+  /** Dead-lettered rows of a job, in row order. */
+  async deadLetters(jobId: string): Promise<Array<{ rowNumber: number; row: string; sqlstate: string; message: string }>> {
+    const res = await this.pool.query<{ row_number: string; row: string; sqlstate: string; message: string }>(
+      'SELECT row_number, row, sqlstate, message FROM rowflow.dead_letters WHERE job_id = $1 ORDER BY row_number',
+      [jobId],
+    );
+    return res.rows.map((r) => ({ rowNumber: Number(r.row_number), row: r.row, sqlstate: r.sqlstate, message: r.message }));
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    const ignore = () => undefined; // a dying connection fails the query; don't also crash
+    c.on('error', ignore);
+    let broken: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      broken = err instanceof Error ? err : new Error(String(err));
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.off('error', ignore);
+      c.release(broken);
+    }
+  }
+}
+
+function toWork(r: Record<string, unknown>): PartitionWork {
+  return {
+    partitionId: Number(r.id),
+    jobId: r.job_id as string,
+    index: r.index as number,
+    fromRow: Number(r.from_row),
+    toRow: Number(r.to_row),
+    nextRow: Number(r.next_row),
+    chunkSize: (r.chunk_size as number | null) ?? null,
+    partitionChunk: (r.p_chunk as number | null) ?? null,
+    table: r.table_name as string,
+    schema: r.schema as TableSpec,
+    custom: r.custom as boolean,
+    targetTable: r.target_table as string,
+    seed: Number(r.seed),
+    skipLimit: r.skip_limit as number,
+  };
+}

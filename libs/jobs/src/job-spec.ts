@@ -1,0 +1,101 @@
+import { type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { findTable, isIdentifier, validateTableSpec } from '@rowflow/schema';
+
+/** A validated `POST /api/jobs` body with every default filled in. */
+export interface JobDefinition {
+  /** Catalog table name, or the custom schema's name. */
+  table: string;
+  schema: TableSpec;
+  /** True when the schema came in the request (the generator is then asked by POST). */
+  custom: boolean;
+  rows: number;
+  seed: number;
+  /** null = 'auto'. */
+  chunkSize: number | null;
+  partitions: number;
+  targetTable: string;
+  mode: JobMode;
+  skipLimit: number;
+}
+
+export const DEFAULT_CHUNK_SIZE = 5000;
+export const MAX_CHUNK_SIZE = 1_000_000;
+export const MAX_PARTITIONS = 64;
+const MODES: readonly JobMode[] = ['create', 'append', 'truncate'];
+
+type Raw = Record<string, unknown>;
+
+function int(raw: unknown, field: string, min: number, max: number, def?: number): number {
+  if (raw === undefined || raw === null) {
+    if (def === undefined) throw new ValidationError(field, 'is required');
+    return def;
+  }
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) throw new ValidationError(field, `must be an integer, got ${JSON.stringify(raw)}`);
+  if (raw < min || raw > max) throw new ValidationError(field, `must be between ${min} and ${max}, got ${raw}`);
+  return raw;
+}
+
+function resolveSchema(body: Raw): { table: string; schema: TableSpec; custom: boolean } {
+  if (body.table !== undefined && body.schema !== undefined) throw new ValidationError('table', 'give either table or schema, not both');
+  if (body.schema !== undefined) {
+    const schema = validateTableSpec(body.schema, 'schema');
+    return { table: schema.name, schema, custom: true };
+  }
+  if (typeof body.table !== 'string' || body.table === '') throw new ValidationError('table', 'is required (or give a schema)');
+  return { table: body.table, schema: findTable(body.table), custom: false };
+}
+
+function chunkSizeOf(raw: unknown): number | null {
+  if (raw === 'auto') return null;
+  return int(raw, 'chunkSize', 1, MAX_CHUNK_SIZE, DEFAULT_CHUNK_SIZE);
+}
+
+function targetOf(raw: unknown, def: string): string {
+  if (raw === undefined || raw === null) return def;
+  if (!isIdentifier(raw)) throw new ValidationError('targetTable', 'must be a valid identifier (1..63 bytes, no NUL)');
+  return raw;
+}
+
+function modeOf(raw: unknown): JobMode {
+  if (raw === undefined || raw === null) return 'create';
+  if (!MODES.includes(raw as JobMode)) throw new ValidationError('mode', `must be one of ${MODES.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw as JobMode;
+}
+
+/** A seed for "pick one": fits every integer column and JSON number. */
+export function pickSeed(): number {
+  return 1 + Math.floor(Math.random() * 0x7ffffffe);
+}
+
+/**
+ * Validates a `POST /api/jobs` body (CreateJobRequest) without touching any I/O. Throws
+ * `ValidationError` naming the field; nothing is written before this passes.
+ */
+export function parseJobRequest(input: unknown, limits: { maxRows: number }): JobDefinition {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'must be a JSON object');
+  const body = input as Raw;
+  const { table, schema, custom } = resolveSchema(body);
+  const rows = int(body.rows, 'rows', 1, limits.maxRows);
+  const seed = int(body.seed, 'seed', 0, Number.MAX_SAFE_INTEGER, 0);
+  return {
+    table,
+    schema,
+    custom,
+    rows,
+    seed: seed === 0 ? pickSeed() : seed,
+    chunkSize: chunkSizeOf(body.chunkSize),
+    partitions: Math.min(int(body.partitions, 'partitions', 1, MAX_PARTITIONS, 1), rows),
+    targetTable: targetOf(body.targetTable, table),
+    mode: modeOf(body.mode),
+    skipLimit: int(body.skipLimit, 'skipLimit', 0, 1_000_000_000, 100),
+  };
+}
+
+/** Splits [0, rows) into `partitions` contiguous ranges, sizes differing by at most one. */
+export function splitRanges(rows: number, partitions: number): Array<{ from: number; to: number }> {
+  const out: Array<{ from: number; to: number }> = [];
+  for (let i = 0; i < partitions; i++) {
+    out.push({ from: Math.floor((rows * i) / partitions), to: Math.floor((rows * (i + 1)) / partitions) });
+  }
+  return out;
+}

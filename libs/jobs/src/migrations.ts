@@ -1,0 +1,76 @@
+import type pg from 'pg';
+
+/** Arbitrary constant key: every process migrating the job schema takes the same lock. */
+const MIGRATION_LOCK_KEY = 0x726f7766; // "rowf"
+
+const STATEMENTS = [
+  `CREATE SCHEMA IF NOT EXISTS rowflow`,
+  `CREATE TABLE IF NOT EXISTS rowflow.jobs (
+     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+     state text NOT NULL,
+     table_name text NOT NULL,
+     schema jsonb NOT NULL,
+     custom boolean NOT NULL,
+     target_table text NOT NULL,
+     mode text NOT NULL,
+     rows_total bigint NOT NULL,
+     seed bigint NOT NULL,
+     chunk_size integer,
+     partitions integer NOT NULL,
+     skip_limit integer NOT NULL,
+     error text,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     started_at timestamptz,
+     finished_at timestamptz)`,
+  `CREATE INDEX IF NOT EXISTS jobs_created_idx ON rowflow.jobs (created_at DESC)`,
+  `CREATE TABLE IF NOT EXISTS rowflow.job_partitions (
+     id bigserial PRIMARY KEY,
+     job_id uuid NOT NULL REFERENCES rowflow.jobs (id) ON DELETE CASCADE,
+     index integer NOT NULL,
+     from_row bigint NOT NULL,
+     to_row bigint NOT NULL,
+     next_row bigint NOT NULL,
+     rows_written bigint NOT NULL DEFAULT 0,
+     rows_skipped bigint NOT NULL DEFAULT 0,
+     chunks_committed integer NOT NULL DEFAULT 0,
+     retries integer NOT NULL DEFAULT 0,
+     chunk_size integer,
+     version bigint NOT NULL DEFAULT 0,
+     state text NOT NULL,
+     lease_owner text,
+     lease_until timestamptz,
+     error text,
+     updated_at timestamptz NOT NULL DEFAULT now(),
+     UNIQUE (job_id, index))`,
+  `CREATE INDEX IF NOT EXISTS job_partitions_open_idx ON rowflow.job_partitions (state) WHERE state IN ('queued', 'running')`,
+  `CREATE TABLE IF NOT EXISTS rowflow.dead_letters (
+     id bigserial PRIMARY KEY,
+     job_id uuid NOT NULL REFERENCES rowflow.jobs (id) ON DELETE CASCADE,
+     partition_index integer NOT NULL,
+     row_number bigint NOT NULL,
+     row text NOT NULL,
+     sqlstate text NOT NULL,
+     message text NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE INDEX IF NOT EXISTS dead_letters_job_idx ON rowflow.dead_letters (job_id, row_number)`,
+];
+
+/**
+ * Creates the `rowflow` job schema if needed. Idempotent, and safe when several processes start
+ * at once: a transaction-scoped advisory lock serialises them (CREATE ... IF NOT EXISTS alone
+ * races on the catalog and can fail with a unique violation).
+ */
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    for (const sql of STATEMENTS) await client.query(sql);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,44 @@
+import { ConflictError, type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { pgType, quoteIdent } from '@rowflow/schema';
+import type pg from 'pg';
+
+/** `CREATE TABLE` for a spec: quoted identifiers, pgType types, PRIMARY KEY / UNIQUE as declared. */
+export function createTableSql(target: string, spec: TableSpec): string {
+  const cols = spec.columns.map((c) => {
+    const unique = c.unique && !c.primaryKey ? ' UNIQUE' : '';
+    return `${quoteIdent(c.name)} ${pgType(c)}${unique}`;
+  });
+  const pk = spec.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
+  if (pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
+  return `CREATE TABLE ${quoteIdent(target)} (${cols.join(', ')})`;
+}
+
+/** `COPY "t" ("c1", …) FROM STDIN (FORMAT csv)` — columns in spec order, as the generator emits them. */
+export function copySql(target: string, spec: TableSpec): string {
+  return `COPY ${quoteIdent(target)} (${spec.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN (FORMAT csv)`;
+}
+
+async function exists(client: pg.PoolClient, target: string): Promise<boolean> {
+  const res = await client.query<{ oid: string | null }>('SELECT to_regclass($1) AS oid', [quoteIdent(target)]);
+  return res.rows[0]?.oid !== null;
+}
+
+/**
+ * Prepares the target table inside the caller's transaction (so a failure leaves neither a table
+ * nor a job row): `create` makes it and refuses an existing one (409), `append` requires it
+ * (400 naming targetTable), `truncate` requires and empties it.
+ */
+export async function prepareTarget(client: pg.PoolClient, target: string, spec: TableSpec, mode: JobMode): Promise<void> {
+  const present = await exists(client, target);
+  switch (mode) {
+    case 'create':
+      if (present) throw new ConflictError(`targetTable: table "${target}" already exists; use mode "append" or "truncate"`);
+      await client.query(createTableSql(target, spec));
+      return;
+    case 'append':
+    case 'truncate':
+      if (!present) throw new ValidationError('targetTable', `table "${target}" does not exist; use mode "create"`);
+      if (mode === 'truncate') await client.query(`TRUNCATE ${quoteIdent(target)}`);
+      return;
+  }
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import { ChunkWriter, copySql, JobRepository, migrate, parseJobRequest, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshDatabase } from '../setup/helpers.js';
+import { TEST_SPEC, TestSource, testRow } from './test-source.js';
+
+let db: { url: string; drop: () => Promise<void> };
+let pool: pg.Pool;
+let repo: JobRepository;
+
+beforeAll(async () => {
+  db = await freshDatabase(inject('databaseUrl'));
+  pool = new pg.Pool({ connectionString: db.url, max: 12 });
+  pool.on('error', () => undefined);
+  // Three processes starting at once must not trip over each other's migrations.
+  const pools = [0, 1, 2].map(() => new pg.Pool({ connectionString: db.url, max: 1 }));
+  await Promise.all(pools.map((p) => migrate(p)));
+  await Promise.all(pools.map((p) => p.end()));
+  repo = new JobRepository(pool);
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+async function newJob(body: Record<string, unknown>): Promise<string> {
+  return repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: `t_${randomUUID().slice(0, 8)}`, ...body }, { maxRows: 10_000_000 }));
+}
+
+async function partitions(jobId: string): Promise<number[]> {
+  return (await repo.unfinishedPartitions(jobId)).map((p) => p.partitionId);
+}
+
+function runner(source: TestSource, owner = randomUUID(), extra: Record<string, unknown> = {}): PartitionRunner {
+  return new PartitionRunner(pool, repo, () => source, { owner, backoffBaseMs: 20, backoffCapMs: 200, ...extra });
+}
+
+async function runAll(jobId: string, source: TestSource, owner?: string): Promise<string[]> {
+  const ids = await partitions(jobId);
+  return Promise.all(ids.map((id) => runner(source, owner).run(id, new AbortController().signal)));
+}
+
+/** Ordered md5 of the whole table, as text: equal iff same rows with same values. */
+async function tableMd5(table: string): Promise<{ n: number; md5: string }> {
+  const res = await pool.query(`SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY id)) AS md5 FROM "${table}" t`);
+  return res.rows[0];
+}
+
+/** The reference: all rows loaded by one plain COPY in one go. */
+async function referenceMd5(rows: number, poison = new Set<number>()): Promise<{ n: number; md5: string }> {
+  const table = `ref_${randomUUID().slice(0, 8)}`;
+  await pool.query(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, n int, label text, note text)`);
+  const values: string[] = [];
+  for (let i = 0; i < rows; i++) if (!poison.has(i)) values.push(testRow(i));
+  const { from } = await import('pg-copy-streams');
+  const { pipeline } = await import('node:stream/promises');
+  const { Readable } = await import('node:stream');
+  const c = await pool.connect();
+  try {
+    await pipeline(Readable.from([values.join('')]), c.query(from(`COPY "${table}" FROM STDIN (FORMAT csv)`)));
+  } finally {
+    c.release();
+  }
+  return tableMd5(table);
+}
+
+describe('libs/jobs chunk loop against real Postgres', () => {
+  it('creates the target with quoted identifiers and loads exactly rowsTotal rows in partitions', async () => {
+    const id = await newJob({ rows: 23_456, partitions: 3, chunkSize: 1000 });
+    expect(await runAll(id, new TestSource())).toEqual(['done', 'done', 'done']);
+    const job = await repo.get(id);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 23_456, rowsSkipped: 0, rowsTotal: 23_456 });
+    expect(job.chunksCommitted).toBe(8 + 8 + 8); // 7818, 7819, 7819 rows
+    expect(job.partitions.map((p) => p.nextRow)).toEqual(job.partitions.map((p) => p.toRow));
+    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(23_456));
+  });
+
+  it('refuses to create over an existing table and leaves no job row', async () => {
+    await pool.query('CREATE TABLE "Weird ""name"" x" (a int)');
+    const before = (await repo.list()).length;
+    await expect(newJob({ rows: 10, targetTable: 'Weird "name" x' })).rejects.toThrow(/already exists/);
+    await expect(newJob({ rows: 10, targetTable: 'missing_t', mode: 'append' })).rejects.toThrow(/targetTable/);
+    expect((await repo.list()).length).toBe(before);
+  });
+
+  it('fences a chunk: two writers at the same checkpoint, exactly one commits', async () => {
+    const id = await newJob({ rows: 5000, chunkSize: 5000 });
+    const [pid] = await partitions(id);
+    await repo.claim(pid!, 'a', 60);
+    const writer = new ChunkWriter(pool);
+    const job = await repo.get(id);
+    const ctx = { partitionId: pid!, jobId: id, index: 0, copySql: copySql(job.targetTable, TEST_SPEC), skipLimit: 0, source: new TestSource(), leaseSeconds: 60 };
+    const signal = new AbortController().signal;
+    const results = await Promise.all([0, 1, 2].map(() => writer.write(ctx, 0, 5000, { retries: 0, chunkSize: 5000 }, signal)));
+    expect(results.map((r) => r.kind).sort()).toEqual(['committed', 'lost', 'lost']);
+    expect((await tableMd5(job.targetTable)).n).toBe(5000);
+  });
+
+  it('two runners racing on every partition (no lease) still give an exact table', async () => {
+    const id = await newJob({ rows: 30_000, partitions: 2, chunkSize: 2000 });
+    const ids = await partitions(id);
+    const source = new TestSource();
+    const runs = ids.flatMap((pid) => [0, 1].map(() => runner(source, randomUUID(), { leaseSeconds: 0 }).run(pid, new AbortController().signal)));
+    const outcomes = await Promise.all(runs);
+    expect(outcomes.filter((o) => o === 'done').length).toBeGreaterThanOrEqual(2);
+    const job = await repo.get(id);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 30_000 });
+    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(30_000));
+  });
+
+  it('bisects data errors: good rows commit, bad rows become dead letters with SQLSTATE', async () => {
+    const id = await newJob({ rows: 12_000, chunkSize: 5000, skipLimit: 20 });
+    const job0 = await repo.get(id);
+    // Existing rows: ids 101..105 (rows 100..104) → unique violations when appended.
+    await pool.query(`INSERT INTO "${job0.targetTable}" SELECT g, 0, 'pre', NULL FROM generate_series(101, 105) g`);
+    const poison = new Set([7, 4999, 5000, 11_999]);
+    expect(await runAll(id, new TestSource(poison))).toEqual(['done']);
+    const job = await repo.get(id);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 12_000 - 9, rowsSkipped: 9 });
+    const dead = await repo.deadLetters(id);
+    expect(dead.map((d) => d.rowNumber)).toEqual([7, 100, 101, 102, 103, 104, 4999, 5000, 11_999]);
+    expect(dead.find((d) => d.rowNumber === 7)).toMatchObject({ sqlstate: '22P02', row: testRow(7, poison).trim() });
+    expect(dead.find((d) => d.rowNumber === 100)).toMatchObject({ sqlstate: '23505' });
+    expect(dead[1]!.message).toMatch(/duplicate key/);
+    expect((await tableMd5(job.targetTable)).n).toBe(12_000 - 4);
+  });
+
+  it('fails the job with a clear error past skipLimit, and commits nothing of the failing chunk', async () => {
+    const id = await newJob({ rows: 6000, chunkSize: 3000, skipLimit: 2 });
+    const poison = new Set([10, 3001, 3002, 3003]);
+    expect(await runAll(id, new TestSource(poison))).toEqual(['failed']);
+    const job = await repo.get(id);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/skipLimit 2 exceeded.*SQLSTATE 22P02/);
+    expect(job).toMatchObject({ rowsWritten: 2999, rowsSkipped: 1 });
+    expect((await tableMd5(job.targetTable)).n).toBe(2999);
+  });
+
+  it('fails fast on a missing target table (42P01), without retries', async () => {
+    const id = await newJob({ rows: 5000 });
+    const job0 = await repo.get(id);
+    await pool.query(`DROP TABLE "${job0.targetTable}"`);
+    const source = new TestSource();
+    expect(await runAll(id, source)).toEqual(['failed']);
+    const job = await repo.get(id);
+    expect(job.error).toMatch(/does not exist/);
+    expect(source.calls.length).toBe(1);
+  });
+
+  it('survives its connections being killed mid-chunk (retry with backoff) and stays exact', async () => {
+    const id = await newJob({ rows: 20_000, chunkSize: 2500, partitions: 2 });
+    let kills = 0;
+    const admin = new pg.Client(db.url);
+    await admin.connect();
+    try {
+      const source = new TestSource(new Set(), async (from) => {
+        if ((from === 5000 || from === 15_000) && kills < 4) {
+          kills++;
+          // Terminate every other backend of this database: the chunk's own connection included.
+          await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+        }
+      });
+      expect(await runAll(id, source)).toEqual(['done', 'done']);
+    } finally {
+      await admin.end();
+    }
+    const job = await repo.get(id);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 20_000 });
+    expect(job.retries).toBeGreaterThanOrEqual(2);
+    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(20_000));
+  });
+
+  it('cancel stops within one chunk, keeps committed chunks; resume continues to an exact table', async () => {
+    const id = await newJob({ rows: 40_000, chunkSize: 1000 });
+    let cancelling: Promise<unknown> | undefined;
+    // Cancel arrives while the chunk at 5000 is in flight: it waits for that chunk's commit
+    // (the chunk holds the partition row lock), and the next chunk's fence then fails.
+    const source = new TestSource(new Set(), (from) => {
+      if (from === 5000) cancelling = repo.cancel(id);
+    });
+    expect(await runAll(id, source)).toEqual(['lost']);
+    await cancelling;
+    const cancelled = await repo.get(id);
+    expect(cancelled.state).toBe('cancelled');
+    expect(cancelled.rowsWritten).toBe(6000);
+    expect(source.calls.at(-1)!.from).toBeLessThanOrEqual(6000);
+    expect((await tableMd5(cancelled.targetTable)).n).toBe(6000);
+    await repo.resume(id);
+    expect(await runAll(id, new TestSource())).toEqual(['done']);
+    const job = await repo.get(id);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 40_000 });
+    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(40_000));
+  });
+
+  it('auto chunk size adapts within bounds and shows in status; checkpoints stay exact', async () => {
+    const id = await newJob({ rows: 60_000, chunkSize: 'auto' });
+    const source = new TestSource();
+    const r = runner(source, randomUUID(), { auto: { min: 1000, max: 40_000, targetMs: 2000, memoryBudgetBytes: 64 * 1024 * 1024 } });
+    const [pid] = await partitions(id);
+    expect(await r.run(pid!, new AbortController().signal)).toBe('done');
+    const job = await repo.get(id);
+    expect(job.chunkSize).toBe('auto');
+    expect(source.calls[0]!.count).toBe(5000);
+    expect(source.calls.some((c) => c.count > 5000)).toBe(true);
+    expect(job.partitions[0]!.chunkSize).toBeGreaterThan(5000);
+    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(60_000));
+  });
+
+  it('a stopped runner hands its lease back; another owner resumes from next_row', async () => {
+    const id = await newJob({ rows: 20_000, chunkSize: 1000 });
+    const [pid] = await partitions(id);
+    const ac = new AbortController();
+    const source = new TestSource(new Set(), (from) => {
+      if (from === 3000) ac.abort();
+    });
+    expect(await runner(source).run(pid!, ac.signal)).toBe('stopped');
+    const mid = await repo.get(id);
+    expect(mid.partitions[0]!.nextRow).toBe(3000);
+    expect(await repo.orphanedPartitions()).toContainEqual({ jobId: id, partitionId: pid });
+    const second = new TestSource();
+    expect(await runner(second).run(pid!, new AbortController().signal)).toBe('done');
+    expect(second.calls[0]!.from).toBe(3000);
+    expect(await tableMd5(mid.targetTable)).toEqual(await referenceMd5(20_000));
+  });
+});
+
+export type { PartitionWork };
