@@ -184,7 +184,7 @@ describe('relay against the real generator', () => {
     }
     const tooMany = await request(orch.getHttpServer()).get('/api/orchestrator/stream?table=users&rows=1000001');
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.message).toMatch(/^rows: /);
+    expect(tooMany.body.message).toMatch(/^rows: must be <= PREVIEW_MAX_ROWS \(1000000\)/);
     const badSchema = await request(orch.getHttpServer())
       .post('/api/orchestrator/stream')
       .send({ schema: { name: 't', columns: [] }, rows: 5 });

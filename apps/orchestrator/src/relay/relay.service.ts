@@ -28,7 +28,12 @@ export class RelayService {
 
   parsePreview(input: Record<string, unknown>): GeneratorStreamRequest {
     // NDJSON has no header row; don't forward a meaningless flag.
-    const req = parseRelayRequest(input, this.config.PREVIEW_MAX_ROWS);
+    // Same rules and messages as the generator first; then the preview's own, smaller limit.
+    const req = parseRelayRequest(input, this.config.MAX_ROWS);
+    const max = this.config.PREVIEW_MAX_ROWS;
+    if (req.rows > max) {
+      throw new ValidationError('rows', `must be <= PREVIEW_MAX_ROWS (${max}) for a live preview (download or a job can do more), got ${req.rows}`);
+    }
     delete req.header;
     return req;
   }
@@ -62,7 +67,11 @@ export class RelayService {
   /** CSV attachment, piped through unchanged (byte-identical to the generator's). */
   async download(req: GeneratorStreamRequest, res: Response): Promise<void> {
     const abort = abortOnClose(res);
-    const upstream = await this.client.open('csv', req, abort.signal);
+    const upstream = await this.client.open('csv', req, abort.signal).catch((err: unknown) => {
+      if (abort.signal.aborted) return undefined; // the client left while we connected
+      throw err;
+    });
+    if (!upstream) return;
     this.active++;
     try {
       res.status(200);
