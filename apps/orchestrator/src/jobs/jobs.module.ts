@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { GeneratorClientModule } from '../generator-client/generator-client.module.js';
+import { JobsController } from './jobs.controller.js';
+import { JobsService } from './jobs.service.js';
 
-/** Placeholder: filled in by the jobs feature. */
-@Module({})
+/** DB-insert jobs: /api/jobs API and, when JOB_WORKERS, the partition workers. */
+@Module({ imports: [GeneratorClientModule], controllers: [JobsController], providers: [JobsService] })
 export class JobsModule {}

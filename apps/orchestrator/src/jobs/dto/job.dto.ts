@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ColumnSpec, CreateJobRequest, JobMode, JobState, JobStatus, PartitionStatus, TableSpec } from '@rowflow/contracts';
+
+/** OpenAPI shape of `POST /api/jobs` (validation is parseJobRequest in @rowflow/jobs). */
+export class CreateJobDto implements CreateJobRequest {
+  @ApiPropertyOptional({ description: 'Catalog table name (or give schema)', example: 'users' })
+  table?: string;
+  @ApiPropertyOptional({ description: 'Custom table schema {name, columns:[…]} (or give table)', type: Object })
+  schema?: TableSpec;
+  @ApiProperty({ description: 'Rows to insert (<= MAX_ROWS)', example: 100000 })
+  rows!: number;
+  @ApiPropertyOptional({ description: '0 or absent picks one (returned in status)', example: 42 })
+  seed?: number;
+  @ApiPropertyOptional({ description: 'Rows per COPY transaction, or "auto"', oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }], default: 5000 })
+  chunkSize?: number | 'auto';
+  @ApiPropertyOptional({ description: 'Ranges worked in parallel (1..64)', default: 1 })
+  partitions?: number;
+  @ApiPropertyOptional({ description: 'Target table (a Postgres identifier, always quoted); default: the table name' })
+  targetTable?: string;
+  @ApiPropertyOptional({ enum: ['create', 'append', 'truncate'], default: 'create' })
+  mode?: JobMode;
+  @ApiPropertyOptional({ description: 'Rows Postgres may reject (dead-lettered) before the job fails', default: 100 })
+  skipLimit?: number;
+}
+
+export class PartitionStatusDto implements PartitionStatus {
+  @ApiProperty() index!: number;
+  @ApiProperty() fromRow!: number;
+  @ApiProperty() toRow!: number;
+  @ApiProperty({ description: 'First row not yet committed (resume point)' }) nextRow!: number;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: JobState;
+  @ApiPropertyOptional({ description: 'Last chunk size used' }) chunkSize?: number;
+}
+
+export class JobStatusDto implements JobStatus {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: JobState;
+  @ApiProperty() table!: string;
+  @ApiProperty() targetTable!: string;
+  @ApiProperty({ enum: ['create', 'append', 'truncate'] }) mode!: JobMode;
+  @ApiProperty() rowsTotal!: number;
+  @ApiProperty() rowsWritten!: number;
+  @ApiProperty({ description: 'Rows rejected by Postgres (see dead letters)' }) rowsSkipped!: number;
+  @ApiProperty() chunksCommitted!: number;
+  @ApiProperty() retries!: number;
+  @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }] }) chunkSize!: number | 'auto';
+  @ApiProperty({ type: [PartitionStatusDto] }) partitions!: PartitionStatusDto[];
+  @ApiProperty() seed!: number;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+}
+
+export class DeadLetterDto {
+  @ApiProperty() rowNumber!: number;
+  @ApiProperty({ description: 'The rejected row as CSV' }) row!: string;
+  @ApiProperty() sqlstate!: string;
+  @ApiProperty() message!: string;
+}
+
+export type { ColumnSpec };

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { SseSignal } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { JobStatus } from '@rowflow/contracts';
+import type { Response } from 'express';
+import { Observable } from 'rxjs';
+import { CreateJobDto, DeadLetterDto, JobStatusDto } from './dto/job.dto.js';
+import { jobEvents, parseLastEventId } from './job-events.js';
+import { JobsService } from './jobs.service.js';
+
+@ApiTags('jobs')
+@Controller('api/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start a DB-insert job (202 + Location: /api/jobs/:id)' })
+  @ApiAcceptedResponse({ type: JobStatusDto })
+  @ApiBadRequestResponse({ description: 'Invalid body; the message names the field; no job is created' })
+  @ApiConflictResponse({ description: 'mode=create and the target table exists' })
+  async create(@Body() body: CreateJobDto, @Res({ passthrough: true }) res: Response): Promise<JobStatus> {
+    const status = await this.jobs.create(body as unknown);
+    res.setHeader('Location', `/api/jobs/${status.id}`);
+    return status;
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [JobStatusDto] })
+  list(): Promise<JobStatus[]> {
+    return this.jobs.list();
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: JobStatusDto })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string): Promise<JobStatus> {
+    return this.jobs.get(id);
+  }
+
+  @Get(':id/dead-letters')
+  @ApiOkResponse({ type: [DeadLetterDto] })
+  deadLetters(@Param('id') id: string): Promise<DeadLetterDto[]> {
+    return this.jobs.deadLetters(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel: stops within one chunk; committed chunks stay' })
+  @ApiAcceptedResponse({ type: JobStatusDto })
+  @ApiConflictResponse({ description: 'The job already ended' })
+  cancel(@Param('id') id: string): Promise<JobStatus> {
+    return this.jobs.cancel(id);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Resume a cancelled/failed job from each partition's next_row" })
+  @ApiAcceptedResponse({ type: JobStatusDto })
+  @ApiConflictResponse({ description: 'The job is already completed' })
+  resume(@Param('id') id: string): Promise<JobStatus> {
+    return this.jobs.resume(id);
+  }
+
+  @Sse(':id/events')
+  @ApiOperation({ summary: 'SSE: progress (throttled), then completed | failed | cancelled; id = rows written + skipped' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  async events(@Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
+    await this.jobs.get(id); // unknown job → 404 before the stream starts
+    if (signal.aborted) return new Observable<MessageEvent>((s) => s.complete());
+    return jobEvents(() => this.jobs.get(id), parseLastEventId(lastEventId));
+  }
+}
