@@ -8,8 +8,11 @@
  *                    └──── error / server error / stall / stop ───→ error | stopped
  */
 import type { PreviewCompleteEvent, PreviewDataEvent } from '@rowflow/contracts';
-import { pushSample, type Sample } from './progress-math.js';
+import { pushSample, RATE_WINDOW_MS, type Sample } from './progress-math.js';
 import { appendRows, EMPTY_STORE, type RowStore } from './row-store.js';
+
+/** Rate samples closer than this are merged (a fast stream delivers hundreds of events/s). */
+const SAMPLE_GAP_MS = 50;
 
 export type PreviewStatus = 'idle' | 'connecting' | 'streaming' | 'completed' | 'error' | 'stopped';
 
@@ -93,7 +96,7 @@ function onData(s: PreviewState, e: PreviewDataEvent, now: number): PreviewState
     store: appendRows(s.store, e.rows, s.cap),
     received,
     total: e.total > 0 ? e.total : s.total,
-    samples: pushSample(s.samples, { t: now, n: received }),
+    samples: pushSample(s.samples, { t: now, n: received }, RATE_WINDOW_MS, SAMPLE_GAP_MS),
     lastEventAt: now,
   };
 }

@@ -39,6 +39,14 @@ describe('pushSample + rateOf (sliding window)', () => {
     expect(rateOf(s)).toBeCloseTo(100, 5);
   });
 
+  it('merges samples closer than minGapMs into the newest, keeping the rate exact', () => {
+    let s: Sample[] = [];
+    for (let t = 0; t <= 1000; t += 2) s = pushSample(s, { t, n: t * 3 }, 3000, 50);
+    expect(s.length).toBeLessThanOrEqual(22);
+    expect(s[s.length - 1]).toEqual({ t: 1000, n: 3000 });
+    expect(rateOf(s)).toBe(3000);
+  });
+
   it('ignores samples that go back in time and needs two samples for a rate', () => {
     const s = pushSample([{ t: 1000, n: 5 }], { t: 900, n: 6 });
     expect(s).toEqual([{ t: 1000, n: 5 }]);

@@ -21,12 +21,15 @@ export function percent(done: number, total: number): number {
 /**
  * Appends a sample and drops the ones that fell out of the window — but keeps the newest sample
  * older than the window as the baseline, so the rate spans the whole window, not less.
- * Returns a new array; a sample older than the last one (clock went back) is ignored.
+ * Returns a new array; a sample older than the last one (clock went back) is ignored. A sample
+ * closer than `minGapMs` to the previous one replaces it (same rate, and a fast stream's
+ * thousands of events per window don't become thousands of samples).
  */
-export function pushSample(samples: readonly Sample[], next: Sample, windowMs = RATE_WINDOW_MS): Sample[] {
+export function pushSample(samples: readonly Sample[], next: Sample, windowMs = RATE_WINDOW_MS, minGapMs = 0): Sample[] {
   const last = samples[samples.length - 1];
   if (last && next.t < last.t) return [...samples];
-  const all = [...samples, next];
+  const merge = samples.length >= 2 && next.t - samples[samples.length - 2]!.t < minGapMs;
+  const all = merge ? [...samples.slice(0, -1), next] : [...samples, next];
   let start = 0;
   while (start + 1 < all.length - 1 && all[start + 1]!.t <= next.t - windowMs) start++;
   return all.slice(start);
