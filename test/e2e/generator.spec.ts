@@ -1,0 +1,243 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { SEED_HEADER } from '@rowflow/contracts';
+import { freePort } from '@rowflow/devdb';
+import { createRowStream, generatorStats } from '@rowflow/generator';
+import { configureApp } from '@rowflow/platform';
+import { findTable } from '@rowflow/schema';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppModule } from '../../apps/generator/src/app.module.js';
+import { loadGeneratorConfig } from '../../apps/generator/src/config/generator-config.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let app: INestApplication;
+let base: string;
+
+beforeAll(async () => {
+  const ref = await Test.createTestingModule({ imports: [AppModule.register(loadGeneratorConfig({ MAX_ROWS: '20000000' }))] }).compile();
+  app = ref.createNestApplication({ logger: false });
+  configureApp(app, { title: 't', description: 't' });
+  await app.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+});
+afterAll(() => app?.close());
+
+async function libBytes(table: string, rows: number, seed: number, format: 'csv' | 'ndjson', offset = 0): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of createRowStream({ spec: findTable(table), rows, seed, format, offset })) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe('GET /api/generator/tables', () => {
+  it('lists the catalog with columns', async () => {
+    const res = await request(app.getHttpServer()).get('/api/generator/tables').expect(200);
+    expect(res.body.map((t: { name: string }) => t.name)).toEqual(['users', 'orders', 'products', 'events', 'pgbench_accounts']);
+    expect(res.body[0].columns[0]).toMatchObject({ name: 'id', type: 'serial' });
+  });
+});
+
+describe('stream endpoints', () => {
+  it('CSV: content type, seed header and the library bytes', async () => {
+    const res = await request(app.getHttpServer()).get('/api/generator/stream/csv?table=orders&rows=500&seed=9&offset=20').buffer(true).parse(textParser).expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers[SEED_HEADER]).toBe('9');
+    expect(res.body).toBe(await libBytes('orders', 500, 9, 'csv', 20));
+  });
+
+  it('NDJSON: content type and one object per row', async () => {
+    const res = await request(app.getHttpServer()).get('/api/generator/stream/ndjson?table=users&rows=50&seed=3').buffer(true).parse(textParser).expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = (res.body as string).trimEnd().split('\n');
+    expect(lines.length).toBe(50);
+    expect(JSON.parse(lines[0]!).id).toBe(1);
+  });
+
+  it('seed=0 or absent picks a seed, returns it, and replaying it reproduces the bytes', async () => {
+    for (const q of ['', '&seed=0']) {
+      const first = await request(app.getHttpServer()).get(`/api/generator/stream/csv?table=users&rows=200${q}`).buffer(true).parse(textParser).expect(200);
+      const seed = first.headers[SEED_HEADER];
+      expect(Number(seed)).toBeGreaterThan(0);
+      const again = await request(app.getHttpServer()).get(`/api/generator/stream/csv?table=users&rows=200&seed=${seed}`).buffer(true).parse(textParser).expect(200);
+      expect(again.body).toBe(first.body);
+    }
+  });
+
+  it('POST streams a custom schema', async () => {
+    const schema = { name: 'people', columns: [{ name: 'id', type: 'serial' }, { name: 'name', type: 'fullName' }, { name: 'score', type: 'decimal', precision: 5, scale: 1 }] };
+    const res = await request(app.getHttpServer()).post('/api/generator/stream/csv').send({ schema, rows: 3, seed: 5 }).buffer(true).parse(textParser).expect(200);
+    const lines = (res.body as string).trimEnd().split('\n');
+    expect(lines[0]).toBe('id,name,score');
+    expect(lines.length).toBe(4);
+    expect(lines[3]).toMatch(/^3,[A-Za-z' -]+,\d+\.\d$/);
+    expect(res.headers[SEED_HEADER]).toBe('5');
+  });
+
+  it('documents the stream parameters in OpenAPI', async () => {
+    const res = await request(app.getHttpServer()).get('/api/docs/json').expect(200);
+    const params = res.body.paths['/api/generator/stream/csv'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['table', 'rows', 'seed', 'offset', 'header']));
+    expect(res.body.paths['/api/generator/stream/ndjson'].post).toBeDefined();
+  });
+});
+
+describe('bad input → 400 naming the field, nothing streamed', () => {
+  const table = (columns: unknown[]) => ({ name: 't', columns });
+  it.each([
+    ['GET', 'rows=0', 'rows'],
+    ['GET', 'rows=-3', 'rows'],
+    ['GET', 'rows=1.5', 'rows'],
+    ['GET', 'rows=abc', 'rows'],
+    ['GET', 'rows=20000001', 'rows'],
+    ['GET', 'rows=5&offset=-1', 'offset'],
+    ['GET', 'rows=5&seed=-2', 'seed'],
+    ['GET', 'rows=5&header=maybe', 'header'],
+  ])('%s ?table=users&%s → %s', async (_m, query, field) => {
+    for (const format of ['csv', 'ndjson']) {
+      const res = await request(app.getHttpServer()).get(`/api/generator/stream/${format}?table=users&${query}`).expect(400);
+      expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', field });
+      expect(res.body.message.startsWith(`${field}:`)).toBe(true);
+    }
+  });
+
+  it('unknown or missing table → table', async () => {
+    const res = await request(app.getHttpServer()).get('/api/generator/stream/csv?table=nope&rows=5').expect(400);
+    expect(res.body.message).toContain('unknown table "nope"; known: users');
+    await request(app.getHttpServer()).get('/api/generator/stream/csv?rows=5').expect(400);
+  });
+
+  it.each([
+    ['unknown column type', table([{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }, { name: 'c', type: 'foo' }]), 'schema.columns[2].type'],
+    ['duplicate column names', table([{ name: 'a', type: 'int' }, { name: 'a', type: 'int' }]), 'schema.columns[1].name'],
+    ['empty column name', table([{ name: '', type: 'int' }]), 'schema.columns[0].name'],
+    ['identifier longer than 63 bytes', table([{ name: 'x'.repeat(64), type: 'int' }]), 'schema.columns[0].name'],
+    ['long table name', { name: 'y'.repeat(64), columns: [{ name: 'a', type: 'int' }] }, 'schema.name'],
+    ['nullRatio out of range', table([{ name: 'a', type: 'int', nullRatio: 2 }]), 'schema.columns[0].nullRatio'],
+    ['min > max', table([{ name: 'a', type: 'int', min: 3, max: 2 }]), 'schema.columns[0].min'],
+    ['unique range too small for rows', table([{ name: 'a', type: 'int', min: 1, max: 5, unique: true }]), 'rows'],
+  ])('POST %s → %s', async (_label, schema, field) => {
+    const res = await request(app.getHttpServer()).post('/api/generator/stream/ndjson').send({ schema, rows: 10 }).expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', field });
+  });
+});
+
+/** Time to the first body byte of a GET. */
+function timeToFirstByte(url: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const t0 = performance.now();
+    const req = http.get(url, (res) => {
+      res.once('data', () => {
+        const dt = performance.now() - t0;
+        req.destroy();
+        ok(dt);
+      });
+    });
+    req.on('error', (err) => (err.message === 'socket hang up' ? undefined : fail(err)));
+  });
+}
+
+describe('seeking and disconnects', () => {
+  it('offset=10,000,000 answers about as fast as offset=0 (O(1) seek)', async () => {
+    const median = async (url: string) => {
+      const t: number[] = [];
+      for (let i = 0; i < 5; i++) t.push(await timeToFirstByte(url));
+      return t.sort((a, b) => a - b)[2]!;
+    };
+    const near = await median(`${base}/api/generator/stream/csv?table=users&rows=1000&seed=1&offset=0`);
+    const far = await median(`${base}/api/generator/stream/csv?table=users&rows=1000&seed=1&offset=10000000`);
+    // O(k) would take seconds for 10M rows; O(1) is within noise of offset 0.
+    expect(far).toBeLessThan(near * 5 + 100);
+  });
+
+  it('client disconnect stops generation; a paused reader holds it back (backpressure)', async () => {
+    // Streams of earlier tests were cut by their clients: they must all wind down.
+    expect(await settles(() => generatorStats.activeStreams === 0)).toBe(true);
+    const rowsBefore = generatorStats.rowsGenerated;
+    const req = http.get(`${base}/api/generator/stream/ndjson?table=users&rows=10000000&seed=1`);
+    try {
+      const res = await new Promise<http.IncomingMessage>((ok) => req.on('response', ok));
+      await new Promise((ok) => res.once('data', ok));
+      res.pause();
+      // Socket buffers fill up (a few MB on loopback), then generation must wait for the reader.
+      let last = -1;
+      expect(await settles(() => {
+        const now = generatorStats.rowsGenerated;
+        const still = now === last;
+        last = now;
+        return still;
+      }, 250)).toBe(true);
+      const paused = generatorStats.rowsGenerated;
+      await sleep(1000);
+      expect(generatorStats.rowsGenerated).toBe(paused);
+      expect(paused - rowsBefore).toBeLessThan(100_000); // of 10M requested
+      expect(generatorStats.activeStreams).toBe(1);
+    } finally {
+      req.destroy();
+    }
+    expect(await settles(() => generatorStats.activeStreams === 0)).toBe(true);
+    const after = generatorStats.rowsGenerated;
+    await sleep(500);
+    expect(generatorStats.rowsGenerated).toBe(after);
+  });
+});
+
+/** Polls `cond` every `everyMs` for up to 5 s. */
+async function settles(cond: () => boolean, everyMs = 50): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += everyMs) {
+    if (cond()) return true;
+    await sleep(everyMs);
+  }
+  return cond();
+}
+
+describe('responsiveness (built generator process)', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  it('/health answers within 50 ms while a 10M-row stream is being read', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    child = spawn(process.execPath, [resolve(ROOT, 'apps/generator/dist/main.js')], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    for (let i = 0; i < 100 && !(await fetch(`${url}/health`).then((r) => r.ok, () => false)); i++) await sleep(100);
+    const req = http.get(`${url}/api/generator/stream/csv?table=users&rows=10000000&seed=1`);
+    let bytes = 0;
+    const latencies: number[] = [];
+    try {
+      const res = await new Promise<http.IncomingMessage>((ok) => req.on('response', ok));
+      res.on('data', (d: Buffer) => (bytes += d.length));
+      res.on('error', () => undefined);
+      await sleep(300);
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        const h = await fetch(`${url}/health`);
+        expect(h.status).toBe(200);
+        latencies.push(performance.now() - t0);
+        await sleep(50);
+      }
+    } finally {
+      req.destroy();
+    }
+    expect(bytes).toBeGreaterThan(1_000_000); // the stream really was running
+    latencies.sort((a, b) => a - b);
+    // The issue's bound is 50 ms; the median must meet it, the worst sample gets slack for a
+    // shared 2-core box (a blocked loop would show seconds, not tens of ms).
+    expect(latencies[5]!).toBeLessThan(50);
+    expect(latencies[9]!).toBeLessThan(250);
+  });
+});
+
+function textParser(res: http.IncomingMessage, cb: (err: Error | null, body: string) => void): void {
+  let body = '';
+  res.setEncoding('utf8');
+  res.on('data', (c: string) => (body += c));
+  res.on('end', () => cb(null, body));
+}
+
