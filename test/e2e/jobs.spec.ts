@@ -1,0 +1,139 @@
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshDatabase } from '../setup/helpers.js';
+import { bootGenerator, bootOrchestrator, loadReference, postJson, readSse, tableMd5, waitForState } from '../jobs/stack.js';
+
+let db: { url: string; drop: () => Promise<void> };
+let pool: pg.Pool;
+let gen: { app: INestApplication; url: string };
+let orch: { app: INestApplication; url: string };
+
+beforeAll(async () => {
+  db = await freshDatabase(inject('databaseUrl'));
+  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  gen = await bootGenerator();
+  orch = await bootOrchestrator(db.url, gen.url, { MAX_ROWS: '1000000', WORKER_CONCURRENCY: '4' });
+});
+
+afterAll(async () => {
+  await orch?.app.close();
+  await gen?.app.close();
+  await pool?.end();
+  await db?.drop();
+});
+
+async function jobCount(): Promise<number> {
+  const res = await pool.query(`SELECT count(*)::int AS n FROM rowflow.jobs`).catch(() => ({ rows: [{ n: 0 }] }));
+  return res.rows[0].n;
+}
+
+describe('POST /api/jobs validation (nothing written on bad input)', () => {
+  it.each([
+    [{ table: 'users', rows: 0 }, 'rows'],
+    [{ table: 'users', rows: 1_000_001 }, 'rows'],
+    [{ table: 'nope', rows: 10 }, 'table'],
+    [{ schema: { name: 'x', columns: [{ name: 'a', type: 'nonsense' }] }, rows: 10 }, 'schema.columns[0].type'],
+    [{ table: 'users', rows: 10, targetTable: 'x'.repeat(64) }, 'targetTable'],
+    [{ table: 'users', rows: 10, targetTable: 'a\u0000b' }, 'targetTable'],
+    [{ table: 'users', rows: 10, mode: 'upsert' }, 'mode'],
+    [{ table: 'users', rows: 10, chunkSize: 'big' }, 'chunkSize'],
+    [{ table: 'users', rows: 10, partitions: 0 }, 'partitions'],
+  ])('%j → 400 naming %s', async (body, field) => {
+    const before = await jobCount();
+    const res = await postJson(`${orch.url}/api/jobs`, body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', field });
+    expect(res.body.message).toContain(field);
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('unknown job id → 404', async () => {
+    expect((await fetch(`${orch.url}/api/jobs/00000000-0000-0000-0000-000000000000`)).status).toBe(404);
+    expect((await fetch(`${orch.url}/api/jobs/not-a-uuid`)).status).toBe(404);
+  });
+});
+
+describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
+  it('loads users with 3 partitions: exact count, content identical to the generator CSV', async () => {
+    const res = await postJson(`${orch.url}/api/jobs`, { table: 'users', rows: 12_345, seed: 7, partitions: 3, chunkSize: 1000, targetTable: 'Users Copy' });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('location')).toBe(`/api/jobs/${res.body.id}`);
+    const job = await waitForState(orch.url, res.body.id, ['completed', 'failed']);
+    expect(job).toMatchObject({ state: 'completed', rowsTotal: 12_345, rowsWritten: 12_345, rowsSkipped: 0, seed: 7 });
+    expect(job.partitions.map((p: any) => p.nextRow)).toEqual([4115, 8230, 12_345]);
+    const ref = await loadReference(pool, gen.url, 'Users Copy', 'users', 12_345, 7);
+    const got = await tableMd5(pool, 'Users Copy', 'id');
+    expect(got.n).toBe(12_345);
+    expect(got).toEqual(await tableMd5(pool, ref, 'id'));
+    const types = await pool.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'Users Copy' ORDER BY ordinal_position`);
+    expect(types.rows.slice(0, 2)).toEqual([
+      { column_name: 'id', data_type: 'bigint' },
+      { column_name: 'first_name', data_type: 'text' },
+    ]);
+    const list = await (await fetch(`${orch.url}/api/jobs`)).json();
+    expect(list.map((j: any) => j.id)).toContain(res.body.id);
+  });
+
+  it('SSE: a client connecting after the end gets `completed`; Last-Event-ID skips seen progress', async () => {
+    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 40_000, seed: 1, chunkSize: 2000, targetTable: 'acc_sse' });
+    const live = await readSse(`${orch.url}/api/jobs/${res.body.id}/events`);
+    const ids = live.map((e) => Number(e.id));
+    expect(live.at(-1)).toMatchObject({ event: 'completed', id: '40000' });
+    expect(live.at(-1)!.data.rowsWritten).toBe(40_000);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(live.filter((e) => e.event === 'progress').length).toBeGreaterThanOrEqual(1);
+    const late = await readSse(`${orch.url}/api/jobs/${res.body.id}/events`, { 'Last-Event-ID': '40000' });
+    expect(late).toEqual([expect.objectContaining({ event: 'completed', id: '40000' })]);
+    expect((await fetch(`${orch.url}/api/jobs/00000000-0000-0000-0000-000000000000/events`)).status).toBe(404);
+  });
+
+  it('cancel stops the job and keeps committed chunks; resume completes it exactly', async () => {
+    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 300_000, seed: 3, chunkSize: 1000, targetTable: 'acc_cancel' });
+    const id = res.body.id;
+    for (;;) {
+      const j = await (await fetch(`${orch.url}/api/jobs/${id}`)).json();
+      if (j.rowsWritten >= 3000) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const cancel = await postJson(`${orch.url}/api/jobs/${id}/cancel`, {});
+    expect(cancel.status).toBe(202);
+    expect(cancel.body.state).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, 600));
+    const stopped = await (await fetch(`${orch.url}/api/jobs/${id}`)).json();
+    expect(stopped.rowsWritten).toBeLessThan(300_000);
+    expect((await tableMd5(pool, 'acc_cancel', 'aid')).n).toBe(stopped.rowsWritten);
+    expect((await postJson(`${orch.url}/api/jobs/${id}/cancel`, {})).status).toBe(409);
+    expect((await postJson(`${orch.url}/api/jobs/${id}/resume`, {})).status).toBe(202);
+    const done = await waitForState(orch.url, id, ['completed', 'failed']);
+    expect(done).toMatchObject({ state: 'completed', rowsWritten: 300_000 });
+    const ref = await loadReference(pool, gen.url, 'acc_cancel', 'pgbench_accounts', 300_000, 3);
+    expect(await tableMd5(pool, 'acc_cancel', 'aid')).toEqual(await tableMd5(pool, ref, 'aid'));
+    expect((await postJson(`${orch.url}/api/jobs/${id}/resume`, {})).status).toBe(409);
+  });
+
+  it('append into a table holding some keys: bad rows dead-lettered with SQLSTATE, the rest exact', async () => {
+    await pool.query(`CREATE TABLE acc_dup (aid integer PRIMARY KEY, bid integer, abalance integer, filler char(84))`);
+    await pool.query(`INSERT INTO acc_dup SELECT g, 0, 0, '' FROM generate_series(500, 509) g`);
+    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 10_000, seed: 1, targetTable: 'acc_dup', mode: 'append', skipLimit: 10 });
+    const job = await waitForState(orch.url, res.body.id, ['completed', 'failed']);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 9990, rowsSkipped: 10 });
+    const dead = await (await fetch(`${orch.url}/api/jobs/${res.body.id}/dead-letters`)).json();
+    expect(dead.map((d: any) => d.rowNumber)).toEqual([499, 500, 501, 502, 503, 504, 505, 506, 507, 508]);
+    expect(dead[0]).toMatchObject({ sqlstate: '23505' });
+    expect(dead[0].row).toMatch(/^500,1,0,/);
+    const again = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 10_000, seed: 1, targetTable: 'acc_dup', mode: 'append', skipLimit: 10 });
+    const failed = await waitForState(orch.url, again.body.id, ['completed', 'failed']);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(/skipLimit 10 exceeded/);
+  });
+
+  it('exposes job metrics at /metrics', async () => {
+    const text = await (await fetch(`${orch.url}/metrics`)).text();
+    expect(text).toMatch(/rowflow_job_rows_written_total \d+/);
+    expect(Number(/rowflow_job_rows_written_total (\d+)/.exec(text)![1])).toBeGreaterThan(50_000);
+    expect(text).toContain('rowflow_job_chunk_seconds_bucket');
+    expect(text).toMatch(/rowflow_job_dead_letters_total 10/);
+    expect(text).toContain('rowflow_jobs_active');
+  });
+});
