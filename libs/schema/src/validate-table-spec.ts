@@ -207,6 +207,10 @@ function checkWeights(weights: unknown, expected: number, col: ColumnSpec, field
   col.weights = weights as number[];
 }
 
+/** 0001-01-01 and 9999-12-31T23:59:59.999Z (Date.UTC would map year 1 to 1901). */
+const MIN_INSTANT = -62135596800000;
+const MAX_INSTANT = 253402300799999;
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Parses an ISO 8601 date or date-time (UTC unless an offset is given) to epoch ms. */
@@ -223,7 +227,7 @@ function checkRanges(raw: Raw, col: ColumnSpec, field: string): void {
     if (!dated) throw new ValidationError(`${field}.${key}`, 'only for date/timestamp columns');
     const v = raw[key];
     const ms = typeof v === 'string' ? parseIsoInstant(v) : NaN;
-    if (!Number.isFinite(ms) || ms < Date.UTC(1, 0, 1) || ms > Date.UTC(9999, 11, 31)) {
+    if (!Number.isFinite(ms) || ms < MIN_INSTANT || ms > MAX_INSTANT) {
       throw new ValidationError(`${field}.${key}`, `must be an ISO 8601 date between 0001 and 9999, got ${JSON.stringify(v)}`);
     }
     col[key] = v as string;
