@@ -2,27 +2,46 @@
  * Insert jobs from the page, in real headless Chromium against the real stack; the rows are
  * counted in PostgreSQL.
  */
+import type { Page } from 'playwright-core';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { pickTable, setRunSettings, useWebStack } from './page-helpers.js';
 
 const { openPage, screenshot, databaseUrl } = useWebStack();
 
-async function countRows(table: string): Promise<number> {
+async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
   const client = new pg.Client(databaseUrl());
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}"`);
-    return Number(rows[0]!.n);
+    return (await client.query<T>(text)).rows;
   } finally {
     await client.end();
   }
 }
 
+async function countRows(table: string): Promise<number> {
+  const [row] = await sql<{ n: string }>(`SELECT count(*) AS n FROM "${table}"`);
+  return Number(row!.n);
+}
+
+/** "12,345 / 300,000" → 12345 */
+async function rowsWritten(page: Page): Promise<number> {
+  const text = await page.getByTestId('job-rows-written').innerText();
+  return Number(text.split('/')[0]!.replace(/[^0-9]/g, ''));
+}
+
+async function jobState(page: Page): Promise<string> {
+  return page.getByTestId('job-state').innerText().catch(() => '');
+}
+
+function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
 describe('insert jobs from the page', () => {
   it('a job started from the page completes and Postgres holds exactly its rows', async () => {
     const page = await openPage();
-    const target = `web_users_${Date.now().toString(36)}`;
+    const target = uniqueName('web_users');
     await pickTable(page, 'users');
     await setRunSettings(page, 5000, 11);
     await page.getByLabel('Chunk size', { exact: true }).fill('1000');
@@ -37,5 +56,57 @@ describe('insert jobs from the page', () => {
     expect(await countRows(target)).toBe(5000);
     await expect.poll(() => page.getByRole('table', { name: 'Jobs' }).innerText(), { timeout: 10_000 }).toContain('completed');
     await screenshot(page, 'job', ['job-monitor', 'rate-chart']);
+  });
+
+  it('cancel and resume from the page: exactly the committed rows, then all of them', async () => {
+    const page = await openPage();
+    const target = uniqueName('web_resume');
+    const total = 400_000;
+    await pickTable(page, 'users');
+    await setRunSettings(page, total, 21);
+    await page.getByLabel('Chunk size', { exact: true }).fill('2000');
+    await page.getByLabel('Partitions').fill('2');
+    await page.getByLabel('Target table').fill(target);
+    await page.getByRole('button', { name: 'Start job' }).click();
+    const monitor = page.getByTestId('job-monitor');
+    await expect.poll(() => rowsWritten(page).catch(() => 0), { timeout: 30_000 }).toBeGreaterThan(0);
+    await monitor.getByRole('button', { name: /^Cancel job/ }).click();
+    await expect.poll(() => jobState(page), { timeout: 30_000 }).toBe('cancelled');
+    const atCancel = await rowsWritten(page);
+    expect(atCancel).toBeLessThan(total);
+    expect(await countRows(target)).toBe(atCancel);
+
+    await monitor.getByRole('button', { name: /^Resume job/ }).click();
+    await expect.poll(() => jobState(page), { timeout: 55_000 }).toBe('completed');
+    expect(await rowsWritten(page)).toBe(total);
+    expect(await countRows(target)).toBe(total);
+    expect(Number((await sql<{ n: string }>(`SELECT count(DISTINCT id) AS n FROM "${target}"`))[0]!.n)).toBe(total);
+  });
+
+  it('rows rejected by the database show up as dead letters', async () => {
+    const page = await openPage();
+    const target = uniqueName('web_dl');
+    await sql(`CREATE TABLE "${target}" (id int, n int CHECK (n <= 90))`);
+    await page.getByRole('radio', { name: 'Custom schema' }).check();
+    const schema = { name: 'scores', columns: [{ name: 'id', type: 'serial' }, { name: 'n', type: 'int', min: 1, max: 100 }] };
+    await page.getByLabel('Schema JSON').fill(JSON.stringify(schema));
+    await setRunSettings(page, 2000, 4);
+    await page.getByLabel('Chunk size', { exact: true }).fill('500');
+    await page.getByLabel('Mode').selectOption('append');
+    await page.getByLabel('Target table').fill(target);
+    await page.getByLabel('Dead-letter limit').fill('2000');
+    await page.getByRole('button', { name: 'Start job' }).click();
+    await expect.poll(() => jobState(page), { timeout: 55_000 }).toBe('completed');
+    const inserted = await countRows(target);
+    const skipped = Number((await page.getByTestId('job-dead-letters').innerText()).replace(/[^0-9]/g, ''));
+    expect(skipped).toBeGreaterThan(0);
+    expect(inserted + skipped).toBe(2000);
+    expect(Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM "${target}" WHERE n > 90`))[0]!.n)).toBe(0);
+    await page.getByRole('button', { name: /Show dead letters/ }).click();
+    const list = page.getByRole('table', { name: 'Dead letters' });
+    await list.waitFor();
+    expect(await list.locator('tbody tr').count()).toBe(skipped);
+    expect(await list.innerText()).toContain('23514');
+    await screenshot(page, 'dead-letters', ['job-monitor']);
   });
 });

@@ -31,8 +31,10 @@ export function JobForm({ params, blocked, defaultTarget, onCreated, onSchemaErr
       onCreated(await createJob(jobRequest(params, { chunkSize, auto, partitions, mode, targetTable, skipLimit })));
     } catch (err) {
       const body: { field?: string; message: string } = err instanceof ApiError ? err.body : { message: 'The orchestrator is not reachable.' };
-      if (body.field?.startsWith('schema')) onSchemaError({ field: body.field, message: body.message });
-      setError({ field: body.field, message: body.message });
+      // 409s carry no `field`, but their message starts with it ("targetTable: … already exists")
+      const field = body.field ?? /^([A-Za-z]+):/.exec(body.message)?.[1];
+      if (field?.startsWith('schema')) onSchemaError({ field, message: body.message });
+      setError({ field, message: body.message });
     } finally {
       setBusy(false);
     }

@@ -73,6 +73,19 @@ export function listTables(): Promise<CatalogEntry[]> {
   return fetchJson<CatalogEntry[]>('/api/orchestrator/tables');
 }
 
+/** One row a job could not insert (`GET /api/jobs/:id/dead-letters`). */
+export interface DeadLetter {
+  rowNumber: number;
+  /** The rejected row as CSV. */
+  row: string;
+  sqlstate: string;
+  message: string;
+}
+
+export function listDeadLetters(id: string): Promise<DeadLetter[]> {
+  return fetchJson<DeadLetter[]>(`/api/jobs/${encodeURIComponent(id)}/dead-letters`);
+}
+
 /** Starts a job; the 202 body may be a summary (`{id, …}`), so fetch the full status if needed. */
 export async function createJob(req: CreateJobRequest): Promise<JobStatus> {
   const created = await fetchJson<Partial<JobStatus> & { id: string }>('/api/jobs', { method: 'POST', body: JSON.stringify(req) });
