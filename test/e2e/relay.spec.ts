@@ -46,11 +46,12 @@ interface Got {
   body: Buffer;
 }
 
-function fetchRaw(url: string, init: { method?: string; json?: unknown } = {}): Promise<Got> {
+function fetchRaw(url: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}): Promise<Got> {
   return new Promise((ok, fail) => {
     const body = init.json === undefined ? undefined : JSON.stringify(init.json);
+    const headers = { ...(body ? { 'content-type': 'application/json' } : {}), ...init.headers };
     // agent: false — no idle keep-alive sockets of ours on the generator to confuse the leak count.
-    const req = http.request(url, { agent: false, method: init.method ?? 'GET', headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+    const req = http.request(url, { agent: false, method: init.method ?? 'GET', headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
@@ -133,6 +134,20 @@ describe('relay against the real generator', () => {
     const complete = msgs.at(-1)!;
     expect(complete.event).toBe('complete');
     expect(JSON.parse(complete.data!)).toMatchObject({ total: 250, seed: 42, elapsedMs: expect.any(Number) });
+  });
+
+  it('resumes an EventSource reconnect at Last-Event-ID (pinned seed), and says 204 once complete', async () => {
+    const direct = ndjsonRows((await fetchRaw(`${genUrl}/api/generator/stream/ndjson?table=users&rows=250&seed=42`)).body);
+    const url = `${base}/api/orchestrator/stream?table=users&rows=250&seed=42`;
+    const resumed = await fetchRaw(url, { headers: { 'Last-Event-ID': '100' } });
+    const msgs = parseSse(resumed.body.toString('utf8'));
+    expect(msgs.filter((m) => m.event === 'data').map((m) => m.id)).toEqual(['200', '250']);
+    expect(dataRows(msgs)).toEqual(direct.slice(100));
+    expect(JSON.parse(msgs.at(-1)!.data!)).toMatchObject({ total: 250, seed: 42 });
+    expect((await fetchRaw(url, { headers: { 'Last-Event-ID': '250' } })).status).toBe(204);
+    // Without a pinned seed the rows after 100 are not knowable: start over.
+    const unpinned = parseSse((await fetchRaw(`${base}/api/orchestrator/stream?table=users&rows=150`, { headers: { 'Last-Event-ID': '100' } })).body.toString());
+    expect(unpinned.filter((m) => m.event === 'data').map((m) => m.id)).toEqual(['100', '150']);
   });
 
   it('reports the seed the generator picked, and that seed reproduces the rows', async () => {

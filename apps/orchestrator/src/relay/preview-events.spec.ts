@@ -80,6 +80,17 @@ describe('previewEvents$ (marbles)', () => {
     });
   });
 
+  it('a resumed stream counts progress on from the rows the client already has', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable }) => {
+      const a = batch(41, 42);
+      expectObservable(previewEvents$(cold('a|', { a }), { ...opts({ total: 42 }, ts), from: 40 })).toBe('d(c|)', {
+        d: { kind: 'data', batch: a, progress: 42, total: 42 },
+        c: { kind: 'complete', data: { total: 42, seed: 1, elapsedMs: 1 } },
+      });
+    });
+  });
+
   it('keeps progress per subscription', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable }) => {

@@ -3,6 +3,8 @@ import type { RowBatch } from './ndjson-batcher.js';
 import { isTerminal, type SseEvent } from './sse-event.js';
 
 export interface PreviewEventOptions {
+  /** Rows the client already has (a resumed stream starts its progress here). */
+  from?: number;
   /** Rows requested (the `total` of data events and the count `complete` must reach). */
   total: number;
   /** Seed the generator used, reported in `complete`. */
@@ -26,7 +28,7 @@ export function previewEvents$(batches: Observable<RowBatch>, opts: PreviewEvent
 
 function build(batches: Observable<RowBatch>, opts: PreviewEventOptions): Observable<SseEvent> {
   const started = opts.now();
-  let progress = 0;
+  let progress = opts.from ?? 0;
   const data$ = batches.pipe(
     map((batch): SseEvent => {
       progress += batch.count;

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RelayService } from './relay.service.js';
 
@@ -33,10 +33,12 @@ export class RelayController {
   @ROWS('PREVIEW_MAX_ROWS')
   @SEED
   @SCHEMA
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'EventSource reconnect: resume after this row (needs a pinned seed)' })
   @SSE_DOC
+  @ApiNoContentResponse({ description: 'Last-Event-ID says the preview is complete: stop reconnecting' })
   @BAD
-  async stream(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    await this.relay.preview(this.relay.parsePreview(query), res);
+  async stream(@Query() query: Record<string, unknown>, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): Promise<void> {
+    await this.relay.preview(this.relay.parsePreview(query), res, lastEventId);
   }
 
   @Post('stream')

@@ -42,16 +42,27 @@ export class RelayService {
     return parseRelayRequest(input, this.config.MAX_ROWS);
   }
 
-  /** SSE preview. Validation already happened; errors before the first byte become JSON. */
-  async preview(req: GeneratorStreamRequest, res: Response): Promise<void> {
+  /**
+   * SSE preview. Validation already happened; errors before the first byte become JSON.
+   * `lastEventId` (an EventSource reconnecting) resumes at that row when the seed is pinned —
+   * generation is deterministic, so rows `lastEventId..` are exactly the missing ones — and a
+   * reconnect after the end gets 204, which tells EventSource to stop reconnecting.
+   */
+  async preview(req: GeneratorStreamRequest, res: Response, lastEventId?: string): Promise<void> {
+    const from = resumePoint(lastEventId, req);
+    if (from >= req.rows) {
+      res.status(204).end();
+      return;
+    }
     const abort = abortOnClose(res);
-    const upstream = await this.openOrReport(req, res, abort.signal);
+    const upstream = await this.openOrReport({ ...req, offset: (req.offset ?? 0) + from, rows: req.rows - from }, res, abort.signal);
     if (!upstream) return;
     this.active++;
     try {
       openSse(res, upstream.seed);
-      const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows);
+      const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows - from);
       const events = previewEvents$(batches, {
+        from,
         total: req.rows,
         seed: upstream.seed,
         heartbeatMs: this.opts.heartbeatMs,
@@ -107,6 +118,13 @@ export class RelayService {
       return undefined;
     }
   }
+}
+
+/** Rows already delivered per `Last-Event-ID`; 0 (start over) unless the seed is pinned. */
+function resumePoint(lastEventId: string | undefined, req: GeneratorStreamRequest): number {
+  if (lastEventId === undefined || !/^\d{1,15}$/.test(lastEventId.trim())) return 0;
+  if (req.seed === undefined || req.seed === 0) return 0;
+  return Math.min(Number(lastEventId), req.rows);
 }
 
 /** One AbortController per request, fired when the client goes away (or the response ends). */
