@@ -234,10 +234,12 @@ describe('responsiveness (built generator process)', () => {
   });
 });
 
-function textParser(res: http.IncomingMessage, cb: (err: Error | null, body: string) => void): void {
+/** supertest parser keeping CSV/NDJSON bodies as one string (its Response is a Node IncomingMessage). */
+function textParser(res: request.Response, cb: (err: Error | null, body: string) => void): void {
+  const msg = res as unknown as http.IncomingMessage;
   let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (c: string) => (body += c));
-  res.on('end', () => cb(null, body));
+  msg.setEncoding('utf8');
+  msg.on('data', (c: string) => (body += c));
+  msg.on('end', () => cb(null, body));
 }
 
