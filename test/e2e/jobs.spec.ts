@@ -12,6 +12,7 @@ let orch: { app: INestApplication; url: string };
 beforeAll(async () => {
   db = await freshDatabase(inject('databaseUrl'));
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool.on('error', () => undefined); // idle clients are terminated on purpose below
   gen = await bootGenerator();
   orch = await bootOrchestrator(db.url, gen.url, { MAX_ROWS: '1000000', WORKER_CONCURRENCY: '4' });
 });
@@ -128,6 +129,31 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     expect(failed.error).toMatch(/skipLimit 10 exceeded/);
   });
 
+  it('survives all its Postgres connections being terminated mid-job (transient → retry), exact result', async () => {
+    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 300_000, seed: 9, partitions: 2, chunkSize: 2000, targetTable: 'acc_term' });
+    const id = res.body.id;
+    const admin = new pg.Client(db.url);
+    await admin.connect();
+    try {
+      for (const atLeast of [20_000, 80_000, 160_000]) {
+        for (;;) {
+          const j = await (await fetch(`${orch.url}/api/jobs/${id}`)).json();
+          if (j.rowsWritten >= atLeast || j.state !== 'running') break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        // Every other backend of the database: chunk transactions, pg-boss, the API pool.
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      }
+    } finally {
+      await admin.end();
+    }
+    const job = await waitForState(orch.url, id, ['completed', 'failed'], 120_000);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 300_000, error: null });
+    expect(job.retries).toBeGreaterThanOrEqual(1);
+    const ref = await loadReference(pool, gen.url, 'acc_term', 'pgbench_accounts', 300_000, 9);
+    expect(await tableMd5(pool, 'acc_term', 'aid')).toEqual(await tableMd5(pool, ref, 'aid'));
+  });
+
   it('exposes job metrics at /metrics', async () => {
     const text = await (await fetch(`${orch.url}/metrics`)).text();
     expect(text).toMatch(/rowflow_job_rows_written_total \d+/);
@@ -135,5 +161,6 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     expect(text).toContain('rowflow_job_chunk_seconds_bucket');
     expect(text).toMatch(/rowflow_job_dead_letters_total 10/);
     expect(text).toContain('rowflow_jobs_active');
+    expect(text).toMatch(/rowflow_job_retries_total [1-9]/);
   });
 });
