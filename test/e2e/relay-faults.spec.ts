@@ -75,6 +75,7 @@ function faultyGenerator() {
     if (seed === 3) return void res.end(text.subarray(0, text.length - Buffer.byteLength(row(rows)))); // ends cleanly, one row short
     if (seed === 4) return void forever(res);
     if (seed === 5) return void asFastAsAllowed(res, stats);
+    if (seed === 6) return void res.write(row(1)); // then hangs, connection open
     res.end(text);
   });
   return { server, stats };
@@ -127,7 +128,7 @@ describe('relay with a misbehaving generator', () => {
     });
     const ref = await Test.createTestingModule({ imports: [AppModule.register(config)] })
       .overrideProvider(RELAY_OPTIONS)
-      .useValue({ heartbeatMs: 50, batchSize: 100 })
+      .useValue({ heartbeatMs: 50, batchSize: 100, upstreamIdleMs: 400 })
       .compile();
     app = ref.createNestApplication({ logger: false });
     configureApp(app, { title: 't', description: 't' });
@@ -169,6 +170,17 @@ describe('relay with a misbehaving generator', () => {
     const msgs = parseSse((await get(`${base}/api/orchestrator/stream?table=users&rows=200&seed=3`)).body);
     expect(msgs.at(-1)).toMatchObject({ event: 'error' });
     expect(JSON.parse(msgs.at(-1)!.data!).message).toContain('ended after 199 of 200 rows');
+  });
+
+  it('gives up on a generator that stalls (sends nothing) with event: error, and closes it', async () => {
+    const started = Date.now();
+    const msgs = parseSse((await get(`${base}/api/orchestrator/stream?table=users&rows=10&seed=6`)).body);
+    expect(msgs.filter((m) => m.event === 'data')).toEqual([]); // one row < one batch: nothing yet
+    expect(msgs.some((m) => m.comment === 'heartbeat')).toBe(true);
+    expect(msgs.at(-1)).toMatchObject({ event: 'error', data: expect.stringContaining('no data from the generator for 400 ms') });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await until(() => stats.open === 0);
+    expect(stats.open).toBe(0);
   });
 
   it('relays a generator 500 as event: error for the preview and 502 JSON for the download', async () => {
@@ -221,7 +233,8 @@ describe('relay with a misbehaving generator', () => {
           ok();
         }),
       );
-      const plateau = await settle(() => stats.produced, 400, 15_000);
+      // Quiet for longer than upstreamIdleMs (400): a paused upstream is ours, not a stall.
+      const plateau = await settle(() => stats.produced, 1000, 15_000);
       // Plateaued: the relay stopped pulling, so the generator stopped producing. What is in
       // flight is bounded by socket/stream buffers (a few MB of 1 KB rows), not by the stream.
       expect(plateau.stable).toBe(true);

@@ -104,7 +104,7 @@ describe('relay against the real generator', () => {
     const config = loadOrchestratorConfig({ DATABASE_URL: inject('databaseUrl'), GENERATOR_URL: genUrl, JOB_WORKERS: 'false', PREVIEW_MAX_ROWS: '1000000' });
     const oref = await Test.createTestingModule({ imports: [AppModule.register(config)] })
       .overrideProvider(RELAY_OPTIONS)
-      .useValue({ heartbeatMs: 200, batchSize: 100 })
+      .useValue({ heartbeatMs: 200, batchSize: 100, upstreamIdleMs: 10_000 })
       .compile();
     orch = oref.createNestApplication({ logger: false });
     configureApp(orch, { title: 'o', description: 'o' });

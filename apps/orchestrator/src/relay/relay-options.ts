@@ -4,8 +4,10 @@ export interface RelayOptions {
   heartbeatMs: number;
   /** Rows per `event: data` (DESIGN.md: ≤ 100). */
   batchSize: number;
+  /** An upstream that sends nothing this long (while we are not pausing it) has failed. */
+  upstreamIdleMs: number;
 }
 
 export const RELAY_OPTIONS = Symbol('RELAY_OPTIONS');
 
-export const DEFAULT_RELAY_OPTIONS: RelayOptions = { heartbeatMs: 15_000, batchSize: 100 };
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = { heartbeatMs: 15_000, batchSize: 100, upstreamIdleMs: 60_000 };

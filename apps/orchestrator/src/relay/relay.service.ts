@@ -60,7 +60,7 @@ export class RelayService {
     this.active++;
     try {
       openSse(res, upstream.seed);
-      const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows - from);
+      const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows - from, this.opts.upstreamIdleMs);
       const events = previewEvents$(batches, {
         from,
         total: req.rows,

@@ -42,4 +42,21 @@ describe('rowBatches$', () => {
     src.destroy();
     expect(String(await err)).toMatch(/closed before the stream ended/);
   });
+
+  it('errors on an upstream idle for idleMs, but never while we keep it paused', async () => {
+    const stalled = new PassThrough();
+    const t0 = Date.now();
+    const err = await new Promise((ok) => rowBatches$(stalled, 2, 10, 100).subscribe({ error: ok }));
+    expect(String(err)).toMatch(/no data from the generator for 100 ms/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+    expect(stalled.destroyed).toBe(true);
+
+    const paused = new PassThrough();
+    let failed = false;
+    const sub = rowBatches$(paused, 2, 10, 100).subscribe({ error: () => (failed = true) });
+    paused.pause();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(failed).toBe(false);
+    sub.unsubscribe();
+  });
 });

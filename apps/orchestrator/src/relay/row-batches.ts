@@ -11,10 +11,11 @@ import { NdjsonBatcher, type RowBatch } from './ndjson-batcher.js';
  * destroys `source`, which aborts the upstream request. A source that closes without `end` —
  * the generator died mid-stream — is an error.
  */
-export function rowBatches$(source: Readable, batchSize: number, limit: number): Observable<RowBatch> {
+export function rowBatches$(source: Readable, batchSize: number, limit: number, idleMs = 60_000): Observable<RowBatch> {
   return new Observable<RowBatch>((sub) => {
     const batcher = new NdjsonBatcher(batchSize, limit);
     let ended = false;
+    const idle = idleWatch(source, idleMs, () => sub.error(new Error(`no data from the generator for ${idleMs} ms`)));
     const emit = (take: () => RowBatch[], last: boolean): void => {
       try {
         for (const batch of take()) sub.next(batch);
@@ -23,7 +24,10 @@ export function rowBatches$(source: Readable, batchSize: number, limit: number):
         sub.error(err);
       }
     };
-    const onData = (chunk: Buffer): void => emit(() => batcher.push(chunk), false);
+    const onData = (chunk: Buffer): void => {
+      idle.touch();
+      emit(() => batcher.push(chunk), false);
+    };
     const onEnd = (): void => {
       ended = true;
       emit(() => batcher.end(), true);
@@ -32,10 +36,31 @@ export function rowBatches$(source: Readable, batchSize: number, limit: number):
     const onClose = (): void => sub.error(new Error('upstream connection closed before the stream ended'));
     source.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
     return () => {
+      idle.stop();
       source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
       // Keep a late 'error' (e.g. from the abort we cause right now) from becoming uncaught.
       source.on('error', () => undefined);
       if (!ended) source.destroy();
     };
   });
+}
+
+/**
+ * Calls `onIdle` when `source` delivered nothing for `ms` — unless it is paused, which is our
+ * own backpressure, not a stalled generator ("nothing hangs" without punishing slow clients).
+ */
+function idleWatch(source: Readable, ms: number, onIdle: () => void): { touch(): void; stop(): void } {
+  let last = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const check = (): void => {
+    const quiet = Date.now() - last;
+    if (source.isPaused()) last = Date.now();
+    else if (quiet >= ms) return onIdle();
+    timer = setTimeout(check, Math.max(1, ms - (Date.now() - last)));
+  };
+  timer = setTimeout(check, ms);
+  return {
+    touch: () => void (last = Date.now()),
+    stop: () => clearTimeout(timer),
+  };
 }
