@@ -4,8 +4,8 @@
  * Chromium from the system (no browser downloads here).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { freePort } from '@rowflow/devdb';
 import { type Browser, chromium } from 'playwright-core';
 
@@ -29,12 +29,42 @@ function newest(dir: string): number {
   return max;
 }
 
-/** Builds apps/web/dist when it is missing or older than its sources (`npm test` builds it first). */
-export function ensureWebBuilt(): void {
+function webIsFresh(): boolean {
   const index = join(WEB_DIST, 'index.html');
   const web = join(ROOT, 'apps/web');
   const sources = Math.max(newest(join(web, 'src')), statSync(join(web, 'index.html')).mtimeMs, newest(join(ROOT, 'libs/contracts/src')));
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  return existsSync(index) && statSync(index).mtimeMs >= sources;
+}
+
+/**
+ * Builds apps/web/dist when it is missing or older than its sources (`npm test` builds it first).
+ * Spec files run in parallel workers: a lock directory keeps two builds from emptying each
+ * other's dist.
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  if (webIsFresh()) return;
+  const lock = join(ROOT, 'test-output', '.web-build-lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // a lock left by a killed run expires; a live build takes a few seconds
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (!webIsFresh()) buildWeb();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildWeb(): void {
+  const web = join(ROOT, 'apps/web');
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 

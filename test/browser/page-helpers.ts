@@ -28,7 +28,7 @@ export function useWebStack(): WebTestContext {
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
+    await ensureWebBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = await freshDatabase(inject('databaseUrl'));
     stack = await startWebStack(db.url);
