@@ -18,6 +18,8 @@ function fakeGenerator(): http.Server {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'no such route' }));
     } else if (rows === '500') {
       res.writeHead(500).end('boom');
+    } else if (rows === 'silent') {
+      // accept, never answer
     } else if (rows === 'forever') {
       res.writeHead(200, { 'x-rowflow-seed': '9' });
       const t = setInterval(() => res.write('{"a":1}\n'), 5);
@@ -95,6 +97,19 @@ describe('GeneratorClient', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(client.sockets().active).toBe(0);
     await expect(client.open('csv', { rows: 1 }, AbortSignal.abort())).rejects.toThrow(/abort/i);
+  });
+
+  it('gives up on a generator that never answers (GeneratorUnavailableError) and frees the socket', async () => {
+    client.headersTimeoutMs = 150;
+    try {
+      const err = await client.open('csv', { rows: 'silent' as never }, new AbortController().signal).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GeneratorUnavailableError);
+      expect((err as Error).message).toContain('no response within 150 ms');
+      for (let i = 0; i < 50 && client.sockets().active > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(client.sockets().active).toBe(0);
+    } finally {
+      client.headersTimeoutMs = 30_000;
+    }
   });
 
   it('reports an unreachable generator as GeneratorUnavailableError (503)', async () => {

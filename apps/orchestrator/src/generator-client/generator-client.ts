@@ -18,6 +18,7 @@
  * - Aborting `signal` (before or after the headers) destroys the request and its socket at once;
  *   `body` then errors with an AbortError. Consuming `body` to the end returns the socket to the
  *   keep-alive pool, so calling `open` once per 5000-row chunk costs no new TCP handshake.
+ * - A generator that sends no response headers within `headersTimeoutMs` (30 s) is unavailable.
  * - `sockets()` reports the agent's open sockets (in use / idle), used by leak tests and metrics.
  */
 import http from 'node:http';
@@ -79,6 +80,8 @@ export class GeneratorClient implements OnApplicationShutdown {
   private readonly log = logger('GeneratorClient');
   private readonly base: URL;
   private readonly agent: http.Agent;
+  /** A generator that accepts the connection but sends no response headers this long is unavailable. */
+  headersTimeoutMs = 30_000;
 
   constructor(@Inject(ORCHESTRATOR_CONFIG) config: Pick<OrchestratorConfig, 'GENERATOR_URL'>) {
     this.base = new URL(config.GENERATOR_URL);
@@ -100,7 +103,13 @@ export class GeneratorClient implements OnApplicationShutdown {
         signal,
         headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
       });
-      outgoing.once('response', (res) => void this.onResponse(res, req, resolve, reject));
+      // Socket idle timeout only until the headers: afterwards the body may legitimately sit
+      // paused by our own backpressure for as long as the client is slow.
+      outgoing.setTimeout(this.headersTimeoutMs, () => outgoing.destroy(new Error(`no response within ${this.headersTimeoutMs} ms`)));
+      outgoing.once('response', (res) => {
+        outgoing.setTimeout(0);
+        void this.onResponse(res, req, resolve, reject);
+      });
       // `on`, not `once`: an abort after the response errors the request again.
       outgoing.on('error', (err) => reject(signal.aborted ? abortError(signal) : unavailable(err, this.base)));
       outgoing.end(body);
