@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { usePreview } from '../hooks/use-preview.js';
+import { STALL_MS, usePreview } from '../hooks/use-preview.js';
 import { previewUrl, type RunParams } from '../lib/api.js';
 import type { PreviewState, PreviewStatus } from '../lib/preview-state.js';
 import { etaMs, formatCount, formatDuration, formatRate, percent, rateOf } from '../lib/progress-math.js';
@@ -86,6 +86,11 @@ function PreviewStatusLine({ state }: { state: PreviewState }) {
         {state.seed !== null && <span>seed {state.seed}</span>}
         {state.received > state.store.size && <span className="muted">showing the first {formatCount(state.store.size)}</span>}
       </p>
+      {state.quietS > 0 && (state.status === 'connecting' || state.status === 'streaming') && (
+        <p className="warn" role="status" data-testid="preview-quiet">
+          No data for {state.quietS} s — still waiting (gives up after {STALL_MS / 1000} s).
+        </p>
+      )}
       {state.error && (
         <p className="error" role="alert" data-testid="preview-error">
           {state.error}

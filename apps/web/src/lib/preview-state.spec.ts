@@ -64,6 +64,17 @@ describe('preview state machine', () => {
     expect(s.error).toMatch(/No data for 16 s/);
   });
 
+  it('says it is waiting after a few quiet seconds, and clears that when data flows', () => {
+    let s = reduce(started(), data(0, 100, 1000, 1000));
+    const t1 = reduce(s, { type: 'tick', now: 2000, stallMs: 20_000 });
+    expect(t1).toBe(s); // nothing to re-render
+    s = reduce(s, { type: 'tick', now: 5500, stallMs: 20_000 });
+    expect(s.quietS).toBe(4);
+    expect(reduce(s, { type: 'tick', now: 5900, stallMs: 20_000 })).toBe(s);
+    s = reduce(s, data(100, 100, 1000, 6000));
+    expect(s.quietS).toBe(0);
+  });
+
   it('stop ends the run; events of the stopped run are ignored; restart resets', () => {
     const s = reduce(reduce(started(), data(0, 100, 1000, 1)), { type: 'stop', now: 50 });
     expect(s).toMatchObject({ status: 'stopped', elapsedMs: 50 });

@@ -33,7 +33,12 @@ export interface PreviewState {
   error: string | null;
   /** The field a server error is about (from a 400 ErrorBody), for inline display. */
   errorField: string | null;
+  /** Whole seconds without any event once that reaches QUIET_S (0 otherwise): shown as a warning before the watchdog fails the run. */
+  quietS: number;
 }
+
+/** Seconds of silence after which the page says it is waiting, well before the watchdog fires. */
+export const QUIET_S = 3;
 
 export type PreviewAction =
   | { type: 'start'; total: number; cap: number; now: number }
@@ -59,6 +64,7 @@ export const initialPreview: PreviewState = {
   elapsedMs: null,
   error: null,
   errorField: null,
+  quietS: 0,
 };
 
 /** True while an EventSource should be open. */
@@ -81,7 +87,7 @@ export function previewReducer(s: PreviewState, a: PreviewAction): PreviewState 
     case 'connection-error':
       return isActive(s) ? fail(s, 'Lost the connection to the preview stream.', null) : s;
     case 'tick':
-      return isActive(s) && a.now - s.lastEventAt > a.stallMs ? fail(s, `No data for ${Math.round((a.now - s.lastEventAt) / 1000)} s — the stream stalled.`, null) : s;
+      return isActive(s) ? onTick(s, a.now, a.stallMs) : s;
     case 'stop':
       return isActive(s) ? { ...s, status: 'stopped', elapsedMs: a.now - s.startedAt } : s;
   }
@@ -98,7 +104,15 @@ function onData(s: PreviewState, e: PreviewDataEvent, now: number): PreviewState
     total: e.total > 0 ? e.total : s.total,
     samples: pushSample(s.samples, { t: now, n: received }, RATE_WINDOW_MS, SAMPLE_GAP_MS),
     lastEventAt: now,
+    quietS: 0,
   };
+}
+
+function onTick(s: PreviewState, now: number, stallMs: number): PreviewState {
+  const quietMs = now - s.lastEventAt;
+  if (quietMs > stallMs) return fail(s, `No data for ${Math.round(quietMs / 1000)} s — the stream stalled.`, null);
+  const quietS = quietMs >= QUIET_S * 1000 ? Math.floor(quietMs / 1000) : 0;
+  return quietS === s.quietS ? s : { ...s, quietS };
 }
 
 function onComplete(s: PreviewState, e: PreviewCompleteEvent, now: number): PreviewState {
