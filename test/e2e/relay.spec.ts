@@ -219,7 +219,7 @@ describe('relay against the real generator', () => {
       });
     for (let i = 0; i < 70; i++) {
       await cycle(i < 50 ? `/api/orchestrator/stream?table=users&rows=1000000&seed=${i + 1}` : `/api/orchestrator/download/csv?table=users&rows=10000000&seed=${i}`);
-      await until(() => upstream.open === 0, 1000);
+      await until(() => upstream.open === 0, 2000);
       expect(upstream.open, `cycle ${i}: generator still streaming`).toBe(0);
     }
     await until(() => client.sockets().active === 0 && relay.active === 0);
@@ -238,12 +238,14 @@ describe('relay against the real generator', () => {
       await new Promise((ok) => res.once('data', ok));
       res.pause();
       let last = -1;
-      for (let quiet = 0; quiet < 8; ) {
+      let quiet = 0;
+      for (let i = 0; i < 150 && quiet < 8; i++) {
         await new Promise((r) => setTimeout(r, 100));
         const now = generatorBytes();
         quiet = now === last ? quiet + 1 : 0;
         last = now;
       }
+      expect(quiet, 'generator output never stopped growing').toBe(8);
       // 1M users rows are ~250 MB of NDJSON; paused, the generator stopped after socket buffers' worth.
       expect(last - bytes0).toBeLessThan(40 * 1024 * 1024);
       const relayed = last - bytes0;
