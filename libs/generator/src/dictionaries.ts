@@ -1,4 +1,7 @@
-import { en } from '@faker-js/faker';
+import { faker } from '@faker-js/faker/locale/en';
+
+// The `en` build only (not the package index, which loads every locale: ~30 MB more RSS).
+const en = faker.rawDefinitions;
 
 /**
  * Word lists taken once from faker's `en` locale (the realism of faker without its per-call

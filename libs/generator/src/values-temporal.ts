@@ -20,15 +20,30 @@ export function formatDay(days: number): string {
   return `${String(y).padStart(4, '0')}-${PAD2[m]}-${PAD2[d]}`;
 }
 
+const CACHE_MAX_DAYS = 40_000; // ~110 years of day strings (~1.6 MB) at most per column
+
+/** Memoised day formatting for one column's range (a day string is computed once, then reused). */
+export class DayFormatter {
+  private readonly cache: (string | undefined)[] = [];
+
+  constructor(private readonly firstDay: number) {}
+
+  format(days: number): string {
+    const i = days - this.firstDay;
+    if (i < 0 || i >= CACHE_MAX_DAYS) return formatDay(days);
+    return (this.cache[i] ??= formatDay(days));
+  }
+}
+
 /** ISO 8601 date-time in UTC; `millis` adds `.sss`, `zone` appends `Z` (timestamptz). */
-export function formatInstant(ms: number, millis: boolean, zone: boolean): string {
-  const days = Math.floor(ms / DAY_MS);
-  let rest = ms - days * DAY_MS;
+export function formatInstant(ms: number, millis: boolean, zone: boolean, days: DayFormatter): string {
+  const day = Math.floor(ms / DAY_MS);
+  let rest = ms - day * DAY_MS;
   const msPart = rest % 1000;
   rest = (rest - msPart) / 1000;
   const s = rest % 60;
   rest = (rest - s) / 60;
-  const out = `${formatDay(days)}T${PAD2[Math.floor(rest / 60)]}:${PAD2[rest % 60]}:${PAD2[s]}`;
+  const out = `${days.format(day)}T${PAD2[Math.floor(rest / 60)]}:${PAD2[rest % 60]}:${PAD2[s]}`;
   return (millis ? `${out}.${PAD3[msPart]}` : out) + (zone ? 'Z' : '');
 }
 
@@ -42,7 +57,8 @@ export const dateColumn: ColumnCompiler = ({ col, random }) => {
   const { lo, hi } = bounds(col.from, col.to);
   const d0 = Math.floor(lo / DAY_MS);
   const n = Math.floor(hi / DAY_MS) - d0 + 1;
-  return { kind: 'plain', value: (row) => formatDay(d0 + random.at(row).below(n)) };
+  const days = new DayFormatter(d0);
+  return { kind: 'plain', value: (row) => days.format(d0 + random.at(row).below(n)) };
 };
 
 /**
@@ -52,12 +68,13 @@ export const dateColumn: ColumnCompiler = ({ col, random }) => {
 export const timestampColumn: ColumnCompiler = ({ col, random }) => {
   const zone = col.type === 'timestamptz';
   const { lo, hi } = bounds(col.from, col.to);
+  const days = new DayFormatter(Math.floor(lo / DAY_MS));
   if (col.mode === 'sequence') {
     const step = col.stepMs ?? 1000;
     const capacity = Math.floor((MAX_MS - lo) / step);
-    return { kind: 'plain', capacity, value: (row) => formatInstant(lo + row.k * step + random.at(row).below(step), true, zone) };
+    return { kind: 'plain', capacity, value: (row) => formatInstant(lo + row.k * step + random.at(row).below(step), true, zone, days) };
   }
   const s0 = Math.ceil(lo / 1000);
   const n = Math.floor(hi / 1000) - s0 + 1;
-  return { kind: 'plain', value: (row) => formatInstant((s0 + Math.floor(random.at(row).float53() * n)) * 1000, false, zone) };
+  return { kind: 'plain', value: (row) => formatInstant((s0 + Math.floor(random.at(row).float53() * n)) * 1000, false, zone, days) };
 };
