@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from '@rowflow/devdb';
 import { type Browser, chromium } from 'playwright-core';
@@ -126,4 +127,43 @@ export async function startWebStack(databaseUrl: string): Promise<WebStack> {
     throw err;
   }
   return { url, generatorUrl, logs, stop };
+}
+
+export interface CuttableProxy {
+  url: string;
+  /** Destroys every open connection (both directions), like a network drop. */
+  cut(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP pass-through to `target` whose connections the test can sever, to drop an SSE stream for real. */
+export async function cuttableProxy(target: string): Promise<CuttableProxy> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+  };
+  const server = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    track(client);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    cut: () => {
+      for (const s of sockets) s.destroy();
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
+  };
 }

@@ -14,7 +14,8 @@ export const VIEWPORT = { width: 1360, height: 1000 };
 export interface WebTestContext {
   databaseUrl(): string;
   stack(): WebStack;
-  openPage(): Promise<Page>;
+  /** Opens the page at the orchestrator's URL, or at `url` (e.g. through a proxy). */
+  openPage(url?: string): Promise<Page>;
   /** Saves `<name>.png` and checks it rendered (boxes + text of `testIds`, PNG ≫ blank page). */
   screenshot(page: Page, name: string, testIds: string[]): Promise<void>;
 }
@@ -50,10 +51,10 @@ export function useWebStack(): WebTestContext {
   return {
     databaseUrl: () => db!.url,
     stack: () => stack!,
-    openPage: async () => {
+    openPage: async (url?: string) => {
       const page = await browser!.newPage({ viewport: VIEWPORT, acceptDownloads: true });
       pages.push(page);
-      await page.goto(stack!.url);
+      await page.goto(url ?? stack!.url);
       await page.getByRole('heading', { name: 'Rowflow' }).waitFor();
       return page;
     },

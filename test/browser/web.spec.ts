@@ -4,9 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cuttableProxy } from './browser-stack.js';
 import { pickTable, setRunSettings, useWebStack } from './page-helpers.js';
 
-const { openPage, screenshot } = useWebStack();
+const { openPage, screenshot, stack } = useWebStack();
 
 describe('web page in Chromium', () => {
   it('preview shows rows and reaches 100%', async () => {
@@ -130,5 +131,31 @@ describe('web page in Chromium', () => {
     await expect.poll(() => page.getByTestId('preview-stats').innerText(), { timeout: 30_000 }).toContain(`seed ${seed}`);
     await expect.poll(() => page.getByTestId('preview-status').innerText()).toBe('Completed');
     expect(await grid.locator('[aria-rowindex="2"]').getByRole('cell').nth(4).innerText()).toBe(firstEmail);
+  });
+
+  it('survives a dropped connection: EventSource reconnects and the relay resumes at Last-Event-ID', async () => {
+    const proxy = await cuttableProxy(stack().url);
+    try {
+      const page = await openPage(proxy.url);
+      await pickTable(page, 'users');
+      await setRunSettings(page, 300_000, 8);
+      await page.getByRole('button', { name: 'Start preview' }).click();
+      const grid = page.getByRole('table', { name: 'Preview rows' });
+      await grid.locator('[aria-rowindex="2"]').waitFor({ timeout: 20_000 });
+      proxy.cut();
+      await expect.poll(() => page.getByTestId('preview-status').innerText(), { timeout: 10_000 }).toBe('Reconnecting…');
+      await expect.poll(() => page.getByTestId('preview-status').innerText(), { timeout: 50_000 }).toBe('Completed');
+      expect(await page.getByTestId('preview-stats').innerText()).toContain('300,000 / 300,000 rows');
+      expect(await grid.getAttribute('aria-rowcount')).toBe('100001');
+      // no row lost or repeated across the reconnect: row k still has id k
+      for (const k of [1, 25_000, 50_000, 99_999, 100_000]) {
+        await grid.evaluate((el, top) => el.scrollTo(0, top), (k - 5) * 28);
+        const row = grid.locator(`[aria-rowindex="${k + 1}"]`);
+        await row.waitFor({ timeout: 5_000 });
+        expect(await row.getByRole('cell').nth(1).innerText()).toBe(String(k));
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });

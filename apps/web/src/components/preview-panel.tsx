@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { STALL_MS, usePreview } from '../hooks/use-preview.js';
 import { previewUrl, type RunParams } from '../lib/api.js';
-import type { PreviewState, PreviewStatus } from '../lib/preview-state.js';
+import { isActive, type PreviewState, type PreviewStatus } from '../lib/preview-state.js';
 import { etaMs, formatCount, formatDuration, formatRate, percent, rateOf } from '../lib/progress-math.js';
 import { columnsOf } from '../lib/row-store.js';
 import { Field } from './field.js';
@@ -19,6 +19,7 @@ const LABEL: Record<PreviewStatus, string> = {
   idle: 'Not started',
   connecting: 'Connecting…',
   streaming: 'Streaming',
+  reconnecting: 'Reconnecting…',
   completed: 'Completed',
   error: 'Failed',
   stopped: 'Stopped',
@@ -28,7 +29,7 @@ const LABEL: Record<PreviewStatus, string> = {
 export function PreviewPanel({ params, blocked, onSeedUsed, onServerError }: Props) {
   const { state, start, stop } = usePreview();
   const [cap, setCap] = useState(100_000);
-  const running = state.status === 'connecting' || state.status === 'streaming';
+  const running = isActive(state);
 
   useEffect(() => {
     if (state.status === 'completed' && state.seed !== null) onSeedUsed(state.seed);
@@ -86,7 +87,7 @@ function PreviewStatusLine({ state }: { state: PreviewState }) {
         {state.seed !== null && <span>seed {state.seed}</span>}
         {state.received > state.store.size && <span className="muted">showing the first {formatCount(state.store.size)}</span>}
       </p>
-      {state.quietS > 0 && (state.status === 'connecting' || state.status === 'streaming') && (
+      {state.quietS > 0 && isActive(state) && (
         <p className="warn" role="status" data-testid="preview-quiet">
           No data for {state.quietS} s — still waiting (gives up after {STALL_MS / 1000} s).
         </p>

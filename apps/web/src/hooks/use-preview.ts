@@ -83,13 +83,20 @@ function openPreview(url: string, enqueue: (a: PreviewAction) => void, close: ()
     enqueue({ type: 'complete', event: JSON.parse(e.data as string) as PreviewCompleteEvent, now: performance.now() });
     flush();
   });
+  // With a pinned seed the relay resumes at Last-Event-ID, so EventSource's own reconnect is safe;
+  // with a random seed it would start over with another seed: give up instead.
+  const pinned = new URL(url, location.href).searchParams.has('seed');
   es.addEventListener('error', (e) => {
+    if (!(e instanceof MessageEvent) && gotData && pinned && es.readyState === EventSource.CONNECTING) {
+      enqueue({ type: 'connection-error', retrying: true, now: performance.now() });
+      return;
+    }
     es.close();
     if (e instanceof MessageEvent && typeof e.data === 'string') {
       // the server's own `event: error` (it has data); a dropped connection has none
       enqueue({ type: 'server-error', message: parseMessage(e.data), now: performance.now() });
     } else if (gotData) {
-      enqueue({ type: 'connection-error', now: performance.now() });
+      enqueue({ type: 'connection-error', retrying: false, now: performance.now() });
     } else {
       void explain(url, enqueue);
     }
@@ -101,7 +108,7 @@ function openPreview(url: string, enqueue: (a: PreviewAction) => void, close: ()
 /** EventSource hides the status of a refused stream; ask again to show the server's reason. */
 async function explain(url: string, enqueue: (a: PreviewAction) => void): Promise<void> {
   const body = await diagnose(url);
-  if (!body) enqueue({ type: 'connection-error', now: performance.now() });
+  if (!body) enqueue({ type: 'connection-error', retrying: false, now: performance.now() });
   else enqueue({ type: 'server-error', message: body.message, field: body.field ?? null, now: performance.now() });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialPreview, isActive, previewReducer as reduce, type PreviewAction, type PreviewState } from './preview-state.js';
+import { initialPreview, isActive, MAX_RECONNECTS, previewReducer as reduce, type PreviewAction, type PreviewState } from './preview-state.js';
 import { rateOf } from './progress-math.js';
 import { rowAt } from './row-store.js';
 
@@ -43,16 +43,41 @@ describe('preview state machine', () => {
     expect(s).toMatchObject({ status: 'error', errorField: 'schema.columns[1].type' });
     expect(s.error).toContain('unknown type');
     // a late connection error (the server closed the socket) does not overwrite it
-    s = reduce(s, { type: 'connection-error', now: 6 });
+    s = reduce(s, { type: 'connection-error', retrying: false, now: 6 });
     expect(s.error).toContain('unknown type');
   });
 
   it('turns a dropped connection into a visible error while streaming, but not after completion', () => {
-    const lost = reduce(reduce(started(), data(0, 100, 1000, 1)), { type: 'connection-error', now: 2 });
+    const lost = reduce(reduce(started(), data(0, 100, 1000, 1)), { type: 'connection-error', retrying: false, now: 2 });
     expect(lost.status).toBe('error');
     expect(lost.error).toMatch(/connection/i);
     const done = reduce(reduce(started(100), data(0, 100, 100, 1)), { type: 'complete', event: { total: 100, seed: 1, elapsedMs: 1 }, now: 2 });
-    expect(reduce(done, { type: 'connection-error', now: 3 }).status).toBe('completed');
+    expect(reduce(done, { type: 'connection-error', retrying: false, now: 3 }).status).toBe('completed');
+  });
+
+  it('rides out a reconnect (pinned seed) and gives up after MAX_RECONNECTS without data', () => {
+    let s = reduce(started(1000), data(0, 100, 1000, 1));
+    s = reduce(s, { type: 'connection-error', retrying: true, now: 2 });
+    expect(s.status).toBe('reconnecting');
+    expect(isActive(s)).toBe(true);
+    s = reduce(s, data(100, 100, 1000, 3));
+    expect(s).toMatchObject({ status: 'streaming', reconnects: 0, received: 200 });
+    for (let i = 0; i < MAX_RECONNECTS; i++) s = reduce(s, { type: 'connection-error', retrying: true, now: 4 + i });
+    expect(s.status).toBe('reconnecting');
+    s = reduce(s, { type: 'connection-error', retrying: true, now: 10 });
+    expect(s.status).toBe('error');
+    expect(s.error).toMatch(/reconnects failed/);
+  });
+
+  it('keeps no duplicates when a server repeats rows it already sent', () => {
+    let s = reduce(started(300), data(0, 100, 300, 1));
+    s = reduce(s, data(50, 100, 300, 2)); // rows 50..149: 50..99 are repeats
+    expect(s.received).toBe(150);
+    expect(s.store.size).toBe(150);
+    expect(rowAt(s.store, 100)).toEqual({ id: 100 });
+    s = reduce(s, data(0, 100, 300, 3)); // an old batch again: nothing new
+    expect(s.received).toBe(150);
+    expect(s.store.size).toBe(150);
   });
 
   it('never stalls silently: a tick past the no-data watchdog fails the preview', () => {

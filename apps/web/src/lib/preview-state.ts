@@ -4,8 +4,9 @@
  * rows, progress, rate, the seed used, errors, stalls — is derived here so it is testable in node.
  *
  *   idle ─start→ connecting ─data→ streaming ─complete→ completed
- *                    │                 │
- *                    └──── error / server error / stall / stop ───→ error | stopped
+ *                    │                 │  ↑ data
+ *                    │                 └→ reconnecting (pinned seed: the server resumes at Last-Event-ID)
+ *                    └──── error / server error / stall / stop / too many reconnects ───→ error | stopped
  */
 import type { PreviewCompleteEvent, PreviewDataEvent } from '@rowflow/contracts';
 import { pushSample, RATE_WINDOW_MS, type Sample } from './progress-math.js';
@@ -14,7 +15,10 @@ import { appendRows, EMPTY_STORE, type RowStore } from './row-store.js';
 /** Rate samples closer than this are merged (a fast stream delivers hundreds of events/s). */
 const SAMPLE_GAP_MS = 50;
 
-export type PreviewStatus = 'idle' | 'connecting' | 'streaming' | 'completed' | 'error' | 'stopped';
+export type PreviewStatus = 'idle' | 'connecting' | 'streaming' | 'reconnecting' | 'completed' | 'error' | 'stopped';
+
+/** Consecutive reconnects without data before the preview gives up. */
+export const MAX_RECONNECTS = 3;
 
 export interface PreviewState {
   status: PreviewStatus;
@@ -35,6 +39,8 @@ export interface PreviewState {
   errorField: string | null;
   /** Whole seconds without any event once that reaches QUIET_S (0 otherwise): shown as a warning before the watchdog fails the run. */
   quietS: number;
+  /** Reconnects since the last data event. */
+  reconnects: number;
 }
 
 /** Seconds of silence after which the page says it is waiting, well before the watchdog fires. */
@@ -45,7 +51,8 @@ export type PreviewAction =
   | { type: 'data'; event: PreviewDataEvent; now: number }
   | { type: 'complete'; event: PreviewCompleteEvent; now: number }
   | { type: 'server-error'; message: string; field?: string | null; now: number }
-  | { type: 'connection-error'; now: number }
+  /** `retrying`: EventSource is reconnecting by itself (only worth it when the seed is pinned). */
+  | { type: 'connection-error'; retrying: boolean; now: number }
   | { type: 'tick'; now: number; stallMs: number }
   | { type: 'stop'; now: number }
   | { type: 'batch'; actions: PreviewAction[] };
@@ -65,11 +72,12 @@ export const initialPreview: PreviewState = {
   error: null,
   errorField: null,
   quietS: 0,
+  reconnects: 0,
 };
 
 /** True while an EventSource should be open. */
 export function isActive(s: PreviewState): boolean {
-  return s.status === 'connecting' || s.status === 'streaming';
+  return s.status === 'connecting' || s.status === 'streaming' || s.status === 'reconnecting';
 }
 
 export function previewReducer(s: PreviewState, a: PreviewAction): PreviewState {
@@ -85,7 +93,7 @@ export function previewReducer(s: PreviewState, a: PreviewAction): PreviewState 
     case 'server-error':
       return isActive(s) ? fail(s, a.message, a.field ?? null) : s;
     case 'connection-error':
-      return isActive(s) ? fail(s, 'Lost the connection to the preview stream.', null) : s;
+      return isActive(s) ? onConnectionError(s, a.retrying) : s;
     case 'tick':
       return isActive(s) ? onTick(s, a.now, a.stallMs) : s;
     case 'stop':
@@ -96,16 +104,26 @@ export function previewReducer(s: PreviewState, a: PreviewAction): PreviewState 
 function onData(s: PreviewState, e: PreviewDataEvent, now: number): PreviewState {
   // `progress` is authoritative (rows delivered so far); fall back to counting if it is missing.
   const received = Number.isFinite(e.progress) ? e.progress : s.received + e.rows.length;
+  // After a reconnect a server may repeat rows we already have: keep only the new ones.
+  const overlap = Math.max(0, s.received - (received - e.rows.length));
+  const progress = Math.max(received, s.received);
   return {
     ...s,
     status: 'streaming',
-    store: appendRows(s.store, e.rows, s.cap),
-    received,
+    reconnects: 0,
+    store: appendRows(s.store, overlap ? e.rows.slice(overlap) : e.rows, s.cap),
+    received: progress,
     total: e.total > 0 ? e.total : s.total,
-    samples: pushSample(s.samples, { t: now, n: received }, RATE_WINDOW_MS, SAMPLE_GAP_MS),
+    samples: pushSample(s.samples, { t: now, n: progress }, RATE_WINDOW_MS, SAMPLE_GAP_MS),
     lastEventAt: now,
     quietS: 0,
   };
+}
+
+function onConnectionError(s: PreviewState, retrying: boolean): PreviewState {
+  if (!retrying) return fail(s, 'Lost the connection to the preview stream.', null);
+  if (s.reconnects >= MAX_RECONNECTS) return fail(s, `Lost the connection to the preview stream (${MAX_RECONNECTS} reconnects failed).`, null);
+  return { ...s, status: 'reconnecting', reconnects: s.reconnects + 1 };
 }
 
 function onTick(s: PreviewState, now: number, stallMs: number): PreviewState {
