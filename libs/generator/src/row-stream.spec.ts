@@ -105,6 +105,10 @@ describe('uniqueness and ranges by construction', () => {
     expect(() => createRowStream({ spec, seed: 1, rows: 1001, format: 'csv' })).toThrow(ValidationError);
   });
 
+  it('rows beyond 2^53 are refused before any byte (offset field)', () => {
+    expect(() => createRowStream({ spec: findTable('users'), seed: 1, offset: Number.MAX_SAFE_INTEGER - 5, rows: 10, format: 'csv' })).toThrow(/offset/);
+  });
+
   it('Feistel permutation is a bijection for awkward sizes', () => {
     for (const n of [1, 2, 3, 1000, 1025, 65536]) {
       const p = new FeistelPermutation(n, 12345);

@@ -37,6 +37,7 @@ export function resolveSeed(seed?: number): number {
 }
 
 function checkCapacity(columns: CompiledColumn[], end: number): void {
+  if (end > Number.MAX_SAFE_INTEGER) throw new ValidationError('offset', `offset + rows must stay <= ${Number.MAX_SAFE_INTEGER}`);
   for (const c of columns) {
     if (end > c.capacity) {
       throw new ValidationError('rows', `offset + rows = ${end} exceeds what column "${c.name}" can produce uniquely (${c.capacity} values)`);

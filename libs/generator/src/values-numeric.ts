@@ -23,15 +23,17 @@ export function distributed(rng: Rng, n: number, distribution: ColumnSpec['distr
   }
 }
 
+/** Effective [min, max]: a missing bound sits `span` away from the given one (or 0..span). */
 function intRange(col: ColumnSpec, hi: number, span: number): { min: number; max: number } {
-  const min = col.min ?? (col.max !== undefined ? Math.min(0, col.max) : col.type === 'int' ? 0 : 1);
+  const lo = -hi - 1;
+  const min = col.min ?? (col.max !== undefined && col.max < 0 ? Math.max(lo, col.max - span) : 0);
   const max = col.max ?? Math.min(hi, min + span);
   return { min, max };
 }
 
 export const serialColumn: ColumnCompiler = ({ col }) => {
   const start = col.min ?? 1;
-  return { kind: 'number', value: (row) => start + row.k };
+  return { kind: 'number', capacity: Number.MAX_SAFE_INTEGER - start + 1, value: (row) => start + row.k };
 };
 
 function uniqueInts(min: number, max: number, key: number): ReturnType<ColumnCompiler> {

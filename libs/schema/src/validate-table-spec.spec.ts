@@ -42,6 +42,7 @@ describe('validateTableSpec', () => {
     ['unique on text', table([{ name: 'a', type: 'text', unique: true }]), 'schema.columns[0].unique'],
     ['enum without values', table([{ name: 'a', type: 'enum' }]), 'schema.columns[0].values'],
     ['enum weights length', table([{ name: 'a', type: 'enum', values: ['x', 'y'], weights: [1] }]), 'schema.columns[0].weights'],
+    ['NUL in enum value', table([{ name: 'a', type: 'enum', values: ['ok', 'x\u0000y'] }]), 'schema.columns[0].values[1]'],
     ['negative weight', table([{ name: 'a', type: 'enum', values: ['x', 'y'], weights: [1, -1] }]), 'schema.columns[0].weights[1]'],
     ['bad distribution', table([{ name: 'a', type: 'int', distribution: 'pareto' }]), 'schema.columns[0].distribution'],
     ['distribution on text', table([{ name: 'a', type: 'text', distribution: 'zipf' }]), 'schema.columns[0].distribution'],

@@ -190,6 +190,8 @@ function checkEnum(raw: Raw, col: ColumnSpec, field: string): void {
   }
   values.forEach((v: unknown, i: number) => {
     if (typeof v !== 'string') throw new ValidationError(`${field}.values[${i}]`, 'must be a string');
+    // PostgreSQL text cannot hold NUL: such a value would fail COPY mid-job.
+    if (v.includes('\u0000')) throw new ValidationError(`${field}.values[${i}]`, 'must not contain NUL (\\u0000)');
   });
   col.values = values as string[];
   if (raw.weights !== undefined) checkWeights(raw.weights, values.length, col, field);
