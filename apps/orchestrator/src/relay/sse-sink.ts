@@ -3,6 +3,9 @@ import type { Response } from 'express';
 import type { Observable } from 'rxjs';
 import { encodeSse, type SseEvent } from './sse-event.js';
 
+/** Bytes a response may hold in memory before upstream is paused. */
+const MAX_BUFFERED = 256 * 1024;
+
 /** Response headers of an SSE stream; the last three stop proxy/browser buffering. */
 export function openSse(res: Response, seed?: number): void {
   res.status(200);
@@ -30,7 +33,10 @@ export function relayEvents(events: Observable<SseEvent>, res: Response, source:
     };
     const sub = events.subscribe({
       next: (e) => {
-        if (res.write(encodeSse(e)) || waiting) return;
+        // write() says "stop" past 16 KB, i.e. after every ~38 KB data frame; pausing upstream
+        // that often costs more CPU than the relay itself. Allow up to MAX_BUFFERED per response
+        // (a fixed bound, like a larger highWaterMark), then wait for 'drain'.
+        if (res.write(encodeSse(e)) || waiting || res.writableLength < MAX_BUFFERED) return;
         waiting = true;
         source.pause();
         res.once('drain', resume);
