@@ -6,6 +6,7 @@
  * - orchestrator peak RSS for a small vs a 100× larger preview and download (target: flat).
  * `npm run bench -- relay` (BENCH_QUICK=1 shrinks the sizes).
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { type BenchResult, type Harness, sampleRss, type Stack } from './harness.js';
 
@@ -101,6 +102,32 @@ async function throughput(stack: Stack, h: Harness): Promise<BenchResult[]> {
   ];
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in 1/100 s ticks
+}
+
+/**
+ * Orchestrator CPU per relayed stream as a share of the generator's CPU for the same stream:
+ * wall-clock ratios swing with the box's load (5 engineers on 2 cores); CPU time does not.
+ */
+async function cpuShare(stack: Stack, h: Harness): Promise<BenchResult[]> {
+  const rows = h.quick ? 50_000 : 500_000;
+  const out: BenchResult[] = [];
+  const kinds: [string, string, string][] = [
+    ['SSE preview', `${stack.orchestratorUrl}/api/orchestrator/stream?table=users&rows=${rows}&seed=11`, 'event: data'],
+    ['CSV download', `${stack.orchestratorUrl}/api/orchestrator/download/csv?table=users&rows=${rows}&seed=11`, ''],
+  ];
+  for (const [kind, url, marker] of kinds) {
+    const [g0, o0] = [cpuMs(stack.generator.pid!), cpuMs(stack.orchestrator.pid!)];
+    await read(url, marker);
+    const [g, o] = [cpuMs(stack.generator.pid!) - g0, cpuMs(stack.orchestrator.pid!) - o0];
+    out.push({ name: `relay: orchestrator CPU, ${kind} (${rows} rows)`, value: o, unit: 'ms', ratio: o / g, baseline: `generator CPU (${g} ms)`, note: 'CPU time, load-independent' });
+  }
+  return out;
+}
+
 async function peakRss(stack: Stack, url: (rows: number) => string, rows: number, marker: string): Promise<number> {
   const rss = sampleRss(stack.orchestrator.pid!, 25);
   await read(url(rows), marker);
@@ -127,7 +154,7 @@ export async function run(h: Harness): Promise<BenchResult[]> {
   const pg = await h.postgres();
   const stack = await h.startStack(pg.url, { JOB_WORKERS: 'false', PREVIEW_MAX_ROWS: '10000000' });
   try {
-    const results = [...(await firstEvent(stack, h)), ...(await throughput(stack, h))];
+    const results = [...(await firstEvent(stack, h)), ...(await throughput(stack, h)), ...(await cpuShare(stack, h))];
     results.push(...(await memory(stack, h)));
     return results;
   } finally {
