@@ -15,6 +15,7 @@ import { AppModule } from '../../apps/orchestrator/src/app.module.js';
 import { loadOrchestratorConfig } from '../../apps/orchestrator/src/config/orchestrator-config.js';
 import { GeneratorClient } from '../../apps/orchestrator/src/generator-client/generator-client.js';
 import { RELAY_OPTIONS } from '../../apps/orchestrator/src/relay/relay-options.js';
+import { freshDatabase } from '../setup/helpers.js';
 
 interface SseMessage {
   event?: string;
@@ -117,10 +118,14 @@ describe('relay with a misbehaving generator', () => {
   let app: INestApplication;
   let base: string;
 
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+
   beforeAll(async () => {
+    // Own database: the orchestrator's jobs module migrates at start-up; keep other files out of it.
+    db = await freshDatabase(inject('databaseUrl'));
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const config = loadOrchestratorConfig({
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: db.url,
       GENERATOR_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       PREVIEW_MAX_ROWS: '100000',
       JOB_WORKERS: 'false',
@@ -139,6 +144,7 @@ describe('relay with a misbehaving generator', () => {
     await app?.close();
     server.closeAllConnections();
     await new Promise((ok) => server.close(ok));
+    await db?.drop();
   });
 
   it('joins lines and characters split across tiny chunks, with heartbeats while slow', async () => {
@@ -277,7 +283,7 @@ describe('relay with a misbehaving generator', () => {
 
   it('an unreachable generator gives event: error (preview) and 503 (download), no crash', async () => {
     const config = loadOrchestratorConfig({
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: db.url,
       GENERATOR_URL: `http://127.0.0.1:${await freePort()}`,
       JOB_WORKERS: 'false',
     });

@@ -18,6 +18,7 @@ import { loadOrchestratorConfig } from '../../apps/orchestrator/src/config/orche
 import { GeneratorClient } from '../../apps/orchestrator/src/generator-client/generator-client.js';
 import { RELAY_OPTIONS } from '../../apps/orchestrator/src/relay/relay-options.js';
 import { RelayService } from '../../apps/orchestrator/src/relay/relay.service.js';
+import { freshDatabase } from '../setup/helpers.js';
 
 interface SseMessage {
   event?: string;
@@ -89,7 +90,11 @@ describe('relay against the real generator', () => {
   const upstream = { open: 0, sockets: new Set<Socket>() };
   const generatorBytes = () => [...upstream.sockets].reduce((n, s) => n + s.bytesWritten, 0);
 
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+
   beforeAll(async () => {
+    // Own database: the orchestrator's jobs module migrates at start-up; keep other files out of it.
+    db = await freshDatabase(inject('databaseUrl'));
     const gref = await Test.createTestingModule({ imports: [GeneratorModule.register(loadGeneratorConfig({ LOG_LEVEL: 'silent' }))] }).compile();
     gen = gref.createNestApplication({ logger: false });
     configureApp(gen, { title: 'g', description: 'g' });
@@ -101,7 +106,7 @@ describe('relay against the real generator', () => {
     });
     await gen.listen(0, '127.0.0.1');
     genUrl = (await gen.getUrl()).replace('[::1]', '127.0.0.1');
-    const config = loadOrchestratorConfig({ DATABASE_URL: inject('databaseUrl'), GENERATOR_URL: genUrl, JOB_WORKERS: 'false', PREVIEW_MAX_ROWS: '1000000' });
+    const config = loadOrchestratorConfig({ DATABASE_URL: db.url, GENERATOR_URL: genUrl, JOB_WORKERS: 'false', PREVIEW_MAX_ROWS: '1000000' });
     const oref = await Test.createTestingModule({ imports: [AppModule.register(config)] })
       .overrideProvider(RELAY_OPTIONS)
       .useValue({ heartbeatMs: 200, batchSize: 100, upstreamIdleMs: 10_000 })
@@ -114,6 +119,7 @@ describe('relay against the real generator', () => {
   afterAll(async () => {
     await orch?.close();
     await gen?.close();
+    await db?.drop();
   });
 
   it('previews exactly the generator NDJSON, in ≤100-row data events with progress ids, then complete', async () => {
