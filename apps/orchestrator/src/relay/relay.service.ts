@@ -91,6 +91,7 @@ export class RelayService {
       res.setHeader('X-Rowflow-Seed', String(upstream.seed));
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('X-Accel-Buffering', 'no');
+      res.flushHeaders(); // the browser's download starts now, not at the first CSV chunk
       await pipeline(upstream.body, res, { signal: abort.signal });
     } catch (err) {
       // The status line is gone; pipeline already cut the connection — the client sees a truncated body.
