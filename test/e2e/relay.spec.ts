@@ -184,6 +184,10 @@ describe('relay against the real generator', () => {
     expect(res.headers['x-rowflow-seed']).toBe('9');
     expect(res.body.length).toBeGreaterThan(1_000_000);
     expect(sha(res.body)).toBe(sha(direct.body));
+    // A completed download hands its generator socket back to the keep-alive pool.
+    const pool = orch.get(GeneratorClient).sockets();
+    expect(pool.active).toBe(0);
+    expect(pool.idle).toBeGreaterThanOrEqual(1);
 
     const custom = await fetchRaw(`${base}/api/orchestrator/download/csv`, { method: 'POST', json: { schema, rows: 500, seed: 3 } });
     const customDirect = await fetchRaw(`${genUrl}/api/generator/stream/csv`, { method: 'POST', json: { schema, rows: 500, seed: 3 } });

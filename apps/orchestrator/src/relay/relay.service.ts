@@ -27,14 +27,13 @@ export class RelayService {
   ) {}
 
   parsePreview(input: Record<string, unknown>): GeneratorStreamRequest {
-    // NDJSON has no header row; don't forward a meaningless flag.
     // Same rules and messages as the generator first; then the preview's own, smaller limit.
     const req = parseRelayRequest(input, this.config.MAX_ROWS);
     const max = this.config.PREVIEW_MAX_ROWS;
     if (req.rows > max) {
       throw new ValidationError('rows', `must be <= PREVIEW_MAX_ROWS (${max}) for a live preview (download or a job can do more), got ${req.rows}`);
     }
-    delete req.header;
+    delete req.header; // NDJSON has no header row
     return req;
   }
 
