@@ -72,7 +72,7 @@ function buildWeb(): void {
 export interface WebStack {
   url: string;
   generatorUrl: string;
-  /** stderr of both processes, for failure messages. */
+  /** Tail of both processes' output (warn+ logs, crashes), for failure messages. */
   logs(): string;
   stop(): Promise<void>;
 }
@@ -89,8 +89,14 @@ async function waitHealthy(url: string, child: ChildProcess, logs: () => string,
 }
 
 function start(entry: string, env: NodeJS.ProcessEnv, sink: string[]): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (d: Buffer) => sink.push(d.toString()));
+  // pino logs (warn and up) go to stdout, crashes to stderr: keep the tail of both for failure messages.
+  const child = spawn(process.execPath, [join(ROOT, entry)], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (d: Buffer) => {
+    sink.push(d.toString());
+    if (sink.length > 200) sink.splice(0, sink.length - 200);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   return child;
 }
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { pickTable, setRunSettings, useWebStack } from './page-helpers.js';
 
-const { openPage, screenshot, databaseUrl } = useWebStack();
+const { openPage, screenshot, databaseUrl, stack } = useWebStack();
 
 async function sql<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
   const client = new pg.Client(databaseUrl());
@@ -34,6 +34,16 @@ async function jobState(page: Page): Promise<string> {
   return page.getByTestId('job-state').innerText().catch(() => '');
 }
 
+/** Waits for a job state; on failure says why (the monitor shows the job's error) and what the servers logged. */
+async function waitForState(page: Page, state: string, timeout: number): Promise<void> {
+  try {
+    await expect.poll(() => jobState(page), { timeout }).toBe(state);
+  } catch (err) {
+    const monitor = await page.getByTestId('job-monitor').innerText().catch(() => '(no monitor)');
+    throw new Error(`${(err as Error).message}\n--- job monitor ---\n${monitor}\n--- server stderr ---\n${stack().logs()}`);
+  }
+}
+
 function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 }
@@ -49,8 +59,7 @@ describe('insert jobs from the page', () => {
     await page.getByLabel('Mode').selectOption('create');
     await page.getByLabel('Target table').fill(target);
     await page.getByRole('button', { name: 'Start job' }).click();
-    const state = page.getByTestId('job-state');
-    await expect.poll(() => state.innerText().catch(() => ''), { timeout: 55_000 }).toBe('completed');
+    await waitForState(page, 'completed', 55_000);
     expect(await page.getByTestId('job-rows-written').innerText()).toBe('5,000 / 5,000');
     expect(await page.getByRole('progressbar', { name: 'Job progress' }).getAttribute('aria-valuenow')).toBe('100');
     expect(await countRows(target)).toBe(5000);
@@ -71,13 +80,13 @@ describe('insert jobs from the page', () => {
     const monitor = page.getByTestId('job-monitor');
     await expect.poll(() => rowsWritten(page).catch(() => 0), { timeout: 30_000 }).toBeGreaterThan(0);
     await monitor.getByRole('button', { name: /^Cancel job/ }).click();
-    await expect.poll(() => jobState(page), { timeout: 30_000 }).toBe('cancelled');
+    await waitForState(page, 'cancelled', 30_000);
     const atCancel = await rowsWritten(page);
     expect(atCancel).toBeLessThan(total);
     expect(await countRows(target)).toBe(atCancel);
 
     await monitor.getByRole('button', { name: /^Resume job/ }).click();
-    await expect.poll(() => jobState(page), { timeout: 55_000 }).toBe('completed');
+    await waitForState(page, 'completed', 55_000);
     expect(await rowsWritten(page)).toBe(total);
     expect(await countRows(target)).toBe(total);
     expect(Number((await sql<{ n: string }>(`SELECT count(DISTINCT id) AS n FROM "${target}"`))[0]!.n)).toBe(total);
@@ -96,7 +105,7 @@ describe('insert jobs from the page', () => {
     await page.getByLabel('Target table').fill(target);
     await page.getByLabel('Dead-letter limit').fill('2000');
     await page.getByRole('button', { name: 'Start job' }).click();
-    await expect.poll(() => jobState(page), { timeout: 55_000 }).toBe('completed');
+    await waitForState(page, 'completed', 55_000);
     const inserted = await countRows(target);
     const skipped = Number((await page.getByTestId('job-dead-letters').innerText()).replace(/[^0-9]/g, ''));
     expect(skipped).toBeGreaterThan(0);

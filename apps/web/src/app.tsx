@@ -5,6 +5,7 @@ import { JobsPanel } from './components/jobs-panel.js';
 import { PreviewPanel } from './components/preview-panel.js';
 import { RunSettings } from './components/run-settings.js';
 import { SchemaPanel, type SourceMode } from './components/schema-panel.js';
+import { SectionBoundary } from './components/section-boundary.js';
 import { useCatalog } from './hooks/use-catalog.js';
 import type { RunParams } from './lib/api.js';
 import { parseSchema, schemaErrorFromServer, schemaText, type FieldError } from './lib/schema-editor.js';
@@ -80,7 +81,9 @@ export function App() {
       </header>
       <div className="layout">
         <div className="col">
-          <SchemaPanel mode={mode} onMode={setMode} tables={catalog.tables} catalogError={catalog.error} table={table} onTable={setTable} text={text} onText={setText} errors={schemaErrors} parsed={rawSchema} onStartFromTable={startFromTable} />
+          <SectionBoundary name="1 · Schema">
+            <SchemaPanel mode={mode} onMode={setMode} tables={catalog.tables} catalogError={catalog.error} table={table} onTable={setTable} text={text} onText={setText} errors={schemaErrors} parsed={rawSchema} onStartFromTable={startFromTable} />
+          </SectionBoundary>
           <section className="card" aria-label="Rows and seed">
             <h3 className="sub">Rows &amp; seed</h3>
             <RunSettings rows={rows} onRows={setRows} rowsError={rowsProblem} seed={seed} onSeed={setSeed} random={random} onRandom={setRandom} seedUsed={seedUsed} />
@@ -88,8 +91,12 @@ export function App() {
           <DownloadPanel params={params} blocked={blocked ?? rowsProblem} />
         </div>
         <div className="col wide">
-          <PreviewPanel params={params} blocked={blocked ?? rowsProblem} onSeedUsed={setSeedUsed} onServerError={onSchemaServerError} />
-          <JobsPanel onSeedUsed={setSeedUsed} params={params} blocked={blocked ?? rowsProblem} defaultTarget={mode === 'table' ? table : parsed.ok ? parsed.schema.name : ''} onSchemaError={onSchemaServerError} />
+          <SectionBoundary name="2 · Preview">
+            <PreviewPanel params={params} blocked={blocked ?? rowsProblem} onSeedUsed={setSeedUsed} onServerError={onSchemaServerError} />
+          </SectionBoundary>
+          <SectionBoundary name="4 · Insert into database">
+            <JobsPanel onSeedUsed={setSeedUsed} params={params} blocked={blocked ?? rowsProblem} defaultTarget={mode === 'table' ? table : parsed.ok ? parsed.schema.name : ''} onSchemaError={onSchemaServerError} />
+          </SectionBoundary>
         </div>
       </div>
     </main>

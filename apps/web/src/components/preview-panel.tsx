@@ -38,6 +38,12 @@ export function PreviewPanel({ params, blocked, onSeedUsed, onServerError }: Pro
     if (state.status === 'error' && state.errorField && state.error) onServerError({ field: state.errorField, message: state.error });
   }, [state.status, state.errorField, state.error, onServerError]);
 
+  // The tab title shows a running preview's progress, so it can be watched from another tab.
+  const pct = Math.floor(percent(state.received, state.total));
+  useEffect(() => {
+    document.title = running ? `${pct}% · Rowflow` : 'Rowflow';
+  }, [running, pct]);
+
   const begin = () => params && start(previewUrl(params), params.rows, Math.max(1, cap || 1));
   return (
     <section className="card" aria-labelledby="preview-h">
