@@ -175,18 +175,24 @@ describe('libs/jobs chunk loop against real Postgres', () => {
   it('cancel stops within one chunk, keeps committed chunks; resume continues to an exact table', async () => {
     const id = await newJob({ rows: 40_000, chunkSize: 1000 });
     let cancelling: Promise<unknown> | undefined;
-    // Cancel arrives while the chunk at 5000 is in flight: it waits for that chunk's commit
-    // (the chunk holds the partition row lock), and the next chunk's fence then fails.
+    // Cancel is issued as rows 5000.. are opened ahead (the chunk at 4000 starting). A chunk in
+    // flight when the cancel commits may still commit (the cancel waits for its row lock); no
+    // chunk starts after it.
     const source = new TestSource(new Set(), (from) => {
-      if (from === 5000) cancelling = repo.cancel(id);
+      if (from === 5000 && !cancelling) {
+        cancelling = repo.cancel(id);
+        cancelling.catch(() => undefined); // awaited (and asserted) below
+      }
     });
     expect(await runAll(id, source)).toEqual(['lost']);
-    await cancelling;
+    const atCancel = (await cancelling) as { state: string; rowsWritten: number };
+    expect(atCancel.state).toBe('cancelled');
     const cancelled = await repo.get(id);
     expect(cancelled.state).toBe('cancelled');
-    expect(cancelled.rowsWritten).toBe(6000);
-    expect(source.calls.at(-1)!.from).toBeLessThanOrEqual(6000);
-    expect((await tableMd5(cancelled.targetTable)).n).toBe(6000);
+    expect(cancelled.rowsWritten).toBeGreaterThanOrEqual(4000);
+    expect(cancelled.rowsWritten).toBeLessThanOrEqual(atCancel.rowsWritten + 1000);
+    expect(cancelled.rowsWritten).toBeLessThan(40_000);
+    expect((await tableMd5(cancelled.targetTable)).n).toBe(cancelled.rowsWritten);
     await repo.resume(id);
     expect(await runAll(id, new TestSource())).toEqual(['done']);
     const job = await repo.get(id);
@@ -217,11 +223,14 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     });
     expect(await runner(source).run(pid!, ac.signal)).toBe('stopped');
     const mid = await repo.get(id);
-    expect(mid.partitions[0]!.nextRow).toBe(3000);
+    // Aborted as the chunk at 2000 started (3000.. being opened ahead): it rolled back or committed.
+    const resumeAt = mid.partitions[0]!.nextRow;
+    expect([2000, 3000]).toContain(resumeAt);
+    expect((await tableMd5(mid.targetTable)).n).toBe(resumeAt);
     expect(await repo.orphanedPartitions()).toContainEqual({ jobId: id, partitionId: pid });
     const second = new TestSource();
     expect(await runner(second).run(pid!, new AbortController().signal)).toBe('done');
-    expect(second.calls[0]!.from).toBe(3000);
+    expect(Math.min(...second.calls.map((c) => c.from))).toBe(resumeAt);
     expect(await tableMd5(mid.targetTable)).toEqual(await referenceMd5(20_000));
   });
 });

@@ -36,7 +36,8 @@ export interface ChunkMeta {
 
 /**
  * Writes rows [from, from + count) of a partition in ONE transaction:
- * `BEGIN; SELECT … FOR UPDATE (fence); COPY …; [dead letters]; UPDATE checkpoint; COMMIT`.
+ * `BEGIN; SELECT … FOR UPDATE (fence); COPY …; [dead letters]; UPDATE checkpoint; COMMIT`
+ * (three round trips besides the COPY: fence, COPY, checkpoint+commit).
  *
  * The fence (`next_row = from AND state = 'running'`) is taken with a row lock *before* the
  * COPY: a second worker on the same partition then waits on the lock instead of racing the COPY
@@ -53,17 +54,15 @@ export class ChunkWriter {
     client.on('error', ignore);
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      if (!(await this.fence(client, ctx, from))) {
+      const budget = await this.begin(client, ctx, from);
+      if (budget === null) {
         await client.query('ROLLBACK');
         return { kind: 'lost' };
       }
-      const budget = ctx.skipLimit - (await this.skippedSoFar(client, ctx.jobId));
       const bad: DeadLetter[] = [];
       const written = await new Bisector(client, ctx, bad, budget, signal).write(from, count);
       await this.insertDeadLetters(client, ctx, bad);
-      await this.checkpoint(client, ctx, from, from + count, written, bad.length, meta);
-      await client.query('COMMIT');
+      await this.checkpointAndCommit(client, ctx, from, from + count, written, bad.length, meta);
       return { kind: 'committed', written, skipped: bad };
     } catch (err) {
       // Any failure may leave the connection mid-COPY: discard it rather than return it to the pool.
@@ -76,17 +75,20 @@ export class ChunkWriter {
     }
   }
 
-  private async fence(client: pg.PoolClient, ctx: ChunkContext, from: number): Promise<boolean> {
-    const res = await client.query(`SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND next_row = $2 AND state = 'running' FOR UPDATE`, [
-      ctx.partitionId,
-      from,
-    ]);
-    return res.rowCount === 1;
-  }
-
-  private async skippedSoFar(client: pg.PoolClient, jobId: string): Promise<number> {
-    const res = await client.query<{ n: string }>('SELECT coalesce(sum(rows_skipped), 0) AS n FROM rowflow.job_partitions WHERE job_id = $1', [jobId]);
-    return Number(res.rows[0]?.n ?? 0);
+  /**
+   * `BEGIN; fence FOR UPDATE; SAVEPOINT` in one round trip (simple protocol, integers only are
+   * inlined). Returns the job's remaining skip budget, or null when the fence does not match.
+   */
+  private async begin(client: pg.PoolClient, ctx: ChunkContext, from: number): Promise<number | null> {
+    const [id, at] = [int(ctx.partitionId), int(from)];
+    const results = (await client.query(
+      `BEGIN;
+       SELECT (SELECT coalesce(sum(q.rows_skipped), 0) FROM rowflow.job_partitions q WHERE q.job_id = p.job_id) AS skipped
+         FROM rowflow.job_partitions p WHERE p.id = ${id} AND p.next_row = ${at} AND p.state = 'running' FOR UPDATE OF p;
+       SAVEPOINT rowflow_chunk`,
+    )) as unknown as pg.QueryResult<{ skipped: string }>[];
+    const row = results[1]?.rows[0];
+    return row ? ctx.skipLimit - Number(row.skipped) : null;
   }
 
   private async insertDeadLetters(client: pg.PoolClient, ctx: ChunkContext, bad: DeadLetter[]): Promise<void> {
@@ -98,18 +100,30 @@ export class ChunkWriter {
     );
   }
 
-  private async checkpoint(client: pg.PoolClient, ctx: ChunkContext, from: number, to: number, written: number, skipped: number, meta: ChunkMeta): Promise<void> {
-    const res = await client.query(
-      `UPDATE rowflow.job_partitions SET next_row = $3, rows_written = rows_written + $4, rows_skipped = rows_skipped + $5,
-         chunks_committed = chunks_committed + 1, retries = retries + $6, chunk_size = $7, version = version + 1,
-         lease_until = now() + make_interval(secs => $8), updated_at = now(),
-         state = CASE WHEN $3 >= to_row THEN 'completed' ELSE state END
-       WHERE id = $1 AND next_row = $2`,
-      [ctx.partitionId, from, to, written, skipped, meta.retries, meta.chunkSize, ctx.leaseSeconds],
+  /**
+   * The fenced checkpoint and COMMIT in one round trip. If the UPDATE matched no row (cannot
+   * happen while we hold the row lock) 1 / count(*) divides by zero, aborting the transaction, so
+   * COMMIT rolls back.
+   */
+  private async checkpointAndCommit(client: pg.PoolClient, ctx: ChunkContext, from: number, to: number, written: number, skipped: number, meta: ChunkMeta): Promise<void> {
+    const v = [ctx.partitionId, from, to, written, skipped, meta.retries, meta.chunkSize, ctx.leaseSeconds].map(int);
+    await client.query(
+      `WITH u AS (
+         UPDATE rowflow.job_partitions SET next_row = ${v[2]}, rows_written = rows_written + ${v[3]}, rows_skipped = rows_skipped + ${v[4]},
+           chunks_committed = chunks_committed + 1, retries = retries + ${v[5]}, chunk_size = ${v[6]}, version = version + 1,
+           lease_until = now() + make_interval(secs => ${v[7]}), updated_at = now(),
+           state = CASE WHEN ${v[2]} >= to_row THEN 'completed' ELSE state END
+         WHERE id = ${v[0]} AND next_row = ${v[1]} RETURNING 1)
+       SELECT 1 / count(*)::int FROM u;
+       COMMIT`,
     );
-    // Cannot happen while we hold the row lock; refuse to commit if it somehow does.
-    if (res.rowCount !== 1) throw new Error(`checkpoint fence failed for partition ${ctx.partitionId} at row ${from}`);
   }
+}
+
+/** Renders a number for inlining into SQL; anything but a safe integer is a bug, not data. */
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return String(n);
 }
 
 function ignore(): void {}
@@ -124,19 +138,22 @@ class Bisector {
     private readonly signal: AbortSignal,
   ) {}
 
-  async write(from: number, count: number): Promise<number> {
-    await this.client.query('SAVEPOINT rowflow_chunk');
+  /**
+   * `top`: the savepoint was already set by ChunkWriter.begin. Savepoints of successful attempts
+   * are not released (COMMIT does that); ROLLBACK TO always targets the newest one of the name,
+   * which is the current attempt's, because attempts run one after the other.
+   */
+  async write(from: number, count: number, top = true): Promise<number> {
+    if (!top) await this.client.query('SAVEPOINT rowflow_chunk');
     try {
       await this.copy(from, count);
-      await this.client.query('RELEASE SAVEPOINT rowflow_chunk');
       return count;
     } catch (err) {
       if (classifyError(err) !== 'data') throw err;
-      await this.client.query('ROLLBACK TO SAVEPOINT rowflow_chunk');
-      await this.client.query('RELEASE SAVEPOINT rowflow_chunk');
+      await this.client.query('ROLLBACK TO SAVEPOINT rowflow_chunk; RELEASE SAVEPOINT rowflow_chunk');
       if (count === 1) return this.reject(from, err);
       const half = Math.floor(count / 2);
-      return (await this.write(from, half)) + (await this.write(from + half, count - half));
+      return (await this.write(from, half, false)) + (await this.write(from + half, count - half, false));
     }
   }
 

@@ -1,4 +1,4 @@
-export { type ChunkSource, readAll } from './chunk-source.js';
+export { type ChunkSource, PrefetchingSource, readAll } from './chunk-source.js';
 export { type AutoChunkOptions, ChunkSizer, DEFAULT_AUTO, estimateBytesPerRow } from './chunk-sizer.js';
 export { type ChunkContext, type ChunkMeta, type ChunkResult, ChunkWriter, type DeadLetter } from './chunk-writer.js';
 export { type ClaimResult, JobRepository, type OpenPartition, type PartitionWork } from './job-repository.js';

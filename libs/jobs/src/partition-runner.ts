@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
-import type { ChunkSource } from './chunk-source.js';
+import { type ChunkSource, PrefetchingSource } from './chunk-source.js';
 import { type AutoChunkOptions, ChunkSizer, DEFAULT_AUTO, estimateBytesPerRow } from './chunk-sizer.js';
 import { type ChunkContext, type ChunkResult, ChunkWriter, type DeadLetter } from './chunk-writer.js';
 import type { JobRepository, PartitionWork } from './job-repository.js';
@@ -72,32 +72,48 @@ export class PartitionRunner {
   }
 
   private async loop(work: PartitionWork, signal: AbortSignal): Promise<RunOutcome> {
+    const source = new PrefetchingSource(this.sourceFor(work), signal);
     const ctx: ChunkContext = {
       partitionId: work.partitionId,
       jobId: work.jobId,
       index: work.index,
       copySql: copySql(work.targetTable, work.schema),
       skipLimit: work.skipLimit,
-      source: this.sourceFor(work),
+      source,
       leaseSeconds: this.opts.leaseSeconds,
     };
     const sizer = new ChunkSizer(work.chunkSize, estimateBytesPerRow(work.schema), this.opts.auto, work.partitionChunk);
     this.log.info({ event: 'partition_start', jobId: work.jobId, partition: work.index, nextRow: work.nextRow, toRow: work.toRow }, 'partition start');
-    for (let next = work.nextRow; next < work.toRow; ) {
-      if (signal.aborted) return this.stop(work);
-      const count = Math.min(sizer.size, work.toRow - next);
-      const started = performance.now();
-      const res = await this.withRetries(work, (retries) => this.writer.write(ctx, next, count, { retries, chunkSize: sizer.size }, signal), signal);
-      if (res.kind === 'lost') return 'lost';
-      const ms = performance.now() - started;
-      sizer.observe(count, ms);
-      this.opts.observer?.chunkCommitted?.(work.jobId, res.written, ms);
-      if (res.skipped.length) this.opts.observer?.deadLettered?.(work.jobId, res.skipped);
-      this.log.debug({ event: 'chunk_committed', jobId: work.jobId, partition: work.index, from: next, rows: count, ms: Math.round(ms) }, 'chunk committed');
-      next += count;
+    try {
+      // Each chunk's size is fixed one chunk ahead, so its stream can be opened early.
+      let count = Math.min(sizer.size, work.toRow - work.nextRow);
+      for (let next = work.nextRow; next < work.toRow; ) {
+        if (signal.aborted) return await this.stop(work);
+        const after = next + count;
+        const nextCount = Math.min(sizer.size, work.toRow - after);
+        if (nextCount > 0) source.prefetch(after, nextCount);
+        if (!(await this.chunk(work, ctx, sizer, next, count, signal))) return 'lost';
+        [next, count] = [after, nextCount];
+      }
+    } finally {
+      source.discard();
     }
     await this.finish(work);
     return 'done';
+  }
+
+  /** Writes one chunk with retries; false when the partition is no longer ours. */
+  private async chunk(work: PartitionWork, ctx: ChunkContext, sizer: ChunkSizer, next: number, count: number, signal: AbortSignal): Promise<boolean> {
+    const started = performance.now();
+    const size = sizer.size;
+    const res = await this.withRetries(work, (retries) => this.writer.write(ctx, next, count, { retries, chunkSize: size }, signal), signal);
+    if (res.kind === 'lost') return false;
+    const ms = performance.now() - started;
+    sizer.observe(count, ms);
+    this.opts.observer?.chunkCommitted?.(work.jobId, res.written, ms);
+    if (res.skipped.length) this.opts.observer?.deadLettered?.(work.jobId, res.skipped);
+    this.log.debug({ event: 'chunk_committed', jobId: work.jobId, partition: work.index, from: next, rows: count, ms: Math.round(ms) }, 'chunk committed');
+    return true;
   }
 
   private async withRetries(work: PartitionWork, attempt: (retries: number) => Promise<ChunkResult>, signal: AbortSignal): Promise<ChunkResult> {
