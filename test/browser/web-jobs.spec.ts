@@ -70,7 +70,7 @@ describe('insert jobs from the page', () => {
   it('cancel and resume from the page: exactly the committed rows, then all of them', async () => {
     const page = await openPage();
     const target = uniqueName('web_resume');
-    const total = 400_000;
+    const total = 250_000;
     await pickTable(page, 'users');
     await setRunSettings(page, total, 21);
     await page.getByLabel('Chunk size', { exact: true }).fill('2000');
@@ -90,7 +90,7 @@ describe('insert jobs from the page', () => {
     expect(await rowsWritten(page)).toBe(total);
     expect(await countRows(target)).toBe(total);
     expect(Number((await sql<{ n: string }>(`SELECT count(DISTINCT id) AS n FROM "${target}"`))[0]!.n)).toBe(total);
-  });
+  }, 120_000);
 
   it('rows rejected by the database show up as dead letters', async () => {
     const page = await openPage();
@@ -117,5 +117,5 @@ describe('insert jobs from the page', () => {
     expect(await list.locator('tbody tr').count()).toBe(skipped);
     expect(await list.innerText()).toContain('23514');
     await screenshot(page, 'dead-letters', ['job-monitor']);
-  });
+  }, 120_000);
 });

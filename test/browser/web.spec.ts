@@ -91,7 +91,7 @@ describe('web page in Chromium', () => {
     expect(await grid.getByRole('row').count()).toBeLessThan(100);
     // generous bound: no single main-thread task anywhere near a frozen page
     expect(await page.evaluate(() => (window as unknown as { maxLongTask: number }).maxLongTask)).toBeLessThan(2000);
-  });
+  }, 120_000);
 
   it('shows the first rows while streaming, and Stop closes the stream', async () => {
     const page = await openPage();
@@ -157,5 +157,5 @@ describe('web page in Chromium', () => {
     } finally {
       await proxy.close();
     }
-  });
+  }, 120_000);
 });

@@ -42,7 +42,7 @@ function CatalogPicker({ tables, catalogError, table, onTable, onStartFromTable 
     return (
       <div>
         <p className="warn" role="status">
-          The table catalog could not be loaded ({catalogError}). Type a table name or switch to a custom schema.
+          The orchestrator did not list the catalog tables ({catalogError}). Type a catalog table name (e.g. <code>users</code>) or switch to a custom schema.
         </p>
         <Field label="Table">{(id) => <input id={id} value={table} onChange={(e) => onTable(e.target.value.trim())} placeholder="users" />}</Field>
       </div>

@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '@rowflow/contracts';
 import { useEffect, useState } from 'react';
-import { listTables } from '../lib/api.js';
+import { ApiError, listTables } from '../lib/api.js';
 
 /** The table catalog, loaded once. */
 export function useCatalog() {
@@ -10,7 +10,7 @@ export function useCatalog() {
     let alive = true;
     listTables().then(
       (t) => alive && setTables(t),
-      (err: unknown) => alive && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => alive && setError(err instanceof ApiError ? `HTTP ${err.status}` : 'orchestrator not reachable'),
     );
     return () => {
       alive = false;
