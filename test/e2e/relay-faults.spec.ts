@@ -83,7 +83,7 @@ function faultyGenerator() {
 }
 
 /** Writes `buf` in `size`-byte pieces (splitting lines and multi-byte characters) every `ms`. */
-function dribble(res: http.ServerResponse, buf: Buffer, size: number, ms: number, last = () => void res.end()): void {
+function dribble(res: http.ServerResponse, buf: Buffer, size: number, ms: number, last: () => void = () => void res.end()): void {
   let at = 0;
   const t = setInterval(() => {
     if (res.destroyed) return clearInterval(t);

@@ -49,7 +49,7 @@ describe('previewEvents$ (marbles)', () => {
   it('keeps the heartbeat going through a long stall, without a completion', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable }) => {
-      const batches = cold('-');
+      const batches = cold<RowBatch>('-');
       expectObservable(previewEvents$(batches, opts({ total: 1, heartbeatMs: 15_000 }, ts)), '^ 50s !').toBe('15s h 14999ms h 14999ms h', {
         h: { kind: 'heartbeat' },
       });
