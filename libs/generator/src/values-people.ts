@@ -103,15 +103,19 @@ function compilePattern(pattern: string): PhonePart[] {
 
 const PHONE_PARTS = PHONE_FORMATS.map(compilePattern);
 
+/** Zero-padded 3- and 4-digit groups, built once: phone numbers are mostly these groups. */
+const DIGITS3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const DIGITS4 = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
+
+function digitGroup(n: number, width: number): string {
+  if (width === 3) return DIGITS3[n]!;
+  if (width === 4) return DIGITS4[n]!;
+  return String(n).padStart(width, '0');
+}
+
 function fillPattern(r: Rng, parts: PhonePart[]): string {
   let out = '';
-  for (const p of parts) {
-    if (typeof p === 'string') out += p;
-    else {
-      const n = String(p.lo + r.below(p.span));
-      out += n.length < p.width ? n.padStart(p.width, '0') : n;
-    }
-  }
+  for (const p of parts) out += typeof p === 'string' ? p : digitGroup(p.lo + r.below(p.span), p.width);
   return out;
 }
 
