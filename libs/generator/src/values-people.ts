@@ -30,8 +30,8 @@ const BLOCK = 65_536;
 function uniqueSuffix(key: number): (k: number) => number {
   const perm = new FeistelPermutation(BLOCK, key);
   return (k) => {
-    const block = Math.floor(k / BLOCK);
-    return block * BLOCK + perm.apply(k - block * BLOCK) + 1;
+    const within = k % BLOCK;
+    return k - within + perm.apply16(within) + 1;
   };
 }
 
@@ -48,6 +48,8 @@ function localPart(row: RowContext, r: Rng): string {
   }
 }
 
+const AT_FREE_EMAIL = FREE_EMAIL.map((d) => `@${d}`);
+
 /** email: the row's person + a free-mail domain; unique columns end the local part in a bijective suffix. */
 export const emailColumn: ColumnCompiler = ({ col, random }) => {
   const suffix = col.unique || col.primaryKey ? uniqueSuffix(random.key) : undefined;
@@ -56,10 +58,9 @@ export const emailColumn: ColumnCompiler = ({ col, random }) => {
     value: (row) => {
       const r = random.at(row.person());
       const base = localPart(row, r);
-      const domain = r.pick(FREE_EMAIL);
-      if (suffix) return `${base}${suffix(row.k)}@${domain}`;
-      const n = r.below(4) === 0 ? String(r.below(100)) : '';
-      return `${base}${n}@${domain}`;
+      const domain = r.pick(AT_FREE_EMAIL);
+      if (suffix) return base + suffix(row.k) + domain;
+      return r.below(4) === 0 ? base + r.below(100) + domain : base + domain;
     },
   };
 };
@@ -129,6 +130,7 @@ export const phoneColumn: ColumnCompiler = ({ random }) => ({
 
 const BUILDING_MAX = [99_999, 9_999, 999];
 const CAPITALIZED_WORDS = WORDS.map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+const SPACED_SUFFIX = STREET_SUFFIX.map((s) => ` ${s}`);
 
 export const streetAddressColumn: ColumnCompiler = ({ random }) => ({
   kind: plainIf(LAST, CAPITALIZED_WORDS, STREET_NAME, STREET_SUFFIX),
@@ -136,7 +138,7 @@ export const streetAddressColumn: ColumnCompiler = ({ random }) => ({
     const r = random.at(row);
     const number = 1 + r.below(BUILDING_MAX[r.below(3)]!);
     const v = r.below(3);
-    const street = v === 2 ? r.pick(STREET_NAME) : `${r.pick(v === 0 ? LAST : CAPITALIZED_WORDS)} ${r.pick(STREET_SUFFIX)}`;
+    const street = v === 2 ? r.pick(STREET_NAME) : r.pick(v === 0 ? LAST : CAPITALIZED_WORDS) + r.pick(SPACED_SUFFIX);
     return `${number} ${street}`;
   },
 });

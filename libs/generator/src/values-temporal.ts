@@ -35,16 +35,22 @@ export class DayFormatter {
   }
 }
 
+/** `THH:MM:` per minute of the day, and second/millisecond tails with and without `Z`: a timestamp is then 3–4 concatenations. */
+const HOUR_MINUTE = Array.from({ length: 1440 }, (_, i) => `T${PAD2[Math.floor(i / 60)]}:${PAD2[i % 60]}:`);
+const SECOND_Z = PAD2.slice(0, 60).map((s) => `${s}Z`);
+const MILLIS = PAD3.map((m) => `.${m}`);
+const MILLIS_Z = PAD3.map((m) => `.${m}Z`);
+
 /** ISO 8601 date-time in UTC; `millis` adds `.sss`, `zone` appends `Z` (timestamptz). */
 export function formatInstant(ms: number, millis: boolean, zone: boolean, days: DayFormatter): string {
   const day = Math.floor(ms / DAY_MS);
-  let rest = ms - day * DAY_MS;
-  const msPart = rest % 1000;
-  rest = (rest - msPart) / 1000;
-  const s = rest % 60;
-  rest = (rest - s) / 60;
-  const out = `${days.format(day)}T${PAD2[Math.floor(rest / 60)]}:${PAD2[rest % 60]}:${PAD2[s]}`;
-  return (millis ? `${out}.${PAD3[msPart]}` : out) + (zone ? 'Z' : '');
+  const inDay = ms - day * DAY_MS;
+  const msPart = inDay % 1000;
+  const secs = (inDay - msPart) / 1000;
+  const s = secs % 60;
+  const head = days.format(day) + HOUR_MINUTE[(secs - s) / 60]!;
+  if (millis) return head + PAD2[s]! + (zone ? MILLIS_Z : MILLIS)[msPart]!;
+  return head + (zone ? SECOND_Z[s]! : PAD2[s]!);
 }
 
 function bounds(from: string | undefined, to: string | undefined): { lo: number; hi: number } {
