@@ -48,12 +48,14 @@ export function App() {
 
   const parsed = useMemo(() => parseSchema(text), [text]);
   const schemaErrors = useMemo(() => [...(parsed.ok ? [] : parsed.errors), ...(serverError ? [serverError] : [])], [parsed, serverError]);
-  const rowsProblem = rowsError(rows);
+  // One message for whatever stops a run (rows or seed); the field shows its own too.
+  const seedProblem = random || (Number.isSafeInteger(seed) && seed >= 1) ? null : 'Seed must be a whole number ≥ 1 (or tick Random seed).';
+  const rowsProblem = rowsError(rows) ?? seedProblem;
   const blocked = mode === 'table' ? (table ? null : 'Pick a table first.') : parsed.ok && !serverError ? null : 'Fix the schema errors above first.';
   const params = useMemo<RunParams | null>(() => {
     if (blocked || rowsProblem) return null;
     const source = mode === 'table' ? { kind: 'table' as const, table } : { kind: 'schema' as const, schema: (parsed as { schema: TableSpec }).schema };
-    return { source, rows, seed: random ? null : seed || 1 };
+    return { source, rows, seed: random ? null : seed };
   }, [blocked, rowsProblem, mode, table, parsed, rows, random, seed]);
 
   const onSchemaServerError = useCallback((e: { field: string; message: string }) => {
@@ -86,7 +88,7 @@ export function App() {
           </SectionBoundary>
           <section className="card" aria-label="Rows and seed">
             <h3 className="sub">Rows &amp; seed</h3>
-            <RunSettings rows={rows} onRows={setRows} rowsError={rowsProblem} seed={seed} onSeed={setSeed} random={random} onRandom={setRandom} seedUsed={seedUsed} />
+            <RunSettings rows={rows} onRows={setRows} rowsError={rowsError(rows)} seedError={seedProblem} seed={seed} onSeed={setSeed} random={random} onRandom={setRandom} seedUsed={seedUsed} />
           </section>
           <DownloadPanel params={params} blocked={blocked ?? rowsProblem} />
         </div>

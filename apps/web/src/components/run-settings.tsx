@@ -4,6 +4,7 @@ interface Props {
   rows: number;
   onRows(n: number): void;
   rowsError: string | null;
+  seedError: string | null;
   seed: number;
   onSeed(n: number): void;
   random: boolean;
@@ -19,8 +20,8 @@ export function RunSettings(p: Props) {
       <Field label="Rows" error={p.rowsError}>
         {(id, err) => <input id={id} type="number" min={1} step={1} value={Number.isFinite(p.rows) ? p.rows : ''} onChange={(e) => p.onRows(e.target.valueAsNumber)} aria-invalid={!!p.rowsError} aria-describedby={err} />}
       </Field>
-      <Field label="Seed">
-        {(id) => <input id={id} type="number" min={1} step={1} value={p.random || !Number.isFinite(p.seed) ? '' : p.seed} placeholder={p.random ? 'random' : ''} disabled={p.random} onChange={(e) => p.onSeed(e.target.valueAsNumber)} />}
+      <Field label="Seed" error={p.seedError}>
+        {(id) => <input id={id} aria-invalid={!!p.seedError} type="number" min={1} step={1} value={p.random || !Number.isFinite(p.seed) ? '' : p.seed} placeholder={p.random ? 'random' : ''} disabled={p.random} onChange={(e) => p.onSeed(e.target.valueAsNumber)} />}
       </Field>
       <label className="check">
         <input type="checkbox" checked={p.random} onChange={(e) => p.onRandom(e.target.checked)} /> Random seed
