@@ -90,19 +90,38 @@ export const fullNameColumn: ColumnCompiler = () => ({
 export const cityColumn: ColumnCompiler = () => ({ kind: plainIf(...CITIES_BY_COUNTRY), value: (row) => row.location().city });
 export const countryColumn: ColumnCompiler = () => ({ kind: plainIf(COUNTRIES), value: (row) => row.location().country });
 
-type PhonePart = string | { lo: number; span: number; width: number };
-
-/** faker's phone patterns (`!##-!##-####`) compiled once into literals and digit runs. */
-function compilePattern(pattern: string): PhonePart[] {
-  return (pattern.match(/!?#+|[^!#]+/g) ?? []).map((tok) => {
-    if (!tok.includes('#')) return tok;
-    const width = tok.length;
-    // `!` is a digit 2-9 (no leading 0/1 in area/exchange codes), `#` any digit.
-    return tok.startsWith('!') ? { lo: 2 * 10 ** (width - 1), span: 8 * 10 ** (width - 1), width } : { lo: 0, span: 10 ** width, width };
-  });
+/** One digit group of a phone pattern, with the literal text before it. */
+interface DigitGroup {
+  pre: string;
+  lo: number;
+  span: number;
+  width: number;
 }
 
-const PHONE_PARTS = PHONE_FORMATS.map(compilePattern);
+interface PhonePattern {
+  groups: DigitGroup[];
+  tail: string;
+}
+
+/** faker's phone patterns (`!##-!##-#### x###`) compiled once into digit groups. */
+function compilePattern(pattern: string): PhonePattern {
+  const groups: DigitGroup[] = [];
+  let pre = '';
+  for (const tok of pattern.match(/!?#+|[^!#]+/g) ?? []) {
+    if (!tok.includes('#')) {
+      pre += tok;
+      continue;
+    }
+    const width = tok.length;
+    // `!` is a digit 2-9 (no leading 0/1 in area/exchange codes), `#` any digit.
+    const lo = tok.startsWith('!') ? 2 * 10 ** (width - 1) : 0;
+    groups.push({ pre, lo, span: 10 ** width - lo, width });
+    pre = '';
+  }
+  return { groups, tail: pre };
+}
+
+const PHONE_PATTERNS = PHONE_FORMATS.map(compilePattern);
 
 /** Zero-padded 3- and 4-digit groups, built once: phone numbers are mostly these groups. */
 const DIGITS3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
@@ -114,17 +133,17 @@ function digitGroup(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-function fillPattern(r: Rng, parts: PhonePart[]): string {
+function fillPattern(r: Rng, p: PhonePattern): string {
   let out = '';
-  for (const p of parts) out += typeof p === 'string' ? p : digitGroup(p.lo + r.below(p.span), p.width);
-  return out;
+  for (const g of p.groups) out += g.pre + digitGroup(g.lo + r.below(g.span), g.width);
+  return out + p.tail;
 }
 
 export const phoneColumn: ColumnCompiler = ({ random }) => ({
   kind: 'plain',
   value: (row) => {
     const r = random.at(row);
-    return fillPattern(r, r.pick(PHONE_PARTS));
+    return fillPattern(r, r.pick(PHONE_PATTERNS));
   },
 });
 

@@ -24,14 +24,21 @@ const CACHE_MAX_DAYS = 40_000; // ~110 years of day strings (~1.6 MB) at most pe
 
 /** Memoised day formatting for one column's range (a day string is computed once, then reused). */
 export class DayFormatter {
-  private readonly cache: (string | undefined)[] = [];
+  /** Dense array ('' = not yet formatted): a sparse one would fall into slow dictionary mode. */
+  private readonly cache: string[];
 
-  constructor(private readonly firstDay: number) {}
+  constructor(
+    private readonly firstDay: number,
+    dayCount = CACHE_MAX_DAYS,
+  ) {
+    this.cache = new Array<string>(Math.min(Math.max(dayCount, 0), CACHE_MAX_DAYS)).fill('');
+  }
 
   format(days: number): string {
     const i = days - this.firstDay;
-    if (i < 0 || i >= CACHE_MAX_DAYS) return formatDay(days);
-    return (this.cache[i] ??= formatDay(days));
+    if (i < 0 || i >= this.cache.length) return formatDay(days);
+    const hit = this.cache[i]!;
+    return hit !== '' ? hit : (this.cache[i] = formatDay(days));
   }
 }
 
@@ -63,7 +70,7 @@ export const dateColumn: ColumnCompiler = ({ col, random }) => {
   const { lo, hi } = bounds(col.from, col.to);
   const d0 = Math.floor(lo / DAY_MS);
   const n = Math.floor(hi / DAY_MS) - d0 + 1;
-  const days = new DayFormatter(d0);
+  const days = new DayFormatter(d0, n);
   return { kind: 'plain', value: (row) => days.format(d0 + random.at(row).below(n)) };
 };
 
@@ -74,7 +81,7 @@ export const dateColumn: ColumnCompiler = ({ col, random }) => {
 export const timestampColumn: ColumnCompiler = ({ col, random }) => {
   const zone = col.type === 'timestamptz';
   const { lo, hi } = bounds(col.from, col.to);
-  const days = new DayFormatter(Math.floor(lo / DAY_MS));
+  const days = new DayFormatter(Math.floor(lo / DAY_MS), col.mode === 'sequence' ? CACHE_MAX_DAYS : Math.floor(hi / DAY_MS) - Math.floor(lo / DAY_MS) + 1);
   if (col.mode === 'sequence') {
     const step = col.stepMs ?? 1000;
     const capacity = Math.floor((MAX_MS - lo) / step);
