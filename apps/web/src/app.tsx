@@ -51,7 +51,7 @@ export function App() {
   // One message for whatever stops a run (rows or seed); the field shows its own too.
   const seedProblem = random || (Number.isSafeInteger(seed) && seed >= 1) ? null : 'Seed must be a whole number ≥ 1 (or tick Random seed).';
   const rowsProblem = rowsError(rows) ?? seedProblem;
-  const blocked = mode === 'table' ? (table ? null : 'Pick a table first.') : parsed.ok && !serverError ? null : 'Fix the schema errors above first.';
+  const blocked = mode === 'table' ? (table ? null : 'Pick a table first.') : parsed.ok && !serverError ? null : 'Fix the schema errors in section 1 first.';
   const params = useMemo<RunParams | null>(() => {
     if (blocked || rowsProblem) return null;
     const source = mode === 'table' ? { kind: 'table' as const, table } : { kind: 'schema' as const, schema: (parsed as { schema: TableSpec }).schema };
