@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
@@ -36,6 +37,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     generator: GeneratorClient,
     metrics: MetricsService,
   ) {
+    // Every concurrent chunk (COPY pipeline, generator request, the stream opened ahead, backoff
+    // sleep) listens on this one signal; 4 partitions exceed Node's default of 10 legitimately.
+    setMaxListeners(256, this.stopping.signal);
     this.repo = new JobRepository(db.pool);
     this.queue = new JobQueue(config.DATABASE_URL);
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
