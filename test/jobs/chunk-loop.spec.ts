@@ -33,7 +33,7 @@ async function partitions(jobId: string): Promise<number[]> {
   return (await repo.unfinishedPartitions(jobId)).map((p) => p.partitionId);
 }
 
-function runner(source: TestSource, owner = randomUUID(), extra: Record<string, unknown> = {}): PartitionRunner {
+function runner(source: TestSource, owner: string = randomUUID(), extra: Record<string, unknown> = {}): PartitionRunner {
   return new PartitionRunner(pool, repo, () => source, { owner, backoffBaseMs: 20, backoffCapMs: 200, ...extra });
 }
 
