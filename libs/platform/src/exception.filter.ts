@@ -39,7 +39,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     const body = toErrorBody(err);
-    if (body.statusCode >= 500) log.error({ err, url: req?.url }, 'unhandled error');
+    // Expected 5xx (e.g. generator unavailable → 503) are HttpExceptions: a warning, no stack.
+    if (body.statusCode >= 500 && !(err instanceof HttpException)) log.error({ err, url: req?.url }, 'unhandled error');
+    else if (body.statusCode >= 500) log.warn({ url: req?.url, status: body.statusCode }, body.message);
     if (res.headersSent) {
       // Mid-stream failure: the status line is gone; cutting the connection is the only honest signal.
       res.destroy(err instanceof Error ? err : undefined);
