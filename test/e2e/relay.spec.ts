@@ -175,6 +175,16 @@ describe('relay against the real generator', () => {
     expect(dataRows(parseSse(viaQuery.body.toString()))).toEqual(ndjsonRows(direct.body));
   });
 
+  it('serves the same catalog as the generator at /api/orchestrator/tables', async () => {
+    const direct = await fetchRaw(`${genUrl}/api/generator/tables`);
+    const res = await fetchRaw(`${base}/api/orchestrator/tables`);
+    expect(res.status).toBe(200);
+    const tables = JSON.parse(res.body.toString('utf8')) as { name: string; columns: unknown[] }[];
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['users', 'orders', 'products', 'events', 'pgbench_accounts']));
+    expect(tables.every((t) => t.columns.length > 0)).toBe(true);
+    expect(res.body.toString('utf8')).toBe(direct.body.toString('utf8'));
+  });
+
   it('downloads CSV byte-identical to the generator (sha256), as a named attachment', async () => {
     const direct = await fetchRaw(`${genUrl}/api/generator/stream/csv?table=users&rows=20000&seed=9`);
     const res = await fetchRaw(`${base}/api/orchestrator/download/csv?table=users&rows=20000&seed=9`);

@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { CatalogEntry } from '@rowflow/contracts';
+import { catalog } from '@rowflow/schema';
+
+/**
+ * The catalog for the web page, served from the same @rowflow/schema build the generator uses,
+ * so the page never needs to reach the generator (which is not exposed to browsers).
+ */
+@ApiTags('relay')
+@Controller('api/orchestrator/tables')
+export class OrchestratorTablesController {
+  @Get()
+  @ApiOkResponse({ description: 'Built-in tables: [{name, description, columns:[{name, type, …options}]}]' })
+  list(): CatalogEntry[] {
+    return catalog;
+  }
+}
