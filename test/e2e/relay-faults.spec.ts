@@ -16,30 +16,7 @@ import { loadOrchestratorConfig } from '../../apps/orchestrator/src/config/orche
 import { GeneratorClient } from '../../apps/orchestrator/src/generator-client/generator-client.js';
 import { RELAY_OPTIONS } from '../../apps/orchestrator/src/relay/relay-options.js';
 import { freshDatabase } from '../setup/helpers.js';
-
-interface SseMessage {
-  event?: string;
-  id?: string;
-  data?: string;
-  comment?: string;
-}
-
-function parseSse(text: string): SseMessage[] {
-  return text
-    .split('\n\n')
-    .filter((b) => b.length > 0)
-    .map((block) => {
-      const m: SseMessage = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) m.comment = line.slice(1).trim();
-        else {
-          const i = line.indexOf(': ');
-          (m as Record<string, string>)[line.slice(0, i)] = line.slice(i + 2);
-        }
-      }
-      return m;
-    });
-}
+import { parseSse } from '../setup/sse.js';
 
 /** GET with a raw client; resolves with status, headers and the whole body text. */
 function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {

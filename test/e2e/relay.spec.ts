@@ -19,27 +19,7 @@ import { GeneratorClient } from '../../apps/orchestrator/src/generator-client/ge
 import { RELAY_OPTIONS } from '../../apps/orchestrator/src/relay/relay-options.js';
 import { RelayService } from '../../apps/orchestrator/src/relay/relay.service.js';
 import { freshDatabase } from '../setup/helpers.js';
-
-interface SseMessage {
-  event?: string;
-  id?: string;
-  data?: string;
-  comment?: string;
-}
-
-function parseSse(text: string): SseMessage[] {
-  return text
-    .split('\n\n')
-    .filter((b) => b.length > 0)
-    .map((block) => {
-      const m: SseMessage = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) m.comment = line.slice(1).trim();
-        else (m as Record<string, string>)[line.slice(0, line.indexOf(': '))] = line.slice(line.indexOf(': ') + 2);
-      }
-      return m;
-    });
-}
+import { parseSse, type SseMessage } from '../setup/sse.js';
 
 interface Got {
   status: number;
