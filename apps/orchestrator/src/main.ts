@@ -4,9 +4,28 @@ import { AppModule } from './app.module.js';
 import { loadOrchestratorConfig } from './config/orchestrator-config.js';
 import { defaultWebDist, serveWeb } from './web.js';
 
+/**
+ * pg-boss 10 calls `complete()`/`fail()` without awaiting them, so a database blip (Postgres
+ * restarting) surfaces as an unhandled rejection that would kill the process mid-job. Job
+ * exactness lives in the fenced checkpoints and lapsed partitions are re-queued, so those are
+ * logged and survived; any other unhandled rejection still crashes, as a bug should.
+ */
+function survivePgBossRejections(log: ReturnType<typeof rootLogger>): void {
+  process.on('unhandledRejection', (reason) => {
+    const stack = reason instanceof Error ? (reason.stack ?? '') : '';
+    if (stack.includes('pg-boss')) {
+      log.warn({ err: (reason as Error).message }, 'pg-boss lost its database for a moment; continuing');
+      return;
+    }
+    log.fatal({ err: reason }, 'unhandled rejection');
+    process.exit(1);
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadOrchestratorConfig();
   const log = rootLogger(config.LOG_LEVEL, 'orchestrator');
+  survivePgBossRejections(log);
   const app = await createApp(AppModule.register(config), {
     title: 'Rowflow orchestrator',
     description: 'SSE preview relay, CSV download proxy and restartable DB-insert jobs',

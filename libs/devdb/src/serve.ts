@@ -1,10 +1,15 @@
 /**
- * Child-process entry used by spawnThrowawayPostgres: starts a throwaway cluster, prints its URL
+ * Child-process entry used by spawnPostgres: starts a throwaway cluster (or a persistent one in
+ * the data dir given as argument), prints its URL
  * on stdout, and stops it when stdin closes (parent finished or died) or on SIGTERM/SIGINT.
  */
-import { throwawayPostgres } from './dev-postgres.js';
+import { DevPostgres, throwawayPostgres } from './dev-postgres.js';
+import { freePort } from './net.js';
 
-const pg = await throwawayPostgres(process.env.ROWFLOW_PG_LOG ? (l) => process.stderr.write(l + '\n') : undefined);
+const onLog = process.env.ROWFLOW_PG_LOG ? (l: string) => process.stderr.write(l + '\n') : undefined;
+const dataDir = process.argv[2];
+const pg = dataDir ? new DevPostgres({ dataDir, port: await freePort(), persistent: true, onLog }) : await throwawayPostgres(onLog);
+if (dataDir) await pg.start();
 process.stdout.write(pg.url + '\n');
 
 let stopping = false;

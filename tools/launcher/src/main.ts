@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { DevPostgres, freePort } from '@rowflow/devdb';
+import { spawnPostgres, type SpawnedPostgres } from '@rowflow/devdb';
 import { ConfigError, loadConfig, port, str, url } from '@rowflow/platform';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -21,7 +21,7 @@ function loadLauncherConfig() {
 }
 
 const children: ChildProcess[] = [];
-let pg: DevPostgres | undefined;
+let pg: SpawnedPostgres | undefined;
 let stopping = false;
 
 function say(msg: string): void {
@@ -84,8 +84,8 @@ async function main(): Promise<void> {
   if (!databaseUrl) {
     const dataDir = resolve(cfg.ROWFLOW_DATA_DIR, 'pg');
     say(`starting embedded PostgreSQL (data in ${dataDir})`);
-    pg = new DevPostgres({ dataDir, port: await freePort(), persistent: true });
-    databaseUrl = await pg.start();
+    pg = await spawnPostgres({ dataDir, detached: true });
+    databaseUrl = pg.url;
   }
   const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
   const generatorUrl = `http://${host}:${cfg.GENERATOR_PORT}`;
