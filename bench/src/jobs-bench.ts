@@ -105,12 +105,36 @@ async function rssDuringBigJob(stack: Stack, rows: number): Promise<BenchResult>
   };
 }
 
+/** Same 4-partition append with rows generated inside the orchestrator (JOB_ROW_SOURCE=local). */
+async function accountsLocalSource(h: Harness, admin: pg.Pool, serverUrl: string, rows: number, pgbenchRate: number): Promise<BenchResult[]> {
+  // Its own database: a second stack on the same one would share the pg-boss queue and mix sources.
+  await admin.query('CREATE DATABASE bench_local');
+  const url = new URL(serverUrl);
+  url.pathname = '/bench_local';
+  const local = new pg.Pool({ connectionString: url.toString(), max: 1 });
+  for (const t of ['acc_local_5000', 'acc_local_auto']) await local.query(ACCOUNTS_DDL.replace('%s', t));
+  await local.end();
+  const stack = await h.startStack(url.toString(), { WORKER_CONCURRENCY: '4', MAX_ROWS: '100000000', JOB_ROW_SOURCE: 'local' });
+  try {
+    const out: BenchResult[] = [];
+    for (const chunkSize of [5000, 'auto'] as const) {
+      const t = await runJob(stack, { table: 'pgbench_accounts', rows, seed: 1, partitions: 4, chunkSize, targetTable: `acc_local_${chunkSize}`, mode: 'append' });
+      const rate = rows / t.seconds;
+      out.push({ name: `jobs: ${rows / 1e6}M pgbench_accounts, 4 partitions, chunkSize ${chunkSize}, JOB_ROW_SOURCE=local`, value: rate, unit: 'rows/s', ratio: rate / pgbenchRate, baseline: 'pgbench -i -s 10 -I dtg', target: '>= 1.0 (with partitions)' });
+    }
+    return out;
+  } finally {
+    await stack.stop();
+  }
+}
+
 export async function run(h: Harness): Promise<BenchResult[]> {
   const server = await h.postgres();
   const stack = await h.startStack(server.url, { WORKER_CONCURRENCY: '4', MAX_ROWS: '100000000' });
   const db = new pg.Pool({ connectionString: server.url, max: 2 });
   try {
     const results = await accountsVsPgbench(h, stack, db, 1_000_000);
+    results.push(...(await accountsLocalSource(h, db, server.url, 1_000_000, results[0]!.value)));
     results.push(await usersEndToEnd(stack, h.quick ? 200_000 : 1_000_000));
     results.push(await rssDuringBigJob(stack, h.quick ? 1_000_000 : 10_000_000));
     return results;

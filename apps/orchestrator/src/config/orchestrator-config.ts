@@ -32,6 +32,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       JOB_WORKERS: bool(true),
       /** Concurrent partitions this process works. */
       WORKER_CONCURRENCY: int(4, 1, 64),
+      /** Where job rows come from: the generator service over HTTP, or generated in-process. */
+      JOB_ROW_SOURCE: oneOf('generator', ['generator', 'local'] as const),
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),

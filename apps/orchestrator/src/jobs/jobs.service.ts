@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
-import { JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner } from '@rowflow/jobs';
+import { JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -11,6 +11,7 @@ import { GeneratorClient } from '../generator-client/generator-client.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorChunkSource } from './generator-chunk-source.js';
 import { JobQueue } from './job-queue.js';
+import { LocalChunkSource } from './local-chunk-source.js';
 
 /** How often each worker process looks for partitions nobody holds a live lease on. */
 const SWEEP_MS = 3000;
@@ -43,7 +44,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.repo = new JobRepository(db.pool);
     this.queue = new JobQueue(config.DATABASE_URL);
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.runner = new PartitionRunner(db.pool, this.repo, (w) => new GeneratorChunkSource(generator, w), { owner, observer: metrics });
+    const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
+    this.runner = new PartitionRunner(db.pool, this.repo, sourceFor, { owner, observer: metrics });
     metrics.setActiveJobsProvider(async () => {
       const res = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM rowflow.jobs WHERE state IN ('queued', 'running')`);
       return res.rows[0]?.n ?? 0;
