@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -106,6 +106,12 @@ describe('boot-time config validation (built processes)', () => {
   });
 });
 
+/** True if a postgres server process was started with a data dir under `dir`. */
+function postgresRunningIn(dir: string): boolean {
+  const res = spawnSync('pgrep', ['-f', `postgres -D ${dir}`]);
+  return res.status === 0;
+}
+
 describe('npm start launcher', () => {
   it('starts embedded Postgres and both apps, and Ctrl-C stops all of it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'rowflow-launch-'));
@@ -114,6 +120,8 @@ describe('npm start launcher', () => {
     const child = spawn(process.execPath, [resolve(ROOT, 'tools/launcher/dist/main.js')], {
       env: { ...process.env, DATABASE_URL: '', PORT: String(port), GENERATOR_PORT: String(genPort), ROWFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so the SIGINT below reaches every process a terminal's Ctrl-C would.
+      detached: true,
     });
     try {
       await new Promise<void>((ok, fail) => {
@@ -132,11 +140,14 @@ describe('npm start launcher', () => {
       expect(orch).toMatchObject({ database: 'up' });
       expect((await fetch(`http://127.0.0.1:${genPort}/health`)).status).toBe(200);
       const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
-      child.kill('SIGINT');
+      expect(postgresRunningIn(dataDir)).toBe(true);
+      process.kill(-child.pid!, 'SIGINT');
       expect(await exited).toBe(0);
       await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+      await expect(fetch(`http://127.0.0.1:${genPort}/health`)).rejects.toThrow();
+      expect(postgresRunningIn(dataDir)).toBe(false);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
     }
   });
