@@ -6,7 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { freePort, spawnThrowawayPostgres, type SpawnedPostgres } from '@rowflow/devdb';
+import { freePort, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
+
+
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -44,32 +46,10 @@ export interface Harness {
   log(msg: string): void;
 }
 
-export async function waitHealthy(url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${url} not healthy`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 export function startProcess(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [resolve(ROOT, entry)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-export function stopProcess(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
 }
 

@@ -7,7 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { freePort } from '@rowflow/devdb';
+import { freePort, stopProcess } from '@rowflow/devdb';
 import { type Browser, chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -100,18 +100,6 @@ function start(entry: string, env: NodeJS.ProcessEnv, sink: string[]): ChildProc
   return child;
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /** Starts generator + orchestrator (serving WEB_DIST) against `databaseUrl`. Stops what it started on failure. */
 export async function startWebStack(databaseUrl: string): Promise<WebStack> {
   const sink: string[] = [];
@@ -121,7 +109,7 @@ export async function startWebStack(databaseUrl: string): Promise<WebStack> {
   const url = `http://127.0.0.1:${op}`;
   const children: ChildProcess[] = [];
   const stop = async () => {
-    await Promise.all(children.map(stopProcess));
+    await Promise.all(children.map((c) => stopProcess(c, 5000)));
   };
   try {
     children.push(start('apps/generator/dist/main.js', { PORT: String(gp) }, sink));

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { spawnPostgres, type SpawnedPostgres } from '@rowflow/devdb';
+import { spawnPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
 import { ConfigError, loadConfig, port, str, url } from '@rowflow/platform';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -39,41 +39,15 @@ function startApp(name: string, entry: string, env: NodeJS.ProcessEnv): ChildPro
   return child;
 }
 
-async function waitHealthy(name: string, base: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (stopping) return;
-    const ok = await fetch(`${base}/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${name} did not become healthy at ${base}/health within ${timeoutMs / 1000}s`);
-}
-
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await Promise.all(children.map((c) => stopChild(c)));
+  await Promise.all(children.map((c) => stopProcess(c)));
   if (pg) {
     say('stopping embedded PostgreSQL');
     await pg.stop().catch(() => undefined);
   }
   process.exit(code);
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null || child.signalCode !== null) return done();
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function main(): Promise<void> {
@@ -91,14 +65,14 @@ async function main(): Promise<void> {
   const generatorUrl = `http://${host}:${cfg.GENERATOR_PORT}`;
   const orchestratorUrl = `http://${host}:${cfg.PORT}`;
   startApp('generator', 'apps/generator/dist/main.js', { PORT: String(cfg.GENERATOR_PORT), HOST: cfg.HOST });
-  await waitHealthy('generator', generatorUrl);
+  await waitHealthy(generatorUrl, 30_000, () => stopping);
   startApp('orchestrator', 'apps/orchestrator/dist/main.js', {
     PORT: String(cfg.PORT),
     HOST: cfg.HOST,
     GENERATOR_URL: generatorUrl,
     DATABASE_URL: databaseUrl,
   });
-  await waitHealthy('orchestrator', orchestratorUrl);
+  await waitHealthy(orchestratorUrl, 30_000, () => stopping);
   say(`web page      ${orchestratorUrl}/`);
   say(`orchestrator  ${orchestratorUrl}/api/docs   (health ${orchestratorUrl}/health)`);
   say(`generator     ${generatorUrl}/api/docs   (health ${generatorUrl}/health)`);
