@@ -76,5 +76,24 @@ export function str(def: string): Parser<string> {
   return (raw) => (raw === undefined || raw === '' ? def : raw);
 }
 
+/** true/false (also 1/0, yes/no, on/off); empty/absent gives the default. */
+export function bool(def: boolean): Parser<boolean> {
+  return (raw, key) => {
+    if (raw === undefined || raw === '') return def;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    throw new Error(`${key} must be true or false, got "${raw}"`);
+  };
+}
+
+/** Wraps an optional parser so that an absent value is an error; `hint` says where it comes from. */
+export function required<T>(parser: Parser<T | undefined>, hint?: string): Parser<T> {
+  return (raw, key) => {
+    const v = parser(raw, key);
+    if (v === undefined || v === '') throw new Error(`${key} is required${hint ? ` (${hint})` : ''}`);
+    return v;
+  };
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

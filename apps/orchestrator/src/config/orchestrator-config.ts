@@ -1,23 +1,6 @@
-import { int, LOG_LEVELS, loadConfig, oneOf, port, str, url } from '@rowflow/platform';
+import { bool, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
-
-function required(parser: (raw: string | undefined, key: string) => string | undefined) {
-  return (raw: string | undefined, key: string): string => {
-    const v = parser(raw, key);
-    if (!v) throw new Error(`${key} is required (npm start sets it to an embedded PostgreSQL)`);
-    return v;
-  };
-}
-
-function bool(def: boolean) {
-  return (raw: string | undefined, key: string): boolean => {
-    if (raw === undefined || raw === '') return def;
-    if (/^(1|true|yes|on)$/i.test(raw)) return true;
-    if (/^(0|false|no|off)$/i.test(raw)) return false;
-    throw new Error(`${key} must be true or false, got "${raw}"`);
-  };
-}
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
@@ -25,7 +8,7 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: port(3000),
       HOST: str('127.0.0.1'),
       GENERATOR_URL: required(url('http://127.0.0.1:3001')),
-      DATABASE_URL: required(url(undefined, ['postgres:', 'postgresql:'])),
+      DATABASE_URL: required(url(undefined, ['postgres:', 'postgresql:']), 'npm start sets it to an embedded PostgreSQL'),
       MAX_ROWS: int(100_000_000, 1),
       PREVIEW_MAX_ROWS: int(1_000_000, 1),
       /** Run job workers in this process (false: API only). */
