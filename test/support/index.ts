@@ -1,0 +1,8 @@
+/**
+ * Shared test helpers (start/stop/wait, SSE parsing, table md5, fresh databases). Import from
+ * here in new tests; the modules it re-exports keep their places for existing ones.
+ */
+export { freshDatabase } from '../setup/helpers.js';
+export { parseSse, type SseMessage } from '../setup/sse.js';
+export * from '../jobs/processes.js';
+export * from '../jobs/stack.js';
