@@ -6,4 +6,8 @@ export { DEFAULT_CHUNK_SIZE, type JobDefinition, MAX_CHUNK_SIZE, MAX_PARTITIONS,
 export { migrate } from './migrations.js';
 export { DEFAULT_RUNNER, type JobObserver, PartitionRunner, type RunnerOptions, type RunOutcome } from './partition-runner.js';
 export { backoffMs, classifyError, type ErrorKind, ShortChunkError, SkipLimitError, sqlState } from './pg-errors.js';
-export { copySql, createTableSql, prepareTarget } from './target-table.js';
+export { findRelation, namespaceOid, RELKIND_NAMES, type TargetRelation } from './target-catalog.js';
+export { columnProblem, fitMismatches, type Mismatch, type TableColumn } from './target-fit.js';
+export { connectedRole, type ConnectedRole } from './target-privilege.js';
+export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem, targetTableProblem } from './target-ref.js';
+export { copySql, createTableSql, type PreparedTarget, prepareTarget, recordCreatedTable } from './target-table.js';

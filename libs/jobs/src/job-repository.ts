@@ -1,7 +1,8 @@
 import { ConflictError, type JobMode, type JobState, type JobStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
 import type pg from 'pg';
 import { type JobDefinition, splitRanges } from './job-spec.js';
-import { prepareTarget } from './target-table.js';
+import { DEFAULT_TARGET_SCHEMA, targetRef, targetSchemaProblem } from './target-ref.js';
+import { prepareTarget, recordCreatedTable } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -19,6 +20,8 @@ export interface PartitionWork {
   schema: TableSpec;
   custom: boolean;
   targetTable: string;
+  /** Schema the job writes into (the TARGET_SCHEMA it was created under). */
+  targetSchema: string;
   seed: number;
   skipLimit: number;
 }
@@ -102,21 +105,34 @@ function toStatus(r: JobRow): JobStatus {
 
 /** All SQL on the `rowflow` job tables except the chunk transaction itself (see ChunkWriter). */
 export class JobRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly targetSchema: string;
+
+  /** `targetSchema`: the one schema new jobs write into (TARGET_SCHEMA). */
+  constructor(
+    private readonly pool: pg.Pool,
+    opts: { targetSchema?: string } = {},
+  ) {
+    this.targetSchema = opts.targetSchema ?? DEFAULT_TARGET_SCHEMA;
+    const problem = targetSchemaProblem(this.targetSchema);
+    if (problem) throw new Error(`target schema ${problem}`);
+  }
 
   /**
    * Prepares the target table and records the job with its partitions, all in one transaction:
-   * if anything fails, neither a table nor a job row is left behind.
+   * if anything fails, neither a table nor a job row is left behind (and a refused truncate or
+   * replace changed nothing).
    */
   async create(def: JobDefinition): Promise<string> {
+    const target = targetRef(this.targetSchema, def.targetTable);
     return this.tx(async (c) => {
-      await prepareTarget(c, def.targetTable, def.schema, def.mode);
+      const prepared = await prepareTarget(c, target, def.schema, def.mode, def.rows);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, mode, rows_total, seed, chunk_size, partitions, skip_limit)
-         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit)
+         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, target.schema],
       );
       const id = job.rows[0]!.id;
+      if (prepared.createdOid !== null) await recordCreatedTable(c, target, prepared.createdOid, id);
       const ranges = splitRanges(def.rows, def.partitions);
       await c.query(
         `INSERT INTO rowflow.job_partitions (job_id, index, from_row, to_row, next_row, state)
@@ -173,7 +189,7 @@ export class JobRepository {
        WHERE p.id = $1 AND j.id = p.job_id AND p.state IN ('queued', 'running')
          AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
        RETURNING p.id, p.job_id, p.index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
-                 j.table_name, j.schema, j.custom, j.target_table, j.seed, j.skip_limit`,
+                 j.table_name, j.schema, j.custom, j.target_table, j.target_schema, j.seed, j.skip_limit`,
       [partitionId, owner, leaseSeconds],
     );
     const r = res.rows[0] as Record<string, unknown> | undefined;
@@ -284,6 +300,7 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     schema: r.schema as TableSpec,
     custom: r.custom as boolean,
     targetTable: r.target_table as string,
+    targetSchema: r.target_schema as string,
     seed: Number(r.seed),
     skipLimit: r.skip_limit as number,
   };

@@ -21,7 +21,7 @@ export interface JobDefinition {
 export const DEFAULT_CHUNK_SIZE = 5000;
 export const MAX_CHUNK_SIZE = 1_000_000;
 export const MAX_PARTITIONS = 64;
-const MODES: readonly JobMode[] = ['create', 'append', 'truncate'];
+const MODES: readonly JobMode[] = ['create', 'append', 'truncate', 'replace'];
 
 type Raw = Record<string, unknown>;
 

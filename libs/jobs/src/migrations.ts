@@ -53,6 +53,15 @@ const STATEMENTS = [
      message text NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE INDEX IF NOT EXISTS dead_letters_job_idx ON rowflow.dead_letters (job_id, row_number)`,
+  // Write scope: the schema each job writes into, and the tables Rowflow created (mode "replace"
+  // may drop only those; the oid tells a table re-made by someone else under the same name apart).
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS target_schema text NOT NULL DEFAULT 'public'`,
+  `CREATE TABLE IF NOT EXISTS rowflow.created_tables (
+     table_oid oid PRIMARY KEY,
+     schema_name text NOT NULL,
+     table_name text NOT NULL,
+     job_id uuid,
+     created_at timestamptz NOT NULL DEFAULT now())`,
 ];
 
 /**
