@@ -97,7 +97,7 @@ describe('refused targets: 4xx naming targetTable, nothing changed', () => {
     ['a composite type (create)', { table: 'users', rows: 1, targetTable: 'some_type' }, /is a composite type/],
     ['an FK-referenced table (truncate)', { schema: CUSTOMERS_SPEC, rows: 10, targetTable: 'customers', mode: 'truncate' }, /referenced by foreign keys from "?public"?\.customer_orders/],
     ['a table Rowflow did not create (replace)', { schema: CUSTOMERS_SPEC, rows: 10, targetTable: 'customers', mode: 'replace' }, /not created by Rowflow/],
-    ['a table whose columns do not fit (truncate)', { table: 'users', rows: 10, targetTable: 'misfit', mode: 'truncate' }, /^(?=.*targetTable\.columns\.email: text values)(?=.*targetTable\.columns\.first_name: firstName values \(text\) do not load into boolean)(?=.*targetTable\.columns\.required_note: is NOT NULL)/],
+    ['a table whose columns do not fit (truncate)', { table: 'users', rows: 10, targetTable: 'misfit', mode: 'truncate' }, /^(?=.*targetTable\.columns\.email: email values \(text\) do not load into integer)(?=.*targetTable\.columns\.first_name: firstName values \(text\) do not load into boolean)(?=.*targetTable\.columns\.required_note: is NOT NULL)/],
   ])('%s', async (_name, body, message) => {
     const before = await snapshot();
     const res = await postJson(`${orch.url}/api/jobs`, body);
