@@ -185,6 +185,37 @@ describe('allowed destructive modes', () => {
   });
 });
 
+describe('partitioned tables', () => {
+  const COLS = `(aid integer NOT NULL, bid integer, abalance integer, filler char(84)) PARTITION BY RANGE (aid)`;
+
+  it('load when every partition is a table in the target schema (truncate empties them all)', async () => {
+    await pool.query(`CREATE TABLE parted ${COLS}`);
+    await pool.query(`CREATE TABLE parted_lo PARTITION OF parted FOR VALUES FROM (1) TO (251)`);
+    await pool.query(`CREATE TABLE parted_hi PARTITION OF parted FOR VALUES FROM (251) TO (100000)`);
+    await pool.query(`INSERT INTO parted (aid) SELECT g FROM generate_series(1, 900) g`);
+    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 500, seed: 1, targetTable: 'parted', mode: 'truncate' });
+    expect(res.status).toBe(202);
+    expect((await waitForState(orch.url, res.body.id, ['completed', 'failed'])).state).toBe('completed');
+    expect(await rows(`SELECT (SELECT count(*) FROM parted_lo)::int AS lo, (SELECT count(*) FROM parted_hi)::int AS hi`)).toEqual([{ lo: 250, hi: 250 }]);
+  });
+
+  it('are refused when a partition lives in another schema, and nothing changes', async () => {
+    await pool.query(`CREATE SCHEMA elsewhere`);
+    await pool.query(`CREATE TABLE parted_out ${COLS}`);
+    await pool.query(`CREATE TABLE elsewhere.parted_out_1 PARTITION OF parted_out FOR VALUES FROM (1) TO (100000)`);
+    await pool.query(`INSERT INTO parted_out (aid) VALUES (1), (2)`);
+    for (const mode of ['append', 'truncate']) {
+      const before = await snapshot();
+      const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 10, targetTable: 'parted_out', mode });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ field: 'targetTable' });
+      expect(res.body.message).toMatch(/partitions outside the target schema .*elsewhere\.parted_out_1/);
+      expect(await snapshot()).toEqual(before);
+    }
+    expect(await rows(`SELECT count(*)::int AS n FROM elsewhere.parted_out_1`)).toEqual([{ n: 2 }]);
+  });
+});
+
 describe('TARGET_SCHEMA', () => {
   it('puts tables in the configured schema, and never looks at public', async () => {
     await pool.query(`CREATE SCHEMA other`);
