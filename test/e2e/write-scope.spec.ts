@@ -166,6 +166,19 @@ describe('allowed destructive modes', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('replace never cascades: a Rowflow table that a view depends on is refused, and nothing changes', async () => {
+    const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 50, seed: 1, targetTable: 'viewed_t' });
+    expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');
+    await pool.query(`CREATE VIEW viewed_v AS SELECT aid FROM viewed_t`);
+    const before = await snapshot();
+    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 10, targetTable: 'viewed_t', mode: 'replace' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ field: 'targetTable' });
+    expect(res.body.message).toMatch(/cannot be dropped: .*viewed_v/);
+    expect(await snapshot()).toEqual(before);
+    expect(await rows(`SELECT count(*)::int AS n FROM viewed_t`)).toEqual([{ n: 50 }]);
+  });
+
   it('replace and truncate are refused while another job still loads the table', async () => {
     const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 100, seed: 1, targetTable: 'busy_t', mode: 'replace' });
     expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');
