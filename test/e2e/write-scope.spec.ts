@@ -166,6 +166,27 @@ describe('allowed destructive modes', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('append into enum and domain columns: fits when every value is a label, refused naming the missing one', async () => {
+    await pool.query(`CREATE TYPE mood AS ENUM ('calm', 'happy', 'sad')`);
+    await pool.query(`CREATE DOMAIN short_code AS varchar(3)`);
+    await pool.query(`CREATE TABLE moods (id bigint, m mood, code short_code)`);
+    const spec = (values: string[]) => ({
+      name: 'moods',
+      columns: [{ name: 'id', type: 'serial' }, { name: 'm', type: 'enum', values }, { name: 'code', type: 'enum', values: ['ab', 'xyz'] }],
+    });
+    const ok = await postJson(`${orch.url}/api/jobs`, { schema: spec(['calm', 'sad']), rows: 200, seed: 1, mode: 'append' });
+    expect(ok.status).toBe(202);
+    expect((await waitForState(orch.url, ok.body.id, ['completed', 'failed'])).state).toBe('completed');
+    expect(await rows(`SELECT count(*)::int AS n FROM moods`)).toEqual([{ n: 200 }]);
+    const before = await snapshot();
+    const bad = await postJson(`${orch.url}/api/jobs`, { schema: { ...spec(['calm', 'angry']), columns: [...spec(['calm', 'angry']).columns.slice(0, 2), { name: 'code', type: 'enum', values: ['abcd'] }] }, rows: 10, mode: 'truncate' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/targetTable\.columns\.m: enum mood has no label "angry"/);
+    expect(bad.body.message).toMatch(/targetTable\.columns\.code: values up to 4 characters do not fit character varying\(3\)/);
+    expect(await snapshot()).toEqual(before);
+    expect(await rows(`SELECT count(*)::int AS n FROM moods`)).toEqual([{ n: 200 }]);
+  });
+
   it('replace never cascades: a Rowflow table that a view depends on is refused, and nothing changes', async () => {
     const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 50, seed: 1, targetTable: 'viewed_t' });
     expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');

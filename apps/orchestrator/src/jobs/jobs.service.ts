@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
-import { connectedRole, JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
+import { connectedRole, JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner, type PartitionWork, targetRef } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -65,6 +65,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async create(body: unknown): Promise<JobStatus> {
     const def = parseJobRequest(body, { maxRows: this.config.MAX_ROWS });
+    targetRef(this.config.TARGET_SCHEMA, def.targetTable); // a refused name is a 400 even while the database is down
     await this.whenReady();
     const id = await this.repo.create(def);
     await this.enqueue(await this.repo.unfinishedPartitions(id));
