@@ -182,7 +182,7 @@ describe('allowed destructive modes', () => {
     const bad = await postJson(`${orch.url}/api/jobs`, { schema: { ...spec(['calm', 'angry']), columns: [...spec(['calm', 'angry']).columns.slice(0, 2), { name: 'code', type: 'enum', values: ['abcd'] }] }, rows: 10, mode: 'truncate' });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/targetTable\.columns\.m: enum mood has no label "angry"/);
-    expect(bad.body.message).toMatch(/targetTable\.columns\.code: values up to 4 characters do not fit character varying\(3\)/);
+    expect(bad.body.message).toMatch(/targetTable\.columns\.code: values up to 4 characters do not fit short_code/);
     expect(await snapshot()).toEqual(before);
     expect(await rows(`SELECT count(*)::int AS n FROM moods`)).toEqual([{ n: 200 }]);
   });
