@@ -187,6 +187,25 @@ describe('allowed destructive modes', () => {
     expect(await rows(`SELECT count(*)::int AS n FROM moods`)).toEqual([{ n: 200 }]);
   });
 
+  it('resume refuses a job whose table was replaced or dropped since: its rows would land in an unchecked table', async () => {
+    const old = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 30, seed: 1, targetTable: 'resumed_t', mode: 'replace' });
+    expect((await waitForState(orch.url, old.body.id, ['completed', 'failed'])).state).toBe('completed');
+    // As if it had failed part-way: resumable, and no longer blocking a replace.
+    await pool.query(`UPDATE rowflow.jobs SET state = 'failed' WHERE id = $1`, [old.body.id]);
+    const newer = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 20, seed: 2, targetTable: 'resumed_t', mode: 'replace' });
+    expect(newer.status).toBe(202);
+    expect((await waitForState(orch.url, newer.body.id, ['completed', 'failed'])).state).toBe('completed');
+    const replaced = await postJson(`${orch.url}/api/jobs/${old.body.id}/resume`, {});
+    expect(replaced.status).toBe(409);
+    expect(replaced.body.message).toMatch(/"public"."resumed_t" was dropped and re-created since the job started/);
+    await pool.query(`UPDATE rowflow.jobs SET state = 'failed' WHERE id = $1`, [newer.body.id]);
+    await pool.query(`DROP TABLE resumed_t`);
+    const dropped = await postJson(`${orch.url}/api/jobs/${newer.body.id}/resume`, {});
+    expect(dropped.status).toBe(409);
+    expect(dropped.body.message).toMatch(/no longer exists/);
+    expect((await rows(`SELECT state FROM rowflow.jobs WHERE id IN ($1, $2) ORDER BY created_at`, [old.body.id, newer.body.id])).map((r) => r.state)).toEqual(['failed', 'failed']);
+  });
+
   it('replace never cascades: a Rowflow table that a view depends on is refused, and nothing changes', async () => {
     const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 50, seed: 1, targetTable: 'viewed_t' });
     expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');

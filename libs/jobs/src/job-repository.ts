@@ -2,7 +2,7 @@ import { ConflictError, type JobMode, type JobState, type JobStatus, NotFoundErr
 import type pg from 'pg';
 import { type JobDefinition, splitRanges } from './job-spec.js';
 import { DEFAULT_TARGET_SCHEMA, targetRef, targetSchemaProblem } from './target-ref.js';
-import { prepareTarget, recordCreatedTable } from './target-table.js';
+import { prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -127,12 +127,12 @@ export class JobRepository {
     return this.tx(async (c) => {
       const prepared = await prepareTarget(c, target, def.schema, def.mode, def.rows);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit)
-         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, target.schema],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, target_oid, mode, rows_total, seed, chunk_size, partitions, skip_limit)
+         VALUES ('queued', $1, $2, $3, $4, $11, $12, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, target.schema, prepared.oid],
       );
       const id = job.rows[0]!.id;
-      if (prepared.createdOid !== null) await recordCreatedTable(c, target, prepared.createdOid, id);
+      if (prepared.created) await recordCreatedTable(c, target, prepared.oid, id);
       const ranges = splitRanges(def.rows, def.partitions);
       await c.query(
         `INSERT INTO rowflow.job_partitions (job_id, index, from_row, to_row, next_row, state)
@@ -245,6 +245,7 @@ export class JobRepository {
     const current = await this.get(jobId);
     if (current.state === 'completed') throw new ConflictError(`job ${jobId} is already completed`);
     await this.tx(async (c) => {
+      await requireSameTarget(c, jobId);
       await c.query(`UPDATE rowflow.jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = $1 AND state IN ('cancelled', 'failed')`, [jobId]);
       await c.query(
         `UPDATE rowflow.job_partitions SET state = CASE WHEN next_row >= to_row THEN 'completed' ELSE 'queued' END, lease_until = NULL, error = NULL, updated_at = now()

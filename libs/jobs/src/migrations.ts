@@ -56,6 +56,8 @@ const STATEMENTS = [
   // Write scope: the schema each job writes into, and the tables Rowflow created (mode "replace"
   // may drop only those; the oid tells a table re-made by someone else under the same name apart).
   `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS target_schema text NOT NULL DEFAULT 'public'`,
+  // The target's oid when the job was created: resume refuses a table dropped and re-made since.
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS target_oid oid`,
   `CREATE TABLE IF NOT EXISTS rowflow.created_tables (
      table_oid oid PRIMARY KEY,
      schema_name text NOT NULL,

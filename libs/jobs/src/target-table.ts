@@ -21,9 +21,10 @@ export function copySql(target: TargetRef, spec: TableSpec): string {
   return `COPY ${qualify(target)} (${spec.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN (FORMAT csv)`;
 }
 
-/** What prepareTarget did: the oid of the table it created (to record as Rowflow's), if any. */
+/** What prepareTarget left: the target's oid, and whether Rowflow created it (to record as its own). */
 export interface PreparedTarget {
-  createdOid: number | null;
+  oid: number;
+  created: boolean;
 }
 
 /** A busy table must not hang the HTTP request that wants to truncate or drop it. */
@@ -51,14 +52,13 @@ export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: Tabl
     switch (mode) {
       case 'create':
         if (rel) throw existsError(ref, rel);
-        return { createdOid: await create(c, ns, ref, spec) };
+        return { oid: await create(c, ns, ref, spec), created: true };
       case 'replace':
         if (rel) await dropOwnTable(c, ref, rel);
-        return { createdOid: await create(c, ns, ref, spec) };
+        return { oid: await create(c, ns, ref, spec), created: true };
       case 'append':
       case 'truncate':
-        await useExisting(c, ns, ref, rel, spec, mode, rows);
-        return { createdOid: null };
+        return { oid: await useExisting(c, ns, ref, rel, spec, mode, rows), created: false };
     }
   } catch (err) {
     throw translate(err, ref);
@@ -72,6 +72,27 @@ export async function recordCreatedTable(c: pg.PoolClient, ref: TargetRef, oid: 
      ON CONFLICT (table_oid) DO UPDATE SET schema_name = excluded.schema_name, table_name = excluded.table_name, job_id = excluded.job_id, created_at = now()`,
     [oid, ref.schema, ref.table, jobId],
   );
+}
+
+/**
+ * Refuses to go on with a job whose target is no longer the table it was prepared for: dropped,
+ * or dropped and re-made (by a later "replace" job, say) — its rows would land in a table nobody
+ * checked for them. Jobs from before the oid was recorded are not checked.
+ */
+export async function requireSameTarget(c: pg.PoolClient, jobId: string): Promise<void> {
+  const res = await c.query<{ target_schema: string; target_table: string; target_oid: string | null; current_oid: string | null }>(
+    `SELECT j.target_schema, j.target_table, j.target_oid::text, t.oid::text AS current_oid
+     FROM rowflow.jobs j
+     LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = j.target_schema
+     LEFT JOIN pg_catalog.pg_class t ON t.relnamespace = n.oid AND t.relname = j.target_table
+     WHERE j.id = $1`,
+    [jobId],
+  );
+  const row = res.rows[0];
+  if (!row || row.target_oid === null || row.target_oid === row.current_oid) return;
+  const what = qualify({ schema: row.target_schema, table: row.target_table });
+  if (row.current_oid === null) throw new ConflictError(`job ${jobId}: its target table ${what} no longer exists; start a new job`);
+  throw new ConflictError(`job ${jobId}: its target table ${what} was dropped and re-created since the job started; start a new job`);
 }
 
 function notATable(ref: TargetRef, rel: TargetRelation): ValidationError {
@@ -111,7 +132,7 @@ async function dropOwnTable(c: pg.PoolClient, ref: TargetRef, rel: TargetRelatio
   await c.query('DELETE FROM rowflow.created_tables WHERE table_oid = $1', [rel.oid]);
 }
 
-async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation | null, spec: TableSpec, mode: JobMode, rows: number): Promise<void> {
+async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation | null, spec: TableSpec, mode: JobMode, rows: number): Promise<number> {
   if (!found) throw new ValidationError('targetTable', `table ${qualify(ref)} does not exist; use mode "create"`);
   if (!TABLE_KINDS.has(found.kind)) throw notATable(ref, found);
   const rel = mode === 'truncate' ? await lockExclusive(c, ns, ref, found) : found;
@@ -124,6 +145,7 @@ async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: 
     throw new ValidationError('targetTable', `${qualify(ref)} does not fit the generated rows: ${mismatches.map((m) => `${m.field}: ${m.message}`).join('; ')}`);
   }
   if (mode === 'truncate') await truncate(c, ref, rel);
+  return rel.oid;
 }
 
 /** Takes the lock TRUNCATE needs before checking, so the table checked is the table emptied. */
