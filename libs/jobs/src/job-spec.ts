@@ -16,7 +16,11 @@ export interface JobDefinition {
   targetTable: string;
   mode: JobMode;
   skipLimit: number;
+  /** null: a logged table; 'logged': created UNLOGGED, SET LOGGED at the end; 'keep': stays unlogged. */
+  unlogged: Unlogged;
 }
+
+export type Unlogged = null | 'logged' | 'keep';
 
 export const DEFAULT_CHUNK_SIZE = 5000;
 export const MAX_CHUNK_SIZE = 1_000_000;
@@ -62,6 +66,13 @@ function modeOf(raw: unknown): JobMode {
   return raw as JobMode;
 }
 
+function unloggedOf(raw: unknown, mode: JobMode): Unlogged {
+  if (raw === undefined || raw === null || raw === false) return null;
+  if (raw !== true && raw !== 'keep') throw new ValidationError('unlogged', `must be true, false or "keep", got ${JSON.stringify(raw)}`);
+  if (mode !== 'create') throw new ValidationError('unlogged', `applies to mode "create" only (the table is created UNLOGGED), got mode "${mode}"`);
+  return raw === true ? 'logged' : 'keep';
+}
+
 /** A seed for "pick one": fits every integer column and JSON number. */
 export function pickSeed(): number {
   return 1 + Math.floor(Math.random() * 0x7ffffffe);
@@ -88,6 +99,7 @@ export function parseJobRequest(input: unknown, limits: { maxRows: number }): Jo
     targetTable: targetOf(body.targetTable, table),
     mode: modeOf(body.mode),
     skipLimit: int(body.skipLimit, 'skipLimit', 0, 1_000_000_000, 100),
+    unlogged: unloggedOf(body.unlogged, modeOf(body.mode)),
   };
 }
 
