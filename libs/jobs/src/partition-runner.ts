@@ -185,7 +185,7 @@ export class PartitionRunner {
   private async waitOut(work: PartitionWork, cur: Cursor, err: unknown, signal: AbortSignal): Promise<void> {
     if (classifyError(err) !== 'transient' || signal.aborted) throw err;
     const wait = cur.streak.next();
-    const message = err instanceof Error ? err.message : String(err);
+    const message = describeError(err);
     if (wait === null) throw new Error(`gave up after ${cur.streak.failures} retries over ${Math.round(this.opts.retryWindowMs / 1000)} s: ${message}`, { cause: err });
     this.opts.observer?.retried?.(work.jobId, err);
     this.log.warn({ jobId: work.jobId, partition: work.index, retry: cur.streak.failures, waitMs: wait, err: message }, 'transient error; retrying chunk');
@@ -249,6 +249,13 @@ export class PartitionRunner {
     this.opts.observer?.jobFinished?.(work.jobId, 'failed');
     return 'failed';
   }
+}
+
+/** An error's message, with its code when the message does not say it ("aborted (ECONNRESET)"). */
+function describeError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }
 
 /** Rejects after `ms` (the operation itself goes on; used for best-effort bookkeeping). */
