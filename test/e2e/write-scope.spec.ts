@@ -275,11 +275,16 @@ describe('TARGET_SCHEMA', () => {
     const other = await bootOrchestrator(db.url, gen.url, { TARGET_SCHEMA: 'other', JOB_WORKERS: 'true' });
     try {
       // "customers" exists in public (and is FK-referenced there): irrelevant to schema other.
-      const res = await postJson(`${other.url}/api/jobs`, { schema: CUSTOMERS_SPEC, rows: 77, seed: 5 });
+      const res = await postJson(`${other.url}/api/jobs`, { schema: CUSTOMERS_SPEC, rows: 77, seed: 5, unlogged: 'keep' });
       expect(res.status).toBe(202);
       expect((await waitForState(other.url, res.body.id, ['completed', 'failed'])).state).toBe('completed');
       expect((await rows(`SELECT count(*)::int AS n FROM other.customers`))[0]).toEqual({ n: 77 });
       expect((await rows(`SELECT count(*)::int AS n FROM public.customers`))[0]).toEqual({ n: 1000 });
+      // Even ALTER TABLE … SET UNLOGGED went to other.customers, not the public table of that name.
+      expect(await rows(`SELECT relnamespace::regnamespace::text AS ns, relpersistence FROM pg_class WHERE relname = 'customers' ORDER BY 1`)).toEqual([
+        { ns: 'other', relpersistence: 'u' },
+        { ns: 'public', relpersistence: 'p' },
+      ]);
       expect((await rows(`SELECT target_schema FROM rowflow.jobs WHERE id = $1`, [res.body.id]))[0]).toEqual({ target_schema: 'other' });
       const missing = await postJson(`${other.url}/api/jobs`, { schema: CUSTOMERS_SPEC, rows: 1, targetTable: 'misfit', mode: 'append' });
       expect(missing.status).toBe(400);
