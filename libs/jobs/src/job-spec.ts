@@ -36,7 +36,7 @@ const DEFAULT_MAX_PARTITIONS = 4;
 const ROWS_PER_DEFAULT_PARTITION = 100_000;
 export const MAX_CHUNK_SIZE = 1_000_000;
 export const MAX_PARTITIONS = 64;
-const MODES: readonly JobMode[] = ['create', 'append', 'truncate'];
+const MODES: readonly JobMode[] = ['create', 'append', 'truncate', 'replace'];
 
 type Raw = Record<string, unknown>;
 
