@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, createApp, rootLogger } from '@rowflow/platform';
+import { ConfigError, rootLogger } from '@rowflow/platform';
+import { createApp } from '@rowflow/platform-nest';
 import { AppModule } from './app.module.js';
 import { loadOrchestratorConfig } from './config/orchestrator-config.js';
 import { defaultWebDist, serveWeb } from './web.js';

@@ -1,4 +1,4 @@
-import { int, LOG_LEVELS, loadConfig, oneOf, port } from '@rowflow/platform';
+import { HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, port } from '@rowflow/platform';
 
 export const GENERATOR_CONFIG = Symbol('GENERATOR_CONFIG');
 
@@ -9,6 +9,8 @@ export function loadGeneratorConfig(env: NodeJS.ProcessEnv = process.env) {
       HOST: (raw: string | undefined) => raw || '127.0.0.1',
       MAX_ROWS: int(100_000_000, 1),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      /** Access control: token, Host allowlist, CORS, body limit (same keys as the orchestrator). */
+      ...HTTP_CONFIG,
     },
     env,
   );

@@ -1,4 +1,4 @@
-import { bool, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
+import { bool, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 
@@ -20,6 +20,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      /** Access control: token, Host allowlist, CORS, body limit (same keys as the generator). */
+      ...HTTP_CONFIG,
     },
     env,
   );
