@@ -2,4 +2,4 @@ export * from './column-types.js';
 export { isIdentifier, MAX_IDENTIFIER_BYTES, quoteIdent } from './pg-type.js';
 export { catalog, catalogKeyType, findTable, pgType } from './catalog.js';
 export { parseIsoInstant, validateColumn, validateTableSpec } from './validate-table-spec.js';
-export { parseStreamParams, type StreamParams } from './stream-params.js';
+export { checkInputKeys, type InputSource, parseStreamParams, requireObjectBody, STREAM_PARAM_KEYS, type StreamParams } from './stream-params.js';

@@ -4,6 +4,7 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHea
 import type { JobStatus } from '@rowflow/contracts';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
+import { expectNoBody } from '../common/no-body.js';
 import { CreateJobDto, DeadLetterDto, JobStatusDto } from './dto/job.dto.js';
 import { jobEvents, parseLastEventId } from './job-events.js';
 import { JobsService } from './jobs.service.js';
@@ -49,7 +50,8 @@ export class JobsController {
   @ApiOperation({ summary: 'Cancel: stops within one chunk; committed chunks stay' })
   @ApiAcceptedResponse({ type: JobStatusDto })
   @ApiConflictResponse({ description: 'The job already ended' })
-  cancel(@Param('id') id: string): Promise<JobStatus> {
+  cancel(@Param('id') id: string, @Body() body: unknown): Promise<JobStatus> {
+    expectNoBody(body);
     return this.jobs.cancel(id);
   }
 
@@ -58,7 +60,8 @@ export class JobsController {
   @ApiOperation({ summary: "Resume a cancelled/failed job from each partition's next_row" })
   @ApiAcceptedResponse({ type: JobStatusDto })
   @ApiConflictResponse({ description: 'The job is already completed' })
-  resume(@Param('id') id: string): Promise<JobStatus> {
+  resume(@Param('id') id: string, @Body() body: unknown): Promise<JobStatus> {
+    expectNoBody(body);
     return this.jobs.resume(id);
   }
 
