@@ -3,6 +3,7 @@
  * on state-changing requests (and on reads when asked), the Host allowlist, CORS off by default,
  * and cross-origin / non-JSON requests that must never change a job.
  */
+import { freePort } from '@rowflow/devdb';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dbSnapshot, freshDatabase, parseSse, type Proc, rawRequest, type RawRequest, spawnApp, stop } from '../support/index.js';
@@ -18,6 +19,8 @@ let open: Proc; // orchestrator without a token (defaults)
 let locked: Proc; // orchestrator with a token and CORS_ORIGINS
 let genReads: Proc; // generator protecting reads
 let orchReads: Proc; // orchestrator protecting reads
+let deadGen: Proc; // orchestrator whose generator is not running
+let deadGenUrl = '';
 
 async function spawn(name: 'generator' | 'orchestrator', env: NodeJS.ProcessEnv): Promise<Proc> {
   const p = await spawnApp(name, env);
@@ -40,6 +43,8 @@ beforeAll(async () => {
   open = await spawn('orchestrator', { DATABASE_URL: b, GENERATOR_URL: gen.url, MAX_ROWS: '100000000' });
   genReads = await spawn('generator', { ROWFLOW_API_TOKEN: TOKEN, ROWFLOW_PROTECT_READS: 'true' });
   orchReads = await spawn('orchestrator', { DATABASE_URL: c, GENERATOR_URL: genReads.url, ROWFLOW_API_TOKEN: TOKEN, ROWFLOW_PROTECT_READS: 'true' });
+  deadGenUrl = `http://127.0.0.1:${await freePort()}`;
+  deadGen = await spawn('orchestrator', { DATABASE_URL: c, GENERATOR_URL: deadGenUrl, JOB_WORKERS: 'false' });
 }, 180_000);
 
 afterAll(async () => {
@@ -223,5 +228,18 @@ describe('cross-origin requests', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     const allowed = await rawRequest(`${locked.url}/api/jobs`, post({ ...JOB, targetTable: 'from_app' }, { origin: APP_ORIGIN, ...bearer(TOKEN) }));
     expect(allowed.status).toBe(202);
+  });
+});
+
+describe('error bodies keep internal addresses to themselves', () => {
+  it('generator down: the 503 download body and the SSE error name no address', async () => {
+    const hidden = new URL(deadGenUrl).host;
+    const csv = await rawRequest(`${deadGen.url}/api/orchestrator/download/csv?table=users&rows=5`);
+    expect(csv.status).toBe(503);
+    expect(csv.json).toMatchObject({ statusCode: 503, message: expect.stringContaining('generator unavailable') });
+    expect(csv.text).not.toContain(hidden);
+    const sse = await rawRequest(`${deadGen.url}/api/orchestrator/stream?table=users&rows=5`);
+    expect(sse.text).toContain('generator unavailable');
+    expect(sse.text).not.toContain(hidden);
   });
 });

@@ -52,7 +52,7 @@ export function jsonBody(policy: HttpPolicy): RequestHandler {
     req.once('end', () => {
       if (done) return;
       done = true;
-      parseInto(req, res, Buffer.concat(chunks).toString('utf8')) && next();
+      if (parseInto(req, res, Buffer.concat(chunks).toString('utf8'))) next();
     });
   };
 }
