@@ -27,6 +27,8 @@ export const STREAM_PARAM_KEYS = ['table', 'rows', 'seed', 'offset', 'header'] a
  * string, a parameter given twice (`table=users&table=orders` — which one was meant?).
  */
 export function checkInputKeys(input: Record<string, unknown>, allowed: readonly string[], source: InputSource): void {
+  const [first] = Object.keys(input);
+  if (allowed.length === 0 && first !== undefined) throw new ValidationError(first, 'unknown key: this endpoint takes no parameters');
   rejectUnknownKeys(input, allowed);
   if (source !== 'query') return;
   for (const [key, value] of Object.entries(input)) {
