@@ -27,7 +27,9 @@ const G = '/api/generator/stream';
 const R = '/api/orchestrator';
 const J = '/api/jobs';
 const SCHEMA = { name: 'people', columns: [{ name: 'id', type: 'serial' }, { name: 'email', type: 'email' }] };
-const HUGE = JSON.stringify({ table: 'users', rows: 5, pad: 'x'.repeat(1_200_000) });
+/** Small, so bodies near it are quick to build; both apps get the same value. */
+const BODY_LIMIT = 64 * 1024;
+const HUGE = JSON.stringify({ table: 'users', rows: 5, pad: 'x'.repeat(BODY_LIMIT + 1) });
 const UUID = '00000000-0000-4000-8000-000000000000';
 
 const generatorGet = (fmt: 'csv' | 'ndjson'): Case[] => [
@@ -141,8 +143,8 @@ let completedJob = '';
 beforeAll(async () => {
   db = await freshDatabase(inject('databaseUrl'));
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  gen = await spawnApp('generator', {});
-  orch = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url });
+  gen = await spawnApp('generator', { BODY_LIMIT: String(BODY_LIMIT) });
+  orch = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, BODY_LIMIT: String(BODY_LIMIT) });
   completedJob = await runSmallJob(orch.url);
 });
 
@@ -216,5 +218,47 @@ describe('bad-input catalogue', () => {
   it('the completed job was not touched by the refused cancel/resume', async () => {
     const job = (await rawRequest(`${orch!.url}${J}/${completedJob}`)).json;
     expect(job).toMatchObject({ state: 'completed', rowsWritten: 10 });
+  });
+});
+
+/** A body of exactly `size` bytes: a custom schema whose enum values fill the space. */
+function bodyOfSize(size: number, extra: Record<string, unknown>): string {
+  const values = Array.from({ length: Math.floor(size / 40) }, (_, i) => `v${i}_${'x'.repeat(30)}`);
+  const make = (n: number) => JSON.stringify({ schema: { name: 'wide', columns: [{ name: 'id', type: 'serial' }, { name: 'label', type: 'enum', values: values.slice(0, n) }] }, ...extra });
+  let n = values.length;
+  while (Buffer.byteLength(make(n)) > size) n--;
+  const body = JSON.parse(make(n));
+  const label = body.schema.columns[1];
+  label.values.push('p'.repeat(size - Buffer.byteLength(make(n)) - 3)); // `,"…"` adds three bytes
+  return JSON.stringify(body);
+}
+
+describe('one body limit for both apps', () => {
+  it('a body of exactly BODY_LIMIT bytes is accepted by the orchestrator and by the generator behind it', async () => {
+    const preview = bodyOfSize(BODY_LIMIT, { rows: 3, seed: 5 });
+    expect(Buffer.byteLength(preview)).toBe(BODY_LIMIT);
+    const sse = await rawRequest(`${orch!.url}${R}/stream`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: preview });
+    expect(sse.status, sse.text).toBe(200);
+    expect(sse.text).toContain('event: complete');
+
+    const job = bodyOfSize(BODY_LIMIT, { rows: 10, seed: 9 });
+    const created = await rawRequest(`${orch!.url}${J}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: job });
+    expect(created.status, created.text).toBe(202);
+    const deadline = Date.now() + 60_000;
+    let state = '';
+    while (!['completed', 'failed'].includes(state) && Date.now() < deadline) {
+      state = (await rawRequest(`${orch!.url}${J}/${created.json.id}`)).json.state;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state).toBe('completed');
+    expect((await pool.query('SELECT count(*)::int AS n FROM wide')).rows[0].n).toBe(10);
+  });
+
+  it('one byte more is a 413 from the orchestrator itself, before any job exists', async () => {
+    const before = await dbSnapshot(pool);
+    const res = await rawRequest(`${orch!.url}${J}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyOfSize(BODY_LIMIT + 1, { rows: 10, targetTable: 'wide2' }) });
+    expect(res.status).toBe(413);
+    expect(res.json.field).toBe('body');
+    expect(await dbSnapshot(pool)).toEqual(before);
   });
 });
