@@ -29,7 +29,7 @@ const J = '/api/jobs';
 const SCHEMA = { name: 'people', columns: [{ name: 'id', type: 'serial' }, { name: 'email', type: 'email' }] };
 /** Small, so bodies near it are quick to build; both apps get the same value. */
 const BODY_LIMIT = 64 * 1024;
-const HUGE = JSON.stringify({ table: 'users', rows: 5, pad: 'x'.repeat(BODY_LIMIT + 1) });
+const HUGE = JSON.stringify({ table: 'users', rows: 5, pad: 'x'.repeat(2 * BODY_LIMIT) });
 const UUID = '00000000-0000-4000-8000-000000000000';
 
 const generatorGet = (fmt: 'csv' | 'ndjson'): Case[] => [
