@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
-import { bearerMatches, defaultAllowedHosts, HTTP_CONFIG, hostAllowed, hostOf, httpPolicy, needsToken, originAllowed, sessionMatches, SESSION_COOKIE, sessionValue } from './http-policy.js';
+import { bearerMatches, checkHttpConfig, defaultAllowedHosts, exposureWarning, HTTP_CONFIG, hostAllowed, hostOf, httpPolicy, needsToken, originAllowed, sessionMatches, SESSION_COOKIE, sessionValue } from './http-policy.js';
 
 const TOKEN = 'secret-token-1';
 
@@ -97,5 +97,18 @@ describe('config keys', () => {
       BODY_LIMIT: 512 * 1024,
       CORS_ORIGINS: ['https://a.example', 'http://b.example:8080'],
     });
+  });
+});
+
+describe('cross-key rules', () => {
+  it('protected reads without a token are a config error', () => {
+    expect(() => checkHttpConfig({ ROWFLOW_API_TOKEN: undefined, ROWFLOW_PROTECT_READS: true })).toThrow(/ROWFLOW_PROTECT_READS=true needs ROWFLOW_API_TOKEN/);
+    expect(checkHttpConfig({ ROWFLOW_API_TOKEN: TOKEN, ROWFLOW_PROTECT_READS: true })).toBeTruthy();
+  });
+
+  it('warns when reachable from other machines without a token', () => {
+    expect(exposureWarning({ HOST: '0.0.0.0', ROWFLOW_API_TOKEN: undefined })).toMatch(/ROWFLOW_API_TOKEN is not set/);
+    expect(exposureWarning({ HOST: '0.0.0.0', ROWFLOW_API_TOKEN: TOKEN })).toBeUndefined();
+    expect(exposureWarning({ HOST: '127.0.0.1', ROWFLOW_API_TOKEN: undefined })).toBeUndefined();
   });
 });

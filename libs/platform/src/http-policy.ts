@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { bool, bytes, list, secret } from './config.js';
+import { bool, bytes, ConfigError, list, secret } from './config.js';
 
 /**
  * Who may call an HTTP app, from where, with what. Framework-free: the Nest adapter turns it into
@@ -36,6 +36,24 @@ export const HTTP_CONFIG = {
 };
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'];
+
+/**
+ * Rules across keys, run after `loadConfig`: asking for protected reads without a token would
+ * protect nothing while the operator believes otherwise, so it is a configuration error.
+ */
+export function checkHttpConfig<C extends { ROWFLOW_API_TOKEN: string | undefined; ROWFLOW_PROTECT_READS: boolean }>(config: C): C {
+  if (config.ROWFLOW_PROTECT_READS && !config.ROWFLOW_API_TOKEN) {
+    throw new ConfigError(['ROWFLOW_PROTECT_READS=true needs ROWFLOW_API_TOKEN (the token the reads are protected with)']);
+  }
+  return config;
+}
+
+/** A warning for the boot log, or undefined: reachable from other machines with no token. */
+export function exposureWarning(config: { HOST: string; ROWFLOW_API_TOKEN: string | undefined }): string | undefined {
+  const local = LOOPBACK_HOSTS.includes(config.HOST) || config.HOST.startsWith('127.');
+  if (local || config.ROWFLOW_API_TOKEN) return undefined;
+  return `HOST=${config.HOST} accepts connections from other machines and ROWFLOW_API_TOKEN is not set: anyone who can reach it can start and cancel jobs`;
+}
 
 function hostName(v: string): string {
   if (v === '*') return v;

@@ -1,9 +1,9 @@
-import { HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, port } from '@rowflow/platform';
+import { checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, port } from '@rowflow/platform';
 
 export const GENERATOR_CONFIG = Symbol('GENERATOR_CONFIG');
 
 export function loadGeneratorConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
       PORT: port(3001),
       HOST: (raw: string | undefined) => raw || '127.0.0.1',
@@ -14,6 +14,7 @@ export function loadGeneratorConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
+  return checkHttpConfig(config);
 }
 
 export type GeneratorConfig = ReturnType<typeof loadGeneratorConfig>;

@@ -1,9 +1,9 @@
-import { bool, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
+import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
       PORT: port(3000),
       HOST: str('127.0.0.1'),
@@ -25,6 +25,7 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
+  return checkHttpConfig(config);
 }
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;
