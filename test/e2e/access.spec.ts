@@ -38,6 +38,8 @@ beforeAll(async () => {
   const [a, b, c] = [await database(), await database(), await database()];
   poolA = new pg.Pool({ connectionString: a, max: 2 });
   poolB = new pg.Pool({ connectionString: b, max: 2 });
+  // the final DROP DATABASE … WITH (FORCE) may cut a closing client
+  for (const p of [poolA, poolB]) p.on('error', () => undefined);
   gen = await spawn('generator', {});
   locked = await spawn('orchestrator', { DATABASE_URL: a, GENERATOR_URL: gen.url, ROWFLOW_API_TOKEN: TOKEN, CORS_ORIGINS: APP_ORIGIN });
   open = await spawn('orchestrator', { DATABASE_URL: b, GENERATOR_URL: gen.url, MAX_ROWS: '100000000' });

@@ -143,6 +143,7 @@ let completedJob = '';
 beforeAll(async () => {
   db = await freshDatabase(inject('databaseUrl'));
   pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  pool.on('error', () => undefined); // the final DROP DATABASE … WITH (FORCE) may cut a closing client
   gen = await spawnApp('generator', { BODY_LIMIT: String(BODY_LIMIT) });
   orch = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, BODY_LIMIT: String(BODY_LIMIT) });
   completedJob = await runSmallJob(orch.url);
