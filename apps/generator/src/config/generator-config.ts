@@ -5,12 +5,12 @@ export const GENERATOR_CONFIG = Symbol('GENERATOR_CONFIG');
 export function loadGeneratorConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
     {
+      /** Access control: token, Host allowlist, CORS, body limit (same keys as the orchestrator). */
+      ...HTTP_CONFIG,
       PORT: port(3001),
       HOST: (raw: string | undefined) => raw || '127.0.0.1',
       MAX_ROWS: int(100_000_000, 1),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
-      /** Access control: token, Host allowlist, CORS, body limit (same keys as the orchestrator). */
-      ...HTTP_CONFIG,
     },
     env,
   );

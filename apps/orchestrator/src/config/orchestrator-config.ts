@@ -5,6 +5,8 @@ export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
     {
+      /** Access control: token, Host allowlist, CORS, body limit (same keys as the generator). */
+      ...HTTP_CONFIG,
       PORT: port(3000),
       HOST: str('127.0.0.1'),
       GENERATOR_URL: required(url('http://127.0.0.1:3001')),
@@ -20,8 +22,6 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
-      /** Access control: token, Host allowlist, CORS, body limit (same keys as the generator). */
-      ...HTTP_CONFIG,
     },
     env,
   );
