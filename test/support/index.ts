@@ -8,3 +8,4 @@ export * from '../jobs/processes.js';
 export * from '../jobs/stack.js';
 export * from './db-snapshot.js';
 export * from './raw-http.js';
+export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
