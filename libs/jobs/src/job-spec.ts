@@ -45,7 +45,7 @@ type Raw = Record<string, unknown>;
  * "did you mean"): a misspelt `chunksize` must not silently run with the default. New job
  * options are added here.
  */
-export const JOB_REQUEST_KEYS: readonly string[] = ['table', 'schema', 'rows', 'seed', 'chunkSize', 'partitions', 'targetTable', 'mode', 'skipLimit'];
+export const JOB_REQUEST_KEYS: readonly string[] = ['table', 'schema', 'rows', 'seed', 'chunkSize', 'partitions', 'targetTable', 'mode', 'skipLimit', 'unlogged'];
 
 function int(raw: unknown, field: string, min: number, max: number, def?: number): number {
   if (raw === undefined || raw === null) {
