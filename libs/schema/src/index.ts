@@ -3,3 +3,4 @@ export { isIdentifier, MAX_IDENTIFIER_BYTES, quoteIdent } from './pg-type.js';
 export { catalog, catalogKeyType, findTable, pgType } from './catalog.js';
 export { parseIsoInstant, validateColumn, validateTableSpec } from './validate-table-spec.js';
 export { parseStreamParams, type StreamParams } from './stream-params.js';
+export * from './dataset/index.js';

@@ -34,7 +34,7 @@ function checkIdentifier(value: unknown, field: string): string {
  * only known keys. Every error is a `ValidationError` naming the field, e.g.
  * `schema.columns[2].type`.
  */
-export function validateTableSpec(input: unknown, field = 'schema'): TableSpec {
+export function validateTableSpec(input: unknown, field = 'schema', opts: ColumnOptions = {}): TableSpec {
   if (!isObject(input)) throw new ValidationError(field, 'must be an object with name and columns');
   const name = checkIdentifier(input.name, `${field}.name`);
   if (!Array.isArray(input.columns) || input.columns.length === 0) {
@@ -43,7 +43,7 @@ export function validateTableSpec(input: unknown, field = 'schema'): TableSpec {
   if (input.columns.length > MAX_COLUMNS) throw new ValidationError(`${field}.columns`, `at most ${MAX_COLUMNS} columns`);
   const seen = new Set<string>();
   const columns = input.columns.map((raw: unknown, i: number) => {
-    const col = validateColumn(raw, `${field}.columns[${i}]`);
+    const col = validateColumn(raw, `${field}.columns[${i}]`, opts);
     if (seen.has(col.name)) throw new ValidationError(`${field}.columns[${i}].name`, `duplicate column name "${col.name}"`);
     seen.add(col.name);
     return col;
@@ -56,8 +56,13 @@ export function validateTableSpec(input: unknown, field = 'schema'): TableSpec {
   return spec;
 }
 
+/** Where a column is validated: a dataset's foreign keys name a sibling table instead of a row count. */
+export interface ColumnOptions {
+  inDataset?: boolean;
+}
+
 /** Validates one column; `field` is its path, e.g. `schema.columns[3]`. */
-export function validateColumn(raw: unknown, field: string): ColumnSpec {
+export function validateColumn(raw: unknown, field: string, opts: ColumnOptions = {}): ColumnSpec {
   if (!isObject(raw)) throw new ValidationError(field, 'must be an object with name and type');
   const name = checkIdentifier(raw.name, `${field}.name`);
   if (typeof raw.type !== 'string' || !(COLUMN_TYPES as readonly string[]).includes(raw.type)) {
@@ -68,7 +73,7 @@ export function validateColumn(raw: unknown, field: string): ColumnSpec {
   checkNumbers(raw, col, field);
   checkChoices(raw, col, field);
   checkRanges(raw, col, field);
-  checkReferences(raw, col, field);
+  checkReferences(raw, col, field, opts.inDataset === true);
   return col;
 }
 
@@ -239,7 +244,7 @@ function checkRanges(raw: Raw, col: ColumnSpec, field: string): void {
   }
 }
 
-function checkReferences(raw: Raw, col: ColumnSpec, field: string): void {
+function checkReferences(raw: Raw, col: ColumnSpec, field: string, inDataset: boolean): void {
   if (col.type !== 'foreignKey') {
     if (raw.references !== undefined) throw new ValidationError(`${field}.references`, 'only for foreignKey columns');
     return;
@@ -247,6 +252,13 @@ function checkReferences(raw: Raw, col: ColumnSpec, field: string): void {
   const ref = raw.references;
   if (!isObject(ref)) throw new ValidationError(`${field}.references`, 'must be an object {table, column?, rows}');
   const table = checkIdentifier(ref.table, `${field}.references.table`);
+  if (inDataset) {
+    // The parent's row count is the dataset's: a second count here could only disagree with it.
+    if (ref.rows !== undefined) throw new ValidationError(`${field}.references.rows`, 'not allowed in a dataset: the parent table\'s rows are used');
+    col.references = { table };
+    if (ref.column !== undefined) col.references.column = checkIdentifier(ref.column, `${field}.references.column`);
+    return;
+  }
   const rows = ref.rows === undefined ? undefined : ref.rows;
   if (rows !== undefined && (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 1)) {
     throw new ValidationError(`${field}.references.rows`, 'must be a positive integer (the parent row count)');
