@@ -1,74 +1,23 @@
-import {
-  type ColumnSpec,
-  type DatasetSpec,
-  type DatasetTableSpec,
-  didYouMean,
-  type PerParentSpec,
-  rejectUnknownKeys,
-  ValidationError,
-} from '@rowflow/contracts';
-import { isIdentifier } from '../pg-type.js';
-import { validateTableSpec } from '../validate-table-spec.js';
-import { validatePerParent } from './per-parent.js';
-
-type Raw = Record<string, unknown>;
-
-/** Tables per dataset: far above real schemas, low enough that validation stays instant. */
-export const MAX_DATASET_TABLES = 500;
-/** Rows of one fixed-size dataset table (derived tables are bounded by the request's MAX_ROWS). */
-const MAX_TABLE_ROWS = Number.MAX_SAFE_INTEGER;
-
-const DATASET_KEYS = ['name', 'description', 'tables'] as const;
-const TABLE_KEYS = ['name', 'description', 'columns', 'rows', 'perParent'] as const;
-
-function isObject(v: unknown): v is Raw {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { type ColumnSpec, type DatasetSpec, type DatasetTableSpec, didYouMean, type PerParentSpec, ValidationError } from '@rowflow/contracts';
+import { datasetSchema } from '../spec/table-schema.js';
+import { parseOrThrow } from '../spec/zod-issues.js';
+import { DISCRIMINATOR_MESSAGES } from '../validate-table-spec.js';
 
 /**
- * Validates a dataset spec and returns a clean copy: every table validated like a standalone
- * table, each foreign key's `references.column` resolved (the parent's primary key when absent),
- * and the cross-table rules checked — a foreign key names a table of the dataset and one of its
- * unique/primary-key columns, a table has `rows` or `perParent` (not both), per-parent chains are
- * acyclic. Reference cycles between tables are allowed (constraints are added after loading).
- * Every error is a `ValidationError` naming the field, e.g. `dataset.tables[1].columns[2].references.table`.
+ * Validates a dataset spec and returns a clean copy: its shape by the one zod schema (every
+ * table validated like a standalone table, unknown keys rejected), then the cross-table rules —
+ * a foreign key names a table of the dataset and one of its unique/primary-key columns
+ * (`references.column` is filled in: the parent's primary key when absent), table names are
+ * unique, per-parent chains are acyclic. Reference cycles between tables are allowed
+ * (constraints are added after loading). Every error is a `ValidationError` naming the field,
+ * e.g. `dataset.tables[1].columns[2].references.table`.
  */
 export function validateDatasetSpec(input: unknown, field = 'dataset'): DatasetSpec {
-  if (!isObject(input)) throw new ValidationError(field, 'must be an object {name, tables: [...]} or a catalog dataset name');
-  rejectUnknownKeys(input, DATASET_KEYS, field);
-  if (!isIdentifier(input.name)) throw new ValidationError(`${field}.name`, 'must be a non-empty identifier (1..63 bytes, no NUL)');
-  if (!Array.isArray(input.tables) || input.tables.length === 0) throw new ValidationError(`${field}.tables`, 'must be a non-empty array of tables');
-  if (input.tables.length > MAX_DATASET_TABLES) throw new ValidationError(`${field}.tables`, `at most ${MAX_DATASET_TABLES} tables`);
-  const tables = input.tables.map((t: unknown, i: number) => validateDatasetTable(t, `${field}.tables[${i}]`));
-  checkUniqueNames(tables, field);
-  const spec: DatasetSpec = { name: input.name, tables };
-  if (input.description !== undefined) {
-    if (typeof input.description !== 'string') throw new ValidationError(`${field}.description`, 'must be a string');
-    spec.description = input.description;
-  }
-  tables.forEach((t, i) => resolveReferences(spec, t, `${field}.tables[${i}]`));
+  const spec = parseOrThrow(datasetSchema, input, field, DISCRIMINATOR_MESSAGES);
+  checkUniqueNames(spec.tables, field);
+  spec.tables.forEach((t, i) => resolveReferences(spec, t, `${field}.tables[${i}]`));
   checkPerParentChains(spec, field);
   return spec;
-}
-
-function validateDatasetTable(raw: unknown, field: string): DatasetTableSpec {
-  if (!isObject(raw)) throw new ValidationError(field, 'must be an object {name, rows | perParent, columns}');
-  rejectUnknownKeys(raw, TABLE_KEYS, field);
-  const table: DatasetTableSpec = validateTableSpec(raw, field, { inDataset: true });
-  if (raw.rows !== undefined && raw.perParent !== undefined) {
-    throw new ValidationError(`${field}.rows`, 'give rows or perParent, not both (perParent derives the row count)');
-  }
-  if (raw.perParent !== undefined) table.perParent = validatePerParent(raw.perParent, `${field}.perParent`);
-  else table.rows = rowsOf(raw.rows, `${field}.rows`);
-  return table;
-}
-
-function rowsOf(raw: unknown, field: string): number {
-  if (raw === undefined) throw new ValidationError(field, 'is required (a positive integer) unless perParent is given');
-  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 1 || raw > MAX_TABLE_ROWS) {
-    throw new ValidationError(field, `must be a positive integer, got ${JSON.stringify(raw)}`);
-  }
-  return raw;
 }
 
 function checkUniqueNames(tables: DatasetTableSpec[], field: string): void {
