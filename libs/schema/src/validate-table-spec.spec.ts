@@ -60,7 +60,7 @@ describe('validateTableSpec', () => {
   });
 
   it('lists the known types in the unknown-type message', () => {
-    expect(() => validateTableSpec(table([{ name: 'a', type: 'foo' }]))).toThrow(/unknown column type "foo"; expected one of serial, int/);
+    expect(() => validateTableSpec(table([{ name: 'a', type: 'foo' }]))).toThrow(/unknown type "foo"; expected one of serial, int/);
   });
 });
 
