@@ -42,6 +42,12 @@ function uniqueInts(min: number, max: number, key: number): ReturnType<ColumnCom
   return { kind: 'number', capacity: size, value: (row) => min + perm.apply(row.k) };
 }
 
+/** Effective [min, max] of a random int/bigint column (defaults applied, as generated). */
+export function intColumnRange(col: ColumnSpec): { min: number; max: number } {
+  const big = col.type === 'bigint';
+  return intRange(col, big ? Number.MAX_SAFE_INTEGER : INT32_MAX, big ? 1e12 : 1e6);
+}
+
 /** int (PostgreSQL integer) and bigint (safe-integer range): random, unique, sequence or block. */
 export const integerColumn: ColumnCompiler = ({ col, random }) => {
   const big = col.type === 'bigint';

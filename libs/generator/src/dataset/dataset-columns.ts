@@ -4,6 +4,7 @@ import { ColumnRandom, type CompiledColumn } from '../column.js';
 import { compileColumn, withNulls } from '../compile.js';
 import { RowContext } from '../row-context.js';
 import { distributed } from '../values-numeric.js';
+import { compileCompositeKey } from './composite-key.js';
 import type { DatasetPlan } from './dataset-plan.js';
 import { OwnerCursor } from './per-parent-counts.js';
 
@@ -65,5 +66,6 @@ function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: Colu
 /** Compiles every column of one table of a validated dataset (foreign keys resolved in `plan`). */
 export function compileDatasetTable(plan: DatasetPlan, tableName: string): CompiledColumn[] {
   const table = datasetTable(plan.dataset, tableName);
-  return table.columns.map((c) => (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name)));
+  const tuple = compileCompositeKey(plan, table);
+  return table.columns.map((c) => tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name)));
 }

@@ -69,9 +69,24 @@ const rowsSchema = z
   .int({ error: 'must be a positive integer' })
   .min(1, { error: 'must be a positive integer' });
 
+/** Most members of a composite key (PostgreSQL allows 32 index columns). */
+export const MAX_COMPOSITE_COLUMNS = 32;
+
+export const compositeKeySchema = strictObject(
+  {
+    columns: z
+      .array(identifier, { error: 'must be an array of 2..32 column names' })
+      .min(2, { error: 'must be an array of 2..32 column names' })
+      .max(MAX_COMPOSITE_COLUMNS, { error: 'must be an array of 2..32 column names' }),
+    primaryKey: z.boolean({ error: 'must be true or false' }).optional(),
+  },
+  'compositeKey',
+  'must be an object {columns: [...], primaryKey?}',
+);
+
 /** A dataset table: a table spec plus `rows` or `perParent` (exactly one). */
 export const datasetTableSchema = strictObject(
-  { ...tableShape({ inDataset: true }), rows: rowsSchema.optional(), perParent: perParentSchema.optional() },
+  { ...tableShape({ inDataset: true }), rows: rowsSchema.optional(), perParent: perParentSchema.optional(), compositeKey: compositeKeySchema.optional() },
   'a dataset table',
   'must be an object {name, rows | perParent, columns}',
 )
