@@ -5,3 +5,4 @@ export { DISCRIMINATOR_MESSAGES, parseIsoInstant, tableSpecIssues, validateColum
 export { parseStreamParams, type StreamParams } from './stream-params.js';
 export * from './dataset/index.js';
 export * from './spec/index.js';
+export * from './introspect/index.js';
