@@ -24,7 +24,7 @@ function member(plan: DatasetPlan, col: ColumnSpec): Member {
     return { radix: max - min + 1, kind: 'number', valueAt: (d) => min + d };
   }
   const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
-  const key = compileColumn(keySpec, plan.seed, parent.name);
+  const key = compileColumn(keySpec, plan.seed, parent.name, parent.keyOffset ?? 0);
   const row = new RowContext(plan.seed, parent.name);
   return {
     radix: plan.rowsOf(parent.name),
@@ -50,8 +50,9 @@ export function compileCompositeKey(plan: DatasetPlan, table: DatasetTableSpec):
   const combos = members.reduce((a, m) => a * m.radix, 1);
   const domain = Math.min(combos, MAX_DOMAIN);
   const rows = plan.rowsOf(table.name);
-  if (rows > domain) {
-    throw new ValidationError('dataset', `composite key (${key.columns.join(', ')}) of "${table.name}" has ${combos} combinations, fewer than its ${rows} rows`);
+  const offset = table.keyOffset ?? 0;
+  if (offset + rows > domain) {
+    throw new ValidationError('dataset', `composite key (${key.columns.join(', ')}) of "${table.name}" has ${combos} combinations, fewer than its ${rows} rows${offset ? ` after keyOffset ${offset}` : ''}`);
   }
   if (rows === 0) return out;
   const perm = new FeistelPermutation(domain, streamKey(plan.seed, table.name, `\u0000compositeKey:${key.columns.join(',')}`));
@@ -62,8 +63,8 @@ export function compileCompositeKey(plan: DatasetPlan, table: DatasetTableSpec):
     out.set(cols[i]!.name, {
       name: cols[i]!.name,
       kind: m.kind,
-      capacity: domain,
-      value: (row) => m.valueAt(Math.floor(perm.apply(row.k) / below) % m.radix),
+      capacity: domain - offset,
+      value: (row) => m.valueAt(Math.floor(perm.apply(row.k + offset) / below) % m.radix),
     });
   });
   return out;

@@ -42,7 +42,7 @@ function parentIndexOf(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSp
  */
 function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec): CompiledColumn {
   const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
-  const key = compileColumn(keySpec, plan.seed, parent.name);
+  const key = compileColumn(keySpec, plan.seed, parent.name, parent.keyOffset ?? 0);
   const parentRows = plan.rowsOf(parent.name);
   if (parentRows > key.capacity) {
     throw new ValidationError('dataset', `"${parent.name}.${keySpec.name}" cannot produce ${parentRows} unique keys (capacity ${key.capacity})`);
@@ -67,5 +67,5 @@ function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: Colu
 export function compileDatasetTable(plan: DatasetPlan, tableName: string): CompiledColumn[] {
   const table = datasetTable(plan.dataset, tableName);
   const tuple = compileCompositeKey(plan, table);
-  return table.columns.map((c) => tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name)));
+  return table.columns.map((c) => tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0)));
 }

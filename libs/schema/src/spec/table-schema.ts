@@ -32,7 +32,13 @@ function columns(opts: ColumnOptions) {
  * ratio for event streams): add them here and they are accepted by tables and dataset tables.
  */
 function tableShape(opts: ColumnOptions) {
-  return { name: identifier, description: z.string({ error: 'must be a string' }).optional(), columns: columns(opts) };
+  const offset = 'must be an integer >= 0 (rows whose keys to continue after)';
+  return {
+    name: identifier,
+    description: z.string({ error: 'must be a string' }).optional(),
+    columns: columns(opts),
+    keyOffset: z.number({ error: offset }).int({ error: offset }).min(0, { error: offset }).optional(),
+  };
 }
 
 /** A standalone table spec `{name, description?, columns}`. */
