@@ -24,7 +24,7 @@ describe('dataset view in Chromium', () => {
     expect(await panel.getByTestId('dataset-tables').innerText()).toContain('Poisson, mean 3 per users row');
 
     await panel.getByRole('button', { name: 'Import from database' }).click();
-    await expect.poll(() => panel.getByLabel('Dataset').inputValue(), { timeout: 20_000 }).toBe('');
+    await expect.poll(() => panel.getByLabel('Dataset', { exact: true }).inputValue(), { timeout: 20_000 }).toBe('');
     const tables = await panel.getByTestId('dataset-tables').innerText();
     expect(tables).toContain('authors');
     expect(tables).toContain('books');

@@ -1,5 +1,5 @@
 import type { DatasetSpec } from '@rowflow/contracts';
-import { datasetCatalog } from '@rowflow/schema';
+import { datasetCatalog, findDataset } from '@rowflow/schema';
 import { useMemo, useState } from 'react';
 import { ApiError, fetchJson } from '../lib/api.js';
 import { datasetView, foreignKeyText } from '../lib/dataset-view.js';
@@ -23,7 +23,8 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
   const [imported, setImported] = useState<Imported | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const spec = choice === '' && imported ? imported.dataset : datasetCatalog.find((d) => d.name === choice);
+  // findDataset: the spec alone (catalog entries also carry their foreign-key list).
+  const spec = useMemo(() => (choice === '' ? imported?.dataset : findDataset(choice)), [choice, imported]);
   const view = useMemo(() => {
     try {
       return spec ? { ok: true as const, v: datasetView(spec) } : null;
