@@ -15,7 +15,7 @@ export class IntrospectController {
       type: 'object',
       additionalProperties: false,
       properties: {
-        schema: { type: 'string', default: 'public' },
+        schema: { type: 'string', description: 'Default: TARGET_SCHEMA (public)' },
         tables: { type: 'array', items: { type: 'string' }, description: 'Only these tables (default: all)' },
         rows: { type: 'integer', default: 1000, description: 'Rows per table in the returned spec' },
       },
@@ -24,6 +24,6 @@ export class IntrospectController {
   @ApiOkResponse({ description: '{dataset: <dataset spec>, warnings: [string]} — everything not mapped faithfully is a warning' })
   @ApiBadRequestResponse({ description: '{statusCode, error, message, field}' })
   async introspect(@Body() body: unknown): Promise<IntrospectResult> {
-    return this.introspection.introspect(parseIntrospectRequest(body ?? {}));
+    return this.introspection.introspect(parseIntrospectRequest(body ?? {}, this.introspection.defaultSchema));
   }
 }

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
 import { catalogToDataset, type IntrospectResult, isIdentifier } from '@rowflow/schema';
+import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
 import { PgCatalogReader } from './pg-catalog-reader.js';
 
@@ -16,11 +17,11 @@ export interface IntrospectRequest {
 }
 
 /** Validates the request body (nothing is read before it passes). */
-export function parseIntrospectRequest(input: unknown): IntrospectRequest {
+export function parseIntrospectRequest(input: unknown, defaultSchema = 'public'): IntrospectRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'must be a JSON object');
   const body = input as Record<string, unknown>;
   rejectUnknownKeys(body, INTROSPECT_KEYS);
-  const schema = body.schema ?? 'public';
+  const schema = body.schema ?? defaultSchema;
   if (!isIdentifier(schema)) throw new ValidationError('schema', 'must be a schema name (1..63 bytes, no NUL)');
   const out: IntrospectRequest = { schema, rows: DEFAULT_ROWS };
   if (body.tables !== undefined) {
@@ -44,8 +45,16 @@ export function parseIntrospectRequest(input: unknown): IntrospectRequest {
 export class IntrospectService {
   private readonly reader: PgCatalogReader;
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+  ) {
     this.reader = new PgCatalogReader(db.pool);
+  }
+
+  /** The schema read when the request names none: the configured write scope. */
+  get defaultSchema(): string {
+    return this.config.TARGET_SCHEMA;
   }
 
   async introspect(req: IntrospectRequest): Promise<IntrospectResult> {
