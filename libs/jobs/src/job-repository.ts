@@ -1,6 +1,8 @@
-import { ConflictError, type JobMode, type JobState, type JobStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
+import { type ColumnSpec, ConflictError, type DatasetSpec, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
+import { pgType } from '@rowflow/schema';
 import type pg from 'pg';
-import { type JobDefinition, splitRanges } from './job-spec.js';
+import { planConstraints } from './constraint-plan.js';
+import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
 import { prepareTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
@@ -15,12 +17,20 @@ export interface PartitionWork {
   chunkSize: number | null;
   /** Chunk size this partition last committed with (auto mode resumes from it). */
   partitionChunk: number | null;
+  /** Name of the table being loaded (the dataset table's name for dataset jobs). */
   table: string;
+  /** The table spec stored with the job at creation: generation never re-reads the catalog. */
   schema: TableSpec;
   custom: boolean;
+  /** Schema the target table was created in / lives in. */
+  targetSchema: string;
   targetTable: string;
   seed: number;
   skipLimit: number;
+  /** Index of the table within the job (0 for single-table jobs). */
+  tableIndex: number;
+  /** Dataset jobs: the dataset spec stored with the job (table `table` of it is generated); else null. */
+  dataset: DatasetSpec | null;
 }
 
 export type ClaimResult = { kind: 'claimed'; work: PartitionWork; jobStarted: boolean } | { kind: 'done' } | { kind: 'busy' };
@@ -34,26 +44,44 @@ export interface OpenPartition {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATUS_SQL = `
-  SELECT j.*, p.parts FROM rowflow.jobs j
+  SELECT j.*, p.parts, t.tbls FROM rowflow.jobs j
   CROSS JOIN LATERAL (
     SELECT json_agg(json_build_object(
       'index', index, 'fromRow', from_row, 'toRow', to_row, 'nextRow', next_row, 'state', state,
       'chunkSize', chunk_size, 'rowsWritten', rows_written, 'rowsSkipped', rows_skipped,
-      'chunks', chunks_committed, 'retries', retries) ORDER BY index) AS parts
-    FROM rowflow.job_partitions WHERE job_id = j.id) p`;
+      'chunks', chunks_committed, 'retries', retries, 'table', table_index) ORDER BY index) AS parts
+    FROM rowflow.job_partitions WHERE job_id = j.id) p
+  CROSS JOIN LATERAL (
+    SELECT json_agg(json_build_object(
+      'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'rowsTotal', jt.rows_total,
+      'pending', (SELECT count(*) FROM rowflow.job_constraints k WHERE k.job_id = j.id AND k.table_index = jt.index AND k.state <> 'done'))
+      ORDER BY jt.index) AS tbls
+    FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t`;
 
 interface PartRow extends PartitionStatus {
   rowsWritten: number;
   rowsSkipped: number;
   chunks: number;
   retries: number;
+  table: number;
+}
+
+interface TableRow {
+  index: number;
+  name: string;
+  targetTable: string;
+  rowsTotal: number;
+  /** Constraints of this table not built yet. */
+  pending: number;
 }
 
 interface JobRow {
   id: string;
   state: JobState;
+  phase: JobPhase;
   table_name: string;
   target_table: string;
+  dataset: DatasetSpec | null;
   mode: JobMode;
   rows_total: string;
   seed: string;
@@ -63,10 +91,33 @@ interface JobRow {
   started_at: Date | null;
   finished_at: Date | null;
   parts: PartRow[] | null;
+  tbls: TableRow[] | null;
 }
 
 function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
+}
+
+/** A table's state from its partitions: the job's end state once ended, else what its partitions do. */
+function tableState(job: JobRow, parts: PartRow[], loaded: boolean, pending: number): JobState {
+  if (job.state !== 'running' && job.state !== 'queued') return job.state;
+  if (loaded) return pending > 0 ? 'running' : 'completed';
+  return parts.some((p) => p.state !== 'queued') ? 'running' : 'queued';
+}
+
+function tableStatus(job: JobRow, t: TableRow, all: PartRow[]): JobTableStatus {
+  const parts = all.filter((p) => Number(p.table) === t.index);
+  const loaded = parts.every((p) => p.state === 'completed');
+  const pending = Number(t.pending);
+  const phase: JobPhase = !loaded || (pending > 0 && job.phase === 'loading') ? 'loading' : pending > 0 ? 'building indexes' : 'done';
+  return {
+    name: t.name,
+    targetTable: t.targetTable,
+    rowsTotal: Number(t.rowsTotal),
+    rowsWritten: parts.reduce((n, p) => n + Number(p.rowsWritten), 0),
+    state: tableState(job, parts, loaded, pending),
+    phase: job.state === 'completed' ? 'done' : phase,
+  };
 }
 
 function toStatus(r: JobRow): JobStatus {
@@ -75,7 +126,9 @@ function toStatus(r: JobRow): JobStatus {
   return {
     id: r.id,
     state: r.state,
+    phase: r.phase,
     table: r.table_name,
+    dataset: r.dataset?.name ?? null,
     targetTable: r.target_table,
     mode: r.mode,
     rowsTotal: Number(r.rows_total),
@@ -91,7 +144,9 @@ function toStatus(r: JobRow): JobStatus {
       nextRow: Number(p.nextRow),
       state: p.state,
       ...(p.chunkSize ? { chunkSize: p.chunkSize } : {}),
+      table: Number(p.table),
     })),
+    tables: (r.tbls ?? []).map((t) => tableStatus(r, t, parts)),
     seed: Number(r.seed),
     createdAt: r.created_at.toISOString(),
     startedAt: iso(r.started_at),
@@ -105,26 +160,58 @@ export class JobRepository {
   constructor(private readonly pool: pg.Pool) {}
 
   /**
-   * Prepares the target table and records the job with its partitions, all in one transaction:
-   * if anything fails, neither a table nor a job row is left behind.
+   * Prepares every target table and records the job with its tables, partitions and deferred
+   * constraints, all in one transaction: if anything fails, neither a table nor a job row is left.
    */
   async create(def: JobDefinition): Promise<string> {
     return this.tx(async (c) => {
-      await prepareTarget(c, def.targetTable, def.schema, def.mode);
+      const columnType = foreignKeyTypes(def.tables);
+      for (const t of def.tables) await prepareTarget(c, t.targetTable, t.schema, def.mode, { columnType });
+      // The unqualified CREATE/lookup above resolved here; every later statement names it explicitly.
+      const where = await c.query<{ s: string }>('SELECT current_schema() AS s');
+      const targetSchema = where.rows[0]!.s;
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, mode, rows_total, seed, chunk_size, partitions, skip_limit)
-         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset)
+         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, def.dataset && JSON.stringify(def.dataset)],
       );
       const id = job.rows[0]!.id;
-      const ranges = splitRanges(def.rows, def.partitions);
-      await c.query(
-        `INSERT INTO rowflow.job_partitions (job_id, index, from_row, to_row, next_row, state)
-         SELECT $1, i - 1, f, t, f, 'queued' FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(f, t, i)`,
-        [id, ranges.map((r) => r.from), ranges.map((r) => r.to)],
-      );
+      await this.insertTables(c, id, def.tables, targetSchema);
+      await this.insertPartitions(c, id, def);
+      await this.insertConstraints(c, id, def);
       return id;
     });
+  }
+
+  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string): Promise<void> {
+    for (const [i, t] of tables.entries()) {
+      await c.query(
+        `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total, depends_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, i, t.name, targetSchema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn],
+      );
+    }
+  }
+
+  /** Each table split into min(partitions, rows) ranges; partition indexes run on across tables. */
+  private async insertPartitions(c: pg.PoolClient, id: string, def: JobDefinition): Promise<void> {
+    const rows: Array<{ table: number; from: number; to: number }> = [];
+    def.tables.forEach((t, ti) => {
+      for (const r of splitRanges(t.rows, Math.min(def.partitions, t.rows))) rows.push({ table: ti, ...r });
+    });
+    await c.query(
+      `INSERT INTO rowflow.job_partitions (job_id, index, table_index, from_row, to_row, next_row, state)
+       SELECT $1, i - 1, ti, f, t, f, 'queued' FROM unnest($2::int[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS r(ti, f, t, i)`,
+      [id, rows.map((r) => r.table), rows.map((r) => r.from), rows.map((r) => r.to)],
+    );
+  }
+
+  private async insertConstraints(c: pg.PoolClient, id: string, def: JobDefinition): Promise<void> {
+    for (const k of planConstraints(def.tables, def.mode, def.dataset !== null)) {
+      await c.query(
+        `INSERT INTO rowflow.job_constraints (job_id, table_index, name, kind, columns, ref_table_index, ref_columns) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, k.tableIndex, k.name, k.kind, k.columns, k.refTableIndex ?? null, k.refColumns ?? null],
+      );
+    }
   }
 
   /** JobStatus of one job; NotFoundError when there is none. */
@@ -150,6 +237,21 @@ export class JobRepository {
     return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
   }
 
+  /**
+   * Queued partitions of a job that nobody holds and whose tables no longer wait for a parent
+   * table: enqueued when a partition finishes, so a child table starts once its parent is in.
+   */
+  async readyPartitions(jobId: string): Promise<OpenPartition[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `SELECT p.id FROM rowflow.job_partitions p JOIN rowflow.job_tables t ON t.job_id = p.job_id AND t.index = p.table_index
+       WHERE p.job_id = $1 AND p.state = 'queued' AND p.lease_until IS NULL AND cardinality(t.depends_on) > 0
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
+       ORDER BY p.index`,
+      [jobId],
+    );
+    return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
+  }
+
   /** Partitions nobody holds a live lease on: never claimed, or their worker died/stopped. */
   async orphanedPartitions(limit = 1000): Promise<OpenPartition[]> {
     const res = await this.pool.query<{ id: string; job_id: string }>(
@@ -167,13 +269,15 @@ export class JobRepository {
    * correctness comes from the fenced checkpoint in every chunk transaction.
    */
   async claim(partitionId: number, owner: string, leaseSeconds: number): Promise<ClaimResult> {
+    // A table whose rows need a parent table's (FK into an existing constraint) waits: 'busy'.
     const res = await this.pool.query(
       `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = now() + make_interval(secs => $3), updated_at = now()
-       FROM rowflow.jobs j
-       WHERE p.id = $1 AND j.id = p.job_id AND p.state IN ('queued', 'running')
+       FROM rowflow.jobs j, rowflow.job_tables t
+       WHERE p.id = $1 AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
          AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
-       RETURNING p.id, p.job_id, p.index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
-                 j.table_name, j.schema, j.custom, j.target_table, j.seed, j.skip_limit`,
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
+       RETURNING p.id, p.job_id, p.index, p.table_index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
+                 t.name AS table_name, t.schema, j.custom, t.target_schema, t.target_table, j.seed, j.skip_limit, j.dataset`,
       [partitionId, owner, leaseSeconds],
     );
     const r = res.rows[0] as Record<string, unknown> | undefined;
@@ -194,15 +298,26 @@ export class JobRepository {
     await this.pool.query(`UPDATE rowflow.job_partitions SET lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [partitionId, owner]);
   }
 
-  /** Marks the job completed once every partition is; safe to call from every finishing worker. */
+  /**
+   * Once every partition is committed: marks the job completed, or — when constraints wait to be
+   * built — moves it to phase `building indexes` (state stays running; see ConstraintBuilder).
+   * Safe to call from every finishing worker. True only when the job is now completed.
+   */
   async completeJobIfDone(jobId: string): Promise<boolean> {
-    const res = await this.pool.query(
-      `UPDATE rowflow.jobs SET state = 'completed', finished_at = now(), error = NULL
+    const res = await this.pool.query<{ state: string }>(
+      `WITH k AS (SELECT EXISTS (SELECT 1 FROM rowflow.job_constraints WHERE job_id = $1 AND state <> 'done') AS pending)
+       UPDATE rowflow.jobs SET
+         state = CASE WHEN k.pending THEN 'running' ELSE 'completed' END,
+         phase = CASE WHEN k.pending THEN 'building indexes' ELSE 'done' END,
+         finished_at = CASE WHEN k.pending THEN NULL ELSE now() END,
+         started_at = coalesce(started_at, now()), error = NULL
+       FROM k
        WHERE id = $1 AND state IN ('queued', 'running')
-         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed')`,
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed')
+       RETURNING state`,
       [jobId],
     );
-    return (res.rowCount ?? 0) > 0;
+    return res.rows[0]?.state === 'completed';
   }
 
   /** Fails the job: its open partitions stop at their next chunk (their fence no longer matches). */
@@ -235,6 +350,8 @@ export class JobRepository {
          WHERE job_id = $1 AND state IN ('cancelled', 'failed')`,
         [jobId],
       );
+      await c.query(`UPDATE rowflow.job_constraints SET state = 'pending', error = NULL, updated_at = now() WHERE job_id = $1 AND state = 'failed'`, [jobId]);
+      await c.query(`UPDATE rowflow.jobs SET phase_lease_until = NULL WHERE id = $1`, [jobId]);
     });
     await this.completeJobIfDone(jobId);
     return this.get(jobId);
@@ -283,8 +400,24 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     table: r.table_name as string,
     schema: r.schema as TableSpec,
     custom: r.custom as boolean,
+    targetSchema: r.target_schema as string,
     targetTable: r.target_table as string,
     seed: Number(r.seed),
     skipLimit: r.skip_limit as number,
+    tableIndex: r.table_index as number,
+    dataset: (r.dataset as DatasetSpec | null) ?? null,
+  };
+}
+
+/**
+ * Column types for CREATE TABLE: a foreign key to a table of the same job takes its parent key
+ * column's type (uuid, text, …); anything else the catalog's resolver.
+ */
+function foreignKeyTypes(tables: JobTableDefinition[]): (c: ColumnSpec) => string {
+  return (c) => {
+    const ref = c.references;
+    const parent = c.type === 'foreignKey' && ref ? tables.find((t) => t.name === ref.table) : undefined;
+    const key = parent?.schema.columns.find((k) => (ref?.column ? k.name === ref.column : k.primaryKey));
+    return key && key.type !== 'foreignKey' ? pgType(key) : pgType(c);
   };
 }

@@ -1,15 +1,31 @@
-import { ConflictError, type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { type ColumnSpec, ConflictError, type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { pgType, quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 
-/** `CREATE TABLE` for a spec: quoted identifiers, pgType types, PRIMARY KEY / UNIQUE as declared. */
-export function createTableSql(target: string, spec: TableSpec): string {
+export interface CreateTableOptions {
+  /**
+   * Declare PRIMARY KEY / UNIQUE in the CREATE TABLE (default false: jobs load first and build
+   * them afterwards, see ConstraintBuilder — maintaining B-trees row by row is the slow part).
+   */
+  inlineConstraints?: boolean;
+  /** Type of a foreign key column (its parent key's type); default: the catalog's resolver. */
+  columnType?: (c: ColumnSpec) => string;
+}
+
+/** Key columns are NOT NULL from the start: cheap to check while loading, and a primary key needs it. */
+export function isNotNull(c: ColumnSpec): boolean {
+  return Boolean(c.primaryKey) || (!c.nullRatio && (Boolean(c.unique) || c.type === 'foreignKey'));
+}
+
+/** `CREATE TABLE` for a spec: quoted identifiers, pgType types, NOT NULL on key columns; PK/UNIQUE only inline on request. */
+export function createTableSql(target: string, spec: TableSpec, opts: CreateTableOptions = {}): string {
+  const typeOf = opts.columnType ?? pgType;
   const cols = spec.columns.map((c) => {
-    const unique = c.unique && !c.primaryKey ? ' UNIQUE' : '';
-    return `${quoteIdent(c.name)} ${pgType(c)}${unique}`;
+    const unique = opts.inlineConstraints && c.unique && !c.primaryKey ? ' UNIQUE' : '';
+    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c) ? ' NOT NULL' : ''}${unique}`;
   });
   const pk = spec.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
-  if (pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
+  if (opts.inlineConstraints && pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
   return `CREATE TABLE ${quoteIdent(target)} (${cols.join(', ')})`;
 }
 
@@ -28,12 +44,12 @@ async function exists(client: pg.PoolClient, target: string): Promise<boolean> {
  * nor a job row): `create` makes it and refuses an existing one (409), `append` requires it
  * (400 naming targetTable), `truncate` requires and empties it.
  */
-export async function prepareTarget(client: pg.PoolClient, target: string, spec: TableSpec, mode: JobMode): Promise<void> {
+export async function prepareTarget(client: pg.PoolClient, target: string, spec: TableSpec, mode: JobMode, ddl: CreateTableOptions = {}): Promise<void> {
   const present = await exists(client, target);
   switch (mode) {
     case 'create':
       if (present) throw new ConflictError(`targetTable: table "${target}" already exists; use mode "append" or "truncate"`);
-      await client.query(createTableSql(target, spec));
+      await client.query(createTableSql(target, spec, ddl));
       return;
     case 'append':
     case 'truncate':

@@ -4,18 +4,18 @@ import type { GeneratorClient } from '../generator-client/generator-client.js';
 
 /**
  * Adapts the GeneratorClient to the jobs lib's ChunkSource: rows [from, from + count) of the
- * job's (schema, seed) as header-less CSV. Catalog tables go by name (GET), custom schemas by
- * POST. The generator's URL is config only; nothing from the job request becomes a URL.
+ * job's (schema, seed) as header-less CSV. Always the spec stored with the job, by POST — never
+ * the catalog table by name, which may have changed since the job started (a resumed job must
+ * generate exactly the rows it would have). The generator's URL is config only.
  */
 export class GeneratorChunkSource implements ChunkSource {
   constructor(
     private readonly client: GeneratorClient,
-    private readonly work: Pick<PartitionWork, 'custom' | 'schema' | 'table' | 'seed'>,
+    private readonly work: Pick<PartitionWork, 'schema' | 'seed'>,
   ) {}
 
   async csv(from: number, count: number, signal: AbortSignal): Promise<Readable> {
-    const what = this.work.custom ? { schema: this.work.schema } : { table: this.work.table };
-    const { body } = await this.client.open('csv', { ...what, rows: count, seed: this.work.seed, offset: from, header: false }, signal);
+    const { body } = await this.client.open('csv', { schema: this.work.schema, rows: count, seed: this.work.seed, offset: from, header: false }, signal);
     return body;
   }
 }
