@@ -53,7 +53,7 @@ const COMPILERS: Record<ColumnType, ColumnCompiler> = {
 };
 
 /** NULLs come from their own stream (salted key) so nullRatio never shifts the column's values. */
-function withNulls(col: CompiledColumn, seed: number, table: string, ratio: number): CompiledColumn {
+export function withNulls(col: CompiledColumn, seed: number, table: string, ratio: number): CompiledColumn {
   const key = streamKey(seed, table, `\u0000null:${col.name}`);
   const threshold = ratio * 4294967296;
   const inner = col.value;

@@ -5,3 +5,5 @@ export { csvEncoder, csvField, csvHeader, ndjsonEncoder } from './encode.js';
 export { RowContext } from './row-context.js';
 export { FeistelPermutation } from './feistel.js';
 export { Rng, streamKey, cellSeed } from './hash.js';
+export { createCompiledRowStream, type CompiledStreamOptions } from './row-stream.js';
+export * from './dataset/index.js';

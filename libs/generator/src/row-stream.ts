@@ -53,6 +53,19 @@ function checkCapacity(columns: CompiledColumn[], end: number): void {
  * Throws ValidationError (before any byte) for a bad spec or rows beyond a column's capacity.
  */
 export function createRowStream(opts: RowStreamOptions): Readable {
+  const spec = validateTableSpec(opts.spec);
+  return new RowStream({ ...opts, table: spec.name, columns: compileTable(spec, opts.seed) });
+}
+
+/** Options of a stream over already compiled columns (dataset tables compile their own). */
+export interface CompiledStreamOptions extends Omit<RowStreamOptions, 'spec'> {
+  /** Table name: seeds the row's person/location entities. */
+  table: string;
+  columns: CompiledColumn[];
+}
+
+/** `createRowStream` for columns compiled by the caller (same batching, bytes and checks). */
+export function createCompiledRowStream(opts: CompiledStreamOptions): Readable {
   return new RowStream(opts);
 }
 
@@ -65,16 +78,15 @@ class RowStream extends Readable {
   private pending: string;
   private scheduled = false;
 
-  constructor(opts: RowStreamOptions) {
+  constructor(opts: CompiledStreamOptions) {
     super({ signal: opts.signal, highWaterMark: opts.chunkBytes ?? 65_536 });
-    const spec = validateTableSpec(opts.spec);
     const offset = opts.offset ?? 0;
-    const columns = compileTable(spec, opts.seed);
+    const columns = opts.columns;
     checkCapacity(columns, offset + opts.rows);
     this.next = offset;
     this.end = offset + opts.rows;
     this.encode = opts.format === 'csv' ? csvEncoder(columns) : ndjsonEncoder(columns);
-    this.row = new RowContext(opts.seed, spec.name);
+    this.row = new RowContext(opts.seed, opts.table);
     this.chunkBytes = opts.chunkBytes ?? 65_536;
     this.pending = opts.format === 'csv' && (opts.header ?? offset === 0) ? csvHeader(columns) : '';
     generatorStats.activeStreams++;

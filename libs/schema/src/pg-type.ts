@@ -4,13 +4,16 @@ import { DEFAULT_CHAR_LENGTH, decimalBounds } from './column-types.js';
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
 
+// TextEncoder, not Buffer: this module also runs in the browser (the web page validates with it).
+const utf8 = new TextEncoder();
+
 /** A name usable as a quoted PostgreSQL identifier: 1..63 bytes of UTF-8, no NUL. */
 export function isIdentifier(name: unknown): name is string {
   return (
     typeof name === 'string' &&
     name.length > 0 &&
     !name.includes('\u0000') &&
-    Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES
+    utf8.encode(name).length <= MAX_IDENTIFIER_BYTES
   );
 }
 

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { type TableSpec, ValidationError } from '@rowflow/contracts';
-import { createRowStream, resolveSeed, type StreamFormat } from '@rowflow/generator';
-import { catalog, findTable, parseStreamParams, validateTableSpec } from '@rowflow/schema';
+import { createDatasetRowStream, createRowStream, datasetTableRows, resolveSeed, type StreamFormat } from '@rowflow/generator';
+import { catalog, datasetTable, findDataset, findTable, parseStreamParams, resolveDataset, validateTableSpec } from '@rowflow/schema';
 import { GENERATOR_CONFIG, type GeneratorConfig } from '../config/generator-config.js';
 
 export interface PreparedStream {
@@ -10,6 +10,12 @@ export interface PreparedStream {
   seed: number;
   contentType: string;
 }
+
+/**
+ * Every key a stream request may carry (query or body). `dataset` + `table` stream one table of
+ * a dataset (`rows` then defaults to the rest of the table); `schema` is a custom table (POST).
+ */
+export const STREAM_REQUEST_KEYS = ['table', 'schema', 'dataset', 'rows', 'seed', 'offset', 'header'] as const;
 
 const CONTENT_TYPES: Record<StreamFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -26,6 +32,7 @@ export class StreamService {
 
   /** `input` is a query string or a JSON body; `schema` is only read from bodies. */
   prepare(input: Record<string, unknown>, format: StreamFormat, fromBody: boolean): PreparedStream {
+    if (input.dataset !== undefined && input.dataset !== '') return this.prepareDataset(input, format, fromBody);
     const params = parseStreamParams(input, { maxRows: this.config.MAX_ROWS });
     const spec = this.resolveSpec(params.table, fromBody ? input.schema : undefined);
     const seed = resolveSeed(params.seed);
@@ -33,9 +40,35 @@ export class StreamService {
     return { stream, seed, contentType: CONTENT_TYPES[format] };
   }
 
+  /** One table of a dataset: a catalog name (GET) or a name/spec (POST); rows default to the rest of the table. */
+  private prepareDataset(input: Record<string, unknown>, format: StreamFormat, fromBody: boolean): PreparedStream {
+    if (input.schema !== undefined) throw new ValidationError('schema', 'give either dataset (+ table) or schema, not both');
+    const dataset = fromBody ? resolveDataset(input.dataset) : findDataset(datasetName(input.dataset));
+    const rowsGiven = input.rows !== undefined && input.rows !== '';
+    const params = parseStreamParams(rowsGiven ? input : { ...input, rows: 1 }, { maxRows: this.config.MAX_ROWS });
+    if (params.table === undefined) throw new ValidationError('table', `is required with a dataset; tables: ${dataset.tables.map((t) => t.name).join(', ')}`);
+    const table = datasetTable(dataset, params.table).name;
+    const seed = resolveSeed(params.seed);
+    const rows = rowsGiven ? params.rows : this.restOf(datasetTableRows(dataset, table, seed), params.offset);
+    const stream = createDatasetRowStream({ dataset, table, seed, offset: params.offset, rows, format, header: params.header });
+    return { stream, seed, contentType: CONTENT_TYPES[format] };
+  }
+
+  private restOf(total: number, offset: number): number | undefined {
+    const rest = total - offset;
+    if (rest > this.config.MAX_ROWS) throw new ValidationError('rows', `the table has ${rest} rows from offset ${offset}; ask for at most MAX_ROWS (${this.config.MAX_ROWS}) at a time`);
+    return rest < 0 ? undefined : rest; // past the end: the stream refuses the offset
+  }
+
   private resolveSpec(table: string | undefined, schema: unknown): TableSpec {
     if (schema !== undefined && schema !== null) return validateTableSpec(schema, 'schema');
     if (table !== undefined) return findTable(table);
     throw new ValidationError('table', `is required (or POST a schema); known: ${catalog.map((t) => t.name).join(', ')}`);
   }
+}
+
+function datasetName(raw: unknown): string {
+  const v = Array.isArray(raw) ? (raw[0] as unknown) : raw;
+  if (typeof v !== 'string') throw new ValidationError('dataset', 'must be a catalog dataset name (POST a spec in the body)');
+  return v;
 }

@@ -11,10 +11,17 @@ export class StreamBodyDto {
   })
   schema?: TableSpec;
 
-  @ApiPropertyOptional({ description: 'Catalog table, when no schema is given', example: 'users' })
+  @ApiPropertyOptional({
+    description: 'A dataset (catalog name or spec {name, tables:[…]}); `table` then names one of its tables and rows defaults to the rest of it',
+    oneOf: [{ type: 'string' }, { type: 'object' }],
+    example: 'shop',
+  })
+  dataset?: unknown;
+
+  @ApiPropertyOptional({ description: 'Catalog table when no schema is given, or the table of `dataset`', example: 'users' })
   table?: string;
 
-  @ApiProperty({ description: 'Number of rows (1..MAX_ROWS)', example: 1000, type: 'integer' })
+  @ApiProperty({ description: 'Number of rows (1..MAX_ROWS); optional with a dataset', example: 1000, type: 'integer' })
   rows!: number;
 
   @ApiPropertyOptional({ description: 'Seed; 0 or absent picks one (returned in X-Rowflow-Seed)', type: 'integer' })
