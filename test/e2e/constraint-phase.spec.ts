@@ -154,7 +154,7 @@ describe('resume generates from the spec stored with the job', () => {
     const stored = (await pool.query(`SELECT schema FROM rowflow.job_tables WHERE job_id = $1`, [res.body.id])).rows[0].schema;
     await startWorker();
     expect(await waitForState(api.url, res.body.id, ['completed', 'failed'])).toMatchObject({ state: 'completed', rowsWritten: 3000 });
-    const fromStored = await loadSpecReference(pool, gen.url, 'acc_stored', stored, 3000, 8);
+    const fromStored = await loadSpecReference(pool, gen.url, 'acc_stored', { schema: stored }, 3000, 8);
     const fromCatalog = await loadReference(pool, gen.url, 'acc_stored', 'pgbench_accounts', 3000, 8);
     const got = await tableMd5(pool, 'acc_stored', 'aid');
     expect(got).toEqual(await tableMd5(pool, fromStored, 'aid'));

@@ -69,8 +69,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function startWorker(): Promise<Proc> {
-  const w = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, JOB_WORKERS: 'true', WORKER_CONCURRENCY: '3', MAX_ROWS: '1000000' });
+async function startWorker(env: NodeJS.ProcessEnv = {}): Promise<Proc> {
+  const w = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, JOB_WORKERS: 'true', WORKER_CONCURRENCY: '3', MAX_ROWS: '1000000', ...env });
   workers.push(w);
   return w;
 }
@@ -85,17 +85,42 @@ async function jobCount(): Promise<number> {
 
 /** Every table of the job equals the generator's output for the spec stored with the job. */
 async function expectExact(jobId: string, prefix: string): Promise<void> {
-  const stored = await pool.query(`SELECT name, target_table, schema, rows_total FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId]);
-  const seed = (await pool.query(`SELECT seed FROM rowflow.jobs WHERE id = $1`, [jobId])).rows[0].seed;
+  const stored = await pool.query(`SELECT name, target_table, rows_total FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId]);
+  const { seed, dataset } = (await pool.query(`SELECT seed, dataset FROM rowflow.jobs WHERE id = $1`, [jobId])).rows[0];
   expect(stored.rows.map((r) => r.target_table)).toEqual(['orders', 'customers', 'products'].map((n) => prefix + n));
   for (const t of stored.rows) {
-    const ref = await loadSpecReference(pool, gen.url, t.target_table, t.schema, Number(t.rows_total), Number(seed));
+    const ref = await loadSpecReference(pool, gen.url, t.target_table, { dataset, table: t.name }, Number(t.rows_total), Number(seed));
     const got = await tableMd5(pool, t.target_table, 'id');
     expect(got.n).toBe(ROWS[t.name]);
     expect(got).toEqual(await tableMd5(pool, ref, 'id'));
   }
   expect(await orphans(pool, `${prefix}orders`, 'customer_id', `${prefix}customers`, 'id')).toBe(0);
   expect(await orphans(pool, `${prefix}orders`, 'product_id', `${prefix}products`, 'id')).toBe(0);
+}
+
+/**
+ * Any dataset job: every table equals the generator's `{dataset, table}` output for the stored
+ * dataset and seed (ordered by its primary key), and every foreign key of the job has 0 orphans
+ * and is a validated REFERENCES constraint.
+ */
+async function expectIntact(jobId: string): Promise<void> {
+  const { seed, dataset } = (await pool.query(`SELECT seed, dataset FROM rowflow.jobs WHERE id = $1`, [jobId])).rows[0];
+  const tables = (await pool.query(`SELECT index, name, target_table, schema, rows_total FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId])).rows;
+  for (const t of tables) {
+    const pk = t.schema.columns.find((c: any) => c.primaryKey).name;
+    const ref = await loadSpecReference(pool, gen.url, t.target_table, { dataset, table: t.name }, Number(t.rows_total), Number(seed));
+    const got = await tableMd5(pool, t.target_table, `"${pk}"`);
+    expect(got.n).toBe(Number(t.rows_total));
+    expect(got).toEqual(await tableMd5(pool, ref, `"${pk}"`));
+  }
+  const fks = (await pool.query(`SELECT name, table_index, columns, ref_table_index, ref_columns, state FROM rowflow.job_constraints WHERE job_id = $1 AND kind = 'foreignKey'`, [jobId])).rows;
+  expect(fks.length).toBeGreaterThan(0);
+  for (const k of fks) {
+    const [child, parent] = [tables[k.table_index].target_table, tables[k.ref_table_index].target_table];
+    expect(k.state).toBe('done');
+    expect(await orphans(pool, child, k.columns[0], parent, k.ref_columns[0])).toBe(0);
+    expect((await foreignKeys(child)).find((f) => f.conname === k.name)).toEqual({ conname: k.name, parent, convalidated: true });
+  }
 }
 
 async function foreignKeys(table: string): Promise<Array<{ conname: string; parent: string; convalidated: boolean }>> {
@@ -169,6 +194,28 @@ describe('dataset jobs', () => {
     expect(done).toMatchObject({ state: 'completed', rowsWritten: 12_400, rowsSkipped: 0, error: null });
     expect((await pool.query(`SELECT count(*)::int AS n FROM rowflow.job_constraints WHERE job_id = $1`, [res.body.id])).rows[0].n).toBe(0);
     await expectExact(res.body.id, 'app_');
+  });
+
+  it('the catalog datasets by name (per-parent sizes, uuid/text/self-referencing keys), one HTTP and one in-process worker sharing the work', async () => {
+    const shop = await postJson(`${api.url}/api/jobs`, { dataset: 'shop', seed: 31, partitions: 2, targetPrefix: 'cat_' });
+    const org = await postJson(`${api.url}/api/jobs`, { dataset: 'org', seed: 32, partitions: 2, targetPrefix: 'cat_' });
+    expect([shop.status, org.status]).toEqual([202, 202]);
+    expect(shop.body.tables.map((t: any) => t.name)).toEqual(['users', 'products', 'orders', 'order_items']);
+    const counts = await postJson(`${gen.url}/api/generator/datasets/rows`, { dataset: 'shop', seed: 31 });
+    expect(shop.body.tables.map((t: any) => t.rowsTotal)).toEqual(counts.body.tables.map((t: any) => t.rows));
+    await startWorker();
+    await startWorker({ JOB_ROW_SOURCE: 'local' });
+    for (const job of [shop, org]) {
+      const done = await waitForState(api.url, job.body.id, ['completed', 'failed'], 120_000);
+      expect(done).toMatchObject({ state: 'completed', phase: 'done', rowsSkipped: 0, error: null });
+      expect(done.tables.every((t: any) => t.state === 'completed' && t.phase === 'done' && t.rowsWritten === t.rowsTotal)).toBe(true);
+      await expectIntact(job.body.id);
+    }
+    const types = await pool.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'cat_employees' AND column_name IN ('department_id', 'manager_id') ORDER BY column_name`);
+    expect(types.rows).toEqual([
+      { column_name: 'department_id', data_type: 'uuid', is_nullable: 'NO' },
+      { column_name: 'manager_id', data_type: 'bigint', is_nullable: 'YES' },
+    ]);
   });
 
   const bad: Array<[string, Record<string, unknown>, string]> = [

@@ -4,17 +4,17 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 /**
- * Loads the generator's CSV for an explicit table spec (POST, as a job's stored spec is
- * generated) with one plain COPY into a fresh table shaped like `like`: the reference a job's
- * table must equal.
+ * Loads the generator's CSV for an explicit spec — `{schema}` for a table, `{dataset, table}` for
+ * a dataset table, POSTed as a job's stored spec is generated — with one plain COPY into a fresh
+ * table shaped like `like`: the reference a job's table must equal.
  */
-export async function loadSpecReference(pool: pg.Pool, generatorUrl: string, like: string, schema: unknown, rows: number, seed: number): Promise<string> {
+export async function loadSpecReference(pool: pg.Pool, generatorUrl: string, like: string, what: { schema: unknown } | { dataset: unknown; table: string }, rows: number, seed: number): Promise<string> {
   const ref = `ref_${like}_${Math.random().toString(36).slice(2, 8)}`.slice(0, 63);
   await pool.query(`CREATE TABLE "${ref}" (LIKE "${like}")`);
   const res = await fetch(`${generatorUrl}/api/generator/stream/csv`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ schema, rows, seed, header: false }),
+    body: JSON.stringify({ ...what, rows, seed, header: false }),
   });
   if (!res.ok || !res.body) throw new Error(`generator ${res.status}: ${await res.text()}`);
   const c = await pool.connect();

@@ -49,7 +49,7 @@ describe('dataset job definitions', () => {
     ]);
     expect(def.rows).toBe(60);
     expect(def.dataset?.name).toBe('shop');
-    expect(def.tables[0]!.schema.columns[2]!.references).toEqual({ table: 'users', column: 'id', rows: 10 });
+    expect(def.tables[0]!.schema.columns[2]!.references).toEqual({ table: 'users', column: 'id' });
     expect('rows' in def.tables[0]!.schema).toBe(false);
   });
 

@@ -10,7 +10,7 @@ export { copySql, type CreateTableOptions, createTableSql, isNotNull, prepareTar
 export { type ConstraintBuilderOptions, ConstraintBuilder, type PhaseOutcome } from './constraint-builder.js';
 export { type ConstraintDef, type ConstraintKind, defersConstraints, planConstraints } from './constraint-plan.js';
 export { type ConstraintRow, ConstraintRepository, type ConstraintState, type PhaseWork } from './constraint-repository.js';
-export { loadOrder, parseDatasetJob, referencedColumn, resolveDataset, type ResolvedDataset } from './dataset-job.js';
+export { loadOrder, parseDatasetJob } from './dataset-job.js';
 export { DEFAULT_ORCHESTRATOR, JobOrchestrator, type JobStorePort, type OrchestratorDeps, type OrchestratorOptions, UnavailableError } from './job-orchestrator.js';
 export { PARTITION_QUEUE, PgBossQueue } from './pg-boss-queue.js';
 export type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';

@@ -1,5 +1,5 @@
 import { type ColumnSpec, ConflictError, type DatasetSpec, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
-import { pgType } from '@rowflow/schema';
+import { datasetPgType, pgType } from '@rowflow/schema';
 import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
@@ -165,7 +165,7 @@ export class JobRepository {
    */
   async create(def: JobDefinition): Promise<string> {
     return this.tx(async (c) => {
-      const columnType = foreignKeyTypes(def.tables);
+      const columnType = columnTypes(def);
       for (const t of def.tables) await prepareTarget(c, t.targetTable, t.schema, def.mode, { columnType });
       // The unqualified CREATE/lookup above resolved here; every later statement names it explicitly.
       const where = await c.query<{ s: string }>('SELECT current_schema() AS s');
@@ -410,14 +410,10 @@ function toWork(r: Record<string, unknown>): PartitionWork {
 }
 
 /**
- * Column types for CREATE TABLE: a foreign key to a table of the same job takes its parent key
- * column's type (uuid, text, …); anything else the catalog's resolver.
+ * Column types for CREATE TABLE: in a dataset a foreign key takes its parent key column's type
+ * (uuid, text, …) so REFERENCES type-checks; a lone table uses the catalog's resolver.
  */
-function foreignKeyTypes(tables: JobTableDefinition[]): (c: ColumnSpec) => string {
-  return (c) => {
-    const ref = c.references;
-    const parent = c.type === 'foreignKey' && ref ? tables.find((t) => t.name === ref.table) : undefined;
-    const key = parent?.schema.columns.find((k) => (ref?.column ? k.name === ref.column : k.primaryKey));
-    return key && key.type !== 'foreignKey' ? pgType(key) : pgType(c);
-  };
+function columnTypes(def: JobDefinition): (c: ColumnSpec) => string {
+  const dataset = def.dataset;
+  return dataset ? (c) => datasetPgType(dataset, c) : (c) => pgType(c);
 }

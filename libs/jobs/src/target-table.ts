@@ -12,9 +12,14 @@ export interface CreateTableOptions {
   columnType?: (c: ColumnSpec) => string;
 }
 
-/** Key columns are NOT NULL from the start: cheap to check while loading, and a primary key needs it. */
-export function isNotNull(c: ColumnSpec): boolean {
-  return Boolean(c.primaryKey) || (!c.nullRatio && (Boolean(c.unique) || c.type === 'foreignKey'));
+/**
+ * Key columns are NOT NULL from the start: cheap to check while loading, and a primary key
+ * needs it. A self-reference stays nullable (the first row has no earlier row to point at).
+ */
+export function isNotNull(c: ColumnSpec, table: string): boolean {
+  if (c.primaryKey) return true;
+  if (c.nullRatio) return false;
+  return Boolean(c.unique) || (c.type === 'foreignKey' && c.references?.table !== table);
 }
 
 /** `CREATE TABLE` for a spec: quoted identifiers, pgType types, NOT NULL on key columns; PK/UNIQUE only inline on request. */
@@ -22,7 +27,7 @@ export function createTableSql(target: string, spec: TableSpec, opts: CreateTabl
   const typeOf = opts.columnType ?? pgType;
   const cols = spec.columns.map((c) => {
     const unique = opts.inlineConstraints && c.unique && !c.primaryKey ? ' UNIQUE' : '';
-    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c) ? ' NOT NULL' : ''}${unique}`;
+    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c, spec.name) ? ' NOT NULL' : ''}${unique}`;
   });
   const pk = spec.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
   if (opts.inlineConstraints && pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
