@@ -7,3 +7,4 @@ export { parseSse, type SseMessage } from '../setup/sse.js';
 export * from '../jobs/processes.js';
 export * from '../jobs/stack.js';
 export * from './spec-reference.js';
+export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';

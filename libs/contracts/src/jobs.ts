@@ -28,6 +28,11 @@ export interface CreateJobRequest {
   targetTable?: string;
   mode?: JobMode;
   skipLimit?: number;
+  /**
+   * Load into an UNLOGGED table (no WAL: fastest; lost if PostgreSQL crashes before the job
+   * ends). `true`: `SET LOGGED` when the load is complete; `"keep"`: stays unlogged. Mode create only.
+   */
+  unlogged?: boolean | 'keep';
 }
 
 export interface PartitionStatus {
@@ -40,6 +45,12 @@ export interface PartitionStatus {
   chunkSize?: number;
   /** Which of the job's tables this partition loads (index into `tables`). */
   table?: number;
+  /** Transient failures retried so far (counted as they happen). */
+  retries?: number;
+  /** The transient error the partition is waiting out, while it waits (null once it goes on). */
+  lastError?: string | null;
+  /** When the next attempt is due, while waiting (ISO time). */
+  nextAttemptAt?: string | null;
 }
 
 /** One table of a job (a single-table job has exactly one). */
@@ -77,6 +88,12 @@ export interface JobStatus {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /**
+   * While some partition waits out a transient failure (generator or PostgreSQL away): its error
+   * and the earliest next attempt; null when nothing waits. The job continues by itself.
+   */
+  lastError?: string | null;
+  nextAttemptAt?: string | null;
 }
 
 /** SSE events of `GET /api/jobs/:id/events`: `progress`, `completed`, `failed`, `cancelled`. */

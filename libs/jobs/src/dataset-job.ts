@@ -7,7 +7,7 @@ import { commonOptions, int, MAX_PARTITIONS } from './job-spec.js';
 type Raw = Record<string, unknown>;
 
 /** Keys of a dataset job body. `rows`/`table`/`schema`/`targetTable` belong to single-table jobs. */
-const DATASET_JOB_KEYS = ['dataset', 'seed', 'chunkSize', 'partitions', 'mode', 'skipLimit', 'targetPrefix'] as const;
+const DATASET_JOB_KEYS = ['dataset', 'seed', 'chunkSize', 'partitions', 'mode', 'skipLimit', 'targetPrefix', 'unlogged'] as const;
 
 /** A dataset table as a plain table spec: what the job stores per table (DDL, COPY column list). */
 function tableSpecOf(t: DatasetTableSpec): TableSpec {

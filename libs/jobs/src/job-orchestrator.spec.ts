@@ -61,7 +61,7 @@ const silent: LogPort & { warnings: string[] } = {
   warnings: [],
   debug: () => undefined,
   info: () => undefined,
-  warn(obj: object, msg: string) {
+  warn(_obj: object, msg: string) {
     this.warnings.push(msg);
   },
   error: () => undefined,
@@ -82,6 +82,7 @@ function fakeStore(over: Partial<JobStorePort> = {}): JobStorePort {
     unfinishedPartitions: (jobId) => Promise.resolve([{ jobId, partitionId: 1 }, { jobId, partitionId: 2 }]),
     orphanedPartitions: () => Promise.resolve([]),
     readyPartitions: () => Promise.resolve([]),
+    jobsAwaitingFinish: () => Promise.resolve([]),
     deadLetters: () => Promise.resolve([]),
     ...over,
   };
@@ -111,6 +112,7 @@ function rig(over: Partial<OrchestratorDeps> = {}, opts: { workers?: boolean } =
       partitionRuns.push(id);
       return Promise.resolve('done');
     },
+    finishJob: () => Promise.resolve(),
     runPhase: (id, signal): Promise<PhaseOutcome> => {
       phaseRuns.push(id);
       return new Promise((resolve) => {

@@ -6,7 +6,10 @@ import type { RunOutcome } from './partition-runner.js';
 import type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
 
 /** The job store calls the orchestrator makes (JobRepository; a fake in unit specs). */
-export type JobStorePort = Pick<JobRepository, 'create' | 'get' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'orphanedPartitions' | 'readyPartitions' | 'deadLetters'>;
+export type JobStorePort = Pick<
+  JobRepository,
+  'create' | 'get' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'orphanedPartitions' | 'readyPartitions' | 'jobsAwaitingFinish' | 'deadLetters'
+>;
 
 export interface OrchestratorDeps {
   store: JobStorePort;
@@ -16,6 +19,8 @@ export interface OrchestratorDeps {
   migrate(): Promise<void>;
   queue: QueuePort;
   runPartition(partitionId: number, signal: AbortSignal): Promise<RunOutcome>;
+  /** Ends the load of a job whose partitions all committed (completes it or starts its constraint phase). */
+  finishJob(jobId: string, signal: AbortSignal): Promise<void>;
   runPhase(jobId: string, signal: AbortSignal): Promise<PhaseOutcome>;
   timers: TimerPort;
   log: LogPort;
@@ -54,6 +59,7 @@ export class JobOrchestrator {
   private readonly phases = new Map<string, Promise<void>>();
   private ready: Promise<void> | undefined;
   private sweeper: Repeating | undefined;
+  private sweeping = false;
 
   constructor(
     private readonly deps: OrchestratorDeps,
@@ -156,13 +162,22 @@ export class JobOrchestrator {
     this.sweeper = this.deps.timers.every(this.opts.sweepMs, () => void this.sweep());
   }
 
-  /** Re-queues partitions and restarts constraint phases whose lease lapsed. Never throws. */
+  /**
+   * Re-queues partitions whose lease lapsed, finishes jobs whose last partition's worker died
+   * before finishing them, and restarts constraint phases whose lease lapsed. Never throws; a
+   * slow sweep (Postgres away) does not pile up behind the timer.
+   */
   async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
     try {
       await this.enqueue(await this.deps.store.orphanedPartitions());
+      for (const id of await this.deps.store.jobsAwaitingFinish()) await this.deps.finishJob(id, this.stopping.signal);
       for (const id of await this.deps.orphanedPhases()) this.startPhase(id);
     } catch (err) {
       this.deps.log.warn({ err: message(err) }, 'sweep failed');
+    } finally {
+      this.sweeping = false;
     }
   }
 

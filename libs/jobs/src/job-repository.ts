@@ -3,6 +3,7 @@ import { datasetPgType, pgType } from '@rowflow/schema';
 import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
+import { qualify } from './sql-names.js';
 import { prepareTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
@@ -49,7 +50,8 @@ const STATUS_SQL = `
     SELECT json_agg(json_build_object(
       'index', index, 'fromRow', from_row, 'toRow', to_row, 'nextRow', next_row, 'state', state,
       'chunkSize', chunk_size, 'rowsWritten', rows_written, 'rowsSkipped', rows_skipped,
-      'chunks', chunks_committed, 'retries', retries, 'table', table_index) ORDER BY index) AS parts
+      'chunks', chunks_committed, 'retries', retries, 'table', table_index,
+      'lastError', last_error, 'nextAttemptAt', next_attempt_at) ORDER BY index) AS parts
     FROM rowflow.job_partitions WHERE job_id = j.id) p
   CROSS JOIN LATERAL (
     SELECT json_agg(json_build_object(
@@ -64,6 +66,8 @@ interface PartRow extends PartitionStatus {
   chunks: number;
   retries: number;
   table: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
 }
 
 interface TableRow {
@@ -145,6 +149,7 @@ function toStatus(r: JobRow): JobStatus {
       state: p.state,
       ...(p.chunkSize ? { chunkSize: p.chunkSize } : {}),
       table: Number(p.table),
+      ...waitingFields(p),
     })),
     tables: (r.tbls ?? []).map((t) => tableStatus(r, t, parts)),
     seed: Number(r.seed),
@@ -152,6 +157,7 @@ function toStatus(r: JobRow): JobStatus {
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     error: r.error,
+    ...jobWaiting(parts),
   };
 }
 
@@ -177,6 +183,7 @@ export class JobRepository {
       );
       const id = job.rows[0]!.id;
       await this.insertTables(c, id, def.tables, targetSchema);
+      await this.markUnlogged(c, id, def, targetSchema);
       await this.insertPartitions(c, id, def);
       await this.insertConstraints(c, id, def);
       return id;
@@ -298,28 +305,6 @@ export class JobRepository {
     await this.pool.query(`UPDATE rowflow.job_partitions SET lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [partitionId, owner]);
   }
 
-  /**
-   * Once every partition is committed: marks the job completed, or — when constraints wait to be
-   * built — moves it to phase `building indexes` (state stays running; see ConstraintBuilder).
-   * Safe to call from every finishing worker. True only when the job is now completed.
-   */
-  async completeJobIfDone(jobId: string): Promise<boolean> {
-    const res = await this.pool.query<{ state: string }>(
-      `WITH k AS (SELECT EXISTS (SELECT 1 FROM rowflow.job_constraints WHERE job_id = $1 AND state <> 'done') AS pending)
-       UPDATE rowflow.jobs SET
-         state = CASE WHEN k.pending THEN 'running' ELSE 'completed' END,
-         phase = CASE WHEN k.pending THEN 'building indexes' ELSE 'done' END,
-         finished_at = CASE WHEN k.pending THEN NULL ELSE now() END,
-         started_at = coalesce(started_at, now()), error = NULL
-       FROM k
-       WHERE id = $1 AND state IN ('queued', 'running')
-         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed')
-       RETURNING state`,
-      [jobId],
-    );
-    return res.rows[0]?.state === 'completed';
-  }
-
   /** Fails the job: its open partitions stop at their next chunk (their fence no longer matches). */
   async fail(jobId: string, message: string): Promise<void> {
     await this.tx(async (c) => {
@@ -344,7 +329,12 @@ export class JobRepository {
     const current = await this.get(jobId);
     if (current.state === 'completed') throw new ConflictError(`job ${jobId} is already completed`);
     await this.tx(async (c) => {
-      await c.query(`UPDATE rowflow.jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = $1 AND state IN ('cancelled', 'failed')`, [jobId]);
+      // A job stopped in its constraint phase goes on with it (state running, see ConstraintBuilder).
+      await c.query(
+        `UPDATE rowflow.jobs SET state = CASE WHEN phase = 'building indexes' THEN 'running' ELSE 'queued' END, error = NULL, finished_at = NULL
+         WHERE id = $1 AND state IN ('cancelled', 'failed')`,
+        [jobId],
+      );
       await c.query(
         `UPDATE rowflow.job_partitions SET state = CASE WHEN next_row >= to_row THEN 'completed' ELSE 'queued' END, lease_until = NULL, error = NULL, updated_at = now()
          WHERE job_id = $1 AND state IN ('cancelled', 'failed')`,
@@ -353,7 +343,7 @@ export class JobRepository {
       await c.query(`UPDATE rowflow.job_constraints SET state = 'pending', error = NULL, updated_at = now() WHERE job_id = $1 AND state = 'failed'`, [jobId]);
       await c.query(`UPDATE rowflow.jobs SET phase_lease_until = NULL WHERE id = $1`, [jobId]);
     });
-    await this.completeJobIfDone(jobId);
+    await this.finishLoad(jobId);
     return this.get(jobId);
   }
 
@@ -364,6 +354,96 @@ export class JobRepository {
       [jobId],
     );
     return res.rows.map((r) => ({ rowNumber: Number(r.row_number), row: r.row, sqlstate: r.sqlstate, message: r.message }));
+  }
+
+  // ---- self-healing faults and load speed -------------------------------------------------
+
+  /**
+   * `unlogged` jobs: the tables created just before (same transaction, still empty, so the
+   * rewrite is free) become UNLOGGED, and the job remembers whether to SET LOGGED at the end.
+   */
+  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, schema: string): Promise<void> {
+    if (!def.unlogged) return;
+    for (const t of def.tables) await c.query(`ALTER TABLE ${qualify({ schema, table: t.targetTable })} SET UNLOGGED`);
+    await c.query('UPDATE rowflow.jobs SET unlogged = $2 WHERE id = $1', [jobId, def.unlogged]);
+  }
+
+  /**
+   * Shows a partition waiting out a transient failure (retries, last error, next attempt) and
+   * stretches its lease over the wait, so no other process takes it over meanwhile. Best
+   * effort: when Postgres itself is what is down this fails, and the caller counts the retry
+   * into the next checkpoint instead. False when it was not recorded.
+   */
+  async recordRetry(partitionId: number, owner: string, message: string, waitMs: number, leaseSeconds: number): Promise<boolean> {
+    const res = await this.pool.query(
+      `UPDATE rowflow.job_partitions SET retries = retries + 1, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
+         lease_until = greatest(lease_until, now() + make_interval(secs => $4::float8 / 1000 + $5)), updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
+      [partitionId, owner, message.slice(0, 2000), waitMs, leaseSeconds],
+    );
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  /** Where a partition stands (after a fence miss: is it still ours, and from which row?). */
+  async partitionPosition(partitionId: number): Promise<{ state: string; nextRow: number; leaseOwner: string | null } | undefined> {
+    const res = await this.pool.query<{ state: string; next_row: string; lease_owner: string | null }>(
+      'SELECT state, next_row, lease_owner FROM rowflow.job_partitions WHERE id = $1',
+      [partitionId],
+    );
+    const r = res.rows[0];
+    return r ? { state: r.state, nextRow: Number(r.next_row), leaseOwner: r.lease_owner } : undefined;
+  }
+
+  /**
+   * Ends the load of a job whose partitions have all committed: `SET LOGGED` first for
+   * `unlogged: true`, then `completed` — or, when constraints wait to be built, phase
+   * `building indexes` with state still `running` (see ConstraintBuilder). One transaction
+   * under the job row's lock, committed with `synchronous_commit = on`: its WAL flush also makes
+   * every earlier chunk commit durable (chunks may commit asynchronously). Idempotent; true only
+   * when the job is now completed.
+   */
+  async finishLoad(jobId: string): Promise<boolean> {
+    return this.tx(async (c) => {
+      await c.query('SET LOCAL synchronous_commit = on');
+      const job = await c.query<{ unlogged: string | null }>(`SELECT unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') AND phase = 'loading' FOR UPDATE`, [jobId]);
+      const row = job.rows[0];
+      if (!row) return false;
+      const open = await c.query(`SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed' LIMIT 1`, [jobId]);
+      if (open.rowCount) return false;
+      if (row.unlogged === 'logged') await this.setLogged(c, jobId);
+      const res = await c.query<{ state: string }>(
+        `WITH k AS (SELECT EXISTS (SELECT 1 FROM rowflow.job_constraints WHERE job_id = $1 AND state <> 'done') AS pending)
+         UPDATE rowflow.jobs SET
+           state = CASE WHEN k.pending THEN 'running' ELSE 'completed' END,
+           phase = CASE WHEN k.pending THEN 'building indexes' ELSE 'done' END,
+           finished_at = CASE WHEN k.pending THEN NULL ELSE now() END,
+           started_at = coalesce(started_at, now()), error = NULL
+         FROM k WHERE id = $1 RETURNING state`,
+        [jobId],
+      );
+      return res.rows[0]?.state === 'completed';
+    });
+  }
+
+  /** Same as finishLoad (the name single-table callers know). */
+  completeJobIfDone(jobId: string): Promise<boolean> {
+    return this.finishLoad(jobId);
+  }
+
+  private async setLogged(c: pg.PoolClient, jobId: string): Promise<void> {
+    const tables = await c.query<{ target_schema: string; target_table: string }>(`SELECT target_schema, target_table FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId]);
+    for (const t of tables.rows) await c.query(`ALTER TABLE ${qualify({ schema: t.target_schema, table: t.target_table })} SET LOGGED`);
+  }
+
+  /** Jobs still loading whose partitions are all completed (their finisher died before finishing). */
+  async jobsAwaitingFinish(limit = 100): Promise<string[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `SELECT j.id FROM rowflow.jobs j WHERE j.state IN ('queued', 'running') AND j.phase = 'loading'
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions p WHERE p.job_id = j.id AND p.state <> 'completed')
+       ORDER BY j.created_at LIMIT $1`,
+      [limit],
+    );
+    return res.rows.map((r) => r.id);
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -385,6 +465,19 @@ export class JobRepository {
       c.release(broken);
     }
   }
+}
+
+/** A partition's retry count, and while it waits out a transient failure, the error and next attempt. */
+function waitingFields(p: PartRow): Pick<PartitionStatus, 'retries' | 'lastError' | 'nextAttemptAt'> {
+  const waiting = p.state === 'running' && p.lastError !== null;
+  return { retries: Number(p.retries), lastError: waiting ? p.lastError : null, nextAttemptAt: waiting && p.nextAttemptAt ? new Date(p.nextAttemptAt).toISOString() : null };
+}
+
+/** Job-level view of waiting partitions: the latest error and the earliest next attempt. */
+function jobWaiting(parts: PartRow[]): Pick<JobStatus, 'lastError' | 'nextAttemptAt'> {
+  const waiting = parts.map(waitingFields).filter((w) => w.lastError !== null);
+  const next = waiting.map((w) => w.nextAttemptAt).filter((t): t is string => t !== null).sort()[0] ?? null;
+  return { lastError: waiting[0]?.lastError ?? null, nextAttemptAt: next };
 }
 
 function toWork(r: Record<string, unknown>): PartitionWork {

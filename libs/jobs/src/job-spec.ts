@@ -31,7 +31,11 @@ export interface JobDefinition {
   tables: JobTableDefinition[];
   /** The dataset spec as stored with a dataset job (its tables generate from it), else null. */
   dataset: DatasetSpec | null;
+  /** null: a logged table; 'logged': created UNLOGGED, SET LOGGED at the end; 'keep': stays unlogged. */
+  unlogged: Unlogged;
 }
+
+export type Unlogged = null | 'logged' | 'keep';
 
 export const DEFAULT_CHUNK_SIZE = 5000;
 export const MAX_CHUNK_SIZE = 1_000_000;
@@ -77,6 +81,13 @@ export function modeOf(raw: unknown): JobMode {
   return raw as JobMode;
 }
 
+function unloggedOf(raw: unknown, mode: JobMode): Unlogged {
+  if (raw === undefined || raw === null || raw === false) return null;
+  if (raw !== true && raw !== 'keep') throw new ValidationError('unlogged', `must be true, false or "keep", got ${JSON.stringify(raw)}`);
+  if (mode !== 'create') throw new ValidationError('unlogged', `applies to mode "create" only (the table is created UNLOGGED), got mode "${mode}"`);
+  return raw === true ? 'logged' : 'keep';
+}
+
 /** A seed for "pick one": fits every integer column and JSON number. */
 export function pickSeed(): number {
   return 1 + Math.floor(Math.random() * 0x7ffffffe);
@@ -108,16 +119,17 @@ export function parseJobRequest(input: unknown, limits: { maxRows: number }): Jo
 }
 
 /** Keys of a single-table job body (a dataset job has its own list, see dataset-job.ts). */
-const TABLE_JOB_KEYS = ['table', 'schema', 'rows', 'seed', 'chunkSize', 'partitions', 'targetTable', 'mode', 'skipLimit'] as const;
+const TABLE_JOB_KEYS = ['table', 'schema', 'rows', 'seed', 'chunkSize', 'partitions', 'targetTable', 'mode', 'skipLimit', 'unlogged'] as const;
 
 /** Options every job body shares, validated the same way for table and dataset jobs. */
-export function commonOptions(body: Raw): Pick<JobDefinition, 'seed' | 'chunkSize' | 'mode' | 'skipLimit'> {
+export function commonOptions(body: Raw): Pick<JobDefinition, 'seed' | 'chunkSize' | 'mode' | 'skipLimit' | 'unlogged'> {
   const seed = int(body.seed, 'seed', 0, Number.MAX_SAFE_INTEGER, 0);
   return {
     seed: seed === 0 ? pickSeed() : seed,
     chunkSize: chunkSizeOf(body.chunkSize),
     mode: modeOf(body.mode),
     skipLimit: int(body.skipLimit, 'skipLimit', 0, 1_000_000_000, 100),
+    unlogged: unloggedOf(body.unlogged, modeOf(body.mode)),
   };
 }
 

@@ -89,6 +89,11 @@ const STATEMENTS = [
      error text,
      updated_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (job_id, name))`,
+  // Self-healing faults: what a partition waiting on a transient failure shows in status.
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS last_error text`,
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz`,
+  // Load speed: `unlogged` job option (null: logged table; 'logged': SET LOGGED at the end; 'keep').
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS unlogged text`,
 ];
 
 /**

@@ -24,8 +24,6 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorChunkSource } from './generator-chunk-source.js';
 import { LocalChunkSource } from './local-chunk-source.js';
 
-/** Partition and constraint-phase lease; a killed process's work is taken over after it lapses. */
-const LEASE_SECONDS = 10;
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
 
@@ -48,10 +46,17 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.repo = new JobRepository(db.pool);
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
-    const runner = new PartitionRunner(db.pool, this.repo, sourceFor, { owner, observer: metrics, leaseSeconds: LEASE_SECONDS });
+    const runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
+      owner,
+      observer: metrics,
+      leaseSeconds: config.JOB_LEASE_SECONDS,
+      retryWindowMs: config.JOB_RETRY_WINDOW,
+      idleTimeoutMs: config.CHUNK_IDLE_TIMEOUT_MS,
+      durableCommits: config.JOB_DURABLE_COMMITS,
+    });
     const phases = new ConstraintRepository(db.pool);
     const log = logger('JobOrchestrator');
-    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed') });
+    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed') });
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
@@ -59,11 +64,12 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         migrate: () => migrate(db.pool),
         queue: new PgBossQueue(config.DATABASE_URL, logger('JobQueue')),
         runPartition: (id, signal) => runner.run(id, signal),
+        finishJob: (id, signal) => runner.finishJob(id, signal),
         runPhase: (id, signal) => builder.run(id, signal),
         timers: realTimers,
         log,
       },
-      { workers: config.JOB_WORKERS, concurrency: config.WORKER_CONCURRENCY },
+      { workers: config.JOB_WORKERS, concurrency: config.WORKER_CONCURRENCY, sweepMs: config.JOB_SWEEP_MS },
     );
     // Every concurrent chunk (COPY pipeline, generator request, the stream opened ahead, backoff
     // sleep) listens on this one signal; 4 partitions exceed Node's default of 10 legitimately.

@@ -31,6 +31,8 @@ export class CreateJobDto implements CreateJobRequest {
   mode?: JobMode;
   @ApiPropertyOptional({ description: 'Rows Postgres may reject (dead-lettered) before the job fails', default: 100 })
   skipLimit?: number;
+  @ApiPropertyOptional({ description: 'Create the table UNLOGGED (fast, lost on a PostgreSQL crash); true: SET LOGGED at the end; "keep": stay unlogged', oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['keep'] }], default: false })
+  unlogged?: boolean | 'keep';
 }
 
 export class PartitionStatusDto implements PartitionStatus {
@@ -41,6 +43,9 @@ export class PartitionStatusDto implements PartitionStatus {
   @ApiProperty({ enum: STATES }) state!: JobState;
   @ApiPropertyOptional({ description: 'Last chunk size used' }) chunkSize?: number;
   @ApiPropertyOptional({ description: 'Index of the job table this partition loads' }) table?: number;
+  @ApiPropertyOptional({ description: 'Transient failures retried so far' }) retries?: number;
+  @ApiPropertyOptional({ description: 'Transient error being waited out (null once going on)', type: String, nullable: true }) lastError?: string | null;
+  @ApiPropertyOptional({ description: 'Next attempt while waiting', type: String, format: 'date-time', nullable: true }) nextAttemptAt?: string | null;
 }
 
 export class JobTableStatusDto implements JobTableStatus {
@@ -73,6 +78,8 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiPropertyOptional({ description: 'While a partition waits out a transient failure: its error', nullable: true, type: String }) lastError?: string | null;
+  @ApiPropertyOptional({ description: 'While waiting: the earliest next attempt', nullable: true, type: String, format: 'date-time' }) nextAttemptAt?: string | null;
 }
 
 export class DeadLetterDto {
