@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { ConstraintRepository, ConstraintRow, ConstraintState, PhaseWork } from './constraint-repository.js';
 import { classifyError } from './pg-errors.js';
 import type { LogPort } from './ports.js';
-import { qualify } from './sql-names.js';
+import { qualify } from './target-ref.js';
 
 export interface ConstraintBuilderOptions {
   /** Identifies this process in the phase lease. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ConstraintKind } from './constraint-plan.js';
-import type { QualifiedName } from './sql-names.js';
+import type { TargetRef } from './target-ref.js';
 
 /** Progress of one deferred constraint: index built / FK added NOT VALID are the halfway marks. */
 export type ConstraintState = 'pending' | 'indexed' | 'added' | 'done' | 'failed';
@@ -20,7 +20,7 @@ export interface ConstraintRow {
 /** What a constraint-phase worker needs: the job's tables (by index) and its constraints. */
 export interface PhaseWork {
   jobId: string;
-  tables: QualifiedName[];
+  tables: TargetRef[];
   constraints: ConstraintRow[];
 }
 

@@ -2,7 +2,8 @@ import { ValidationError } from '@rowflow/contracts';
 import { describe, expect, it } from 'vitest';
 import { planConstraints } from './constraint-plan.js';
 import { parseJobRequest } from './job-spec.js';
-import { constraintName, qualify } from './sql-names.js';
+import { constraintName } from './sql-names.js';
+import { qualify } from './target-ref.js';
 import { createTableSql } from './target-table.js';
 
 const LIMITS = { maxRows: 1_000_000 };
@@ -83,8 +84,8 @@ describe('dataset job definitions', () => {
   it('CREATE TABLE defers keys, keeps NOT NULL on key columns, and types an FK like its parent key', () => {
     const def = parseJobRequest({ dataset: DATASET }, LIMITS);
     const users = def.tables[1]!;
-    expect(createTableSql('u', users.schema)).toBe('CREATE TABLE "u" ("id" bigint NOT NULL, "ref" uuid NOT NULL, "boss" bigint)');
-    expect(createTableSql('u', users.schema, { inlineConstraints: true })).toBe('CREATE TABLE "u" ("id" bigint NOT NULL, "ref" uuid NOT NULL UNIQUE, "boss" bigint, PRIMARY KEY ("id"))');
+    expect(createTableSql({ schema: 'public', table: 'u' }, users.schema)).toBe('CREATE TABLE "public"."u" ("id" bigint NOT NULL, "ref" uuid NOT NULL, "boss" bigint)');
+    expect(createTableSql({ schema: 'public', table: 'u' }, users.schema, { inlineConstraints: true })).toBe('CREATE TABLE "public"."u" ("id" bigint NOT NULL, "ref" uuid NOT NULL UNIQUE, "boss" bigint, PRIMARY KEY ("id"))');
   });
 
   it('constraint names are deterministic, quoted when used, and never silently truncated by Postgres', () => {

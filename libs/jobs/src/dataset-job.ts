@@ -3,6 +3,7 @@ import { datasetRowCounts } from '@rowflow/generator';
 import { MAX_IDENTIFIER_BYTES, resolveDataset } from '@rowflow/schema';
 import type { JobDefinition, JobTableDefinition } from './job-spec.js';
 import { commonOptions, int, MAX_PARTITIONS } from './job-spec.js';
+import { type TargetRef, targetRef } from './target-ref.js';
 
 type Raw = Record<string, unknown>;
 
@@ -86,4 +87,30 @@ export function parseDatasetJob(body: Raw, limits: { maxRows: number }): JobDefi
   const defs = tableDefs(spec, rowCounts(spec, common.seed, limits.maxRows), prefix, deps);
   const first = defs[0]!;
   return { ...common, table: first.name, schema: first.schema, custom: true, rows: defs.reduce((n, t) => n + t.rows, 0), partitions, targetTable: first.targetTable, tables: defs, dataset: spec };
+}
+
+/**
+ * The checked target of every table of a job. For a dataset table a refused name is reported
+ * on the field that caused it: the prefix when the bare table name alone would pass, else the
+ * table's name in the dataset.
+ */
+export function jobTargets(schema: string, def: JobDefinition): TargetRef[] {
+  return def.tables.map((t, i) => {
+    try {
+      return targetRef(schema, t.targetTable);
+    } catch (err) {
+      if (!(err instanceof ValidationError) || !def.dataset) throw err;
+      const prefixed = t.targetTable !== t.name && isAllowed(schema, t.name);
+      throw new ValidationError(prefixed ? 'targetPrefix' : `dataset.tables[${i}].name`, err.message.replace(/^targetTable: /, ''));
+    }
+  });
+}
+
+function isAllowed(schema: string, table: string): boolean {
+  try {
+    targetRef(schema, table);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,9 +2,10 @@ import { type ColumnSpec, ConflictError, type DatasetSpec, type JobMode, type Jo
 import { datasetPgType, pgType } from '@rowflow/schema';
 import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
+import { jobTargets, loadOrder } from './dataset-job.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
-import { qualify } from './sql-names.js';
-import { prepareTarget } from './target-table.js';
+import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetSchemaProblem } from './target-ref.js';
+import { prepareTarget, recordCreatedTable } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -23,9 +24,9 @@ export interface PartitionWork {
   /** The table spec stored with the job at creation: generation never re-reads the catalog. */
   schema: TableSpec;
   custom: boolean;
-  /** Schema the target table was created in / lives in. */
-  targetSchema: string;
   targetTable: string;
+  /** Schema the job writes into (the TARGET_SCHEMA it was created under). */
+  targetSchema: string;
   seed: number;
   skipLimit: number;
   /** Index of the table within the job (0 for single-table jobs). */
@@ -163,31 +164,55 @@ function toStatus(r: JobRow): JobStatus {
 
 /** All SQL on the `rowflow` job tables except the chunk transaction itself (see ChunkWriter). */
 export class JobRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly targetSchema: string;
+
+  /** `targetSchema`: the one schema new jobs write into (TARGET_SCHEMA). */
+  constructor(
+    private readonly pool: pg.Pool,
+    opts: { targetSchema?: string } = {},
+  ) {
+    this.targetSchema = opts.targetSchema ?? DEFAULT_TARGET_SCHEMA;
+    const problem = targetSchemaProblem(this.targetSchema);
+    if (problem) throw new Error(`target schema ${problem}`);
+  }
 
   /**
    * Prepares every target table and records the job with its tables, partitions and deferred
-   * constraints, all in one transaction: if anything fails, neither a table nor a job row is left.
+   * constraints, all in one transaction: if anything fails, neither a table nor a job row is
+   * left behind (and a refused truncate or replace changed nothing).
    */
   async create(def: JobDefinition): Promise<string> {
     return this.tx(async (c) => {
-      const columnType = columnTypes(def);
-      for (const t of def.tables) await prepareTarget(c, t.targetTable, t.schema, def.mode, { columnType });
-      // The unqualified CREATE/lookup above resolved here; every later statement names it explicitly.
-      const where = await c.query<{ s: string }>('SELECT current_schema() AS s');
-      const targetSchema = where.rows[0]!.s;
+      const targets = jobTargets(this.targetSchema, def);
+      const created = await this.prepareTargets(c, def, targets);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset)
-         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, def.dataset && JSON.stringify(def.dataset)],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset)
+         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, this.targetSchema, def.dataset && JSON.stringify(def.dataset)],
       );
       const id = job.rows[0]!.id;
-      await this.insertTables(c, id, def.tables, targetSchema);
-      await this.markUnlogged(c, id, def, targetSchema);
+      for (const [i, oid] of created.entries()) if (oid !== null) await recordCreatedTable(c, targets[i]!, oid, id);
+      await this.insertTables(c, id, def.tables, this.targetSchema);
+      await this.markUnlogged(c, id, def, this.targetSchema);
       await this.insertPartitions(c, id, def);
       await this.insertConstraints(c, id, def);
       return id;
     });
+  }
+
+  /**
+   * prepareTarget for every table; the oid of each table created (null: used an existing one).
+   * `replace` drops children before their parents: a parent's DROP (RESTRICT) would fail on
+   * the foreign key a previous run of the dataset left on its child.
+   */
+  private async prepareTargets(c: pg.PoolClient, def: JobDefinition, targets: TargetRef[]): Promise<Array<number | null>> {
+    const columnType = columnTypes(def);
+    const created: Array<number | null> = def.tables.map(() => null);
+    for (const i of prepareOrder(def)) {
+      const t = def.tables[i]!;
+      created[i] = (await prepareTarget(c, targets[i]!, t.schema, def.mode, t.rows, { columnType })).createdOid;
+    }
+    return created;
   }
 
   private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string): Promise<void> {
@@ -493,13 +518,29 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     table: r.table_name as string,
     schema: r.schema as TableSpec,
     custom: r.custom as boolean,
-    targetSchema: r.target_schema as string,
     targetTable: r.target_table as string,
+    targetSchema: r.target_schema as string,
     seed: Number(r.seed),
     skipLimit: r.skip_limit as number,
     tableIndex: r.table_index as number,
     dataset: (r.dataset as DatasetSpec | null) ?? null,
   };
+}
+
+/** Table order for prepareTarget: children first for `replace` (see prepareTargets), else as given. */
+function prepareOrder(def: JobDefinition): number[] {
+  const order = def.tables.map((_, i) => i);
+  if (def.mode !== 'replace') return order;
+  const parents = loadOrder(def.tables.map((t) => t.schema), true);
+  const done: number[] = [];
+  const visit = (i: number, path: Set<number>): void => {
+    if (done.includes(i) || path.has(i)) return; // a cycle keeps the given order
+    path.add(i);
+    parents[i]!.forEach((p) => visit(p, path));
+    done.push(i);
+  };
+  order.forEach((i) => visit(i, new Set()));
+  return done.reverse();
 }
 
 /**

@@ -40,7 +40,7 @@ export type Unlogged = null | 'logged' | 'keep';
 export const DEFAULT_CHUNK_SIZE = 5000;
 export const MAX_CHUNK_SIZE = 1_000_000;
 export const MAX_PARTITIONS = 64;
-const MODES: readonly JobMode[] = ['create', 'append', 'truncate'];
+const MODES: readonly JobMode[] = ['create', 'append', 'truncate', 'replace'];
 
 type Raw = Record<string, unknown>;
 

@@ -53,6 +53,20 @@ const STATEMENTS = [
      message text NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE INDEX IF NOT EXISTS dead_letters_job_idx ON rowflow.dead_letters (job_id, row_number)`,
+  // Self-healing faults: what a partition waiting on a transient failure shows in status.
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS last_error text`,
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz`,
+  // Load speed: `unlogged` job option (null: logged table; 'logged': SET LOGGED at the end; 'keep').
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS unlogged text`,
+  // Write scope: the schema each job writes into, and the tables Rowflow created (mode "replace"
+  // may drop only those; the oid tells a table re-made by someone else under the same name apart).
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS target_schema text NOT NULL DEFAULT 'public'`,
+  `CREATE TABLE IF NOT EXISTS rowflow.created_tables (
+     table_oid oid PRIMARY KEY,
+     schema_name text NOT NULL,
+     table_name text NOT NULL,
+     job_id uuid,
+     created_at timestamptz NOT NULL DEFAULT now())`,
   // Dataset jobs and the deferred-constraint phase: a job has 1..n tables, each with the table
   // spec stored at creation (resume generates from it, never from the catalog as it is now);
   // constraints built after the load are rows of job_constraints so the phase can be resumed.
@@ -73,8 +87,8 @@ const STATEMENTS = [
      PRIMARY KEY (job_id, index))`,
   `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS table_index integer NOT NULL DEFAULT 0`,
   // Jobs created before job_tables existed are single-table jobs: give them their one table row.
-  `INSERT INTO rowflow.job_tables (job_id, index, name, target_table, schema, rows_total)
-     SELECT j.id, 0, j.table_name, j.target_table, j.schema, j.rows_total FROM rowflow.jobs j
+  `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total)
+     SELECT j.id, 0, j.table_name, j.target_schema, j.target_table, j.schema, j.rows_total FROM rowflow.jobs j
      WHERE NOT EXISTS (SELECT 1 FROM rowflow.job_tables t WHERE t.job_id = j.id)`,
   `CREATE TABLE IF NOT EXISTS rowflow.job_constraints (
      id bigserial PRIMARY KEY,
@@ -89,11 +103,6 @@ const STATEMENTS = [
      error text,
      updated_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (job_id, name))`,
-  // Self-healing faults: what a partition waiting on a transient failure shows in status.
-  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS last_error text`,
-  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz`,
-  // Load speed: `unlogged` job option (null: logged table; 'logged': SET LOGGED at the end; 'keep').
-  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS unlogged text`,
 ];
 
 /**

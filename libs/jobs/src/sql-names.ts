@@ -1,16 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_IDENTIFIER_BYTES, quoteIdent } from '@rowflow/schema';
-
-/** A table named by schema and name; SQL always renders it as `"schema"."table"`. */
-export interface QualifiedName {
-  schema: string;
-  table: string;
-}
-
-/** `"schema"."table"`, both parts quoted: a name never resolves through the search path. */
-export function qualify(name: QualifiedName): string {
-  return `${quoteIdent(name.schema)}.${quoteIdent(name.table)}`;
-}
+import { MAX_IDENTIFIER_BYTES } from '@rowflow/schema';
 
 /** Cuts a string to at most `bytes` UTF-8 bytes without splitting a character. */
 function cutBytes(s: string, bytes: number): string {

@@ -1,7 +1,17 @@
-import { duration } from '@rowflow/jobs';
-import { bool, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
+import { duration, targetSchemaProblem } from '@rowflow/jobs';
+import { bool, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
+
+/** The one schema jobs write into: never a system schema, never Rowflow's own. */
+function targetSchema(def: string): Parser<string> {
+  return (raw, key) => {
+    const value = raw === undefined || raw === '' ? def : raw;
+    const problem = targetSchemaProblem(value);
+    if (problem) throw new Error(`${key} ${problem}, got "${value}"`);
+    return value;
+  };
+}
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
@@ -30,6 +40,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       JOB_DURABLE_COMMITS: bool(false),
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
+      /** The only schema jobs create, truncate, drop or write tables in. */
+      TARGET_SCHEMA: targetSchema('public'),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
     },
     env,

@@ -4,10 +4,12 @@ import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
 import {
+  connectedRole,
   ConstraintBuilder,
   ConstraintRepository,
   JobOrchestrator,
   JobRepository,
+  jobTargets,
   migrate,
   parseJobRequest,
   PartitionRunner,
@@ -43,7 +45,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     generator: GeneratorClient,
     metrics: MetricsService,
   ) {
-    this.repo = new JobRepository(db.pool);
+    this.repo = new JobRepository(db.pool, { targetSchema: config.TARGET_SCHEMA });
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
     const runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
@@ -61,7 +63,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       {
         store: this.repo,
         orphanedPhases: () => phases.orphaned(),
-        migrate: () => migrate(db.pool),
+        migrate: async () => {
+          await migrate(db.pool);
+          await this.warnIfSuperuser(db, log);
+        },
         queue: new PgBossQueue(config.DATABASE_URL, logger('JobQueue')),
         runPartition: (id, signal) => runner.run(id, signal),
         finishJob: (id, signal) => runner.finishJob(id, signal),
@@ -80,6 +85,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
+  /** A superuser bypasses every grant: the write-scope checks would be the only safeguard left. */
+  private async warnIfSuperuser(db: Database, log: ReturnType<typeof logger>): Promise<void> {
+    const role = await connectedRole(db.pool);
+    if (!role.superuser) return;
+    log.warn(
+      { event: 'superuser_connection', role: role.name, targetSchema: this.config.TARGET_SCHEMA },
+      `connected to PostgreSQL as superuser "${role.name}": give Rowflow a role of its own without SUPERUSER (see README, "Least privilege")`,
+    );
+  }
+
   onApplicationBootstrap(): void {
     this.orchestrator.start();
   }
@@ -90,6 +105,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   create(body: unknown): Promise<JobStatus> {
     const def = parseJobRequest(body, { maxRows: this.config.MAX_ROWS });
+    jobTargets(this.config.TARGET_SCHEMA, def); // a refused name is a 400 even while the database is down
     return unavailableAs503(this.orchestrator.create(def));
   }
 

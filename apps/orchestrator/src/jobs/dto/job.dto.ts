@@ -27,7 +27,7 @@ export class CreateJobDto implements CreateJobRequest {
   partitions?: number;
   @ApiPropertyOptional({ description: 'Target table (a Postgres identifier, always quoted); default: the table name' })
   targetTable?: string;
-  @ApiPropertyOptional({ enum: ['create', 'append', 'truncate'], default: 'create' })
+  @ApiPropertyOptional({ enum: ['create', 'append', 'truncate', 'replace'], default: 'create' })
   mode?: JobMode;
   @ApiPropertyOptional({ description: 'Rows Postgres may reject (dead-lettered) before the job fails', default: 100 })
   skipLimit?: number;
@@ -64,7 +64,7 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ description: 'First (or only) table' }) table!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Dataset name of a dataset job' }) dataset!: string | null;
   @ApiProperty() targetTable!: string;
-  @ApiProperty({ enum: ['create', 'append', 'truncate'] }) mode!: JobMode;
+  @ApiProperty({ enum: ['create', 'append', 'truncate', 'replace'] }) mode!: JobMode;
   @ApiProperty() rowsTotal!: number;
   @ApiProperty() rowsWritten!: number;
   @ApiProperty({ description: 'Rows rejected by Postgres (see dead letters)' }) rowsSkipped!: number;
