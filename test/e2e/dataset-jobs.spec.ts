@@ -218,6 +218,31 @@ describe('dataset jobs', () => {
     ]);
   });
 
+  it('replace twice: a dataset Rowflow created is dropped child-first and loaded again, identical', async () => {
+    // Parents listed first: dropping them in that order would fail on the children's foreign keys.
+    const parentsFirst = { ...SHOP, tables: [SHOP.tables[1], SHOP.tables[2], SHOP.tables[0]] };
+    const body = { dataset: parentsFirst, seed: 24, mode: 'replace', targetPrefix: 'rep_' };
+    const first = await postJson(`${api.url}/api/jobs`, body);
+    expect(first.status).toBe(202);
+    await startWorker();
+    expect(await waitForState(api.url, first.body.id, ['completed', 'failed'], 120_000)).toMatchObject({ state: 'completed' });
+    const before = await tableMd5(pool, 'rep_orders', 'id');
+    const second = await postJson(`${api.url}/api/jobs`, body); // rep_orders references rep_customers now
+    expect(second.status).toBe(202);
+    expect(await waitForState(api.url, second.body.id, ['completed', 'failed'], 120_000)).toMatchObject({ state: 'completed', phase: 'done' });
+    expect(await tableMd5(pool, 'rep_orders', 'id')).toEqual(before);
+    expect((await foreignKeys('rep_orders')).map((f) => f.convalidated)).toEqual([true, true]);
+  });
+
+  it('a dataset table name the write scope refuses → 400 naming that table (or the prefix)', async () => {
+    const [rel, jobs] = [await relationCount(), await jobCount()];
+    const named = await postJson(`${api.url}/api/jobs`, { dataset: { name: 'x', tables: [{ ...SHOP.tables[1], name: 'pg_users' }] } });
+    expect(named.body).toMatchObject({ statusCode: 400, field: 'dataset.tables[0].name' });
+    const prefixed = await postJson(`${api.url}/api/jobs`, { dataset: SHOP, targetPrefix: 'pg_' });
+    expect(prefixed.body).toMatchObject({ statusCode: 400, field: 'targetPrefix' });
+    expect([await relationCount(), await jobCount()]).toEqual([rel, jobs]);
+  });
+
   const bad: Array<[string, Record<string, unknown>, string]> = [
     ['FK to a table outside the dataset', { dataset: { name: 'x', tables: [{ name: 'a', rows: 10, columns: [{ name: 'p', type: 'foreignKey', references: { table: 'nope' } }] }] } }, 'dataset.tables[0].columns[0].references.table'],
     ['FK to a non-key column', { dataset: { name: 'x', tables: [{ name: 'a', rows: 10, columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'v', type: 'int' }, { name: 'p', type: 'foreignKey', references: { table: 'a', column: 'v' } }] }] } }, 'dataset.tables[0].columns[2].references.column'],
