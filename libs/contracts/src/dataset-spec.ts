@@ -18,11 +18,23 @@ export interface PerParentSpec {
   s?: number;
 }
 
+/**
+ * A key over several columns (e.g. a join table's `(user_id, group_id)`): the tuple of row k is
+ * a keyed bijection of k in mixed radix over the members' domains, so no two rows share it.
+ * Members are foreign keys (radix: the parent's rows) or int/bigint columns (radix: max − min + 1).
+ */
+export interface CompositeKeySpec {
+  columns: string[];
+  /** The table's primary key (else a UNIQUE constraint). */
+  primaryKey?: boolean;
+}
+
 /** One table of a dataset: a table spec plus its row count (or a per-parent size). */
 export interface DatasetTableSpec extends TableSpec {
   /** Row count; derived from the seed (and reported) when `perParent` is given. */
   rows?: number;
   perParent?: PerParentSpec;
+  compositeKey?: CompositeKeySpec;
 }
 
 /**

@@ -76,6 +76,13 @@ export interface TableSpec {
   name: string;
   description?: string;
   columns: ColumnSpec[];
+  /**
+   * Appending to a table that already has rows: key columns (serial, sequences, unique/primary
+   * int/bigint/uuid/email/username, composite keys) generate the values of rows keyOffset,
+   * keyOffset + 1, … so they continue after, and never repeat, the first keyOffset rows' keys.
+   * Other columns are unchanged. Default 0.
+   */
+  keyOffset?: number;
 }
 
 /** Entry of `GET /api/generator/tables`. */

@@ -60,7 +60,7 @@ describe('validateTableSpec', () => {
   });
 
   it('lists the known types in the unknown-type message', () => {
-    expect(() => validateTableSpec(table([{ name: 'a', type: 'foo' }]))).toThrow(/unknown column type "foo"; expected one of serial, int/);
+    expect(() => validateTableSpec(table([{ name: 'a', type: 'foo' }]))).toThrow(/unknown type "foo"; expected one of serial, int/);
   });
 });
 
@@ -79,6 +79,8 @@ describe('pgType / quoteIdent', () => {
     expect(pgType({ name: 'a', type: 'decimal', precision: 8, scale: 3 })).toBe('numeric(8,3)');
     expect(pgType({ name: 'a', type: 'json' })).toBe('jsonb');
     expect(pgType({ name: 'a', type: 'vector' })).toBe('text');
+    expect(pgType({ name: 'a', type: 'vector', dimensions: 3 }, { vector: true })).toBe('vector(3)');
+    expect(pgType({ name: 'a', type: 'vector' }, { vector: true })).toBe('vector(16)');
     expect(pgType({ name: 'a', type: 'char', length: 84 })).toBe('char(84)');
     expect(pgType({ name: 'a', type: 'foreignKey', references: { table: 'users', column: 'id', rows: 5 } })).toBe('bigint');
     expect(pgType({ name: 'a', type: 'foreignKey', references: { table: 'pgbench_accounts', column: 'aid', rows: 5 } })).toBe('integer');

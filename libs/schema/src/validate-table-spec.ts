@@ -2,7 +2,7 @@ import type { ColumnSpec, TableSpec } from '@rowflow/contracts';
 import { type ColumnOptions, columnSchema, unknownTypeMessage } from './spec/column-schema.js';
 import { PER_PARENT_DISTRIBUTIONS } from './spec/per-parent-distributions.js';
 import { tableSchema } from './spec/table-schema.js';
-import { type DiscriminatorMessages, parseOrThrow } from './spec/zod-issues.js';
+import { type DiscriminatorMessages, parseOrThrow, specIssues } from './spec/zod-issues.js';
 
 export { parseIsoInstant } from './spec/iso-instant.js';
 export type { ColumnOptions } from './spec/column-schema.js';
@@ -27,4 +27,12 @@ const columnSchemas = { standalone: columnSchema(), inDataset: columnSchema({ in
 /** Validates one column; `field` is its path, e.g. `schema.columns[3]`. */
 export function validateColumn(raw: unknown, field: string, opts: ColumnOptions = {}): ColumnSpec {
   return parseOrThrow(opts.inDataset ? columnSchemas.inDataset : columnSchemas.standalone, raw, field, DISCRIMINATOR_MESSAGES);
+}
+
+/**
+ * All problems of a table spec as `{field, message}` (fields relative to `field`, '' = the spec
+ * itself), for editors that show every error at once. Empty when `validateTableSpec` accepts it.
+ */
+export function tableSpecIssues(input: unknown, field = ''): { field: string; message: string }[] {
+  return specIssues(tableSchema, input, field, DISCRIMINATOR_MESSAGES);
 }

@@ -2,12 +2,25 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type DatasetCatalogEntry, ValidationError } from '@rowflow/contracts';
 import { datasetRowCounts, resolveSeed } from '@rowflow/generator';
-import { datasetCatalog, resolveDataset } from '@rowflow/schema';
+import { datasetCatalog, datasetSpecJsonSchema, type JsonSchema, resolveDataset, tableSpecJsonSchema } from '@rowflow/schema';
 import { DatasetRowsBodyDto } from './dto/dataset-rows-body.dto.js';
 
 export interface DatasetRows {
   seed: number;
   tables: { name: string; rows: number; derived: boolean }[];
+}
+
+/** JSON Schemas (draft 2020-12) of table and dataset specs, generated from the validating zod schema. */
+@ApiTags('generator')
+@Controller('api/generator/spec-schema')
+export class SpecSchemaController {
+  private readonly schemas = { table: tableSpecJsonSchema(), dataset: datasetSpecJsonSchema() };
+
+  @Get()
+  @ApiOkResponse({ description: '{table, dataset}: JSON Schemas for editors and clients (cross-field rules such as min <= max are checked by the server only)' })
+  get(): { table: JsonSchema; dataset: JsonSchema } {
+    return this.schemas;
+  }
 }
 
 /** Built-in datasets and the row counts a dataset gets for a seed. */

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DatasetsController } from './datasets.controller.js';
+import { DatasetsController, SpecSchemaController } from './datasets.controller.js';
 
-@Module({ controllers: [DatasetsController] })
+@Module({ controllers: [DatasetsController, SpecSchemaController] })
 export class DatasetsModule {}

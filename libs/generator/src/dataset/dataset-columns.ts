@@ -4,6 +4,7 @@ import { ColumnRandom, type CompiledColumn } from '../column.js';
 import { compileColumn, withNulls } from '../compile.js';
 import { RowContext } from '../row-context.js';
 import { distributed } from '../values-numeric.js';
+import { compileCompositeKey } from './composite-key.js';
 import type { DatasetPlan } from './dataset-plan.js';
 import { OwnerCursor } from './per-parent-counts.js';
 
@@ -41,7 +42,7 @@ function parentIndexOf(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSp
  */
 function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec): CompiledColumn {
   const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
-  const key = compileColumn(keySpec, plan.seed, parent.name);
+  const key = compileColumn(keySpec, plan.seed, parent.name, parent.keyOffset ?? 0);
   const parentRows = plan.rowsOf(parent.name);
   if (parentRows > key.capacity) {
     throw new ValidationError('dataset', `"${parent.name}.${keySpec.name}" cannot produce ${parentRows} unique keys (capacity ${key.capacity})`);
@@ -65,5 +66,6 @@ function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: Colu
 /** Compiles every column of one table of a validated dataset (foreign keys resolved in `plan`). */
 export function compileDatasetTable(plan: DatasetPlan, tableName: string): CompiledColumn[] {
   const table = datasetTable(plan.dataset, tableName);
-  return table.columns.map((c) => (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name)));
+  const tuple = compileCompositeKey(plan, table);
+  return table.columns.map((c) => tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0)));
 }

@@ -128,3 +128,39 @@ describe('dataset tables are seekable and partition-invariant', () => {
     expect(() => createDatasetRowStream({ dataset: shop, table: 'ordres', seed: 3, format: 'csv' })).toThrow(/did you mean "orders"/);
   });
 });
+
+describe('composite keys', () => {
+  const joins: DatasetSpec = {
+    name: 'joins',
+    tables: [
+      { name: 'a', rows: 40, columns: [{ name: 'id', type: 'uuid', primaryKey: true }] },
+      { name: 'b', rows: 30, columns: [{ name: 'id', type: 'serial', primaryKey: true }] },
+      {
+        name: 'ab',
+        rows: 1150,
+        compositeKey: { columns: ['a_id', 'b_id', 'slot'], primaryKey: true },
+        columns: [
+          { name: 'a_id', type: 'foreignKey', references: { table: 'a' } },
+          { name: 'b_id', type: 'foreignKey', references: { table: 'b' } },
+          { name: 'slot', type: 'int', min: 1, max: 1 },
+          { name: 'note', type: 'text', mode: 'word' },
+        ],
+      },
+    ],
+  };
+
+  it('tuples are unique, members are real parent keys, and seeking keeps them', async () => {
+    expect(await checkIntegrity(joins, 4)).toBe(0);
+    const rows = await table(validateDatasetSpec(joins), 'ab', 4);
+    expect(new Set(rows.map((r) => `${r.a_id}|${r.b_id}|${r.slot}`)).size).toBe(1150);
+    const full = (await text({ dataset: joins, table: 'ab', seed: 4, header: false })).split('\n');
+    expect(await text({ dataset: joins, table: 'ab', seed: 4, offset: 333, rows: 7, header: false })).toBe(full.slice(333, 340).join('\n') + '\n');
+  });
+
+  it('refuses more rows than combinations, and invalid members', () => {
+    const tooMany = { ...joins, tables: [joins.tables[0]!, joins.tables[1]!, { ...joins.tables[2]!, rows: 1201 }] };
+    expect(() => createDatasetRowStream({ dataset: tooMany, table: 'ab', seed: 1, format: 'csv' })).toThrow(/1200 combinations, fewer than its 1201 rows/);
+    const bad = { ...joins, tables: [joins.tables[0]!, joins.tables[1]!, { ...joins.tables[2]!, compositeKey: { columns: ['a_id', 'note'] } }] };
+    expect(() => validateDatasetSpec(bad)).toThrow(/^dataset\.tables\[2\]\.compositeKey\.columns\[1\]: "note" must be a foreignKey/);
+  });
+});

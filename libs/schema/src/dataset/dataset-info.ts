@@ -1,5 +1,5 @@
 import { type ColumnSpec, type DatasetForeignKey, type DatasetSpec, type DatasetTableSpec, didYouMean, ValidationError } from '@rowflow/contracts';
-import { pgType as basePgType } from '../pg-type.js';
+import { pgType as basePgType, type PgTypeOptions } from '../pg-type.js';
 
 /** The table `name` of a (validated) dataset; `ValidationError(field)` with a suggestion otherwise. */
 export function datasetTable(dataset: DatasetSpec, name: string, field = 'table'): DatasetTableSpec {
@@ -42,6 +42,6 @@ export function datasetForeignKeys(dataset: DatasetSpec): DatasetForeignKey[] {
  * PostgreSQL type of a column of a (validated) dataset: a foreign key takes its parent key's
  * type (bigint for a serial, uuid, text for an email …), so REFERENCES constraints type-check.
  */
-export function datasetPgType(dataset: DatasetSpec, column: ColumnSpec): string {
-  return basePgType(column, (fk) => basePgType(referencedColumn(dataset, fk).column));
+export function datasetPgType(dataset: DatasetSpec, column: ColumnSpec, opts: PgTypeOptions = {}): string {
+  return basePgType(column, (fk) => basePgType(referencedColumn(dataset, fk).column), opts);
 }

@@ -17,7 +17,37 @@ export function validateDatasetSpec(input: unknown, field = 'dataset'): DatasetS
   checkUniqueNames(spec.tables, field);
   spec.tables.forEach((t, i) => resolveReferences(spec, t, `${field}.tables[${i}]`));
   checkPerParentChains(spec, field);
+  spec.tables.forEach((t, i) => checkCompositeKey(t, `${field}.tables[${i}]`));
   return spec;
+}
+
+/** A composite key's members must be generatable as one bijective tuple (see CompositeKeySpec). */
+function checkCompositeKey(table: DatasetTableSpec, field: string): void {
+  const key = table.compositeKey;
+  if (!key) return;
+  const owner = table.perParent && table.columns.find((c) => c.type === 'foreignKey' && c.references?.table === table.perParent?.table);
+  key.columns.forEach((name, i) => {
+    const at = `${field}.compositeKey.columns[${i}]`;
+    const col = table.columns.find((c) => c.name === name);
+    if (!col) {
+      const hint = didYouMean(name, table.columns.map((c) => c.name));
+      throw new ValidationError(at, `unknown column "${name}"${hint ? `; did you mean "${hint}"?` : ''}`);
+    }
+    if (key.columns.indexOf(name) !== i) throw new ValidationError(at, `column "${name}" listed twice`);
+    if (col.nullRatio) throw new ValidationError(at, `"${name}" has a nullRatio: key columns are never NULL`);
+    if (col === owner) throw new ValidationError(at, `"${name}" carries the perParent owner; it cannot also be drawn as a key tuple`);
+    if (!isTupleMember(col, table.name)) {
+      throw new ValidationError(at, `"${name}" must be a foreignKey to another table or a random int/bigint (no unique, mode or distribution)`);
+    }
+  });
+  if (key.primaryKey && table.columns.some((c) => c.primaryKey)) {
+    throw new ValidationError(`${field}.compositeKey.primaryKey`, 'the table already has a primaryKey column');
+  }
+}
+
+function isTupleMember(col: ColumnSpec, table: string): boolean {
+  if (col.type === 'foreignKey') return col.references?.table !== table;
+  return (col.type === 'int' || col.type === 'bigint') && !col.unique && !col.primaryKey && col.mode === undefined && col.distribution === undefined;
 }
 
 function checkUniqueNames(tables: DatasetTableSpec[], field: string): void {

@@ -12,7 +12,7 @@ export const MAX_ENUM_VALUES = 10_000;
 /** A quoted PostgreSQL identifier: 1..63 bytes of UTF-8, no NUL. */
 export const identifier = z
   .string({ error: 'must be a non-empty string' })
-  .min(1, { error: 'must be a non-empty string' })
+  .min(1, { error: 'must be a non-empty string', abort: true })
   .refine(isIdentifier, { error: (iss) => `identifier "${String(iss.input).slice(0, 80)}" is longer than ${MAX_IDENTIFIER_BYTES} bytes or contains NUL` });
 
 function intIn(lo: number, hi: number, message = `must be an integer in [${lo}, ${hi}]`) {
@@ -110,7 +110,21 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
       return { length: intIn(1, 10_000), mode: mode(type) };
     case 'foreignKey':
       return { references: references(opts.inDataset === true), distribution };
-    default:
+    case 'uuid':
+    case 'firstName':
+    case 'lastName':
+    case 'fullName':
+    case 'email':
+    case 'username':
+    case 'phone':
+    case 'streetAddress':
+    case 'city':
+    case 'country':
+    case 'company':
+    case 'jobTitle':
+    case 'url':
+    case 'ip':
+    case 'json':
       return {};
   }
 }
@@ -143,5 +157,5 @@ export function columnSchema(opts: ColumnOptions = {}) {
 
 /** Message for a `type` no variant matches. */
 export function unknownTypeMessage(value: unknown): string {
-  return `unknown column type "${String(value)}"; expected one of ${COLUMN_TYPES.join(', ')}`;
+  return `unknown type "${String(value)}"; expected one of ${COLUMN_TYPES.join(', ')}`;
 }

@@ -32,7 +32,13 @@ function columns(opts: ColumnOptions) {
  * ratio for event streams): add them here and they are accepted by tables and dataset tables.
  */
 function tableShape(opts: ColumnOptions) {
-  return { name: identifier, description: z.string({ error: 'must be a string' }).optional(), columns: columns(opts) };
+  const offset = 'must be an integer >= 0 (rows whose keys to continue after)';
+  return {
+    name: identifier,
+    description: z.string({ error: 'must be a string' }).optional(),
+    columns: columns(opts),
+    keyOffset: z.number({ error: offset }).int({ error: offset }).min(0, { error: offset }).optional(),
+  };
 }
 
 /** A standalone table spec `{name, description?, columns}`. */
@@ -69,9 +75,24 @@ const rowsSchema = z
   .int({ error: 'must be a positive integer' })
   .min(1, { error: 'must be a positive integer' });
 
+/** Most members of a composite key (PostgreSQL allows 32 index columns). */
+export const MAX_COMPOSITE_COLUMNS = 32;
+
+export const compositeKeySchema = strictObject(
+  {
+    columns: z
+      .array(identifier, { error: 'must be an array of 2..32 column names' })
+      .min(2, { error: 'must be an array of 2..32 column names' })
+      .max(MAX_COMPOSITE_COLUMNS, { error: 'must be an array of 2..32 column names' }),
+    primaryKey: z.boolean({ error: 'must be true or false' }).optional(),
+  },
+  'compositeKey',
+  'must be an object {columns: [...], primaryKey?}',
+);
+
 /** A dataset table: a table spec plus `rows` or `perParent` (exactly one). */
 export const datasetTableSchema = strictObject(
-  { ...tableShape({ inDataset: true }), rows: rowsSchema.optional(), perParent: perParentSchema.optional() },
+  { ...tableShape({ inDataset: true }), rows: rowsSchema.optional(), perParent: perParentSchema.optional(), compositeKey: compositeKeySchema.optional() },
   'a dataset table',
   'must be an object {name, rows | perParent, columns}',
 )

@@ -47,7 +47,10 @@ export type DiscriminatorMessages = Record<string, (value: unknown) => string>;
  */
 export function toValidationError(error: z.ZodError, field: string, input: unknown, discriminators: DiscriminatorMessages = {}): ValidationError {
   const issue = firstIssue(error.issues);
-  if (!issue) return new ValidationError(field, 'is invalid');
+  return issue ? issueError(issue, field, input, discriminators) : new ValidationError(field, 'is invalid');
+}
+
+function issueError(issue: z.core.$ZodIssue, field: string, input: unknown, discriminators: DiscriminatorMessages): ValidationError {
   if (issue.code === 'unrecognized_keys') return new ValidationError(fieldPath(field, [...issue.path, issue.keys[0] ?? '']), issue.message);
   if (issue.code === 'invalid_union' && 'discriminator' in issue && typeof issue.discriminator === 'string') {
     const describe = discriminators[issue.discriminator];
@@ -72,4 +75,14 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, fie
   const result = schema.safeParse(input);
   if (!result.success) throw toValidationError(result.error, field, input, discriminators);
   return result.data;
+}
+
+/** Every problem of `input` as `{field, message}` in document order (editors list them all). */
+export function specIssues(schema: z.ZodType, input: unknown, field: string, discriminators: DiscriminatorMessages = {}): { field: string; message: string }[] {
+  const result = schema.safeParse(input);
+  if (result.success) return [];
+  return result.error.issues.map((i) => {
+    const err = issueError(i, field, input, discriminators);
+    return { field: err.field, message: err.message.slice(err.field.length + 2) };
+  });
 }
