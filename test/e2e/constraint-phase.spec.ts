@@ -131,6 +131,24 @@ describe('deferred constraints (create mode)', () => {
     expect(await tableMd5(pool, 'acc_kill', 'aid')).toEqual(await tableMd5(pool, ref, 'aid'));
   });
 
+  it('a graceful stop cancels the index build in progress; the next worker builds it', async () => {
+    const res = await postJson(`${api.url}/api/jobs`, { table: 'pgbench_accounts', rows: 20_000, seed: 5, targetTable: 'acc_stop' });
+    const lock = await lockTable('acc_stop');
+    try {
+      const first = await startWorker();
+      await waitFor('the index build to wait on the lock', async () => (await status(res.body.id)).phase === 'building indexes' && (await someoneWaitsOn('acc_stop')));
+      await stop(first); // SIGTERM: the build is cancelled, not waited for
+      await waitFor('the cancelled build to leave the lock queue', async () => !(await someoneWaitsOn('acc_stop')));
+      expect(await constraintsOf('acc_stop')).toEqual([]);
+    } finally {
+      await lock.release();
+    }
+    await startWorker();
+    const done = await waitForState(api.url, res.body.id, ['completed', 'failed'], 120_000);
+    expect(done).toMatchObject({ state: 'completed', phase: 'done' });
+    expect(await constraintsOf('acc_stop')).toEqual([{ conname: 'acc_stop_pkey', contype: 'p', convalidated: true }]);
+  });
+
   it('append into an existing table defers nothing: the table keeps its own key throughout', async () => {
     await pool.query(`CREATE TABLE acc_app (aid integer PRIMARY KEY, bid integer, abalance integer, filler char(84))`);
     const res = await postJson(`${api.url}/api/jobs`, { table: 'pgbench_accounts', rows: 5000, seed: 2, targetTable: 'acc_app', mode: 'append' });

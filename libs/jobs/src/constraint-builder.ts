@@ -77,6 +77,7 @@ export class ConstraintBuilder {
     if (!work) return 'busy';
     const lost = new AbortController();
     const keepAlive = setInterval(() => void this.renew(jobId, lost), (this.opts.leaseSeconds * 1000) / 3);
+    keepAlive.unref();
     this.opts.log.info({ event: 'phase_start', jobId, phase: 'building indexes', constraints: work.constraints.length }, 'building constraints');
     try {
       await this.steps(work, AbortSignal.any([signal, lost.signal]));
@@ -111,9 +112,11 @@ export class ConstraintBuilder {
     const ignore = (): void => undefined; // a dying connection fails the query; don't also crash
     client.on('error', ignore);
     let broken: Error | undefined;
+    let cancel: (() => void) | undefined;
     try {
       await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`rowflow:${work.jobId}:${k.name}`]);
+      const me = await client.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_advisory_xact_lock(hashtextextended($1, 0))`, [`rowflow:${work.jobId}:${k.name}`]);
+      cancel = this.cancelOnAbort(me.rows[0]!.pid, signal);
       await this.fence(client, work.jobId);
       await new StepSql(client, work, k).run(what);
       await client.query(`UPDATE rowflow.job_constraints SET state = $2, updated_at = now() WHERE id = $1`, [k.id, STATE_AFTER[what]]);
@@ -125,9 +128,22 @@ export class ConstraintBuilder {
       await client.query('ROLLBACK').catch(() => undefined);
       throw classifyError(err) === 'data' ? new ConstraintFailedError(k, err) : err;
     } finally {
+      cancel?.();
       client.off('error', ignore);
-      client.release(broken);
+      // A connection a cancel may have been sent to is not given back to the pool.
+      client.release(broken ?? (signal.aborted ? new Error('constraint phase stopped') : undefined));
     }
+  }
+
+  /**
+   * Stopping (shutdown, lost lease) cancels a build in progress rather than waiting for it: the
+   * step's transaction rolls back and whoever takes the phase over builds it again. Returns the
+   * listener's remover.
+   */
+  private cancelOnAbort(pid: number, signal: AbortSignal): () => void {
+    const onAbort = (): void => void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
   }
 
   /** Only the lease holder of a job still in the phase may build (a cancel stops the next step). */
