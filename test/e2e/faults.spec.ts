@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kill9, portOf, type Proc, restartablePostgres, type RestartablePostgres, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
+import { kill9, loadReference, portOf, type Proc, restartablePostgres, type RestartablePostgres, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
 
 let server: RestartablePostgres;
 let pool: pg.Pool;
@@ -27,7 +27,8 @@ const ENV = {
   JOB_RETRY_WINDOW: '3m',
   WORKER_CONCURRENCY: '4',
 };
-const JOB = { table: 'users', rows: 150_000, seed: 9, partitions: 3, chunkSize: 1000 };
+const JOB = { table: 'users', rows: 100_000, seed: 9, partitions: 3, chunkSize: 1000 };
+const LOAD_JOB = { table: 'users', rows: 30_000, seed: 4, partitions: 2, chunkSize: 1000 };
 
 async function orchestrator(): Promise<Proc> {
   const p = await spawnApp('orchestrator', { ...ENV, DATABASE_URL: server.url, GENERATOR_URL: gen.url });
@@ -35,8 +36,8 @@ async function orchestrator(): Promise<Proc> {
   return p;
 }
 
-async function startJob(base: string, targetTable: string): Promise<string> {
-  const res = await fetch(`${base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...JOB, targetTable }) });
+async function startJob(base: string, targetTable: string, job: Record<string, unknown> = JOB): Promise<string> {
+  const res = await fetch(`${base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...job, targetTable }) });
   const body = (await res.json()) as { id: string };
   expect(res.status).toBe(202);
   return body.id;
@@ -64,10 +65,10 @@ async function jobStatus(base: string, id: string): Promise<any> {
 }
 
 /** The job completed by itself, exactly: every row once, the same table as a clean run. */
-async function expectExact(base: string, id: string, table: string): Promise<any> {
+async function expectExact(base: string, id: string, table: string, rows = JOB.rows, ref = reference): Promise<any> {
   const done = await waitForState(base, id, ['completed', 'failed', 'cancelled'], 180_000);
-  expect(done).toMatchObject({ state: 'completed', rowsTotal: JOB.rows, rowsWritten: JOB.rows, rowsSkipped: 0 });
-  expect(await tableMd5(pool, table, 'id')).toEqual(reference);
+  expect(done).toMatchObject({ state: 'completed', rowsTotal: rows, rowsWritten: rows, rowsSkipped: 0 });
+  expect(await tableMd5(pool, table, 'id')).toEqual(ref);
   return done;
 }
 
@@ -161,13 +162,15 @@ describe('load', () => {
   it('four jobs over two orchestrator processes plus two dozen previews: exact, nothing idle in transaction', async () => {
     const second = await orchestrator();
     const bases = [orch.url, second.url];
-    const ids = await Promise.all([0, 1, 2, 3].map((i) => startJob(bases[i % 2]!, `users_load_${i}`)));
+    const ids = await Promise.all([0, 1, 2, 3].map((i) => startJob(bases[i % 2]!, `users_load_${i}`, LOAD_JOB)));
     const previews = Array.from({ length: 24 }, async (_, i) => {
       const res = await fetch(`${bases[i % 2]}/api/orchestrator/stream?table=users&rows=3000&seed=${i + 1}`);
       return res.text();
     });
     for (const text of await Promise.all(previews)) expect(text).toContain('event: complete');
-    for (const [i, id] of ids.entries()) await expectExact(bases[(i + 1) % 2]!, id, `users_load_${i}`);
+    // The clean run to compare with: the generator's CSV for the same (table, rows, seed), one COPY.
+    const ref = await tableMd5(pool, await loadReference(pool, gen.url, 'users_load_0', 'users', LOAD_JOB.rows, LOAD_JOB.seed), 'id');
+    for (const [i, id] of ids.entries()) await expectExact(bases[(i + 1) % 2]!, id, `users_load_${i}`, LOAD_JOB.rows, ref);
     const owners = await pool.query(`SELECT count(DISTINCT split_part(lease_owner, ':', 2))::int AS n FROM rowflow.job_partitions WHERE job_id = ANY($1::uuid[])`, [ids]);
     expect(owners.rows[0].n).toBe(2);
     await until('no session idle in transaction', async () => {

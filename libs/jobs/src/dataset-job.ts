@@ -2,7 +2,7 @@ import { type DatasetSpec, type DatasetTableSpec, rejectUnknownKeys, type TableS
 import { datasetRowCounts } from '@rowflow/generator';
 import { MAX_IDENTIFIER_BYTES, resolveDataset } from '@rowflow/schema';
 import type { JobDefinition, JobTableDefinition } from './job-spec.js';
-import { commonOptions, int, MAX_PARTITIONS } from './job-spec.js';
+import { commonOptions, defaultPartitions, int, MAX_PARTITIONS } from './job-spec.js';
 import { type TargetRef, targetRef } from './target-ref.js';
 
 type Raw = Record<string, unknown>;
@@ -62,11 +62,13 @@ function rowCounts(spec: DatasetSpec, seed: number, maxRows: number): number[] {
   });
 }
 
-function tableDefs(spec: DatasetSpec, rows: number[], prefix: string, deps: number[][]): JobTableDefinition[] {
+/** `partitions` given: that many per table (at most its rows); absent: each table's own default by its size. */
+function tableDefs(spec: DatasetSpec, rows: number[], prefix: string, deps: number[][], partitions: number | undefined): JobTableDefinition[] {
   return spec.tables.map((t, i) => {
     const targetTable = prefix + t.name;
     if (Buffer.byteLength(targetTable, 'utf8') > MAX_IDENTIFIER_BYTES) throw new ValidationError('targetPrefix', `"${targetTable}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
-    return { name: t.name, targetTable, schema: tableSpecOf(t), rows: rows[i]!, dependsOn: deps[i]! };
+    const n = rows[i]!;
+    return { name: t.name, targetTable, schema: tableSpecOf(t), rows: n, dependsOn: deps[i]!, partitions: Math.min(partitions ?? defaultPartitions(n), n) };
   });
 }
 
@@ -83,9 +85,10 @@ export function parseDatasetJob(body: Raw, limits: { maxRows: number }): JobDefi
   const tables = spec.tables.map(tableSpecOf);
   const deps = loadOrder(tables, common.mode === 'append' || common.mode === 'truncate');
   checkAcyclic(deps, tables.map((t) => t.name));
-  const partitions = int(body.partitions, 'partitions', 1, MAX_PARTITIONS, 1);
-  const defs = tableDefs(spec, rowCounts(spec, common.seed, limits.maxRows), prefix, deps);
+  const given = body.partitions === undefined || body.partitions === null ? undefined : int(body.partitions, 'partitions', 1, MAX_PARTITIONS);
+  const defs = tableDefs(spec, rowCounts(spec, common.seed, limits.maxRows), prefix, deps, given);
   const first = defs[0]!;
+  const partitions = Math.max(1, ...defs.map((t) => t.partitions ?? 1));
   return { ...common, table: first.name, schema: first.schema, custom: true, rows: defs.reduce((n, t) => n + t.rows, 0), partitions, targetTable: first.targetTable, tables: defs, dataset: spec };
 }
 

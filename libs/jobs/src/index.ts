@@ -14,7 +14,7 @@ export { PARTITION_QUEUE, PgBossQueue } from './pg-boss-queue.js';
 export type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
 export { constraintName } from './sql-names.js';
 export { realTimers } from './timers.js';
-export { DEFAULT_CHUNK_SIZE, type JobDefinition, type JobTableDefinition, MAX_CHUNK_SIZE, MAX_PARTITIONS, parseJobRequest, pickSeed, splitRanges, type Unlogged } from './job-spec.js';
+export { DEFAULT_CHUNK_SIZE, defaultPartitions, type JobDefinition, type JobTableDefinition, MAX_CHUNK_SIZE, MAX_PARTITIONS, parseJobRequest, pickSeed, splitRanges, type Unlogged } from './job-spec.js';
 export { backoffMs, ChunkIdleError, classifyError, type ErrorKind, ShortChunkError, SkipLimitError, sqlState } from './pg-errors.js';
 export { DEFAULT_RETRY, duration, parseDuration, type RetryPolicy, RetryStreak } from './retry.js';
 export { findRelation, namespaceOid, RELKIND_NAMES, type TargetRelation } from './target-catalog.js';

@@ -224,11 +224,11 @@ export class JobRepository {
     }
   }
 
-  /** Each table split into min(partitions, rows) ranges; partition indexes run on across tables. */
+  /** Each table split into its partitions (default min(partitions, rows)); partition indexes run on across tables. */
   private async insertPartitions(c: pg.PoolClient, id: string, def: JobDefinition): Promise<void> {
     const rows: Array<{ table: number; from: number; to: number }> = [];
     def.tables.forEach((t, ti) => {
-      for (const r of splitRanges(t.rows, Math.min(def.partitions, t.rows))) rows.push({ table: ti, ...r });
+      for (const r of splitRanges(t.rows, t.partitions ?? Math.min(def.partitions, t.rows))) rows.push({ table: ti, ...r });
     });
     await c.query(
       `INSERT INTO rowflow.job_partitions (job_id, index, table_index, from_row, to_row, next_row, state)

@@ -10,6 +10,8 @@ export interface JobTableDefinition {
   rows: number;
   /** Indexes (into `tables`) of the tables this one's rows need loaded first (FK into an existing constraint). */
   dependsOn: number[];
+  /** Partitions of this table; default min(job's partitions, rows). */
+  partitions?: number;
 }
 
 /** A validated `POST /api/jobs` body with every default filled in. */
@@ -38,6 +40,17 @@ export interface JobDefinition {
 export type Unlogged = null | 'logged' | 'keep';
 
 export const DEFAULT_CHUNK_SIZE = 5000;
+/**
+ * Default partitions: one per 100,000 rows, at most 4. Measured on a 2-core box against
+ * PostgreSQL 15 (see README, jobs benchmark): 1M rows load ~2.5× faster with 4 partitions than
+ * with 1 (one backend parses COPY at a time otherwise, and each chunk's commit idles it); small
+ * jobs gain nothing from splitting. 4 is also the default WORKER_CONCURRENCY of one process.
+ */
+export function defaultPartitions(rows: number): number {
+  return Math.min(DEFAULT_MAX_PARTITIONS, Math.max(1, Math.floor(rows / ROWS_PER_DEFAULT_PARTITION)));
+}
+const DEFAULT_MAX_PARTITIONS = 4;
+const ROWS_PER_DEFAULT_PARTITION = 100_000;
 export const MAX_CHUNK_SIZE = 1_000_000;
 export const MAX_PARTITIONS = 64;
 const MODES: readonly JobMode[] = ['create', 'append', 'truncate', 'replace'];
@@ -111,7 +124,7 @@ export function parseJobRequest(input: unknown, limits: { maxRows: number }): Jo
     schema,
     custom,
     rows,
-    partitions: Math.min(int(body.partitions, 'partitions', 1, MAX_PARTITIONS, 1), rows),
+    partitions: Math.min(int(body.partitions, 'partitions', 1, MAX_PARTITIONS, defaultPartitions(rows)), rows),
     targetTable,
     tables: [{ name: table, targetTable, schema, rows, dependsOn: [] }],
     dataset: null,

@@ -23,7 +23,7 @@ export class CreateJobDto implements CreateJobRequest {
   seed?: number;
   @ApiPropertyOptional({ description: 'Rows per COPY transaction, or "auto"', oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }], default: 5000 })
   chunkSize?: number | 'auto';
-  @ApiPropertyOptional({ description: 'Ranges worked in parallel (1..64)', default: 1 })
+  @ApiPropertyOptional({ description: 'Ranges worked in parallel (1..64); default one per 100,000 rows, at most 4' })
   partitions?: number;
   @ApiPropertyOptional({ description: 'Target table (a Postgres identifier, always quoted); default: the table name' })
   targetTable?: string;
