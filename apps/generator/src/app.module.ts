@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GENERATOR_CONFIG, type GeneratorConfig } from './config/generator-config.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { StreamModule } from './stream/stream.module.js';
 import { TablesModule } from './tables/tables.module.js';
 
@@ -11,7 +12,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [TablesModule, StreamModule],
+      imports: [MetricsModule, TablesModule, StreamModule],
       controllers: [HealthController],
       providers: [{ provide: GENERATOR_CONFIG, useValue: config }],
       exports: [GENERATOR_CONFIG],

@@ -7,3 +7,4 @@ export { migrate } from './migrations.js';
 export { DEFAULT_RUNNER, type JobObserver, PartitionRunner, type RunnerOptions, type RunOutcome } from './partition-runner.js';
 export { backoffMs, classifyError, type ErrorKind, ShortChunkError, SkipLimitError, sqlState } from './pg-errors.js';
 export { copySql, createTableSql, prepareTarget } from './target-table.js';
+export { eventId, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';

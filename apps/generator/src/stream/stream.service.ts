@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { type TableSpec, ValidationError } from '@rowflow/contracts';
 import { createRowStream, resolveSeed, type StreamFormat } from '@rowflow/generator';
 import { catalog, findTable, parseStreamParams, validateTableSpec } from '@rowflow/schema';
 import { GENERATOR_CONFIG, type GeneratorConfig } from '../config/generator-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 export interface PreparedStream {
   stream: Readable;
@@ -22,15 +23,32 @@ const CONTENT_TYPES: Record<StreamFormat, string> = {
  */
 @Injectable()
 export class StreamService {
-  constructor(@Inject(GENERATOR_CONFIG) private readonly config: GeneratorConfig) {}
+  constructor(
+    @Inject(GENERATOR_CONFIG) private readonly config: GeneratorConfig,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /** `input` is a query string or a JSON body; `schema` is only read from bodies. */
   prepare(input: Record<string, unknown>, format: StreamFormat, fromBody: boolean): PreparedStream {
     const params = parseStreamParams(input, { maxRows: this.config.MAX_ROWS });
     const spec = this.resolveSpec(params.table, fromBody ? input.schema : undefined);
     const seed = resolveSeed(params.seed);
+    this.checkMemory();
     const stream = createRowStream({ spec, seed, offset: params.offset, rows: params.rows, format, header: params.header });
+    this.observe(stream, format, { table: spec.name, rows: params.rows, offset: params.offset ?? 0, seed });
     return { stream, seed, contentType: CONTENT_TYPES[format] };
+  }
+
+  /** Over MEMORY_BUDGET_MB a new stream is refused (503) instead of growing the process. */
+  private checkMemory(): void {
+    if (!this.metrics.memory.over()) return;
+    throw new ServiceUnavailableException(`the generator is over its memory budget (MEMORY_BUDGET_MB=${this.metrics.memory.budgetMb}); retry shortly`);
+  }
+
+  /** stream_start now, stream_end with rows/bytes/ms when the stream closes (ended or cut). */
+  private observe(stream: ReturnType<typeof createRowStream>, format: StreamFormat, fields: Record<string, unknown>): void {
+    const ended = this.metrics.streams.streamStarted(format, fields);
+    stream.once('close', () => ended({ rows: stream.counts.rows, bytes: stream.counts.bytes, aborted: !stream.readableEnded }));
   }
 
   private resolveSpec(table: string | undefined, schema: unknown): TableSpec {

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
-import { JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
+import { DEFAULT_AUTO, JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -45,7 +45,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.queue = new JobQueue(config.DATABASE_URL);
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
-    this.runner = new PartitionRunner(db.pool, this.repo, sourceFor, { owner, observer: metrics });
+    // Over MEMORY_BUDGET_MB the runner cuts smaller chunks instead of growing.
+    const pressure = (): boolean => metrics.memory.over();
+    this.runner = new PartitionRunner(db.pool, this.repo, sourceFor, { owner, observer: metrics, auto: { ...DEFAULT_AUTO, pressure } });
     metrics.setActiveJobsProvider(async () => {
       const res = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM rowflow.jobs WHERE state IN ('queued', 'running')`);
       return res.rows[0]?.n ?? 0;
