@@ -22,7 +22,10 @@ export class JobEvents {
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     private readonly metrics: MetricsService,
   ) {
-    this.feed = new ProgressFeed((id) => jobs.get(id));
+    this.feed = new ProgressFeed((id) => {
+      metrics.statusRead();
+      return jobs.get(id);
+    });
   }
 
   /** Streams the job's events to `res` until the job ends or the client leaves. */

@@ -38,6 +38,7 @@ export class MetricsService implements JobObserver {
   private readonly dead = new Counter({ name: 'rowflow_job_dead_letters_total', help: 'Rows rejected by Postgres and dead-lettered', registers: [this.registry] });
   private readonly partitions = new Gauge({ name: 'rowflow_job_active_partitions', help: 'Partitions being worked by this process', registers: [this.registry] });
   private readonly finished = new Counter({ name: 'rowflow_jobs_finished_total', help: 'Jobs finished, by state', labelNames: ['state'], registers: [this.registry] });
+  private readonly statusReads = new Counter({ name: 'rowflow_job_status_reads_total', help: 'Job status reads made by the shared progress feeds (one per interval per watched job)', registers: [this.registry] });
   private readonly refused = new Counter({ name: 'rowflow_memory_refusals_total', help: 'Requests refused (503) because the process was over MEMORY_BUDGET_MB', labelNames: ['what'], registers: [this.registry] });
 
   constructor(@Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig) {
@@ -66,6 +67,11 @@ export class MetricsService implements JobObserver {
   /** See StreamMetrics.streamStarted. */
   streamStarted(endpoint: string, fields?: Record<string, unknown>): ReturnType<StreamMetrics['streamStarted']> {
     return this.streams.streamStarted(endpoint, fields);
+  }
+
+  /** The progress feed read one job's status. */
+  statusRead(): void {
+    this.statusReads.inc();
   }
 
   /** Counts a request refused by the memory budget. */
