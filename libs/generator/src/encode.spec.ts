@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { type Options, stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import type { Cell, CellKind, CompiledColumn } from './column.js';
 import { csvEncoder } from './encode.js';
@@ -9,14 +9,14 @@ import { RowContext } from './row-context.js';
  * NULL → empty unquoted field, "" → `""`, quote only when needed (quote, comma, CR, LF) — plus
  * `\.` alone, which would end COPY's data. The bench compares their speed on the same rows.
  */
-const CSV_STRINGIFY_OPTIONS = {
-  record_delimiter: 'unix',
+const CSV_STRINGIFY_OPTIONS: Options = {
+  record_delimiter: 'unix' as const,
   quoted_match: [/^\\\.$/, /\r/],
   cast: {
     boolean: (v: boolean) => String(v),
     string: (v: string) => (v === '' ? { value: '', quoted_empty: true } : v),
   },
-} as const;
+};
 
 /** Small seeded PRNG (mulberry32) so a failing case can be replayed. */
 function prng(seed: number): () => number {
