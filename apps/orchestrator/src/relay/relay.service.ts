@@ -12,7 +12,7 @@ import { previewEvents$ } from './preview-events.js';
 import { rowBatches$ } from './row-batches.js';
 import { RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import { csvFilename, parseRelayRequest, tableName } from './relay-params.js';
-import { encodeSse } from './sse-event.js';
+import { encodeControl } from './sse-event.js';
 import { openSse, relayEvents } from './sse-sink.js';
 
 /** Live preview (SSE) and CSV download, both relayed from the generator with backpressure. */
@@ -133,7 +133,7 @@ export class RelayService {
       if (err instanceof ValidationError || err instanceof NotFoundError) throw err;
       if (signal.aborted) return undefined;
       openSse(res);
-      res.end(encodeSse({ kind: 'error', data: { message: (err as Error).message } }));
+      res.end(encodeControl({ kind: 'error', data: { message: (err as Error).message } }));
       return undefined;
     }
   }

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
-import { encodeSse, type SseEvent } from './sse-event.js';
+import { encodeSse, type SseEvent, type SseFrame } from './sse-event.js';
 
 /** Bytes a response may hold in memory before a pausable upstream is paused. */
 const MAX_BUFFERED = 256 * 1024;
@@ -44,7 +44,7 @@ export interface SseWriteOptions {
 }
 
 /** What the writer needs of a response: a Writable (an Express Response is one). */
-export type SseTarget = Pick<Writable, 'write' | 'end' | 'destroy' | 'once' | 'off' | 'writableLength' | 'writableEnded'>;
+export type SseTarget = Pick<Writable, 'write' | 'end' | 'destroy' | 'once' | 'off' | 'cork' | 'uncork' | 'writableLength' | 'writableEnded'>;
 
 /**
  * The one SSE writer of the orchestrator (preview relay and job events): real backpressure —
@@ -52,7 +52,7 @@ export type SseTarget = Pick<Writable, 'write' | 'end' | 'destroy' | 'once' | 'o
  * for one slow client here) — and heartbeats. Resolves when the stream ended or the client left;
  * a client leaving unsubscribes `frames` (which aborts whatever feeds it).
  */
-export function writeSse(frames: Observable<string | Buffer>, res: SseTarget, opts: SseWriteOptions): Promise<void> {
+export function writeSse(frames: Observable<SseFrame>, res: SseTarget, opts: SseWriteOptions): Promise<void> {
   return new Promise<void>((done) => {
     const w = new FrameWriter(res, opts);
     const heartbeat = setInterval(() => w.heartbeat(), opts.heartbeatMs);
@@ -79,28 +79,40 @@ export function writeSse(frames: Observable<string | Buffer>, res: SseTarget, op
   });
 }
 
-function byteLength(f: string | Buffer): number {
-  return typeof f === 'string' ? Buffer.byteLength(f) : f.length;
+function byteLength(f: SseFrame): number {
+  if (typeof f === 'string') return Buffer.byteLength(f);
+  if (Buffer.isBuffer(f)) return f.length;
+  return (f as readonly (string | Buffer)[]).reduce((n, p) => n + byteLength(p), 0);
+}
+
+/** Writes a frame (its pieces corked into one writev); returns write()'s verdict for the last. */
+function put(res: SseTarget, f: SseFrame): boolean {
+  if (typeof f === 'string' || Buffer.isBuffer(f)) return res.write(f);
+  res.cork();
+  let ok = true;
+  for (const piece of f as readonly (string | Buffer)[]) ok = res.write(piece);
+  res.uncork();
+  return ok;
 }
 
 /** Write/drain bookkeeping of one response. */
 class FrameWriter {
   private waiting = false;
-  private pending: string | Buffer | undefined;
+  private pending: SseFrame | undefined;
 
   constructor(
     private readonly res: SseTarget,
     private readonly opts: SseWriteOptions,
   ) {}
 
-  write(frame: string | Buffer): void {
+  write(frame: SseFrame): void {
     if (this.res.writableEnded) return;
     if (this.waiting && !this.opts.flow) {
       this.pending = frame; // conflate: a newer state replaces the one not sent yet
       return;
     }
     this.opts.onFrame?.(byteLength(frame));
-    const ok = this.res.write(frame);
+    const ok = put(this.res, frame);
     // A pausable upstream gets some slack: write() says "stop" past 16 KB, i.e. after every
     // ~38 KB data frame, and pausing that often costs more CPU than the relay itself.
     if (ok || this.waiting || (this.opts.flow && this.res.writableLength < MAX_BUFFERED)) return;
@@ -117,8 +129,8 @@ class FrameWriter {
     const last = this.pending;
     this.pending = undefined;
     if (last !== undefined) this.opts.onFrame?.(byteLength(last));
-    if (last !== undefined) this.res.end(last);
-    else this.res.end();
+    if (last !== undefined) put(this.res, last);
+    this.res.end();
   }
 
   release(): void {
