@@ -17,9 +17,9 @@ export type SseFrame = string | Buffer | readonly (string | Buffer)[];
 /** Encodes one event as an SSE frame (`text/event-stream`). */
 export function encodeSse(e: SseEvent): SseFrame {
   if (e.kind === 'data') {
-      // JSON rows never contain raw LF (JSON escapes it), so one `data:` line is safe. The rows
-      // go out as they are: concatenating them with the frame's head and tail would copy
-      // every relayed byte once more.
+    // JSON rows never contain raw LF (JSON escapes it), so one `data:` line is safe. The rows
+    // go out as they are: concatenating them with the frame's head and tail would copy
+    // every relayed byte once more.
     return [`event: data\nid: ${e.progress}\ndata: {"rows":[`, e.batch.json, `],"progress":${e.progress},"total":${e.total}}\n\n`];
   }
   return encodeControl(e);
