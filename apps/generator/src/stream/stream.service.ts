@@ -2,9 +2,10 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { type TableSpec, ValidationError } from '@rowflow/contracts';
 import { createRowStream, resolveSeed, type StreamFormat } from '@rowflow/generator';
-import { catalog, findTable, parseStreamParams, validateTableSpec } from '@rowflow/schema';
+import { catalog, findTable, type InputSource, validateTableSpec } from '@rowflow/schema';
 import { GENERATOR_CONFIG, type GeneratorConfig } from '../config/generator-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { parseStreamInput } from './stream-input.js';
 
 export interface PreparedStream {
   stream: Readable;
@@ -28,10 +29,10 @@ export class StreamService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** `input` is a query string or a JSON body; `schema` is only read from bodies. */
-  prepare(input: Record<string, unknown>, format: StreamFormat, fromBody: boolean): PreparedStream {
-    const params = parseStreamParams(input, { maxRows: this.config.MAX_ROWS });
-    const spec = this.resolveSpec(params.table, fromBody ? input.schema : undefined);
+  /** `input` is a query string or a JSON body (`source`); `schema` is only read from bodies. */
+  prepare(input: unknown, format: StreamFormat, source: InputSource): PreparedStream {
+    const { params, record } = parseStreamInput(input, source, this.config.MAX_ROWS);
+    const spec = this.resolveSpec(params.table, source === 'body' ? record.schema : undefined);
     const seed = resolveSeed(params.seed);
     this.checkMemory();
     const stream = createRowStream({ spec, seed, offset: params.offset, rows: params.rows, format, header: params.header });
@@ -52,7 +53,10 @@ export class StreamService {
   }
 
   private resolveSpec(table: string | undefined, schema: unknown): TableSpec {
-    if (schema !== undefined && schema !== null) return validateTableSpec(schema, 'schema');
+    if (schema !== undefined && schema !== null) {
+      if (table !== undefined) throw new ValidationError('schema', 'give either table or schema, not both');
+      return validateTableSpec(schema, 'schema');
+    }
     if (table !== undefined) return findTable(table);
     throw new ValidationError('table', `is required (or POST a schema); known: ${catalog.map((t) => t.name).join(', ')}`);
   }
