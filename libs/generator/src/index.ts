@@ -1,4 +1,4 @@
-export { createRowStream, generatorStats, resolveSeed, type RowStreamOptions, type StreamFormat } from './row-stream.js';
+export { createRowStream, generatorStats, resolveSeed, type RowStreamCounts, type RowStreamOptions, type StreamFormat } from './row-stream.js';
 export { compileColumn, compileTable, rowValues } from './compile.js';
 export type { Cell, CellKind, CompiledColumn } from './column.js';
 export { csvEncoder, csvField, csvHeader, ndjsonEncoder } from './encode.js';

@@ -52,7 +52,7 @@ function checkCapacity(columns: CompiledColumn[], end: number): void {
  * (setImmediate) so a long stream never blocks the event loop; backpressure is the Readable's.
  * Throws ValidationError (before any byte) for a bad spec or rows beyond a column's capacity.
  */
-export function createRowStream(opts: RowStreamOptions): Readable {
+export function createRowStream(opts: RowStreamOptions): Readable & { readonly counts: RowStreamCounts } {
   const spec = validateTableSpec(opts.spec);
   return new RowStream({ ...opts, table: spec.name, columns: compileTable(spec, opts.seed) });
 }
@@ -65,11 +65,18 @@ export interface CompiledStreamOptions extends Omit<RowStreamOptions, 'spec'> {
 }
 
 /** `createRowStream` for columns compiled by the caller (same batching, bytes and checks). */
-export function createCompiledRowStream(opts: CompiledStreamOptions): Readable {
+export function createCompiledRowStream(opts: CompiledStreamOptions): Readable & { readonly counts: RowStreamCounts } {
   return new RowStream(opts);
 }
 
+/** Rows and bytes a row stream has pushed so far (for metrics and stream-end logs). */
+export interface RowStreamCounts {
+  rows: number;
+  bytes: number;
+}
+
 class RowStream extends Readable {
+  readonly counts: RowStreamCounts = { rows: 0, bytes: 0 };
   private next: number;
   private readonly end: number;
   private readonly encode: RowEncoder;
@@ -122,7 +129,7 @@ class RowStream extends Readable {
         line = encode(row);
       }
       if (pos + line.length * 3 > buf.length) {
-        if (pos === 0) this.push(Buffer.from(line, 'utf8'));
+        if (pos === 0) this.pushLarge(line);
         else this.pending = line;
         line = '';
         break;
@@ -131,9 +138,17 @@ class RowStream extends Readable {
       line = '';
     }
     generatorStats.rowsGenerated += k - this.next;
+    this.counts.rows += k - this.next;
+    this.counts.bytes += pos;
     this.next = k;
     if (pos > 0) this.push(buf.subarray(0, pos));
     if (k >= end && this.pending.length === 0) this.push(null);
+  }
+
+  private pushLarge(line: string): void {
+    const big = Buffer.from(line, 'utf8');
+    this.counts.bytes += big.length;
+    this.push(big);
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {

@@ -21,3 +21,4 @@ export { findRelation, namespaceOid, RELKIND_NAMES, type TargetRelation } from '
 export { columnProblem, fitMismatches, type Mismatch, type TableColumn } from './target-fit.js';
 export { connectedRole, type ConnectedRole } from './target-privilege.js';
 export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem, targetTableProblem } from './target-ref.js';
+export { eventId, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';

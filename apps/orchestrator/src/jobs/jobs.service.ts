@@ -7,6 +7,7 @@ import {
   connectedRole,
   ConstraintBuilder,
   ConstraintRepository,
+  DEFAULT_AUTO,
   JobOrchestrator,
   JobRepository,
   jobTargets,
@@ -48,6 +49,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.repo = new JobRepository(db.pool, { targetSchema: config.TARGET_SCHEMA });
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
+    // Over MEMORY_BUDGET_MB the runner cuts smaller chunks instead of growing.
+    const pressure = (): boolean => metrics.memory.over();
     const runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
       owner,
       observer: metrics,
@@ -55,6 +58,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       retryWindowMs: config.JOB_RETRY_WINDOW,
       idleTimeoutMs: config.CHUNK_IDLE_TIMEOUT_MS,
       durableCommits: config.JOB_DURABLE_COMMITS,
+      auto: { ...DEFAULT_AUTO, pressure },
     });
     const phases = new ConstraintRepository(db.pool);
     const log = logger('JobOrchestrator');
