@@ -57,7 +57,7 @@ function uniqueName(prefix: string): string {
 }
 
 describe('insert jobs from the page', () => {
-  it('a job started from the page completes and Postgres holds exactly its rows', async () => {
+  it('a job started from the page completes and Postgres holds exactly its rows', { timeout: 360_000 }, async () => {
     const page = await openPage();
     const target = uniqueName('web_users');
     await pickTable(page, 'users');
@@ -67,7 +67,7 @@ describe('insert jobs from the page', () => {
     await page.getByLabel('Mode').selectOption('create');
     await page.getByLabel('Target table').fill(target);
     await page.getByRole('button', { name: 'Start job' }).click();
-    await waitForState(page, 'completed', 55_000);
+    await waitForState(page, 'completed', 240_000);
     expect(await page.getByTestId('job-rows-written').innerText()).toBe('5,000 / 5,000');
     expect(await page.getByRole('progressbar', { name: 'Job progress' }).getAttribute('aria-valuenow')).toBe('100');
     expect(await countRows(target)).toBe(5000);
@@ -137,7 +137,7 @@ describe('insert jobs from the page', () => {
     await page.getByLabel('Target table').fill(target);
     await page.getByLabel('Dead-letter limit').fill('2000');
     await page.getByRole('button', { name: 'Start job' }).click();
-    await waitForState(page, 'completed', 55_000);
+    await waitForState(page, 'completed', 240_000);
     const inserted = await countRows(target);
     const skipped = Number((await page.getByTestId('job-dead-letters').innerText()).replace(/[^0-9]/g, ''));
     expect(skipped).toBeGreaterThan(0);
@@ -149,5 +149,5 @@ describe('insert jobs from the page', () => {
     expect(await list.locator('tbody tr').count()).toBe(skipped);
     expect(await list.innerText()).toContain('23514');
     await screenshot(page, 'dead-letters', ['job-monitor']);
-  }, 120_000);
+  }, 360_000);
 });
