@@ -77,7 +77,7 @@ export interface WebStack {
   stop(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, logs: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, logs: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}:\n${logs()}`);

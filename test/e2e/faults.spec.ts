@@ -30,8 +30,8 @@ const ENV = {
 const JOB = { table: 'users', rows: 100_000, seed: 9, partitions: 3, chunkSize: 1000 };
 const LOAD_JOB = { table: 'users', rows: 30_000, seed: 4, partitions: 2, chunkSize: 1000 };
 
-async function orchestrator(): Promise<Proc> {
-  const p = await spawnApp('orchestrator', { ...ENV, DATABASE_URL: server.url, GENERATOR_URL: gen.url });
+async function orchestrator(env: Record<string, string> = {}): Promise<Proc> {
+  const p = await spawnApp('orchestrator', { ...ENV, DATABASE_URL: server.url, GENERATOR_URL: gen.url, ...env });
   procs.push(p);
   return p;
 }
@@ -163,11 +163,13 @@ describe('faults heal by themselves', () => {
 
 describe('load', () => {
   it('four jobs over two orchestrator processes plus two dozen previews: exact, nothing idle in transaction', async () => {
-    const second = await orchestrator();
-    const bases = [orch.url, second.url];
     // "Both processes worked" made deterministic: every row waits (in a trigger) on an advisory
     // lock this test holds until all 8 partitions are running at once. A process runs at most
-    // WORKER_CONCURRENCY (4) partitions, so by then each process holds some.
+    // WORKER_CONCURRENCY (4) partitions, so by then each of the two holds 4. Two fresh processes
+    // with a lease longer than the gate is held: an expired lease would send a poller to wait
+    // behind a gated partition's row lock, and then 8 could never run at once.
+    await stop(orch);
+    const bases = [(await orchestrator({ JOB_LEASE_SECONDS: '300' })).url, (await orchestrator({ JOB_LEASE_SECONDS: '300' })).url];
     await pool.query(`CREATE FUNCTION load_hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(4244); RETURN NEW; END $$`);
     for (let i = 0; i < 4; i++) {
       await pool.query(`CREATE TABLE users_load_${i} (LIKE users_clean)`);

@@ -149,7 +149,7 @@ describe('seeking and disconnects', () => {
     expect(lines.slice(-10).join('\n') + '\n').toBe(tail);
   });
 
-  it('client disconnect stops generation; a paused reader holds it back (backpressure)', async () => {
+  it('client disconnect stops generation; a paused reader holds it back (backpressure)', { timeout: 180_000 }, async () => {
     // Streams of earlier tests were cut by their clients: they must all wind down.
     expect(await settles(() => generatorStats.activeStreams === 0)).toBe(true);
     const rowsBefore = generatorStats.rowsGenerated;
@@ -196,7 +196,7 @@ describe('responsiveness (built generator process)', () => {
     child?.kill('SIGKILL');
   });
 
-  it('/health keeps answering while a 10M-row stream is being read (no frozen event loop)', async () => {
+  it('/health keeps answering while a 10M-row stream is being read (no frozen event loop)', { timeout: 420_000 }, async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [resolve(ROOT, 'apps/generator/dist/main.js')], { env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });

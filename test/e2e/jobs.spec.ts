@@ -179,7 +179,7 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     expect(failed.error).toMatch(/skipLimit 10 exceeded/);
   });
 
-  it('survives all its Postgres connections being terminated mid-job (transient → retry), exact result', async () => {
+  it('survives all its Postgres connections being terminated mid-job (transient → retry), exact result', { timeout: 300_000 }, async () => {
     const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 300_000, seed: 9, partitions: 2, chunkSize: 2000, targetTable: 'acc_term' });
     const id = res.body.id;
     const admin = new pg.Client(db.url);
@@ -197,7 +197,7 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     } finally {
       await admin.end();
     }
-    const job = await waitForState(orch.url, id, ['completed', 'failed'], 120_000);
+    const job = await waitForState(orch.url, id, ['completed', 'failed'], 240_000);
     expect(job).toMatchObject({ state: 'completed', rowsWritten: 300_000, error: null });
     expect(job.retries).toBeGreaterThanOrEqual(1);
     const ref = await loadReference(pool, gen.url, 'acc_term', 'pgbench_accounts', 300_000, 9);
