@@ -2,7 +2,7 @@ import { Global, type INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { DatasetSpec } from '@rowflow/contracts';
 import { createDatasetRowStream, datasetTableRows } from '@rowflow/generator';
-import { configureApp } from '@rowflow/platform';
+import { configureApp } from '@rowflow/platform-nest';
 import { quoteIdent } from '@rowflow/schema';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { HTTP_POLICY } from '@rowflow/platform-nest';
+import { generatorHttpPolicy } from './common/http-policy.js';
 import { GENERATOR_CONFIG, type GeneratorConfig } from './config/generator-config.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -14,7 +16,10 @@ export class AppModule {
       global: true,
       imports: [TablesModule, DatasetsModule, StreamModule],
       controllers: [HealthController],
-      providers: [{ provide: GENERATOR_CONFIG, useValue: config }],
+      providers: [
+        { provide: GENERATOR_CONFIG, useValue: config },
+        { provide: HTTP_POLICY, useValue: generatorHttpPolicy(config) },
+      ],
       exports: [GENERATOR_CONFIG],
     };
   }

@@ -2,20 +2,15 @@ import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { type TableSpec, ValidationError } from '@rowflow/contracts';
 import { createDatasetRowStream, createRowStream, datasetTableRows, resolveSeed, type StreamFormat } from '@rowflow/generator';
-import { catalog, datasetTable, findDataset, findTable, parseStreamParams, resolveDataset, validateTableSpec } from '@rowflow/schema';
+import { catalog, datasetTable, findDataset, findTable, type InputSource, requireObjectBody, resolveDataset, validateTableSpec } from '@rowflow/schema';
 import { GENERATOR_CONFIG, type GeneratorConfig } from '../config/generator-config.js';
+import { parseStreamInput } from './stream-input.js';
 
 export interface PreparedStream {
   stream: Readable;
   seed: number;
   contentType: string;
 }
-
-/**
- * Every key a stream request may carry (query or body). `dataset` + `table` stream one table of
- * a dataset (`rows` then defaults to the rest of the table); `schema` is a custom table (POST).
- */
-export const STREAM_REQUEST_KEYS = ['table', 'schema', 'dataset', 'rows', 'seed', 'offset', 'header'] as const;
 
 const CONTENT_TYPES: Record<StreamFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -30,22 +25,24 @@ const CONTENT_TYPES: Record<StreamFormat, string> = {
 export class StreamService {
   constructor(@Inject(GENERATOR_CONFIG) private readonly config: GeneratorConfig) {}
 
-  /** `input` is a query string or a JSON body; `schema` is only read from bodies. */
-  prepare(input: Record<string, unknown>, format: StreamFormat, fromBody: boolean): PreparedStream {
-    if (input.dataset !== undefined && input.dataset !== '') return this.prepareDataset(input, format, fromBody);
-    const params = parseStreamParams(input, { maxRows: this.config.MAX_ROWS });
-    const spec = this.resolveSpec(params.table, fromBody ? input.schema : undefined);
+  /** `input` is a query string or a JSON body (`source`); `schema` is only read from bodies, `dataset` from both. */
+  prepare(input: unknown, format: StreamFormat, source: InputSource): PreparedStream {
+    const raw = source === 'body' ? requireObjectBody(input) : ((input ?? {}) as Record<string, unknown>);
+    if (raw.dataset !== undefined && raw.dataset !== '') return this.prepareDataset(raw, format, source);
+    const { params, record } = parseStreamInput(raw, source, this.config.MAX_ROWS);
+    const spec = this.resolveSpec(params.table, source === 'body' ? record.schema : undefined);
     const seed = resolveSeed(params.seed);
     const stream = createRowStream({ spec, seed, offset: params.offset, rows: params.rows, format, header: params.header });
     return { stream, seed, contentType: CONTENT_TYPES[format] };
   }
 
   /** One table of a dataset: a catalog name (GET) or a name/spec (POST); rows default to the rest of the table. */
-  private prepareDataset(input: Record<string, unknown>, format: StreamFormat, fromBody: boolean): PreparedStream {
+  private prepareDataset(input: Record<string, unknown>, format: StreamFormat, source: InputSource): PreparedStream {
     if (input.schema !== undefined) throw new ValidationError('schema', 'give either dataset (+ table) or schema, not both');
-    const dataset = fromBody ? resolveDataset(input.dataset) : findDataset(datasetName(input.dataset));
     const rowsGiven = input.rows !== undefined && input.rows !== '';
-    const params = parseStreamParams(rowsGiven ? input : { ...input, rows: 1 }, { maxRows: this.config.MAX_ROWS });
+    // rows is optional here (default: the rest of the table); a placeholder keeps the shared parser strict.
+    const { params } = parseStreamInput(rowsGiven ? input : { ...input, rows: source === 'query' ? '1' : 1 }, source, this.config.MAX_ROWS);
+    const dataset = source === 'body' ? resolveDataset(input.dataset) : findDataset(datasetName(input.dataset));
     if (params.table === undefined) throw new ValidationError('table', `is required with a dataset; tables: ${dataset.tables.map((t) => t.name).join(', ')}`);
     const table = datasetTable(dataset, params.table).name;
     const seed = resolveSeed(params.seed);
@@ -61,7 +58,10 @@ export class StreamService {
   }
 
   private resolveSpec(table: string | undefined, schema: unknown): TableSpec {
-    if (schema !== undefined && schema !== null) return validateTableSpec(schema, 'schema');
+    if (schema !== undefined && schema !== null) {
+      if (table !== undefined) throw new ValidationError('schema', 'give either table or schema, not both');
+      return validateTableSpec(schema, 'schema');
+    }
     if (table !== undefined) return findTable(table);
     throw new ValidationError('table', `is required (or POST a schema); known: ${catalog.map((t) => t.name).join(', ')}`);
   }

@@ -1,5 +1,5 @@
 import { duration, targetSchemaProblem } from '@rowflow/jobs';
-import { bool, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
+import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 
@@ -14,8 +14,10 @@ function targetSchema(def: string): Parser<string> {
 }
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
+      /** Access control: token, Host allowlist, CORS, body limit (same keys as the generator). */
+      ...HTTP_CONFIG,
       PORT: port(3000),
       HOST: str('127.0.0.1'),
       GENERATOR_URL: required(url('http://127.0.0.1:3001')),
@@ -46,6 +48,7 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
+  return checkHttpConfig(config);
 }
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
+import type { InputSource } from '@rowflow/schema';
 import type { Response } from 'express';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { GeneratorClient, type GeneratorStream, type GeneratorStreamRequest } from '../generator-client/generator-client.js';
@@ -26,9 +27,10 @@ export class RelayService {
     @Inject(RELAY_OPTIONS) private readonly opts: RelayOptions,
   ) {}
 
-  parsePreview(input: Record<string, unknown>): GeneratorStreamRequest {
+  /** `source`: a query string (GET) or a JSON body (POST); see parseRelayRequest. */
+  parsePreview(input: unknown, source: InputSource = 'query'): GeneratorStreamRequest {
     // Same rules and messages as the generator first; then the preview's own, smaller limit.
-    const req = parseRelayRequest(input, this.config.MAX_ROWS);
+    const req = parseRelayRequest(input, this.config.MAX_ROWS, source);
     const max = this.config.PREVIEW_MAX_ROWS;
     if (req.rows > max) {
       throw new ValidationError('rows', `must be <= PREVIEW_MAX_ROWS (${max}) for a live preview (download or a job can do more), got ${req.rows}`);
@@ -37,8 +39,8 @@ export class RelayService {
     return req;
   }
 
-  parseDownload(input: Record<string, unknown>): GeneratorStreamRequest {
-    return parseRelayRequest(input, this.config.MAX_ROWS);
+  parseDownload(input: unknown, source: InputSource = 'query'): GeneratorStreamRequest {
+    return parseRelayRequest(input, this.config.MAX_ROWS, source);
   }
 
   /**
