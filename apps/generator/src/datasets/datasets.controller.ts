@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type DatasetCatalogEntry, ValidationError } from '@rowflow/contracts';
+import { type DatasetCatalogEntry, rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
 import { datasetRowCounts, resolveSeed } from '@rowflow/generator';
 import { datasetCatalog, datasetSpecJsonSchema, type JsonSchema, resolveDataset, tableSpecJsonSchema } from '@rowflow/schema';
 import { DatasetRowsBodyDto } from './dto/dataset-rows-body.dto.js';
@@ -40,6 +40,7 @@ export class DatasetsController {
   @ApiBadRequestResponse({ description: '{statusCode, error, message, field} naming the bad field' })
   rows(@Body() body: DatasetRowsBodyDto): DatasetRows {
     const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    rejectUnknownKeys(input, ['dataset', 'seed']);
     const dataset = resolveDataset(input.dataset);
     if (input.seed !== undefined && (typeof input.seed !== 'number' || !Number.isSafeInteger(input.seed) || input.seed < 0)) {
       throw new ValidationError('seed', `must be an integer >= 0 (0 or absent picks one), got ${JSON.stringify(input.seed)}`);

@@ -13,12 +13,6 @@ export interface PreparedStream {
   contentType: string;
 }
 
-/**
- * Every key a stream request may carry (query or body). `dataset` + `table` stream one table of
- * a dataset (`rows` then defaults to the rest of the table); `schema` is a custom table (POST).
- */
-export const STREAM_REQUEST_KEYS = ['table', 'schema', 'dataset', 'rows', 'seed', 'offset', 'header'] as const;
-
 const CONTENT_TYPES: Record<StreamFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   ndjson: 'application/x-ndjson',
@@ -35,11 +29,11 @@ export class StreamService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** `input` is a query string or a JSON body (`source`); `schema` is only read from bodies. */
+  /** `input` is a query string or a JSON body (`source`); `schema` is only read from bodies, `dataset` from both. */
   prepare(input: unknown, format: StreamFormat, source: InputSource): PreparedStream {
-    const raw = (input ?? {}) as Record<string, unknown>;
-    if (typeof raw === 'object' && raw.dataset !== undefined && raw.dataset !== '') return this.prepareDataset(input, format, source);
-    const { params, record } = parseStreamInput(input, source, this.config.MAX_ROWS);
+    const raw = source === 'body' ? requireObjectBody(input) : ((input ?? {}) as Record<string, unknown>);
+    if (raw.dataset !== undefined && raw.dataset !== '') return this.prepareDataset(raw, format, source);
+    const { params, record } = parseStreamInput(raw, source, this.config.MAX_ROWS);
     const spec = this.resolveSpec(params.table, source === 'body' ? record.schema : undefined);
     const seed = resolveSeed(params.seed);
     this.checkMemory();
@@ -49,12 +43,12 @@ export class StreamService {
   }
 
   /** One table of a dataset: a catalog name (GET) or a name/spec (POST); rows default to the rest of the table. */
-  private prepareDataset(raw: unknown, format: StreamFormat, source: InputSource): PreparedStream {
-    const input = source === 'body' ? requireObjectBody(raw) : (raw as Record<string, unknown>);
+  private prepareDataset(input: Record<string, unknown>, format: StreamFormat, source: InputSource): PreparedStream {
     if (input.schema !== undefined) throw new ValidationError('schema', 'give either dataset (+ table) or schema, not both');
-    const dataset = source === 'body' ? resolveDataset(input.dataset) : findDataset(datasetName(input.dataset));
     const rowsGiven = input.rows !== undefined && input.rows !== '';
-    const { params } = parseStreamInput(rowsGiven ? input : { ...input, rows: 1 }, source, this.config.MAX_ROWS);
+    // rows is optional here (default: the rest of the table); a placeholder keeps the shared parser strict.
+    const { params } = parseStreamInput(rowsGiven ? input : { ...input, rows: source === 'query' ? '1' : 1 }, source, this.config.MAX_ROWS);
+    const dataset = source === 'body' ? resolveDataset(input.dataset) : findDataset(datasetName(input.dataset));
     if (params.table === undefined) throw new ValidationError('table', `is required with a dataset; tables: ${dataset.tables.map((t) => t.name).join(', ')}`);
     const table = datasetTable(dataset, params.table).name;
     const seed = resolveSeed(params.seed);
