@@ -1,5 +1,5 @@
 /**
- * Relay benchmarks (issue 4), against the built generator + orchestrator processes:
+ * Relay benchmarks, against the built generator + orchestrator processes:
  * - time to first SSE `data` event, p50/p95 over 20 previews (target p50 <= 50 ms);
  * - relay throughput: SSE rows/s and CSV MB/s through the orchestrator vs reading the generator
  *   directly, in the same run (target overhead <= 10%);

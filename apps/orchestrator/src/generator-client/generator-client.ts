@@ -1,5 +1,5 @@
 /**
- * GeneratorClient — the orchestrator's only way to talk to the generator (STYLE 4).
+ * GeneratorClient — the orchestrator's only way to talk to the generator.
  *
  * API
  * ```ts

@@ -6,7 +6,7 @@ import { RelayController } from './relay.controller.js';
 import { RelayService } from './relay.service.js';
 import { OrchestratorTablesController } from './tables.controller.js';
 
-/** SSE live preview and CSV download, relayed from the generator (issue 4). */
+/** SSE live preview and CSV download, relayed from the generator. */
 @Module({
   imports: [GeneratorClientModule],
   controllers: [RelayController, OrchestratorTablesController],
