@@ -1,7 +1,8 @@
 import { ValidationError } from '@rowflow/contracts';
+import { parseStreamOptions, type StreamOptionParams } from './stream-options.js';
 
 /** Parsed query/body of a stream request (generator and orchestrator share it). */
-export interface StreamParams {
+export interface StreamParams extends StreamOptionParams {
   table?: string;
   rows: number;
   seed?: number;
@@ -64,6 +65,7 @@ export function parseStreamParams(input: Record<string, unknown>, limits: { maxR
   if (seed !== undefined) out.seed = seed;
   const header = parseHeader(first(input.header));
   if (header !== undefined) out.header = header;
+  Object.assign(out, parseStreamOptions(input));
   const table = first(input.table);
   if (table !== undefined && table !== '') {
     if (typeof table !== 'string') throw new ValidationError('table', 'must be a string');

@@ -10,6 +10,7 @@ import {
   MODES,
   UNIQUE_TYPES,
 } from './column-types.js';
+import { checkEventTimeOptions, checkStreamTableOptions } from './event-time-options.js';
 import { isIdentifier, MAX_IDENTIFIER_BYTES } from './pg-type.js';
 
 type Raw = Record<string, unknown>;
@@ -53,6 +54,7 @@ export function validateTableSpec(input: unknown, field = 'schema'): TableSpec {
     if (typeof input.description !== 'string') throw new ValidationError(`${field}.description`, 'must be a string');
     spec.description = input.description;
   }
+  checkStreamTableOptions(input, spec, field);
   return spec;
 }
 
@@ -69,6 +71,7 @@ export function validateColumn(raw: unknown, field: string): ColumnSpec {
   checkChoices(raw, col, field);
   checkRanges(raw, col, field);
   checkReferences(raw, col, field);
+  checkEventTimeOptions(raw, col, field, parseIsoInstant);
   return col;
 }
 

@@ -29,7 +29,8 @@ export class StreamService {
     const params = parseStreamParams(input, { maxRows: this.config.MAX_ROWS });
     const spec = this.resolveSpec(params.table, fromBody ? input.schema : undefined);
     const seed = resolveSeed(params.seed);
-    const stream = createRowStream({ spec, seed, offset: params.offset, rows: params.rows, format, header: params.header });
+    const { partition, rate } = params;
+    const stream = createRowStream({ spec, seed, offset: params.offset, rows: params.rows, format, header: params.header, partition, rate });
     return { stream, seed, contentType: CONTENT_TYPES[format] };
   }
 
