@@ -42,7 +42,7 @@ export interface StatsEvent {
   key?: string;
   /** `<op>` or `<op>_<column>` → value (e.g. `count`, `p99_duration_ms`); NaN-free (null when empty). */
   values: Record<string, number | null>;
-  /** Late events that belonged to this window but arrived after it was emitted (so far). */
+  /** Late events (stream-wide: they missed a window that had already been emitted) counted since the previous stats event. */
   late: number;
 }
 
@@ -68,4 +68,8 @@ export interface QualityEvent {
   /** Wall-clock ms minus the newest event time seen, at the last row. */
   freshnessMs: number | null;
   watermark: number | null;
+  /** Totals behind the rates: late rows (left out of at least one closed window), duplicates dropped, rows without a readable event time. */
+  late: number;
+  duplicates: number;
+  badTime: number;
 }
