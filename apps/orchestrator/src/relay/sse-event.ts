@@ -1,5 +1,6 @@
 import type { PreviewCompleteEvent, PreviewErrorEvent } from '@rowflow/contracts';
 import type { RowBatch } from './ndjson-batcher.js';
+import { encodeStatsSse, type StatsSseEvent } from './stats-events.js';
 
 /**
  * One SSE message of the preview relay. `data` events carry their rows as raw JSON bytes (the
@@ -9,7 +10,8 @@ export type SseEvent =
   | { kind: 'data'; batch: RowBatch; progress: number; total: number }
   | { kind: 'complete'; data: PreviewCompleteEvent }
   | { kind: 'error'; data: PreviewErrorEvent }
-  | { kind: 'heartbeat' };
+  | { kind: 'heartbeat' }
+  | StatsSseEvent;
 
 /** Encodes one event as an SSE frame (`text/event-stream`). */
 export function encodeSse(e: SseEvent): string | Buffer {
@@ -27,6 +29,10 @@ export function encodeSse(e: SseEvent): string | Buffer {
       return `event: error\ndata: ${JSON.stringify(e.data)}\n\n`;
     case 'heartbeat':
       return ': heartbeat\n\n';
+    case 'stats':
+    case 'alert':
+    case 'quality':
+      return encodeStatsSse(e);
   }
 }
 
