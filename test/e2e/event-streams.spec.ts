@@ -115,8 +115,9 @@ const COLS = ['id', 'owner', 'balance', 'tier'];
 /** The final state straight from the generator logic: each key's last visit below `events`. */
 function directFinalState(spec: TableSpec, seed: number, events: number): string[] {
   const logic = new ChangeStreamLogic(seed, spec.name, spec.changeStream!);
-  const { changeStream: _ignored, ...base } = spec;
-  const columns = compileTable(base as TableSpec, seed);
+  const base: TableSpec = { ...spec };
+  delete base.changeStream;
+  const columns = compileTable(base, seed);
   const row = new RowContext(seed, spec.name);
   const out: string[] = [];
   for (let key = 0; key < logic.keys; key++) {

@@ -2,7 +2,7 @@ import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { liveStats } from './live-stats.js';
-import type { Row } from './stats-engine.js';
+import type { Row, StatsOutput } from './stats-engine.js';
 import { parseStatsSpec } from './stats-spec.js';
 
 const spec = parseStatsSpec({
@@ -18,7 +18,7 @@ function scheduler(): TestScheduler {
 }
 
 /** Outputs as letters: S<start> for stats, Q<rows> for quality snapshots. */
-const label = map((o: { kind: string; data: { window?: { start: number }; rows?: number } }) => (o.kind === 'stats' ? `S${o.data.window!.start}` : o.kind === 'quality' ? `Q${o.data.rows}` : 'A'));
+const label = map((o: StatsOutput) => (o.kind === 'stats' ? `S${o.data.window.start}` : o.kind === 'quality' ? `Q${o.data.rows}` : 'A'));
 
 describe('liveStats (marbles)', () => {
   it('emits a window in the frame of the row that moves the watermark past its end, flushes on complete', () => {
