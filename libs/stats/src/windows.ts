@@ -98,8 +98,8 @@ export class WindowSet {
     session.acc.add(row);
     const rest: OpenWindow[] = [];
     for (const w of list) {
-      // Touching: the event falls inside [start - gap, end) of an open session.
-      if (t >= w.start - gap && t < w.end) {
+      // Touching: less than `gap` from the session's first event before it, or before its end.
+      if (t > w.start - gap && t < w.end) {
         session.start = Math.min(session.start, w.start);
         session.end = Math.max(session.end, w.end);
         session.acc.merge(w.acc);
