@@ -65,10 +65,10 @@ describe('partitionBy / partitions / part over HTTP', () => {
     }
   });
 
-  it('passes through the relay: SSE rows of a partition are the generator partition', async () => {
+  it('passes through the relay: SSE rows of a (paced) partition are the generator partition', async () => {
     const q = 'table=clickstream&rows=1500&seed=9&partitionBy=user_id&partitions=3&part=1';
     const direct = await ndjson(`/api/generator/stream/ndjson?${q}`);
-    const events = await readSse(`${orch.url}/api/orchestrator/stream?${q}`);
+    const events = await readSse(`${orch.url}/api/orchestrator/stream?${q}&rate=20000`);
     const rows = events.filter((e) => e.event === 'data').flatMap((e) => e.data.rows);
     expect(rows).toEqual(direct);
     expect(events.at(-1)).toMatchObject({ event: 'complete' });

@@ -48,6 +48,17 @@ describe('StatsEngine windows', () => {
     ]);
   });
 
+  it('session: an event older than an emitted session of its key is late, not a new session', () => {
+    const out = run({ timeColumn: 't', window: { type: 'session', gapMs: 5 }, aggregates: [{ op: 'count' }], watermark: { delayMs: 2 } }, rows([[0, 0], [2, 0], [10, 0], [4, 0], [40, 0]]));
+    // [0,7) closes when 10 arrives (watermark 8). 4 + gap = 9 is past the watermark, but 4 falls
+    // inside the emitted session: late, counted, and no second session [4, 9) appears.
+    expect(stats(out).map((s) => [s.window.start, s.window.end, s.values.count, s.late])).toEqual([
+      [0, 7, 2, 0],
+      [10, 15, 1, 1],
+      [40, 45, 1, 0],
+    ]);
+  });
+
   it('dedups by key within the watermark and measures the duplicate rate', () => {
     const out = run({ timeColumn: 't', window: { type: 'tumbling', sizeMs: 10 }, dedupBy: 'id', aggregates: [{ op: 'count' }] }, [
       { t: 1, id: 1 },

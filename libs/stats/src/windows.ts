@@ -19,6 +19,8 @@ export interface OpenWindow {
 export class WindowSet {
   private readonly open = new Map<string, OpenWindow>();
   private readonly sessions = new Map<string, OpenWindow[]>();
+  /** Per key, the end of its last emitted session: an older event would have belonged to emitted output. */
+  private readonly closedUntil = new Map<string, number>();
   private nextEnd = Infinity;
 
   constructor(
@@ -69,14 +71,26 @@ export class WindowSet {
         this.open.delete(id);
       } else nextEnd = Math.min(nextEnd, w.end);
     }
+    this.forgetClosedSessions(watermark);
     for (const [key, list] of this.sessions) {
-      const keep = list.filter((w) => (w.end <= watermark ? (closed.push(w), false) : true));
+      const keep = list.filter((w) => (w.end <= watermark ? (this.closeSession(key, w, closed), false) : true));
       if (keep.length) this.sessions.set(key, keep);
       else this.sessions.delete(key);
       for (const w of keep) nextEnd = Math.min(nextEnd, w.end);
     }
     this.nextEnd = nextEnd;
     return closed.sort((a, b) => a.end - b.end || a.start - b.start || (a.key ?? '').localeCompare(b.key ?? ''));
+  }
+
+  private closeSession(key: string, w: OpenWindow, closed: OpenWindow[]): void {
+    closed.push(w);
+    this.closedUntil.set(key, Math.max(this.closedUntil.get(key) ?? -Infinity, w.end));
+  }
+
+  /** Past `end + gap` every older event is late by the plain rule, so the marker is no longer needed. */
+  private forgetClosedSessions(watermark: number): void {
+    const gap = this.spec.type === 'session' ? this.spec.gapMs : 0;
+    for (const [key, end] of this.closedUntil) if (end + gap <= watermark) this.closedUntil.delete(key);
   }
 
   private windowAt(key: string | undefined, start: number, end: number): OpenWindow {
@@ -92,7 +106,7 @@ export class WindowSet {
 
   private addSession(t: number, key: string | undefined, row: Record<string, unknown>, watermark: number): number {
     const gap = (this.spec as { gapMs: number }).gapMs;
-    if (t + gap <= watermark) return 1;
+    if (t + gap <= watermark || t < (this.closedUntil.get(key ?? '') ?? -Infinity)) return 1;
     const list = this.sessions.get(key ?? '') ?? [];
     const session: OpenWindow = { key, start: t, end: t + gap, acc: new WindowAccumulator(this.aggregates, this.distinctLimit) };
     session.acc.add(row);
