@@ -1,10 +1,11 @@
 import type { TableSpec } from '@rowflow/contracts';
 import { validateTableSpec } from '@rowflow/schema';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChangeStreamLogic } from './change-stream.js';
 import { DuplicateMap } from './duplicates.js';
 import { BatchLimiter } from './pacing.js';
 import { partitionOf } from './partition-filter.js';
+import { createRowStream, generatorStats } from './row-stream.js';
 import { collect, ndjsonRows } from './test-helpers.js';
 
 const events: TableSpec = validateTableSpec({
@@ -162,6 +163,28 @@ describe('pacing', () => {
     expect(lim.end(61, 1e6)).toBe(62); // restart the schedule, no burst
     now += 50;
     expect(lim.end(62, 1e6)).toBe(67);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a reader that stops reading stops generation; when it reads again there is no catch-up burst', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'Date'] });
+    const stream = createRowStream({ spec: plain, seed: 1, rows: 1_000_000, format: 'ndjson', rate: 100, chunkBytes: 4096 });
+    const start = generatorStats.rowsGenerated;
+    stream.read(0); // fill the buffer (its highWaterMark), then nobody reads
+    await vi.advanceTimersByTimeAsync(100_000); // 10,000 rows would be "due" by the clock
+    const whilePaused = generatorStats.rowsGenerated - start;
+    expect(whilePaused).toBeGreaterThan(0);
+    expect(whilePaused).toBeLessThan(300); // about one buffer of rows, not 10,000
+    let lines = 0;
+    stream.on('data', (chunk: Buffer) => (lines += chunk.toString().split('\n').length - 1));
+    await vi.advanceTimersByTimeAsync(2_000);
+    const afterResume = generatorStats.rowsGenerated - start - whilePaused;
+    expect(lines).toBeGreaterThan(whilePaused); // it flows again…
+    expect(afterResume).toBeLessThan(100 * 2 + 100 + 50); // …at the pace (2 s + at most 1 s of catch-up), not the 10,000 "owed"
+    stream.destroy();
   });
 
   it('a paced stream has the same bytes as an unpaced one', async () => {
