@@ -22,7 +22,7 @@ const spec: TableSpec = validateTableSpec({
   name: 'ev_sql',
   duplicateRatio: 0.05,
   columns: [
-    { name: 'id', type: 'serial', primaryKey: true },
+    { name: 'id', type: 'serial' },
     { name: 't', type: 'timestamptz', mode: 'eventTime', start: '2025-03-01T00:00:00Z', ratePerSec: 100, maxOutOfOrderMs: 800, lateRatio: 0.03, lateMaxMs: 15_000 },
     { name: 'user_id', type: 'int', min: 1, max: 300 },
     { name: 'kind', type: 'enum', values: ['a', 'b', 'c'], weights: [5, 3, 2] },

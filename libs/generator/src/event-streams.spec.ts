@@ -1,5 +1,5 @@
 import type { TableSpec } from '@rowflow/contracts';
-import { validateTableSpec } from '@rowflow/schema';
+import { outputTableSpec, validateTableSpec } from '@rowflow/schema';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChangeStreamLogic } from './change-stream.js';
 import { DuplicateMap } from './duplicates.js';
@@ -12,7 +12,7 @@ const events: TableSpec = validateTableSpec({
   name: 'ev',
   duplicateRatio: 0.1,
   columns: [
-    { name: 'id', type: 'serial', primaryKey: true },
+    { name: 'id', type: 'serial' },
     { name: 't', type: 'timestamptz', mode: 'eventTime', start: '2025-01-01T00:00:00Z', ratePerSec: 100, maxOutOfOrderMs: 500, lateRatio: 0.05, lateMaxMs: 30_000 },
     { name: 'user', type: 'int', min: 1, max: 50 },
     { name: 'v', type: 'decimal', min: 0, max: 100 },
@@ -113,6 +113,12 @@ describe('changeStream', () => {
     expect(ops.update).toBeGreaterThan(ops.delete);
     expect(ops.delete).toBeGreaterThan(100);
     expect(await ndjsonRows({ spec: changes, rows: 300, offset: 1700 })).toEqual(rows.slice(1700));
+  });
+
+  it('outputTableSpec names exactly the columns the stream writes', async () => {
+    const line = (await collect({ spec: changes, rows: 1, header: true })).split('\n')[0];
+    expect(outputTableSpec(changes).columns.map((c) => c.name).join(',')).toBe(line);
+    expect(outputTableSpec(changes).columns.some((c) => c.primaryKey || c.unique)).toBe(false);
   });
 
   it('visits every key once per round and inverts event → (key, round)', () => {

@@ -83,7 +83,8 @@ const clickstream: CatalogEntry = {
   description: 'Event-time clickstream with disorder: 200 events/s of event time, up to 2 s out of order, 2% late (up to 60 s), 1% duplicates',
   duplicateRatio: 0.01,
   columns: [
-    { name: 'id', type: 'serial', primaryKey: true },
+    // Not a primary key: a re-delivered duplicate repeats its id, as at-least-once delivery does.
+    { name: 'id', type: 'serial' },
     { name: 'occurred_at', type: 'timestamptz', mode: 'eventTime', start: '2025-01-01T00:00:00Z', ratePerSec: 200, maxOutOfOrderMs: 2000, lateRatio: 0.02, lateMaxMs: 60_000 },
     { name: 'user_id', type: 'foreignKey', references: { table: 'users', column: 'id', rows: DEFAULT_FK_ROWS }, distribution: 'zipf', nullRatio: 0.1 },
     { name: 'session_id', type: 'uuid' },

@@ -15,7 +15,8 @@ function fieldOf(fn: () => unknown): string | undefined {
 
 describe('event-time and stream table options', () => {
   it('keeps valid options on the clean copy', () => {
-    const spec = validateTableSpec({ ...col({ mode: 'eventTime', ratePerSec: 10, start: '2025-01-01T00:00:00Z', maxOutOfOrderMs: 5, lateRatio: 0.1, lateMaxMs: 100 }), duplicateRatio: 0.2 });
+    const raw = col({ mode: 'eventTime', ratePerSec: 10, start: '2025-01-01T00:00:00Z', maxOutOfOrderMs: 5, lateRatio: 0.1, lateMaxMs: 100 });
+    const spec = validateTableSpec({ ...raw, columns: [{ name: 'id', type: 'serial' }, raw.columns[1]], duplicateRatio: 0.2 });
     expect(spec.columns[1]).toMatchObject({ ratePerSec: 10, maxOutOfOrderMs: 5, lateRatio: 0.1, lateMaxMs: 100 });
     expect(spec.duplicateRatio).toBe(0.2);
   });
@@ -28,6 +29,7 @@ describe('event-time and stream table options', () => {
     [col({ mode: 'eventTime', maxOutOfOrderMs: 100, lateRatio: 0.1, lateMaxMs: 50 }), 'schema.columns[1].lateMaxMs'],
     [col({ mode: 'eventTime', from: '2025-01-01' }), 'schema.columns[1].from'],
     [{ ...col({}), duplicateRatio: 0.9 }, 'schema.duplicateRatio'],
+    [{ name: 'x', duplicateRatio: 0.1, columns: [{ name: 'u', type: 'uuid', unique: true }] }, 'schema.duplicateRatio'],
     [{ ...col({}), changeStream: { keys: 10, deleteRatios: 0.1 } }, 'schema.changeStream.deleteRatios'],
     [{ ...col({}), changeStream: {} }, 'schema.changeStream.keys'],
     [{ ...col({}), changeStream: { keys: 5, updateRatio: 0, deleteRatio: 0 } }, 'schema.changeStream.updateRatio'],

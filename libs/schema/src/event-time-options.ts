@@ -71,6 +71,11 @@ function checkDisorder(raw: Raw, col: ColumnSpec, field: string): void {
 /** Table options `duplicateRatio` and `changeStream`; copies them onto `spec` when valid. */
 export function checkStreamTableOptions(input: Raw, spec: TableSpec, field: string): void {
   const dup = num(input, 'duplicateRatio', field, 0, MAX_DUPLICATE_RATIO);
+  if (dup) {
+    // Unique columns are unique by construction; a re-delivered row repeats its values.
+    const unique = spec.columns.find((c) => c.unique || (c.primaryKey && !input.changeStream));
+    if (unique) throw new ValidationError(`${field}.duplicateRatio`, `duplicates repeat every value, so column "${unique.name}" cannot be unique/primaryKey`);
+  }
   if (dup !== undefined) spec.duplicateRatio = dup;
   if (input.changeStream !== undefined) spec.changeStream = checkChangeStream(input.changeStream, spec, `${field}.changeStream`);
 }
@@ -103,4 +108,24 @@ function checkChangeColumns(spec: TableSpec, field: string): void {
       throw new ValidationError(`${field.replace(/\.changeStream$/, '')}.columns[${i}].name`, `"${c.name}" is reserved in a change stream (seq, op, before_*)`);
     }
   });
+}
+
+/**
+ * The columns a stream of `spec` actually has, as a plain table spec (what a COPY target needs):
+ * the spec itself, or for a change stream `seq`, `op`, the after image and `before_*` columns —
+ * without primary-key/unique flags, since every key appears once per event, and nullable images.
+ */
+export function outputTableSpec(spec: TableSpec): TableSpec {
+  if (!spec.changeStream) return spec;
+  const plain = spec.columns.map((c): ColumnSpec => {
+    const copy: ColumnSpec = { ...c };
+    delete copy.primaryKey;
+    delete copy.unique;
+    return copy;
+  });
+  const seq: ColumnSpec = { name: 'seq', type: 'bigint' };
+  const op: ColumnSpec = { name: 'op', type: 'enum', values: ['insert', 'update', 'delete'] };
+  const out: TableSpec = { name: spec.name, columns: [seq, op, ...plain, ...plain.map((c) => ({ ...c, name: BEFORE_PREFIX + c.name }))] };
+  if (spec.description !== undefined) out.description = spec.description;
+  return out;
 }
