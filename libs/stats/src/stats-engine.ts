@@ -38,6 +38,8 @@ export class StatsEngine {
   private readonly quality: QualityTracker;
   private readonly alerts: AlertEvaluator;
   private readonly seen = new Map<string, number>();
+  /** Size of `seen` after its last sweep: sweeping only when it doubled keeps dedup O(1) amortised. */
+  private seenSwept = 0;
   private pendingLate = 0;
   private lastQualityAt = -Infinity;
 
@@ -103,9 +105,15 @@ export class StatsEngine {
     return false;
   }
 
-  /** Forgets keys whose every window is closed: a repeat of them is late anyway, never double-counted. */
+  /**
+   * Forgets keys whose every window is closed: a repeat of them is late anyway, never
+   * double-counted. Swept when the map doubled since the last sweep, so memory stays within 2× the
+   * keys that can still matter and the sweep costs O(1) per row.
+   */
   private evictSeen(mark: number): void {
+    if (this.seen.size < 2 * this.seenSwept + 1024) return;
     for (const [id, t] of this.seen) if (this.windows.latestEnd(t) <= mark) this.seen.delete(id);
+    this.seenSwept = this.seen.size;
   }
 
   private emitClosed(closed: OpenWindow[], out: StatsOutput[]): void {

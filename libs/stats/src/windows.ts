@@ -1,4 +1,5 @@
 import { WindowAccumulator } from './accumulator.js';
+import { EndHeap } from './end-heap.js';
 import type { AggregateSpec, WindowSpec } from './stats-spec.js';
 
 /** An open window of one group key. */
@@ -7,6 +8,8 @@ export interface OpenWindow {
   start: number;
   end: number;
   acc: WindowAccumulator;
+  /** A session merged into a newer one: its heap entry is stale. */
+  merged?: boolean;
 }
 
 /**
@@ -21,7 +24,8 @@ export class WindowSet {
   private readonly sessions = new Map<string, OpenWindow[]>();
   /** Per key, the end of its last emitted session: an older event would have belonged to emitted output. */
   private readonly closedUntil = new Map<string, number>();
-  private nextEnd = Infinity;
+  private readonly heap = new EndHeap<OpenWindow>();
+  private closedSwept = 0;
 
   constructor(
     private readonly spec: WindowSpec,
@@ -62,35 +66,37 @@ export class WindowSet {
 
   /** Windows whose end the watermark has reached, in (end, start, key) order; they are removed. */
   closeUpTo(watermark: number): OpenWindow[] {
-    if (watermark < this.nextEnd) return [];
     const closed: OpenWindow[] = [];
-    let nextEnd = Infinity;
-    for (const [id, w] of this.open) {
-      if (w.end <= watermark) {
+    for (let top = this.heap.peek(); top !== undefined && top.end <= watermark; top = this.heap.peek()) {
+      const w = this.heap.pop()!;
+      if (w.merged) continue;
+      if (this.spec.type === 'session') this.closeSession(w.key ?? '', w, closed);
+      else {
+        this.open.delete(`${w.start}\u0000${w.key ?? ''}`);
         closed.push(w);
-        this.open.delete(id);
-      } else nextEnd = Math.min(nextEnd, w.end);
+      }
     }
-    this.forgetClosedSessions(watermark);
-    for (const [key, list] of this.sessions) {
-      const keep = list.filter((w) => (w.end <= watermark ? (this.closeSession(key, w, closed), false) : true));
-      if (keep.length) this.sessions.set(key, keep);
-      else this.sessions.delete(key);
-      for (const w of keep) nextEnd = Math.min(nextEnd, w.end);
-    }
-    this.nextEnd = nextEnd;
+    if (this.spec.type === 'session' && closed.length) this.forgetClosedSessions(watermark);
     return closed.sort((a, b) => a.end - b.end || a.start - b.start || (a.key ?? '').localeCompare(b.key ?? ''));
   }
 
   private closeSession(key: string, w: OpenWindow, closed: OpenWindow[]): void {
     closed.push(w);
+    const rest = (this.sessions.get(key) ?? []).filter((x) => x !== w);
+    if (rest.length) this.sessions.set(key, rest);
+    else this.sessions.delete(key);
     this.closedUntil.set(key, Math.max(this.closedUntil.get(key) ?? -Infinity, w.end));
   }
 
-  /** Past `end + gap` every older event is late by the plain rule, so the marker is no longer needed. */
+  /**
+   * Past `end + gap` every older event is late by the plain rule, so the marker is no longer
+   * needed. Swept when the map doubled since the last sweep (O(1) amortised per session).
+   */
   private forgetClosedSessions(watermark: number): void {
+    if (this.closedUntil.size < 2 * this.closedSwept + 1024) return;
     const gap = this.spec.type === 'session' ? this.spec.gapMs : 0;
     for (const [key, end] of this.closedUntil) if (end + gap <= watermark) this.closedUntil.delete(key);
+    this.closedSwept = this.closedUntil.size;
   }
 
   private windowAt(key: string | undefined, start: number, end: number): OpenWindow {
@@ -99,29 +105,44 @@ export class WindowSet {
     if (!w) {
       w = { key, start, end, acc: new WindowAccumulator(this.aggregates, this.distinctLimit) };
       this.open.set(id, w);
-      this.nextEnd = Math.min(this.nextEnd, end);
+      this.heap.push(w);
     }
     return w;
   }
 
   private addSession(t: number, key: string | undefined, row: Record<string, unknown>, watermark: number): number {
     const gap = (this.spec as { gapMs: number }).gapMs;
-    if (t + gap <= watermark || t < (this.closedUntil.get(key ?? '') ?? -Infinity)) return 1;
-    const list = this.sessions.get(key ?? '') ?? [];
-    const session: OpenWindow = { key, start: t, end: t + gap, acc: new WindowAccumulator(this.aggregates, this.distinctLimit) };
-    session.acc.add(row);
-    const rest: OpenWindow[] = [];
-    for (const w of list) {
-      // Touching: less than `gap` from the session's first event before it, or before its end.
-      if (t > w.start - gap && t < w.end) {
-        session.start = Math.min(session.start, w.start);
-        session.end = Math.max(session.end, w.end);
-        session.acc.merge(w.acc);
-      } else rest.push(w);
+    const id = key ?? '';
+    if (t + gap <= watermark || t < (this.closedUntil.get(id) ?? -Infinity)) return 1;
+    const list = this.sessions.get(id) ?? [];
+    // Touching: less than `gap` after the session's end minus gap (its last event), or before its first.
+    const touched = list.filter((w) => t > w.start - gap && t < w.end);
+    if (touched.length === 0) {
+      const session: OpenWindow = { key, start: t, end: t + gap, acc: new WindowAccumulator(this.aggregates, this.distinctLimit) };
+      session.acc.add(row);
+      list.push(session);
+      this.sessions.set(id, list);
+      this.heap.push(session);
+      return 0;
     }
-    rest.push(session);
-    this.sessions.set(key ?? '', rest);
-    this.nextEnd = Math.min(this.nextEnd, session.end);
+    // The first touched session absorbs the event and the others (the common case is one: no merge).
+    const [into, ...others] = touched as [OpenWindow, ...OpenWindow[]];
+    into.acc.add(row);
+    const end = Math.max(into.end, t + gap, ...others.map((w) => w.end));
+    into.start = Math.min(into.start, t, ...others.map((w) => w.start));
+    for (const w of others) {
+      into.acc.merge(w.acc);
+      w.merged = true;
+    }
+    if (others.length) this.sessions.set(id, list.filter((w) => !w.merged));
+    if (end !== into.end) {
+      // Its heap entry is keyed by the old end: retire it and file the session again.
+      const moved: OpenWindow = { ...into, end };
+      into.merged = true;
+      this.sessions.set(id, (this.sessions.get(id) ?? []).map((w) => (w === into ? moved : w)));
+      this.heap.push(moved);
+    }
     return 0;
   }
+
 }
