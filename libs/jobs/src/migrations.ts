@@ -53,6 +53,11 @@ const STATEMENTS = [
      message text NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE INDEX IF NOT EXISTS dead_letters_job_idx ON rowflow.dead_letters (job_id, row_number)`,
+  // Self-healing faults: what a partition waiting on a transient failure shows in status.
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS last_error text`,
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz`,
+  // Load speed: `unlogged` job option (null: logged table; 'logged': SET LOGGED at the end; 'keep').
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS unlogged text`,
 ];
 
 /**

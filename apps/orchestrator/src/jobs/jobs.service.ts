@@ -13,8 +13,6 @@ import { GeneratorChunkSource } from './generator-chunk-source.js';
 import { JobQueue } from './job-queue.js';
 import { LocalChunkSource } from './local-chunk-source.js';
 
-/** How often each worker process looks for partitions nobody holds a live lease on. */
-const SWEEP_MS = 3000;
 const READY_TIMEOUT_MS = 15_000;
 
 /**
@@ -31,6 +29,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly stopping = new AbortController();
   private ready: Promise<void> | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping = false;
 
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
@@ -45,7 +44,14 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.queue = new JobQueue(config.DATABASE_URL);
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
-    this.runner = new PartitionRunner(db.pool, this.repo, sourceFor, { owner, observer: metrics });
+    this.runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
+      owner,
+      observer: metrics,
+      leaseSeconds: config.JOB_LEASE_SECONDS,
+      retryWindowMs: config.JOB_RETRY_WINDOW,
+      idleTimeoutMs: config.CHUNK_IDLE_TIMEOUT_MS,
+      durableCommits: config.JOB_DURABLE_COMMITS,
+    });
     metrics.setActiveJobsProvider(async () => {
       const res = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM rowflow.jobs WHERE state IN ('queued', 'running')`);
       return res.rows[0]?.n ?? 0;
@@ -132,15 +138,22 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     // Start-up sweep: unfinished jobs (e.g. after a crash) are picked up again; then periodically,
     // so partitions of a process that died elsewhere are taken over once its lease expires.
     await this.sweep();
-    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweepTimer = setInterval(() => void this.sweep(), this.config.JOB_SWEEP_MS);
     this.sweepTimer.unref();
   }
 
   private async sweep(): Promise<void> {
+    if (this.sweeping) return; // a slow sweep (Postgres away) must not pile up behind the timer
+    this.sweeping = true;
     try {
       await this.enqueue(await this.repo.orphanedPartitions());
+      // Jobs whose partitions all loaded but whose finisher died (kill -9 right after the last
+      // commit): finish them here, through the same hook a finishing partition uses.
+      for (const id of await this.repo.jobsAwaitingFinish()) await this.runner.finishJob(id, this.stopping.signal);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'sweep failed');
+    } finally {
+      this.sweeping = false;
     }
   }
 
