@@ -100,8 +100,11 @@ function start(entry: string, env: NodeJS.ProcessEnv, sink: string[]): ChildProc
   return child;
 }
 
-/** Starts generator + orchestrator (serving WEB_DIST) against `databaseUrl`. Stops what it started on failure. */
-export async function startWebStack(databaseUrl: string): Promise<WebStack> {
+/**
+ * Starts generator + orchestrator (serving WEB_DIST) against `databaseUrl`, both with the extra
+ * `env` (e.g. an API token). Stops what it started on failure.
+ */
+export async function startWebStack(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<WebStack> {
   const sink: string[] = [];
   const logs = () => sink.join('').slice(-4000);
   const [gp, op] = [await freePort(), await freePort()];
@@ -112,9 +115,9 @@ export async function startWebStack(databaseUrl: string): Promise<WebStack> {
     await Promise.all(children.map((c) => stopProcess(c, 5000)));
   };
   try {
-    children.push(start('apps/generator/dist/main.js', { PORT: String(gp) }, sink));
+    children.push(start('apps/generator/dist/main.js', { ...env, PORT: String(gp) }, sink));
     await waitHealthy(generatorUrl, children[0]!, logs);
-    children.push(start('apps/orchestrator/dist/main.js', { PORT: String(op), GENERATOR_URL: generatorUrl, DATABASE_URL: databaseUrl, WEB_DIST }, sink));
+    children.push(start('apps/orchestrator/dist/main.js', { ...env, PORT: String(op), GENERATOR_URL: generatorUrl, DATABASE_URL: databaseUrl, WEB_DIST }, sink));
     await waitHealthy(url, children[1]!, logs);
   } catch (err) {
     await stop();

@@ -7,7 +7,7 @@ import { Test } from '@nestjs/testing';
 import { SEED_HEADER } from '@rowflow/contracts';
 import { freePort } from '@rowflow/devdb';
 import { createRowStream, generatorStats } from '@rowflow/generator';
-import { configureApp } from '@rowflow/platform';
+import { configureApp } from '@rowflow/platform-nest';
 import { findTable } from '@rowflow/schema';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

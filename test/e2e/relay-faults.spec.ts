@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { freePort } from '@rowflow/devdb';
-import { configureApp } from '@rowflow/platform';
+import { configureApp } from '@rowflow/platform-nest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AppModule } from '../../apps/orchestrator/src/app.module.js';
 import { loadOrchestratorConfig } from '../../apps/orchestrator/src/config/orchestrator-config.js';

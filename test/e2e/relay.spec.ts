@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureApp } from '@rowflow/platform';
+import { configureApp } from '@rowflow/platform-nest';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AppModule as GeneratorModule } from '../../apps/generator/src/app.module.js';

@@ -91,7 +91,7 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     await repo.claim(pid!, 'a', 60);
     const writer = new ChunkWriter(pool);
     const job = await repo.get(id);
-    const ctx = { partitionId: pid!, jobId: id, index: 0, copySql: copySql(job.targetTable, TEST_SPEC), skipLimit: 0, source: new TestSource(), leaseSeconds: 60 };
+    const ctx = { partitionId: pid!, jobId: id, index: 0, copySql: copySql({ schema: 'public', table: job.targetTable }, TEST_SPEC), skipLimit: 0, source: new TestSource(), leaseSeconds: 60 };
     const signal = new AbortController().signal;
     const results = await Promise.all([0, 1, 2].map(() => writer.write(ctx, 0, 5000, { retries: 0, chunkSize: 5000 }, signal)));
     expect(results.map((r) => r.kind).sort()).toEqual(['committed', 'lost', 'lost']);

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { HTTP_POLICY } from '@rowflow/platform-nest';
+import { generatorHttpPolicy } from './common/http-policy.js';
 import { GENERATOR_CONFIG, type GeneratorConfig } from './config/generator-config.js';
 import { HealthController } from './health/health.controller.js';
 import { StreamModule } from './stream/stream.module.js';
@@ -13,7 +15,10 @@ export class AppModule {
       global: true,
       imports: [TablesModule, StreamModule],
       controllers: [HealthController],
-      providers: [{ provide: GENERATOR_CONFIG, useValue: config }],
+      providers: [
+        { provide: GENERATOR_CONFIG, useValue: config },
+        { provide: HTTP_POLICY, useValue: generatorHttpPolicy(config) },
+      ],
       exports: [GENERATOR_CONFIG],
     };
   }

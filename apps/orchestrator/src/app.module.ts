@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { HTTP_POLICY } from '@rowflow/platform-nest';
+import { orchestratorHttpPolicy } from './common/http-policy.js';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './config/orchestrator-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -15,7 +17,10 @@ export class AppModule {
       global: true,
       imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule],
       controllers: [HealthController],
-      providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }],
+      providers: [
+        { provide: ORCHESTRATOR_CONFIG, useValue: config },
+        { provide: HTTP_POLICY, useValue: orchestratorHttpPolicy(config) },
+      ],
       exports: [ORCHESTRATOR_CONFIG],
     };
   }

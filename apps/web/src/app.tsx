@@ -6,6 +6,7 @@ import { PreviewPanel } from './components/preview-panel.js';
 import { RunSettings } from './components/run-settings.js';
 import { SchemaPanel, type SourceMode } from './components/schema-panel.js';
 import { SectionBoundary } from './components/section-boundary.js';
+import { TokenDialog } from './components/token-dialog.js';
 import { useCatalog } from './hooks/use-catalog.js';
 import type { RunParams } from './lib/api.js';
 import { parseSchema, schemaErrorFromServer, schemaText, type FieldError } from './lib/schema-editor.js';
@@ -101,6 +102,7 @@ export function App() {
           </SectionBoundary>
         </div>
       </div>
+      <TokenDialog />
     </main>
   );
 }

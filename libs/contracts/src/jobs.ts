@@ -2,7 +2,11 @@ import type { TableSpec } from './schema-spec.js';
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type PartitionState = JobState;
-export type JobMode = 'create' | 'append' | 'truncate';
+/**
+ * `create` a new table (409 if it exists); `append` to / `truncate` an existing one that fits the
+ * generated columns; `replace` = drop and re-create, only for a table Rowflow itself created.
+ */
+export type JobMode = 'create' | 'append' | 'truncate' | 'replace';
 
 /** Body of `POST /api/jobs`. Exactly one of `table` / `schema`. */
 export interface CreateJobRequest {

@@ -1,8 +1,8 @@
 import { ConflictError, type JobMode, type JobState, type JobStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
 import type pg from 'pg';
 import { type JobDefinition, splitRanges } from './job-spec.js';
-import { quoteIdent } from '@rowflow/schema';
-import { prepareTarget } from './target-table.js';
+import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem } from './target-ref.js';
+import { prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -20,6 +20,8 @@ export interface PartitionWork {
   schema: TableSpec;
   custom: boolean;
   targetTable: string;
+  /** Schema the job writes into (the TARGET_SCHEMA it was created under). */
+  targetSchema: string;
   seed: number;
   skipLimit: number;
 }
@@ -108,22 +110,35 @@ function toStatus(r: JobRow): JobStatus {
 
 /** All SQL on the `rowflow` job tables except the chunk transaction itself (see ChunkWriter). */
 export class JobRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly targetSchema: string;
+
+  /** `targetSchema`: the one schema new jobs write into (TARGET_SCHEMA). */
+  constructor(
+    private readonly pool: pg.Pool,
+    opts: { targetSchema?: string } = {},
+  ) {
+    this.targetSchema = opts.targetSchema ?? DEFAULT_TARGET_SCHEMA;
+    const problem = targetSchemaProblem(this.targetSchema);
+    if (problem) throw new Error(`target schema ${problem}`);
+  }
 
   /**
    * Prepares the target table and records the job with its partitions, all in one transaction:
-   * if anything fails, neither a table nor a job row is left behind.
+   * if anything fails, neither a table nor a job row is left behind (and a refused truncate or
+   * replace changed nothing).
    */
   async create(def: JobDefinition): Promise<string> {
+    const target = targetRef(this.targetSchema, def.targetTable);
     return this.tx(async (c) => {
-      await prepareTarget(c, def.targetTable, def.schema, def.mode);
+      const prepared = await prepareTarget(c, target, def.schema, def.mode, def.rows);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, mode, rows_total, seed, chunk_size, partitions, skip_limit)
-         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, target_oid, mode, rows_total, seed, chunk_size, partitions, skip_limit)
+         VALUES ('queued', $1, $2, $3, $4, $11, $12, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, target.schema, prepared.oid],
       );
       const id = job.rows[0]!.id;
-      await this.markUnlogged(c, id, def);
+      if (prepared.created) await recordCreatedTable(c, target, prepared.oid, id);
+      await this.markUnlogged(c, id, def, target);
       const ranges = splitRanges(def.rows, def.partitions);
       await c.query(
         `INSERT INTO rowflow.job_partitions (job_id, index, from_row, to_row, next_row, state)
@@ -180,7 +195,7 @@ export class JobRepository {
        WHERE p.id = $1 AND j.id = p.job_id AND p.state IN ('queued', 'running')
          AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
        RETURNING p.id, p.job_id, p.index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
-                 j.table_name, j.schema, j.custom, j.target_table, j.seed, j.skip_limit`,
+                 j.table_name, j.schema, j.custom, j.target_table, j.target_schema, j.seed, j.skip_limit`,
       [partitionId, owner, leaseSeconds],
     );
     const r = res.rows[0] as Record<string, unknown> | undefined;
@@ -236,6 +251,7 @@ export class JobRepository {
     const current = await this.get(jobId);
     if (current.state === 'completed') throw new ConflictError(`job ${jobId} is already completed`);
     await this.tx(async (c) => {
+      await requireSameTarget(c, jobId);
       await c.query(`UPDATE rowflow.jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = $1 AND state IN ('cancelled', 'failed')`, [jobId]);
       await c.query(
         `UPDATE rowflow.job_partitions SET state = CASE WHEN next_row >= to_row THEN 'completed' ELSE 'queued' END, lease_until = NULL, error = NULL, updated_at = now()
@@ -262,9 +278,9 @@ export class JobRepository {
    * `unlogged` jobs: the table created just before (same transaction, still empty, so the
    * rewrite is free) becomes UNLOGGED, and the job remembers whether to SET LOGGED at the end.
    */
-  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition): Promise<void> {
+  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, target: TargetRef): Promise<void> {
     if (!def.unlogged) return;
-    await c.query(`ALTER TABLE ${quoteIdent(def.targetTable)} SET UNLOGGED`);
+    await c.query(`ALTER TABLE ${qualify(target)} SET UNLOGGED`);
     await c.query('UPDATE rowflow.jobs SET unlogged = $2 WHERE id = $1', [jobId, def.unlogged]);
   }
 
@@ -303,15 +319,15 @@ export class JobRepository {
   async finishLoad(jobId: string): Promise<boolean> {
     return this.tx(async (c) => {
       await c.query('SET LOCAL synchronous_commit = on');
-      const job = await c.query<{ target_table: string; unlogged: string | null }>(
-        `SELECT target_table, unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') FOR UPDATE`,
+      const job = await c.query<{ target_schema: string; target_table: string; unlogged: string | null }>(
+        `SELECT target_schema, target_table, unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') FOR UPDATE`,
         [jobId],
       );
       const row = job.rows[0];
       if (!row) return false;
       const open = await c.query(`SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed' LIMIT 1`, [jobId]);
       if (open.rowCount) return false;
-      if (row.unlogged === 'logged') await c.query(`ALTER TABLE ${quoteIdent(row.target_table)} SET LOGGED`);
+      if (row.unlogged === 'logged') await c.query(`ALTER TABLE ${qualify({ schema: row.target_schema, table: row.target_table })} SET LOGGED`);
       await c.query(`UPDATE rowflow.jobs SET state = 'completed', finished_at = now(), error = NULL WHERE id = $1`, [jobId]);
       return true;
     });
@@ -376,6 +392,7 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     schema: r.schema as TableSpec,
     custom: r.custom as boolean,
     targetTable: r.target_table as string,
+    targetSchema: r.target_schema as string,
     seed: Number(r.seed),
     skipLimit: r.skip_limit as number,
   };

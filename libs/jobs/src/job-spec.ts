@@ -1,4 +1,4 @@
-import { type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { type JobMode, rejectUnknownKeys, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { findTable, isIdentifier, validateTableSpec } from '@rowflow/schema';
 
 /** A validated `POST /api/jobs` body with every default filled in. */
@@ -36,9 +36,16 @@ const DEFAULT_MAX_PARTITIONS = 4;
 const ROWS_PER_DEFAULT_PARTITION = 100_000;
 export const MAX_CHUNK_SIZE = 1_000_000;
 export const MAX_PARTITIONS = 64;
-const MODES: readonly JobMode[] = ['create', 'append', 'truncate'];
+const MODES: readonly JobMode[] = ['create', 'append', 'truncate', 'replace'];
 
 type Raw = Record<string, unknown>;
+
+/**
+ * Every key a `POST /api/jobs` body may carry. Anything else is a 400 naming the key (with a
+ * "did you mean"): a misspelt `chunksize` must not silently run with the default. New job
+ * options are added here.
+ */
+export const JOB_REQUEST_KEYS: readonly string[] = ['table', 'schema', 'rows', 'seed', 'chunkSize', 'partitions', 'targetTable', 'mode', 'skipLimit', 'unlogged'];
 
 function int(raw: unknown, field: string, min: number, max: number, def?: number): number {
   if (raw === undefined || raw === null) {
@@ -96,6 +103,7 @@ export function pickSeed(): number {
 export function parseJobRequest(input: unknown, limits: { maxRows: number }): JobDefinition {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'must be a JSON object');
   const body = input as Raw;
+  rejectUnknownKeys(body, JOB_REQUEST_KEYS);
   const { table, schema, custom } = resolveSchema(body);
   const rows = int(body.rows, 'rows', 1, limits.maxRows);
   const seed = int(body.seed, 'seed', 0, Number.MAX_SAFE_INTEGER, 0);

@@ -138,7 +138,7 @@ export class PartitionRunner {
       partitionId: work.partitionId,
       jobId: work.jobId,
       index: work.index,
-      copySql: copySql(work.targetTable, work.schema),
+      copySql: copySql({ schema: work.targetSchema, table: work.targetTable }, work.schema),
       skipLimit: work.skipLimit,
       source,
       leaseSeconds: this.opts.leaseSeconds,

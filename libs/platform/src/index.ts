@@ -1,4 +1,3 @@
 export * from './config.js';
 export * from './logger.js';
-export * from './exception.filter.js';
-export * from './bootstrap.js';
+export * from './http-policy.js';

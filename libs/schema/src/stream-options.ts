@@ -15,14 +15,14 @@ export interface StreamOptionParams {
   partition?: { by: string; count: number; index: number };
 }
 
-function one(v: unknown): unknown {
-  return Array.isArray(v) ? v[0] : v;
-}
+/** Where the value came from: a query string writes numbers as text, a JSON body as numbers. */
+type Source = 'query' | 'body';
 
-function number(raw: unknown, field: string, lo: number, hi: number, integer: boolean): number | undefined {
-  const v = one(raw);
-  if (v === undefined || v === '') return undefined;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+/** Integers as digits, `rate` also with a fraction (`2.5`); in a body, JSON numbers only. */
+function number(v: unknown, field: string, lo: number, hi: number, integer: boolean, source: Source): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const text = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  const n = source === 'body' ? (typeof v === 'number' ? v : NaN) : typeof v === 'string' && text.test(v) ? Number(v) : NaN;
   if (!Number.isFinite(n) || n < lo || n > hi || (integer && !Number.isInteger(n))) {
     throw new ValidationError(field, `must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
   }
@@ -33,14 +33,14 @@ function number(raw: unknown, field: string, lo: number, hi: number, integer: bo
  * `rate`, `partitionBy`, `partitions`, `part` of a stream request (query strings or JSON
  * bodies). The three partition keys go together; `part` must be < `partitions`.
  */
-export function parseStreamOptions(input: Record<string, unknown>): StreamOptionParams {
+export function parseStreamOptions(input: Record<string, unknown>, source: Source = 'query'): StreamOptionParams {
   const out: StreamOptionParams = {};
-  const rate = number(input.rate, 'rate', 0, MAX_RATE, false);
+  const rate = number(input.rate, 'rate', 0, MAX_RATE, false, source);
   if (rate === 0) throw new ValidationError('rate', 'must be > 0 (rows per second)');
   if (rate !== undefined) out.rate = rate;
-  const by = one(input.partitionBy);
-  const count = number(input.partitions, 'partitions', 1, MAX_PARTITIONS, true);
-  const index = number(input.part, 'part', 0, MAX_PARTITIONS - 1, true);
+  const by = input.partitionBy === null || input.partitionBy === '' ? undefined : input.partitionBy;
+  const count = number(input.partitions, 'partitions', 1, MAX_PARTITIONS, true, source);
+  const index = number(input.part, 'part', 0, MAX_PARTITIONS - 1, true, source);
   if (by === undefined && count === undefined && index === undefined) return out;
   if (typeof by !== 'string' || by === '') throw new ValidationError('partitionBy', 'is required with partitions/part (a column name or _row for round-robin)');
   if (count === undefined) throw new ValidationError('partitions', 'is required with partitionBy');

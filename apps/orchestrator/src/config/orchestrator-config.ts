@@ -1,11 +1,23 @@
-import { duration } from '@rowflow/jobs';
-import { bool, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
+import { duration, targetSchemaProblem } from '@rowflow/jobs';
+import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 
+/** The one schema jobs write into: never a system schema, never Rowflow's own. */
+function targetSchema(def: string): Parser<string> {
+  return (raw, key) => {
+    const value = raw === undefined || raw === '' ? def : raw;
+    const problem = targetSchemaProblem(value);
+    if (problem) throw new Error(`${key} ${problem}, got "${value}"`);
+    return value;
+  };
+}
+
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
+      /** Access control: token, Host allowlist, CORS, body limit (same keys as the generator). */
+      ...HTTP_CONFIG,
       PORT: port(3000),
       HOST: str('127.0.0.1'),
       GENERATOR_URL: required(url('http://127.0.0.1:3001')),
@@ -30,10 +42,13 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       JOB_DURABLE_COMMITS: bool(false),
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
+      /** The only schema jobs create, truncate, drop or write tables in. */
+      TARGET_SCHEMA: targetSchema('public'),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
     },
     env,
   );
+  return checkHttpConfig(config);
 }
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

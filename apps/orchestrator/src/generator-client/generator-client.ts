@@ -87,8 +87,12 @@ export class GeneratorClient implements OnApplicationShutdown {
   /** A generator that accepts the connection but sends no response headers this long is unavailable. */
   headersTimeoutMs = 30_000;
 
-  constructor(@Inject(ORCHESTRATOR_CONFIG) config: Pick<OrchestratorConfig, 'GENERATOR_URL'>) {
+  /** Sent to the generator, which asks for it when it protects reads too. */
+  private readonly auth: Record<string, string>;
+
+  constructor(@Inject(ORCHESTRATOR_CONFIG) config: Pick<OrchestratorConfig, 'GENERATOR_URL'> & Partial<Pick<OrchestratorConfig, 'ROWFLOW_API_TOKEN'>>) {
     this.base = new URL(config.GENERATOR_URL);
+    this.auth = config.ROWFLOW_API_TOKEN ? { authorization: `Bearer ${config.ROWFLOW_API_TOKEN}` } : {};
     const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
     // Keep-alive: the jobs loop opens one stream per chunk; reuse sockets instead of handshaking.
     this.agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 32 });
@@ -105,7 +109,7 @@ export class GeneratorClient implements OnApplicationShutdown {
         method: body ? 'POST' : 'GET',
         agent: this.agent,
         signal,
-        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+        headers: { ...this.auth, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
       });
       // Socket idle timeout only until the headers: afterwards the body may legitimately sit
       // paused by our own backpressure for as long as the client is slow.
@@ -214,10 +218,14 @@ export function toUpstreamError(status: number, text: string): Error {
   return new GeneratorError(`generator answered ${status}: ${message}`, status);
 }
 
+const log = logger('GeneratorClient');
+
+/** The message reaches clients (503 body, SSE error, job status): no internal address in it. */
 function unavailable(err: unknown, base: URL): GeneratorUnavailableError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why = code ?? (err instanceof Error ? err.message : String(err));
-  return new GeneratorUnavailableError(`generator unavailable at ${base.origin} (${why})`, err);
+  log.debug({ generator: base.origin, why }, 'generator unavailable');
+  return new GeneratorUnavailableError(`generator unavailable (${String(why).replace(base.origin, 'GENERATOR_URL')})`, err);
 }
 
 function abortError(signal: AbortSignal): Error {

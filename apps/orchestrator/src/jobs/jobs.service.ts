@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
-import { JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
+import { connectedRole, JobRepository, migrate, type OpenPartition, parseJobRequest, PartitionRunner, type PartitionWork, targetRef } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -40,7 +40,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     // Every concurrent chunk (COPY pipeline, generator request, the stream opened ahead, backoff
     // sleep) listens on this one signal; 4 partitions exceed Node's default of 10 legitimately.
     setMaxListeners(256, this.stopping.signal);
-    this.repo = new JobRepository(db.pool);
+    this.repo = new JobRepository(db.pool, { targetSchema: config.TARGET_SCHEMA });
     this.queue = new JobQueue(config.DATABASE_URL);
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
@@ -71,6 +71,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async create(body: unknown): Promise<JobStatus> {
     const def = parseJobRequest(body, { maxRows: this.config.MAX_ROWS });
+    targetRef(this.config.TARGET_SCHEMA, def.targetTable); // a refused name is a 400 even while the database is down
     await this.whenReady();
     const id = await this.repo.create(def);
     await this.enqueue(await this.repo.unfinishedPartitions(id));
@@ -132,6 +133,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async start(): Promise<void> {
     await migrate(this.db.pool);
+    await this.warnIfSuperuser();
     await this.queue.start();
     if (!this.config.JOB_WORKERS) return;
     await this.queue.work(this.config.WORKER_CONCURRENCY, (p) => this.work(p));
@@ -140,6 +142,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.sweep();
     this.sweepTimer = setInterval(() => void this.sweep(), this.config.JOB_SWEEP_MS);
     this.sweepTimer.unref();
+  }
+
+  /** A superuser bypasses every grant: the write-scope checks would be the only safeguard left. */
+  private async warnIfSuperuser(): Promise<void> {
+    const role = await connectedRole(this.db.pool);
+    if (!role.superuser) return;
+    this.log.warn(
+      { event: 'superuser_connection', role: role.name, targetSchema: this.config.TARGET_SCHEMA },
+      `connected to PostgreSQL as superuser "${role.name}": give Rowflow a role of its own without SUPERUSER (see README, "Least privilege")`,
+    );
   }
 
   private async sweep(): Promise<void> {

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
+import { type InputSource, requireObjectBody } from '@rowflow/schema';
 import type { StatsSpec } from '@rowflow/stats';
 import type { Observable } from 'rxjs';
 import type { Response } from 'express';
@@ -29,11 +30,12 @@ export class RelayService {
     @Inject(RELAY_OPTIONS) private readonly opts: RelayOptions,
   ) {}
 
-  parsePreview(input: Record<string, unknown>): PreviewRequest {
+  /** `source`: a query string (GET) or a JSON body (POST); see parseRelayRequest. `stats` is the preview's own key. */
+  parsePreview(input: unknown, source: InputSource = 'query'): PreviewRequest {
     // Same rules and messages as the generator first; then the preview's own, smaller limit.
-    const { stats, ...rest } = input;
-    const req: PreviewRequest = parseRelayRequest(rest, this.config.MAX_ROWS);
-    const spec = parseStatsParam(stats, req);
+    const { stats, ...rest } = source === 'body' ? requireObjectBody(input) : ((input ?? {}) as Record<string, unknown>);
+    const req: PreviewRequest = parseRelayRequest(rest, this.config.MAX_ROWS, source);
+    const spec = parseStatsParam(stats, req, source);
     if (spec) req.stats = spec;
     const max = this.config.PREVIEW_MAX_ROWS;
     if (req.rows > max) {
@@ -43,8 +45,8 @@ export class RelayService {
     return req;
   }
 
-  parseDownload(input: Record<string, unknown>): GeneratorStreamRequest {
-    return parseRelayRequest(input, this.config.MAX_ROWS);
+  parseDownload(input: unknown, source: InputSource = 'query'): GeneratorStreamRequest {
+    return parseRelayRequest(input, this.config.MAX_ROWS, source);
   }
 
   /**

@@ -18,10 +18,12 @@ export function encodeStatsSse(e: StatsSseEvent): string {
  * object (POST body), validated strictly, and every column it names must be a column the stream
  * has — a misspelt column would otherwise give silently empty aggregates.
  */
-export function parseStatsParam(raw: unknown, table: { table?: string; schema?: TableSpec }): StatsSpec | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  let value = Array.isArray(raw) ? (raw[0] as unknown) : raw;
-  if (typeof value === 'string') {
+export function parseStatsParam(raw: unknown, table: { table?: string; schema?: TableSpec }, source: 'query' | 'body' = 'query'): StatsSpec | undefined {
+  if (raw === undefined || raw === '' || raw === null) return undefined;
+  if (Array.isArray(raw) && source === 'query') throw new ValidationError('stats', `given ${raw.length} times; give it once`);
+  let value: unknown = raw;
+  if (source === 'query') {
+    if (typeof value !== 'string') throw new ValidationError('stats', 'must be JSON text');
     try {
       value = JSON.parse(value) as unknown;
     } catch {

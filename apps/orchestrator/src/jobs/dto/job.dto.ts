@@ -17,7 +17,7 @@ export class CreateJobDto implements CreateJobRequest {
   partitions?: number;
   @ApiPropertyOptional({ description: 'Target table (a Postgres identifier, always quoted); default: the table name' })
   targetTable?: string;
-  @ApiPropertyOptional({ enum: ['create', 'append', 'truncate'], default: 'create' })
+  @ApiPropertyOptional({ enum: ['create', 'append', 'truncate', 'replace'], default: 'create' })
   mode?: JobMode;
   @ApiPropertyOptional({ description: 'Rows Postgres may reject (dead-lettered) before the job fails', default: 100 })
   skipLimit?: number;
@@ -42,7 +42,7 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: JobState;
   @ApiProperty() table!: string;
   @ApiProperty() targetTable!: string;
-  @ApiProperty({ enum: ['create', 'append', 'truncate'] }) mode!: JobMode;
+  @ApiProperty({ enum: ['create', 'append', 'truncate', 'replace'] }) mode!: JobMode;
   @ApiProperty() rowsTotal!: number;
   @ApiProperty() rowsWritten!: number;
   @ApiProperty({ description: 'Rows rejected by Postgres (see dead letters)' }) rowsSkipped!: number;
