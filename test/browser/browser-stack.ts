@@ -77,7 +77,7 @@ export interface WebStack {
   stop(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, logs: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, logs: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}:\n${logs()}`);
@@ -130,6 +130,9 @@ export interface CuttableProxy {
   url: string;
   /** Destroys every open connection (both directions), like a network drop. */
   cut(): void;
+  /** Refuses (destroys) new connections until `release()`: keeps a reconnecting client reconnecting. */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -137,12 +140,14 @@ export interface CuttableProxy {
 export async function cuttableProxy(target: string): Promise<CuttableProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
+  let held = false;
   const track = (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
     s.on('error', () => s.destroy());
   };
   const server = createServer((client) => {
+    if (held) return void client.destroy();
     const upstream = connect(Number(port), hostname);
     track(client);
     track(upstream);
@@ -157,6 +162,8 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
     cut: () => {
       for (const s of sockets) s.destroy();
     },
+    hold: () => void (held = true),
+    release: () => void (held = false),
     close: () =>
       new Promise<void>((ok) => {
         for (const s of sockets) s.destroy();

@@ -21,28 +21,28 @@ async function countRows(table: string): Promise<number> {
 }
 
 describe('page with an API token', () => {
-  it('asks for the token once, then previews and inserts with it', async () => {
+  it('asks for the token once, then previews and inserts with it', { timeout: 480_000 }, async () => {
     const page = await openPage();
     const dialog = page.getByRole('dialog', { name: 'Access token' });
     await dialog.waitFor();
     await dialog.getByLabel('Token').fill('wrong-token-123');
     await dialog.getByRole('button', { name: 'Use token' }).click();
     // A wrong token is refused and asked for again, with that said.
-    await expect.poll(() => dialog.innerText(), { timeout: 15_000 }).toContain('did not accept');
+    await expect.poll(() => dialog.innerText(), { timeout: 60_000 }).toContain('did not accept');
     await dialog.getByLabel('Token').fill(TOKEN);
     await dialog.getByRole('button', { name: 'Use token' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await dialog.waitFor({ state: 'hidden', timeout: 60_000 });
     expect(await page.evaluate(() => sessionStorage.getItem('rowflow.token'))).toBe(TOKEN);
 
     await pickTable(page, 'users');
     await setRunSettings(page, 300, 5);
     await page.getByRole('button', { name: 'Start preview' }).click();
-    await expect.poll(() => page.getByTestId('preview-status').innerText(), { timeout: 45_000 }).toBe('Completed');
+    await expect.poll(() => page.getByTestId('preview-status').innerText(), { timeout: 120_000 }).toBe('Completed');
 
     const target = `tok_${Date.now().toString(36)}`;
     await page.getByLabel('Target table').fill(target);
     await page.getByRole('button', { name: 'Start job' }).click();
-    await expect.poll(() => page.getByTestId('job-state').innerText().catch(() => ''), { timeout: 55_000 }).toBe('completed');
+    await expect.poll(() => page.getByTestId('job-state').innerText().catch(() => ''), { timeout: 240_000 }).toBe('completed');
     expect(await countRows(target)).toBe(300);
     expect(await dialog.isVisible()).toBe(false);
     expect(stack().logs()).not.toMatch(/"level":50/);

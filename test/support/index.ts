@@ -8,4 +8,5 @@ export * from '../jobs/processes.js';
 export * from '../jobs/stack.js';
 export * from './db-snapshot.js';
 export * from './raw-http.js';
+export * from './spec-reference.js';
 export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';

@@ -4,6 +4,7 @@ import { orchestratorHttpPolicy } from './common/http-policy.js';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './config/orchestrator-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
+import { IntrospectModule } from './introspect/introspect.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RelayModule } from './relay/relay.module.js';
@@ -15,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule],
+      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule, IntrospectModule],
       controllers: [HealthController],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },

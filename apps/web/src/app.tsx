@@ -1,5 +1,6 @@
 import type { TableSpec } from '@rowflow/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { DatasetPanel } from './components/dataset-panel.js';
 import { DownloadPanel } from './components/download-panel.js';
 import { JobsPanel } from './components/jobs-panel.js';
 import { PreviewPanel } from './components/preview-panel.js';
@@ -92,6 +93,9 @@ export function App() {
             <RunSettings rows={rows} onRows={setRows} rowsError={rowsError(rows)} seedError={seedProblem} seed={seed} onSeed={setSeed} random={random} onRandom={setRandom} seedUsed={seedUsed} />
           </section>
           <DownloadPanel params={params} blocked={blocked ?? rowsProblem} />
+          <SectionBoundary name="5 · Datasets">
+            <DatasetPanel seed={random ? null : seed} />
+          </SectionBoundary>
         </div>
         <div className="col wide">
           <SectionBoundary name="2 · Preview">

@@ -1,4 +1,4 @@
-export { createRowStream, generatorStats, resolveSeed, type RowStreamOptions, type StreamFormat } from './row-stream.js';
+export { createRowStream, generatorStats, resolveSeed, type RowStreamCounts, type RowStreamOptions, type StreamFormat } from './row-stream.js';
 export { ROUND_ROBIN, partitionOf, type PartitionSpec } from './partition-filter.js';
 export { ChangeStreamLogic, type ChangeEvent, type ChangeOp } from './change-stream.js';
 export { DuplicateMap, MAX_DUPLICATE_DISTANCE } from './duplicates.js';
@@ -10,3 +10,5 @@ export { csvEncoder, csvField, csvHeader, ndjsonEncoder } from './encode.js';
 export { RowContext } from './row-context.js';
 export { FeistelPermutation } from './feistel.js';
 export { Rng, streamKey, cellSeed } from './hash.js';
+export { createCompiledRowStream, type CompiledStreamOptions } from './row-stream.js';
+export * from './dataset/index.js';

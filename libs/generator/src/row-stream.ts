@@ -58,11 +58,31 @@ function checkCapacity(columns: CompiledColumn[], end: number): void {
  * (setImmediate) so a long stream never blocks the event loop; backpressure is the Readable's.
  * Throws ValidationError (before any byte) for a bad spec or rows beyond a column's capacity.
  */
-export function createRowStream(opts: RowStreamOptions): Readable {
+export function createRowStream(opts: RowStreamOptions): Readable & { readonly counts: RowStreamCounts } {
+  const spec = validateTableSpec(opts.spec);
+  return new RowStream({ ...opts, table: spec.name, columns: compileTable(spec, opts.seed) });
+}
+
+/** Options of a stream over already compiled columns (dataset tables compile their own). */
+export interface CompiledStreamOptions extends Omit<RowStreamOptions, 'spec'> {
+  /** Table name: seeds the row's person/location entities. */
+  table: string;
+  columns: CompiledColumn[];
+}
+
+/** `createRowStream` for columns compiled by the caller (same batching, bytes and checks). */
+export function createCompiledRowStream(opts: CompiledStreamOptions): Readable & { readonly counts: RowStreamCounts } {
   return new RowStream(opts);
 }
 
+/** Rows and bytes a row stream has pushed so far (for metrics and stream-end logs). */
+export interface RowStreamCounts {
+  rows: number;
+  bytes: number;
+}
+
 class RowStream extends Readable {
+  readonly counts: RowStreamCounts = { rows: 0, bytes: 0 };
   private next: number;
   private readonly end: number;
   private readonly encode: RowEncoder;
@@ -73,18 +93,17 @@ class RowStream extends Readable {
   /** Pacing and scan cap; undefined (the common case) leaves the batch loop as it was. */
   private readonly limiter: BatchLimiter | undefined;
 
-  constructor(opts: RowStreamOptions) {
+  constructor(opts: CompiledStreamOptions) {
     super({ signal: opts.signal, highWaterMark: opts.chunkBytes ?? 65_536 });
-    const spec = validateTableSpec(opts.spec);
     const offset = opts.offset ?? 0;
-    const columns = compileTable(spec, opts.seed);
+    const columns = opts.columns;
     checkCapacity(columns, offset + opts.rows);
     this.next = offset;
     this.end = offset + opts.rows;
     this.encode = partitionEncoder(opts.partition, columns, opts.format === 'csv' ? csvEncoder(columns) : ndjsonEncoder(columns));
     const parts = opts.partition?.count ?? 1;
     this.limiter = opts.rate || parts > 1 ? new BatchLimiter(opts.rate ? opts.rate * parts : undefined, parts > 1) : undefined;
-    this.row = new RowContext(opts.seed, spec.name);
+    this.row = new RowContext(opts.seed, opts.table);
     this.chunkBytes = opts.chunkBytes ?? 65_536;
     this.pending = opts.format === 'csv' && (opts.header ?? offset === 0) ? csvHeader(columns) : '';
     generatorStats.activeStreams++;
@@ -122,7 +141,7 @@ class RowStream extends Readable {
         line = encode(row);
       }
       if (pos + line.length * 3 > buf.length) {
-        if (pos === 0) this.push(Buffer.from(line, 'utf8'));
+        if (pos === 0) this.pushLarge(line);
         else this.pending = line;
         line = '';
         break;
@@ -131,10 +150,18 @@ class RowStream extends Readable {
       line = '';
     }
     generatorStats.rowsGenerated += k - this.next;
+    this.counts.rows += k - this.next;
+    this.counts.bytes += pos;
     this.next = k;
     if (pos > 0) this.push(buf.subarray(0, pos));
     if (k >= this.end && this.pending.length === 0) this.push(null);
     else if (pos === 0) this._read(); // a batch of filtered-out rows pushed nothing: ask again
+  }
+
+  private pushLarge(line: string): void {
+    const big = Buffer.from(line, 'utf8');
+    this.counts.bytes += big.length;
+    this.push(big);
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {

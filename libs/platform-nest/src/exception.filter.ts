@@ -40,7 +40,7 @@ function httpReason(status: number): string {
     .join(' ');
 }
 
-/** The one global filter (STYLE 13): no stack traces on the wire, safe after headers went out. */
+/** The one global filter: no stack traces on the wire, safe after headers went out. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {

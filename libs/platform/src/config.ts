@@ -1,5 +1,5 @@
 /**
- * Env validation done once at boot (STYLE 14): every key is parsed, every bad one is listed in
+ * Env validation done once at boot: every key is parsed, every bad one is listed in
  * one error, and the caller gets a typed object.
  */
 export type Parser<T> = (raw: string | undefined, key: string) => T;

@@ -1,3 +1,5 @@
 export * from './config.js';
 export * from './logger.js';
 export * from './http-policy.js';
+export * from './memory-watch.js';
+export * from './stream-metrics.js';

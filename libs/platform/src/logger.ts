@@ -2,7 +2,7 @@ import { pino, type Logger } from 'pino';
 import { LOG_LEVELS, type LogLevel } from './config.js';
 
 /**
- * One pino root per process; classes take children with a `context` (STYLE 15).
+ * One pino root per process; classes take children with a `context`.
  *
  * The root is created lazily: modules call `logger('X')` at import time, long before `main`
  * has validated the configuration, and creating pino with a bad level there would crash boot

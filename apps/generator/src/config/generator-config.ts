@@ -11,6 +11,8 @@ export function loadGeneratorConfig(env: NodeJS.ProcessEnv = process.env) {
       HOST: (raw: string | undefined) => raw || '127.0.0.1',
       MAX_ROWS: int(100_000_000, 1),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      /** Above this RSS new streams get 503 with Retry-After (0 = no budget). */
+      MEMORY_BUDGET_MB: int(1024, 0),
     },
     env,
   );

@@ -5,8 +5,9 @@ import { checkInputKeys, type InputSource, parseStreamParams, requireObjectBody,
  * it (with a "did you mean"), so a typo such as `sed=1` never silently falls back to a default.
  */
 export const GENERATOR_STREAM_KEYS: Record<InputSource, readonly string[]> = {
-  query: [...STREAM_PARAM_KEYS],
-  body: [...STREAM_PARAM_KEYS, 'schema'],
+  // `dataset` (+ `table`): one table of a dataset, a catalog name in a query, a name or spec in a body.
+  query: [...STREAM_PARAM_KEYS, 'dataset'],
+  body: [...STREAM_PARAM_KEYS, 'schema', 'dataset'],
 };
 
 export interface StreamInput {

@@ -10,7 +10,7 @@ import { type PreparedStream, StreamService } from './stream.service.js';
 
 const log = logger('StreamController');
 
-/** Lazy NDJSON/CSV row streams (DESIGN.md "HTTP API"). */
+/** Lazy NDJSON/CSV row streams. */
 @ApiTags('generator')
 @Controller('api/generator/stream')
 export class StreamController {

@@ -45,6 +45,12 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       /** The only schema jobs create, truncate, drop or write tables in. */
       TARGET_SCHEMA: targetSchema('public'),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      /** Above this RSS new previews/downloads get 503 and job chunks shrink (0 = no budget). */
+      MEMORY_BUDGET_MB: int(1024, 0),
+      /** SSE comment heartbeat period of previews and job events. */
+      SSE_HEARTBEAT_MS: int(15_000, 10, 3_600_000),
+      /** Log 1 in n chunk commits at info (1 = every commit). */
+      CHUNK_LOG_EVERY: int(1, 1),
     },
     env,
   );

@@ -1,5 +1,5 @@
 /**
- * GeneratorClient — the orchestrator's only way to talk to the generator (STYLE 4).
+ * GeneratorClient — the orchestrator's only way to talk to the generator.
  *
  * API
  * ```ts
@@ -26,16 +26,18 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { NotFoundError, SEED_HEADER, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { type DatasetSpec, NotFoundError, SEED_HEADER, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 
 export type GeneratorFormat = 'ndjson' | 'csv';
 
-/** What to generate. Exactly one of `table` / `schema` (validated by the caller beforehand). */
+/** What to generate. Exactly one of `table` / `schema` / `dataset` + `table` (validated by the caller beforehand). */
 export interface GeneratorStreamRequest {
   table?: string;
   schema?: TableSpec;
+  /** Table `table` of this dataset spec (sent by POST). */
+  dataset?: DatasetSpec;
   rows: number;
   seed?: number;
   offset?: number;
@@ -102,7 +104,7 @@ export class GeneratorClient implements OnApplicationShutdown {
   open(format: GeneratorFormat, req: GeneratorStreamRequest, signal: AbortSignal): Promise<GeneratorStream> {
     if (signal.aborted) return Promise.reject(abortError(signal));
     const url = new URL(`/api/generator/stream/${format}`, this.base);
-    const body = req.schema ? JSON.stringify(postBody(req)) : undefined;
+    const body = req.schema || req.dataset ? JSON.stringify(postBody(req)) : undefined;
     if (!body) setQuery(url, req);
     return new Promise<GeneratorStream>((resolve, reject) => {
       const outgoing = this.transport().request(url, {
@@ -175,9 +177,10 @@ function setQuery(url: URL, req: GeneratorStreamRequest): void {
 }
 
 function postBody(req: GeneratorStreamRequest): Record<string, unknown> {
-  const { schema, rows, seed, offset, header, rate, partition } = req;
+  const { schema, dataset, table, rows, seed, offset, header, rate, partition } = req;
   const parts = partition ? { partitionBy: partition.by, partitions: partition.count, part: partition.index } : {};
-  return { schema, rows, seed, offset, header, rate, ...parts };
+  const base = dataset ? { dataset, table, rows, seed, offset, header } : { schema, rows, seed, offset, header };
+  return { ...base, rate, ...parts };
 }
 
 function seedOf(res: http.IncomingMessage, req: GeneratorStreamRequest): number {

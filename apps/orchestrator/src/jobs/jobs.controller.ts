@@ -1,18 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
-import { SseSignal } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { JobStatus } from '@rowflow/contracts';
 import type { Response } from 'express';
-import { Observable } from 'rxjs';
 import { expectNoBody, expectNoQuery } from '../common/no-input.js';
 import { CreateJobDto, DeadLetterDto, JobStatusDto } from './dto/job.dto.js';
-import { jobEvents, parseLastEventId } from './job-events.js';
+import { JobEvents, parseLastEventId } from './job-events.js';
 import { JobsService } from './jobs.service.js';
 
 @ApiTags('jobs')
 @Controller('api/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly events$: JobEvents,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -68,13 +69,14 @@ export class JobsController {
     return this.jobs.resume(id);
   }
 
-  @Sse(':id/events')
-  @ApiOperation({ summary: 'SSE: progress (throttled), then completed | failed | cancelled; id = rows written + skipped' })
+  @Get(':id/events')
+  @ApiOperation({ summary: 'SSE: progress (throttled), then completed | failed | cancelled; id = rows written + skipped; `: heartbeat` comments' })
+  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  async events(@Param('id') id: string, @Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
+  @ApiNotFoundResponse()
+  async events(@Param('id') id: string, @Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): Promise<void> {
     expectNoQuery(query);
-    await this.jobs.get(id); // unknown job → 404 before the stream starts
-    if (signal.aborted) return new Observable<MessageEvent>((s) => s.complete());
-    return jobEvents(() => this.jobs.get(id), parseLastEventId(lastEventId));
+    await this.jobs.get(id); // unknown job → 404 (JSON) before the stream starts
+    await this.events$.stream(id, parseLastEventId(lastEventId), res);
   }
 }

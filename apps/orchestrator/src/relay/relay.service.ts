@@ -1,19 +1,21 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
 import { type InputSource, requireObjectBody } from '@rowflow/schema';
 import type { StatsSpec } from '@rowflow/stats';
 import type { Observable } from 'rxjs';
 import type { Response } from 'express';
+import { tap } from 'rxjs';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorClient, type GeneratorStream, type GeneratorStreamRequest } from '../generator-client/generator-client.js';
 import { previewEvents$ } from './preview-events.js';
 import { rowBatches$ } from './row-batches.js';
 import { RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import { csvFilename, parseRelayRequest, tableName } from './relay-params.js';
-import { encodeSse, type SseEvent } from './sse-event.js';
+import { encodeControl, type SseEvent } from './sse-event.js';
 import { parseStatsParam, withStats } from './stats-events.js';
 import { openSse, relayEvents } from './sse-sink.js';
 
@@ -28,6 +30,7 @@ export class RelayService {
     private readonly client: GeneratorClient,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(RELAY_OPTIONS) private readonly opts: RelayOptions,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** `source`: a query string (GET) or a JSON body (POST); see parseRelayRequest. `stats` is the preview's own key. */
@@ -61,25 +64,42 @@ export class RelayService {
       res.status(204).end();
       return;
     }
+    this.checkMemory('preview', res);
     const abort = abortOnClose(res);
     const upstream = await this.openOrReport({ ...req, offset: (req.offset ?? 0) + from, rows: req.rows - from }, res, abort.signal);
     if (!upstream) return;
     this.active++;
+    const ended = this.metrics.streamStarted('preview', { table: tableName(req), rows: req.rows, from, seed: upstream.seed });
+    let [rows, bytes] = [0, 0];
     try {
       openSse(res, upstream.seed);
       const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows - from, this.opts.upstreamIdleMs);
-      const opts = { from, total: req.rows, seed: upstream.seed, heartbeatMs: this.opts.heartbeatMs, now: Date.now, partial: req.partition !== undefined };
+      const opts = { from, total: req.rows, seed: upstream.seed, now: Date.now, partial: req.partition !== undefined };
       const build = (b: typeof batches): Observable<SseEvent> => previewEvents$(b, opts);
-      const events = req.stats ? withStats(batches, req.stats, build, Date.now) : build(batches);
-      await relayEvents(events, res, upstream.body);
+      const events = (req.stats ? withStats(batches, req.stats, build, Date.now) : build(batches)).pipe(tap((e) => e.kind === 'data' && (rows += e.batch.count)));
+      await relayEvents(events, res, upstream.body, { heartbeatMs: this.opts.heartbeatMs, onFrame: (n) => (bytes += n) });
     } finally {
       this.active--;
+      ended({ rows, bytes, aborted: rows < req.rows - from });
       abort.abort();
     }
   }
 
+  /**
+   * Over MEMORY_BUDGET_MB a new stream is refused with 503 (Retry-After) instead of adding to
+   * the process's memory; streams already running continue (they are bounded by backpressure).
+   */
+  private checkMemory(what: 'preview' | 'download', res: Response): void {
+    if (!this.metrics.memory.over()) return;
+    this.metrics.memoryRefusal(what);
+    res.setHeader('Retry-After', '5');
+    const budget = this.metrics.memory.budgetMb;
+    throw new ServiceUnavailableException(`the orchestrator is over its memory budget (MEMORY_BUDGET_MB=${budget}); no new ${what} until it drops — retry shortly`);
+  }
+
   /** CSV attachment, piped through unchanged (byte-identical to the generator's). */
   async download(req: GeneratorStreamRequest, res: Response): Promise<void> {
+    this.checkMemory('download', res);
     const abort = abortOnClose(res);
     const upstream = await this.client.open('csv', req, abort.signal).catch((err: unknown) => {
       if (abort.signal.aborted) return undefined; // the client left while we connected
@@ -87,6 +107,9 @@ export class RelayService {
     });
     if (!upstream) return;
     this.active++;
+    const ended = this.metrics.streamStarted('download_csv', { table: tableName(req), rows: req.rows, seed: upstream.seed });
+    let [bytes, ok] = [0, false];
+    upstream.body.on('data', (chunk: Buffer) => (bytes += chunk.length));
     try {
       res.status(200);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -96,12 +119,14 @@ export class RelayService {
       res.setHeader('X-Accel-Buffering', 'no');
       res.flushHeaders(); // the browser's download starts now, not at the first CSV chunk
       await pipeline(upstream.body, res, { signal: abort.signal });
+      ok = true;
     } catch (err) {
       // The status line is gone; pipeline already cut the connection — the client sees a truncated body.
       if (!abort.signal.aborted) this.log.warn({ err: (err as Error).message }, 'download relay failed');
       destroy(upstream.body);
     } finally {
       this.active--;
+      ended({ rows: ok ? req.rows : undefined, bytes, aborted: !ok });
       abort.abort();
     }
   }
@@ -118,7 +143,7 @@ export class RelayService {
       if (err instanceof ValidationError || err instanceof NotFoundError) throw err;
       if (signal.aborted) return undefined;
       openSse(res);
-      res.end(encodeSse({ kind: 'error', data: { message: (err as Error).message } }));
+      res.end(encodeControl({ kind: 'error', data: { message: (err as Error).message } }));
       return undefined;
     }
   }

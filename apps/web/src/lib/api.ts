@@ -1,5 +1,5 @@
 /**
- * URLs and fetch helpers for the orchestrator's HTTP API (DESIGN.md). The page talks only to the
+ * URLs and fetch helpers for the orchestrator's HTTP API. The page talks only to the
  * orchestrator (same origin), never to the generator directly.
  */
 import type { CatalogEntry, CreateJobRequest, ErrorBody, JobStatus, TableSpec } from '@rowflow/contracts';
