@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['contracts', 'schema', 'generator', 'jobs', 'platform', 'platform-nest', 'devdb'];
+const libs = ['contracts', 'schema', 'generator', 'jobs', 'platform', 'platform-nest', 'devdb', 'stats'];
 
 export default defineConfig({
   // Nest needs legacy decorators + emitted metadata for constructor injection (ENVIRONMENT.md).
