@@ -127,15 +127,24 @@ describe('metrics on both apps', () => {
 describe('memory budget (MEMORY_BUDGET_MB=1: always over)', () => {
   let tight: { app: INestApplication; url: string };
   let tightGen: { app: INestApplication; url: string };
+  // A database of its own: a worker of the other orchestrator (no budget) must not be able to
+  // take this job's partition, or the chunk sizes would depend on which process got it.
+  let tightDb: { url: string; drop: () => Promise<void> };
+  let tightPool: pg.Pool;
 
   beforeAll(async () => {
+    tightDb = await freshDatabase(inject('databaseUrl'));
+    tightPool = new pg.Pool({ connectionString: tightDb.url, max: 2 });
+    tightPool.on('error', () => undefined);
     tightGen = await bootApp(GeneratorModule.register(loadGeneratorConfig({ LOG_LEVEL: 'warn', MEMORY_BUDGET_MB: '1' })));
-    tight = await bootOrchestrator(db.url, gen.url, { MEMORY_BUDGET_MB: '1', WORKER_CONCURRENCY: '1' });
+    tight = await bootOrchestrator(tightDb.url, gen.url, { MEMORY_BUDGET_MB: '1', WORKER_CONCURRENCY: '1' });
   });
 
   afterAll(async () => {
     await tight?.app.close();
     await tightGen?.app.close();
+    await tightPool?.end();
+    await tightDb?.drop();
   });
 
   it('the relay refuses a new preview and download with 503 and a message; /health stays 200 and says so', async () => {
@@ -164,7 +173,7 @@ describe('memory budget (MEMORY_BUDGET_MB=1: always over)', () => {
     expect(done.state).toBe('completed');
     expect(done.partitions[0].chunkSize).toBe(250);
     expect(done.chunksCommitted).toBe(12);
-    const n = await pool.query('SELECT count(*)::int AS n FROM squeezed');
+    const n = await tightPool.query('SELECT count(*)::int AS n FROM squeezed');
     expect(n.rows[0].n).toBe(3000);
   });
 });
