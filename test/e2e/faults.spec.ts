@@ -181,9 +181,16 @@ describe('load', () => {
     let ids: string[];
     try {
       ids = await Promise.all([0, 1, 2, 3].map((i) => startJob(bases[i % 2]!, `users_load_${i}`, { ...LOAD_JOB, mode: 'append' })));
-      await until('all 8 partitions waiting on the gate', async () => {
-        const res = await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4244 AND NOT granted`);
-        return res.rows[0].n >= 8;
+      // Each process is capped at WORKER_CONCURRENCY partitions and all 8 are queued, so both
+      // processes must end up holding gated partitions; wait for exactly that (a redelivered
+      // partition waiting behind its own gated twin must not make the condition unreachable).
+      await until('both processes holding partitions at the gate', async () => {
+        const res = await pool.query(
+          `SELECT (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND objid = 4244 AND NOT granted) AS waiting,
+                  (SELECT count(DISTINCT split_part(lease_owner, ':', 2))::int FROM rowflow.job_partitions WHERE job_id = ANY($1::uuid[]) AND state = 'running') AS owners`,
+          [ids],
+        );
+        return res.rows[0].waiting >= 2 && res.rows[0].owners === 2;
       }, 180_000);
     } finally {
       await gate.end(); // ends the session, which opens the gate
