@@ -4,6 +4,6 @@
  * results (`--json`, `generate` rows), so library logging is off unless LOG_LEVEL asks for it. The
  * program is imported after that, because loggers are created when their modules load.
  */
-process.env.LOG_LEVEL ??= 'silent';
+if (!process.env.LOG_LEVEL) process.env.LOG_LEVEL = 'silent';
 const { run } = await import('./program.js');
 process.exitCode = await run(process.argv);

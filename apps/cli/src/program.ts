@@ -5,7 +5,7 @@ import { registerIntrospect } from './commands/introspect.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerLoad } from './commands/load.js';
 import { registerVerify } from './commands/verify.js';
-import { EXIT, exitCodeOf, Interrupted } from './exit.js';
+import { EXIT, exitCodeOf, Interrupted, WorkFailed } from './exit.js';
 import { emitError } from './output.js';
 
 const EXIT_HELP = `
@@ -50,7 +50,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\n`);
       return EXIT.interrupted;
     }
-    emitError(err, json);
+    // A failed result (job failed, verify mismatch) was already printed as the command's output.
+    emitError(err, json && !(err instanceof WorkFailed && err.body !== undefined));
     return exitCodeOf(err);
   }
 }
