@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './config/orchestrator-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { ManifestsModule } from './manifests/manifests.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RelayModule } from './relay/relay.module.js';
 
@@ -13,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule],
+      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule, ExportsModule, ManifestsModule],
       controllers: [HealthController],
       providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }],
       exports: [ORCHESTRATOR_CONFIG],

@@ -11,3 +11,4 @@ export { type Literal, type SqlPart, toInline, toParameterised } from './sql-tex
 export { describeTable, type TableInfo } from './table-info.js';
 export { buildJobManifest, type JobManifest, type JobVerifyInput, type JobVerifyResult, manifestRanges, type RangeCheck, specHash, verifyJob } from './job-verify.js';
 export { JobManifestStore } from './job-manifest-store.js';
+export { ExportRepository } from './export-repository.js';

@@ -20,6 +20,10 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      /** Exports: the only directory export files, part files and checkpoints are written under. */
+      EXPORT_DIR: str('./.rowflow/exports'),
+      /** Exports: the schema exports read from (no other schema is reachable). */
+      TARGET_SCHEMA: str('public'),
     },
     env,
   );
