@@ -53,8 +53,8 @@ async function generate(opts: GenerateOptions): Promise<void> {
   // The generator's own parser, so flags fail exactly like its query parameters do.
   const params = parseStreamParams(defined({ table: opts.table, rows: opts.rows, seed: opts.seed, offset: opts.offset, header: opts.header }), { maxRows: maxRows() });
   if (opts.format !== 'csv' && opts.format !== 'ndjson') throw new ValidationError('format', `must be csv or ndjson, got ${JSON.stringify(opts.format)}`);
-  if (opts.json && !opts.output) throw new UsageError('--json needs -o FILE (stdout carries the rows)', 'json');
   const tableSpec = await spec(opts, params.table);
+  if (opts.json && !opts.output) throw new UsageError('--json needs -o FILE (stdout carries the rows)', 'json');
   const seed = resolveSeed(params.seed);
   const signal = interruptSignal();
   const rows = createRowStream({ spec: tableSpec, seed, offset: params.offset, rows: params.rows, format: opts.format as StreamFormat, header: params.header, signal });

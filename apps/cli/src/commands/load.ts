@@ -1,5 +1,4 @@
 import type { JobStatus } from '@rowflow/contracts';
-import { parseJobRequest } from '@rowflow/jobs';
 import type { Command } from 'commander';
 import { withPool } from '../engine/database.js';
 import { interruptSignal } from '../engine/interrupt.js';
@@ -63,6 +62,7 @@ async function load(opts: LoadOptions): Promise<void> {
     return watchRemote(where.client, job.id, interruptSignal(), opts);
   }
   // The job engine's own validator: the same field-naming errors as POST /api/jobs.
+  const { parseJobRequest } = await import('@rowflow/jobs');
   const def = parseJobRequest(request, { maxRows: Number(process.env.MAX_ROWS ?? 100_000_000) });
   const { LocalJobs } = await import('../engine/local-jobs.js');
   const id = await withPool(where.url, 3, async (pool) => {

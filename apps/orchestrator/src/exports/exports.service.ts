@@ -108,7 +108,8 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
     await this.completed(id);
     const m = await readJson<ExportManifest>(manifestFile(this.dir(id)));
     if (!m) throw new ConflictError(`export ${id} has no manifest`);
-    const { path: _path, ...file } = m.file;
+    const file = { ...m.file };
+    delete file.path; // server-internal
     return { ...m, file };
   }
 
