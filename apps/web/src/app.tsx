@@ -1,6 +1,7 @@
 import type { TableSpec } from '@rowflow/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DownloadPanel } from './components/download-panel.js';
+import { ExportPanel } from './components/export-panel.js';
 import { JobsPanel } from './components/jobs-panel.js';
 import { PreviewPanel } from './components/preview-panel.js';
 import { RunSettings } from './components/run-settings.js';
@@ -91,6 +92,9 @@ export function App() {
             <RunSettings rows={rows} onRows={setRows} rowsError={rowsError(rows)} seedError={seedProblem} seed={seed} onSeed={setSeed} random={random} onRandom={setRandom} seedUsed={seedUsed} />
           </section>
           <DownloadPanel params={params} blocked={blocked ?? rowsProblem} />
+          <SectionBoundary name="5 · Export">
+            <ExportPanel defaultTable={mode === 'table' ? table : parsed.ok ? parsed.schema.name : ''} />
+          </SectionBoundary>
         </div>
         <div className="col wide">
           <SectionBoundary name="2 · Preview">
