@@ -26,6 +26,7 @@ beforeAll(async () => {
   await pool.query('CREATE INDEX accounts_kind_idx ON accounts (kind)');
   reference = await copySha(pool, 'SELECT * FROM accounts ORDER BY id');
   orch = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { EXPORT_DIR: exportDir, JOB_ROW_SOURCE: 'local' });
+  expect((await fetch(`${orch.url}/api/exports`)).status).toBe(200); // answers once migrations ran
 });
 
 afterAll(async () => {
@@ -89,8 +90,10 @@ describe('POST /api/exports end to end', () => {
     [{ table: 'accounts', where: { col: 'id', op: '=', value: "0' OR 'x'='x" } }, 400, 'where'],
     [{ table: 'accounts', where: { and: [] } }, 400, 'where.and'],
     [{ table: 'accounts_kind_idx' }, 400, 'table'],
-    [{ table: 'pg_authid' }, 404, undefined],
-    [{ table: '../../etc/passwd' }, 404, undefined],
+    [{ table: 'pg_authid' }, 400, 'table'],
+    [{ table: 'pg_catalog.pg_authid' }, 400, 'table'],
+    [{ table: '../../etc/passwd' }, 400, 'table'],
+    [{ table: 'accounts', where: { col: 'id', op: '>', value: 1 }, extra: true }, 400, 'extra'],
   ])('%j → %i naming %s; no export created, no file written', async (body, status, field) => {
     const before = await exportCount();
     const dirsBefore = (await readdir(exportDir)).length;

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '@rowflow/contracts';
+import { ValidationError } from '@rowflow/contracts';
 import type pg from 'pg';
 
 /** An exportable relation of the target schema and its columns, as the catalog describes them. */
@@ -15,8 +15,8 @@ const KINDS: Record<string, TableInfo['kind']> = { r: 'table', v: 'view', m: 'ma
 
 /**
  * Looks the relation up by exact name in `schema` only (never through search_path, so nothing
- * outside the target schema is reachable whatever the name contains). Indexes, sequences and
- * other relation kinds are refused; a missing name is a 404.
+ * outside the target schema is reachable whatever the name contains). Missing names, indexes,
+ * sequences and other relation kinds are refused naming `table`.
  */
 export async function describeTable(pool: pg.Pool | pg.PoolClient, schema: string, table: string): Promise<TableInfo> {
   const rel = await pool.query<{ oid: number; relkind: string }>(
@@ -24,7 +24,8 @@ export async function describeTable(pool: pg.Pool | pg.PoolClient, schema: strin
     [schema, table],
   );
   const r = rel.rows[0];
-  if (!r) throw new NotFoundError(`table: no table or view "${table}" in schema "${schema}"`);
+  // A 400 naming the field (not a 404): the name is bad input, whatever schema it may exist in.
+  if (!r) throw new ValidationError('table', `no table or view "${table}" in schema "${schema}"`);
   const kind = KINDS[r.relkind];
   if (!kind) throw new ValidationError('table', `"${table}" is not a table or view (relkind ${r.relkind})`);
   const cols = await pool.query<{ name: string; type: string; notnull: boolean; category: string }>(
