@@ -16,6 +16,7 @@ let reference: string;
 beforeAll(async () => {
   db = await freshDatabase(inject('databaseUrl'));
   pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool.on('error', () => undefined); // idle clients are terminated on purpose below
   work = await mkdtemp(join(tmpdir(), 'rowflow-cli-export-'));
   // Values that exercise CSV quoting: commas, quotes, newlines, NULL vs empty string, unicode.
   await pool.query(`CREATE TABLE items AS
@@ -158,6 +159,26 @@ describe('kill -9 and rerun: byte-identical to an uninterrupted export', () => {
     // A rerun after completion is a no-op that reports the same file.
     const again = await cli(args);
     expect(JSON.parse(again.stdout).sha256).toBe(reference);
+  });
+
+  it('its Postgres sessions terminated three times mid-export: it re-opens sessions and finishes with the same bytes', async () => {
+    const state = join(work, 'terminate');
+    const out = join(work, 'terminate.csv');
+    const p = startCli(['export', '--table', 'items', '--out', out, '--database-url', db.url, '--export-dir', state, '--chunk-rows', '300', '--json']);
+    const dir = await exportDirOf(state);
+    const killer = new pg.Client(db.url);
+    await killer.connect();
+    try {
+      for (const n of [5, 40, 120]) {
+        await waitFor(async () => ((await checkpointed(dir)) >= n ? true : undefined), `${n} checkpoints`);
+        await killer.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+      }
+    } finally {
+      await killer.end();
+    }
+    const res = await p.done;
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ rows: ROWS, sha256: reference });
   });
 
   it('Ctrl-C stops at a checkpoint with exit 130; the rerun continues to the same bytes', async () => {

@@ -38,9 +38,21 @@ class HashingFileSink extends Writable {
     super({ highWaterMark: 1 << 20 });
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this.hash.update(chunk);
-    writeAt(this.fh, chunk, this.start + this.written).then(() => {
-      this.written += chunk.length;
+    this.put(chunk, cb);
+  }
+
+  /**
+   * COPY TO emits one message per row; while a disk write is in flight the rows queue up here and
+   * go out as one write (one syscall per ~1 MB instead of one per row).
+   */
+  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
+    this.put(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), cb);
+  }
+
+  private put(buf: Buffer, cb: (err?: Error | null) => void): void {
+    this.hash.update(buf);
+    writeAt(this.fh, buf, this.start + this.written).then(() => {
+      this.written += buf.length;
       cb();
     }, cb);
   }
