@@ -158,13 +158,16 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)).unref());
       }
     }
-    if (!this.config.JOB_WORKERS) return;
+    // Shut down while still starting (e.g. a test closing the app at once): no sweeps on a closed pool.
+    if (!this.config.JOB_WORKERS || this.stopping.signal.aborted) return;
     await this.sweep();
+    if (this.stopping.signal.aborted) return;
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
   }
 
   private async sweep(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
     try {
       for (const id of await this.repo.orphaned()) this.kick(id);
     } catch (err) {
