@@ -134,7 +134,10 @@ describe('job manifests and verify', () => {
     const res = await postJson(`${orch.url}/api/jobs`, { table: 'users', rows: 12_000, seed: 5, partitions: 2, targetTable: 'users_v' });
     expect(res.status).toBe(202);
     await waitForState(orch.url, res.body.id, ['completed']);
+    // Every completed job gets its manifest written by the background writer, unasked.
+    const stored = await waitFor(async () => (await pool.query('SELECT manifest FROM rowflow.job_manifests WHERE job_id = $1', [res.body.id])).rows[0]?.manifest, 'the stored manifest');
     const m = await (await fetch(`${orch.url}/api/jobs/${res.body.id}/manifest`)).json();
+    expect(m).toEqual(stored);
     expect(m).toMatchObject({ kind: 'job', seed: 5, rowsTotal: 12_000, targetTable: 'users_v' });
     expect(m.specHash).toMatch(/^[0-9a-f]{64}$/);
     expect(m.ranges.map((r: any) => [r.fromRow, r.toRow])).toEqual([[0, 1000], [1000, 2000], [2000, 3000], [3000, 4000], [4000, 5000], [5000, 6000], [6000, 7000], [7000, 8000], [8000, 9000], [9000, 10000], [10000, 11000], [11000, 12000]]);
