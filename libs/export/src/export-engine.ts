@@ -54,6 +54,7 @@ export async function loadOrSavePlan(dir: string, fresh: () => Promise<ExportPla
  * file or re-joins the parts. The whole file's sha256 is computed by reading the parts once.
  */
 export async function runExport(plan: ExportPlan, o: ExportRunOptions): Promise<ExportManifest> {
+  await mkdir(o.dir, { recursive: true });
   const done = await finishedManifest(o);
   if (done) return done;
   const totals = plan.ranges.map(() => ({ rows: 0, bytes: 0, chunks: 0 }));

@@ -27,6 +27,12 @@ export interface ExportPlan {
   /** CSV header line exactly as COPY writes it ('' for none). */
   header: string;
   chunkRows: number;
+  /**
+   * The order key is unique (a primary key or unique index): a chunk is then one
+   * `… ORDER BY key LIMIT n` COPY whose last key is read from its own bytes. Otherwise (views,
+   * non-unique keys) ties must never be split, so the chunk's upper key is queried first.
+   */
+  uniqueKey?: boolean;
   ranges: KeyRange[];
   /** Planner's row estimate (for ETA); null when unknown (views, filters). */
   rowsEstimate: number | null;
@@ -57,6 +63,12 @@ export function chunkEndQuery(plan: ExportPlan, after: string | null, through: s
     ...keyBounds(plan, after, through),
     sql(` ORDER BY t.${key} LIMIT ${Number(plan.chunkRows)}) s`),
   ];
+}
+
+/** A unique key's chunk: `SELECT cols … WHERE filter AND after < key <= through ORDER BY key LIMIT n`. */
+export function chunkLimitQuery(plan: ExportPlan, after: string | null, through: string | null): SqlPart[] {
+  const cols = plan.columns.map((c) => `t.${quoteIdent(c)}`).join(', ');
+  return [sql(`SELECT ${cols}`), ...fromWhere(plan), ...keyBounds(plan, after, through), sql(` ORDER BY t.${quoteIdent(plan.orderBy)} LIMIT ${Number(plan.chunkRows)}`)];
 }
 
 /** The chunk's rows in key order: `SELECT cols … WHERE filter AND after < key <= hi ORDER BY key`. */
@@ -106,7 +118,8 @@ export async function planExport(pool: pg.Pool, schema: string, req: ExportReque
   const info = await describeTable(pool, schema, req.table);
   const columns = info.columns.map((c) => c.name);
   const orderBy = orderKey(info, req.orderBy);
-  const base: ExportPlan = { version: 1, schema, table: info.table, columns, orderBy, where: null, header: '', chunkRows: req.chunkRows, ranges: [], rowsEstimate: null };
+  const uniqueKey = info.uniqueColumns.includes(orderBy);
+  const base: ExportPlan = { version: 1, schema, table: info.table, columns, orderBy, where: null, header: '', chunkRows: req.chunkRows, uniqueKey, ranges: [], rowsEstimate: null };
   await probe(pool, [sql('SELECT 1'), ...fromWhere(base), sql(` ORDER BY t.${quoteIdent(orderBy)} LIMIT 0`)], 'orderBy');
   if (req.where) {
     compileFilter(req.where, columns);

@@ -6,9 +6,10 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { CsvTail } from './csv-tail.js';
 import { type ChunkRecord, emptyCheckpoint, type PartCheckpoint, truncateCheckpoint } from './checkpoint.js';
 import { hashRange, readJson, writeAt, writeJsonAtomic } from './durable-file.js';
-import { chunkEndQuery, chunkRowsQuery, type ExportPlan } from './export-plan.js';
+import { chunkEndQuery, chunkLimitQuery, chunkRowsQuery, type ExportPlan } from './export-plan.js';
 import { type RetryOptions, withRetries } from './retry.js';
 import { toInline, toParameterised } from './sql-text.js';
 
@@ -34,6 +35,7 @@ class HashingFileSink extends Writable {
   constructor(
     private readonly fh: FileHandle,
     private readonly start: number,
+    private readonly tail?: CsvTail,
   ) {
     super({ highWaterMark: 1 << 20 });
   }
@@ -51,6 +53,7 @@ class HashingFileSink extends Writable {
 
   private put(buf: Buffer, cb: (err?: Error | null) => void): void {
     this.hash.update(buf);
+    this.tail?.feed(buf);
     writeAt(this.fh, buf, this.start + this.written).then(() => {
       this.written += buf.length;
       cb();
@@ -134,11 +137,52 @@ export class PartRunner {
     return next;
   }
 
+  /** One chunk written at the checkpoint's offset; null when the part's key range is exhausted. */
+  private chunk(fh: FileHandle, ck: PartCheckpoint): Promise<ChunkRecord | null> {
+    return this.o.plan.uniqueKey ? this.limitChunk(fh, ck) : this.rangeChunk(fh, ck);
+  }
+
   /**
-   * One chunk in one REPEATABLE READ snapshot: find its upper key, then COPY its rows to the file
-   * at the checkpoint's offset. Null when the range is exhausted. A failed session is discarded.
+   * Unique key: one statement, `COPY (… WHERE key > last ORDER BY key LIMIT n)`; the chunk's
+   * last key and row count are read from the CSV bytes as they go to the file.
    */
-  private async chunk(fh: FileHandle, ck: PartCheckpoint): Promise<ChunkRecord | null> {
+  private async limitChunk(fh: FileHandle, ck: PartCheckpoint): Promise<ChunkRecord | null> {
+    const { plan, signal } = this.o;
+    const after = ck.lastKey ?? plan.ranges[this.o.index]!.after;
+    const tail = new CsvTail(plan.columns.indexOf(plan.orderBy));
+    return this.withClient(async (client) => {
+      const copy = client.query(copyTo(`COPY (${toInline(chunkLimitQuery(plan, after, plan.ranges[this.o.index]!.through))}) TO STDOUT (FORMAT csv)`));
+      const sink = new HashingFileSink(fh, ck.bytes, tail);
+      await pipeline(copy, sink, { signal });
+      const through = tail.lastKey();
+      if (tail.rows === 0 || through === null) return null;
+      // copy.rowCount is not reliably set when the stream ends; the records counted in the bytes are.
+      return { after, through, rows: tail.rows, bytes: sink.written, sha256: sink.hash.digest('hex') };
+    });
+  }
+
+  /** Runs `fn` on a pooled session; a failed session is discarded (it may be mid-COPY). */
+  private async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.o.pool.connect();
+    const ignore = () => undefined; // a dying connection fails the query; don't also crash
+    client.on('error', ignore);
+    let broken: Error | undefined;
+    try {
+      return await fn(client);
+    } catch (err) {
+      broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.off('error', ignore);
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Non-unique or unknown key: in one REPEATABLE READ snapshot find the chunk's upper key, then
+   * COPY every row up to and including it (ties are never split across chunks).
+   */
+  private async rangeChunk(fh: FileHandle, ck: PartCheckpoint): Promise<ChunkRecord | null> {
     const { pool, plan, signal } = this.o;
     const after = ck.lastKey ?? plan.ranges[this.o.index]!.after;
     const client = await pool.connect();

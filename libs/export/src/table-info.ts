@@ -9,6 +9,8 @@ export interface TableInfo {
   columns: Array<{ name: string; type: string; notNull: boolean; numeric: boolean }>;
   /** Single-column primary key, if there is one (the default order key). */
   primaryKey: string | null;
+  /** Columns unique on their own (primary key or a full single-column unique index). */
+  uniqueColumns: string[];
 }
 
 const KINDS: Record<string, TableInfo['kind']> = { r: 'table', v: 'view', m: 'materialized view', p: 'partitioned table' };
@@ -39,10 +41,16 @@ export async function describeTable(pool: pg.Pool | pg.PoolClient, schema: strin
       WHERE i.indrelid = $1 AND i.indisprimary AND i.indnatts = 1`,
     [r.oid],
   );
+  const uniq = await pool.query<{ name: string }>(
+    `SELECT DISTINCT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE i.indrelid = $1 AND i.indisunique AND i.indnatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL`,
+    [r.oid],
+  );
   return {
     schema,
     table,
     kind,
+    uniqueColumns: uniq.rows.map((u) => u.name),
     columns: cols.rows.map((c) => ({ name: c.name, type: c.type, notNull: c.notnull, numeric: c.category === 'N' })),
     primaryKey: pk.rows[0]?.name ?? null,
   };
