@@ -3,12 +3,18 @@
  * `run(h: Harness): Promise<BenchResult[]>`; run.ts discovers and runs them all.
  * Figures are ratios against a baseline measured in the same run (the machine is noisy).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
 
+const run = promisify(execFile);
 
+/** System PostgreSQL binaries (Debian layout); used when present, else the embedded server. */
+export const SYSTEM_PG_BIN = '/usr/lib/postgresql/15/bin';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -39,8 +45,12 @@ export interface Stack {
 export interface Harness {
   /** Quick mode (BENCH_QUICK=1): smaller sizes, for checking the bench itself runs. */
   quick: boolean;
-  /** A throwaway PostgreSQL, stopped at the end of the whole run. */
-  postgres(): Promise<SpawnedPostgres>;
+  /**
+   * A throwaway PostgreSQL with default settings and fsync ON (the system PostgreSQL 15 when
+   * installed, so `pgbench`/`psql` baselines run against the very same server), stopped at the
+   * end of the whole run.
+   */
+  postgres(): Promise<BenchPostgres>;
   /** Built generator + orchestrator processes on free ports against the given database. */
   startStack(databaseUrl: string, env?: NodeJS.ProcessEnv): Promise<Stack>;
   log(msg: string): void;
@@ -103,11 +113,57 @@ function require_proc(pid: number): number {
   return m ? Number(m[1]) : 0;
 }
 
+export interface BenchPostgres extends SpawnedPostgres {
+  /** Directory of `pgbench`/`psql` matching the server, or null (embedded server: none). */
+  bin: string | null;
+  /** What it is, for the bench notes, e.g. "system PostgreSQL 15, fsync on". */
+  label: string;
+}
+
+/** Runs a PostgreSQL tool as the `postgres` OS user when we are root (initdb refuses root). */
+function asPostgres(tool: string, args: string[]): Promise<{ stdout: string }> {
+  const bin = join(SYSTEM_PG_BIN, tool);
+  return process.getuid?.() === 0 ? run('runuser', ['-u', 'postgres', '--', bin, ...args]) : run(bin, args);
+}
+
+/**
+ * initdb into a temp dir + pg_ctl start on a free loopback port, every setting at its default
+ * (fsync on, synchronous_commit on, wal_level replica): the server a user compares us with.
+ */
+async function systemPostgres(): Promise<BenchPostgres> {
+  const base = await mkdtemp(join(tmpdir(), 'rowflow-bench-pg-'));
+  await chmod(base, 0o755);
+  const data = join(base, 'data');
+  if (process.getuid?.() === 0) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    await chown(base, Number(stdout.trim()), Number(gid.trim()));
+  }
+  await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
+  const port = await freePort();
+  await asPostgres('pg_ctl', ['-D', data, '-w', '-l', join(base, 'log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${base}`, 'start']);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    bin: SYSTEM_PG_BIN,
+    label: 'system PostgreSQL 15, default settings, fsync on',
+    stop: async () => {
+      await asPostgres('pg_ctl', ['-D', data, '-w', '-m', 'fast', 'stop']).catch(() => undefined);
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
+async function anyPostgres(): Promise<BenchPostgres> {
+  if (existsSync(join(SYSTEM_PG_BIN, 'initdb')) && existsSync(join(SYSTEM_PG_BIN, 'pgbench'))) return systemPostgres();
+  const pg = await spawnThrowawayPostgres();
+  return { ...pg, bin: null, label: 'embedded PostgreSQL (fsync off: no system PostgreSQL found)' };
+}
+
 export function harness(pgs: SpawnedPostgres[]): Harness {
   return {
     quick: process.env.BENCH_QUICK === '1',
     postgres: async () => {
-      const pg = await spawnThrowawayPostgres();
+      const pg = await anyPostgres();
       pgs.push(pg);
       return pg;
     },

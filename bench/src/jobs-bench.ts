@@ -1,52 +1,44 @@
 /**
- * DB-insert job benchmarks (issue 5), against the built generator + orchestrator processes and a
- * throwaway PostgreSQL, with the baseline measured in the same run on the same server:
- * - 1M pgbench_accounts rows generator → orchestrator → Postgres with 1, 2, 4 partitions, as a
- *   ratio to `pgbench -i -s 10 -I dtg` (drop, create tables, client-side generate = COPY of
- *   1M accounts rows, no primary key). Ours appends into the same un-indexed table shape; a
- *   second figure uses mode=create (PRIMARY KEY on aid, as the catalog declares it).
- * - 1M users rows end to end (mode=create: PK + 2 unique indexes) — target <= 5 s.
- * - orchestrator peak RSS during a 10M-row job (1M with BENCH_QUICK=1), early vs late: flat.
+ * DB-insert job benchmarks against the built generator + orchestrator processes and a throwaway
+ * PostgreSQL (the system PostgreSQL 15 when installed: default settings, fsync on), with the
+ * baselines run by the stock tools against the very same server in the same run:
+ * - 1M pgbench_accounts with the job defaults: `mode: create` (PRIMARY KEY) vs
+ *   `pgbench -i -s 10 -I dtgp`, and `append` into an index-free table vs `pgbench -i -s 10 -I dtg`;
+ * - the same load across row sources × partitions (how the defaults were chosen) and the best
+ *   configuration (`unlogged`);
+ * - 1M users into a new table with PK + 2 unique vs `psql \copy` of the same CSV bytes into the
+ *   same DDL (and into the same table without indexes, for scale);
+ * - orchestrator peak RSS during a 10M-row job (1M with BENCH_QUICK=1), first vs second half.
  * `npm run bench -- jobs`.
  */
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { type BenchResult, type Harness, sampleRss, type Stack } from './harness.js';
+import { type BenchPostgres, type BenchResult, type Harness, sampleRss, type Stack } from './harness.js';
 
-const PGBENCH = '/usr/bin/pgbench';
+const ROWS = 1_000_000;
 const ACCOUNTS_DDL = 'CREATE TABLE "%s" (aid integer NOT NULL, bid integer, abalance integer, filler character(84))';
+const DTG = 'pgbench -i -s 10 -I dtg';
+const DTGP = 'pgbench -i -s 10 -I dtgp';
 
-async function pgbenchInit(url: string): Promise<number> {
-  const u = new URL(url);
-  const args = ['-i', '-s', '10', '-I', 'dtg', '-q', '-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username), u.pathname.slice(1) || 'postgres'];
+/** Runs a client tool of the server's own PostgreSQL installation; resolves with wall seconds. */
+function timeTool(server: BenchPostgres, tool: string, args: string[]): Promise<number> {
+  const u = new URL(server.url);
+  const conn = ['-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username)];
+  const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
   const t0 = performance.now();
-  await new Promise<void>((ok, fail) => {
-    const child = spawn(PGBENCH, args, { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`pgbench exited ${code}: ${err}`))));
+  return new Promise((ok, fail) => {
+    execFile(`${server.bin}/${tool}`, [...conn, ...args], { env, maxBuffer: 1 << 24 }, (err, _out, stderr) => {
+      if (err) fail(new Error(`${tool} ${args.join(' ')} failed: ${stderr || err.message}`));
+      else ok((performance.now() - t0) / 1000);
+    });
   });
-  return (performance.now() - t0) / 1000;
-}
-
-interface JobTiming {
-  seconds: number;
-  id: string;
-}
-
-async function runJob(stack: Stack, body: Record<string, unknown>, onPoll?: (job: { rowsWritten: number }) => void): Promise<JobTiming> {
-  const t0 = performance.now();
-  const res = await fetch(`${stack.orchestratorUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const created = (await res.json()) as { id: string; message?: string };
-  if (res.status !== 202) throw new Error(`POST /api/jobs → ${res.status}: ${created.message}`);
-  for (;;) {
-    const job = (await (await fetch(`${stack.orchestratorUrl}/api/jobs/${created.id}`)).json()) as { state: string; rowsWritten: number; error: string | null };
-    onPoll?.(job);
-    if (job.state === 'completed') return { seconds: (performance.now() - t0) / 1000, id: created.id };
-    if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${created.id} ${job.state}: ${job.error}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function median(xs: number[]): number {
@@ -54,42 +46,167 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function accountsVsPgbench(h: Harness, stack: Stack, db: pg.Pool, rows: number): Promise<BenchResult[]> {
-  const base: number[] = [];
-  for (let i = 0; i < 3; i++) base.push(await pgbenchInit(stack.databaseUrl));
-  const pgbenchRate = 1_000_000 / median(base);
-  h.log(`pgbench -i -s 10 -I dtg: ${base.map((s) => s.toFixed(2)).join(', ')} s`);
-  const out: BenchResult[] = [{ name: 'jobs: pgbench -i -s 10 -I dtg (baseline)', value: pgbenchRate, unit: 'rows/s', note: `median of 3: ${median(base).toFixed(2)} s for 1M accounts rows` }];
-  for (const partitions of [1, 2, 4]) {
-    const runs: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const table = `acc_p${partitions}_${i}`;
-      await db.query(ACCOUNTS_DDL.replace('%s', table));
-      runs.push((await runJob(stack, { table: 'pgbench_accounts', rows, seed: 1, partitions, targetTable: table, mode: 'append' })).seconds);
-      await db.query(`DROP TABLE "${table}"`);
-    }
-    const rate = rows / median(runs);
-    h.log(`accounts append, ${partitions} partition(s): ${runs.map((s) => s.toFixed(2)).join(', ')} s`);
-    out.push({ name: `jobs: ${rows / 1e6}M pgbench_accounts, ${partitions} partition(s), append (no PK)`, value: rate, unit: 'rows/s', ratio: rate / pgbenchRate, baseline: 'pgbench -i -s 10 -I dtg', target: '>= 1.0 (with partitions)' });
-  }
-  await db.query(ACCOUNTS_DDL.replace('%s', 'acc_auto'));
-  const auto = await runJob(stack, { table: 'pgbench_accounts', rows, seed: 1, partitions: 4, chunkSize: 'auto', targetTable: 'acc_auto', mode: 'append' });
-  out.push({ name: `jobs: ${rows / 1e6}M pgbench_accounts, 4 partitions, chunkSize auto, append`, value: rows / auto.seconds, unit: 'rows/s', ratio: rows / auto.seconds / pgbenchRate, baseline: 'pgbench -i -s 10 -I dtg', target: '>= 1.0 (with partitions)' });
-  const pk = await runJob(stack, { table: 'pgbench_accounts', rows, seed: 1, partitions: 4, targetTable: 'acc_create_pk' });
-  out.push({ name: `jobs: ${rows / 1e6}M pgbench_accounts, 4 partitions, create (PRIMARY KEY)`, value: rows / pk.seconds, unit: 'rows/s', ratio: rows / pk.seconds / pgbenchRate, baseline: 'pgbench -i -s 10 -I dtg' });
+async function times(n: number, f: () => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await f());
   return out;
 }
 
-async function usersEndToEnd(stack: Stack, rows: number): Promise<BenchResult> {
-  const t = await runJob(stack, { table: 'users', rows, seed: 1, partitions: 4, targetTable: 'users_bench' });
-  return { name: `jobs: ${rows / 1e6}M users end to end (create: PK + 2 unique)`, value: t.seconds, unit: 's', target: '<= 5 s', note: `${Math.round(rows / t.seconds).toLocaleString('en-US')} rows/s, 4 partitions` };
+const secs = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
+
+async function runJob(stack: Stack, body: Record<string, unknown>, onPoll?: (job: { rowsWritten: number }) => void): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${stack.orchestratorUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const created = (await res.json()) as { id: string; message?: string };
+  if (res.status !== 202) throw new Error(`POST /api/jobs → ${res.status}: ${created.message}`);
+  for (;;) {
+    const job = (await (await fetch(`${stack.orchestratorUrl}/api/jobs/${created.id}`)).json()) as { state: string; rowsWritten: number; error: string | null };
+    onPoll?.(job);
+    if (job.state === 'completed') return (performance.now() - t0) / 1000;
+    if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${created.id} ${job.state}: ${job.error}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A database of its own per stack: stacks sharing one would share the pg-boss queue. */
+async function database(admin: pg.Pool, server: BenchPostgres, name: string): Promise<{ url: string; pool: pg.Pool }> {
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) };
+}
+
+interface Baselines {
+  dtg: number;
+  dtgp: number;
+}
+
+async function pgbenchBaselines(h: Harness, server: BenchPostgres): Promise<{ base: Baselines; results: BenchResult[] }> {
+  const run = (steps: string) => timeTool(server, 'pgbench', ['-i', '-s', '10', '-I', steps, '-q', 'postgres']);
+  const dtg = await times(3, () => run('dtg'));
+  const dtgp = await times(3, () => run('dtgp'));
+  h.log(`${DTG}: ${secs(dtg)} s; ${DTGP}: ${secs(dtgp)} s`);
+  const base = { dtg: ROWS / median(dtg), dtgp: ROWS / median(dtgp) };
+  return {
+    base,
+    results: [
+      { name: `jobs: ${DTG} (baseline)`, value: base.dtg, unit: 'rows/s', note: `median of 3: ${median(dtg).toFixed(2)} s for 1M accounts rows; ${server.label}` },
+      { name: `jobs: ${DTGP} (baseline)`, value: base.dtgp, unit: 'rows/s', note: `median of 3: ${median(dtgp).toFixed(2)} s (with primary keys)` },
+    ],
+  };
+}
+
+/** Job runs on 1M pgbench_accounts; `append` runs get a fresh index-free table each time. */
+async function accounts(stack: Stack, db: pg.Pool, tag: string, body: Record<string, unknown>, runs: number): Promise<number[]> {
+  return times(runs, async () => {
+    const table = `acc_${tag}_${Math.random().toString(36).slice(2, 8)}`;
+    if (body.mode === 'append') await db.query(ACCOUNTS_DDL.replace('%s', table));
+    const s = await runJob(stack, { table: 'pgbench_accounts', rows: ROWS, seed: 1, ...body, targetTable: table });
+    await db.query(`DROP TABLE "${table}"`);
+    return s;
+  });
+}
+
+function accountsResult(name: string, runs: number[], base: number, baseline: string, target: string, note = ''): BenchResult {
+  const rate = ROWS / median(runs);
+  return { name: `jobs: 1M pgbench_accounts, ${name}`, value: rate, unit: 'rows/s', ratio: rate / base, baseline, target, note: `${runs.length > 1 ? 'median' : 'one run'}: ${secs(runs)} s${note ? `; ${note}` : ''}` };
+}
+
+/**
+ * Baseline and job alternately, `rounds` times; the ratio of each pair, then the median: the
+ * shared machine's load drifts within a run, and a pair run back to back sees the same load.
+ */
+async function paired(rounds: number, baseline: () => Promise<number>, job: () => Promise<number>): Promise<{ base: number[]; job: number[]; ratio: number }> {
+  const base: number[] = [];
+  const jobs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    base.push(await baseline());
+    jobs.push(await job());
+  }
+  return { base, job: jobs, ratio: median(base.map((b, i) => b / jobs[i]!)) };
+}
+
+function pairedResult(name: string, p: { base: number[]; job: number[]; ratio: number }, baseline: string, target: string): BenchResult {
+  return {
+    name: `jobs: 1M pgbench_accounts, ${name}`,
+    value: ROWS / median(p.job),
+    unit: 'rows/s',
+    ratio: p.ratio,
+    baseline: `${baseline} (run alternately)`,
+    target,
+    note: `job ${secs(p.job)} s vs ${secs(p.base)} s; median of per-pair ratios`,
+  };
+}
+
+async function defaults(h: Harness, server: BenchPostgres, stack: Stack, db: pg.Pool): Promise<BenchResult[]> {
+  const pgbench = (steps: string) => () => timeTool(server, 'pgbench', ['-i', '-s', '10', '-I', steps, '-q', 'postgres']);
+  const one = async (body: Record<string, unknown>, tag: string) => (await accounts(stack, db, tag, body, 1))[0]!;
+  const create = await paired(3, pgbench('dtgp'), () => one({}, 'def_create'));
+  const append = await paired(3, pgbench('dtg'), () => one({ mode: 'append' }, 'def_append'));
+  h.log(`defaults: create ${secs(create.job)} s vs dtgp ${secs(create.base)}; append ${secs(append.job)} s vs dtg ${secs(append.base)}`);
+  return [pairedResult('job defaults, create (PRIMARY KEY)', create, DTGP, '>= 1.0'), pairedResult('job defaults, append into an index-free table', append, DTG, '>= 1.0')];
+}
+
+/** Row source × partitions at the default 5000-row chunks: the measurement behind the defaults. */
+async function matrix(h: Harness, stacks: Record<'generator' | 'local', Stack>, db: Record<'generator' | 'local', pg.Pool>, base: Baselines): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  for (const source of ['generator', 'local'] as const) {
+    for (const partitions of [1, 2, 4]) {
+      const runs = await accounts(stacks[source], db[source], `${source}_${partitions}`, { mode: 'append', partitions }, 1);
+      h.log(`append, JOB_ROW_SOURCE=${source}, ${partitions} partition(s): ${secs(runs)} s`);
+      out.push(accountsResult(`append, JOB_ROW_SOURCE=${source}, ${partitions} partition(s)`, runs, base.dtg, DTG, ''));
+    }
+  }
+  return out;
+}
+
+async function best(h: Harness, server: BenchPostgres, stack: Stack, db: pg.Pool): Promise<BenchResult[]> {
+  const pgbench = () => timeTool(server, 'pgbench', ['-i', '-s', '10', '-I', 'dtgp', '-q', 'postgres']);
+  const one = async (body: Record<string, unknown>, tag: string) => (await accounts(stack, db, tag, body, 1))[0]!;
+  const keep = await paired(2, pgbench, () => one({ partitions: 4, unlogged: 'keep' }, 'unlogged'));
+  const logged = await paired(2, pgbench, () => one({ partitions: 4, unlogged: true }, 'unlogged_set'));
+  h.log(`create unlogged: keep ${secs(keep.job)} s, SET LOGGED at the end ${secs(logged.job)} s`);
+  return [
+    pairedResult('create, 4 partitions, unlogged: "keep"', keep, DTGP, '>= 1.5 (best configuration)'),
+    pairedResult('create, 4 partitions, unlogged: true (SET LOGGED at the end)', logged, DTGP, ''),
+  ];
+}
+
+/** The same users CSV bytes the job loads, into a file for `psql \copy`. */
+async function usersCsv(stack: Stack, dir: string): Promise<string> {
+  const file = join(dir, 'users.csv');
+  const res = await fetch(`${stack.generatorUrl}/api/generator/stream/csv?table=users&rows=${ROWS}&seed=1&header=false`);
+  if (!res.ok || !res.body) throw new Error(`generator ${res.status}`);
+  await pipeline(Readable.fromWeb(res.body as never), createWriteStream(file));
+  return file;
+}
+
+async function users(h: Harness, server: BenchPostgres, stack: Stack, db: { url: string; pool: pg.Pool }): Promise<BenchResult[]> {
+  const job = await runJob(stack, { table: 'users', rows: ROWS, seed: 1, targetTable: 'users_job' });
+  const dir = await mkdtemp(join(tmpdir(), 'rowflow-bench-csv-'));
+  try {
+    const file = await usersCsv(stack, dir);
+    // Same DDL: the table the job created, with (INCLUDING ALL) and without its indexes.
+    await db.pool.query('CREATE TABLE users_copy (LIKE users_job INCLUDING ALL)');
+    await db.pool.query('CREATE TABLE users_copy_noidx (LIKE users_job)');
+    const copy = (t: string) => timeTool(server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-c', `\\copy ${t} FROM '${file}' (FORMAT csv)`]);
+    const withIdx = await copy('users_copy');
+    const noIdx = await copy('users_copy_noidx');
+    h.log(`users: job ${job.toFixed(2)} s, psql \\copy ${withIdx.toFixed(2)} s (no indexes ${noIdx.toFixed(2)} s)`);
+    return [
+      { name: 'jobs: psql \\copy 1M users CSV into PK + 2 unique (baseline)', value: ROWS / withIdx, unit: 'rows/s', note: `${withIdx.toFixed(2)} s; into the same table without indexes ${noIdx.toFixed(2)} s` },
+      { name: 'jobs: 1M users, job defaults, create (PK + 2 unique)', value: ROWS / job, unit: 'rows/s', ratio: withIdx / job, baseline: 'psql \\copy, same bytes, same DDL', target: '>= 2.0', note: `${job.toFixed(2)} s` },
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function rssDuringBigJob(stack: Stack, rows: number): Promise<BenchResult> {
   const early = sampleRss(stack.orchestrator.pid!, 50);
   let late: ReturnType<typeof sampleRss> | undefined;
   let earlyPeak = 0;
-  const t = await runJob(stack, { table: 'pgbench_accounts', rows, seed: 2, partitions: 4, targetTable: 'acc_rss' }, (job) => {
+  const t = await runJob(stack, { table: 'pgbench_accounts', rows, seed: 2, partitions: 4, targetTable: 'acc_rss', mode: 'create' }, (job) => {
     if (!late && job.rowsWritten >= rows / 2) {
       earlyPeak = early.stop();
       late = sampleRss(stack.orchestrator.pid!, 50);
@@ -101,45 +218,40 @@ async function rssDuringBigJob(stack: Stack, rows: number): Promise<BenchResult>
     value: latePeak,
     unit: 'MB',
     target: 'flat',
-    note: `first half ${earlyPeak} MB, second half ${latePeak} MB; ${Math.round(rows / t.seconds).toLocaleString('en-US')} rows/s`,
+    note: `first half ${earlyPeak} MB, second half ${latePeak} MB; ${Math.round(rows / t).toLocaleString('en-US')} rows/s`,
   };
 }
 
-/** Same 4-partition append with rows generated inside the orchestrator (JOB_ROW_SOURCE=local). */
-async function accountsLocalSource(h: Harness, admin: pg.Pool, serverUrl: string, rows: number, pgbenchRate: number): Promise<BenchResult[]> {
-  // Its own database: a second stack on the same one would share the pg-boss queue and mix sources.
-  await admin.query('CREATE DATABASE bench_local');
-  const url = new URL(serverUrl);
-  url.pathname = '/bench_local';
-  const local = new pg.Pool({ connectionString: url.toString(), max: 1 });
-  for (const t of ['acc_local_5000', 'acc_local_auto']) await local.query(ACCOUNTS_DDL.replace('%s', t));
-  await local.end();
-  const stack = await h.startStack(url.toString(), { WORKER_CONCURRENCY: '4', MAX_ROWS: '100000000', JOB_ROW_SOURCE: 'local' });
+async function withStack<T>(h: Harness, admin: pg.Pool, server: BenchPostgres, name: string, env: NodeJS.ProcessEnv, f: (s: Stack, db: { url: string; pool: pg.Pool }) => Promise<T>): Promise<T> {
+  const db = await database(admin, server, name);
+  const stack = await h.startStack(db.url, { MAX_ROWS: '100000000', ...env });
   try {
-    const out: BenchResult[] = [];
-    for (const chunkSize of [5000, 'auto'] as const) {
-      const t = await runJob(stack, { table: 'pgbench_accounts', rows, seed: 1, partitions: 4, chunkSize, targetTable: `acc_local_${chunkSize}`, mode: 'append' });
-      const rate = rows / t.seconds;
-      out.push({ name: `jobs: ${rows / 1e6}M pgbench_accounts, 4 partitions, chunkSize ${chunkSize}, JOB_ROW_SOURCE=local`, value: rate, unit: 'rows/s', ratio: rate / pgbenchRate, baseline: 'pgbench -i -s 10 -I dtg', target: '>= 1.0 (with partitions)' });
-    }
-    return out;
+    return await f(stack, db);
   } finally {
     await stack.stop();
+    await db.pool.end();
   }
 }
 
 export async function run(h: Harness): Promise<BenchResult[]> {
   const server = await h.postgres();
-  const stack = await h.startStack(server.url, { WORKER_CONCURRENCY: '4', MAX_ROWS: '100000000' });
-  const db = new pg.Pool({ connectionString: server.url, max: 2 });
+  if (!server.bin) throw new Error('jobs bench needs pgbench/psql of a system PostgreSQL');
+  const admin = new pg.Pool({ connectionString: server.url, max: 1 });
   try {
-    const results = await accountsVsPgbench(h, stack, db, 1_000_000);
-    results.push(...(await accountsLocalSource(h, db, server.url, 1_000_000, results[0]!.value)));
-    results.push(await usersEndToEnd(stack, h.quick ? 200_000 : 1_000_000));
-    results.push(await rssDuringBigJob(stack, h.quick ? 1_000_000 : 10_000_000));
+    const { base, results } = await pgbenchBaselines(h, server);
+    await withStack(h, admin, server, 'bench_defaults', {}, async (stack, db) => {
+      results.push(...(await defaults(h, server, stack, db.pool)));
+      results.push(...(await users(h, server, stack, db)));
+      results.push(...(await best(h, server, stack, db.pool)));
+      results.push(await rssDuringBigJob(stack, h.quick ? 1_000_000 : 10_000_000));
+    });
+    await withStack(h, admin, server, 'bench_generator', { JOB_ROW_SOURCE: 'generator' }, (gs, gdb) =>
+      withStack(h, admin, server, 'bench_local', { JOB_ROW_SOURCE: 'local' }, async (ls, ldb) => {
+        results.push(...(await matrix(h, { generator: gs, local: ls }, { generator: gdb.pool, local: ldb.pool }, base)));
+      }),
+    );
     return results;
   } finally {
-    await db.end();
-    await stack.stop();
+    await admin.end();
   }
 }

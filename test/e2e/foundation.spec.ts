@@ -118,7 +118,7 @@ describe('npm start launcher', () => {
     await chmod(dataDir, 0o755);
     const [port, genPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, [resolve(ROOT, 'tools/launcher/dist/main.js')], {
-      env: { ...process.env, DATABASE_URL: '', PORT: String(port), GENERATOR_PORT: String(genPort), ROWFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: { ...process.env, DATABASE_URL: '', PORT: String(port), GENERATOR_PORT: String(genPort), EMBEDDED_PG_PORT: String(await freePort()), ROWFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so the SIGINT below reaches every process a terminal's Ctrl-C would.
       detached: true,

@@ -14,7 +14,9 @@ let gen: Proc;
 const procs: Proc[] = [];
 
 async function orchestrator(): Promise<Proc> {
-  const p = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, WORKER_CONCURRENCY: '3' });
+  // The generator HTTP row source (local is the default; both must survive a crash); a short
+  // lease so a killed process's partitions are taken over quickly.
+  const p = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, WORKER_CONCURRENCY: '3', JOB_ROW_SOURCE: 'generator', JOB_LEASE_SECONDS: '2', JOB_SWEEP_MS: '300' });
   procs.push(p);
   return p;
 }

@@ -91,7 +91,7 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     await repo.claim(pid!, 'a', 60);
     const writer = new ChunkWriter(pool);
     const job = await repo.get(id);
-    const ctx = { partitionId: pid!, jobId: id, index: 0, copySql: copySql(job.targetTable, TEST_SPEC), skipLimit: 0, source: new TestSource(), leaseSeconds: 60 };
+    const ctx = { partitionId: pid!, jobId: id, index: 0, copySql: copySql({ schema: 'public', table: job.targetTable }, TEST_SPEC), skipLimit: 0, source: new TestSource(), leaseSeconds: 60 };
     const signal = new AbortController().signal;
     const results = await Promise.all([0, 1, 2].map(() => writer.write(ctx, 0, 5000, { retries: 0, chunkSize: 5000 }, signal)));
     expect(results.map((r) => r.kind).sort()).toEqual(['committed', 'lost', 'lost']);
@@ -232,6 +232,69 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     expect(await runner(second).run(pid!, new AbortController().signal)).toBe('done');
     expect(Math.min(...second.calls.map((c) => c.from))).toBe(resumeAt);
     expect(await tableMd5(mid.targetTable)).toEqual(await referenceMd5(20_000));
+  });
+
+  it('skipLimit holds job-wide across concurrent partitions (the budget is spent under a lock)', async () => {
+    const id = await newJob({ rows: 8000, partitions: 4, chunkSize: 2000, skipLimit: 5 });
+    // Three bad rows in every partition's first chunk: 12 in all, more than the 5 allowed.
+    const poison = new Set([10, 11, 12, 2010, 2011, 2012, 4010, 4011, 4012, 6010, 6011, 6012]);
+    const outcomes = await runAll(id, new TestSource(poison));
+    expect(outcomes).toContain('failed');
+    const job = await repo.get(id);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/skipLimit 5 exceeded/);
+    expect(job.rowsSkipped).toBeLessThanOrEqual(5);
+    expect((await repo.deadLetters(id)).length).toBe(job.rowsSkipped);
+  });
+
+  it('transient source failures are retried (counted, shown while waiting) until the window ends', async () => {
+    const id = await newJob({ rows: 6000, chunkSize: 2000 });
+    let failures = 0;
+    let seenWaiting: unknown;
+    const flaky = new TestSource(new Set(), async (from) => {
+      if (from === 2000 && failures < 3) {
+        failures++;
+        if (failures === 3) seenWaiting = (await repo.get(id)).lastError;
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+      }
+    });
+    expect(await runAll(id, flaky)).toEqual(['done']);
+    const job = await repo.get(id);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 6000, retries: 3, lastError: null, nextAttemptAt: null });
+    expect(seenWaiting).toMatch(/ECONNREFUSED/);
+    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(6000));
+
+    const doomed = await newJob({ rows: 3000, chunkSize: 1000 });
+    const down = new TestSource(new Set(), () => {
+      throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' });
+    });
+    const [pid] = await partitions(doomed);
+    expect(await runner(down, randomUUID(), { retryWindowMs: 300 }).run(pid!, new AbortController().signal)).toBe('failed');
+    expect((await repo.get(doomed)).error).toMatch(/gave up after \d+ retries.*EPIPE/);
+  });
+
+  it('a job whose finisher died after the last commit is finished by the sweep hook', async () => {
+    const id = await newJob({ rows: 3000, chunkSize: 1000 });
+    expect(await runAll(id, new TestSource())).toEqual(['done']);
+    await pool.query(`UPDATE rowflow.jobs SET state = 'running', finished_at = NULL WHERE id = $1`, [id]);
+    expect(await repo.jobsAwaitingFinish()).toContain(id);
+    await runner(new TestSource()).finishJob(id, new AbortController().signal);
+    expect((await repo.get(id)).state).toBe('completed');
+    expect(await repo.jobsAwaitingFinish()).not.toContain(id);
+  });
+
+  it('unlogged: loads into an UNLOGGED table, SET LOGGED at the end unless "keep"', async () => {
+    const persistence = async (t: string) => (await pool.query(`SELECT relpersistence FROM pg_class WHERE oid = to_regclass($1)`, [`"${t}"`])).rows[0].relpersistence;
+    for (const [unlogged, after] of [[true, 'p'], ['keep', 'u']] as const) {
+      const id = await newJob({ rows: 5000, chunkSize: 1000, unlogged });
+      const table = (await repo.get(id)).targetTable;
+      expect(await persistence(table)).toBe('u');
+      expect(await runAll(id, new TestSource())).toEqual(['done']);
+      expect((await repo.get(id)).state).toBe('completed');
+      expect(await persistence(table)).toBe(after);
+      expect(await tableMd5(table)).toEqual(await referenceMd5(5000));
+    }
+    expect(() => parseJobRequest({ schema: TEST_SPEC, rows: 5, mode: 'append', unlogged: true }, { maxRows: 10 })).toThrow(/unlogged/);
   });
 });
 

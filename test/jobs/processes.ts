@@ -21,9 +21,12 @@ async function waitHealthy(url: string, child: ChildProcess, out: () => string, 
   }
 }
 
-/** Spawns a built app (`apps/<name>/dist/main.js`) on a free port and waits for /health. */
-export async function spawnApp(name: 'generator' | 'orchestrator', env: NodeJS.ProcessEnv): Promise<Proc> {
-  const port = await freePort();
+/**
+ * Spawns a built app (`apps/<name>/dist/main.js`) on a free port (or the given one, e.g. to
+ * restart a killed generator where its clients expect it) and waits for /health.
+ */
+export async function spawnApp(name: 'generator' | 'orchestrator', env: NodeJS.ProcessEnv, port?: number): Promise<Proc> {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [resolve(ROOT, `apps/${name}/dist/main.js`)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
@@ -56,4 +59,9 @@ export function stop(p: Proc | undefined): Promise<void> {
     p.child.kill('SIGTERM');
     setTimeout(() => p.child.kill('SIGKILL'), 10_000).unref();
   });
+}
+
+/** The port a Proc listens on (from its URL). */
+export function portOf(p: Proc): number {
+  return Number(new URL(p.url).port);
 }

@@ -6,3 +6,4 @@ export { freshDatabase } from '../setup/helpers.js';
 export { parseSse, type SseMessage } from '../setup/sse.js';
 export * from '../jobs/processes.js';
 export * from '../jobs/stack.js';
+export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';

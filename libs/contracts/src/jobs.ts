@@ -2,7 +2,11 @@ import type { TableSpec } from './schema-spec.js';
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type PartitionState = JobState;
-export type JobMode = 'create' | 'append' | 'truncate';
+/**
+ * `create` a new table (409 if it exists); `append` to / `truncate` an existing one that fits the
+ * generated columns; `replace` = drop and re-create, only for a table Rowflow itself created.
+ */
+export type JobMode = 'create' | 'append' | 'truncate' | 'replace';
 
 /** Body of `POST /api/jobs`. Exactly one of `table` / `schema`. */
 export interface CreateJobRequest {
@@ -16,6 +20,11 @@ export interface CreateJobRequest {
   targetTable?: string;
   mode?: JobMode;
   skipLimit?: number;
+  /**
+   * Load into an UNLOGGED table (no WAL: fastest; lost if PostgreSQL crashes before the job
+   * ends). `true`: `SET LOGGED` when the load is complete; `"keep"`: stays unlogged. Mode create only.
+   */
+  unlogged?: boolean | 'keep';
 }
 
 export interface PartitionStatus {
@@ -26,6 +35,12 @@ export interface PartitionStatus {
   state: PartitionState;
   /** Last chunk size used (visible when chunkSize is 'auto'). */
   chunkSize?: number;
+  /** Transient failures retried so far (counted as they happen). */
+  retries?: number;
+  /** The transient error the partition is waiting out, while it waits (null once it goes on). */
+  lastError?: string | null;
+  /** When the next attempt is due, while waiting (ISO time). */
+  nextAttemptAt?: string | null;
 }
 
 /** `GET /api/jobs/:id`. */
@@ -47,6 +62,12 @@ export interface JobStatus {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /**
+   * While some partition waits out a transient failure (generator or PostgreSQL away): its error
+   * and the earliest next attempt; null when nothing waits. The job continues by itself.
+   */
+  lastError?: string | null;
+  nextAttemptAt?: string | null;
 }
 
 /** SSE events of `GET /api/jobs/:id/events`: `progress`, `completed`, `failed`, `cancelled`. */

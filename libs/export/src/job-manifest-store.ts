@@ -16,11 +16,13 @@ export class JobManifestStore {
   /** The job's spec, seed and partitions (NotFoundError for an unknown id), and its state. */
   async job(id: string): Promise<{ input: JobVerifyInput; state: string; rowsWritten: number; rowsSkipped: number }> {
     const status = await this.jobs.get(id);
-    const res = await this.pool.query<{ schema: TableSpec }>('SELECT schema FROM rowflow.jobs WHERE id = $1', [id]);
+    const res = await this.pool.query<{ schema: TableSpec; target_schema: string }>('SELECT schema, target_schema FROM rowflow.jobs WHERE id = $1', [id]);
     const input: JobVerifyInput = {
       jobId: id,
       table: status.table,
       targetTable: status.targetTable,
+      // The schema the job wrote into when it ran (TARGET_SCHEMA may have changed since).
+      targetSchema: res.rows[0]!.target_schema,
       mode: status.mode,
       schema: res.rows[0]!.schema,
       seed: status.seed,

@@ -12,6 +12,8 @@ export interface JobVerifyInput {
   jobId: string;
   table: string;
   targetTable: string;
+  /** Schema of the target table (default: the one passed to verifyJob). */
+  targetSchema?: string;
   mode: string;
   schema: TableSpec;
   seed: number;
@@ -115,7 +117,7 @@ function keyColumn(spec: TableSpec): string {
  */
 export async function verifyJob(pool: pg.Pool, targetSchema: string, job: JobVerifyInput, manifest?: JobManifest, signal?: AbortSignal): Promise<JobVerifyResult> {
   const key = keyColumn(job.schema);
-  const target = `${quoteIdent(targetSchema)}.${quoteIdent(job.targetTable)}`;
+  const target = `${quoteIdent(job.targetSchema ?? targetSchema)}.${quoteIdent(job.targetTable)}`;
   const cols = job.schema.columns.map((c) => quoteIdent(c.name));
   const ranges: RangeCheck[] = [];
   const bySha = new Map((manifest?.ranges ?? []).map((r) => [`${r.fromRow}:${r.toRow}`, r.sha256]));

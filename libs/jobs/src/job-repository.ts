@@ -1,7 +1,8 @@
 import { ConflictError, type JobMode, type JobState, type JobStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
 import type pg from 'pg';
 import { type JobDefinition, splitRanges } from './job-spec.js';
-import { prepareTarget } from './target-table.js';
+import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem } from './target-ref.js';
+import { prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -19,6 +20,8 @@ export interface PartitionWork {
   schema: TableSpec;
   custom: boolean;
   targetTable: string;
+  /** Schema the job writes into (the TARGET_SCHEMA it was created under). */
+  targetSchema: string;
   seed: number;
   skipLimit: number;
 }
@@ -39,7 +42,8 @@ const STATUS_SQL = `
     SELECT json_agg(json_build_object(
       'index', index, 'fromRow', from_row, 'toRow', to_row, 'nextRow', next_row, 'state', state,
       'chunkSize', chunk_size, 'rowsWritten', rows_written, 'rowsSkipped', rows_skipped,
-      'chunks', chunks_committed, 'retries', retries) ORDER BY index) AS parts
+      'chunks', chunks_committed, 'retries', retries,
+      'lastError', last_error, 'nextAttemptAt', next_attempt_at) ORDER BY index) AS parts
     FROM rowflow.job_partitions WHERE job_id = j.id) p`;
 
 interface PartRow extends PartitionStatus {
@@ -47,6 +51,8 @@ interface PartRow extends PartitionStatus {
   rowsSkipped: number;
   chunks: number;
   retries: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
 }
 
 interface JobRow {
@@ -91,32 +97,48 @@ function toStatus(r: JobRow): JobStatus {
       nextRow: Number(p.nextRow),
       state: p.state,
       ...(p.chunkSize ? { chunkSize: p.chunkSize } : {}),
+      ...waitingFields(p),
     })),
     seed: Number(r.seed),
     createdAt: r.created_at.toISOString(),
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     error: r.error,
+    ...jobWaiting(parts),
   };
 }
 
 /** All SQL on the `rowflow` job tables except the chunk transaction itself (see ChunkWriter). */
 export class JobRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly targetSchema: string;
+
+  /** `targetSchema`: the one schema new jobs write into (TARGET_SCHEMA). */
+  constructor(
+    private readonly pool: pg.Pool,
+    opts: { targetSchema?: string } = {},
+  ) {
+    this.targetSchema = opts.targetSchema ?? DEFAULT_TARGET_SCHEMA;
+    const problem = targetSchemaProblem(this.targetSchema);
+    if (problem) throw new Error(`target schema ${problem}`);
+  }
 
   /**
    * Prepares the target table and records the job with its partitions, all in one transaction:
-   * if anything fails, neither a table nor a job row is left behind.
+   * if anything fails, neither a table nor a job row is left behind (and a refused truncate or
+   * replace changed nothing).
    */
   async create(def: JobDefinition): Promise<string> {
+    const target = targetRef(this.targetSchema, def.targetTable);
     return this.tx(async (c) => {
-      await prepareTarget(c, def.targetTable, def.schema, def.mode);
+      const prepared = await prepareTarget(c, target, def.schema, def.mode, def.rows);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, mode, rows_total, seed, chunk_size, partitions, skip_limit)
-         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, target_oid, mode, rows_total, seed, chunk_size, partitions, skip_limit)
+         VALUES ('queued', $1, $2, $3, $4, $11, $12, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, target.schema, prepared.oid],
       );
       const id = job.rows[0]!.id;
+      if (prepared.created) await recordCreatedTable(c, target, prepared.oid, id);
+      await this.markUnlogged(c, id, def, target);
       const ranges = splitRanges(def.rows, def.partitions);
       await c.query(
         `INSERT INTO rowflow.job_partitions (job_id, index, from_row, to_row, next_row, state)
@@ -173,7 +195,7 @@ export class JobRepository {
        WHERE p.id = $1 AND j.id = p.job_id AND p.state IN ('queued', 'running')
          AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
        RETURNING p.id, p.job_id, p.index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
-                 j.table_name, j.schema, j.custom, j.target_table, j.seed, j.skip_limit`,
+                 j.table_name, j.schema, j.custom, j.target_table, j.target_schema, j.seed, j.skip_limit`,
       [partitionId, owner, leaseSeconds],
     );
     const r = res.rows[0] as Record<string, unknown> | undefined;
@@ -229,6 +251,7 @@ export class JobRepository {
     const current = await this.get(jobId);
     if (current.state === 'completed') throw new ConflictError(`job ${jobId} is already completed`);
     await this.tx(async (c) => {
+      await requireSameTarget(c, jobId);
       await c.query(`UPDATE rowflow.jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = $1 AND state IN ('cancelled', 'failed')`, [jobId]);
       await c.query(
         `UPDATE rowflow.job_partitions SET state = CASE WHEN next_row >= to_row THEN 'completed' ELSE 'queued' END, lease_until = NULL, error = NULL, updated_at = now()
@@ -247,6 +270,78 @@ export class JobRepository {
       [jobId],
     );
     return res.rows.map((r) => ({ rowNumber: Number(r.row_number), row: r.row, sqlstate: r.sqlstate, message: r.message }));
+  }
+
+  // ---- self-healing faults and load speed -------------------------------------------------
+
+  /**
+   * `unlogged` jobs: the table created just before (same transaction, still empty, so the
+   * rewrite is free) becomes UNLOGGED, and the job remembers whether to SET LOGGED at the end.
+   */
+  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, target: TargetRef): Promise<void> {
+    if (!def.unlogged) return;
+    await c.query(`ALTER TABLE ${qualify(target)} SET UNLOGGED`);
+    await c.query('UPDATE rowflow.jobs SET unlogged = $2 WHERE id = $1', [jobId, def.unlogged]);
+  }
+
+  /**
+   * Shows a partition waiting out a transient failure (retries, last error, next attempt) and
+   * stretches its lease over the wait, so no other process takes it over meanwhile. Best
+   * effort: when Postgres itself is what is down this fails, and the caller counts the retry
+   * into the next checkpoint instead. False when it was not recorded.
+   */
+  async recordRetry(partitionId: number, owner: string, message: string, waitMs: number, leaseSeconds: number): Promise<boolean> {
+    const res = await this.pool.query(
+      `UPDATE rowflow.job_partitions SET retries = retries + 1, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
+         lease_until = greatest(lease_until, now() + make_interval(secs => $4::float8 / 1000 + $5)), updated_at = now()
+       WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
+      [partitionId, owner, message.slice(0, 2000), waitMs, leaseSeconds],
+    );
+    return (res.rowCount ?? 0) > 0;
+  }
+
+  /** Where a partition stands (after a fence miss: is it still ours, and from which row?). */
+  async partitionPosition(partitionId: number): Promise<{ state: string; nextRow: number; leaseOwner: string | null } | undefined> {
+    const res = await this.pool.query<{ state: string; next_row: string; lease_owner: string | null }>(
+      'SELECT state, next_row, lease_owner FROM rowflow.job_partitions WHERE id = $1',
+      [partitionId],
+    );
+    const r = res.rows[0];
+    return r ? { state: r.state, nextRow: Number(r.next_row), leaseOwner: r.lease_owner } : undefined;
+  }
+
+  /**
+   * Completes a job whose partitions have all loaded: `SET LOGGED` first for `unlogged: true`,
+   * then the completed state — in one transaction under the job row's lock, committed with
+   * `synchronous_commit = on`: its WAL flush also makes every earlier chunk commit durable
+   * (chunks may commit asynchronously). Idempotent; false when the job is not (yet) done.
+   */
+  async finishLoad(jobId: string): Promise<boolean> {
+    return this.tx(async (c) => {
+      await c.query('SET LOCAL synchronous_commit = on');
+      const job = await c.query<{ target_schema: string; target_table: string; unlogged: string | null }>(
+        `SELECT target_schema, target_table, unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') FOR UPDATE`,
+        [jobId],
+      );
+      const row = job.rows[0];
+      if (!row) return false;
+      const open = await c.query(`SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed' LIMIT 1`, [jobId]);
+      if (open.rowCount) return false;
+      if (row.unlogged === 'logged') await c.query(`ALTER TABLE ${qualify({ schema: row.target_schema, table: row.target_table })} SET LOGGED`);
+      await c.query(`UPDATE rowflow.jobs SET state = 'completed', finished_at = now(), error = NULL WHERE id = $1`, [jobId]);
+      return true;
+    });
+  }
+
+  /** Running jobs whose partitions are all completed (their finisher died before finishing). */
+  async jobsAwaitingFinish(limit = 100): Promise<string[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `SELECT j.id FROM rowflow.jobs j WHERE j.state IN ('queued', 'running')
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions p WHERE p.job_id = j.id AND p.state <> 'completed')
+       ORDER BY j.created_at LIMIT $1`,
+      [limit],
+    );
+    return res.rows.map((r) => r.id);
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -270,6 +365,19 @@ export class JobRepository {
   }
 }
 
+/** A partition's retry count, and while it waits out a transient failure, the error and next attempt. */
+function waitingFields(p: PartRow): Pick<PartitionStatus, 'retries' | 'lastError' | 'nextAttemptAt'> {
+  const waiting = p.state === 'running' && p.lastError !== null;
+  return { retries: Number(p.retries), lastError: waiting ? p.lastError : null, nextAttemptAt: waiting && p.nextAttemptAt ? new Date(p.nextAttemptAt).toISOString() : null };
+}
+
+/** Job-level view of waiting partitions: the latest error and the earliest next attempt. */
+function jobWaiting(parts: PartRow[]): Pick<JobStatus, 'lastError' | 'nextAttemptAt'> {
+  const waiting = parts.map(waitingFields).filter((w) => w.lastError !== null);
+  const next = waiting.map((w) => w.nextAttemptAt).filter((t): t is string => t !== null).sort()[0] ?? null;
+  return { lastError: waiting[0]?.lastError ?? null, nextAttemptAt: next };
+}
+
 function toWork(r: Record<string, unknown>): PartitionWork {
   return {
     partitionId: Number(r.id),
@@ -284,6 +392,7 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     schema: r.schema as TableSpec,
     custom: r.custom as boolean,
     targetTable: r.target_table as string,
+    targetSchema: r.target_schema as string,
     seed: Number(r.seed),
     skipLimit: r.skip_limit as number,
   };

@@ -53,6 +53,22 @@ const STATEMENTS = [
      message text NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE INDEX IF NOT EXISTS dead_letters_job_idx ON rowflow.dead_letters (job_id, row_number)`,
+  // Self-healing faults: what a partition waiting on a transient failure shows in status.
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS last_error text`,
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz`,
+  // Load speed: `unlogged` job option (null: logged table; 'logged': SET LOGGED at the end; 'keep').
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS unlogged text`,
+  // Write scope: the schema each job writes into, and the tables Rowflow created (mode "replace"
+  // may drop only those; the oid tells a table re-made by someone else under the same name apart).
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS target_schema text NOT NULL DEFAULT 'public'`,
+  // The target's oid when the job was created: resume refuses a table dropped and re-made since.
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS target_oid oid`,
+  `CREATE TABLE IF NOT EXISTS rowflow.created_tables (
+     table_oid oid PRIMARY KEY,
+     schema_name text NOT NULL,
+     table_name text NOT NULL,
+     job_id uuid,
+     created_at timestamptz NOT NULL DEFAULT now())`,
   // Exports and manifests: export jobs (state, progress, lease for the restart sweep) and job manifests.
   `CREATE TABLE IF NOT EXISTS rowflow.exports (
      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
-import { type ChunkSource, PrefetchingSource } from './chunk-source.js';
+import { type ChunkSource, PartitionFeed } from './chunk-source.js';
 import { type AutoChunkOptions, ChunkSizer, DEFAULT_AUTO, estimateBytesPerRow } from './chunk-sizer.js';
-import { type ChunkContext, type ChunkResult, ChunkWriter, type DeadLetter } from './chunk-writer.js';
+import { type ChunkContext, type ChunkResult, ChunkWriter, type DeadLetter, DEFAULT_IDLE_TIMEOUT_MS } from './chunk-writer.js';
 import type { JobRepository, PartitionWork } from './job-repository.js';
-import { backoffMs, classifyError } from './pg-errors.js';
+import { classifyError } from './pg-errors.js';
+import { DEFAULT_RETRY, RetryStreak } from './retry.js';
 import { copySql } from './target-table.js';
 
 /** Observations for metrics; every method optional so the lib needs no metrics library. */
@@ -22,22 +23,47 @@ export interface RunnerOptions {
   /** Identifies this worker process in partition leases. */
   owner: string;
   leaseSeconds: number;
-  maxRetries: number;
+  /** Transient failures are retried for this long after the first one of a streak. */
+  retryWindowMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
+  /** A chunk whose source sends no bytes this long is aborted and retried. */
+  idleTimeoutMs: number;
+  /** true: every chunk commit waits for its WAL flush (synchronous_commit as configured). */
+  durableCommits: boolean;
   auto: AutoChunkOptions;
   observer?: JobObserver;
 }
 
-export const DEFAULT_RUNNER: Omit<RunnerOptions, 'owner'> = { leaseSeconds: 10, maxRetries: 12, backoffBaseMs: 100, backoffCapMs: 5000, auto: DEFAULT_AUTO };
+export const DEFAULT_RUNNER: Omit<RunnerOptions, 'owner'> = {
+  leaseSeconds: 10,
+  retryWindowMs: DEFAULT_RETRY.windowMs,
+  backoffBaseMs: DEFAULT_RETRY.baseMs,
+  backoffCapMs: DEFAULT_RETRY.capMs,
+  idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
+  durableCommits: false,
+  auto: DEFAULT_AUTO,
+};
 
 /** How a `run` ended: finished, someone else owns it, stopped by shutdown, or the job failed. */
 export type RunOutcome = 'done' | 'busy' | 'lost' | 'stopped' | 'failed';
 
+/** A partition's loop state between chunks. */
+interface Cursor {
+  next: number;
+  /** Retries not yet stored in the partition row (recording failed: Postgres was away). */
+  unrecorded: number;
+  streak: RetryStreak;
+}
+
 /**
- * Works one partition from its checkpoint to its end, chunk by chunk (see ChunkWriter), with
- * retries for transient errors and fail-fast for the rest. Any number of runners in any number
- * of processes may be pointed at the same partition: the fenced checkpoint keeps it exact.
+ * Works one partition from its checkpoint to its end, chunk by chunk (see ChunkWriter). Any
+ * number of runners in any number of processes may be pointed at the same partition: the fenced
+ * checkpoint keeps it exact. Faults heal by themselves: a transient failure (generator or
+ * Postgres away, a socket dying at any point, a stalled body) is retried with capped backoff
+ * and full jitter for `retryWindowMs`, the partition showing that it waits; a fence miss
+ * (e.g. a COMMIT whose reply was lost) re-reads the checkpoint and goes on from there if the
+ * partition is still ours — never a wait for a lease to expire.
  */
 export class PartitionRunner {
   private readonly log = logger('PartitionRunner');
@@ -71,80 +97,147 @@ export class PartitionRunner {
     }
   }
 
+  /**
+   * THE place a job's load ends: called when a partition has loaded its last row (and by the
+   * sweep for jobs whose finisher died). Completes the job once every partition is done; a
+   * later phase (e.g. building indexes) starts here. Idempotent; retried like a chunk.
+   */
+  async finishJob(jobId: string, signal: AbortSignal): Promise<void> {
+    const done = await this.retrying(() => this.repo.finishLoad(jobId), signal, `finishing job ${jobId}`);
+    if (!done) return;
+    const job = await this.repo.get(jobId);
+    const secs = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : 0;
+    this.opts.observer?.jobFinished?.(jobId, 'completed');
+    this.log.info(
+      { event: 'job_end', jobId, state: 'completed', rows: job.rowsWritten, skipped: job.rowsSkipped, seconds: secs, rowsPerSecond: secs > 0 ? Math.round(job.rowsWritten / secs) : null },
+      'job completed',
+    );
+  }
+
   private async loop(work: PartitionWork, signal: AbortSignal): Promise<RunOutcome> {
-    const source = new PrefetchingSource(this.sourceFor(work), signal);
-    const ctx: ChunkContext = {
-      partitionId: work.partitionId,
-      jobId: work.jobId,
-      index: work.index,
-      copySql: copySql(work.targetTable, work.schema),
-      skipLimit: work.skipLimit,
-      source,
-      leaseSeconds: this.opts.leaseSeconds,
-    };
+    const feed = new PartitionFeed(this.sourceFor(work), work.toRow, signal);
+    const ctx = this.context(work, feed.source);
     const sizer = new ChunkSizer(work.chunkSize, estimateBytesPerRow(work.schema), this.opts.auto, work.partitionChunk);
+    const cur: Cursor = { next: work.nextRow, unrecorded: 0, streak: this.streak() };
     this.log.info({ event: 'partition_start', jobId: work.jobId, partition: work.index, nextRow: work.nextRow, toRow: work.toRow }, 'partition start');
     try {
-      // Each chunk's size is fixed one chunk ahead, so its stream can be opened early.
-      let count = Math.min(sizer.size, work.toRow - work.nextRow);
-      for (let next = work.nextRow; next < work.toRow; ) {
+      while (cur.next < work.toRow) {
         if (signal.aborted) return await this.stop(work);
-        const after = next + count;
-        const nextCount = Math.min(sizer.size, work.toRow - after);
-        if (nextCount > 0) source.prefetch(after, nextCount);
-        if (!(await this.chunk(work, ctx, sizer, next, count, signal))) return 'lost';
-        [next, count] = [after, nextCount];
+        const step = await this.step(work, ctx, feed, sizer, cur, signal);
+        if (step !== 'ok') return step;
       }
     } finally {
-      source.discard();
+      feed.reset();
     }
-    await this.finish(work);
+    await this.finishJob(work.jobId, signal);
     return 'done';
   }
 
-  /** Writes one chunk with retries; false when the partition is no longer ours. */
-  private async chunk(work: PartitionWork, ctx: ChunkContext, sizer: ChunkSizer, next: number, count: number, signal: AbortSignal): Promise<boolean> {
-    const started = performance.now();
-    const size = sizer.size;
-    const res = await this.withRetries(work, (retries) => this.writer.write(ctx, next, count, { retries, chunkSize: size }, signal), signal);
-    if (res.kind === 'lost') return false;
-    const ms = performance.now() - started;
-    sizer.observe(count, ms);
-    this.opts.observer?.chunkCommitted?.(work.jobId, res.written, ms);
-    if (res.skipped.length) this.opts.observer?.deadLettered?.(work.jobId, res.skipped);
-    this.log.debug({ event: 'chunk_committed', jobId: work.jobId, partition: work.index, from: next, rows: count, ms: Math.round(ms) }, 'chunk committed');
-    return true;
+  private context(work: PartitionWork, source: ChunkSource): ChunkContext {
+    return {
+      partitionId: work.partitionId,
+      jobId: work.jobId,
+      index: work.index,
+      copySql: copySql({ schema: work.targetSchema, table: work.targetTable }, work.schema),
+      skipLimit: work.skipLimit,
+      source,
+      leaseSeconds: this.opts.leaseSeconds,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
+      durableCommits: this.opts.durableCommits,
+    };
   }
 
-  private async withRetries(work: PartitionWork, attempt: (retries: number) => Promise<ChunkResult>, signal: AbortSignal): Promise<ChunkResult> {
-    for (let retries = 0; ; retries++) {
+  private streak(): RetryStreak {
+    return new RetryStreak({ windowMs: this.opts.retryWindowMs, baseMs: this.opts.backoffBaseMs, capMs: this.opts.backoffCapMs });
+  }
+
+  /** One chunk attempt and what follows from it: advance, wait and retry, or re-sync. */
+  private async step(work: PartitionWork, ctx: ChunkContext, feed: PartitionFeed, sizer: ChunkSizer, cur: Cursor, signal: AbortSignal): Promise<'ok' | RunOutcome> {
+    const from = cur.next;
+    const count = Math.min(sizer.size, work.toRow - from);
+    const ahead = { from: from + count, count: Math.min(sizer.size, work.toRow - from - count) };
+    const started = performance.now();
+    let res: ChunkResult;
+    try {
+      const meta = { retries: cur.unrecorded, chunkSize: sizer.size };
+      res = await this.writer.write(ctx, from, count, meta, signal, (s) => feed.body(from, count, ahead, s));
+    } catch (err) {
+      feed.reset();
+      await this.waitOut(work, cur, err, signal);
+      return 'ok';
+    }
+    if (res.kind === 'lost') {
+      feed.reset();
+      return this.resync(work, cur, signal);
+    }
+    const ms = performance.now() - started;
+    sizer.observe(count, ms);
+    cur.streak.reset();
+    cur.unrecorded = 0;
+    cur.next = from + count;
+    this.opts.observer?.chunkCommitted?.(work.jobId, res.written, ms);
+    if (res.skipped.length) this.opts.observer?.deadLettered?.(work.jobId, res.skipped);
+    this.log.debug({ event: 'chunk_committed', jobId: work.jobId, partition: work.index, from, rows: count, ms: Math.round(ms) }, 'chunk committed');
+    return 'ok';
+  }
+
+  /** A failed attempt: rethrow what is not transient (or past the window); else show the wait and sleep. */
+  private async waitOut(work: PartitionWork, cur: Cursor, err: unknown, signal: AbortSignal): Promise<void> {
+    if (classifyError(err) !== 'transient' || signal.aborted) throw err;
+    const wait = cur.streak.next();
+    const message = describeError(err);
+    if (wait === null) throw new Error(`gave up after ${cur.streak.failures} retries over ${Math.round(this.opts.retryWindowMs / 1000)} s: ${message}`, { cause: err });
+    this.opts.observer?.retried?.(work.jobId, err);
+    this.log.warn({ jobId: work.jobId, partition: work.index, retry: cur.streak.failures, waitMs: wait, err: message }, 'transient error; retrying chunk');
+    const recorded = await withTimeout(this.repo.recordRetry(work.partitionId, this.opts.owner, message, wait, this.opts.leaseSeconds), 2000).catch(() => false);
+    if (!recorded) cur.unrecorded++;
+    await sleep(wait, undefined, { signal });
+  }
+
+  /**
+   * The fence did not match: someone moved the checkpoint. Still ours and running → go on from
+   * the checkpoint (our own COMMIT whose reply was lost lands here); loaded to the end → finish;
+   * anything else (cancelled, failed, taken over) → 'lost'.
+   */
+  private async resync(work: PartitionWork, cur: Cursor, signal: AbortSignal): Promise<'ok' | RunOutcome> {
+    let pos: Awaited<ReturnType<JobRepository['partitionPosition']>>;
+    try {
+      pos = await this.repo.partitionPosition(work.partitionId);
+    } catch (err) {
+      await this.waitOut(work, cur, err, signal);
+      return 'ok';
+    }
+    if (pos?.state === 'completed') {
+      cur.next = work.toRow;
+      return 'ok';
+    }
+    if (pos?.state !== 'running' || pos.leaseOwner !== this.opts.owner) return 'lost';
+    // Behind us is possible too: PostgreSQL crashed and lost asynchronous commits together with
+    // their checkpoints; going on from the checkpoint regenerates exactly those rows.
+    this.log.info({ jobId: work.jobId, partition: work.index, expected: cur.next, nextRow: pos.nextRow }, 'checkpoint moved; continuing from it');
+    cur.next = pos.nextRow;
+    return 'ok';
+  }
+
+  /** Runs `f`, retrying transient failures for the retry window. */
+  private async retrying<T>(f: () => Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+    const streak = this.streak();
+    for (;;) {
       try {
-        return await attempt(retries);
+        return await f();
       } catch (err) {
         if (classifyError(err) !== 'transient' || signal.aborted) throw err;
-        if (retries >= this.opts.maxRetries) throw new Error(`gave up after ${retries} retries: ${(err as Error).message}`, { cause: err });
-        this.opts.observer?.retried?.(work.jobId, err);
-        const wait = backoffMs(retries, this.opts.backoffBaseMs, this.opts.backoffCapMs);
-        this.log.warn({ jobId: work.jobId, partition: work.index, retry: retries + 1, waitMs: wait, err: (err as Error).message }, 'transient error; retrying chunk');
+        const wait = streak.next();
+        if (wait === null) throw err;
+        this.log.warn({ err: (err as Error).message, waitMs: wait }, `transient error ${what}; retrying`);
         await sleep(wait, undefined, { signal });
       }
     }
   }
 
-  private async finish(work: PartitionWork): Promise<void> {
-    if (!(await this.repo.completeJobIfDone(work.jobId))) return;
-    const job = await this.repo.get(work.jobId);
-    const secs = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : 0;
-    this.opts.observer?.jobFinished?.(work.jobId, 'completed');
-    this.log.info(
-      { event: 'job_end', jobId: work.jobId, state: 'completed', rows: job.rowsWritten, skipped: job.rowsSkipped, seconds: secs, rowsPerSecond: secs > 0 ? Math.round(job.rowsWritten / secs) : null },
-      'job completed',
-    );
-  }
-
   private async stop(work: PartitionWork): Promise<RunOutcome> {
     // Hand the partition back at once so another process (or our restart) continues it.
-    await this.repo.releaseLease(work.partitionId, this.opts.owner).catch(() => undefined);
+    await withTimeout(this.repo.releaseLease(work.partitionId, this.opts.owner), 2000).catch(() => undefined);
     return 'stopped';
   }
 
@@ -152,8 +245,24 @@ export class PartitionRunner {
     if (signal.aborted) return this.stop(work);
     const message = err instanceof Error ? err.message : String(err);
     this.log.error({ event: 'job_end', jobId: work.jobId, state: 'failed', partition: work.index, err: message, kind: classifyError(err) }, 'job failed');
-    await this.repo.fail(work.jobId, `partition ${work.index}: ${message}`);
+    await this.retrying(() => this.repo.fail(work.jobId, `partition ${work.index}: ${message}`), signal, 'failing job');
     this.opts.observer?.jobFinished?.(work.jobId, 'failed');
     return 'failed';
   }
+}
+
+/** An error's message, with its code when the message does not say it ("aborted (ECONNRESET)"). */
+function describeError(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+/** Rejects after `ms` (the operation itself goes on; used for best-effort bookkeeping). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }

@@ -2,25 +2,61 @@
 export type ErrorKind = 'transient' | 'data' | 'fatal' | 'abort';
 
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '53300', '57P01', '57P02', '57P03', '55P03']);
-const TRANSIENT_ERRNO = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** errno / Node codes of a socket that died or could not be opened: the peer may come back. */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENETRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'ERR_STREAM_DESTROYED',
+  'UND_ERR_SOCKET',
+]);
 // node-postgres reports a dropped server connection without a code, only with these messages.
-const TRANSIENT_MESSAGE = /Connection terminated|not queryable|connection error|socket hang up|timeout exceeded/i;
+const TRANSIENT_MESSAGE =
+  /Connection terminated|not queryable|connection error|socket hang up|timeout exceeded|Client was closed|write after end|premature close|the database system is (starting up|shutting down|in recovery mode)/i;
 
-/** SQLSTATE of a Postgres error, if it is one. */
-export function sqlState(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  severity?: unknown;
+  transient?: unknown;
+  message?: unknown;
+  cause?: unknown;
 }
 
 /**
- * Classifies an error from a chunk attempt (DESIGN.md Jobs): connection loss, serialization
- * failures, deadlocks, too many connections, admin shutdown → retry; data exceptions (22xxx)
- * and integrity violations (23xxx) → bisect; anything else (missing table 42P01, privilege
- * 42501, bad column …) → fail fast.
+ * SQLSTATE of an error Postgres sent, if it is one. Only server errors carry `severity`; errno
+ * codes such as "EPIPE" are also five capital letters and must not be read as SQLSTATEs (that
+ * mistake once classified a killed socket's EPIPE as a fatal SQL error).
  */
-export function classifyError(err: unknown): ErrorKind {
-  const e = err as { name?: unknown; code?: unknown; transient?: unknown; message?: unknown } | null;
-  if (e?.name === 'AbortError') return 'abort';
+export function sqlState(err: unknown): string | undefined {
+  const e = err as ErrorLike | null;
+  const code = e?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
+  return typeof e?.severity === 'string' || /^[0-9]/.test(code) ? code : undefined;
+}
+
+/**
+ * Classifies an error from a chunk attempt: connection loss at any point (socket errors, a
+ * terminated backend, a lost reply), serialization failures, deadlocks, too many connections,
+ * admin shutdown, generator 5xx / unreachable, a stalled body → retry; data exceptions (22xxx)
+ * and integrity violations (23xxx) → bisect; anything else (missing table 42P01, privilege
+ * 42501, bad column …) → fail fast. An error whose `cause` is transient is transient.
+ */
+export function classifyError(err: unknown, depth = 0): ErrorKind {
+  const e = err as ErrorLike | null;
+  if (e?.name === 'AbortError' && !(e.cause !== undefined && depth < 4 && classifyError(e.cause, depth + 1) === 'transient')) return 'abort';
   const state = sqlState(err);
   if (state) {
     if (TRANSIENT_SQLSTATES.has(state) || state.startsWith('08')) return 'transient';
@@ -28,14 +64,21 @@ export function classifyError(err: unknown): ErrorKind {
     return 'fatal';
   }
   if (e?.transient === true) return 'transient';
-  if (typeof e?.code === 'string' && TRANSIENT_ERRNO.has(e.code)) return 'transient';
+  if (typeof e?.code === 'string' && TRANSIENT_CODES.has(e.code)) return 'transient';
   if (typeof e?.message === 'string' && TRANSIENT_MESSAGE.test(e.message)) return 'transient';
+  if (e?.cause !== undefined && depth < 4 && classifyError(e.cause, depth + 1) === 'transient') return 'transient';
   return 'fatal';
 }
 
 /** The source delivered fewer/more rows than asked: never commit such a chunk; retry it. */
 export class ShortChunkError extends Error {
   override readonly name = 'ShortChunkError';
+  readonly transient = true;
+}
+
+/** No bytes arrived from a chunk's source for the idle timeout: the attempt is aborted and retried. */
+export class ChunkIdleError extends Error {
+  override readonly name = 'ChunkIdleError';
   readonly transient = true;
 }
 
@@ -46,5 +89,5 @@ export class SkipLimitError extends Error {
 
 /** Exponential backoff with full jitter (AWS architecture blog): random in [0, min(cap, base·2^n)). */
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
+  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30)));
 }

@@ -1,44 +1,177 @@
 import { ConflictError, type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { pgType, quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
+import { findRelation, foreignReferrers, lockTargetName, namespaceOid, partitionsOutOfScope, RELKIND_NAMES, type TargetRelation, tableColumns, typeExists } from './target-catalog.js';
+import { fitMismatches } from './target-fit.js';
+import { qualify, type TargetRef } from './target-ref.js';
 
-/** `CREATE TABLE` for a spec: quoted identifiers, pgType types, PRIMARY KEY / UNIQUE as declared. */
-export function createTableSql(target: string, spec: TableSpec): string {
+/** `CREATE TABLE "schema"."t"`: quoted identifiers, pgType types, PRIMARY KEY / UNIQUE as declared. */
+export function createTableSql(target: TargetRef, spec: TableSpec): string {
   const cols = spec.columns.map((c) => {
     const unique = c.unique && !c.primaryKey ? ' UNIQUE' : '';
     return `${quoteIdent(c.name)} ${pgType(c)}${unique}`;
   });
   const pk = spec.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
   if (pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
-  return `CREATE TABLE ${quoteIdent(target)} (${cols.join(', ')})`;
+  return `CREATE TABLE ${qualify(target)} (${cols.join(', ')})`;
 }
 
-/** `COPY "t" ("c1", …) FROM STDIN (FORMAT csv)` — columns in spec order, as the generator emits them. */
-export function copySql(target: string, spec: TableSpec): string {
-  return `COPY ${quoteIdent(target)} (${spec.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN (FORMAT csv)`;
+/** `COPY "schema"."t" ("c1", …) FROM STDIN (FORMAT csv)` — columns in spec order, as the generator emits them. */
+export function copySql(target: TargetRef, spec: TableSpec): string {
+  return `COPY ${qualify(target)} (${spec.columns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN (FORMAT csv)`;
 }
 
-async function exists(client: pg.PoolClient, target: string): Promise<boolean> {
-  const res = await client.query<{ oid: string | null }>('SELECT to_regclass($1) AS oid', [quoteIdent(target)]);
-  return res.rows[0]?.oid !== null;
+/** What prepareTarget left: the target's oid, and whether Rowflow created it (to record as its own). */
+export interface PreparedTarget {
+  oid: number;
+  created: boolean;
+}
+
+/** A busy table must not hang the HTTP request that wants to truncate or drop it. */
+const LOCK_TIMEOUT = '5s';
+const TABLE_KINDS = new Set(['r', 'p']);
+
+/**
+ * Checks and prepares the target inside the caller's transaction — the same one that records
+ * the job — so a refused job leaves neither a change nor a job row, and nothing changes before
+ * every check passed:
+ * - `create` makes the table; an existing one is a 409.
+ * - `append` / `truncate` need an existing table that fits the generated columns (all mismatches
+ *   reported); `truncate` then empties it, refused when other tables reference it (no CASCADE).
+ * - `replace` drops and re-creates a table Rowflow created (recorded in rowflow.created_tables);
+ *   an absent table is simply created.
+ * Only relations of `ref.schema` are ever looked at or touched.
+ */
+export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: TableSpec, mode: JobMode, rows: number): Promise<PreparedTarget> {
+  await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+  await lockTargetName(c, ref);
+  const ns = await namespaceOid(c, ref.schema);
+  if (ns === null) throw new ValidationError('targetTable', `the target schema "${ref.schema}" does not exist; create it or change TARGET_SCHEMA`);
+  try {
+    const rel = await findRelation(c, ns, ref.table);
+    switch (mode) {
+      case 'create':
+        if (rel) throw existsError(ref, rel);
+        return { oid: await create(c, ns, ref, spec), created: true };
+      case 'replace':
+        if (rel) await dropOwnTable(c, ref, rel);
+        return { oid: await create(c, ns, ref, spec), created: true };
+      case 'append':
+      case 'truncate':
+        return { oid: await useExisting(c, ns, ref, rel, spec, mode, rows), created: false };
+    }
+  } catch (err) {
+    throw translate(err, ref);
+  }
+}
+
+/** Remembers a table as Rowflow's, so a later `replace` may drop it. */
+export async function recordCreatedTable(c: pg.PoolClient, ref: TargetRef, oid: number, jobId: string): Promise<void> {
+  await c.query(
+    `INSERT INTO rowflow.created_tables (table_oid, schema_name, table_name, job_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (table_oid) DO UPDATE SET schema_name = excluded.schema_name, table_name = excluded.table_name, job_id = excluded.job_id, created_at = now()`,
+    [oid, ref.schema, ref.table, jobId],
+  );
 }
 
 /**
- * Prepares the target table inside the caller's transaction (so a failure leaves neither a table
- * nor a job row): `create` makes it and refuses an existing one (409), `append` requires it
- * (400 naming targetTable), `truncate` requires and empties it.
+ * Refuses to go on with a job whose target is no longer the table it was prepared for: dropped,
+ * or dropped and re-made (by a later "replace" job, say) — its rows would land in a table nobody
+ * checked for them. Jobs from before the oid was recorded are not checked.
  */
-export async function prepareTarget(client: pg.PoolClient, target: string, spec: TableSpec, mode: JobMode): Promise<void> {
-  const present = await exists(client, target);
-  switch (mode) {
-    case 'create':
-      if (present) throw new ConflictError(`targetTable: table "${target}" already exists; use mode "append" or "truncate"`);
-      await client.query(createTableSql(target, spec));
-      return;
-    case 'append':
-    case 'truncate':
-      if (!present) throw new ValidationError('targetTable', `table "${target}" does not exist; use mode "create"`);
-      if (mode === 'truncate') await client.query(`TRUNCATE ${quoteIdent(target)}`);
-      return;
+export async function requireSameTarget(c: pg.PoolClient, jobId: string): Promise<void> {
+  const res = await c.query<{ target_schema: string; target_table: string; target_oid: string | null; current_oid: string | null }>(
+    `SELECT j.target_schema, j.target_table, j.target_oid::text, t.oid::text AS current_oid
+     FROM rowflow.jobs j
+     LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = j.target_schema
+     LEFT JOIN pg_catalog.pg_class t ON t.relnamespace = n.oid AND t.relname = j.target_table
+     WHERE j.id = $1`,
+    [jobId],
+  );
+  const row = res.rows[0];
+  if (!row || row.target_oid === null || row.target_oid === row.current_oid) return;
+  const what = qualify({ schema: row.target_schema, table: row.target_table });
+  if (row.current_oid === null) throw new ConflictError(`job ${jobId}: its target table ${what} no longer exists; start a new job`);
+  throw new ConflictError(`job ${jobId}: its target table ${what} was dropped and re-created since the job started; start a new job`);
+}
+
+function notATable(ref: TargetRef, rel: TargetRelation): ValidationError {
+  return new ValidationError('targetTable', `${qualify(ref)} is a ${RELKIND_NAMES[rel.kind] ?? `relation of kind ${rel.kind}`}, not a table; jobs load only into tables`);
+}
+
+function existsError(ref: TargetRef, rel: TargetRelation): Error {
+  if (!TABLE_KINDS.has(rel.kind)) return notATable(ref, rel);
+  return new ConflictError(`targetTable: table ${qualify(ref)} already exists; use mode "append", "truncate" or (for a table Rowflow created) "replace"`);
+}
+
+async function create(c: pg.PoolClient, ns: number, ref: TargetRef, spec: TableSpec): Promise<number> {
+  if (await typeExists(c, ns, ref.table)) throw new ConflictError(`targetTable: a type named ${qualify(ref)} already exists; a table needs that name for its row type`);
+  await c.query(createTableSql(ref, spec));
+  const made = await findRelation(c, ns, ref.table);
+  return made!.oid;
+}
+
+async function requireNoOpenJob(c: pg.PoolClient, ref: TargetRef, mode: JobMode): Promise<void> {
+  const res = await c.query<{ id: string }>(
+    `SELECT id FROM rowflow.jobs WHERE target_schema = $1 AND target_table = $2 AND state IN ('queued', 'running') ORDER BY created_at LIMIT 1`,
+    [ref.schema, ref.table],
+  );
+  const id = res.rows[0]?.id;
+  if (id) throw new ConflictError(`targetTable: job ${id} is still loading ${qualify(ref)}; cancel it (or let it finish) before a "${mode}" job`);
+}
+
+/** `replace`: drops the existing table only when it is the very table (oid) Rowflow created. */
+async function dropOwnTable(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation): Promise<void> {
+  if (!TABLE_KINDS.has(rel.kind)) throw notATable(ref, rel);
+  const own = await c.query('SELECT 1 FROM rowflow.created_tables WHERE table_oid = $1 AND schema_name = $2 AND table_name = $3', [rel.oid, ref.schema, ref.table]);
+  if (!own.rowCount) {
+    throw new ValidationError('targetTable', `${qualify(ref)} was not created by Rowflow, so mode "replace" will not drop it; use "append" or "truncate", or drop it yourself`);
   }
+  await requireNoOpenJob(c, ref, 'replace');
+  await c.query(`DROP TABLE ${qualify(ref)}`); // RESTRICT: dependent views or foreign keys stop it
+  await c.query('DELETE FROM rowflow.created_tables WHERE table_oid = $1', [rel.oid]);
+}
+
+async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation | null, spec: TableSpec, mode: JobMode, rows: number): Promise<number> {
+  if (!found) throw new ValidationError('targetTable', `table ${qualify(ref)} does not exist; use mode "create"`);
+  if (!TABLE_KINDS.has(found.kind)) throw notATable(ref, found);
+  const rel = mode === 'truncate' ? await lockExclusive(c, ns, ref, found) : found;
+  if (rel.kind === 'p') {
+    const outside = await partitionsOutOfScope(c, rel.oid, ns);
+    if (outside.length) throw new ValidationError('targetTable', `${qualify(ref)} has partitions outside the target schema or not plain tables (${outside.join(', ')}); Rowflow writes only into "${ref.schema}"`);
+  }
+  const mismatches = fitMismatches(spec, rows, await tableColumns(c, rel.oid));
+  if (mismatches.length) {
+    throw new ValidationError('targetTable', `${qualify(ref)} does not fit the generated rows: ${mismatches.map((m) => `${m.field}: ${m.message}`).join('; ')}`);
+  }
+  if (mode === 'truncate') await truncate(c, ref, rel);
+  return rel.oid;
+}
+
+/** Takes the lock TRUNCATE needs before checking, so the table checked is the table emptied. */
+async function lockExclusive(c: pg.PoolClient, ns: number, ref: TargetRef, rel: TargetRelation): Promise<TargetRelation> {
+  await c.query(`LOCK TABLE ${qualify(ref)} IN ACCESS EXCLUSIVE MODE`);
+  const now = await findRelation(c, ns, ref.table);
+  if (!now || now.oid !== rel.oid) throw new ConflictError(`targetTable: ${qualify(ref)} was replaced while being checked; try again`);
+  return now;
+}
+
+async function truncate(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation): Promise<void> {
+  const referrers = await foreignReferrers(c, rel.oid);
+  if (referrers.length) {
+    throw new ValidationError('targetTable', `${qualify(ref)} is referenced by foreign keys from ${referrers.join(', ')}; Rowflow never truncates with CASCADE — empty those tables yourself, or use mode "append"`);
+  }
+  await requireNoOpenJob(c, ref, 'truncate');
+  // ONLY: inheritance children may live in other schemas. A partitioned table cannot take ONLY;
+  // its partitions were checked to be in the target schema.
+  await c.query(`TRUNCATE ${rel.kind === 'p' ? '' : 'ONLY '}${qualify(ref)}`);
+}
+
+/** Postgres refusals about the target become field errors instead of a 500. */
+function translate(err: unknown, ref: TargetRef): unknown {
+  const e = err as { code?: string; message?: string; detail?: string };
+  if (e.code === '42501') return new ValidationError('targetTable', `${e.message} — grant Rowflow's database role the privileges on schema "${ref.schema}" it needs`);
+  if (e.code === '55P03') return new ConflictError(`targetTable: ${qualify(ref)} is locked by another session (waited ${LOCK_TIMEOUT}); try again`);
+  if (e.code === '2BP01') return new ValidationError('targetTable', `${qualify(ref)} cannot be dropped: ${e.detail ?? e.message}`);
+  return err;
 }

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { spawnPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
+import { portIsFree, spawnPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
 import { ConfigError, loadConfig, port, str, url } from '@rowflow/platform';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -17,6 +17,8 @@ function loadLauncherConfig() {
     HOST: str('127.0.0.1'),
     DATABASE_URL: url(undefined, ['postgres:', 'postgresql:']),
     ROWFLOW_DATA_DIR: str(resolve(ROOT, '.rowflow')),
+    /** Embedded PostgreSQL's port: fixed by default, so the printed psql URL stays the same. */
+    EMBEDDED_PG_PORT: port(55432),
   });
 }
 
@@ -50,17 +52,22 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
+/** Embedded PostgreSQL in `<dataDir>/pg`; resolves to the URL of its unprivileged app role. */
+async function startEmbedded(dataRoot: string, pgPort: number): Promise<string> {
+  const dataDir = resolve(dataRoot, 'pg');
+  if (!(await portIsFree(pgPort))) {
+    throw new Error(`port ${pgPort} for embedded PostgreSQL is in use (another Rowflow running?); set EMBEDDED_PG_PORT or DATABASE_URL`);
+  }
+  say(`starting embedded PostgreSQL on port ${pgPort} (data in ${dataDir})`);
+  pg = await spawnPostgres({ dataDir, port: pgPort, detached: true });
+  return pg.url;
+}
+
 async function main(): Promise<void> {
   const cfg = loadLauncherConfig();
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
-  let databaseUrl = cfg.DATABASE_URL;
-  if (!databaseUrl) {
-    const dataDir = resolve(cfg.ROWFLOW_DATA_DIR, 'pg');
-    say(`starting embedded PostgreSQL (data in ${dataDir})`);
-    pg = await spawnPostgres({ dataDir, detached: true });
-    databaseUrl = pg.url;
-  }
+  const databaseUrl = cfg.DATABASE_URL ?? (await startEmbedded(cfg.ROWFLOW_DATA_DIR, cfg.EMBEDDED_PG_PORT));
   const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
   const generatorUrl = `http://${host}:${cfg.GENERATOR_PORT}`;
   const orchestratorUrl = `http://${host}:${cfg.PORT}`;
@@ -76,7 +83,8 @@ async function main(): Promise<void> {
   say(`web page      ${orchestratorUrl}/`);
   say(`orchestrator  ${orchestratorUrl}/api/docs   (health ${orchestratorUrl}/health)`);
   say(`generator     ${generatorUrl}/api/docs   (health ${generatorUrl}/health)`);
-  say(`database      ${pg ? 'embedded PostgreSQL, ' : ''}${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  if (pg) say(`database      embedded PostgreSQL, role "rowflow" (not a superuser): psql ${databaseUrl}`);
+  else say(`database      ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
   say('Ctrl-C stops everything');
 }
 

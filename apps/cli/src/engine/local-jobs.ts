@@ -6,6 +6,7 @@ import type { JobStatus } from '@rowflow/contracts';
 import { createRowStream } from '@rowflow/generator';
 import { type ChunkSource, type JobDefinition, JobRepository, migrate, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
 import type pg from 'pg';
+import { targetSchema } from './database.js';
 
 /**
  * The CLI's only coupling to the job engine's internals: run a job's partitions in this process
@@ -24,7 +25,8 @@ const OPEN = new Set(['queued', 'running', 'cancelled', 'failed']);
 export class LocalJobs {
   readonly repo: JobRepository;
   constructor(private readonly pool: pg.Pool) {
-    this.repo = new JobRepository(pool);
+    // New jobs write into TARGET_SCHEMA, as the server's would.
+    this.repo = new JobRepository(pool, { targetSchema: targetSchema() });
   }
 
   migrate(): Promise<void> {

@@ -1,6 +1,17 @@
-import { bool, int, LOG_LEVELS, loadConfig, oneOf, port, required, str, url } from '@rowflow/platform';
+import { duration, targetSchemaProblem } from '@rowflow/jobs';
+import { bool, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
+
+/** The one schema jobs write into: never a system schema, never Rowflow's own. */
+function targetSchema(def: string): Parser<string> {
+  return (raw, key) => {
+    const value = raw === undefined || raw === '' ? def : raw;
+    const problem = targetSchemaProblem(value);
+    if (problem) throw new Error(`${key} ${problem}, got "${value}"`);
+    return value;
+  };
+}
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
   return loadConfig(
@@ -16,14 +27,24 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       /** Concurrent partitions this process works. */
       WORKER_CONCURRENCY: int(4, 1, 64),
       /** Where job rows come from: the generator service over HTTP, or generated in-process. */
-      JOB_ROW_SOURCE: oneOf('generator', ['generator', 'local'] as const),
+      JOB_ROW_SOURCE: oneOf('local', ['generator', 'local'] as const),
+      /** Transient failures (generator or PostgreSQL away) are retried this long: ms or 30s/10m/1h. */
+      JOB_RETRY_WINDOW: duration(10 * 60_000, 0),
+      /** A chunk whose row source sends no bytes this long is aborted and retried (ms). */
+      CHUNK_IDLE_TIMEOUT_MS: int(30_000, 100),
+      /** Partition lease: how long a silent worker keeps a partition before others take it over. */
+      JOB_LEASE_SECONDS: int(10, 1, 3600),
+      /** How often each worker looks for partitions nobody holds a live lease on (ms). */
+      JOB_SWEEP_MS: int(3000, 50),
+      /** true: every chunk commit waits for its WAL flush (default: only the job's completion does). */
+      JOB_DURABLE_COMMITS: bool(false),
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
+      /** The only schema jobs create, truncate, drop or write tables in (and exports read from). */
+      TARGET_SCHEMA: targetSchema('public'),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
       /** Exports: the only directory export files, part files and checkpoints are written under. */
       EXPORT_DIR: str('./.rowflow/exports'),
-      /** Exports: the schema exports read from (no other schema is reachable). */
-      TARGET_SCHEMA: str('public'),
     },
     env,
   );

@@ -3,9 +3,11 @@ import type { ChunkSource, PartitionWork } from '@rowflow/jobs';
 import type { GeneratorClient } from '../generator-client/generator-client.js';
 
 /**
- * Adapts the GeneratorClient to the jobs lib's ChunkSource: rows [from, from + count) of the
- * job's (schema, seed) as header-less CSV. Catalog tables go by name (GET), custom schemas by
- * POST. The generator's URL is config only; nothing from the job request becomes a URL.
+ * Adapts the GeneratorClient to the jobs lib's ChunkSource: rows of the job's (schema, seed) as
+ * header-less CSV. `stream` asks for the rest of a partition in ONE request, which the chunk
+ * loop cuts into chunk transactions; `csv` asks for one range (bisect, dead-letter rows).
+ * Catalog tables go by name (GET), custom schemas by POST. The generator's URL is config only;
+ * nothing from the job request becomes a URL.
  */
 export class GeneratorChunkSource implements ChunkSource {
   constructor(
@@ -17,5 +19,9 @@ export class GeneratorChunkSource implements ChunkSource {
     const what = this.work.custom ? { schema: this.work.schema } : { table: this.work.table };
     const { body } = await this.client.open('csv', { ...what, rows: count, seed: this.work.seed, offset: from, header: false }, signal);
     return body;
+  }
+
+  stream(from: number, to: number, signal: AbortSignal): Promise<Readable> {
+    return this.csv(from, to - from, signal);
   }
 }

@@ -65,6 +65,7 @@ export function JobForm({ params, blocked, defaultTarget, onCreated, onSchemaErr
             <option value="create">create</option>
             <option value="append">append</option>
             <option value="truncate">truncate</option>
+            <option value="replace">replace (a table Rowflow created)</option>
           </select>
         )}
       </Field>

@@ -13,14 +13,16 @@ export class CreateJobDto implements CreateJobRequest {
   seed?: number;
   @ApiPropertyOptional({ description: 'Rows per COPY transaction, or "auto"', oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }], default: 5000 })
   chunkSize?: number | 'auto';
-  @ApiPropertyOptional({ description: 'Ranges worked in parallel (1..64)', default: 1 })
+  @ApiPropertyOptional({ description: 'Ranges worked in parallel (1..64); default one per 100,000 rows, at most 4' })
   partitions?: number;
   @ApiPropertyOptional({ description: 'Target table (a Postgres identifier, always quoted); default: the table name' })
   targetTable?: string;
-  @ApiPropertyOptional({ enum: ['create', 'append', 'truncate'], default: 'create' })
+  @ApiPropertyOptional({ enum: ['create', 'append', 'truncate', 'replace'], default: 'create' })
   mode?: JobMode;
   @ApiPropertyOptional({ description: 'Rows Postgres may reject (dead-lettered) before the job fails', default: 100 })
   skipLimit?: number;
+  @ApiPropertyOptional({ description: 'Create the table UNLOGGED (fast, lost on a PostgreSQL crash); true: SET LOGGED at the end; "keep": stay unlogged', oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['keep'] }], default: false })
+  unlogged?: boolean | 'keep';
 }
 
 export class PartitionStatusDto implements PartitionStatus {
@@ -30,6 +32,9 @@ export class PartitionStatusDto implements PartitionStatus {
   @ApiProperty({ description: 'First row not yet committed (resume point)' }) nextRow!: number;
   @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: JobState;
   @ApiPropertyOptional({ description: 'Last chunk size used' }) chunkSize?: number;
+  @ApiPropertyOptional({ description: 'Transient failures retried so far' }) retries?: number;
+  @ApiPropertyOptional({ description: 'Transient error being waited out (null once going on)', type: String, nullable: true }) lastError?: string | null;
+  @ApiPropertyOptional({ description: 'Next attempt while waiting', type: String, format: 'date-time', nullable: true }) nextAttemptAt?: string | null;
 }
 
 export class JobStatusDto implements JobStatus {
@@ -37,7 +42,7 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: JobState;
   @ApiProperty() table!: string;
   @ApiProperty() targetTable!: string;
-  @ApiProperty({ enum: ['create', 'append', 'truncate'] }) mode!: JobMode;
+  @ApiProperty({ enum: ['create', 'append', 'truncate', 'replace'] }) mode!: JobMode;
   @ApiProperty() rowsTotal!: number;
   @ApiProperty() rowsWritten!: number;
   @ApiProperty({ description: 'Rows rejected by Postgres (see dead letters)' }) rowsSkipped!: number;
@@ -50,6 +55,8 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiPropertyOptional({ description: 'While a partition waits out a transient failure: its error', nullable: true, type: String }) lastError?: string | null;
+  @ApiPropertyOptional({ description: 'While waiting: the earliest next attempt', nullable: true, type: String, format: 'date-time' }) nextAttemptAt?: string | null;
 }
 
 export class DeadLetterDto {

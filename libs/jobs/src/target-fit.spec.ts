@@ -1,0 +1,58 @@
+import type { ColumnSpec } from '@rowflow/contracts';
+import { describe, expect, it } from 'vitest';
+import { columnProblem, fitMismatches, type TableColumn } from './target-fit.js';
+
+function col(base: string, extra: Partial<TableColumn> = {}): TableColumn {
+  return { name: 'c', declared: base, base, typmod: -1, typtype: 'b', notNull: false, hasDefault: false, generated: false, identity: false, labels: null, ...extra };
+}
+const varchar = (n: number) => col('varchar', { typmod: n + 4, declared: `character varying(${n})` });
+const numeric = (p: number, s: number) => col('numeric', { typmod: ((p << 16) | s) + 4, declared: `numeric(${p},${s})` });
+
+describe('columnProblem: does every generated value load into the column?', () => {
+  it.each<[string, ColumnSpec, number, TableColumn, RegExp | null]>([
+    ['serial 1..1000 into integer', { name: 'c', type: 'serial' }, 1000, col('int4'), null],
+    ['serial 1..40000 into smallint', { name: 'c', type: 'serial' }, 40_000, col('int2'), /1\.\.40000, beyond int2/],
+    ['int sequence from 1 into smallint, 100 rows', { name: 'c', type: 'int', mode: 'sequence', min: 1 }, 100, col('int2'), null],
+    ['bigint default range into integer', { name: 'c', type: 'bigint' }, 10, col('int4'), /beyond int4/],
+    ['bigint 0..100 into integer', { name: 'c', type: 'bigint', min: 0, max: 100 }, 10, col('int4'), null],
+    ['int into numeric(3,0) with values up to 1000000', { name: 'c', type: 'int' }, 10, numeric(3, 0), /beyond numeric\(3,0\)/],
+    ['int into numeric', { name: 'c', type: 'int' }, 10, col('numeric'), null],
+    ['int into text', { name: 'c', type: 'int' }, 10, col('text'), null],
+    ['int into varchar(3)', { name: 'c', type: 'int' }, 10, varchar(3), /up to 7 characters/],
+    ['int into boolean', { name: 'c', type: 'int' }, 10, col('bool'), /int values \(integer\) do not load into bool/],
+    ['email into integer', { name: 'c', type: 'email' }, 10, col('int4'), /email values \(text\) do not load into int4/],
+    ['email into varchar(50): length unknown, accepted', { name: 'c', type: 'email' }, 10, varchar(50), null],
+    ['decimal(10,2) into numeric(12,2)', { name: 'c', type: 'decimal', precision: 10, scale: 2 }, 10, numeric(12, 2), null],
+    ['decimal(10,2) into numeric(6,2)', { name: 'c', type: 'decimal', precision: 10, scale: 2 }, 10, numeric(6, 2), /overflow/],
+    ['decimal(10,2) into numeric(10,1)', { name: 'c', type: 'decimal', precision: 10, scale: 2 }, 10, numeric(10, 1), /rounded/],
+    ['uuid into uuid', { name: 'c', type: 'uuid' }, 10, col('uuid'), null],
+    ['uuid into varchar(20)', { name: 'c', type: 'uuid' }, 10, varchar(20), /36 characters/],
+    ['date into timestamptz', { name: 'c', type: 'date' }, 10, col('timestamptz'), null],
+    ['timestamp into date', { name: 'c', type: 'timestamp' }, 10, col('date'), /do not load into date/],
+    ['json into json', { name: 'c', type: 'json' }, 10, col('json'), null],
+    ['char(84) into bpchar(84)', { name: 'c', type: 'char', length: 84 }, 10, col('bpchar', { typmod: 88 }), null],
+    ['char(84) into bpchar(10)', { name: 'c', type: 'char', length: 84 }, 10, col('bpchar', { typmod: 14 }), /84 characters/],
+    ['enum into an enum with all labels', { name: 'c', type: 'enum', values: ['a', 'b'] }, 10, col('mood', { typtype: 'e', labels: ['a', 'b', 'c'] }), null],
+    ['enum into an enum missing a label', { name: 'c', type: 'enum', values: ['a', 'z'] }, 10, col('mood', { typtype: 'e', labels: ['a', 'b'] }), /no label "z"/],
+    ['text into an enum', { name: 'c', type: 'city' }, 10, col('mood', { typtype: 'e', labels: ['a'] }), /city values do not load into enum/],
+    ['anything into a generated column', { name: 'c', type: 'int' }, 10, col('int4', { generated: true }), /generated column/],
+  ])('%s', (_name, spec, rows, target, expected) => {
+    const problem = columnProblem(spec, rows, target);
+    if (expected === null) expect(problem).toBeNull();
+    else expect(problem).toMatch(expected);
+  });
+});
+
+describe('fitMismatches', () => {
+  it('lists every problem: missing columns, bad types, and required columns the rows leave out', () => {
+    const spec = { name: 't', columns: [{ name: 'id', type: 'serial' as const }, { name: 'email', type: 'email' as const }, { name: 'gone', type: 'int' as const }] };
+    const table = [
+      col('int8', { name: 'id' }),
+      col('int4', { name: 'email' }),
+      col('text', { name: 'note', notNull: true }),
+      col('timestamptz', { name: 'at', notNull: true, hasDefault: true }),
+      col('int8', { name: 'seq', notNull: true, identity: true }),
+    ];
+    expect(fitMismatches(spec, 5, table).map((m) => m.field)).toEqual(['targetTable.columns.email', 'targetTable.columns.gone', 'targetTable.columns.note']);
+  });
+});
