@@ -9,7 +9,11 @@ export default defineConfig({
   root,
   plugins: [react()],
   resolve: {
-    alias: { '@rowflow/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)) },
+    alias: {
+      '@rowflow/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)),
+      // Browser-safe: the page validates specs with the same zod schema as the servers.
+      '@rowflow/schema': fileURLToPath(new URL('../../libs/schema/src/index.ts', import.meta.url)),
+    },
   },
   build: { outDir: 'dist', emptyOutDir: true },
   server: {

@@ -9,7 +9,7 @@ import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
+import { freePort, GENERATOR_NODE_FLAGS, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
 
 const run = promisify(execFile);
 
@@ -56,8 +56,8 @@ export interface Harness {
   log(msg: string): void;
 }
 
-export function startProcess(entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [resolve(ROOT, entry)], {
+export function startProcess(entry: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, resolve(ROOT, entry)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -67,7 +67,7 @@ export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {
   const [gp, op] = [await freePort(), await freePort()];
   const generatorUrl = `http://127.0.0.1:${gp}`;
   const orchestratorUrl = `http://127.0.0.1:${op}`;
-  const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env });
+  const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env }, GENERATOR_NODE_FLAGS);
   await waitHealthy(generatorUrl);
   const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
     PORT: String(op),

@@ -1,5 +1,5 @@
 /**
- * Relay benchmarks (issue 4), against the built generator + orchestrator processes:
+ * Relay benchmarks, against the built generator + orchestrator processes:
  * - time to first SSE `data` event, p50/p95 over 20 previews (target p50 <= 50 ms);
  * - relay throughput: SSE rows/s and CSV MB/s through the orchestrator vs reading the generator
  *   directly, in the same run (target overhead <= 10%);
@@ -7,44 +7,8 @@
  * `npm run bench -- relay` (BENCH_QUICK=1 shrinks the sizes).
  */
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import { type BenchResult, type Harness, sampleRss, type Stack } from './harness.js';
-
-interface Read {
-  ms: number;
-  bytes: number;
-  firstMs: number;
-  tail: string;
-}
-
-/**
- * GETs `url` and drains it, timing the whole body and the first appearance of `marker`
- * (the first SSE data frame, or simply the first byte when marker is '').
- */
-function read(url: string, marker: string): Promise<Read> {
-  return new Promise((ok, fail) => {
-    const t0 = performance.now();
-    let bytes = 0;
-    let firstMs = -1;
-    let head = '';
-    let tail = '';
-    http
-      .get(url, { agent: false }, (res) => {
-        if (res.statusCode !== 200) fail(new Error(`${url} → ${res.statusCode}`));
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          if (firstMs < 0) {
-            head += chunk.toString('utf8', 0, Math.min(chunk.length, 4096));
-            if (head.includes(marker)) firstMs = performance.now() - t0;
-          }
-          tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 256))).slice(-256);
-        });
-        res.on('end', () => ok({ ms: performance.now() - t0, bytes, firstMs, tail }));
-        res.on('error', fail);
-      })
-      .on('error', fail);
-  });
-}
+import { read, type Read } from './http-read.js';
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

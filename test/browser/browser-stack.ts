@@ -77,7 +77,7 @@ export interface WebStack {
   stop(): Promise<void>;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, logs: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, logs: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}:\n${logs()}`);
@@ -100,8 +100,11 @@ function start(entry: string, env: NodeJS.ProcessEnv, sink: string[]): ChildProc
   return child;
 }
 
-/** Starts generator + orchestrator (serving WEB_DIST) against `databaseUrl`. Stops what it started on failure. */
-export async function startWebStack(databaseUrl: string): Promise<WebStack> {
+/**
+ * Starts generator + orchestrator (serving WEB_DIST) against `databaseUrl`, both with the extra
+ * `env` (e.g. an API token). Stops what it started on failure.
+ */
+export async function startWebStack(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<WebStack> {
   const sink: string[] = [];
   const logs = () => sink.join('').slice(-4000);
   const [gp, op] = [await freePort(), await freePort()];
@@ -112,9 +115,9 @@ export async function startWebStack(databaseUrl: string): Promise<WebStack> {
     await Promise.all(children.map((c) => stopProcess(c, 5000)));
   };
   try {
-    children.push(start('apps/generator/dist/main.js', { PORT: String(gp) }, sink));
+    children.push(start('apps/generator/dist/main.js', { ...env, PORT: String(gp) }, sink));
     await waitHealthy(generatorUrl, children[0]!, logs);
-    children.push(start('apps/orchestrator/dist/main.js', { PORT: String(op), GENERATOR_URL: generatorUrl, DATABASE_URL: databaseUrl, WEB_DIST }, sink));
+    children.push(start('apps/orchestrator/dist/main.js', { ...env, PORT: String(op), GENERATOR_URL: generatorUrl, DATABASE_URL: databaseUrl, WEB_DIST }, sink));
     await waitHealthy(url, children[1]!, logs);
   } catch (err) {
     await stop();
@@ -127,6 +130,9 @@ export interface CuttableProxy {
   url: string;
   /** Destroys every open connection (both directions), like a network drop. */
   cut(): void;
+  /** Refuses (destroys) new connections until `release()`: keeps a reconnecting client reconnecting. */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -134,12 +140,14 @@ export interface CuttableProxy {
 export async function cuttableProxy(target: string): Promise<CuttableProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
+  let held = false;
   const track = (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
     s.on('error', () => s.destroy());
   };
   const server = createServer((client) => {
+    if (held) return void client.destroy();
     const upstream = connect(Number(port), hostname);
     track(client);
     track(upstream);
@@ -154,6 +162,8 @@ export async function cuttableProxy(target: string): Promise<CuttableProxy> {
     cut: () => {
       for (const s of sockets) s.destroy();
     },
+    hold: () => void (held = true),
+    release: () => void (held = false),
     close: () =>
       new Promise<void>((ok) => {
         for (const s of sockets) s.destroy();

@@ -20,8 +20,11 @@ export interface WebTestContext {
   screenshot(page: Page, name: string, testIds: string[]): Promise<void>;
 }
 
-/** Registers the hooks; everything started is stopped in afterAll, even after a failed start. */
-export function useWebStack(): WebTestContext {
+/**
+ * Registers the hooks; everything started is stopped in afterAll, even after a failed start.
+ * `env` goes to both apps (e.g. ROWFLOW_API_TOKEN).
+ */
+export function useWebStack(env: NodeJS.ProcessEnv = {}): WebTestContext {
   let db: Awaited<ReturnType<typeof freshDatabase>> | undefined;
   let stack: WebStack | undefined;
   let browser: Browser | undefined;
@@ -32,7 +35,7 @@ export function useWebStack(): WebTestContext {
     await ensureWebBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = await freshDatabase(inject('databaseUrl'));
-    stack = await startWebStack(db.url);
+    stack = await startWebStack(db.url, env);
     browser = await launchChromium();
     const blank = await browser.newPage({ viewport: VIEWPORT });
     await blank.setContent('<html><body style="margin:0;background:#f5f6f8"></body></html>');

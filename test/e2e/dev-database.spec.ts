@@ -34,7 +34,7 @@ async function query<T = Record<string, unknown>>(url: string, sql: string): Pro
 }
 
 describe('embedded dev PostgreSQL', () => {
-  it('hands out a non-superuser role owning its own database, on the port asked for, again after a restart', async () => {
+  it('hands out a non-superuser role owning its own database, on the port asked for, again after a restart', { timeout: 360_000 }, async () => {
     const dataDir = join(base, 'pg');
     const port = await freePort();
     const first = await spawnPostgres({ dataDir, port });
@@ -75,7 +75,8 @@ function launch(env: NodeJS.ProcessEnv): Promise<Launched> {
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`launcher not ready:\n${out}`)), 90_000);
+    // initdb plus two app starts: generous, a busy machine is slow at all three.
+    const timer = setTimeout(() => fail(new Error(`launcher not ready:\n${out}`)), 240_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('Ctrl-C stops everything')) {
@@ -104,7 +105,7 @@ async function tourJob(port: number): Promise<{ status: number; state?: string }
   });
   const body = (await res.json()) as { id: string };
   if (res.status !== 202) return { status: res.status };
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 240_000; Date.now() < deadline; ) {
     const job = (await (await fetch(`http://127.0.0.1:${port}/api/jobs/${body.id}`)).json()) as { state: string };
     if (['completed', 'failed', 'cancelled'].includes(job.state)) return { status: 202, state: job.state };
     await new Promise((r) => setTimeout(r, 100));
@@ -113,7 +114,7 @@ async function tourJob(port: number): Promise<{ status: number; state?: string }
 }
 
 describe('npm start on a kept data directory', () => {
-  it('prints a psql URL of a non-superuser role, and the quick tour job works on the second start too', async () => {
+  it('prints a psql URL of a non-superuser role, and the quick tour job works on the second start too', { timeout: 900_000 }, async () => {
     const dataDir = join(base, 'launch');
     const env = { PORT: String(await freePort()), GENERATOR_PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()), ROWFLOW_DATA_DIR: dataDir };
     for (const round of [1, 2]) {

@@ -30,8 +30,8 @@ const ENV = {
 const JOB = { table: 'users', rows: 100_000, seed: 9, partitions: 3, chunkSize: 1000 };
 const LOAD_JOB = { table: 'users', rows: 30_000, seed: 4, partitions: 2, chunkSize: 1000 };
 
-async function orchestrator(): Promise<Proc> {
-  const p = await spawnApp('orchestrator', { ...ENV, DATABASE_URL: server.url, GENERATOR_URL: gen.url });
+async function orchestrator(env: Record<string, string> = {}): Promise<Proc> {
+  const p = await spawnApp('orchestrator', { ...ENV, DATABASE_URL: server.url, GENERATOR_URL: gen.url, ...env });
   procs.push(p);
   return p;
 }
@@ -79,9 +79,12 @@ beforeAll(async () => {
   gen = await spawnApp('generator', {});
   orch = await orchestrator();
   const id = await startJob(orch.url, 'users_clean');
-  expect(await waitForState(orch.url, id, ['completed', 'failed'], 180_000)).toMatchObject({ state: 'completed', retries: 0 });
+  // Not `retries: 0`: with these small timeouts a starved process may legitimately retry a chunk
+  // on a busy machine. What makes it the reference is that it equals the generator's own CSV.
+  expect(await waitForState(orch.url, id, ['completed', 'failed'], 180_000)).toMatchObject({ state: 'completed' });
   reference = await tableMd5(pool, 'users_clean', 'id');
   expect(reference.n).toBe(JOB.rows);
+  expect(await tableMd5(pool, await loadReference(pool, gen.url, 'users_clean', 'users', JOB.rows, JOB.seed), 'id')).toEqual(reference);
 }, 240_000);
 
 afterAll(async () => {
@@ -160,9 +163,31 @@ describe('faults heal by themselves', () => {
 
 describe('load', () => {
   it('four jobs over two orchestrator processes plus two dozen previews: exact, nothing idle in transaction', async () => {
-    const second = await orchestrator();
-    const bases = [orch.url, second.url];
-    const ids = await Promise.all([0, 1, 2, 3].map((i) => startJob(bases[i % 2]!, `users_load_${i}`, LOAD_JOB)));
+    // "Both processes worked" made deterministic: every row waits (in a trigger) on an advisory
+    // lock this test holds until all 8 partitions are running at once. A process runs at most
+    // WORKER_CONCURRENCY (4) partitions, so by then each of the two holds 4. Two fresh processes
+    // with a lease longer than the gate is held: an expired lease would send a poller to wait
+    // behind a gated partition's row lock, and then 8 could never run at once.
+    await stop(orch);
+    const bases = [(await orchestrator({ JOB_LEASE_SECONDS: '300' })).url, (await orchestrator({ JOB_LEASE_SECONDS: '300' })).url];
+    await pool.query(`CREATE FUNCTION load_hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(4244); RETURN NEW; END $$`);
+    for (let i = 0; i < 4; i++) {
+      await pool.query(`CREATE TABLE users_load_${i} (LIKE users_clean)`);
+      await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON users_load_${i} FOR EACH ROW EXECUTE FUNCTION load_hold()`);
+    }
+    const gate = new pg.Client(server.url);
+    await gate.connect();
+    await gate.query('SELECT pg_advisory_lock(4244)');
+    let ids: string[];
+    try {
+      ids = await Promise.all([0, 1, 2, 3].map((i) => startJob(bases[i % 2]!, `users_load_${i}`, { ...LOAD_JOB, mode: 'append' })));
+      await until('all 8 partitions waiting on the gate', async () => {
+        const res = await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 4244 AND NOT granted`);
+        return res.rows[0].n >= 8;
+      }, 180_000);
+    } finally {
+      await gate.end(); // ends the session, which opens the gate
+    }
     const previews = Array.from({ length: 24 }, async (_, i) => {
       const res = await fetch(`${bases[i % 2]}/api/orchestrator/stream?table=users&rows=3000&seed=${i + 1}`);
       return res.text();
@@ -176,6 +201,6 @@ describe('load', () => {
     await until('no session idle in transaction', async () => {
       const res = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'`);
       return res.rows[0].n === 0;
-    }, 15_000);
-  }, 240_000);
+    }, 60_000);
+  }, 480_000);
 });

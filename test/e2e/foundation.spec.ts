@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { freePort } from '@rowflow/devdb';
-import { configureApp } from '@rowflow/platform';
+import { configureApp } from '@rowflow/platform-nest';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -76,7 +76,8 @@ function run(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | nu
     const child = spawn(process.execPath, [resolve(ROOT, entry)], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // Only a safety net against a hung child: a busy machine may take long just to load it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       ok({ code, stderr });
@@ -85,7 +86,7 @@ function run(entry: string, env: NodeJS.ProcessEnv): Promise<{ code: number | nu
 }
 
 describe('boot-time config validation (built processes)', () => {
-  it('orchestrator refuses PORT=abc and names every bad key', async () => {
+  it('orchestrator refuses PORT=abc and names every bad key', { timeout: 120_000 }, async () => {
     const { code, stderr } = await run('apps/orchestrator/dist/main.js', { PORT: 'abc', MAX_ROWS: '-5', DATABASE_URL: 'x' });
     expect(code).toBe(1);
     expect(stderr).toContain('PORT must be an integer');
@@ -93,13 +94,13 @@ describe('boot-time config validation (built processes)', () => {
     expect(stderr).toContain('DATABASE_URL');
   });
 
-  it('generator refuses PORT=abc', async () => {
+  it('generator refuses PORT=abc', { timeout: 120_000 }, async () => {
     const { code, stderr } = await run('apps/generator/dist/main.js', { PORT: 'abc' });
     expect(code).toBe(1);
     expect(stderr).toContain('PORT must be an integer, got "abc"');
   });
 
-  it('launcher refuses PORT=abc before starting anything', async () => {
+  it('launcher refuses PORT=abc before starting anything', { timeout: 120_000 }, async () => {
     const { code, stderr } = await run('tools/launcher/dist/main.js', { PORT: 'abc', DATABASE_URL: '' });
     expect(code).toBe(1);
     expect(stderr).toContain('PORT');
@@ -113,7 +114,7 @@ function postgresRunningIn(dir: string): boolean {
 }
 
 describe('npm start launcher', () => {
-  it('starts embedded Postgres and both apps, and Ctrl-C stops all of it', async () => {
+  it('starts embedded Postgres and both apps, and Ctrl-C stops all of it', { timeout: 360_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'rowflow-launch-'));
     await chmod(dataDir, 0o755);
     const [port, genPort] = [await freePort(), await freePort()];
@@ -126,7 +127,8 @@ describe('npm start launcher', () => {
     try {
       await new Promise<void>((ok, fail) => {
         let out = '';
-        const timer = setTimeout(() => fail(new Error(`launcher not ready:\n${out}`)), 60_000);
+        // initdb plus two app starts: generous, a busy machine is slow at all three.
+        const timer = setTimeout(() => fail(new Error(`launcher not ready:\n${out}`)), 240_000);
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           if (out.includes('Ctrl-C stops everything')) {

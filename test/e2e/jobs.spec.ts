@@ -24,6 +24,27 @@ afterAll(async () => {
   await db?.drop();
 });
 
+async function rowsWritten(id: string): Promise<number> {
+  return (await (await fetch(`${orch.url}/api/jobs/${id}`)).json()).rowsWritten;
+}
+
+/** How many backends of this database wait for a lock matching `where` (on pg_locks). */
+async function waitingOn(where: string): Promise<number> {
+  const res = await pool.query(
+    `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database() AND ${where}`,
+  );
+  return res.rows[0].n;
+}
+
+/** Polls an async condition; throws naming `what` at a deadline generous for a busy machine. */
+async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 async function jobCount(): Promise<number> {
   const res = await pool.query(`SELECT count(*)::int AS n FROM rowflow.jobs`).catch(() => ({ rows: [{ n: 0 }] }));
   return res.rows[0].n;
@@ -89,28 +110,57 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     expect((await fetch(`${orch.url}/api/jobs/00000000-0000-0000-0000-000000000000/events`)).status).toBe(404);
   });
 
-  it('cancel stops the job and keeps committed chunks; resume completes it exactly', async () => {
-    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 300_000, seed: 3, chunkSize: 1000, targetTable: 'acc_cancel' });
-    const id = res.body.id;
-    for (;;) {
-      const j = await (await fetch(`${orch.url}/api/jobs/${id}`)).json();
-      if (j.rowsWritten >= 3000) break;
-      await new Promise((r) => setTimeout(r, 20));
+  it('cancel stops the job and keeps committed chunks; resume completes it exactly', { timeout: 240_000 }, async () => {
+    // Deterministic, whatever the machine's speed: rows past HELD_AFTER wait (in a trigger) for an
+    // advisory lock this test holds, so the job cannot finish before the cancel is committed.
+    const HELD_AFTER = 5000;
+    await pool.query(`CREATE TABLE acc_cancel (aid integer PRIMARY KEY, bid integer, abalance integer, filler char(84))`);
+    await pool.query(`CREATE FUNCTION acc_cancel_hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_advisory_xact_lock_shared(4242); RETURN NEW; END $$`);
+    await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON acc_cancel FOR EACH ROW WHEN (NEW.aid > ${HELD_AFTER}) EXECUTE FUNCTION acc_cancel_hold()`);
+    const gate = new pg.Client(db.url);
+    await gate.connect();
+    let gateOpen = false;
+    const openGate = async () => {
+      if (!gateOpen) await gate.query('SELECT pg_advisory_unlock(4242)');
+      gateOpen = true;
+    };
+    try {
+      await gate.query('SELECT pg_advisory_lock(4242)');
+      const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 300_000, seed: 3, chunkSize: 1000, targetTable: 'acc_cancel', mode: 'append' });
+      expect(res.status).toBe(202);
+      const id = res.body.id;
+      const partitions = (await (await fetch(`${orch.url}/api/jobs/${id}`)).json()).partitions.length;
+      // The chunks up to HELD_AFTER commit; then every partition's next chunk blocks on the gate
+      // (holding its partition row lock, which the cancel must wait for).
+      await until('every partition waiting on the gate', async () => (await rowsWritten(id)) >= HELD_AFTER && (await waitingOn(`l.locktype = 'advisory' AND l.objid = 4242`)) >= partitions);
+      const cancelling = postJson(`${orch.url}/api/jobs/${id}/cancel`, {});
+      // The cancel waits for the blocked chunk's partition row lock; open the gate only then, so
+      // the chunk can commit but no later one can start.
+      await until('the cancel waiting on the chunks', async () => (await waitingOn(`a.query LIKE '%job_partitions SET state = ''cancelled''%'`)) > 0);
+      await openGate();
+      const cancel = await cancelling;
+      expect(cancel.status).toBe(202);
+      expect(cancel.body.state).toBe('cancelled');
+      const stopped = cancel.body;
+      expect(stopped.rowsWritten).toBeGreaterThanOrEqual(HELD_AFTER);
+      // Stopped: no partition reached its end (the gate held them all until the cancel was queued
+      // behind their chunks; only those in-flight chunks could commit after it).
+      for (const p of stopped.partitions) expect(p.nextRow).toBeLessThan(p.toRow);
+      expect(stopped.rowsWritten).toBeLessThan(300_000);
+      // Nothing commits after the cancel: the table holds exactly what the job reported then.
+      expect((await tableMd5(pool, 'acc_cancel', 'aid')).n).toBe(stopped.rowsWritten);
+      expect((await (await fetch(`${orch.url}/api/jobs/${id}`)).json()).rowsWritten).toBe(stopped.rowsWritten);
+      expect((await postJson(`${orch.url}/api/jobs/${id}/cancel`, {})).status).toBe(409);
+      expect((await postJson(`${orch.url}/api/jobs/${id}/resume`, {})).status).toBe(202);
+      const done = await waitForState(orch.url, id, ['completed', 'failed'], 180_000);
+      expect(done).toMatchObject({ state: 'completed', rowsWritten: 300_000 });
+      const ref = await loadReference(pool, gen.url, 'acc_cancel', 'pgbench_accounts', 300_000, 3);
+      expect(await tableMd5(pool, 'acc_cancel', 'aid')).toEqual(await tableMd5(pool, ref, 'aid'));
+      expect((await postJson(`${orch.url}/api/jobs/${id}/resume`, {})).status).toBe(409);
+    } finally {
+      await openGate().catch(() => undefined);
+      await gate.end();
     }
-    const cancel = await postJson(`${orch.url}/api/jobs/${id}/cancel`, {});
-    expect(cancel.status).toBe(202);
-    expect(cancel.body.state).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 600));
-    const stopped = await (await fetch(`${orch.url}/api/jobs/${id}`)).json();
-    expect(stopped.rowsWritten).toBeLessThan(300_000);
-    expect((await tableMd5(pool, 'acc_cancel', 'aid')).n).toBe(stopped.rowsWritten);
-    expect((await postJson(`${orch.url}/api/jobs/${id}/cancel`, {})).status).toBe(409);
-    expect((await postJson(`${orch.url}/api/jobs/${id}/resume`, {})).status).toBe(202);
-    const done = await waitForState(orch.url, id, ['completed', 'failed']);
-    expect(done).toMatchObject({ state: 'completed', rowsWritten: 300_000 });
-    const ref = await loadReference(pool, gen.url, 'acc_cancel', 'pgbench_accounts', 300_000, 3);
-    expect(await tableMd5(pool, 'acc_cancel', 'aid')).toEqual(await tableMd5(pool, ref, 'aid'));
-    expect((await postJson(`${orch.url}/api/jobs/${id}/resume`, {})).status).toBe(409);
   });
 
   it('append into a table holding some keys: bad rows dead-lettered with SQLSTATE, the rest exact', async () => {
@@ -129,7 +179,7 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     expect(failed.error).toMatch(/skipLimit 10 exceeded/);
   });
 
-  it('survives all its Postgres connections being terminated mid-job (transient → retry), exact result', async () => {
+  it('survives all its Postgres connections being terminated mid-job (transient → retry), exact result', { timeout: 300_000 }, async () => {
     const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 300_000, seed: 9, partitions: 2, chunkSize: 2000, targetTable: 'acc_term' });
     const id = res.body.id;
     const admin = new pg.Client(db.url);
@@ -147,7 +197,7 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     } finally {
       await admin.end();
     }
-    const job = await waitForState(orch.url, id, ['completed', 'failed'], 120_000);
+    const job = await waitForState(orch.url, id, ['completed', 'failed'], 240_000);
     expect(job).toMatchObject({ state: 'completed', rowsWritten: 300_000, error: null });
     expect(job.retries).toBeGreaterThanOrEqual(1);
     const ref = await loadReference(pool, gen.url, 'acc_term', 'pgbench_accounts', 300_000, 9);

@@ -10,7 +10,7 @@ export interface Proc {
   output: () => string;
 }
 
-async function waitHealthy(url: string, child: ChildProcess, out: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, out: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited early:\n${out()}`);

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureApp } from '@rowflow/platform';
+import { configureApp } from '@rowflow/platform-nest';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AppModule as GeneratorModule } from '../../apps/generator/src/app.module.js';

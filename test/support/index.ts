@@ -6,4 +6,7 @@ export { freshDatabase } from '../setup/helpers.js';
 export { parseSse, type SseMessage } from '../setup/sse.js';
 export * from '../jobs/processes.js';
 export * from '../jobs/stack.js';
+export * from './db-snapshot.js';
+export * from './raw-http.js';
+export * from './spec-reference.js';
 export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';

@@ -28,6 +28,15 @@ export function numberArg(raw: string | undefined): number | string | undefined 
   return /^\s*[+-]?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(raw) ? Number(raw) : raw;
 }
 
+/**
+ * A number flag as a query string would carry it: `1e6` (a convenience of the CLI) becomes the
+ * digits the strict query validators accept; anything else is passed on unchanged for them to name.
+ */
+export function digitsArg(raw: string | undefined): string | undefined {
+  const n = numberArg(raw);
+  return typeof n === 'number' && Number.isSafeInteger(n) ? String(n) : raw;
+}
+
 /** Reads a JSON file given to a flag (e.g. --schema spec.json). */
 export async function jsonFile(path: string, field: string): Promise<unknown> {
   const { UsageError } = await import('./exit.js');

@@ -1,6 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { HTTP_POLICY } from '@rowflow/platform-nest';
+import { generatorHttpPolicy } from './common/http-policy.js';
 import { GENERATOR_CONFIG, type GeneratorConfig } from './config/generator-config.js';
+import { DatasetsModule } from './datasets/datasets.module.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { StreamModule } from './stream/stream.module.js';
 import { TablesModule } from './tables/tables.module.js';
 
@@ -11,9 +15,12 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [TablesModule, StreamModule],
+      imports: [MetricsModule, TablesModule, DatasetsModule, StreamModule],
       controllers: [HealthController],
-      providers: [{ provide: GENERATOR_CONFIG, useValue: config }],
+      providers: [
+        { provide: GENERATOR_CONFIG, useValue: config },
+        { provide: HTTP_POLICY, useValue: generatorHttpPolicy(config) },
+      ],
       exports: [GENERATOR_CONFIG],
     };
   }

@@ -1,11 +1,14 @@
 import 'reflect-metadata';
-import { ConfigError, createApp, rootLogger } from '@rowflow/platform';
+import { ConfigError, exposureWarning, rootLogger } from '@rowflow/platform';
+import { createApp } from '@rowflow/platform-nest';
 import { AppModule } from './app.module.js';
 import { loadGeneratorConfig } from './config/generator-config.js';
 
 async function main(): Promise<void> {
   const config = loadGeneratorConfig();
   const log = rootLogger(config.LOG_LEVEL, 'generator');
+  const exposed = exposureWarning(config);
+  if (exposed) log.warn(exposed);
   const app = await createApp(AppModule.register(config), {
     title: 'Rowflow generator',
     description: 'Seeded, seekable, lazy NDJSON/CSV row streams',

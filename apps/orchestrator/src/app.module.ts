@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { HTTP_POLICY } from '@rowflow/platform-nest';
+import { orchestratorHttpPolicy } from './common/http-policy.js';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './config/orchestrator-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
+import { IntrospectModule } from './introspect/introspect.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { ManifestsModule } from './manifests/manifests.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -15,9 +18,12 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule, ExportsModule, ManifestsModule],
+      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule, IntrospectModule, ExportsModule, ManifestsModule],
       controllers: [HealthController],
-      providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }],
+      providers: [
+        { provide: ORCHESTRATOR_CONFIG, useValue: config },
+        { provide: HTTP_POLICY, useValue: orchestratorHttpPolicy(config) },
+      ],
       exports: [ORCHESTRATOR_CONFIG],
     };
   }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, createApp, rootLogger } from '@rowflow/platform';
+import { ConfigError, exposureWarning, rootLogger } from '@rowflow/platform';
+import { createApp } from '@rowflow/platform-nest';
 import { AppModule } from './app.module.js';
 import { loadOrchestratorConfig } from './config/orchestrator-config.js';
 import { defaultWebDist, serveWeb } from './web.js';
@@ -25,6 +26,8 @@ function survivePgBossRejections(log: ReturnType<typeof rootLogger>): void {
 async function main(): Promise<void> {
   const config = loadOrchestratorConfig();
   const log = rootLogger(config.LOG_LEVEL, 'orchestrator');
+  const exposed = exposureWarning(config);
+  if (exposed) log.warn(exposed);
   survivePgBossRejections(log);
   const app = await createApp(AppModule.register(config), {
     title: 'Rowflow orchestrator',

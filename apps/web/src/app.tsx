@@ -1,5 +1,6 @@
 import type { TableSpec } from '@rowflow/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { DatasetPanel } from './components/dataset-panel.js';
 import { DownloadPanel } from './components/download-panel.js';
 import { ExportPanel } from './components/export-panel.js';
 import { JobsPanel } from './components/jobs-panel.js';
@@ -7,6 +8,7 @@ import { PreviewPanel } from './components/preview-panel.js';
 import { RunSettings } from './components/run-settings.js';
 import { SchemaPanel, type SourceMode } from './components/schema-panel.js';
 import { SectionBoundary } from './components/section-boundary.js';
+import { TokenDialog } from './components/token-dialog.js';
 import { useCatalog } from './hooks/use-catalog.js';
 import type { RunParams } from './lib/api.js';
 import { parseSchema, schemaErrorFromServer, schemaText, type FieldError } from './lib/schema-editor.js';
@@ -92,7 +94,10 @@ export function App() {
             <RunSettings rows={rows} onRows={setRows} rowsError={rowsError(rows)} seedError={seedProblem} seed={seed} onSeed={setSeed} random={random} onRandom={setRandom} seedUsed={seedUsed} />
           </section>
           <DownloadPanel params={params} blocked={blocked ?? rowsProblem} />
-          <SectionBoundary name="5 · Export">
+          <SectionBoundary name="5 · Datasets">
+            <DatasetPanel seed={random ? null : seed} />
+          </SectionBoundary>
+          <SectionBoundary name="6 · Export">
             <ExportPanel defaultTable={mode === 'table' ? table : parsed.ok ? parsed.schema.name : ''} />
           </SectionBoundary>
         </div>
@@ -105,6 +110,7 @@ export function App() {
           </SectionBoundary>
         </div>
       </div>
+      <TokenDialog />
     </main>
   );
 }

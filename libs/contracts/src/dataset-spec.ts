@@ -4,22 +4,37 @@ import type { TableSpec } from './schema-spec.js';
 export type PerParentDistribution = 'fixed' | 'uniform' | 'poisson' | 'zipf';
 
 export interface PerParentSpec {
-  /** Parent table (inside the same dataset). */
+  /** Parent table (inside the same dataset, not the table itself). */
   table: string;
   distribution: PerParentDistribution;
-  /** fixed: exactly `count`; uniform: min..max; poisson: mean; zipf: max with exponent `s`. */
+  /** fixed: exactly `count` children per parent. */
   count?: number;
+  /** uniform: min..max (inclusive); zipf: min (default 1)..max. */
   min?: number;
   max?: number;
+  /** poisson: mean children per parent (optional `max` caps a count). */
   mean?: number;
+  /** zipf: exponent (default 1); P(count = c) ∝ 1 / (c - min + 1)^s. */
   s?: number;
+}
+
+/**
+ * A key over several columns (e.g. a join table's `(user_id, group_id)`): the tuple of row k is
+ * a keyed bijection of k in mixed radix over the members' domains, so no two rows share it.
+ * Members are foreign keys (radix: the parent's rows) or int/bigint columns (radix: max − min + 1).
+ */
+export interface CompositeKeySpec {
+  columns: string[];
+  /** The table's primary key (else a UNIQUE constraint). */
+  primaryKey?: boolean;
 }
 
 /** One table of a dataset: a table spec plus its row count (or a per-parent size). */
 export interface DatasetTableSpec extends TableSpec {
-  /** Row count; derived (and reported) when `perParent` is given. */
+  /** Row count; derived from the seed (and reported) when `perParent` is given. */
   rows?: number;
   perParent?: PerParentSpec;
+  compositeKey?: CompositeKeySpec;
 }
 
 /**
@@ -31,4 +46,21 @@ export interface DatasetSpec {
   name: string;
   description?: string;
   tables: DatasetTableSpec[];
+}
+
+/** One foreign key of a dataset, as the constraint it becomes. */
+export interface DatasetForeignKey {
+  table: string;
+  column: string;
+  references: { table: string; column: string };
+  /** False when the column can be NULL (nullRatio > 0, or a self-reference: row 0 has no parent). */
+  notNull: boolean;
+  /** The parent is the child's own table (e.g. an employee's manager). */
+  self: boolean;
+}
+
+/** Entry of `GET /api/generator/datasets`. */
+export interface DatasetCatalogEntry extends DatasetSpec {
+  description: string;
+  foreignKeys: DatasetForeignKey[];
 }

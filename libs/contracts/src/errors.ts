@@ -1,4 +1,4 @@
-/** Body of every 4xx/5xx response (DESIGN.md "Errors everywhere"). */
+/** Body of every 4xx/5xx response. */
 export interface ErrorBody {
   statusCode: number;
   error: string;

@@ -1,3 +1,4 @@
+import type { DatasetSpec } from './dataset-spec.js';
 import type { TableSpec } from './schema-spec.js';
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -8,11 +9,22 @@ export type PartitionState = JobState;
  */
 export type JobMode = 'create' | 'append' | 'truncate' | 'replace';
 
-/** Body of `POST /api/jobs`. Exactly one of `table` / `schema`. */
+/**
+ * Where a job is: rows being loaded, then (create mode) the primary key, unique and foreign-key
+ * constraints being built over the loaded rows, then done.
+ */
+export type JobPhase = 'loading' | 'building indexes' | 'done';
+
+/** Body of `POST /api/jobs`. Exactly one of `table` / `schema` / `dataset`. */
 export interface CreateJobRequest {
   table?: string;
   schema?: TableSpec;
-  rows: number;
+  /** A whole dataset (inline spec or catalog dataset name): every table is loaded. */
+  dataset?: DatasetSpec | string;
+  /** Dataset jobs: target table = prefix + table name (default: no prefix). */
+  targetPrefix?: string;
+  /** Required for `table` / `schema`; dataset tables carry their own row counts. */
+  rows?: number;
   seed?: number;
   /** Rows per COPY transaction, or 'auto' to adapt toward a target commit latency. */
   chunkSize?: number | 'auto';
@@ -35,6 +47,8 @@ export interface PartitionStatus {
   state: PartitionState;
   /** Last chunk size used (visible when chunkSize is 'auto'). */
   chunkSize?: number;
+  /** Which of the job's tables this partition loads (index into `tables`). */
+  table?: number;
   /** Transient failures retried so far (counted as they happen). */
   retries?: number;
   /** The transient error the partition is waiting out, while it waits (null once it goes on). */
@@ -43,11 +57,26 @@ export interface PartitionStatus {
   nextAttemptAt?: string | null;
 }
 
+/** One table of a job (a single-table job has exactly one). */
+export interface JobTableStatus {
+  name: string;
+  targetTable: string;
+  rowsTotal: number;
+  rowsWritten: number;
+  state: JobState;
+  phase: JobPhase;
+}
+
 /** `GET /api/jobs/:id`. */
 export interface JobStatus {
   id: string;
   state: JobState;
+  /** `loading`, `building indexes` (state stays `running`), `done` once completed. */
+  phase: JobPhase;
+  /** First table's name (the only one for single-table jobs). */
   table: string;
+  /** Dataset name for dataset jobs, null otherwise. */
+  dataset: string | null;
   targetTable: string;
   mode: JobMode;
   rowsTotal: number;
@@ -57,6 +86,7 @@ export interface JobStatus {
   retries: number;
   chunkSize: number | 'auto';
   partitions: PartitionStatus[];
+  tables: JobTableStatus[];
   seed: number;
   createdAt: string;
   startedAt: string | null;

@@ -58,8 +58,12 @@ export interface ColumnSpec {
   /** vector dimension / char length. */
   dimensions?: number;
   length?: number;
-  /** foreignKey: parent table and its row count (the key space is 1..parentRows). */
-  references?: { table: string; column?: string; rows: number };
+  /**
+   * foreignKey. Standalone table: the parent's row count (values 1..rows, default 100,000).
+   * Inside a dataset: `{table, column}` of the same dataset (no `rows`); values are real keys of
+   * that table's rows (`column` defaults to its primary key).
+   */
+  references?: { table: string; column?: string; rows?: number };
   /** timestamp/timestamptz mode 'sequence': mean milliseconds between consecutive rows. */
   stepMs?: number;
   /** int mode 'block': value = min + floor(rowIndex / blockSize) (pgbench's bid). */
@@ -72,6 +76,13 @@ export interface TableSpec {
   name: string;
   description?: string;
   columns: ColumnSpec[];
+  /**
+   * Appending to a table that already has rows: key columns (serial, sequences, unique/primary
+   * int/bigint/uuid/email/username, composite keys) generate the values of rows keyOffset,
+   * keyOffset + 1, … so they continue after, and never repeat, the first keyOffset rows' keys.
+   * Other columns are unchanged. Default 0.
+   */
+  keyOffset?: number;
 }
 
 /** Entry of `GET /api/generator/tables`. */

@@ -1,4 +1,4 @@
-/** Query of the generator's and orchestrator's stream endpoints (DESIGN.md HTTP API). */
+/** Query of the generator's and orchestrator's stream endpoints. */
 export interface StreamRequest {
   table?: string;
   rows: number;

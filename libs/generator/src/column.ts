@@ -44,6 +44,8 @@ export interface CompileContext {
   table: string;
   col: ColumnSpec;
   random: ColumnRandom;
+  /** Key columns generate the values of row `keyOffset + k` (appending after existing rows). */
+  keyOffset: number;
 }
 
 /** Builder of one kind of column. */

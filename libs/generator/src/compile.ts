@@ -53,24 +53,24 @@ const COMPILERS: Record<ColumnType, ColumnCompiler> = {
 };
 
 /** NULLs come from their own stream (salted key) so nullRatio never shifts the column's values. */
-function withNulls(col: CompiledColumn, seed: number, table: string, ratio: number): CompiledColumn {
+export function withNulls(col: CompiledColumn, seed: number, table: string, ratio: number): CompiledColumn {
   const key = streamKey(seed, table, `\u0000null:${col.name}`);
   const threshold = ratio * 4294967296;
   const inner = col.value;
   return { ...col, value: (row) => (cellSeed(key, row.lo, row.hi) < threshold ? null : inner(row)) };
 }
 
-/** Compiles one column of `table` for `seed`. */
-export function compileColumn(col: ColumnSpec, seed: number, table: string): CompiledColumn {
+/** Compiles one column of `table` for `seed`; key columns start at row `keyOffset` (see TableSpec.keyOffset). */
+export function compileColumn(col: ColumnSpec, seed: number, table: string, keyOffset = 0): CompiledColumn {
   const random = new ColumnRandom(seed, table, col.name);
-  const built = COMPILERS[col.type]({ seed, table, col, random });
+  const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset });
   const compiled: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
   return col.nullRatio ? withNulls(compiled, seed, table, col.nullRatio) : compiled;
 }
 
 /** Compiles every column of a (validated) table spec. */
 export function compileTable(spec: TableSpec, seed: number): CompiledColumn[] {
-  return spec.columns.map((c) => compileColumn(c, seed, spec.name));
+  return spec.columns.map((c) => compileColumn(c, seed, spec.name, spec.keyOffset ?? 0));
 }
 
 /** Values of one row as an object (tests, previews); `row` must be set to the index first. */

@@ -1,54 +1,47 @@
-import { faker } from '@faker-js/faker/locale/en';
-
-// The `en` build only (not the package index, which loads every locale: ~30 MB more RSS).
-const en = faker.rawDefinitions;
+import { WORD_LISTS as W } from './word-lists.js';
 
 /**
- * Word lists taken once from faker's `en` locale (the realism of faker without its per-call
- * cost: we pick from these arrays with our own counter-based PRNG).
+ * Word lists vendored from faker's `en` locale (src/word-lists.ts, regenerated on purpose by
+ * scripts/vendor-word-lists.mjs): the realism of faker without its per-call cost, and without
+ * its version — upgrading @faker-js/faker cannot change a byte of output. We pick from these
+ * arrays with our own counter-based PRNG.
  */
 
 function letters(s: string): string {
   return s.toLowerCase().replace(/[^a-z]/g, '');
 }
 
-function list(v: unknown): string[] {
-  if (!Array.isArray(v) || v.length === 0) throw new Error('faker locale data missing a word list');
-  return v.filter((x): x is string => typeof x === 'string');
+function list(v: readonly string[]): string[] {
+  return [...v];
 }
 
-const person = en.person ?? {};
-const firstNames = person.first_name as { female?: string[]; male?: string[]; generic?: string[] } | undefined;
-const lastNames = person.last_name as { generic?: string[] } | undefined;
-
-export const FEMALE_FIRST = list(firstNames?.female);
-export const MALE_FIRST = list(firstNames?.male);
-export const LAST = list(lastNames?.generic);
+export const FEMALE_FIRST = list(W.firstNameFemale);
+export const MALE_FIRST = list(W.firstNameMale);
+export const LAST = list(W.lastName);
 /** Lower-case letters-only forms for emails/usernames (O'Keefe → okeefe). */
 export const FEMALE_FIRST_LC = FEMALE_FIRST.map(letters);
 export const MALE_FIRST_LC = MALE_FIRST.map(letters);
 export const LAST_LC = LAST.map(letters);
 
-export const JOB_DESCRIPTOR = list(person.job_descriptor);
-export const JOB_AREA = list(person.job_area);
-export const JOB_TYPE = list(person.job_type);
+export const JOB_DESCRIPTOR = list(W.jobDescriptor);
+export const JOB_AREA = list(W.jobArea);
+export const JOB_TYPE = list(W.jobType);
 
-export const US_CITIES = list(en.location?.city_name);
-export const STREET_SUFFIX = list(en.location?.street_suffix);
-export const STREET_NAME = list(en.location?.street_name);
+export const US_CITIES = list(W.cityName);
+export const STREET_SUFFIX = list(W.streetSuffix);
+export const STREET_NAME = list(W.streetName);
 
-export const LEGAL_ENTITY = list(en.company?.legal_entity_type);
-export const WORDS = list(en.lorem?.word).filter((w) => /^[a-z]+$/.test(w));
-export const FREE_EMAIL = list(en.internet?.free_email);
-export const DOMAIN_SUFFIX = list(en.internet?.domain_suffix);
-export const PHONE_FORMATS = list((en.phone_number?.format as { human?: string[] } | undefined)?.human);
+export const LEGAL_ENTITY = list(W.legalEntityType);
+export const WORDS = list(W.loremWord).filter((w) => /^[a-z]+$/.test(w));
+export const FREE_EMAIL = list(W.freeEmail);
+export const DOMAIN_SUFFIX = list(W.domainSuffix);
+export const PHONE_FORMATS = list(W.phoneFormatHuman);
 
-const productName = en.commerce?.product_name as { adjective?: string[]; material?: string[]; product?: string[] } | undefined;
-export const PRODUCT_ADJECTIVE = list(productName?.adjective);
-export const PRODUCT_MATERIAL = list(productName?.material);
-export const PRODUCT = list(productName?.product);
+export const PRODUCT_ADJECTIVE = list(W.productAdjective);
+export const PRODUCT_MATERIAL = list(W.productMaterial);
+export const PRODUCT = list(W.product);
 
-/** Country → real cities, with a weight (share of rows). The US uses faker's city list. */
+/** Country → real cities, with a weight (share of rows). The US uses faker's (vendored) city list. */
 const COUNTRY_CITIES: [string, number, string[]][] = [
   ['United States of America', 30, US_CITIES],
   ['India', 6, ['Mumbai', 'Delhi', 'Bengaluru', 'Hyderabad', 'Chennai', 'Kolkata', 'Pune', 'Ahmedabad', 'Jaipur', 'Lucknow']],

@@ -1,5 +1,5 @@
 /**
- * Counter-based randomness (DESIGN.md "Determinism"): a cell's random stream is seeded by a
+ * Counter-based randomness: a cell's random stream is seeded by a
  * murmur3-style hash of (column key, row index), so any row can be produced without its
  * predecessors and a column's values never depend on other columns.
  */

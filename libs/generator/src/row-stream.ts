@@ -52,11 +52,31 @@ function checkCapacity(columns: CompiledColumn[], end: number): void {
  * (setImmediate) so a long stream never blocks the event loop; backpressure is the Readable's.
  * Throws ValidationError (before any byte) for a bad spec or rows beyond a column's capacity.
  */
-export function createRowStream(opts: RowStreamOptions): Readable {
+export function createRowStream(opts: RowStreamOptions): Readable & { readonly counts: RowStreamCounts } {
+  const spec = validateTableSpec(opts.spec);
+  return new RowStream({ ...opts, table: spec.name, columns: compileTable(spec, opts.seed) });
+}
+
+/** Options of a stream over already compiled columns (dataset tables compile their own). */
+export interface CompiledStreamOptions extends Omit<RowStreamOptions, 'spec'> {
+  /** Table name: seeds the row's person/location entities. */
+  table: string;
+  columns: CompiledColumn[];
+}
+
+/** `createRowStream` for columns compiled by the caller (same batching, bytes and checks). */
+export function createCompiledRowStream(opts: CompiledStreamOptions): Readable & { readonly counts: RowStreamCounts } {
   return new RowStream(opts);
 }
 
+/** Rows and bytes a row stream has pushed so far (for metrics and stream-end logs). */
+export interface RowStreamCounts {
+  rows: number;
+  bytes: number;
+}
+
 class RowStream extends Readable {
+  readonly counts: RowStreamCounts = { rows: 0, bytes: 0 };
   private next: number;
   private readonly end: number;
   private readonly encode: RowEncoder;
@@ -65,16 +85,15 @@ class RowStream extends Readable {
   private pending: string;
   private scheduled = false;
 
-  constructor(opts: RowStreamOptions) {
+  constructor(opts: CompiledStreamOptions) {
     super({ signal: opts.signal, highWaterMark: opts.chunkBytes ?? 65_536 });
-    const spec = validateTableSpec(opts.spec);
     const offset = opts.offset ?? 0;
-    const columns = compileTable(spec, opts.seed);
+    const columns = opts.columns;
     checkCapacity(columns, offset + opts.rows);
     this.next = offset;
     this.end = offset + opts.rows;
     this.encode = opts.format === 'csv' ? csvEncoder(columns) : ndjsonEncoder(columns);
-    this.row = new RowContext(opts.seed, spec.name);
+    this.row = new RowContext(opts.seed, opts.table);
     this.chunkBytes = opts.chunkBytes ?? 65_536;
     this.pending = opts.format === 'csv' && (opts.header ?? offset === 0) ? csvHeader(columns) : '';
     generatorStats.activeStreams++;
@@ -110,7 +129,7 @@ class RowStream extends Readable {
         line = encode(row);
       }
       if (pos + line.length * 3 > buf.length) {
-        if (pos === 0) this.push(Buffer.from(line, 'utf8'));
+        if (pos === 0) this.pushLarge(line);
         else this.pending = line;
         line = '';
         break;
@@ -119,9 +138,17 @@ class RowStream extends Readable {
       line = '';
     }
     generatorStats.rowsGenerated += k - this.next;
+    this.counts.rows += k - this.next;
+    this.counts.bytes += pos;
     this.next = k;
     if (pos > 0) this.push(buf.subarray(0, pos));
     if (k >= end && this.pending.length === 0) this.push(null);
+  }
+
+  private pushLarge(line: string): void {
+    const big = Buffer.from(line, 'utf8');
+    this.counts.bytes += big.length;
+    this.push(big);
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {

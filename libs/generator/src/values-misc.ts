@@ -23,7 +23,7 @@ function formatUuid(a: number, b: number, c: number, d: number): string {
  * uuid. Unique columns put a keyed 56-bit bijection of the row index into bits the version and
  * variant leave alone (a: 32 bits, b's top 16 and low 8 bits), so no two rows collide.
  */
-export const uuidColumn: ColumnCompiler = ({ col, random }) => {
+export const uuidColumn: ColumnCompiler = ({ col, random, keyOffset }) => {
   if (!(col.unique || col.primaryKey)) {
     return { kind: 'plain', value: (row) => {
       const r = random.at(row);
@@ -35,7 +35,7 @@ export const uuidColumn: ColumnCompiler = ({ col, random }) => {
   return {
     kind: 'plain',
     value: (row) => {
-      feistel56(row.k, keys, halves);
+      feistel56(row.k + keyOffset, keys, halves);
       const r = random.at(row);
       const [l, h] = [halves[0]!, halves[1]!];
       const a = ((l << 4) | (h >>> 24)) >>> 0; // 28 + 4 bits

@@ -31,29 +31,38 @@ function intRange(col: ColumnSpec, hi: number, span: number): { min: number; max
   return { min, max };
 }
 
-export const serialColumn: ColumnCompiler = ({ col }) => {
-  const start = col.min ?? 1;
+export const serialColumn: ColumnCompiler = ({ col, keyOffset }) => {
+  const start = (col.min ?? 1) + keyOffset;
   return { kind: 'number', capacity: Number.MAX_SAFE_INTEGER - start + 1, value: (row) => start + row.k };
 };
 
-function uniqueInts(min: number, max: number, key: number): ReturnType<ColumnCompiler> {
+function uniqueInts(min: number, max: number, key: number, offset: number): ReturnType<ColumnCompiler> {
   const size = Math.min(max - min + 1, 2 ** 52);
   const perm = new FeistelPermutation(size, key);
+  // Rows after an offset take the permutation's later images: disjoint from the first `offset` rows'.
+  if (offset) return { kind: 'number', capacity: Math.max(0, size - offset), value: (row) => min + perm.apply(row.k + offset) };
   return { kind: 'number', capacity: size, value: (row) => min + perm.apply(row.k) };
 }
 
+/** Effective [min, max] of a random int/bigint column (defaults applied, as generated). */
+export function intColumnRange(col: ColumnSpec): { min: number; max: number } {
+  const big = col.type === 'bigint';
+  return intRange(col, big ? Number.MAX_SAFE_INTEGER : INT32_MAX, big ? 1e12 : 1e6);
+}
+
 /** int (PostgreSQL integer) and bigint (safe-integer range): random, unique, sequence or block. */
-export const integerColumn: ColumnCompiler = ({ col, random }) => {
+export const integerColumn: ColumnCompiler = ({ col, random, keyOffset }) => {
   const big = col.type === 'bigint';
   const { min, max } = intRange(col, big ? Number.MAX_SAFE_INTEGER : INT32_MAX, big ? 1e12 : 1e6);
   if (col.mode === 'sequence') {
-    return { kind: 'number', capacity: (big ? Number.MAX_SAFE_INTEGER : INT32_MAX) - min + 1, value: (row) => min + row.k };
+    const first = min + keyOffset;
+    return { kind: 'number', capacity: (big ? Number.MAX_SAFE_INTEGER : INT32_MAX) - first + 1, value: (row) => first + row.k };
   }
   if (col.mode === 'block') {
     const size = col.blockSize ?? 1;
     return { kind: 'number', value: (row) => min + Math.floor(row.k / size) };
   }
-  if (col.unique || col.primaryKey) return uniqueInts(min, max, random.key);
+  if (col.unique || col.primaryKey) return uniqueInts(min, max, random.key, keyOffset);
   const n = max - min + 1;
   if (n === 1) return { kind: 'number', value: () => min };
   const dist = col.distribution;

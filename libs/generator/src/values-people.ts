@@ -51,7 +51,7 @@ function localPart(row: RowContext, r: Rng): string {
 const AT_FREE_EMAIL = FREE_EMAIL.map((d) => `@${d}`);
 
 /** email: the row's person + a free-mail domain; unique columns end the local part in a bijective suffix. */
-export const emailColumn: ColumnCompiler = ({ col, random }) => {
+export const emailColumn: ColumnCompiler = ({ col, random, keyOffset }) => {
   const suffix = col.unique || col.primaryKey ? uniqueSuffix(random.key) : undefined;
   return {
     kind: 'plain',
@@ -59,20 +59,20 @@ export const emailColumn: ColumnCompiler = ({ col, random }) => {
       const r = random.at(row.person());
       const base = localPart(row, r);
       const domain = r.pick(AT_FREE_EMAIL);
-      if (suffix) return base + suffix(row.k) + domain;
+      if (suffix) return base + suffix(row.k + keyOffset) + domain;
       return r.below(4) === 0 ? base + r.below(100) + domain : base + domain;
     },
   };
 };
 
-export const usernameColumn: ColumnCompiler = ({ col, random }) => {
+export const usernameColumn: ColumnCompiler = ({ col, random, keyOffset }) => {
   const suffix = col.unique || col.primaryKey ? uniqueSuffix(random.key) : undefined;
   return {
     kind: 'plain',
     value: (row) => {
       const r = random.at(row.person());
       const base = r.below(2) === 0 ? `${row.firstLc}${row.lastLc}` : `${row.firstLc}_${row.lastLc}`;
-      if (suffix) return `${base}${suffix(row.k)}`;
+      if (suffix) return `${base}${suffix(row.k + keyOffset)}`;
       return r.below(2) === 0 ? base : `${base}${r.below(1000)}`;
     },
   };

@@ -9,7 +9,16 @@ export interface AutoChunkOptions {
   targetMs: number;
   /** Upper bound on the bytes of one chunk (estimated from the schema). */
   memoryBudgetBytes: number;
+  /**
+   * True while the process is over its memory budget: chunks (fixed or auto) shrink to a
+   * quarter (not below PRESSURE_MIN_ROWS) so each holds less in flight. Exactness does not
+   * depend on chunk sizes: each checkpoint records its real end row.
+   */
+  pressure?: () => boolean;
 }
+
+/** Smallest chunk memory pressure cuts to. */
+export const PRESSURE_MIN_ROWS = 100;
 
 export const DEFAULT_AUTO: AutoChunkOptions = { min: 500, max: 100_000, targetMs: 300, memoryBudgetBytes: 32 * 1024 * 1024 };
 
@@ -57,7 +66,8 @@ export class ChunkSizer {
   }
 
   get size(): number {
-    return this.current;
+    if (!this.opts.pressure?.()) return this.current;
+    return Math.min(this.current, Math.max(PRESSURE_MIN_ROWS, Math.floor(this.current / 4)));
   }
 
   /** Feeds back one committed chunk: `rows` took `ms` from BEGIN to COMMIT. */

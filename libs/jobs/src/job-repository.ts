@@ -1,7 +1,10 @@
-import { ConflictError, type JobMode, type JobState, type JobStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
+import { type ColumnSpec, ConflictError, type DatasetSpec, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
+import { datasetPgType, pgType } from '@rowflow/schema';
 import type pg from 'pg';
-import { type JobDefinition, splitRanges } from './job-spec.js';
-import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem } from './target-ref.js';
+import { planConstraints } from './constraint-plan.js';
+import { jobTargets, loadOrder } from './dataset-job.js';
+import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
+import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetSchemaProblem } from './target-ref.js';
 import { prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
@@ -16,7 +19,9 @@ export interface PartitionWork {
   chunkSize: number | null;
   /** Chunk size this partition last committed with (auto mode resumes from it). */
   partitionChunk: number | null;
+  /** Name of the table being loaded (the dataset table's name for dataset jobs). */
   table: string;
+  /** The table spec stored with the job at creation: generation never re-reads the catalog. */
   schema: TableSpec;
   custom: boolean;
   targetTable: string;
@@ -24,6 +29,10 @@ export interface PartitionWork {
   targetSchema: string;
   seed: number;
   skipLimit: number;
+  /** Index of the table within the job (0 for single-table jobs). */
+  tableIndex: number;
+  /** Dataset jobs: the dataset spec stored with the job (table `table` of it is generated); else null. */
+  dataset: DatasetSpec | null;
 }
 
 export type ClaimResult = { kind: 'claimed'; work: PartitionWork; jobStarted: boolean } | { kind: 'done' } | { kind: 'busy' };
@@ -37,29 +46,47 @@ export interface OpenPartition {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const STATUS_SQL = `
-  SELECT j.*, p.parts FROM rowflow.jobs j
+  SELECT j.*, p.parts, t.tbls FROM rowflow.jobs j
   CROSS JOIN LATERAL (
     SELECT json_agg(json_build_object(
       'index', index, 'fromRow', from_row, 'toRow', to_row, 'nextRow', next_row, 'state', state,
       'chunkSize', chunk_size, 'rowsWritten', rows_written, 'rowsSkipped', rows_skipped,
-      'chunks', chunks_committed, 'retries', retries,
+      'chunks', chunks_committed, 'retries', retries, 'table', table_index,
       'lastError', last_error, 'nextAttemptAt', next_attempt_at) ORDER BY index) AS parts
-    FROM rowflow.job_partitions WHERE job_id = j.id) p`;
+    FROM rowflow.job_partitions WHERE job_id = j.id) p
+  CROSS JOIN LATERAL (
+    SELECT json_agg(json_build_object(
+      'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'rowsTotal', jt.rows_total,
+      'pending', (SELECT count(*) FROM rowflow.job_constraints k WHERE k.job_id = j.id AND k.table_index = jt.index AND k.state <> 'done'))
+      ORDER BY jt.index) AS tbls
+    FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t`;
 
 interface PartRow extends PartitionStatus {
   rowsWritten: number;
   rowsSkipped: number;
   chunks: number;
   retries: number;
+  table: number;
   lastError: string | null;
   nextAttemptAt: string | null;
+}
+
+interface TableRow {
+  index: number;
+  name: string;
+  targetTable: string;
+  rowsTotal: number;
+  /** Constraints of this table not built yet. */
+  pending: number;
 }
 
 interface JobRow {
   id: string;
   state: JobState;
+  phase: JobPhase;
   table_name: string;
   target_table: string;
+  dataset: DatasetSpec | null;
   mode: JobMode;
   rows_total: string;
   seed: string;
@@ -69,10 +96,33 @@ interface JobRow {
   started_at: Date | null;
   finished_at: Date | null;
   parts: PartRow[] | null;
+  tbls: TableRow[] | null;
 }
 
 function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
+}
+
+/** A table's state from its partitions: the job's end state once ended, else what its partitions do. */
+function tableState(job: JobRow, parts: PartRow[], loaded: boolean, pending: number): JobState {
+  if (job.state !== 'running' && job.state !== 'queued') return job.state;
+  if (loaded) return pending > 0 ? 'running' : 'completed';
+  return parts.some((p) => p.state !== 'queued') ? 'running' : 'queued';
+}
+
+function tableStatus(job: JobRow, t: TableRow, all: PartRow[]): JobTableStatus {
+  const parts = all.filter((p) => Number(p.table) === t.index);
+  const loaded = parts.every((p) => p.state === 'completed');
+  const pending = Number(t.pending);
+  const phase: JobPhase = !loaded || (pending > 0 && job.phase === 'loading') ? 'loading' : pending > 0 ? 'building indexes' : 'done';
+  return {
+    name: t.name,
+    targetTable: t.targetTable,
+    rowsTotal: Number(t.rowsTotal),
+    rowsWritten: parts.reduce((n, p) => n + Number(p.rowsWritten), 0),
+    state: tableState(job, parts, loaded, pending),
+    phase: job.state === 'completed' ? 'done' : phase,
+  };
 }
 
 function toStatus(r: JobRow): JobStatus {
@@ -81,7 +131,9 @@ function toStatus(r: JobRow): JobStatus {
   return {
     id: r.id,
     state: r.state,
+    phase: r.phase,
     table: r.table_name,
+    dataset: r.dataset?.name ?? null,
     targetTable: r.target_table,
     mode: r.mode,
     rowsTotal: Number(r.rows_total),
@@ -97,8 +149,10 @@ function toStatus(r: JobRow): JobStatus {
       nextRow: Number(p.nextRow),
       state: p.state,
       ...(p.chunkSize ? { chunkSize: p.chunkSize } : {}),
+      table: Number(p.table),
       ...waitingFields(p),
     })),
+    tables: (r.tbls ?? []).map((t) => tableStatus(r, t, parts)),
     seed: Number(r.seed),
     createdAt: r.created_at.toISOString(),
     startedAt: iso(r.started_at),
@@ -123,30 +177,76 @@ export class JobRepository {
   }
 
   /**
-   * Prepares the target table and records the job with its partitions, all in one transaction:
-   * if anything fails, neither a table nor a job row is left behind (and a refused truncate or
-   * replace changed nothing).
+   * Prepares every target table and records the job with its tables, partitions and deferred
+   * constraints, all in one transaction: if anything fails, neither a table nor a job row is
+   * left behind (and a refused truncate or replace changed nothing).
    */
   async create(def: JobDefinition): Promise<string> {
-    const target = targetRef(this.targetSchema, def.targetTable);
     return this.tx(async (c) => {
-      const prepared = await prepareTarget(c, target, def.schema, def.mode, def.rows);
+      const targets = jobTargets(this.targetSchema, def);
+      const prepared = await this.prepareTargets(c, def, targets);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, target_oid, mode, rows_total, seed, chunk_size, partitions, skip_limit)
-         VALUES ('queued', $1, $2, $3, $4, $11, $12, $5, $6, $7, $8, $9, $10) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, target.schema, prepared.oid],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid)
+         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, this.targetSchema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0]],
       );
       const id = job.rows[0]!.id;
-      if (prepared.created) await recordCreatedTable(c, target, prepared.oid, id);
-      await this.markUnlogged(c, id, def, target);
-      const ranges = splitRanges(def.rows, def.partitions);
-      await c.query(
-        `INSERT INTO rowflow.job_partitions (job_id, index, from_row, to_row, next_row, state)
-         SELECT $1, i - 1, f, t, f, 'queued' FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS r(f, t, i)`,
-        [id, ranges.map((r) => r.from), ranges.map((r) => r.to)],
-      );
+      for (const [i, oid] of prepared.created.entries()) if (oid !== null) await recordCreatedTable(c, targets[i]!, oid, id);
+      await this.insertTables(c, id, def.tables, this.targetSchema);
+      await this.markUnlogged(c, id, def, this.targetSchema);
+      await this.insertPartitions(c, id, def);
+      await this.insertConstraints(c, id, def);
       return id;
     });
+  }
+
+  /**
+   * prepareTarget for every table; the oid of each table created (null: used an existing one).
+   * `replace` drops children before their parents: a parent's DROP (RESTRICT) would fail on
+   * the foreign key a previous run of the dataset left on its child.
+   */
+  private async prepareTargets(c: pg.PoolClient, def: JobDefinition, targets: TargetRef[]): Promise<{ created: Array<number | null>; oids: number[] }> {
+    const columnType = columnTypes(def);
+    const created: Array<number | null> = def.tables.map(() => null);
+    const oids: number[] = def.tables.map(() => 0);
+    for (const i of prepareOrder(def)) {
+      const t = def.tables[i]!;
+      const p = await prepareTarget(c, targets[i]!, t.schema, def.mode, t.rows, { columnType });
+      created[i] = p.created ? p.oid : null;
+      oids[i] = p.oid;
+    }
+    return { created, oids };
+  }
+
+  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string): Promise<void> {
+    for (const [i, t] of tables.entries()) {
+      await c.query(
+        `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total, depends_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, i, t.name, targetSchema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn],
+      );
+    }
+  }
+
+  /** Each table split into its partitions (default min(partitions, rows)); partition indexes run on across tables. */
+  private async insertPartitions(c: pg.PoolClient, id: string, def: JobDefinition): Promise<void> {
+    const rows: Array<{ table: number; from: number; to: number }> = [];
+    def.tables.forEach((t, ti) => {
+      for (const r of splitRanges(t.rows, t.partitions ?? Math.min(def.partitions, t.rows))) rows.push({ table: ti, ...r });
+    });
+    await c.query(
+      `INSERT INTO rowflow.job_partitions (job_id, index, table_index, from_row, to_row, next_row, state)
+       SELECT $1, i - 1, ti, f, t, f, 'queued' FROM unnest($2::int[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS r(ti, f, t, i)`,
+      [id, rows.map((r) => r.table), rows.map((r) => r.from), rows.map((r) => r.to)],
+    );
+  }
+
+  private async insertConstraints(c: pg.PoolClient, id: string, def: JobDefinition): Promise<void> {
+    for (const k of planConstraints(def.tables, def.mode, def.dataset !== null)) {
+      await c.query(
+        `INSERT INTO rowflow.job_constraints (job_id, table_index, name, kind, columns, ref_table_index, ref_columns) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, k.tableIndex, k.name, k.kind, k.columns, k.refTableIndex ?? null, k.refColumns ?? null],
+      );
+    }
   }
 
   /** JobStatus of one job; NotFoundError when there is none. */
@@ -172,6 +272,21 @@ export class JobRepository {
     return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
   }
 
+  /**
+   * Queued partitions of a job that nobody holds and whose tables no longer wait for a parent
+   * table: enqueued when a partition finishes, so a child table starts once its parent is in.
+   */
+  async readyPartitions(jobId: string): Promise<OpenPartition[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `SELECT p.id FROM rowflow.job_partitions p JOIN rowflow.job_tables t ON t.job_id = p.job_id AND t.index = p.table_index
+       WHERE p.job_id = $1 AND p.state = 'queued' AND p.lease_until IS NULL AND cardinality(t.depends_on) > 0
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
+       ORDER BY p.index`,
+      [jobId],
+    );
+    return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
+  }
+
   /** Partitions nobody holds a live lease on: never claimed, or their worker died/stopped. */
   async orphanedPartitions(limit = 1000): Promise<OpenPartition[]> {
     const res = await this.pool.query<{ id: string; job_id: string }>(
@@ -189,13 +304,15 @@ export class JobRepository {
    * correctness comes from the fenced checkpoint in every chunk transaction.
    */
   async claim(partitionId: number, owner: string, leaseSeconds: number): Promise<ClaimResult> {
+    // A table whose rows need a parent table's (FK into an existing constraint) waits: 'busy'.
     const res = await this.pool.query(
       `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = now() + make_interval(secs => $3), updated_at = now()
-       FROM rowflow.jobs j
-       WHERE p.id = $1 AND j.id = p.job_id AND p.state IN ('queued', 'running')
+       FROM rowflow.jobs j, rowflow.job_tables t
+       WHERE p.id = $1 AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
          AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
-       RETURNING p.id, p.job_id, p.index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
-                 j.table_name, j.schema, j.custom, j.target_table, j.target_schema, j.seed, j.skip_limit`,
+         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
+       RETURNING p.id, p.job_id, p.index, p.table_index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
+                 t.name AS table_name, t.schema, j.custom, t.target_schema, t.target_table, j.seed, j.skip_limit, j.dataset`,
       [partitionId, owner, leaseSeconds],
     );
     const r = res.rows[0] as Record<string, unknown> | undefined;
@@ -214,17 +331,6 @@ export class JobRepository {
   /** Gives the lease back (worker stopping) so another process can take over at once. */
   async releaseLease(partitionId: number, owner: string): Promise<void> {
     await this.pool.query(`UPDATE rowflow.job_partitions SET lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [partitionId, owner]);
-  }
-
-  /** Marks the job completed once every partition is; safe to call from every finishing worker. */
-  async completeJobIfDone(jobId: string): Promise<boolean> {
-    const res = await this.pool.query(
-      `UPDATE rowflow.jobs SET state = 'completed', finished_at = now(), error = NULL
-       WHERE id = $1 AND state IN ('queued', 'running')
-         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed')`,
-      [jobId],
-    );
-    return (res.rowCount ?? 0) > 0;
   }
 
   /** Fails the job: its open partitions stop at their next chunk (their fence no longer matches). */
@@ -252,14 +358,21 @@ export class JobRepository {
     if (current.state === 'completed') throw new ConflictError(`job ${jobId} is already completed`);
     await this.tx(async (c) => {
       await requireSameTarget(c, jobId);
-      await c.query(`UPDATE rowflow.jobs SET state = 'queued', error = NULL, finished_at = NULL WHERE id = $1 AND state IN ('cancelled', 'failed')`, [jobId]);
+      // A job stopped in its constraint phase goes on with it (state running, see ConstraintBuilder).
+      await c.query(
+        `UPDATE rowflow.jobs SET state = CASE WHEN phase = 'building indexes' THEN 'running' ELSE 'queued' END, error = NULL, finished_at = NULL
+         WHERE id = $1 AND state IN ('cancelled', 'failed')`,
+        [jobId],
+      );
       await c.query(
         `UPDATE rowflow.job_partitions SET state = CASE WHEN next_row >= to_row THEN 'completed' ELSE 'queued' END, lease_until = NULL, error = NULL, updated_at = now()
          WHERE job_id = $1 AND state IN ('cancelled', 'failed')`,
         [jobId],
       );
+      await c.query(`UPDATE rowflow.job_constraints SET state = 'pending', error = NULL, updated_at = now() WHERE job_id = $1 AND state = 'failed'`, [jobId]);
+      await c.query(`UPDATE rowflow.jobs SET phase_lease_until = NULL WHERE id = $1`, [jobId]);
     });
-    await this.completeJobIfDone(jobId);
+    await this.finishLoad(jobId);
     return this.get(jobId);
   }
 
@@ -275,12 +388,12 @@ export class JobRepository {
   // ---- self-healing faults and load speed -------------------------------------------------
 
   /**
-   * `unlogged` jobs: the table created just before (same transaction, still empty, so the
-   * rewrite is free) becomes UNLOGGED, and the job remembers whether to SET LOGGED at the end.
+   * `unlogged` jobs: the tables created just before (same transaction, still empty, so the
+   * rewrite is free) become UNLOGGED, and the job remembers whether to SET LOGGED at the end.
    */
-  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, target: TargetRef): Promise<void> {
+  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, schema: string): Promise<void> {
     if (!def.unlogged) return;
-    await c.query(`ALTER TABLE ${qualify(target)} SET UNLOGGED`);
+    for (const t of def.tables) await c.query(`ALTER TABLE ${qualify({ schema, table: t.targetTable })} SET UNLOGGED`);
     await c.query('UPDATE rowflow.jobs SET unlogged = $2 WHERE id = $1', [jobId, def.unlogged]);
   }
 
@@ -311,32 +424,50 @@ export class JobRepository {
   }
 
   /**
-   * Completes a job whose partitions have all loaded: `SET LOGGED` first for `unlogged: true`,
-   * then the completed state — in one transaction under the job row's lock, committed with
-   * `synchronous_commit = on`: its WAL flush also makes every earlier chunk commit durable
-   * (chunks may commit asynchronously). Idempotent; false when the job is not (yet) done.
+   * Ends the load of a job whose partitions have all committed: `SET LOGGED` first for
+   * `unlogged: true`, then `completed` — or, when constraints wait to be built, phase
+   * `building indexes` with state still `running` (see ConstraintBuilder). One transaction
+   * under the job row's lock, committed with `synchronous_commit = on`: its WAL flush also makes
+   * every earlier chunk commit durable (chunks may commit asynchronously). Idempotent; true only
+   * when the job is now completed.
    */
   async finishLoad(jobId: string): Promise<boolean> {
     return this.tx(async (c) => {
       await c.query('SET LOCAL synchronous_commit = on');
-      const job = await c.query<{ target_schema: string; target_table: string; unlogged: string | null }>(
-        `SELECT target_schema, target_table, unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') FOR UPDATE`,
-        [jobId],
-      );
+      const job = await c.query<{ unlogged: string | null }>(`SELECT unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') AND phase = 'loading' FOR UPDATE`, [jobId]);
       const row = job.rows[0];
       if (!row) return false;
       const open = await c.query(`SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed' LIMIT 1`, [jobId]);
       if (open.rowCount) return false;
-      if (row.unlogged === 'logged') await c.query(`ALTER TABLE ${qualify({ schema: row.target_schema, table: row.target_table })} SET LOGGED`);
-      await c.query(`UPDATE rowflow.jobs SET state = 'completed', finished_at = now(), error = NULL WHERE id = $1`, [jobId]);
-      return true;
+      if (row.unlogged === 'logged') await this.setLogged(c, jobId);
+      const res = await c.query<{ state: string }>(
+        `WITH k AS (SELECT EXISTS (SELECT 1 FROM rowflow.job_constraints WHERE job_id = $1 AND state <> 'done') AS pending)
+         UPDATE rowflow.jobs SET
+           state = CASE WHEN k.pending THEN 'running' ELSE 'completed' END,
+           phase = CASE WHEN k.pending THEN 'building indexes' ELSE 'done' END,
+           finished_at = CASE WHEN k.pending THEN NULL ELSE now() END,
+           started_at = coalesce(started_at, now()), error = NULL
+         FROM k WHERE id = $1 RETURNING state`,
+        [jobId],
+      );
+      return res.rows[0]?.state === 'completed';
     });
   }
 
-  /** Running jobs whose partitions are all completed (their finisher died before finishing). */
+  /** Same as finishLoad (the name single-table callers know). */
+  completeJobIfDone(jobId: string): Promise<boolean> {
+    return this.finishLoad(jobId);
+  }
+
+  private async setLogged(c: pg.PoolClient, jobId: string): Promise<void> {
+    const tables = await c.query<{ target_schema: string; target_table: string }>(`SELECT target_schema, target_table FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId]);
+    for (const t of tables.rows) await c.query(`ALTER TABLE ${qualify({ schema: t.target_schema, table: t.target_table })} SET LOGGED`);
+  }
+
+  /** Jobs still loading whose partitions are all completed (their finisher died before finishing). */
   async jobsAwaitingFinish(limit = 100): Promise<string[]> {
     const res = await this.pool.query<{ id: string }>(
-      `SELECT j.id FROM rowflow.jobs j WHERE j.state IN ('queued', 'running')
+      `SELECT j.id FROM rowflow.jobs j WHERE j.state IN ('queued', 'running') AND j.phase = 'loading'
          AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions p WHERE p.job_id = j.id AND p.state <> 'completed')
        ORDER BY j.created_at LIMIT $1`,
       [limit],
@@ -395,5 +526,32 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     targetSchema: r.target_schema as string,
     seed: Number(r.seed),
     skipLimit: r.skip_limit as number,
+    tableIndex: r.table_index as number,
+    dataset: (r.dataset as DatasetSpec | null) ?? null,
   };
+}
+
+/** Table order for prepareTarget: children first for `replace` (see prepareTargets), else as given. */
+function prepareOrder(def: JobDefinition): number[] {
+  const order = def.tables.map((_, i) => i);
+  if (def.mode !== 'replace') return order;
+  const parents = loadOrder(def.tables.map((t) => t.schema), true);
+  const done: number[] = [];
+  const visit = (i: number, path: Set<number>): void => {
+    if (done.includes(i) || path.has(i)) return; // a cycle keeps the given order
+    path.add(i);
+    parents[i]!.forEach((p) => visit(p, path));
+    done.push(i);
+  };
+  order.forEach((i) => visit(i, new Set()));
+  return done.reverse();
+}
+
+/**
+ * Column types for CREATE TABLE: in a dataset a foreign key takes its parent key column's type
+ * (uuid, text, …) so REFERENCES type-checks; a lone table uses the catalog's resolver.
+ */
+function columnTypes(def: JobDefinition): (c: ColumnSpec) => string {
+  const dataset = def.dataset;
+  return dataset ? (c) => datasetPgType(dataset, c) : (c) => pgType(c);
 }

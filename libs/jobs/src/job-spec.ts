@@ -1,9 +1,22 @@
-import { type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { type DatasetSpec, type JobMode, rejectUnknownKeys, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { findTable, isIdentifier, validateTableSpec } from '@rowflow/schema';
+import { parseDatasetJob } from './dataset-job.js';
+
+/** One table of a job: its spec exactly as stored with the job (resume generates from this). */
+export interface JobTableDefinition {
+  name: string;
+  targetTable: string;
+  schema: TableSpec;
+  rows: number;
+  /** Indexes (into `tables`) of the tables this one's rows need loaded first (FK into an existing constraint). */
+  dependsOn: number[];
+  /** Partitions of this table; default min(job's partitions, rows). */
+  partitions?: number;
+}
 
 /** A validated `POST /api/jobs` body with every default filled in. */
 export interface JobDefinition {
-  /** Catalog table name, or the custom schema's name. */
+  /** Catalog table name, or the custom schema's name (the first table of a dataset job). */
   table: string;
   schema: TableSpec;
   /** True when the schema came in the request (the generator is then asked by POST). */
@@ -16,6 +29,10 @@ export interface JobDefinition {
   targetTable: string;
   mode: JobMode;
   skipLimit: number;
+  /** Every table the job loads; one for a `table` / `schema` job. */
+  tables: JobTableDefinition[];
+  /** The dataset spec as stored with a dataset job (its tables generate from it), else null. */
+  dataset: DatasetSpec | null;
   /** null: a logged table; 'logged': created UNLOGGED, SET LOGGED at the end; 'keep': stays unlogged. */
   unlogged: Unlogged;
 }
@@ -40,7 +57,7 @@ const MODES: readonly JobMode[] = ['create', 'append', 'truncate', 'replace'];
 
 type Raw = Record<string, unknown>;
 
-function int(raw: unknown, field: string, min: number, max: number, def?: number): number {
+export function int(raw: unknown, field: string, min: number, max: number, def?: number): number {
   if (raw === undefined || raw === null) {
     if (def === undefined) throw new ValidationError(field, 'is required');
     return def;
@@ -60,7 +77,7 @@ function resolveSchema(body: Raw): { table: string; schema: TableSpec; custom: b
   return { table: body.table, schema: findTable(body.table), custom: false };
 }
 
-function chunkSizeOf(raw: unknown): number | null {
+export function chunkSizeOf(raw: unknown): number | null {
   if (raw === 'auto') return null;
   return int(raw, 'chunkSize', 1, MAX_CHUNK_SIZE, DEFAULT_CHUNK_SIZE);
 }
@@ -71,7 +88,7 @@ function targetOf(raw: unknown, def: string): string {
   return raw;
 }
 
-function modeOf(raw: unknown): JobMode {
+export function modeOf(raw: unknown): JobMode {
   if (raw === undefined || raw === null) return 'create';
   if (!MODES.includes(raw as JobMode)) throw new ValidationError('mode', `must be one of ${MODES.join(', ')}, got ${JSON.stringify(raw)}`);
   return raw as JobMode;
@@ -96,18 +113,33 @@ export function pickSeed(): number {
 export function parseJobRequest(input: unknown, limits: { maxRows: number }): JobDefinition {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'must be a JSON object');
   const body = input as Raw;
+  if (body.dataset !== undefined) return parseDatasetJob(body, limits);
+  rejectUnknownKeys(body, TABLE_JOB_KEYS);
   const { table, schema, custom } = resolveSchema(body);
   const rows = int(body.rows, 'rows', 1, limits.maxRows);
-  const seed = int(body.seed, 'seed', 0, Number.MAX_SAFE_INTEGER, 0);
+  const targetTable = targetOf(body.targetTable, table);
   return {
+    ...commonOptions(body),
     table,
     schema,
     custom,
     rows,
+    partitions: Math.min(int(body.partitions, 'partitions', 1, MAX_PARTITIONS, defaultPartitions(rows)), rows),
+    targetTable,
+    tables: [{ name: table, targetTable, schema, rows, dependsOn: [] }],
+    dataset: null,
+  };
+}
+
+/** Keys of a single-table job body (a dataset job has its own list, see dataset-job.ts). */
+const TABLE_JOB_KEYS = ['table', 'schema', 'rows', 'seed', 'chunkSize', 'partitions', 'targetTable', 'mode', 'skipLimit', 'unlogged'] as const;
+
+/** Options every job body shares, validated the same way for table and dataset jobs. */
+export function commonOptions(body: Raw): Pick<JobDefinition, 'seed' | 'chunkSize' | 'mode' | 'skipLimit' | 'unlogged'> {
+  const seed = int(body.seed, 'seed', 0, Number.MAX_SAFE_INTEGER, 0);
+  return {
     seed: seed === 0 ? pickSeed() : seed,
     chunkSize: chunkSizeOf(body.chunkSize),
-    partitions: Math.min(int(body.partitions, 'partitions', 1, MAX_PARTITIONS, defaultPartitions(rows)), rows),
-    targetTable: targetOf(body.targetTable, table),
     mode: modeOf(body.mode),
     skipLimit: int(body.skipLimit, 'skipLimit', 0, 1_000_000_000, 100),
     unlogged: unloggedOf(body.unlogged, modeOf(body.mode)),

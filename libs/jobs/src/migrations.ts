@@ -69,6 +69,42 @@ const STATEMENTS = [
      table_name text NOT NULL,
      job_id uuid,
      created_at timestamptz NOT NULL DEFAULT now())`,
+  // Dataset jobs and the deferred-constraint phase: a job has 1..n tables, each with the table
+  // spec stored at creation (resume generates from it, never from the catalog as it is now);
+  // constraints built after the load are rows of job_constraints so the phase can be resumed.
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS phase text NOT NULL DEFAULT 'loading'`,
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS dataset jsonb`,
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS phase_lease_owner text`,
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS phase_lease_until timestamptz`,
+  `UPDATE rowflow.jobs SET phase = 'done' WHERE state = 'completed' AND phase <> 'done'`,
+  `CREATE TABLE IF NOT EXISTS rowflow.job_tables (
+     job_id uuid NOT NULL REFERENCES rowflow.jobs (id) ON DELETE CASCADE,
+     index integer NOT NULL,
+     name text NOT NULL,
+     target_schema text NOT NULL DEFAULT 'public',
+     target_table text NOT NULL,
+     schema jsonb NOT NULL,
+     rows_total bigint NOT NULL,
+     depends_on integer[] NOT NULL DEFAULT '{}',
+     PRIMARY KEY (job_id, index))`,
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS table_index integer NOT NULL DEFAULT 0`,
+  // Jobs created before job_tables existed are single-table jobs: give them their one table row.
+  `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total)
+     SELECT j.id, 0, j.table_name, j.target_schema, j.target_table, j.schema, j.rows_total FROM rowflow.jobs j
+     WHERE NOT EXISTS (SELECT 1 FROM rowflow.job_tables t WHERE t.job_id = j.id)`,
+  `CREATE TABLE IF NOT EXISTS rowflow.job_constraints (
+     id bigserial PRIMARY KEY,
+     job_id uuid NOT NULL REFERENCES rowflow.jobs (id) ON DELETE CASCADE,
+     table_index integer NOT NULL,
+     name text NOT NULL,
+     kind text NOT NULL,
+     columns text[] NOT NULL,
+     ref_table_index integer,
+     ref_columns text[],
+     state text NOT NULL DEFAULT 'pending',
+     error text,
+     updated_at timestamptz NOT NULL DEFAULT now(),
+     UNIQUE (job_id, name))`,
   // Exports and manifests: export jobs (state, progress, lease for the restart sweep) and job manifests.
   `CREATE TABLE IF NOT EXISTS rowflow.exports (
      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -17,6 +17,8 @@ export interface JobObserver {
   deadLettered?(jobId: string, rows: DeadLetter[]): void;
   partitionActive?(delta: 1 | -1): void;
   jobFinished?(jobId: string, state: 'completed' | 'failed'): void;
+  /** A job phase ended (e.g. `loading`, `building indexes`) after `ms`; feeds the phase-duration histogram. */
+  phaseFinished?(jobId: string, phase: string, ms: number): void;
 }
 
 export interface RunnerOptions {

@@ -1,18 +1,42 @@
-import { ConflictError, type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { type ColumnSpec, ConflictError, type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { pgType, quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import { findRelation, foreignReferrers, lockTargetName, namespaceOid, partitionsOutOfScope, RELKIND_NAMES, type TargetRelation, tableColumns, typeExists } from './target-catalog.js';
 import { fitMismatches } from './target-fit.js';
 import { qualify, type TargetRef } from './target-ref.js';
 
-/** `CREATE TABLE "schema"."t"`: quoted identifiers, pgType types, PRIMARY KEY / UNIQUE as declared. */
-export function createTableSql(target: TargetRef, spec: TableSpec): string {
+export interface CreateTableOptions {
+  /**
+   * Declare PRIMARY KEY / UNIQUE in the CREATE TABLE (default false: jobs load first and build
+   * them afterwards, see ConstraintBuilder — maintaining B-trees row by row is the slow part).
+   */
+  inlineConstraints?: boolean;
+  /** Type of a foreign key column (its parent key's type); default: the catalog's resolver. */
+  columnType?: (c: ColumnSpec) => string;
+}
+
+/**
+ * Key columns are NOT NULL from the start: cheap to check while loading, and a primary key
+ * needs it. A self-reference stays nullable (the first row has no earlier row to point at).
+ */
+export function isNotNull(c: ColumnSpec, table: string): boolean {
+  if (c.primaryKey) return true;
+  if (c.nullRatio) return false;
+  return Boolean(c.unique) || (c.type === 'foreignKey' && c.references?.table !== table);
+}
+
+/**
+ * `CREATE TABLE "schema"."t"`: quoted identifiers, pgType types, NOT NULL on key columns;
+ * PRIMARY KEY / UNIQUE only inline on request.
+ */
+export function createTableSql(target: TargetRef, spec: TableSpec, opts: CreateTableOptions = {}): string {
+  const typeOf = opts.columnType ?? pgType;
   const cols = spec.columns.map((c) => {
-    const unique = c.unique && !c.primaryKey ? ' UNIQUE' : '';
-    return `${quoteIdent(c.name)} ${pgType(c)}${unique}`;
+    const unique = opts.inlineConstraints && c.unique && !c.primaryKey ? ' UNIQUE' : '';
+    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c, spec.name) ? ' NOT NULL' : ''}${unique}`;
   });
   const pk = spec.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
-  if (pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
+  if (opts.inlineConstraints && pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
   return `CREATE TABLE ${qualify(target)} (${cols.join(', ')})`;
 }
 
@@ -42,7 +66,7 @@ const TABLE_KINDS = new Set(['r', 'p']);
  *   an absent table is simply created.
  * Only relations of `ref.schema` are ever looked at or touched.
  */
-export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: TableSpec, mode: JobMode, rows: number): Promise<PreparedTarget> {
+export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: TableSpec, mode: JobMode, rows: number, ddl: CreateTableOptions = {}): Promise<PreparedTarget> {
   await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
   await lockTargetName(c, ref);
   const ns = await namespaceOid(c, ref.schema);
@@ -52,10 +76,10 @@ export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: Tabl
     switch (mode) {
       case 'create':
         if (rel) throw existsError(ref, rel);
-        return { oid: await create(c, ns, ref, spec), created: true };
+        return { oid: await create(c, ns, ref, spec, ddl), created: true };
       case 'replace':
         if (rel) await dropOwnTable(c, ref, rel);
-        return { oid: await create(c, ns, ref, spec), created: true };
+        return { oid: await create(c, ns, ref, spec, ddl), created: true };
       case 'append':
       case 'truncate':
         return { oid: await useExisting(c, ns, ref, rel, spec, mode, rows), created: false };
@@ -104,16 +128,17 @@ function existsError(ref: TargetRef, rel: TargetRelation): Error {
   return new ConflictError(`targetTable: table ${qualify(ref)} already exists; use mode "append", "truncate" or (for a table Rowflow created) "replace"`);
 }
 
-async function create(c: pg.PoolClient, ns: number, ref: TargetRef, spec: TableSpec): Promise<number> {
+async function create(c: pg.PoolClient, ns: number, ref: TargetRef, spec: TableSpec, ddl: CreateTableOptions): Promise<number> {
   if (await typeExists(c, ns, ref.table)) throw new ConflictError(`targetTable: a type named ${qualify(ref)} already exists; a table needs that name for its row type`);
-  await c.query(createTableSql(ref, spec));
+  await c.query(createTableSql(ref, spec, ddl));
   const made = await findRelation(c, ns, ref.table);
   return made!.oid;
 }
 
 async function requireNoOpenJob(c: pg.PoolClient, ref: TargetRef, mode: JobMode): Promise<void> {
   const res = await c.query<{ id: string }>(
-    `SELECT id FROM rowflow.jobs WHERE target_schema = $1 AND target_table = $2 AND state IN ('queued', 'running') ORDER BY created_at LIMIT 1`,
+    `SELECT j.id FROM rowflow.jobs j JOIN rowflow.job_tables t ON t.job_id = j.id
+     WHERE t.target_schema = $1 AND t.target_table = $2 AND j.state IN ('queued', 'running') ORDER BY j.created_at LIMIT 1`,
     [ref.schema, ref.table],
   );
   const id = res.rows[0]?.id;

@@ -1,5 +1,5 @@
 /**
- * Env validation done once at boot (STYLE 14): every key is parsed, every bad one is listed in
+ * Env validation done once at boot: every key is parsed, every bad one is listed in
  * one error, and the caller gets a typed object.
  */
 export type Parser<T> = (raw: string | undefined, key: string) => T;
@@ -97,3 +97,48 @@ export function required<T>(parser: Parser<T | undefined>, hint?: string): Parse
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Comma-separated list, trimmed, empty items dropped; each item checked by `item` (throws a message). */
+export function list(def: readonly string[], item: (value: string) => string = (v) => v): Parser<string[]> {
+  return (raw, key) => {
+    if (raw === undefined || raw.trim() === '') return [...def];
+    return raw
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '')
+      .map((v) => {
+        try {
+          return item(v);
+        } catch (err) {
+          throw new Error(`${key}: ${(err as Error).message}`);
+        }
+      });
+  };
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 * 1024 };
+
+/** A size in bytes: `1048576`, `512kb`, `1mb` (binary units); absent gives the default. */
+export function bytes(def: number, min = 1, max = 1024 * 1024 * 1024): Parser<number> {
+  return (raw, key) => {
+    if (raw === undefined || raw.trim() === '') return def;
+    const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw.trim());
+    if (!m) throw new Error(`${key} must be a size such as 1048576, 512kb or 1mb, got "${raw}"`);
+    const n = Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]!;
+    if (n < min || n > max) throw new Error(`${key} must be between ${min} and ${max} bytes, got ${n}`);
+    return n;
+  };
+}
+
+/**
+ * An optional secret: absent/empty gives undefined. Printable ASCII without spaces (it travels
+ * in an `Authorization` header) and at least 8 characters, so a typo like `1` is not a token.
+ */
+export function secret(): Parser<string | undefined> {
+  return (raw, key) => {
+    if (raw === undefined || raw === '') return undefined;
+    if (!/^[\x21-\x7e]+$/.test(raw)) throw new Error(`${key} must be printable ASCII without spaces`);
+    if (raw.length < 8) throw new Error(`${key} must be at least 8 characters, got ${raw.length}`);
+    return raw;
+  };
+}

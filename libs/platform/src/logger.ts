@@ -1,41 +1,45 @@
-import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
-import type { LogLevel } from './config.js';
+import { LOG_LEVELS, type LogLevel } from './config.js';
 
-/** One pino root per process; classes take children with a `context` (STYLE 15). */
+/**
+ * One pino root per process; classes take children with a `context`.
+ *
+ * The root is created lazily: modules call `logger('X')` at import time, long before `main`
+ * has validated the configuration, and creating pino with a bad level there would crash boot
+ * with a pino error instead of the config error list. `main` calls `rootLogger(level)` once the
+ * config is valid; until then nothing has been created.
+ */
 let root: Logger | undefined;
 
+/** The root logger; `level` (validated config) replaces it, so children follow the new level. */
 export function rootLogger(level?: LogLevel, name?: string): Logger {
-  if (!root || level) {
-    root = pino({ level: level ?? process.env.LOG_LEVEL ?? 'info', name, base: { pid: process.pid } });
-  }
+  if (!root || level) root = pino({ level: level ?? fallbackLevel(), name, base: { pid: process.pid } });
   return root;
 }
 
-export function logger(context: string): Logger {
-  return rootLogger().child({ context });
+/** Library use without an app main (tests, the CLI): a valid LOG_LEVEL from env, else info. */
+function fallbackLevel(): LogLevel {
+  const env = process.env.LOG_LEVEL;
+  return (LOG_LEVELS as readonly string[]).includes(env ?? '') ? (env as LogLevel) : 'info';
 }
 
-/** Routes Nest's own logging into pino as structured JSON. */
-export class PinoNestLogger implements LoggerService {
-  constructor(private readonly pinoLog: Logger = rootLogger()) {}
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
-    const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    this.pinoLog[level]({ context }, typeof message === 'string' ? message : JSON.stringify(message));
-  }
-  log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
-  }
-  error(message: unknown, ...rest: unknown[]): void {
-    this.write('error', message, rest);
-  }
-  warn(message: unknown, ...rest: unknown[]): void {
-    this.write('warn', message, rest);
-  }
-  debug(message: unknown, ...rest: unknown[]): void {
-    this.write('debug', message, rest);
-  }
-  verbose(message: unknown, ...rest: unknown[]): void {
-    this.write('trace', message, rest);
-  }
+/**
+ * A child logger with `context`, resolved on first use (and again if the root was replaced),
+ * so a module-level `const log = logger('X')` creates nothing at import time.
+ */
+export function logger(context: string): Logger {
+  let child: Logger | undefined;
+  let of: Logger | undefined;
+  const current = (): Logger => {
+    const r = rootLogger();
+    if (!child || of !== r) [child, of] = [r.child({ context }), r];
+    return child;
+  };
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      const target = current();
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

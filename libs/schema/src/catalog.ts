@@ -1,6 +1,6 @@
 import { type CatalogEntry, type ColumnSpec, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { DEFAULT_FK_ROWS } from './column-types.js';
-import { pgType as basePgType } from './pg-type.js';
+import { pgType as basePgType, type PgTypeOptions } from './pg-type.js';
 import { validateTableSpec } from './validate-table-spec.js';
 
 const users: CatalogEntry = {
@@ -115,6 +115,6 @@ export function catalogKeyType(column: ColumnSpec): string {
  * PostgreSQL column type for a generated column (see pg-type.ts); foreign keys resolve to the
  * catalog parent's key type (bigint for unknown parents).
  */
-export function pgType(column: ColumnSpec): string {
-  return basePgType(column, catalogKeyType);
+export function pgType(column: ColumnSpec, opts: PgTypeOptions = {}): string {
+  return basePgType(column, catalogKeyType, opts);
 }

@@ -1,8 +1,11 @@
 import type { ColumnSpec } from '@rowflow/contracts';
-import { DEFAULT_CHAR_LENGTH, decimalBounds } from './column-types.js';
+import { DEFAULT_CHAR_LENGTH, DEFAULT_VECTOR_DIMENSIONS, decimalBounds } from './column-types.js';
 
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
+
+// TextEncoder, not Buffer: this module also runs in the browser (the web page validates with it).
+const utf8 = new TextEncoder();
 
 /** A name usable as a quoted PostgreSQL identifier: 1..63 bytes of UTF-8, no NUL. */
 export function isIdentifier(name: unknown): name is string {
@@ -10,7 +13,7 @@ export function isIdentifier(name: unknown): name is string {
     typeof name === 'string' &&
     name.length > 0 &&
     !name.includes('\u0000') &&
-    Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES
+    utf8.encode(name).length <= MAX_IDENTIFIER_BYTES
   );
 }
 
@@ -19,12 +22,17 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+export interface PgTypeOptions {
+  /** The target database has the pgvector extension (`SELECT 1 FROM pg_extension WHERE extname = 'vector'`). */
+  vector?: boolean;
+}
+
 /**
  * The PostgreSQL column type that every generated value of `column` loads into (DB-insert jobs
  * use it in create mode). Foreign keys take the parent key's type; `parentKeyType` resolves it
  * (the catalog's resolver is used by default, see `catalogKeyType`).
  */
-export function pgType(column: ColumnSpec, parentKeyType: (c: ColumnSpec) => string = () => 'bigint'): string {
+export function pgType(column: ColumnSpec, parentKeyType: (c: ColumnSpec) => string = () => 'bigint', opts: PgTypeOptions = {}): string {
   switch (column.type) {
     case 'serial':
     case 'bigint':
@@ -53,7 +61,9 @@ export function pgType(column: ColumnSpec, parentKeyType: (c: ColumnSpec) => str
       return `char(${column.length ?? DEFAULT_CHAR_LENGTH})`;
     case 'foreignKey':
       return parentKeyType(column);
-    case 'vector': // pgvector may be absent; text holds its `[..]` literal and casts later
+    case 'vector':
+      // Without pgvector, text holds the `[..]` literal (castable later).
+      return opts.vector ? `vector(${column.dimensions ?? DEFAULT_VECTOR_DIMENSIONS})` : 'text';
     case 'text':
     case 'enum':
     case 'firstName':

@@ -1,4 +1,4 @@
-import { ValidationError } from '@rowflow/contracts';
+import { rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
 
 /** Parsed query/body of a stream request (generator and orchestrator share it). */
 export interface StreamParams {
@@ -9,65 +9,104 @@ export interface StreamParams {
   header?: boolean;
 }
 
-function toNumber(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(v)) return Number(v);
-  return NaN;
+/**
+ * Where the input came from. A query string carries text, so an integer must be written as
+ * digits (`rows=1e3`, `rows=5.0`, `rows= 5` are refused); a JSON body carries typed values, so
+ * `"rows": "5"` is refused too. One rule everywhere, whichever endpoint reads the parameter.
+ */
+export type InputSource = 'query' | 'body';
+
+/**
+ * The parameters every row stream takes (generator and relay, GET and POST). Endpoints add their
+ * own (`schema` for custom schemas); keep additions here so every endpoint agrees.
+ */
+export const STREAM_PARAM_KEYS = ['table', 'rows', 'seed', 'offset', 'header'] as const;
+
+/**
+ * Refuses what an endpoint does not take: unknown keys (with a "did you mean") and, in a query
+ * string, a parameter given twice (`table=users&table=orders` — which one was meant?).
+ */
+export function checkInputKeys(input: Record<string, unknown>, allowed: readonly string[], source: InputSource): void {
+  const [first] = Object.keys(input);
+  if (allowed.length === 0 && first !== undefined) throw new ValidationError(first, 'unknown key: this endpoint takes no parameters');
+  rejectUnknownKeys(input, allowed);
+  if (source !== 'query') return;
+  for (const [key, value] of Object.entries(input)) {
+    if (Array.isArray(value)) throw new ValidationError(key, `given ${value.length} times; give it once`);
+    if (typeof value !== 'string') throw new ValidationError(key, 'must be a plain value');
+  }
 }
 
-function first(v: unknown): unknown {
-  // Express turns `?rows=1&rows=2` into an array; the last word would be surprising, so take the first.
-  return Array.isArray(v) ? v[0] : v;
+const DIGITS = /^-?\d+$/;
+
+/** An integer as the source writes it, or `undefined` when absent (empty query value, JSON null). */
+function integer(raw: unknown, field: string, source: InputSource): number | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (source === 'query') {
+    if (typeof raw !== 'string' || !DIGITS.test(raw)) throw new ValidationError(field, `must be an integer written as digits (e.g. 1000), got ${JSON.stringify(raw)}`);
+    return Number(raw);
+  }
+  if (typeof raw !== 'number') throw new ValidationError(field, `must be a JSON number, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(raw)) throw new ValidationError(field, `must be an integer, got ${raw}`);
+  return raw;
 }
 
-function parseRows(raw: unknown, maxRows: number): number {
-  if (raw === undefined || raw === '') throw new ValidationError('rows', 'is required (a positive integer)');
-  const n = toNumber(raw);
-  if (!Number.isInteger(n)) throw new ValidationError('rows', `must be an integer, got ${JSON.stringify(raw)}`);
+function parseRows(raw: unknown, maxRows: number, source: InputSource): number {
+  const n = integer(raw, 'rows', source);
+  if (n === undefined) throw new ValidationError('rows', 'is required (a positive integer)');
   if (n <= 0) throw new ValidationError('rows', `must be > 0, got ${n}`);
   if (n > maxRows) throw new ValidationError('rows', `must be <= MAX_ROWS (${maxRows}), got ${n}`);
   return n;
 }
 
-function parseOffset(raw: unknown): number {
-  if (raw === undefined || raw === '') return 0;
-  const n = toNumber(raw);
-  if (!Number.isSafeInteger(n)) throw new ValidationError('offset', `must be an integer, got ${JSON.stringify(raw)}`);
+function parseOffset(raw: unknown, source: InputSource): number {
+  const n = integer(raw, 'offset', source) ?? 0;
+  if (!Number.isSafeInteger(n)) throw new ValidationError('offset', `must be a safe integer, got ${n}`);
   if (n < 0) throw new ValidationError('offset', `must be >= 0, got ${n}`);
   return n;
 }
 
-function parseSeed(raw: unknown): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const n = toNumber(raw);
-  if (!Number.isSafeInteger(n) || n < 0) {
-    throw new ValidationError('seed', `must be an integer in [0, ${Number.MAX_SAFE_INTEGER}] (0 or absent picks one), got ${JSON.stringify(raw)}`);
+function parseSeed(raw: unknown, source: InputSource): number | undefined {
+  const n = integer(raw, 'seed', source);
+  if (n !== undefined && (!Number.isSafeInteger(n) || n < 0)) {
+    throw new ValidationError('seed', `must be an integer in [0, ${Number.MAX_SAFE_INTEGER}] (0 or absent picks one), got ${n}`);
   }
   return n;
 }
 
-function parseHeader(raw: unknown): boolean | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (raw === true || raw === 'true') return true;
-  if (raw === false || raw === 'false') return false;
-  throw new ValidationError('header', `must be true or false, got ${JSON.stringify(raw)}`);
+function parseHeader(raw: unknown, source: InputSource): boolean | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (source === 'body' && typeof raw === 'boolean') return raw;
+  if (source === 'query' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  throw new ValidationError('header', `must be ${source === 'body' ? 'a JSON boolean' : 'true or false'}, got ${JSON.stringify(raw)}`);
+}
+
+function parseTable(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw !== 'string') throw new ValidationError('table', `must be a string, got ${JSON.stringify(raw)}`);
+  return raw;
 }
 
 /**
- * Parses stream parameters from a query string (`Record<string, string>`) or a JSON body
- * (numbers/booleans). Errors name the field: rows, offset, seed, header, table.
+ * Parses stream parameters from a query string or a JSON body (`source`, default query). Keys
+ * are not checked here (see `checkInputKeys`, which callers run with their endpoint's list).
+ * Errors name the field: rows, offset, seed, header, table.
  */
-export function parseStreamParams(input: Record<string, unknown>, limits: { maxRows: number }): StreamParams {
-  const rows = parseRows(first(input.rows), limits.maxRows);
-  const out: StreamParams = { rows, offset: parseOffset(first(input.offset)) };
-  const seed = parseSeed(first(input.seed));
+export function parseStreamParams(input: Record<string, unknown>, limits: { maxRows: number }, source: InputSource = 'query'): StreamParams {
+  const out: StreamParams = { rows: parseRows(input.rows, limits.maxRows, source), offset: parseOffset(input.offset, source) };
+  const seed = parseSeed(input.seed, source);
   if (seed !== undefined) out.seed = seed;
-  const header = parseHeader(first(input.header));
+  const header = parseHeader(input.header, source);
   if (header !== undefined) out.header = header;
-  const table = first(input.table);
-  if (table !== undefined && table !== '') {
-    if (typeof table !== 'string') throw new ValidationError('table', 'must be a string');
-    out.table = table;
-  }
+  const table = parseTable(input.table);
+  if (table !== undefined) out.table = table;
   return out;
+}
+
+/** A JSON body must be an object (not an array, a string or `null`). */
+export function requireObjectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('body', `must be a JSON object, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
+  }
+  return body as Record<string, unknown>;
 }

@@ -60,7 +60,7 @@ describe('validateTableSpec', () => {
   });
 
   it('lists the known types in the unknown-type message', () => {
-    expect(() => validateTableSpec(table([{ name: 'a', type: 'foo' }]))).toThrow(/unknown column type "foo"; expected one of serial, int/);
+    expect(() => validateTableSpec(table([{ name: 'a', type: 'foo' }]))).toThrow(/unknown type "foo"; expected one of serial, int/);
   });
 });
 
@@ -79,6 +79,8 @@ describe('pgType / quoteIdent', () => {
     expect(pgType({ name: 'a', type: 'decimal', precision: 8, scale: 3 })).toBe('numeric(8,3)');
     expect(pgType({ name: 'a', type: 'json' })).toBe('jsonb');
     expect(pgType({ name: 'a', type: 'vector' })).toBe('text');
+    expect(pgType({ name: 'a', type: 'vector', dimensions: 3 }, { vector: true })).toBe('vector(3)');
+    expect(pgType({ name: 'a', type: 'vector' }, { vector: true })).toBe('vector(16)');
     expect(pgType({ name: 'a', type: 'char', length: 84 })).toBe('char(84)');
     expect(pgType({ name: 'a', type: 'foreignKey', references: { table: 'users', column: 'id', rows: 5 } })).toBe('bigint');
     expect(pgType({ name: 'a', type: 'foreignKey', references: { table: 'pgbench_accounts', column: 'aid', rows: 5 } })).toBe('integer');
@@ -86,5 +88,38 @@ describe('pgType / quoteIdent', () => {
 
   it('quotes identifiers, doubling embedded quotes', () => {
     expect(quoteIdent('a"b')).toBe('"a""b"');
+  });
+});
+
+describe('strict keys (one zod schema)', () => {
+  function errorOf(input: unknown): ValidationError {
+    try {
+      validateTableSpec(input);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      return err as ValidationError;
+    }
+    throw new Error('expected a ValidationError');
+  }
+
+  it.each([
+    [table([{ name: 'a', type: 'int', nullratio: 0.1 }]), 'schema.columns[0].nullratio', /did you mean "nullRatio"/],
+    [table([{ name: 'a', type: 'int' }, { name: 'b', type: 'text', mod: 'word' }]), 'schema.columns[1].mod', /did you mean "mode"/],
+    [{ name: 't', colums: [] }, 'schema.colums', /did you mean "columns"/],
+    [table([{ name: 'a', type: 'foreignKey', references: { table: 'users', rwos: 5 } }]), 'schema.columns[0].references.rwos', /did you mean "rows"/],
+    [table([{ name: 'a', type: 'int', from: '2020-01-01' }]), 'schema.columns[0].from', /int columns take no "from"/],
+    [table([{ name: 'a', type: 'text', unique: true }]), 'schema.columns[0].unique', /text columns cannot be unique; unique works for serial/],
+  ])('%j → %s', (input, field, message) => {
+    const err = errorOf(input);
+    expect(err.field).toBe(field);
+    expect(err.message).toMatch(message);
+  });
+
+  it('an unknown key wins over the missing key it misspells', () => {
+    expect(errorOf(table([{ name: 'a', type: 'enum', valeus: ['x'] }])).field).toBe('schema.columns[0].valeus');
+  });
+
+  it('unique: false is accepted on any type; the output has only given keys', () => {
+    expect(validateTableSpec(table([{ name: 'a', type: 'text', unique: false }])).columns[0]).toEqual({ name: 'a', type: 'text', unique: false });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { portIsFree, spawnPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
+import { GENERATOR_NODE_FLAGS, portIsFree, spawnPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
 import { ConfigError, loadConfig, port, str, url } from '@rowflow/platform';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -30,8 +30,8 @@ function say(msg: string): void {
   process.stdout.write(`[rowflow] ${msg}\n`);
 }
 
-function startApp(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [resolve(ROOT, entry)], { env: { ...process.env, ...env }, stdio: 'inherit' });
+function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, resolve(ROOT, entry)], { env: { ...process.env, ...env }, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     say(`${name} exited (${signal ?? code}); stopping everything`);
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
   const generatorUrl = `http://${host}:${cfg.GENERATOR_PORT}`;
   const orchestratorUrl = `http://${host}:${cfg.PORT}`;
-  startApp('generator', 'apps/generator/dist/main.js', { PORT: String(cfg.GENERATOR_PORT), HOST: cfg.HOST });
+  startApp('generator', 'apps/generator/dist/main.js', { PORT: String(cfg.GENERATOR_PORT), HOST: cfg.HOST }, GENERATOR_NODE_FLAGS);
   await waitHealthy(generatorUrl, 30_000, () => stopping);
   startApp('orchestrator', 'apps/orchestrator/dist/main.js', {
     PORT: String(cfg.PORT),

@@ -9,7 +9,7 @@ import { findTable, parseStreamParams, validateTableSpec } from '@rowflow/schema
 import type { Command } from 'commander';
 import { interruptSignal } from '../engine/interrupt.js';
 import { Interrupted, UsageError } from '../exit.js';
-import { defined, emit, jsonFile, type OutputOptions } from '../output.js';
+import { defined, digitsArg, emit, jsonFile, type OutputOptions } from '../output.js';
 import { Progress } from '../progress.js';
 
 interface GenerateOptions extends OutputOptions {
@@ -51,7 +51,7 @@ async function spec(opts: GenerateOptions, table: string | undefined): Promise<T
 
 async function generate(opts: GenerateOptions): Promise<void> {
   // The generator's own parser, so flags fail exactly like its query parameters do.
-  const params = parseStreamParams(defined({ table: opts.table, rows: opts.rows, seed: opts.seed, offset: opts.offset, header: opts.header }), { maxRows: maxRows() });
+  const params = parseStreamParams(defined({ table: opts.table, rows: digitsArg(opts.rows), seed: opts.seed, offset: digitsArg(opts.offset), header: opts.header }), { maxRows: maxRows() });
   if (opts.format !== 'csv' && opts.format !== 'ndjson') throw new ValidationError('format', `must be csv or ndjson, got ${JSON.stringify(opts.format)}`);
   const tableSpec = await spec(opts, params.table);
   if (opts.json && !opts.output) throw new UsageError('--json needs -o FILE (stdout carries the rows)', 'json');

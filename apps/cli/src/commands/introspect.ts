@@ -37,5 +37,5 @@ async function introspect(opts: IntrospectOptions): Promise<void> {
     throw err;
   }
   if (opts.out) await writeFile(opts.out, `${JSON.stringify(res.dataset, null, 2)}\n`);
-  emit(res, opts, () => `${opts.out ? `wrote the spec to ${opts.out}` : JSON.stringify(res.dataset, null, 2)}${res.warnings?.length ? `\nwarnings:\n${res.warnings.map((w) => `  ${JSON.stringify(w)}`).join('\n')}` : ''}`);
+  emit(res, opts, () => `${opts.out ? `wrote the spec to ${opts.out}` : JSON.stringify(res.dataset, null, 2)}${res.warnings?.length ? `\nwarnings:\n${res.warnings.map((w) => `  ${typeof w === "string" ? w : JSON.stringify(w)}`).join('\n')}` : ''}`);
 }

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus } from '@rowflow/contracts';
-import { createRowStream } from '@rowflow/generator';
-import { type ChunkSource, type JobDefinition, JobRepository, migrate, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
+import { createDatasetRowStream, createRowStream } from '@rowflow/generator';
+import { type ChunkSource, ConstraintBuilder, ConstraintRepository, type JobDefinition, JobRepository, migrate, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
+import { logger } from '@rowflow/platform';
 import type pg from 'pg';
 import { targetSchema } from './database.js';
 
@@ -14,11 +15,17 @@ import { targetSchema } from './database.js';
  * HTTP generator runs, so a job loaded here is byte-for-byte the job a server would load.
  */
 class LocalSource implements ChunkSource {
-  constructor(private readonly work: Pick<PartitionWork, 'schema' | 'seed'>) {}
+  constructor(private readonly work: Pick<PartitionWork, 'schema' | 'seed' | 'dataset' | 'table'>) {}
   csv(from: number, count: number, signal: AbortSignal): Promise<Readable> {
-    return Promise.resolve(createRowStream({ spec: this.work.schema, seed: this.work.seed, offset: from, rows: count, format: 'csv', header: false, signal }));
+    const opts = { seed: this.work.seed, offset: from, rows: count, format: 'csv', header: false, signal } as const;
+    const { dataset, table } = this.work;
+    // A dataset table generates from the stored dataset (its keys depend on its parents' rows).
+    return Promise.resolve(dataset ? createDatasetRowStream({ ...opts, dataset, table }) : createRowStream({ ...opts, spec: this.work.schema }));
   }
 }
+
+/** Lease of the constraint phase: the partition runner's default, so a killed run's phase lapses as soon as its partitions do. */
+const LEASE_SECONDS = 10;
 
 const OPEN = new Set(['queued', 'running', 'cancelled', 'failed']);
 
@@ -66,12 +73,31 @@ export class LocalJobs {
     const timer = setInterval(() => void this.repo.get(id).then(onStatus, () => undefined), 250);
     try {
       await Promise.all(parts.map((p) => this.settle(runner, p.partitionId, signal)));
+      // Idempotent: ends the load when a killed run committed the last chunk but not the finish.
+      if (!signal.aborted) await runner.finishJob(id, signal);
+      await this.buildConstraints(id, owner, signal);
     } finally {
       clearInterval(timer);
     }
     const status = await this.repo.get(id);
     onStatus(status);
     return status;
+  }
+
+  /**
+   * A `create` job's keys are built after its load (phase "building indexes"), as the server
+   * does. 'busy': another process holds the phase lease (retry until it lapses) or nothing is
+   * left to build (the job's state then says so).
+   */
+  private async buildConstraints(id: string, owner: string, signal: AbortSignal): Promise<void> {
+    const builder = new ConstraintBuilder(this.pool, new ConstraintRepository(this.pool), { owner, leaseSeconds: LEASE_SECONDS, concurrency: 2, log: logger('ConstraintBuilder') });
+    while (!signal.aborted) {
+      const status = await this.repo.get(id);
+      if (status.state !== 'running' || status.phase !== 'building indexes') return;
+      const outcome = await builder.run(id, signal);
+      if (outcome !== 'busy' && outcome !== 'lost') return;
+      await sleep(1000, undefined, { signal }).catch(() => undefined);
+    }
   }
 
   private async settle(runner: PartitionRunner, partitionId: number, signal: AbortSignal): Promise<void> {

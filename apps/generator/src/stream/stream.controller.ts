@@ -2,7 +2,6 @@ import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SEED_HEADER } from '@rowflow/contracts';
-import type { StreamFormat } from '@rowflow/generator';
 import { logger } from '@rowflow/platform';
 import type { Response } from 'express';
 import { StreamBodyDto } from './dto/stream-body.dto.js';
@@ -11,7 +10,7 @@ import { type PreparedStream, StreamService } from './stream.service.js';
 
 const log = logger('StreamController');
 
-/** Lazy NDJSON/CSV row streams (DESIGN.md "HTTP API"). */
+/** Lazy NDJSON/CSV row streams. */
 @ApiTags('generator')
 @Controller('api/generator/stream')
 export class StreamController {
@@ -22,7 +21,7 @@ export class StreamController {
   @ApiOkResponse({ description: 'One JSON object per line; X-Rowflow-Seed carries the seed used' })
   @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
   async ndjson(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
-    await this.send(this.prepare(query, 'ndjson', false), res);
+    await this.send(this.streams.prepare(query, 'ndjson', 'query'), res);
   }
 
   @Get('csv')
@@ -30,7 +29,7 @@ export class StreamController {
   @ApiOkResponse({ description: 'RFC 4180 CSV (NULL = empty unquoted field); X-Rowflow-Seed carries the seed used' })
   @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
   async csv(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
-    await this.send(this.prepare(query, 'csv', false), res);
+    await this.send(this.streams.prepare(query, 'csv', 'query'), res);
   }
 
   @Post('ndjson')
@@ -39,7 +38,7 @@ export class StreamController {
   @ApiProduces('application/x-ndjson')
   @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
   async ndjsonCustom(@Body() body: StreamBodyDto, @Res() res: Response): Promise<void> {
-    await this.send(this.prepare(body, 'ndjson', true), res);
+    await this.send(this.streams.prepare(body, 'ndjson', 'body'), res);
   }
 
   @Post('csv')
@@ -48,12 +47,7 @@ export class StreamController {
   @ApiProduces('text/csv')
   @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
   async csvCustom(@Body() body: StreamBodyDto, @Res() res: Response): Promise<void> {
-    await this.send(this.prepare(body, 'csv', true), res);
-  }
-
-  private prepare(input: unknown, format: StreamFormat, fromBody: boolean): PreparedStream {
-    const record = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-    return this.streams.prepare(record, format, fromBody);
+    await this.send(this.streams.prepare(body, 'csv', 'body'), res);
   }
 
   /** Streams with backpressure; a client that leaves aborts the pipeline, which destroys the generator. */

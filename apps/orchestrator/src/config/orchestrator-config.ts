@@ -1,5 +1,5 @@
 import { duration, targetSchemaProblem } from '@rowflow/jobs';
-import { bool, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
+import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 
@@ -14,8 +14,10 @@ function targetSchema(def: string): Parser<string> {
 }
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
+      /** Access control: token, Host allowlist, CORS, body limit (same keys as the generator). */
+      ...HTTP_CONFIG,
       PORT: port(3000),
       HOST: str('127.0.0.1'),
       GENERATOR_URL: required(url('http://127.0.0.1:3001')),
@@ -43,11 +45,18 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       /** The only schema jobs create, truncate, drop or write tables in (and exports read from). */
       TARGET_SCHEMA: targetSchema('public'),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      /** Above this RSS new previews/downloads get 503 and job chunks shrink (0 = no budget). */
+      MEMORY_BUDGET_MB: int(1024, 0),
+      /** SSE comment heartbeat period of previews and job events. */
+      SSE_HEARTBEAT_MS: int(15_000, 10, 3_600_000),
+      /** Log 1 in n chunk commits at info (1 = every commit). */
+      CHUNK_LOG_EVERY: int(1, 1),
       /** Exports: the only directory export files, part files and checkpoints are written under. */
       EXPORT_DIR: str('./.rowflow/exports'),
     },
     env,
   );
+  return checkHttpConfig(config);
 }
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

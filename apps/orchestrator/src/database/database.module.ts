@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import pg from 'pg';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 
-/** The process's one pg pool. All SQL goes through repositories that take it (STYLE 4). */
+/** The process's one pg pool. All SQL goes through repositories that take it. */
 @Injectable()
 export class Database implements OnApplicationShutdown {
   readonly pool: pg.Pool;

@@ -37,6 +37,9 @@ describe('GeneratorClient', () => {
   let client: GeneratorClient;
   let connections = 0;
   beforeAll(async () => {
+    // A busy machine may leave a gap between calls longer than Node's 5 s default: the
+    // keep-alive test is about our client reusing the socket, not about the server's timer.
+    server.keepAliveTimeout = 120_000;
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     server.on('connection', () => connections++);
     client = new GeneratorClient({ GENERATOR_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
@@ -94,7 +97,7 @@ describe('GeneratorClient', () => {
       ac.abort();
       expect(await failed).toBeInstanceOf(Error);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => client.sockets().active === 0);
     expect(client.sockets().active).toBe(0);
     await expect(client.open('csv', { rows: 1 }, AbortSignal.abort())).rejects.toThrow(/abort/i);
   });
@@ -105,7 +108,7 @@ describe('GeneratorClient', () => {
       const err = await client.open('csv', { rows: 'silent' as never }, new AbortController().signal).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(GeneratorUnavailableError);
       expect((err as Error).message).toContain('no response within 150 ms');
-      for (let i = 0; i < 50 && client.sockets().active > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await eventually(() => client.sockets().active === 0);
       expect(client.sockets().active).toBe(0);
     } finally {
       client.headersTimeoutMs = 30_000;
@@ -124,3 +127,9 @@ describe('GeneratorClient', () => {
     }
   });
 });
+
+/** Polls `cond` until it holds or a deadline generous for a busy machine passes (caller asserts). */
+async function eventually(cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}

@@ -1,5 +1,5 @@
 /**
- * GeneratorClient — the orchestrator's only way to talk to the generator (STYLE 4).
+ * GeneratorClient — the orchestrator's only way to talk to the generator.
  *
  * API
  * ```ts
@@ -26,16 +26,18 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { NotFoundError, SEED_HEADER, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { type DatasetSpec, NotFoundError, SEED_HEADER, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 
 export type GeneratorFormat = 'ndjson' | 'csv';
 
-/** What to generate. Exactly one of `table` / `schema` (validated by the caller beforehand). */
+/** What to generate. Exactly one of `table` / `schema` / `dataset` + `table` (validated by the caller beforehand). */
 export interface GeneratorStreamRequest {
   table?: string;
   schema?: TableSpec;
+  /** Table `table` of this dataset spec (sent by POST). */
+  dataset?: DatasetSpec;
   rows: number;
   seed?: number;
   offset?: number;
@@ -83,8 +85,12 @@ export class GeneratorClient implements OnApplicationShutdown {
   /** A generator that accepts the connection but sends no response headers this long is unavailable. */
   headersTimeoutMs = 30_000;
 
-  constructor(@Inject(ORCHESTRATOR_CONFIG) config: Pick<OrchestratorConfig, 'GENERATOR_URL'>) {
+  /** Sent to the generator, which asks for it when it protects reads too. */
+  private readonly auth: Record<string, string>;
+
+  constructor(@Inject(ORCHESTRATOR_CONFIG) config: Pick<OrchestratorConfig, 'GENERATOR_URL'> & Partial<Pick<OrchestratorConfig, 'ROWFLOW_API_TOKEN'>>) {
     this.base = new URL(config.GENERATOR_URL);
+    this.auth = config.ROWFLOW_API_TOKEN ? { authorization: `Bearer ${config.ROWFLOW_API_TOKEN}` } : {};
     const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
     // Keep-alive: the jobs loop opens one stream per chunk; reuse sockets instead of handshaking.
     this.agent = new Agent({ keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 32 });
@@ -94,14 +100,14 @@ export class GeneratorClient implements OnApplicationShutdown {
   open(format: GeneratorFormat, req: GeneratorStreamRequest, signal: AbortSignal): Promise<GeneratorStream> {
     if (signal.aborted) return Promise.reject(abortError(signal));
     const url = new URL(`/api/generator/stream/${format}`, this.base);
-    const body = req.schema ? JSON.stringify(postBody(req)) : undefined;
+    const body = req.schema || req.dataset ? JSON.stringify(postBody(req)) : undefined;
     if (!body) setQuery(url, req);
     return new Promise<GeneratorStream>((resolve, reject) => {
       const outgoing = this.transport().request(url, {
         method: body ? 'POST' : 'GET',
         agent: this.agent,
         signal,
-        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+        headers: { ...this.auth, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
       });
       // Socket idle timeout only until the headers: afterwards the body may legitimately sit
       // paused by our own backpressure for as long as the client is slow.
@@ -161,8 +167,8 @@ function setQuery(url: URL, req: GeneratorStreamRequest): void {
 }
 
 function postBody(req: GeneratorStreamRequest): Record<string, unknown> {
-  const { schema, rows, seed, offset, header } = req;
-  return { schema, rows, seed, offset, header };
+  const { schema, dataset, table, rows, seed, offset, header } = req;
+  return dataset ? { dataset, table, rows, seed, offset, header } : { schema, rows, seed, offset, header };
 }
 
 function seedOf(res: http.IncomingMessage, req: GeneratorStreamRequest): number {
@@ -203,10 +209,14 @@ export function toUpstreamError(status: number, text: string): Error {
   return new GeneratorError(`generator answered ${status}: ${message}`, status);
 }
 
+const log = logger('GeneratorClient');
+
+/** The message reaches clients (503 body, SSE error, job status): no internal address in it. */
 function unavailable(err: unknown, base: URL): GeneratorUnavailableError {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why = code ?? (err instanceof Error ? err.message : String(err));
-  return new GeneratorUnavailableError(`generator unavailable at ${base.origin} (${why})`, err);
+  log.debug({ generator: base.origin, why }, 'generator unavailable');
+  return new GeneratorUnavailableError(`generator unavailable (${String(why).replace(base.origin, 'GENERATOR_URL')})`, err);
 }
 
 function abortError(signal: AbortSignal): Error {

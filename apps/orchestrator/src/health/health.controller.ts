@@ -1,18 +1,25 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { MemoryReport } from '@rowflow/platform';
 import type { Response } from 'express';
 import { Database } from '../database/database.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 interface Health {
   status: 'ok' | 'degraded';
   database: 'up' | 'down';
   uptimeSec: number;
+  /** Heap and RSS; over budget, new previews/downloads get 503 and job chunks shrink. */
+  memory: MemoryReport;
 }
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: MetricsService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ description: 'Up, database reachable' })
@@ -20,6 +27,6 @@ export class HealthController {
   async health(@Res({ passthrough: true }) res: Response): Promise<Health> {
     const up = await this.db.ping();
     if (!up) res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down', uptimeSec: Math.round(process.uptime()) };
+    return { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down', uptimeSec: Math.round(process.uptime()), memory: this.metrics.memory.report() };
   }
 }

@@ -1,56 +1,50 @@
-import type { MessageEvent } from '@nestjs/common';
-import type { JobEventName, JobStatus } from '@rowflow/contracts';
-import { Observable } from 'rxjs';
-
-/** Poll period of the job tables; also the progress throttle (at most 4 events/s). */
-export const EVENTS_POLL_MS = 250;
-
-const TERMINAL: Partial<Record<JobStatus['state'], JobEventName>> = { completed: 'completed', failed: 'failed', cancelled: 'cancelled' };
-
-/** SSE id of a status: monotonic per job while it runs (rows committed or skipped). */
-export function eventId(s: JobStatus): number {
-  return s.rowsWritten + s.rowsSkipped;
-}
+import { Inject, Injectable } from '@nestjs/common';
+import type { JobEvent } from '@rowflow/contracts';
+import { ProgressFeed } from '@rowflow/jobs';
+import type { Response } from 'express';
+import { map } from 'rxjs';
+import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { openSse, writeSse } from '../relay/sse-sink.js';
+import { JobsService } from './jobs.service.js';
 
 /**
- * SSE events of one job, read from the job tables (so any process can serve any job, and a
- * client that connects late, even after the end, gets the current state). `progress` is emitted
- * when the id moved past `lastEventId` (Last-Event-ID), at most once per poll; a terminal state
- * emits `completed` / `failed` / `cancelled` and completes the stream.
+ * `GET /api/jobs/:id/events`: every watcher of a job in this process shares one ProgressFeed
+ * poll (one status query per interval per job, however many browsers watch it), and the
+ * events go out through the same SSE writer as the preview (backpressure, heartbeats).
  */
-export function jobEvents(read: () => Promise<JobStatus>, lastEventId: number | undefined, pollMs = EVENTS_POLL_MS): Observable<MessageEvent> {
-  return new Observable<MessageEvent>((sub) => {
-    let last = lastEventId ?? -1;
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const tick = async (): Promise<void> => {
-      try {
-        const s = await read();
-        if (closed) return;
-        const id = eventId(s);
-        const terminal = TERMINAL[s.state];
-        if (terminal) {
-          sub.next({ type: terminal, id: String(id), data: s });
-          sub.complete();
-          return;
-        }
-        if (id > last) {
-          sub.next({ type: 'progress', id: String(id), data: s });
-          last = id;
-        }
-      } catch (err) {
-        // A failed poll (e.g. Postgres restarting) is not the end of the job: try again.
-        if (closed) return;
-        void err;
-      }
-      timer = setTimeout(() => void tick(), pollMs);
-    };
-    void tick();
-    return () => {
-      closed = true;
-      clearTimeout(timer);
-    };
-  });
+@Injectable()
+export class JobEvents {
+  readonly feed: ProgressFeed;
+
+  constructor(
+    jobs: JobsService,
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    private readonly metrics: MetricsService,
+  ) {
+    this.feed = new ProgressFeed((id) => {
+      metrics.statusRead();
+      return jobs.get(id);
+    });
+  }
+
+  /** Streams the job's events to `res` until the job ends or the client leaves. */
+  async stream(jobId: string, lastEventId: number | undefined, res: Response): Promise<void> {
+    openSse(res);
+    const done = this.metrics.streamStarted('job_events');
+    let bytes = 0;
+    try {
+      const frames = this.feed.events(jobId, lastEventId).pipe(map(encodeJobEvent));
+      await writeSse(frames, res, { heartbeatMs: this.config.SSE_HEARTBEAT_MS, onFrame: (n) => (bytes += n) });
+    } finally {
+      done({ bytes });
+    }
+  }
+}
+
+/** One job event as an SSE frame: `event: <name>`, `id: <rows written + skipped>`, JSON data. */
+export function encodeJobEvent(e: JobEvent): string {
+  return `event: ${e.event}\nid: ${e.id}\ndata: ${JSON.stringify(e.data)}\n\n`;
 }
 
 /** Parses a Last-Event-ID header; anything that is not a non-negative integer is ignored. */

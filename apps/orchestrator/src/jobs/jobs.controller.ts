@@ -1,17 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
-import { SseSignal } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { JobStatus } from '@rowflow/contracts';
 import type { Response } from 'express';
-import { Observable } from 'rxjs';
+import { expectNoBody, expectNoQuery } from '../common/no-input.js';
 import { CreateJobDto, DeadLetterDto, JobStatusDto } from './dto/job.dto.js';
-import { jobEvents, parseLastEventId } from './job-events.js';
+import { JobEvents, parseLastEventId } from './job-events.js';
 import { JobsService } from './jobs.service.js';
 
 @ApiTags('jobs')
 @Controller('api/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobsService) {}
+  constructor(
+    private readonly jobs: JobsService,
+    private readonly events$: JobEvents,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -27,20 +29,23 @@ export class JobsController {
 
   @Get()
   @ApiOkResponse({ type: [JobStatusDto] })
-  list(): Promise<JobStatus[]> {
+  list(@Query() query: unknown): Promise<JobStatus[]> {
+    expectNoQuery(query);
     return this.jobs.list();
   }
 
   @Get(':id')
   @ApiOkResponse({ type: JobStatusDto })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string): Promise<JobStatus> {
+  get(@Param('id') id: string, @Query() query: unknown): Promise<JobStatus> {
+    expectNoQuery(query);
     return this.jobs.get(id);
   }
 
   @Get(':id/dead-letters')
   @ApiOkResponse({ type: [DeadLetterDto] })
-  deadLetters(@Param('id') id: string): Promise<DeadLetterDto[]> {
+  deadLetters(@Param('id') id: string, @Query() query: unknown): Promise<DeadLetterDto[]> {
+    expectNoQuery(query);
     return this.jobs.deadLetters(id);
   }
 
@@ -49,7 +54,8 @@ export class JobsController {
   @ApiOperation({ summary: 'Cancel: stops within one chunk; committed chunks stay' })
   @ApiAcceptedResponse({ type: JobStatusDto })
   @ApiConflictResponse({ description: 'The job already ended' })
-  cancel(@Param('id') id: string): Promise<JobStatus> {
+  cancel(@Param('id') id: string, @Body() body: unknown): Promise<JobStatus> {
+    expectNoBody(body);
     return this.jobs.cancel(id);
   }
 
@@ -58,16 +64,19 @@ export class JobsController {
   @ApiOperation({ summary: "Resume a cancelled/failed job from each partition's next_row" })
   @ApiAcceptedResponse({ type: JobStatusDto })
   @ApiConflictResponse({ description: 'The job is already completed' })
-  resume(@Param('id') id: string): Promise<JobStatus> {
+  resume(@Param('id') id: string, @Body() body: unknown): Promise<JobStatus> {
+    expectNoBody(body);
     return this.jobs.resume(id);
   }
 
-  @Sse(':id/events')
-  @ApiOperation({ summary: 'SSE: progress (throttled), then completed | failed | cancelled; id = rows written + skipped' })
+  @Get(':id/events')
+  @ApiOperation({ summary: 'SSE: progress (throttled), then completed | failed | cancelled; id = rows written + skipped; `: heartbeat` comments' })
+  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false })
-  async events(@Param('id') id: string, @Headers('last-event-id') lastEventId: string | undefined, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
-    await this.jobs.get(id); // unknown job → 404 before the stream starts
-    if (signal.aborted) return new Observable<MessageEvent>((s) => s.complete());
-    return jobEvents(() => this.jobs.get(id), parseLastEventId(lastEventId));
+  @ApiNotFoundResponse()
+  async events(@Param('id') id: string, @Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): Promise<void> {
+    expectNoQuery(query);
+    await this.jobs.get(id); // unknown job → 404 (JSON) before the stream starts
+    await this.events$.stream(id, parseLastEventId(lastEventId), res);
   }
 }

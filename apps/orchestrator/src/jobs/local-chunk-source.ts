@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { createRowStream } from '@rowflow/generator';
+import { createDatasetRowStream, createRowStream } from '@rowflow/generator';
 import type { ChunkSource, PartitionWork } from '@rowflow/jobs';
 
 /**
@@ -10,9 +10,11 @@ import type { ChunkSource, PartitionWork } from '@rowflow/jobs';
  * of generating on the orchestrator's CPU instead of a separately scalable generator.
  */
 export class LocalChunkSource implements ChunkSource {
-  constructor(private readonly work: Pick<PartitionWork, 'schema' | 'seed'>) {}
+  constructor(private readonly work: Pick<PartitionWork, 'schema' | 'seed' | 'dataset' | 'table'>) {}
 
   csv(from: number, count: number, signal: AbortSignal): Promise<Readable> {
-    return Promise.resolve(createRowStream({ spec: this.work.schema, seed: this.work.seed, offset: from, rows: count, format: 'csv', header: false, signal }));
+    const opts = { seed: this.work.seed, offset: from, rows: count, format: 'csv', header: false, signal } as const;
+    const { dataset, table } = this.work;
+    return Promise.resolve(dataset ? createDatasetRowStream({ ...opts, dataset, table }) : createRowStream({ ...opts, spec: this.work.schema }));
   }
 }

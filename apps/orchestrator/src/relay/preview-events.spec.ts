@@ -5,9 +5,8 @@ import { previewEvents$ } from './preview-events.js';
 import type { SseEvent } from './sse-event.js';
 
 const batch = (...ids: number[]): RowBatch => ({ json: Buffer.from(ids.map((i) => `{"id":${i}}`).join(',')), count: ids.length });
-const opts = (o: { total: number; seed?: number; heartbeatMs?: number }, ts: TestScheduler) => ({
+const opts = (o: { total: number; seed?: number }, ts: TestScheduler) => ({
   seed: 1,
-  heartbeatMs: 1000,
   now: () => ts.now(),
   ...o,
 });
@@ -30,29 +29,6 @@ describe('previewEvents$ (marbles)', () => {
         z: { kind: 'data', batch: c, progress: 5, total: 5 },
         c: { kind: 'complete', data: { total: 5, seed: 7, elapsedMs: 10 } },
       } satisfies Record<string, SseEvent>);
-    });
-  });
-
-  it('sends a heartbeat every period while idle and stops it with the stream', () => {
-    const ts = scheduler();
-    ts.run(({ cold, expectObservable }) => {
-      const a = batch(1);
-      const batches = cold('25ms a|', { a });
-      expectObservable(previewEvents$(batches, opts({ total: 1, heartbeatMs: 10 }, ts))).toBe('10ms h 9ms h 4ms d(c|)', {
-        h: { kind: 'heartbeat' },
-        d: { kind: 'data', batch: a, progress: 1, total: 1 },
-        c: { kind: 'complete', data: { total: 1, seed: 1, elapsedMs: 26 } },
-      } satisfies Record<string, SseEvent>);
-    });
-  });
-
-  it('keeps the heartbeat going through a long stall, without a completion', () => {
-    const ts = scheduler();
-    ts.run(({ cold, expectObservable }) => {
-      const batches = cold<RowBatch>('-');
-      expectObservable(previewEvents$(batches, opts({ total: 1, heartbeatMs: 15_000 }, ts)), '^ 50s !').toBe('15s h 14999ms h 14999ms h', {
-        h: { kind: 'heartbeat' },
-      });
     });
   });
 
@@ -95,7 +71,7 @@ describe('previewEvents$ (marbles)', () => {
     const ts = scheduler();
     ts.run(({ cold, expectObservable }) => {
       const a = batch(1);
-      const events = previewEvents$(cold('a|', { a }), { total: 1, seed: 1, heartbeatMs: 1000, now: () => 0 });
+      const events = previewEvents$(cold('a|', { a }), { total: 1, seed: 1, now: () => 0 });
       const expected = { d: { kind: 'data', batch: a, progress: 1, total: 1 }, c: { kind: 'complete', data: { total: 1, seed: 1, elapsedMs: 0 } } };
       expectObservable(events).toBe('d(c|)', expected);
       expectObservable(events).toBe('d(c|)', expected);

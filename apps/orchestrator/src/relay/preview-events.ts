@@ -1,6 +1,6 @@
-import { catchError, concat, defer, interval, map, merge, type Observable, of, takeWhile } from 'rxjs';
+import { catchError, concat, defer, map, type Observable, of } from 'rxjs';
 import type { RowBatch } from './ndjson-batcher.js';
-import { isTerminal, type SseEvent } from './sse-event.js';
+import type { SseEvent } from './sse-event.js';
 
 export interface PreviewEventOptions {
   /** Rows the client already has (a resumed stream starts its progress here). */
@@ -9,17 +9,14 @@ export interface PreviewEventOptions {
   total: number;
   /** Seed the generator used, reported in `complete`. */
   seed: number;
-  /** Comment heartbeat period, so proxies and browsers keep an idle stream open. */
-  heartbeatMs: number;
   /** Clock for `elapsedMs`; tests pass the TestScheduler's. */
   now: () => number;
 }
 
 /**
  * Turns row batches from the generator into the preview's SSE events: `data` with cumulative
- * `progress`, then `complete` — or `error` when upstream fails or ends short — plus a heartbeat
- * until the stream ends. Completes right after its terminal event (which also stops the
- * heartbeat and unsubscribes upstream).
+ * `progress`, then `complete` — or `error` when upstream fails or ends short. Completes right
+ * after its terminal event (which unsubscribes upstream). Heartbeats are the SSE writer's.
  */
 export function previewEvents$(batches: Observable<RowBatch>, opts: PreviewEventOptions): Observable<SseEvent> {
   // defer: progress and start time are per subscription.
@@ -36,9 +33,7 @@ function build(batches: Observable<RowBatch>, opts: PreviewEventOptions): Observ
     }),
   );
   const end$ = defer(() => of(finish(progress, opts, opts.now() - started)));
-  const body$ = concat(data$, end$).pipe(catchError((err: unknown) => of(errorEvent(err))));
-  const heartbeat$ = interval(opts.heartbeatMs).pipe(map((): SseEvent => ({ kind: 'heartbeat' })));
-  return merge(body$, heartbeat$).pipe(takeWhile((e) => !isTerminal(e), true));
+  return concat(data$, end$).pipe(catchError((err: unknown) => of(errorEvent(err))));
 }
 
 function finish(progress: number, opts: PreviewEventOptions, elapsedMs: number): SseEvent {

@@ -1,8 +1,8 @@
 /** Tunables of the relay that tests shorten; production uses the defaults. */
 export interface RelayOptions {
-  /** SSE comment heartbeat period (DESIGN.md: 15 s). */
+  /** SSE comment heartbeat period (15 s). */
   heartbeatMs: number;
-  /** Rows per `event: data` (DESIGN.md: ≤ 100). */
+  /** Rows per `event: data` (at most 100). */
   batchSize: number;
   /** An upstream that sends nothing this long (while we are not pausing it) has failed. */
   upstreamIdleMs: number;

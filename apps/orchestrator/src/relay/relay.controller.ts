@@ -49,7 +49,7 @@ export class RelayController {
   @SSE_DOC
   @BAD
   async streamCustom(@Body() body: unknown, @Res() res: Response): Promise<void> {
-    await this.relay.preview(this.relay.parsePreview(asRecord(body)), res);
+    await this.relay.preview(this.relay.parsePreview(body, 'body'), res);
   }
 
   @Get('download/csv')
@@ -73,10 +73,6 @@ export class RelayController {
   @CSV_DOC
   @BAD
   async downloadCsvCustom(@Body() body: unknown, @Res() res: Response): Promise<void> {
-    await this.relay.download(this.relay.parseDownload(asRecord(body)), res);
+    await this.relay.download(this.relay.parseDownload(body, 'body'), res);
   }
-}
-
-function asRecord(body: unknown): Record<string, unknown> {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }

@@ -1,16 +1,19 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
+import type { InputSource } from '@rowflow/schema';
 import type { Response } from 'express';
+import { tap } from 'rxjs';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorClient, type GeneratorStream, type GeneratorStreamRequest } from '../generator-client/generator-client.js';
 import { previewEvents$ } from './preview-events.js';
 import { rowBatches$ } from './row-batches.js';
 import { RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import { csvFilename, parseRelayRequest, tableName } from './relay-params.js';
-import { encodeSse } from './sse-event.js';
+import { encodeControl } from './sse-event.js';
 import { openSse, relayEvents } from './sse-sink.js';
 
 /** Live preview (SSE) and CSV download, both relayed from the generator with backpressure. */
@@ -24,11 +27,13 @@ export class RelayService {
     private readonly client: GeneratorClient,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     @Inject(RELAY_OPTIONS) private readonly opts: RelayOptions,
+    private readonly metrics: MetricsService,
   ) {}
 
-  parsePreview(input: Record<string, unknown>): GeneratorStreamRequest {
+  /** `source`: a query string (GET) or a JSON body (POST); see parseRelayRequest. */
+  parsePreview(input: unknown, source: InputSource = 'query'): GeneratorStreamRequest {
     // Same rules and messages as the generator first; then the preview's own, smaller limit.
-    const req = parseRelayRequest(input, this.config.MAX_ROWS);
+    const req = parseRelayRequest(input, this.config.MAX_ROWS, source);
     const max = this.config.PREVIEW_MAX_ROWS;
     if (req.rows > max) {
       throw new ValidationError('rows', `must be <= PREVIEW_MAX_ROWS (${max}) for a live preview (download or a job can do more), got ${req.rows}`);
@@ -37,8 +42,8 @@ export class RelayService {
     return req;
   }
 
-  parseDownload(input: Record<string, unknown>): GeneratorStreamRequest {
-    return parseRelayRequest(input, this.config.MAX_ROWS);
+  parseDownload(input: unknown, source: InputSource = 'query'): GeneratorStreamRequest {
+    return parseRelayRequest(input, this.config.MAX_ROWS, source);
   }
 
   /**
@@ -53,29 +58,40 @@ export class RelayService {
       res.status(204).end();
       return;
     }
+    this.checkMemory('preview', res);
     const abort = abortOnClose(res);
     const upstream = await this.openOrReport({ ...req, offset: (req.offset ?? 0) + from, rows: req.rows - from }, res, abort.signal);
     if (!upstream) return;
     this.active++;
+    const ended = this.metrics.streamStarted('preview', { table: tableName(req), rows: req.rows, from, seed: upstream.seed });
+    let [rows, bytes] = [0, 0];
     try {
       openSse(res, upstream.seed);
       const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows - from, this.opts.upstreamIdleMs);
-      const events = previewEvents$(batches, {
-        from,
-        total: req.rows,
-        seed: upstream.seed,
-        heartbeatMs: this.opts.heartbeatMs,
-        now: Date.now,
-      });
-      await relayEvents(events, res, upstream.body);
+      const events = previewEvents$(batches, { from, total: req.rows, seed: upstream.seed, now: Date.now }).pipe(tap((e) => e.kind === 'data' && (rows += e.batch.count)));
+      await relayEvents(events, res, upstream.body, { heartbeatMs: this.opts.heartbeatMs, onFrame: (n) => (bytes += n) });
     } finally {
       this.active--;
+      ended({ rows, bytes, aborted: rows < req.rows - from });
       abort.abort();
     }
   }
 
+  /**
+   * Over MEMORY_BUDGET_MB a new stream is refused with 503 (Retry-After) instead of adding to
+   * the process's memory; streams already running continue (they are bounded by backpressure).
+   */
+  private checkMemory(what: 'preview' | 'download', res: Response): void {
+    if (!this.metrics.memory.over()) return;
+    this.metrics.memoryRefusal(what);
+    res.setHeader('Retry-After', '5');
+    const budget = this.metrics.memory.budgetMb;
+    throw new ServiceUnavailableException(`the orchestrator is over its memory budget (MEMORY_BUDGET_MB=${budget}); no new ${what} until it drops — retry shortly`);
+  }
+
   /** CSV attachment, piped through unchanged (byte-identical to the generator's). */
   async download(req: GeneratorStreamRequest, res: Response): Promise<void> {
+    this.checkMemory('download', res);
     const abort = abortOnClose(res);
     const upstream = await this.client.open('csv', req, abort.signal).catch((err: unknown) => {
       if (abort.signal.aborted) return undefined; // the client left while we connected
@@ -83,6 +99,9 @@ export class RelayService {
     });
     if (!upstream) return;
     this.active++;
+    const ended = this.metrics.streamStarted('download_csv', { table: tableName(req), rows: req.rows, seed: upstream.seed });
+    let [bytes, ok] = [0, false];
+    upstream.body.on('data', (chunk: Buffer) => (bytes += chunk.length));
     try {
       res.status(200);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -92,12 +111,14 @@ export class RelayService {
       res.setHeader('X-Accel-Buffering', 'no');
       res.flushHeaders(); // the browser's download starts now, not at the first CSV chunk
       await pipeline(upstream.body, res, { signal: abort.signal });
+      ok = true;
     } catch (err) {
       // The status line is gone; pipeline already cut the connection — the client sees a truncated body.
       if (!abort.signal.aborted) this.log.warn({ err: (err as Error).message }, 'download relay failed');
       destroy(upstream.body);
     } finally {
       this.active--;
+      ended({ rows: ok ? req.rows : undefined, bytes, aborted: !ok });
       abort.abort();
     }
   }
@@ -114,7 +135,7 @@ export class RelayService {
       if (err instanceof ValidationError || err instanceof NotFoundError) throw err;
       if (signal.aborted) return undefined;
       openSse(res);
-      res.end(encodeSse({ kind: 'error', data: { message: (err as Error).message } }));
+      res.end(encodeControl({ kind: 'error', data: { message: (err as Error).message } }));
       return undefined;
     }
   }

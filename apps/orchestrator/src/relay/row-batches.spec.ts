@@ -14,7 +14,8 @@ describe('rowBatches$', () => {
     await tick();
     src.pause();
     src.write('{"a":2}\n');
-    await new Promise((r) => setTimeout(r, 20));
+    // A flowing stream would have delivered it within a tick; give it several, not wall time.
+    for (let i = 0; i < 10; i++) await tick();
     expect(got.map((b) => b.json.toString())).toEqual(['{"a":1}']);
     src.resume();
     await tick();

@@ -11,16 +11,23 @@ export type SseEvent =
   | { kind: 'error'; data: PreviewErrorEvent }
   | { kind: 'heartbeat' };
 
+/** An SSE frame: one string/Buffer, or pieces written back to back (no copy to join them). */
+export type SseFrame = string | Buffer | readonly (string | Buffer)[];
+
 /** Encodes one event as an SSE frame (`text/event-stream`). */
-export function encodeSse(e: SseEvent): string | Buffer {
+export function encodeSse(e: SseEvent): SseFrame {
+  if (e.kind === 'data') {
+    // JSON rows never contain raw LF (JSON escapes it), so one `data:` line is safe. The rows
+    // go out as they are: concatenating them with the frame's head and tail would copy
+    // every relayed byte once more.
+    return [`event: data\nid: ${e.progress}\ndata: {"rows":[`, e.batch.json, `],"progress":${e.progress},"total":${e.total}}\n\n`];
+  }
+  return encodeControl(e);
+}
+
+/** The frames without rows (complete, error, heartbeat) as text. */
+export function encodeControl(e: Exclude<SseEvent, { kind: 'data' }>): string {
   switch (e.kind) {
-    case 'data':
-      // JSON rows never contain raw LF (JSON escapes it), so one `data:` line is safe.
-      return Buffer.concat([
-        Buffer.from(`event: data\nid: ${e.progress}\ndata: {"rows":[`),
-        e.batch.json,
-        Buffer.from(`],"progress":${e.progress},"total":${e.total}}\n\n`),
-      ]);
     case 'complete':
       return `event: complete\ndata: ${JSON.stringify(e.data)}\n\n`;
     case 'error':

@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CatalogEntry } from '@rowflow/contracts';
 import { catalog } from '@rowflow/schema';
+import { expectNoQuery } from '../common/no-input.js';
 
 /**
  * The catalog for the web page, served from the same @rowflow/schema build the generator uses,
@@ -12,7 +13,8 @@ import { catalog } from '@rowflow/schema';
 export class OrchestratorTablesController {
   @Get()
   @ApiOkResponse({ description: 'Built-in tables: [{name, description, columns:[{name, type, …options}]}]' })
-  list(): CatalogEntry[] {
+  list(@Query() query: unknown): CatalogEntry[] {
+    expectNoQuery(query);
     return catalog;
   }
 }

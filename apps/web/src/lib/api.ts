@@ -1,8 +1,9 @@
 /**
- * URLs and fetch helpers for the orchestrator's HTTP API (DESIGN.md). The page talks only to the
+ * URLs and fetch helpers for the orchestrator's HTTP API. The page talks only to the
  * orchestrator (same origin), never to the generator directly.
  */
 import type { CatalogEntry, CreateJobRequest, ErrorBody, JobStatus, TableSpec } from '@rowflow/contracts';
+import { askForToken, authHeaders } from './auth.js';
 
 /** What to generate: a catalog table by name or a custom schema. */
 export type Source = { kind: 'table'; table: string } | { kind: 'schema'; schema: TableSpec };
@@ -47,9 +48,15 @@ export function jobEventsUrl(id: string): string {
   return `/api/jobs/${encodeURIComponent(id)}/events`;
 }
 
-/** fetch + JSON with the error body turned into an ApiError (also for non-JSON failures). */
-export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}), ...init?.headers } });
+/**
+ * fetch + JSON with the error body turned into an ApiError (also for non-JSON failures). Sends
+ * the tab's token when there is one; a 401 asks for it and tries again.
+ */
+export async function fetchJson<T>(url: string, init?: RequestInit, asked = 0): Promise<T> {
+  const headers = { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}), ...authHeaders(), ...init?.headers };
+  const res = await fetch(url, { ...init, headers });
+  // A wrong token is asked for again (the dialog says so), a few times, until the user cancels.
+  if (res.status === 401 && asked < 3 && (await askForToken())) return fetchJson<T>(url, init, asked + 1);
   if (!res.ok) throw new ApiError(res.status, await errorBody(res));
   const text = await res.text(); // a 202/204 may have no body
   return (text ? JSON.parse(text) : {}) as T;
@@ -120,6 +127,8 @@ export async function diagnose(url: string): Promise<ErrorBody | null> {
   try {
     const res = await fetch(url, { signal: ctl.signal, headers: { accept: 'text/event-stream' } });
     if (res.ok) return null;
+    // Reads are protected (ROWFLOW_PROTECT_READS): the token opens a read session for EventSource.
+    if (res.status === 401 && (await askForToken())) return { statusCode: 401, error: 'Unauthorized', message: 'Token accepted: start the preview again.' };
     return await errorBody(res);
   } catch {
     return { statusCode: 0, error: 'Network error', message: 'The orchestrator is not reachable.' };

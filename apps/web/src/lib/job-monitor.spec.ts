@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { initialMonitor, jobMonitorReducer as reduce, MAX_SERIES } from './job-monitor.js';
 
 const job = (over: Partial<JobStatus> = {}): JobStatus => ({
-  id: 'j1', state: 'running', table: 'users', targetTable: 'users', mode: 'create', rowsTotal: 10_000, rowsWritten: 0,
-  rowsSkipped: 0, chunksCommitted: 0, retries: 0, chunkSize: 5000, partitions: [], seed: 7, createdAt: '', startedAt: null,
+  id: 'j1', state: 'running', phase: 'loading', table: 'users', dataset: null, targetTable: 'users', mode: 'create', rowsTotal: 10_000, rowsWritten: 0,
+  rowsSkipped: 0, chunksCommitted: 0, retries: 0, chunkSize: 5000, partitions: [], tables: [], seed: 7, createdAt: '', startedAt: null,
   finishedAt: null, error: null, ...over,
 });
 

@@ -16,12 +16,20 @@ describe('parseSchema', () => {
     expect(r.errors[0]!.message).toMatch(/line 3, column 15/);
   });
 
-  it('checks every column field by field, in order', () => {
-    const r = parseSchema(JSON.stringify({ name: '1bad', columns: [{ name: 'a', type: 'int' }, { name: 'a', type: 'nope' }, { type: 'text', nullRatio: 2 }, 7] }));
+  it('checks every column field by field, in order, with the servers\' schema module', () => {
+    const r = parseSchema(JSON.stringify({ name: '', columns: [{ name: 'a', type: 'int' }, { name: 'b', type: 'nope' }, { type: 'text', nullRatio: 2 }, 7, { name: 'c', type: 'int', nullratio: 0.5 }] }));
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.map((e) => e.field)).toEqual(['name', 'columns[1].name', 'columns[1].type', 'columns[2].name', 'columns[2].nullRatio', 'columns[3]']);
-    expect(r.errors[2]!.message).toBe('unknown type "nope"');
+    expect(r.errors.map((e) => e.field)).toEqual(['name', 'columns[1].type', 'columns[2].name', 'columns[2].nullRatio', 'columns[3]', 'columns[4].nullratio']);
+    expect(r.errors[1]!.message).toMatch(/^unknown type "nope"; expected one of serial, int/);
+    expect(r.errors[5]!.message).toMatch(/did you mean "nullRatio"/);
+  });
+
+  it('catches cross-field rules and duplicate names before any request', () => {
+    const dup = parseSchema(JSON.stringify({ name: 't', columns: [{ name: 'a', type: 'int' }, { name: 'a', type: 'int', min: 5, max: 1 }] }));
+    expect(!dup.ok && dup.errors.map((e) => e.field)).toEqual(['columns[1].min', 'columns[1].name']);
+    const twice = parseSchema(JSON.stringify({ name: 't', columns: [{ name: 'a', type: 'int' }, { name: 'a', type: 'text' }] }));
+    expect(!twice.ok && twice.errors.map((e) => e.field)).toEqual(['columns[1].name']);
   });
 
   it('wants a non-empty columns array and an object at the top', () => {

@@ -1,9 +1,10 @@
 /**
- * The custom-schema editor's logic: parse the JSON with a line/column for syntax errors, check the
- * shape field by field (what the page can know without a round trip), and map the server's 400
+ * The custom-schema editor's logic: parse the JSON with a line/column for syntax errors, check it
+ * with the same schema module the servers use (every error, field by field, without a round trip), and map the server's 400
  * `field` onto the same paths so every error is shown next to the editor in one list.
  */
-import type { ColumnType, ErrorBody, TableSpec } from '@rowflow/contracts';
+import type { ErrorBody, TableSpec } from '@rowflow/contracts';
+import { tableSpecIssues } from '@rowflow/schema';
 import { locateJsonError } from './json-locate.js';
 
 /** One inline error: a field path relative to the schema (`columns[2].type`) and a message. */
@@ -13,15 +14,6 @@ export interface FieldError {
 }
 
 export type ParseResult = { ok: true; schema: TableSpec } | { ok: false; errors: FieldError[] };
-
-// A Record (not an array) so the compiler fails here when contracts gain a column type.
-const TYPES: Record<ColumnType, true> = {
-  serial: true, int: true, bigint: true, decimal: true, boolean: true, uuid: true, text: true, enum: true,
-  date: true, timestamp: true, timestamptz: true, firstName: true, lastName: true, fullName: true,
-  email: true, username: true, phone: true, streetAddress: true, city: true, country: true,
-  company: true, jobTitle: true, url: true, ip: true, json: true, vector: true, char: true, foreignKey: true,
-};
-export const COLUMN_TYPES = Object.keys(TYPES) as ColumnType[];
 
 /** Parses and checks editor text; errors come back in document order. */
 export function parseSchema(text: string): ParseResult {
@@ -48,34 +40,9 @@ export function lineColumn(text: string, pos: number): { line: number; column: n
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
+/** The servers' own validation (one zod schema), every problem at once, relative to the schema. */
 function checkTable(v: unknown): FieldError[] {
-  if (!isObject(v)) return [{ field: 'schema', message: 'must be an object like {"name": …, "columns": […]}' }];
-  const errors: FieldError[] = [];
-  if (typeof v.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(v.name)) {
-    errors.push({ field: 'name', message: 'must be a table name: letters, digits, _ (max 63), not starting with a digit' });
-  }
-  if (!Array.isArray(v.columns) || v.columns.length === 0) {
-    errors.push({ field: 'columns', message: 'must be a non-empty array of columns' });
-    return errors;
-  }
-  const seen = new Set<string>();
-  v.columns.forEach((c, i) => errors.push(...checkColumn(c, i, seen)));
-  return errors;
-}
-
-function checkColumn(c: unknown, i: number, seen: Set<string>): FieldError[] {
-  const at = `columns[${i}]`;
-  if (!isObject(c)) return [{ field: at, message: 'must be an object with name and type' }];
-  const errors: FieldError[] = [];
-  if (typeof c.name !== 'string' || c.name.trim() === '') errors.push({ field: `${at}.name`, message: 'is required' });
-  else if (seen.has(c.name)) errors.push({ field: `${at}.name`, message: `duplicate column "${c.name}"` });
-  else seen.add(c.name);
-  if (typeof c.type !== 'string') errors.push({ field: `${at}.type`, message: `is required (one of ${COLUMN_TYPES.join(', ')})` });
-  else if (!(c.type in TYPES)) errors.push({ field: `${at}.type`, message: `unknown type "${c.type}"` });
-  if (c.nullRatio !== undefined && !(typeof c.nullRatio === 'number' && c.nullRatio >= 0 && c.nullRatio <= 1)) {
-    errors.push({ field: `${at}.nullRatio`, message: 'must be a number between 0 and 1' });
-  }
-  return errors;
+  return tableSpecIssues(v).map((e) => ({ field: e.field || 'schema', message: e.message }));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -2,8 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Query of `GET /api/generator/stream/{ndjson,csv}` (parsed by @rowflow/schema parseStreamParams). */
 export class StreamQueryDto {
-  @ApiProperty({ description: 'Catalog table name', example: 'users' })
+  @ApiProperty({ description: 'Catalog table name, or a table of `dataset`', example: 'users' })
   table!: string;
+
+  @ApiPropertyOptional({ description: 'Catalog dataset name (GET /api/generator/datasets); rows then defaults to the rest of the table', example: 'shop' })
+  dataset?: string;
 
   @ApiProperty({ description: 'Number of rows (1..MAX_ROWS)', example: 1000, type: 'integer' })
   rows!: number;

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ColumnSpec, CreateJobRequest, JobMode, JobState, JobStatus, PartitionStatus, TableSpec } from '@rowflow/contracts';
+import type { ColumnSpec, CreateJobRequest, DatasetSpec, JobMode, JobPhase, JobState, JobStatus, JobTableStatus, PartitionStatus, TableSpec } from '@rowflow/contracts';
+
+const PHASES: JobPhase[] = ['loading', 'building indexes', 'done'];
+const STATES: JobState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 
 /** OpenAPI shape of `POST /api/jobs` (validation is parseJobRequest in @rowflow/jobs). */
 export class CreateJobDto implements CreateJobRequest {
@@ -7,8 +10,15 @@ export class CreateJobDto implements CreateJobRequest {
   table?: string;
   @ApiPropertyOptional({ description: 'Custom table schema {name, columns:[…]} (or give table)', type: Object })
   schema?: TableSpec;
-  @ApiProperty({ description: 'Rows to insert (<= MAX_ROWS)', example: 100000 })
-  rows!: number;
+  @ApiPropertyOptional({
+    description: 'A whole dataset {name, tables:[{name, rows, columns}]} (or a catalog dataset name): every table is loaded; give it instead of table/schema/rows/targetTable',
+    oneOf: [{ type: 'object' }, { type: 'string' }],
+  })
+  dataset?: DatasetSpec | string;
+  @ApiPropertyOptional({ description: 'Dataset jobs: each target table is this prefix + the table name', example: 'copy_' })
+  targetPrefix?: string;
+  @ApiPropertyOptional({ description: 'Rows to insert (<= MAX_ROWS); required with table/schema', example: 100000 })
+  rows?: number;
   @ApiPropertyOptional({ description: '0 or absent picks one (returned in status)', example: 42 })
   seed?: number;
   @ApiPropertyOptional({ description: 'Rows per COPY transaction, or "auto"', oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }], default: 5000 })
@@ -30,17 +40,29 @@ export class PartitionStatusDto implements PartitionStatus {
   @ApiProperty() fromRow!: number;
   @ApiProperty() toRow!: number;
   @ApiProperty({ description: 'First row not yet committed (resume point)' }) nextRow!: number;
-  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: JobState;
+  @ApiProperty({ enum: STATES }) state!: JobState;
   @ApiPropertyOptional({ description: 'Last chunk size used' }) chunkSize?: number;
+  @ApiPropertyOptional({ description: 'Index of the job table this partition loads' }) table?: number;
   @ApiPropertyOptional({ description: 'Transient failures retried so far' }) retries?: number;
   @ApiPropertyOptional({ description: 'Transient error being waited out (null once going on)', type: String, nullable: true }) lastError?: string | null;
   @ApiPropertyOptional({ description: 'Next attempt while waiting', type: String, format: 'date-time', nullable: true }) nextAttemptAt?: string | null;
 }
 
+export class JobTableStatusDto implements JobTableStatus {
+  @ApiProperty() name!: string;
+  @ApiProperty() targetTable!: string;
+  @ApiProperty() rowsTotal!: number;
+  @ApiProperty() rowsWritten!: number;
+  @ApiProperty({ enum: STATES }) state!: JobState;
+  @ApiProperty({ enum: PHASES }) phase!: JobPhase;
+}
+
 export class JobStatusDto implements JobStatus {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed', 'cancelled'] }) state!: JobState;
-  @ApiProperty() table!: string;
+  @ApiProperty({ enum: STATES }) state!: JobState;
+  @ApiProperty({ enum: PHASES, description: 'create mode: loading, then building indexes (state stays running), then done' }) phase!: JobPhase;
+  @ApiProperty({ description: 'First (or only) table' }) table!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Dataset name of a dataset job' }) dataset!: string | null;
   @ApiProperty() targetTable!: string;
   @ApiProperty({ enum: ['create', 'append', 'truncate', 'replace'] }) mode!: JobMode;
   @ApiProperty() rowsTotal!: number;
@@ -50,6 +72,7 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty() retries!: number;
   @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }] }) chunkSize!: number | 'auto';
   @ApiProperty({ type: [PartitionStatusDto] }) partitions!: PartitionStatusDto[];
+  @ApiProperty({ type: [JobTableStatusDto] }) tables!: JobTableStatusDto[];
   @ApiProperty() seed!: number;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { ConflictError, type ErrorBody, NotFoundError, ValidationError } from '@rowflow/contracts';
 import type { Request, Response } from 'express';
-import { logger } from './logger.js';
+import { logger } from '@rowflow/platform';
 
 const log = logger('ExceptionFilter');
 
@@ -17,9 +17,17 @@ export function toErrorBody(err: unknown): ErrorBody {
     const res = err.getResponse();
     const raw = typeof res === 'string' ? res : (res as { message?: unknown }).message;
     const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? err.message);
-    return { statusCode: status, error: httpReason(status), message };
+    return { statusCode: status, error: httpReason(status), message: status >= 500 ? redactAddresses(message) : message };
   }
   return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+}
+
+/**
+ * 5xx messages describe our own dependencies (the generator, Postgres); their addresses are
+ * internal and never go on the wire, whoever built the message.
+ */
+export function redactAddresses(message: string): string {
+  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s)'"]+/gi, '<internal address>');
 }
 
 function httpReason(status: number): string {
@@ -32,7 +40,7 @@ function httpReason(status: number): string {
     .join(' ');
 }
 
-/** The one global filter (STYLE 13): no stack traces on the wire, safe after headers went out. */
+/** The one global filter: no stack traces on the wire, safe after headers went out. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {

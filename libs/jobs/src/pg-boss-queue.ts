@@ -1,26 +1,26 @@
-import { logger } from '@rowflow/platform';
-import type { OpenPartition } from '@rowflow/jobs';
 import PgBoss from 'pg-boss';
+import type { OpenPartition } from './job-repository.js';
+import type { LogPort, QueuePort } from './ports.js';
 
 export const PARTITION_QUEUE = 'rowflow-partition';
 
-export type PartitionHandler = (p: OpenPartition) => Promise<void>;
-
 /**
- * pg-boss behind a small class: one pg-boss job per partition. Any process with workers may pick
+ * pg-boss behind the QueuePort: one pg-boss job per partition. Any process with workers may pick
  * any partition. pg-boss only distributes work; exactness comes from the fenced checkpoints, so
  * a partition delivered twice (re-enqueued by a sweep while still being worked) is harmless.
  */
-export class JobQueue {
-  private readonly log = logger('JobQueue');
+export class PgBossQueue implements QueuePort {
   private readonly boss: PgBoss;
   private readonly workerIds: string[] = [];
 
-  constructor(databaseUrl: string) {
+  constructor(
+    databaseUrl: string,
+    private readonly log: LogPort,
+  ) {
     // 'short' policy + singletonKey = partition id: at most one *waiting* pg-boss job per
     // partition, so repeated sweeps don't pile duplicates up.
     this.boss = new PgBoss({ connectionString: databaseUrl, max: 3, schedule: false, supervise: true, application_name: 'rowflow-jobs-queue' });
-    this.boss.on('error', (err: Error) => this.log.warn({ err: err.message }, 'pg-boss error'));
+    this.boss.on('error', (err: Error) => log.warn({ err: err.message }, 'pg-boss error'));
   }
 
   async start(): Promise<void> {
@@ -28,8 +28,7 @@ export class JobQueue {
     await this.boss.createQueue(PARTITION_QUEUE, { name: PARTITION_QUEUE, policy: 'short', retryLimit: 0, expireInHours: 12 });
   }
 
-  /** Starts `concurrency` pollers in this process, each working one partition at a time. */
-  async work(concurrency: number, handler: PartitionHandler): Promise<void> {
+  async work(concurrency: number, handler: (p: OpenPartition) => Promise<void>): Promise<void> {
     for (let i = 0; i < concurrency; i++) {
       const id = await this.boss.work<OpenPartition>(PARTITION_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
         for (const job of jobs) await handler(job.data);

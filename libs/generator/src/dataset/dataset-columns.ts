@@ -1,0 +1,71 @@
+import { type ColumnSpec, type DatasetTableSpec, ValidationError } from '@rowflow/contracts';
+import { datasetTable, referencedColumn } from '@rowflow/schema';
+import { ColumnRandom, type CompiledColumn } from '../column.js';
+import { compileColumn, withNulls } from '../compile.js';
+import { RowContext } from '../row-context.js';
+import { distributed } from '../values-numeric.js';
+import { compileCompositeKey } from './composite-key.js';
+import type { DatasetPlan } from './dataset-plan.js';
+import { OwnerCursor } from './per-parent-counts.js';
+
+/** Parent row index of a child row, or null (a self-reference's first row has no earlier row). */
+type ParentIndexOf = (row: RowContext) => number | null;
+
+/** The foreign key that carries a per-parent table's owner: the first one to the perParent table. */
+function ownerColumn(table: DatasetTableSpec): string | undefined {
+  const parent = table.perParent?.table;
+  return parent && table.columns.find((c) => c.type === 'foreignKey' && c.references?.table === parent)?.name;
+}
+
+function parentIndexOf(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec, parent: string): ParentIndexOf {
+  const random = new ColumnRandom(plan.seed, table.name, col.name);
+  const dist = col.distribution;
+  if (parent === table.name) {
+    // An earlier row of the same table (a manager hired before the employee): no cycle, row 0 is a root.
+    return (row) => (row.k === 0 ? null : distributed(random.at(row), row.k, dist));
+  }
+  if (ownerColumn(table) === col.name) {
+    const cursor = new OwnerCursor(plan.indexOf(table.name));
+    return (row) => cursor.parentOf(row.k);
+  }
+  const rows = plan.rowsOf(parent);
+  if (rows === 0 && plan.rowsOf(table.name) > 0) {
+    throw new ValidationError('dataset', `"${table.name}.${col.name}" references "${parent}", which has 0 rows for seed ${plan.seed}`);
+  }
+  return (row) => distributed(random.at(row), rows, dist);
+}
+
+/**
+ * A dataset foreign key: the parent row index comes from (seed, child row) alone, and the value
+ * is the parent key column's own generator at that row — the parent is never read, and every
+ * key type (sequence, Feistel int, uuid, unique email …) is a real parent key.
+ */
+function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec): CompiledColumn {
+  const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
+  const key = compileColumn(keySpec, plan.seed, parent.name, parent.keyOffset ?? 0);
+  const parentRows = plan.rowsOf(parent.name);
+  if (parentRows > key.capacity) {
+    throw new ValidationError('dataset', `"${parent.name}.${keySpec.name}" cannot produce ${parentRows} unique keys (capacity ${key.capacity})`);
+  }
+  const parentRow = new RowContext(plan.seed, parent.name);
+  const indexOf = parentIndexOf(plan, table, col, parent.name);
+  const compiled: CompiledColumn = {
+    name: col.name,
+    kind: key.kind,
+    capacity: Infinity,
+    value: (row) => {
+      const p = indexOf(row);
+      if (p === null) return null;
+      parentRow.setRow(p);
+      return key.value(parentRow);
+    },
+  };
+  return col.nullRatio ? withNulls(compiled, plan.seed, table.name, col.nullRatio) : compiled;
+}
+
+/** Compiles every column of one table of a validated dataset (foreign keys resolved in `plan`). */
+export function compileDatasetTable(plan: DatasetPlan, tableName: string): CompiledColumn[] {
+  const table = datasetTable(plan.dataset, tableName);
+  const tuple = compileCompositeKey(plan, table);
+  return table.columns.map((c) => tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0)));
+}

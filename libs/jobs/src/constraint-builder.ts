@@ -1,0 +1,257 @@
+import { quoteIdent } from '@rowflow/schema';
+import type pg from 'pg';
+import type { ConstraintRepository, ConstraintRow, ConstraintState, PhaseWork } from './constraint-repository.js';
+import { classifyError } from './pg-errors.js';
+import type { LogPort } from './ports.js';
+import { qualify } from './target-ref.js';
+
+export interface ConstraintBuilderOptions {
+  /** Identifies this process in the phase lease. */
+  owner: string;
+  leaseSeconds: number;
+  /** Index builds at once, each on its own connection (each also uses maintenance_work_mem). */
+  concurrency: number;
+  log: LogPort;
+  /** Called when the phase completed the job (metrics). */
+  onCompleted?: (jobId: string) => void;
+}
+
+/** How a phase run ended: completed the job, someone else has it / nothing to do, lost the lease, stopped, or failed the job. */
+export type PhaseOutcome = 'done' | 'busy' | 'lost' | 'stopped' | 'failed';
+
+/** A step lost its lease or the job left the phase (cancelled, failed elsewhere). */
+class PhaseLostError extends Error {
+  override readonly name = 'PhaseLostError';
+}
+
+/** A step failed on the data (duplicate key, orphaned foreign key): the job fails naming it. */
+class ConstraintFailedError extends Error {
+  override readonly name = 'ConstraintFailedError';
+  constructor(
+    readonly constraint: ConstraintRow,
+    cause: unknown,
+  ) {
+    super(`constraint ${constraint.name}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+const STATE_AFTER: Record<'index' | 'attach' | 'add' | 'validate', ConstraintState> = { index: 'indexed', attach: 'done', add: 'added', validate: 'done' };
+
+/** Runs `fn` over `items`, at most `limit` at a time; the first error stops new starts and is thrown. */
+async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const lane = async (): Promise<void> => {
+    while (failed === undefined && next < items.length) {
+      const item = items[next++]!;
+      await fn(item).catch((err: unknown) => {
+        failed ??= err;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failed !== undefined) throw failed;
+}
+
+/**
+ * The constraint phase of a job that created its tables: after every partition of every table
+ * committed, build PRIMARY KEY and UNIQUE indexes in parallel (CREATE INDEX takes a SHARE lock,
+ * so builds on one table run side by side), attach them with `ADD CONSTRAINT … USING INDEX`
+ * (brief ACCESS EXCLUSIVE, one table at a time: two attaches holding their builds' SHARE locks
+ * would deadlock), then add foreign keys NOT VALID and VALIDATE them.
+ *
+ * Resumable from any point: each step is one transaction that takes a per-constraint advisory
+ * lock, checks the catalogs by the constraint's deterministic name, does the DDL if still
+ * needed, and records the new state — a non-concurrent CREATE INDEX / ALTER TABLE is
+ * transactional, so a process killed mid-step leaves nothing half built.
+ */
+export class ConstraintBuilder {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly repo: ConstraintRepository,
+    private readonly opts: ConstraintBuilderOptions,
+  ) {}
+
+  async run(jobId: string, signal: AbortSignal): Promise<PhaseOutcome> {
+    const work = await this.repo.claim(jobId, this.opts.owner, this.opts.leaseSeconds);
+    if (!work) return 'busy';
+    const lost = new AbortController();
+    const keepAlive = setInterval(() => void this.renew(jobId, lost), (this.opts.leaseSeconds * 1000) / 3);
+    keepAlive.unref();
+    this.opts.log.info({ event: 'phase_start', jobId, phase: 'building indexes', constraints: work.constraints.length }, 'building constraints');
+    try {
+      await this.steps(work, AbortSignal.any([signal, lost.signal]));
+      if (await this.repo.finish(jobId)) this.completed(jobId);
+      return 'done';
+    } catch (err) {
+      return await this.onError(work, err, signal);
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  private async renew(jobId: string, lost: AbortController): Promise<void> {
+    const ok = await this.repo.renew(jobId, this.opts.owner, this.opts.leaseSeconds).catch(() => true); // a failed renew is not proof of loss
+    if (!ok) lost.abort();
+  }
+
+  private async steps(work: PhaseWork, signal: AbortSignal): Promise<void> {
+    const keys = work.constraints.filter((k) => k.kind !== 'foreignKey');
+    const fks = work.constraints.filter((k) => k.kind === 'foreignKey');
+    await bounded(keys.filter((k) => k.state === 'pending'), this.opts.concurrency, (k) => this.step(work, k, 'index', signal));
+    for (const k of keys.filter((k) => k.state !== 'done')) await this.step(work, k, 'attach', signal);
+    for (const k of fks.filter((k) => k.state === 'pending')) await this.step(work, k, 'add', signal);
+    await bounded(fks.filter((k) => k.state !== 'done'), this.opts.concurrency, (k) => this.step(work, k, 'validate', signal));
+  }
+
+  /** One idempotent step in one transaction, fenced by the phase lease, recorded with the DDL. */
+  private async step(work: PhaseWork, k: ConstraintRow, what: keyof typeof STATE_AFTER, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw new PhaseLostError('phase stopped');
+    const started = Date.now();
+    const client = await this.pool.connect();
+    const ignore = (): void => undefined; // a dying connection fails the query; don't also crash
+    client.on('error', ignore);
+    let broken: Error | undefined;
+    let cancel: (() => void) | undefined;
+    try {
+      await client.query('BEGIN');
+      const me = await client.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_advisory_xact_lock(hashtextextended($1, 0))`, [`rowflow:${work.jobId}:${k.name}`]);
+      cancel = this.cancelOnAbort(me.rows[0]!.pid, signal);
+      await this.fence(client, work.jobId);
+      await new StepSql(client, work, k).run(what);
+      await client.query(`UPDATE rowflow.job_constraints SET state = $2, updated_at = now() WHERE id = $1`, [k.id, STATE_AFTER[what]]);
+      await client.query('COMMIT');
+      k.state = STATE_AFTER[what];
+      this.opts.log.info({ event: 'constraint_step', jobId: work.jobId, constraint: k.name, step: what, ms: Date.now() - started }, 'constraint step done');
+    } catch (err) {
+      broken = err instanceof Error ? err : new Error(String(err));
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw classifyError(err) === 'data' ? new ConstraintFailedError(k, err) : err;
+    } finally {
+      cancel?.();
+      client.off('error', ignore);
+      // A connection a cancel may have been sent to is not given back to the pool.
+      client.release(broken ?? (signal.aborted ? new Error('constraint phase stopped') : undefined));
+    }
+  }
+
+  /**
+   * Stopping (shutdown, lost lease) cancels a build in progress rather than waiting for it: the
+   * step's transaction rolls back and whoever takes the phase over builds it again. Returns the
+   * listener's remover.
+   */
+  private cancelOnAbort(pid: number, signal: AbortSignal): () => void {
+    const onAbort = (): void => void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  }
+
+  /** Only the lease holder of a job still in the phase may build (a cancel stops the next step). */
+  private async fence(client: pg.PoolClient, jobId: string): Promise<void> {
+    const res = await client.query(
+      `SELECT 1 FROM rowflow.jobs WHERE id = $1 AND state = 'running' AND phase = 'building indexes' AND phase_lease_owner = $2`,
+      [jobId, this.opts.owner],
+    );
+    if (!res.rowCount) throw new PhaseLostError('phase lease lost or job no longer building indexes');
+  }
+
+  private completed(jobId: string): void {
+    this.opts.log.info({ event: 'job_end', jobId, state: 'completed', phase: 'done' }, 'job completed');
+    this.opts.onCompleted?.(jobId);
+  }
+
+  private async onError(work: PhaseWork, err: unknown, signal: AbortSignal): Promise<PhaseOutcome> {
+    if (err instanceof PhaseLostError || signal.aborted) {
+      await this.repo.release(work.jobId, this.opts.owner).catch(() => undefined);
+      return signal.aborted ? 'stopped' : 'lost';
+    }
+    if (err instanceof ConstraintFailedError) {
+      this.opts.log.error({ event: 'job_end', jobId: work.jobId, state: 'failed', constraint: err.constraint.name, err: err.message }, 'job failed');
+      await this.repo.fail(work.jobId, err.constraint.id, err.message);
+      return 'failed';
+    }
+    // Transient or unknown (connection lost, Postgres restarting): hand the phase back; the sweep retries.
+    this.opts.log.warn({ jobId: work.jobId, err: err instanceof Error ? err.message : String(err) }, 'constraint phase interrupted; will retry');
+    await this.repo.release(work.jobId, this.opts.owner).catch(() => undefined);
+    return 'lost';
+  }
+}
+
+/** The catalog checks and DDL of one step; every name is quoted and schema-qualified. */
+class StepSql {
+  private readonly table: string;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly work: PhaseWork,
+    private readonly k: ConstraintRow,
+  ) {
+    this.table = qualify(this.tableName(k.tableIndex));
+  }
+
+  run(what: keyof typeof STATE_AFTER): Promise<void> {
+    switch (what) {
+      case 'index':
+        return this.ensureIndex();
+      case 'attach':
+        return this.attach();
+      case 'add':
+        return this.addForeignKey();
+      case 'validate':
+        return this.validate();
+    }
+  }
+
+  private tableName(i: number): { schema: string; table: string } {
+    const t = this.work.tables[i];
+    if (!t) throw new Error(`job ${this.work.jobId} has no table ${i}`);
+    return t;
+  }
+
+  private cols(names: string[]): string {
+    return names.map(quoteIdent).join(', ');
+  }
+
+  /** The constraint of this name on this table: absent, or whether it is validated. */
+  private async constraint(): Promise<{ validated: boolean } | undefined> {
+    const res = await this.client.query<{ convalidated: boolean }>(
+      `SELECT convalidated FROM pg_constraint WHERE conname = $1 AND conrelid = to_regclass($2)`,
+      [this.k.name, this.table],
+    );
+    return res.rows[0] ? { validated: res.rows[0].convalidated } : undefined;
+  }
+
+  /** Builds the unique index unless it (or the constraint that took it over) exists already. */
+  private async ensureIndex(): Promise<void> {
+    if (await this.constraint()) return;
+    const index = qualify({ schema: this.tableName(this.k.tableIndex).schema, table: this.k.name });
+    const res = await this.client.query<{ ours: boolean }>(`SELECT indrelid = to_regclass($2) AS ours FROM pg_index WHERE indexrelid = to_regclass($1)`, [index, this.table]);
+    if (res.rows[0]?.ours) return;
+    if (res.rows[0]) throw new Error(`an index named ${this.k.name} exists on another table`);
+    await this.client.query(`CREATE UNIQUE INDEX ${quoteIdent(this.k.name)} ON ${this.table} (${this.cols(this.k.columns)})`);
+  }
+
+  /** `ADD CONSTRAINT … PRIMARY KEY / UNIQUE USING INDEX` (the index keeps the constraint's name). */
+  private async attach(): Promise<void> {
+    if (await this.constraint()) return;
+    await this.ensureIndex();
+    const kind = this.k.kind === 'primaryKey' ? 'PRIMARY KEY' : 'UNIQUE';
+    await this.client.query(`ALTER TABLE ${this.table} ADD CONSTRAINT ${quoteIdent(this.k.name)} ${kind} USING INDEX ${quoteIdent(this.k.name)}`);
+  }
+
+  /** Foreign key NOT VALID (brief lock, no scan); VALIDATE checks the rows in a separate step. */
+  private async addForeignKey(): Promise<void> {
+    if (await this.constraint()) return;
+    const parent = qualify(this.tableName(this.k.refTableIndex ?? -1));
+    await this.client.query(
+      `ALTER TABLE ${this.table} ADD CONSTRAINT ${quoteIdent(this.k.name)} FOREIGN KEY (${this.cols(this.k.columns)}) REFERENCES ${parent} (${this.cols(this.k.refColumns ?? [])}) NOT VALID`,
+    );
+  }
+
+  private async validate(): Promise<void> {
+    const found = await this.constraint();
+    if (found?.validated) return;
+    if (!found) await this.addForeignKey();
+    await this.client.query(`ALTER TABLE ${this.table} VALIDATE CONSTRAINT ${quoteIdent(this.k.name)}`);
+  }
+}

@@ -1,0 +1,223 @@
+import type { JobStatus } from '@rowflow/contracts';
+import type { PhaseOutcome } from './constraint-builder.js';
+import type { JobRepository, OpenPartition } from './job-repository.js';
+import type { JobDefinition } from './job-spec.js';
+import type { RunOutcome } from './partition-runner.js';
+import type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
+
+/** The job store calls the orchestrator makes (JobRepository; a fake in unit specs). */
+export type JobStorePort = Pick<
+  JobRepository,
+  'create' | 'get' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'orphanedPartitions' | 'readyPartitions' | 'jobsAwaitingFinish' | 'deadLetters'
+>;
+
+export interface OrchestratorDeps {
+  store: JobStorePort;
+  /** Jobs in the constraint phase nobody holds a live lease on. */
+  orphanedPhases(): Promise<string[]>;
+  /** Creates/updates the job tables (idempotent). */
+  migrate(): Promise<void>;
+  queue: QueuePort;
+  runPartition(partitionId: number, signal: AbortSignal): Promise<RunOutcome>;
+  /** Ends the load of a job whose partitions all committed (completes it or starts its constraint phase). */
+  finishJob(jobId: string, signal: AbortSignal): Promise<void>;
+  runPhase(jobId: string, signal: AbortSignal): Promise<PhaseOutcome>;
+  timers: TimerPort;
+  log: LogPort;
+}
+
+export interface OrchestratorOptions {
+  /** Work partitions and constraint phases in this process (false: API only). */
+  workers: boolean;
+  /** Partitions worked at once by this process. */
+  concurrency: number;
+  /** How often to look for partitions/phases whose lease lapsed (a process died elsewhere). */
+  sweepMs: number;
+  /** How long an API call waits for start-up (migrations, queue) before giving up. */
+  readyTimeoutMs: number;
+  /** Cap of the start-up retry backoff. */
+  startBackoffCapMs: number;
+}
+
+export const DEFAULT_ORCHESTRATOR: OrchestratorOptions = { workers: true, concurrency: 4, sweepMs: 3000, readyTimeoutMs: 15_000, startBackoffCapMs: 5000 };
+
+/** The job store is not reachable (yet): start-up still retrying, or the database is down. */
+export class UnavailableError extends Error {
+  override readonly name = 'UnavailableError';
+}
+
+/**
+ * Job orchestration without a framework: start-up with retries (migrations, queue, consumers),
+ * the periodic sweep that re-queues partitions and constraint phases whose lease lapsed, the
+ * hand-over from the last partition of a job to its constraint phase, and the API operations
+ * (each waiting for start-up). Everything with I/O or time is a port, so it is unit-tested
+ * with fakes; the apps wire Postgres, pg-boss and real timers.
+ */
+export class JobOrchestrator {
+  private readonly opts: OrchestratorOptions;
+  private readonly stopping = new AbortController();
+  private readonly phases = new Map<string, Promise<void>>();
+  private ready: Promise<void> | undefined;
+  private sweeper: Repeating | undefined;
+  private sweeping = false;
+
+  constructor(
+    private readonly deps: OrchestratorDeps,
+    opts: Partial<OrchestratorOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_ORCHESTRATOR, ...opts };
+  }
+
+  /** Aborted on stop(); every run started here listens on it. */
+  get signal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  /** Starts in the background (retrying) so the process boots while Postgres is still down. */
+  start(): void {
+    this.ready = this.startWithRetries();
+    this.ready.catch(() => undefined); // surfaced to API callers via whenReady()
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.sweeper?.cancel();
+    await this.deps.queue.stop();
+    await Promise.allSettled([...this.phases.values()]);
+  }
+
+  async create(def: JobDefinition): Promise<JobStatus> {
+    await this.whenReady();
+    const id = await this.deps.store.create(def);
+    await this.enqueue(await this.deps.store.unfinishedPartitions(id));
+    return this.deps.store.get(id);
+  }
+
+  async list(): Promise<JobStatus[]> {
+    await this.whenReady();
+    return this.deps.store.list();
+  }
+
+  async get(id: string): Promise<JobStatus> {
+    await this.whenReady();
+    return this.deps.store.get(id);
+  }
+
+  async cancel(id: string): Promise<JobStatus> {
+    await this.whenReady();
+    return this.deps.store.cancel(id);
+  }
+
+  /** Re-opens a cancelled/failed job from each partition's next_row (or its constraint phase). */
+  async resume(id: string): Promise<JobStatus> {
+    await this.whenReady();
+    const status = await this.deps.store.resume(id);
+    await this.enqueue(await this.deps.store.unfinishedPartitions(id));
+    if (status.phase === 'building indexes' && status.state === 'running') this.startPhase(id);
+    return status;
+  }
+
+  async deadLetters(id: string): ReturnType<JobStorePort['deadLetters']> {
+    await this.whenReady();
+    await this.deps.store.get(id);
+    return this.deps.store.deadLetters(id);
+  }
+
+  /** Resolves once started; UnavailableError if start-up does not finish within readyTimeoutMs. */
+  async whenReady(): Promise<void> {
+    if (!this.ready) throw new UnavailableError('job store is starting');
+    const timeout = new AbortController();
+    const expired = this.deps.timers.sleep(this.opts.readyTimeoutMs, timeout.signal).then(() => {
+      throw new UnavailableError('job store unavailable (database down?)');
+    });
+    expired.catch(() => undefined);
+    try {
+      await Promise.race([this.ready, expired]);
+    } finally {
+      timeout.abort();
+    }
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await this.startOnce();
+        return;
+      } catch (err) {
+        this.deps.log.warn({ err: message(err), attempt }, 'jobs start-up failed; retrying');
+        await this.deps.timers.sleep(Math.min(this.opts.startBackoffCapMs, 200 * 2 ** attempt), this.stopping.signal).catch(() => undefined);
+      }
+    }
+    throw new UnavailableError('stopped before start-up finished');
+  }
+
+  private async startOnce(): Promise<void> {
+    await this.deps.migrate();
+    await this.deps.queue.start();
+    if (!this.opts.workers) return;
+    await this.deps.queue.work(this.opts.concurrency, (p) => this.work(p));
+    // Start-up sweep: unfinished jobs (e.g. after a crash) are picked up again; then periodically,
+    // so work of a process that died elsewhere is taken over once its lease expires.
+    await this.sweep();
+    this.sweeper = this.deps.timers.every(this.opts.sweepMs, () => void this.sweep());
+  }
+
+  /**
+   * Re-queues partitions whose lease lapsed, finishes jobs whose last partition's worker died
+   * before finishing them, and restarts constraint phases whose lease lapsed. Never throws; a
+   * slow sweep (Postgres away) does not pile up behind the timer.
+   */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      await this.enqueue(await this.deps.store.orphanedPartitions());
+      for (const id of await this.deps.store.jobsAwaitingFinish()) await this.deps.finishJob(id, this.stopping.signal);
+      for (const id of await this.deps.orphanedPhases()) this.startPhase(id);
+    } catch (err) {
+      this.deps.log.warn({ err: message(err) }, 'sweep failed');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async enqueue(parts: OpenPartition[]): Promise<void> {
+    if (!parts.length) return;
+    try {
+      await this.deps.queue.enqueue(parts);
+    } catch (err) {
+      // The job rows are committed; the periodic sweep enqueues them once the queue is reachable.
+      this.deps.log.warn({ err: message(err) }, 'enqueue failed; the sweep will retry');
+    }
+  }
+
+  /** One queued partition; when it finished, tables waiting on it and the constraint phase may start. */
+  private async work(p: OpenPartition): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    const outcome = await this.deps.runPartition(p.partitionId, this.stopping.signal);
+    this.deps.log.debug({ jobId: p.jobId, partitionId: p.partitionId, outcome }, 'partition run ended');
+    if (outcome !== 'done') return;
+    try {
+      await this.enqueue(await this.deps.store.readyPartitions(p.jobId));
+      const status = await this.deps.store.get(p.jobId);
+      if (status.state === 'running' && status.phase === 'building indexes') this.startPhase(p.jobId);
+    } catch (err) {
+      this.deps.log.warn({ jobId: p.jobId, err: message(err) }, 'follow-up after partition failed; the sweep will retry');
+    }
+  }
+
+  /** Runs a job's constraint phase in the background, at most once at a time per job in this process. */
+  private startPhase(jobId: string): void {
+    if (!this.opts.workers || this.phases.has(jobId) || this.stopping.signal.aborted) return;
+    const run = this.deps
+      .runPhase(jobId, this.stopping.signal)
+      .then((outcome) => this.deps.log.debug({ jobId, outcome }, 'constraint phase run ended'))
+      .catch((err: unknown) => this.deps.log.warn({ jobId, err: message(err) }, 'constraint phase run failed; the sweep will retry'))
+      .finally(() => this.phases.delete(jobId));
+    this.phases.set(jobId, run);
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,111 @@
+import type { JobEvent, JobEventName, JobStatus } from '@rowflow/contracts';
+import {
+  asyncScheduler,
+  catchError,
+  defer,
+  EMPTY,
+  exhaustMap,
+  filter,
+  finalize,
+  from,
+  map,
+  type Observable,
+  type ObservableInput,
+  ReplaySubject,
+  type SchedulerLike,
+  share,
+  takeWhile,
+  timer,
+} from 'rxjs';
+
+/** Poll period of the job tables; also the progress throttle (at most 4 events/s per job). */
+export const PROGRESS_POLL_MS = 250;
+
+const TERMINAL: Partial<Record<JobStatus['state'], JobEventName>> = { completed: 'completed', failed: 'failed', cancelled: 'cancelled' };
+
+export interface ProgressFeedOptions {
+  pollMs?: number;
+  /** Timer scheduler; marble tests pass the TestScheduler. */
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * One status source per job per process, shared by every watcher of that job: the first
+ * watcher starts one poll loop, later ones join it (and get the latest status at once), the
+ * last one leaving stops it. So N watchers of a job cost one status read per interval instead
+ * of N — reading the job tables (not in-memory state) keeps "any process can serve any job".
+ * A poll never overlaps the previous one (a slow database stretches the interval instead of
+ * piling up queries); a failed read (Postgres restarting) is skipped, not fatal; the feed
+ * completes after a terminal state.
+ */
+export class ProgressFeed {
+  private readonly feeds = new Map<string, Observable<JobStatus>>();
+  private readonly pollMs: number;
+  private readonly scheduler: SchedulerLike;
+
+  constructor(
+    private readonly read: (jobId: string) => ObservableInput<JobStatus>,
+    opts: ProgressFeedOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? PROGRESS_POLL_MS;
+    this.scheduler = opts.scheduler ?? asyncScheduler;
+  }
+
+  /** Jobs with a poll loop running right now (tests and metrics). */
+  get active(): number {
+    return this.feeds.size;
+  }
+
+  /** The shared status stream of `jobId`. */
+  statuses(jobId: string): Observable<JobStatus> {
+    let feed = this.feeds.get(jobId);
+    if (!feed) {
+      feed = this.poll(jobId).pipe(
+        // Runs when the loop stops: terminal state, or the last watcher left.
+        finalize(() => {
+          if (this.feeds.get(jobId) === feed) this.feeds.delete(jobId);
+        }),
+        share({ connector: () => new ReplaySubject<JobStatus>(1), resetOnRefCountZero: true, resetOnComplete: true, resetOnError: true }),
+      );
+      this.feeds.set(jobId, feed);
+    }
+    return feed;
+  }
+
+  /** SSE-ready events of one watcher (see `jobEvents$`). */
+  events(jobId: string, lastEventId?: number): Observable<JobEvent> {
+    return jobEvents$(this.statuses(jobId), lastEventId);
+  }
+
+  private poll(jobId: string): Observable<JobStatus> {
+    return timer(0, this.pollMs, this.scheduler).pipe(
+      exhaustMap(() => from(this.read(jobId)).pipe(catchError(() => EMPTY))),
+      takeWhile((s) => TERMINAL[s.state] === undefined, true),
+    );
+  }
+}
+
+/** SSE id of a status: monotonic per job while it runs (rows committed or skipped). */
+export function eventId(s: JobStatus): number {
+  return s.rowsWritten + s.rowsSkipped;
+}
+
+/**
+ * One watcher's events from a status stream: `progress` whenever the id moved past the last
+ * one sent (starting after `lastEventId`, an EventSource's Last-Event-ID), then the terminal
+ * `completed` / `failed` / `cancelled` (always sent, whatever its id) and completion.
+ */
+export function jobEvents$(statuses: Observable<JobStatus>, lastEventId?: number): Observable<JobEvent> {
+  // defer: the last id sent is per subscription.
+  return defer(() => {
+    let last = lastEventId ?? -1;
+    return statuses.pipe(
+      takeWhile((s) => TERMINAL[s.state] === undefined, true),
+      filter((s) => TERMINAL[s.state] !== undefined || eventId(s) > last),
+      map((s): JobEvent => {
+        last = eventId(s);
+        return { event: TERMINAL[s.state] ?? 'progress', id: last, data: s };
+      }),
+    );
+  });
+}

@@ -1,0 +1,5 @@
+export * from './bootstrap.js';
+export * from './exception.filter.js';
+export * from './nest-logger.js';
+export * from './http-guards.js';
+export * from './json-body.js';

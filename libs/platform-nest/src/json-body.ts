@@ -1,0 +1,75 @@
+import type { HttpPolicy } from '@rowflow/platform';
+import type { Request, RequestHandler, Response } from 'express';
+import { isSafeMethod, refuse } from './http-guards.js';
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/** `application/json`, optionally with `charset=utf-8`; anything else is another media type. */
+export function isJsonType(header: string): boolean {
+  const [type, ...params] = header.split(';').map((s) => s.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
+}
+
+/**
+ * Request bodies are JSON only. A cross-origin page can send `text/plain` or a form without a
+ * CORS preflight; refusing every other media type means such a "simple request" can never reach
+ * a handler that changes state.
+ */
+export function jsonOnly(): RequestHandler {
+  return (req, res, next) => {
+    if (isSafeMethod(req.method)) return next();
+    const type = req.headers['content-type'];
+    if (type === undefined && !hasBody(req)) return next();
+    if (type !== undefined && isJsonType(type)) return next();
+    refuse(res, 415, 'Unsupported Media Type', `request bodies must be application/json, got ${JSON.stringify(type ?? 'none')}`, 'content-type');
+  };
+}
+
+/**
+ * Reads and parses the JSON body with one size limit; a body over it is refused here, before any
+ * handler runs (so never a 202 first). Malformed JSON is a 400 naming `body`.
+ */
+export function jsonBody(policy: HttpPolicy): RequestHandler {
+  return (req, res, next) => {
+    if (isSafeMethod(req.method) || !hasBody(req)) return next();
+    if (Number(req.headers['content-length'] ?? 0) > policy.bodyLimit) return tooLarge(req, res, policy.bodyLimit);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= policy.bodyLimit) return void chunks.push(chunk);
+      if (done) return;
+      done = true;
+      tooLarge(req, res, policy.bodyLimit);
+    });
+    req.once('error', () => {
+      done = true; // the client went away mid-body: nothing to answer
+    });
+    req.once('end', () => {
+      if (done) return;
+      done = true;
+      if (parseInto(req, res, Buffer.concat(chunks).toString('utf8'))) next();
+    });
+  };
+}
+
+function parseInto(req: Request, res: Response, text: string): boolean {
+  try {
+    (req as { body?: unknown }).body = JSON.parse(text) as unknown;
+    return true;
+  } catch (err) {
+    refuse(res, 400, 'Bad Request', `body: malformed JSON (${(err as Error).message})`, 'body');
+    return false;
+  }
+}
+
+function tooLarge(req: Request, res: Response, limit: number): void {
+  // Close after answering: reading the rest of an oversized body is what the limit prevents.
+  res.setHeader('Connection', 'close');
+  refuse(res, 413, 'Payload Too Large', `body: larger than BODY_LIMIT (${limit} bytes)`, 'body');
+  req.resume();
+}

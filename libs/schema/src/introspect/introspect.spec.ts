@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { CatalogColumn, CatalogConstraint, CatalogTable } from './catalog-model.js';
+import { parseCheck } from './check-constraints.js';
+import { catalogToDataset } from './introspect-dataset.js';
+
+const col = (name: string, formatted: string, typeName: string, extra: Partial<CatalogColumn> = {}): CatalogColumn => ({ name, formatted, typeName, notNull: false, ...extra });
+const pk = (table: string, ...columns: string[]): CatalogConstraint => ({ name: `${table}_pkey`, kind: 'primaryKey', columns, definition: `PRIMARY KEY (${columns.join(', ')})` });
+const check = (definition: string): CatalogConstraint => ({ name: 'c', kind: 'check', columns: [], definition });
+const id = col('id', 'integer', 'int4', { notNull: true, default: "nextval('t_id_seq'::regclass)" });
+
+function run(tables: CatalogTable[]) {
+  return catalogToDataset(tables, { name: 'public', rows: 100 });
+}
+
+describe('parseCheck', () => {
+  it.each([
+    ['CHECK ((price > (0)::numeric))', [{ column: 'price', kind: 'bound', op: '>', value: 0 }]],
+    ['CHECK (((age >= 18) AND (age <= 120)))', [{ column: 'age', kind: 'bound', op: '>=', value: 18 }, { column: 'age', kind: 'bound', op: '<=', value: 120 }]],
+    ["CHECK ((status = ANY (ARRAY['a'::text, 'it''s'::text])))", [{ column: 'status', kind: 'in', values: ['a', "it's"] }]],
+    ["CHECK (((kind)::text = ANY ((ARRAY['x'::character varying, 'y'::character varying])::text[])))", [{ column: 'kind', kind: 'in', values: ['x', 'y'] }]],
+    ['CHECK (("Weird Name" < 5))', null],
+    ['CHECK ((ends >= starts))', null],
+    ['CHECK ((length(code) = 4))', null],
+  ])('%s', (def, facts) => {
+    expect(parseCheck(def)).toEqual(facts);
+  });
+});
+
+describe('catalogToDataset', () => {
+  it('maps types, sequences, enums, checks and nullability', () => {
+    const { dataset, warnings } = run([
+      {
+        name: 't',
+        columns: [
+          id,
+          col('email', 'character varying(200)', 'varchar', { notNull: true }),
+          col('status', 'mood', 'mood', { enumLabels: ['happy', 'sad'], notNull: true }),
+          col('price', 'numeric(6,2)', 'numeric'),
+          col('qty', 'smallint', 'int2', { notNull: true }),
+        ],
+        constraints: [pk('t', 'id'), check('CHECK ((qty > 2))'), check('CHECK ((price <= (50)::numeric))')],
+      },
+    ]);
+    expect(dataset.tables[0]?.columns).toEqual([
+      { name: 'id', type: 'int', mode: 'sequence', min: 1, primaryKey: true },
+      { name: 'email', type: 'email' },
+      { name: 'status', type: 'enum', values: ['happy', 'sad'] },
+      { name: 'price', type: 'decimal', precision: 6, scale: 2, min: 1, max: 50, nullRatio: 0.1 },
+      { name: 'qty', type: 'int', min: 3, max: 20, distribution: 'zipf' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns (naming table.column) instead of dropping what it cannot honour', () => {
+    const { dataset, warnings } = run([
+      {
+        name: 'p',
+        columns: [id, col('code', 'integer', 'int4', { notNull: true }), col('day', 'date', 'date', { notNull: true })],
+        constraints: [pk('p', 'id'), { name: 'u', kind: 'unique', columns: ['id', 'code'], definition: '' }, { name: 'u2', kind: 'unique', columns: ['code', 'day'], definition: '' }],
+      },
+      {
+        name: 'c',
+        columns: [
+          id,
+          col('a', 'integer', 'int4'),
+          col('b', 'integer', 'int4'),
+          col('shape', 'point', 'point'),
+          col('ver', 'tsvector', 'tsvector', { notNull: true, default: "''::tsvector" }),
+          col('total', 'numeric', 'numeric', { generated: true }),
+        ],
+        constraints: [
+          pk('c', 'id'),
+          { name: 'fk', kind: 'foreignKey', columns: ['a', 'b'], refTable: 'p', refColumns: ['id', 'code'], definition: '' },
+          check('CHECK ((a < b))'),
+        ],
+      },
+    ]);
+    expect(dataset.tables[1]?.columns.map((c) => c.name)).toEqual(['id', 'a', 'b', 'shape']);
+    expect(dataset.tables[1]?.columns[3]).toEqual({ name: 'shape', type: 'text', nullRatio: 1 });
+    expect(warnings).toEqual([
+      expect.stringMatching(/^c\.shape: point: no generator for this type; always NULL$/),
+      expect.stringMatching(/^c\.ver: tsvector: .*omitted, so the column default/),
+      expect.stringMatching(/^c\.total: generated column: omitted/),
+      expect.stringMatching(/^c \(a, b\): composite foreign key to p\(id, code\) is not generated/),
+      expect.stringMatching(/^p: composite key \(code, day\) cannot be generated unique \(member day is not/),
+      expect.stringMatching(/^c c: CHECK not understood \(CHECK \(\(a < b\)\)\)/),
+    ]);
+  });
+
+  it('self-references, one-to-one tables and composite keys over foreign keys', () => {
+    const { dataset } = run([
+      { name: 'u', columns: [id, col('boss', 'integer', 'int4')], constraints: [pk('u', 'id'), { name: 'f', kind: 'foreignKey', columns: ['boss'], refTable: 'u', refColumns: ['id'], definition: '' }] },
+      { name: 'profile', columns: [col('u_id', 'integer', 'int4', { notNull: true })], constraints: [pk('profile', 'u_id'), { name: 'f', kind: 'foreignKey', columns: ['u_id'], refTable: 'u', refColumns: ['id'], definition: '' }] },
+      {
+        name: 'pair',
+        columns: [col('x', 'integer', 'int4', { notNull: true }), col('y', 'integer', 'int4', { notNull: true })],
+        constraints: [pk('pair', 'x', 'y'), { name: 'f1', kind: 'foreignKey', columns: ['x'], refTable: 'u', refColumns: ['id'], definition: '' }],
+      },
+    ]);
+    expect(dataset.tables[0]?.columns[1]).toEqual({ name: 'boss', type: 'foreignKey', references: { table: 'u', column: 'id' }, nullRatio: 0.1 });
+    expect(dataset.tables[1]).toMatchObject({ perParent: { table: 'u', distribution: 'fixed', count: 1 } });
+    expect(dataset.tables[2]?.compositeKey).toEqual({ columns: ['x', 'y'], primaryKey: true });
+    expect(dataset.tables[2]?.columns[1]).toEqual({ name: 'y', type: 'int', min: 0, max: 1000000 });
+  });
+});

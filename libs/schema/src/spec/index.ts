@@ -1,0 +1,5 @@
+export { columnSchema, identifier, MAX_ENUM_VALUES, TIMESTAMP_OPTIONS, unknownTypeMessage, type ColumnOptions } from './column-schema.js';
+export { compositeKeySchema, datasetSchema, datasetTableSchema, MAX_COMPOSITE_COLUMNS, MAX_CHILDREN_PER_PARENT, MAX_COLUMNS, MAX_DATASET_TABLES, MAX_POISSON_MEAN, perParentSchema, tableSchema } from './table-schema.js';
+export { PER_PARENT_DISTRIBUTIONS } from './per-parent-distributions.js';
+export { fieldPath, parseOrThrow, specIssues, strictObject, toValidationError, unknownKeyMessage } from './zod-issues.js';
+export { columnSpecJsonSchema, datasetSpecJsonSchema, type JsonSchema, type JsonSchemaTarget, tableSpecJsonSchema } from './json-schema.js';

@@ -1,0 +1,3 @@
+import type { PerParentDistribution } from '@rowflow/contracts';
+
+export const PER_PARENT_DISTRIBUTIONS: readonly PerParentDistribution[] = ['fixed', 'uniform', 'poisson', 'zipf'];

@@ -1,0 +1,121 @@
+import type { DatasetSpec, DatasetTableSpec, PerParentSpec, TableSpec } from '@rowflow/contracts';
+import { z } from 'zod';
+import { type ColumnOptions, columnSchema, identifier } from './column-schema.js';
+import { strictObject } from './zod-issues.js';
+
+/** PostgreSQL's per-table column limit. */
+export const MAX_COLUMNS = 1600;
+/** Tables per dataset: far above real schemas, low enough that validation stays instant. */
+export const MAX_DATASET_TABLES = 500;
+/** Largest number of children one parent can get (keeps zipf tables and poisson sums small). */
+export const MAX_CHILDREN_PER_PARENT = 1_000_000;
+/** Largest poisson mean: counts are drawn by inverting the CDF, O(mean) per parent. */
+export const MAX_POISSON_MEAN = 10_000;
+
+function columns(opts: ColumnOptions) {
+  const msg = 'must be a non-empty array of columns';
+  return z
+    .array(columnSchema(opts), { error: msg })
+    .min(1, { error: msg })
+    .max(MAX_COLUMNS, { error: `at most ${MAX_COLUMNS} columns` })
+    .superRefine((cols, ctx) => {
+      const seen = new Set<string>();
+      cols.forEach((c, i) => {
+        if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate column name "${c.name}"` });
+        seen.add(c.name);
+      });
+    });
+}
+
+/**
+ * Keys of a table spec. Extension point for table-level generation options (e.g. a duplicate
+ * ratio for event streams): add them here and they are accepted by tables and dataset tables.
+ */
+function tableShape(opts: ColumnOptions) {
+  const offset = 'must be an integer >= 0 (rows whose keys to continue after)';
+  return {
+    name: identifier,
+    description: z.string({ error: 'must be a string' }).optional(),
+    columns: columns(opts),
+    keyOffset: z.number({ error: offset }).int({ error: offset }).min(0, { error: offset }).optional(),
+  };
+}
+
+/** A standalone table spec `{name, description?, columns}`. */
+export const tableSchema = strictObject(tableShape({}), 'a table', 'must be an object with name and columns').transform((t) => t as TableSpec);
+
+const count = (what = `must be an integer in [0, ${MAX_CHILDREN_PER_PARENT}]`) =>
+  z.number({ error: what }).int({ error: what }).min(0, { error: what }).max(MAX_CHILDREN_PER_PARENT, { error: what });
+const positive = (max: number) => {
+  const what = `must be a number in (0, ${max}]`;
+  return z.number({ error: what }).positive({ error: what }).max(max, { error: what });
+};
+
+function perParentVariant<S extends z.ZodRawShape>(distribution: PerParentSpec['distribution'], shape: S) {
+  return strictObject({ table: identifier, distribution: z.literal(distribution), ...shape }, `perParent ${distribution}`, 'must be an object {table, distribution, …}');
+}
+
+function minNotAboveMax(v: { min?: number; max?: number }, ctx: z.RefinementCtx): void {
+  if (v.min !== undefined && v.max !== undefined && v.min > v.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min (${v.min}) is greater than max (${v.max})` });
+}
+
+/** `perParent`: how many children each parent row gets (see the dataset docs for each law). */
+export const perParentSchema = z
+  .discriminatedUnion('distribution', [
+    perParentVariant('fixed', { count: count() }),
+    perParentVariant('uniform', { min: count().default(0), max: count() }),
+    perParentVariant('poisson', { mean: positive(MAX_POISSON_MEAN), max: count().optional() }),
+    perParentVariant('zipf', { min: count().default(1), max: count(), s: positive(10).default(1) }),
+  ])
+  .superRefine((v, ctx) => minNotAboveMax(v as { min?: number; max?: number }, ctx))
+  .transform((v) => v as PerParentSpec);
+
+const rowsSchema = z
+  .number({ error: 'must be a positive integer' })
+  .int({ error: 'must be a positive integer' })
+  .min(1, { error: 'must be a positive integer' });
+
+/** Most members of a composite key (PostgreSQL allows 32 index columns). */
+export const MAX_COMPOSITE_COLUMNS = 32;
+
+export const compositeKeySchema = strictObject(
+  {
+    columns: z
+      .array(identifier, { error: 'must be an array of 2..32 column names' })
+      .min(2, { error: 'must be an array of 2..32 column names' })
+      .max(MAX_COMPOSITE_COLUMNS, { error: 'must be an array of 2..32 column names' }),
+    primaryKey: z.boolean({ error: 'must be true or false' }).optional(),
+  },
+  'compositeKey',
+  'must be an object {columns: [...], primaryKey?}',
+);
+
+/** A dataset table: a table spec plus `rows` or `perParent` (exactly one). */
+export const datasetTableSchema = strictObject(
+  { ...tableShape({ inDataset: true }), rows: rowsSchema.optional(), perParent: perParentSchema.optional(), compositeKey: compositeKeySchema.optional() },
+  'a dataset table',
+  'must be an object {name, rows | perParent, columns}',
+)
+  .superRefine((t, ctx) => {
+    if (t.rows !== undefined && t.perParent !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rows'], message: 'give rows or perParent, not both (perParent derives the row count)' });
+    } else if (t.rows === undefined && t.perParent === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rows'], message: 'is required (a positive integer) unless perParent is given' });
+    }
+  })
+  .transform((t) => t as DatasetTableSpec);
+
+/** A dataset `{name, description?, tables}` (cross-table rules are checked after parsing). */
+export const datasetSchema = strictObject(
+  {
+    name: identifier,
+    description: z.string({ error: 'must be a string' }).optional(),
+    tables: z
+      .array(datasetTableSchema, { error: 'must be a non-empty array of tables' })
+      .min(1, { error: 'must be a non-empty array of tables' })
+      .max(MAX_DATASET_TABLES, { error: `at most ${MAX_DATASET_TABLES} tables` }),
+  },
+  'a dataset',
+  'must be an object {name, tables: [...]} or a catalog dataset name',
+).transform((d) => d as DatasetSpec);
+

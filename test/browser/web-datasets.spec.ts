@@ -1,0 +1,34 @@
+/**
+ * The dataset view in real Chromium against the real stack: a catalog dataset's tables and
+ * foreign keys, and "Import from database" introspecting tables created in the test database.
+ */
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { useWebStack } from './page-helpers.js';
+
+const { openPage, screenshot, databaseUrl } = useWebStack();
+
+describe('dataset view in Chromium', () => {
+  it('shows a catalog dataset and imports the database schema with its foreign keys', async () => {
+    const client = new pg.Client(databaseUrl());
+    await client.connect();
+    try {
+      await client.query(`CREATE TABLE public.authors (id serial PRIMARY KEY, email text UNIQUE NOT NULL, name text);
+        CREATE TABLE public.books (id serial PRIMARY KEY, author_id integer REFERENCES public.authors (id), title varchar(200) NOT NULL, price numeric(6, 2) CHECK (price > 0))`);
+    } finally {
+      await client.end();
+    }
+    const page = await openPage();
+    const panel = page.getByTestId('dataset-panel');
+    await expect.poll(() => panel.getByTestId('dataset-fks').innerText()).toContain('orders.user_id → users.id');
+    expect(await panel.getByTestId('dataset-tables').innerText()).toContain('Poisson, mean 3 per users row');
+
+    await panel.getByRole('button', { name: 'Import from database' }).click();
+    await expect.poll(() => panel.getByLabel('Dataset', { exact: true }).inputValue(), { timeout: 20_000 }).toBe('');
+    const tables = await panel.getByTestId('dataset-tables').innerText();
+    expect(tables).toContain('authors');
+    expect(tables).toContain('books');
+    expect(await panel.getByTestId('dataset-fks').innerText()).toContain('books.author_id → authors.id (nullable)');
+    await screenshot(page, 'dataset-import', ['dataset-tables', 'dataset-fks']);
+  });
+});
