@@ -112,8 +112,11 @@ describe('rowflow load / jobs / verify (in-process engine, real Postgres)', () =
     const res = await cli(['load', '--table', 'users', '--rows', '15000', '--seed', '11', '--partitions', '3', '--chunk-size', '2000', '--target-table', 'cli_users', '--database-url', db.url, '--json']);
     expect(res.code, res.stderr).toBe(0);
     const job = JSON.parse(res.stdout);
-    expect(job).toMatchObject({ state: 'completed', rowsTotal: 15_000, rowsWritten: 15_000, rowsSkipped: 0, seed: 11 });
+    expect(job).toMatchObject({ state: 'completed', phase: 'done', rowsTotal: 15_000, rowsWritten: 15_000, rowsSkipped: 0, seed: 11 });
     jobId = job.id;
+    // Mode create builds the keys after the load (constraint phase), in-process too.
+    const pk = await pool.query(`SELECT 1 FROM pg_constraint WHERE conrelid = 'public.cli_users'::regclass AND contype = 'p'`);
+    expect(pk.rowCount).toBe(1);
     const ref = await loadReference(pool, gen.url, 'cli_users', 'users', 15_000, 11);
     const got = await tableMd5(pool, 'cli_users', 'id');
     expect(got.n).toBe(15_000);
