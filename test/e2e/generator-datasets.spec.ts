@@ -87,6 +87,8 @@ describe('dataset streams', () => {
     ['/api/generator/stream/csv?dataset=shop', 'table', /is required with a dataset/],
     ['/api/generator/stream/csv?dataset=shop&table=order', 'table', /did you mean "orders"/],
     ['/api/generator/stream/csv?dataset=shop&table=users&offset=999&rows=5', 'rows', /exceeds the 1000 rows/],
+    ['/api/generator/stream/csv?dataset=shop&table=users&rate=10', 'rate', /not supported for dataset streams/],
+    ['/api/generator/stream/csv?dataset=shop&table=users&partitionBy=_row&partitions=2&part=0', 'partitionBy', /not supported for dataset streams/],
   ])('GET %s → 400 naming %s', async (url, field, message) => {
     const res = await request(app.getHttpServer()).get(url).expect(400);
     expect(res.body.field).toBe(field);

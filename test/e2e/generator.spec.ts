@@ -38,7 +38,7 @@ async function libBytes(table: string, rows: number, seed: number, format: 'csv'
 describe('GET /api/generator/tables', () => {
   it('lists the catalog with columns', async () => {
     const res = await request(app.getHttpServer()).get('/api/generator/tables').expect(200);
-    expect(res.body.map((t: { name: string }) => t.name)).toEqual(['users', 'orders', 'products', 'events', 'pgbench_accounts']);
+    expect(res.body.map((t: { name: string }) => t.name)).toEqual(['users', 'orders', 'products', 'events', 'clickstream', 'pgbench_accounts']);
     expect(res.body[0].columns[0]).toMatchObject({ name: 'id', type: 'serial' });
   });
 });

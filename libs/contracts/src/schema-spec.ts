@@ -70,12 +70,36 @@ export interface ColumnSpec {
   blockSize?: number;
   /** Column whose value this one is derived from (email/username from a name column). */
   from_column?: string;
+  /** timestamp/timestamptz mode 'eventTime': events per second of event time. */
+  ratePerSec?: number;
+  /** mode 'eventTime': ISO instant of row 0's base time. */
+  start?: string;
+  /** mode 'eventTime': bound of the ordinary disorder (an event is at most this much older than its base time). */
+  maxOutOfOrderMs?: number;
+  /** mode 'eventTime': fraction of events that arrive late (older than maxOutOfOrderMs). */
+  lateRatio?: number;
+  /** mode 'eventTime': largest lateness of a late event. */
+  lateMaxMs?: number;
+}
+
+/** Table option `changeStream`: rows become insert/update/delete events over a key space. */
+export interface ChangeStreamSpec {
+  /** Size of the key space (keys are the primary-key column's first `keys` values). */
+  keys: number;
+  /** Relative weight of updates among events on a key that exists. */
+  updateRatio?: number;
+  /** Relative weight of deletes among events on a key that exists. */
+  deleteRatio?: number;
 }
 
 export interface TableSpec {
   name: string;
   description?: string;
   columns: ColumnSpec[];
+  /** Fraction of rows (0..0.5) that re-emit an earlier row's id and values (a duplicate event). */
+  duplicateRatio?: number;
+  /** Emit change events (op, before/after images) instead of plain rows. */
+  changeStream?: ChangeStreamSpec;
   /**
    * Appending to a table that already has rows: key columns (serial, sequences, unique/primary
    * int/bigint/uuid/email/username, composite keys) generate the values of rows keyOffset,

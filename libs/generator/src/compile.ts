@@ -1,7 +1,9 @@
 import type { ColumnSpec, ColumnType, TableSpec } from '@rowflow/contracts';
 import { type ColumnCompiler, type CompiledColumn, ColumnRandom } from './column.js';
 import { cellSeed, streamKey } from './hash.js';
+import { withEventTime } from './event-time.js';
 import type { RowContext } from './row-context.js';
+import { applyStreamModes } from './stream-modes.js';
 import { booleanColumn, decimalColumn, foreignKeyColumn, integerColumn, serialColumn } from './values-numeric.js';
 import { dateColumn, timestampColumn } from './values-temporal.js';
 import {
@@ -31,8 +33,8 @@ const COMPILERS: Record<ColumnType, ColumnCompiler> = {
   text: textColumn,
   enum: enumColumn,
   date: dateColumn,
-  timestamp: timestampColumn,
-  timestamptz: timestampColumn,
+  timestamp: withEventTime(timestampColumn),
+  timestamptz: withEventTime(timestampColumn),
   firstName: firstNameColumn,
   lastName: lastNameColumn,
   fullName: fullNameColumn,
@@ -70,7 +72,7 @@ export function compileColumn(col: ColumnSpec, seed: number, table: string, keyO
 
 /** Compiles every column of a (validated) table spec. */
 export function compileTable(spec: TableSpec, seed: number): CompiledColumn[] {
-  return spec.columns.map((c) => compileColumn(c, seed, spec.name, spec.keyOffset ?? 0));
+  return applyStreamModes(spec, seed, spec.columns.map((c) => compileColumn(c, seed, spec.name, spec.keyOffset ?? 0)));
 }
 
 /** Values of one row as an object (tests, previews); `row` must be set to the index first. */

@@ -1,4 +1,9 @@
 export { createRowStream, generatorStats, resolveSeed, type RowStreamCounts, type RowStreamOptions, type StreamFormat } from './row-stream.js';
+export { ROUND_ROBIN, partitionOf, type PartitionSpec } from './partition-filter.js';
+export { ChangeStreamLogic, type ChangeEvent, type ChangeOp } from './change-stream.js';
+export { DuplicateMap, MAX_DUPLICATE_DISTANCE } from './duplicates.js';
+export { baseTimeMs, eventTimeMs, eventTimeParams, type EventTimeParams } from './event-time.js';
+export { BatchLimiter } from './pacing.js';
 export { compileColumn, compileTable, rowValues } from './compile.js';
 export type { Cell, CellKind, CompiledColumn } from './column.js';
 export { csvEncoder, csvField, csvHeader, ndjsonEncoder } from './encode.js';

@@ -5,6 +5,8 @@ import { validateTableSpec } from '@rowflow/schema';
 import type { CompiledColumn } from './column.js';
 import { compileTable } from './compile.js';
 import { csvEncoder, csvHeader, ndjsonEncoder, type RowEncoder } from './encode.js';
+import { BatchLimiter } from './pacing.js';
+import { partitionEncoder, type PartitionSpec } from './partition-filter.js';
 import { RowContext } from './row-context.js';
 
 export type StreamFormat = 'csv' | 'ndjson';
@@ -23,6 +25,10 @@ export interface RowStreamOptions {
   signal?: AbortSignal;
   /** Approximate bytes per pushed chunk (default 64 KB). */
   chunkBytes?: number;
+  /** Only the rows of one partition of [offset, offset + rows) (see partition-filter.ts). */
+  partition?: PartitionSpec;
+  /** Rows per wall-clock second delivered (per partition when partitioned); absent = as fast as read. */
+  rate?: number;
 }
 
 /** Process-wide counters (observability and tests: generation must stop when a client leaves). */
@@ -84,6 +90,8 @@ class RowStream extends Readable {
   private readonly chunkBytes: number;
   private pending: string;
   private scheduled = false;
+  /** Pacing and scan cap; undefined (the common case) leaves the batch loop as it was. */
+  private readonly limiter: BatchLimiter | undefined;
 
   constructor(opts: CompiledStreamOptions) {
     super({ signal: opts.signal, highWaterMark: opts.chunkBytes ?? 65_536 });
@@ -92,7 +100,9 @@ class RowStream extends Readable {
     checkCapacity(columns, offset + opts.rows);
     this.next = offset;
     this.end = offset + opts.rows;
-    this.encode = opts.format === 'csv' ? csvEncoder(columns) : ndjsonEncoder(columns);
+    this.encode = partitionEncoder(opts.partition, columns, opts.format === 'csv' ? csvEncoder(columns) : ndjsonEncoder(columns));
+    const parts = opts.partition?.count ?? 1;
+    this.limiter = opts.rate || parts > 1 ? new BatchLimiter(opts.rate ? opts.rate * parts : undefined, parts > 1) : undefined;
     this.row = new RowContext(opts.seed, opts.table);
     this.chunkBytes = opts.chunkBytes ?? 65_536;
     this.pending = opts.format === 'csv' && (opts.header ?? offset === 0) ? csvHeader(columns) : '';
@@ -116,7 +126,9 @@ class RowStream extends Readable {
    * next batch; a single row larger than the buffer goes out on its own.
    */
   private fill(): void {
-    const { row, encode, end, chunkBytes } = this;
+    const { row, encode, chunkBytes } = this;
+    const end = this.limiter ? this.limiter.end(this.next, this.end) : this.end;
+    if (end <= this.next && this.next < this.end) return this.limiter?.waitThen(this.next, () => this._read());
     const buf = Buffer.allocUnsafe(chunkBytes * 2);
     let pos = 0;
     let k = this.next;
@@ -142,7 +154,8 @@ class RowStream extends Readable {
     this.counts.bytes += pos;
     this.next = k;
     if (pos > 0) this.push(buf.subarray(0, pos));
-    if (k >= end && this.pending.length === 0) this.push(null);
+    if (k >= this.end && this.pending.length === 0) this.push(null);
+    else if (pos === 0) this._read(); // a batch of filtered-out rows pushed nothing: ask again
   }
 
   private pushLarge(line: string): void {
@@ -153,6 +166,7 @@ class RowStream extends Readable {
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     generatorStats.activeStreams--;
+    this.limiter?.stop();
     cb(err);
   }
 }

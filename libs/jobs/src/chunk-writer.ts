@@ -99,7 +99,8 @@ export class ChunkWriter {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.off('error', ignore);
+      // A discarded connection can still report its death after release: keep ignoring it then.
+      if (!broken) client.off('error', ignore);
       client.release(broken);
     }
   }

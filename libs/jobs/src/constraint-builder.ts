@@ -129,9 +129,11 @@ export class ConstraintBuilder {
       throw classifyError(err) === 'data' ? new ConstraintFailedError(k, err) : err;
     } finally {
       cancel?.();
-      client.off('error', ignore);
-      // A connection a cancel may have been sent to is not given back to the pool.
-      client.release(broken ?? (signal.aborted ? new Error('constraint phase stopped') : undefined));
+      // A connection a cancel may have been sent to is not given back to the pool; a discarded
+      // connection can still report its death after release, so it keeps ignoring errors.
+      const discard = broken ?? (signal.aborted ? new Error('constraint phase stopped') : undefined);
+      if (!discard) client.off('error', ignore);
+      client.release(discard);
     }
   }
 

@@ -490,7 +490,8 @@ export class JobRepository {
       await c.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      c.off('error', ignore);
+      // A discarded connection can still report its death after release: keep ignoring it then.
+      if (!broken) c.off('error', ignore);
       c.release(broken);
     }
   }

@@ -77,6 +77,24 @@ const events: CatalogEntry = {
   ],
 };
 
+/** The `events` shape with production-like time: disorder, late arrivals and re-delivered duplicates. */
+const clickstream: CatalogEntry = {
+  name: 'clickstream',
+  description: 'Event-time clickstream with disorder: 200 events/s of event time, up to 2 s out of order, 2% late (up to 60 s), 1% duplicates',
+  duplicateRatio: 0.01,
+  columns: [
+    // Not a primary key: a re-delivered duplicate repeats its id, as at-least-once delivery does.
+    { name: 'id', type: 'serial' },
+    { name: 'occurred_at', type: 'timestamptz', mode: 'eventTime', start: '2025-01-01T00:00:00Z', ratePerSec: 200, maxOutOfOrderMs: 2000, lateRatio: 0.02, lateMaxMs: 60_000 },
+    { name: 'user_id', type: 'foreignKey', references: { table: 'users', column: 'id', rows: DEFAULT_FK_ROWS }, distribution: 'zipf', nullRatio: 0.1 },
+    { name: 'session_id', type: 'uuid' },
+    { name: 'event_type', type: 'enum', values: ['page_view', 'click', 'search', 'add_to_cart', 'purchase', 'signup', 'logout'], weights: [50, 25, 10, 7, 3, 2, 3] },
+    { name: 'country', type: 'country' },
+    { name: 'duration_ms', type: 'int', min: 1, max: 60000, distribution: 'zipf' },
+    { name: 'revenue', type: 'decimal', precision: 8, scale: 2, min: 0, max: 500, nullRatio: 0.9 },
+  ],
+};
+
 const pgbenchAccounts: CatalogEntry = {
   name: 'pgbench_accounts',
   description: "Same shape and values as pgbench -i: aid 1..n, bid = (aid-1)/100000+1, abalance 0, blank filler char(84)",
@@ -89,7 +107,7 @@ const pgbenchAccounts: CatalogEntry = {
 };
 
 /** Built-in tables, validated at load so a bad catalog edit fails fast. */
-export const catalog: CatalogEntry[] = [users, orders, products, events, pgbenchAccounts].map((t) => {
+export const catalog: CatalogEntry[] = [users, orders, products, events, clickstream, pgbenchAccounts].map((t) => {
   validateTableSpec(t, `catalog.${t.name}`);
   return t;
 });

@@ -44,8 +44,8 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal', 'zip
 export const MODES: Partial<Record<ColumnType, readonly string[]>> = {
   text: ['words', 'word', 'sentence', 'paragraph', 'productName'],
   int: ['random', 'sequence', 'block'],
-  timestamp: ['random', 'sequence'],
-  timestamptz: ['random', 'sequence'],
+  timestamp: ['random', 'sequence', 'eventTime'],
+  timestamptz: ['random', 'sequence', 'eventTime'],
   char: ['random', 'blank'],
 };
 

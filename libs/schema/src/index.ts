@@ -4,6 +4,8 @@ export { isIdentifier, MAX_IDENTIFIER_BYTES, type PgTypeOptions, quoteIdent } fr
 export { catalog, catalogKeyType, findTable, pgType } from './catalog.js';
 export { DISCRIMINATOR_MESSAGES, parseIsoInstant, tableSpecIssues, validateColumn, validateTableSpec } from './validate-table-spec.js';
 export { parseStreamParams, type StreamParams } from './stream-params.js';
+export * from './event-time-options.js';
+export * from './stream-options.js';
 export * from './dataset/index.js';
 export * from './spec/index.js';
 export * from './introspect/index.js';

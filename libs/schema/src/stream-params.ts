@@ -1,7 +1,8 @@
 import { rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
+import { parseStreamOptions, STREAM_OPTION_KEYS, type StreamOptionParams } from './stream-options.js';
 
 /** Parsed query/body of a stream request (generator and orchestrator share it). */
-export interface StreamParams {
+export interface StreamParams extends StreamOptionParams {
   table?: string;
   rows: number;
   seed?: number;
@@ -20,7 +21,7 @@ export type InputSource = 'query' | 'body';
  * The parameters every row stream takes (generator and relay, GET and POST). Endpoints add their
  * own (`schema` for custom schemas); keep additions here so every endpoint agrees.
  */
-export const STREAM_PARAM_KEYS = ['table', 'rows', 'seed', 'offset', 'header'] as const;
+export const STREAM_PARAM_KEYS = ['table', 'rows', 'seed', 'offset', 'header', ...STREAM_OPTION_KEYS] as const;
 
 /**
  * Refuses what an endpoint does not take: unknown keys (with a "did you mean") and, in a query
@@ -100,6 +101,7 @@ export function parseStreamParams(input: Record<string, unknown>, limits: { maxR
   if (header !== undefined) out.header = header;
   const table = parseTable(input.table);
   if (table !== undefined) out.table = table;
+  Object.assign(out, parseStreamOptions(input, source));
   return out;
 }
 

@@ -65,10 +65,10 @@ describe('validateTableSpec', () => {
 });
 
 describe('catalog', () => {
-  it('has the five built-in tables and findTable lists them on a miss', () => {
-    expect(catalog.map((t) => t.name)).toEqual(['users', 'orders', 'products', 'events', 'pgbench_accounts']);
+  it('has the built-in tables and findTable lists them on a miss', () => {
+    expect(catalog.map((t) => t.name)).toEqual(['users', 'orders', 'products', 'events', 'clickstream', 'pgbench_accounts']);
     expect(findTable('orders').name).toBe('orders');
-    expect(() => findTable('x')).toThrow('table: unknown table "x"; known: users, orders, products, events, pgbench_accounts');
+    expect(() => findTable('x')).toThrow('table: unknown table "x"; known: users, orders, products, events, clickstream, pgbench_accounts');
   });
 });
 

@@ -36,8 +36,9 @@ export class StreamService {
     const { params, record } = parseStreamInput(raw, source, this.config.MAX_ROWS);
     const spec = this.resolveSpec(params.table, source === 'body' ? record.schema : undefined);
     const seed = resolveSeed(params.seed);
+    const { partition, rate } = params;
     this.checkMemory();
-    const stream = createRowStream({ spec, seed, offset: params.offset, rows: params.rows, format, header: params.header });
+    const stream = createRowStream({ spec, seed, offset: params.offset, rows: params.rows, format, header: params.header, partition, rate });
     this.observe(stream, format, { table: spec.name, rows: params.rows, offset: params.offset ?? 0, seed });
     return { stream, seed, contentType: CONTENT_TYPES[format] };
   }
@@ -51,6 +52,9 @@ export class StreamService {
     const dataset = source === 'body' ? resolveDataset(input.dataset) : findDataset(datasetName(input.dataset));
     if (params.table === undefined) throw new ValidationError('table', `is required with a dataset; tables: ${dataset.tables.map((t) => t.name).join(', ')}`);
     const table = datasetTable(dataset, params.table).name;
+    // Pacing and partitions are per-table stream options; silently ignoring them would mislead.
+    if (params.rate !== undefined) throw new ValidationError('rate', 'not supported for dataset streams');
+    if (params.partition !== undefined) throw new ValidationError('partitionBy', 'not supported for dataset streams');
     const seed = resolveSeed(params.seed);
     this.checkMemory();
     const rows = rowsGiven ? params.rows : this.restOf(datasetTableRows(dataset, table, seed), params.offset);

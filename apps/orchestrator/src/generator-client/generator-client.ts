@@ -42,6 +42,10 @@ export interface GeneratorStreamRequest {
   seed?: number;
   offset?: number;
   header?: boolean;
+  /** Rows per wall-clock second (paced stream). */
+  rate?: number;
+  /** One partition of the stream: `partitionBy`, `partitions`, `part`. */
+  partition?: { by: string; count: number; index: number };
 }
 
 export interface GeneratorStream {
@@ -164,11 +168,19 @@ function setQuery(url: URL, req: GeneratorStreamRequest): void {
   if (req.seed !== undefined) q.set('seed', String(req.seed));
   if (req.offset !== undefined) q.set('offset', String(req.offset));
   if (req.header !== undefined) q.set('header', String(req.header));
+  if (req.rate !== undefined) q.set('rate', String(req.rate));
+  if (req.partition) {
+    q.set('partitionBy', req.partition.by);
+    q.set('partitions', String(req.partition.count));
+    q.set('part', String(req.partition.index));
+  }
 }
 
 function postBody(req: GeneratorStreamRequest): Record<string, unknown> {
-  const { schema, dataset, table, rows, seed, offset, header } = req;
-  return dataset ? { dataset, table, rows, seed, offset, header } : { schema, rows, seed, offset, header };
+  const { schema, dataset, table, rows, seed, offset, header, rate, partition } = req;
+  const parts = partition ? { partitionBy: partition.by, partitions: partition.count, part: partition.index } : {};
+  const base = dataset ? { dataset, table, rows, seed, offset, header } : { schema, rows, seed, offset, header };
+  return { ...base, rate, ...parts };
 }
 
 function seedOf(res: http.IncomingMessage, req: GeneratorStreamRequest): number {

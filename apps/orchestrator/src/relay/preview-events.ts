@@ -11,6 +11,8 @@ export interface PreviewEventOptions {
   seed: number;
   /** Clock for `elapsedMs`; tests pass the TestScheduler's. */
   now: () => number;
+  /** `total` is an upper bound (one partition of the rows): ending short is complete, not an error. */
+  partial?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ function build(batches: Observable<RowBatch>, opts: PreviewEventOptions): Observ
 }
 
 function finish(progress: number, opts: PreviewEventOptions, elapsedMs: number): SseEvent {
-  if (progress !== opts.total) {
+  if (progress !== opts.total && !(opts.partial && progress < opts.total)) {
     return errorEvent(new Error(`generator stream ended after ${progress} of ${opts.total} rows`));
   }
   return { kind: 'complete', data: { total: progress, seed: opts.seed, elapsedMs } };

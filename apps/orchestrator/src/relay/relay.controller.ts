@@ -7,6 +7,7 @@ const TABLE = ApiQuery({ name: 'table', required: false, description: 'Catalog t
 const ROWS = (limit: string) => ApiQuery({ name: 'rows', required: true, type: Number, description: `Rows to generate, 1..${limit}` });
 const SEED = ApiQuery({ name: 'seed', required: false, type: Number, description: '0/absent: the generator picks one (returned in X-Rowflow-Seed / complete)' });
 const SCHEMA = ApiQuery({ name: 'schema', required: false, description: 'Custom table schema as JSON text (instead of table)' });
+const STATS = ApiQuery({ name: 'stats', required: false, description: 'Live windowed stats spec as JSON text: adds `event: stats` / `quality` / `alert` (README "Event-time streams and live stats"); also rate, partitionBy, partitions, part' });
 const BODY = ApiBody({
   description: 'Custom schema: `{schema, rows, seed?}` (or `{table, rows, seed?}`)',
   schema: {
@@ -33,6 +34,7 @@ export class RelayController {
   @ROWS('PREVIEW_MAX_ROWS')
   @SEED
   @SCHEMA
+  @STATS
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'EventSource reconnect: resume after this row (needs a pinned seed)' })
   @SSE_DOC
   @ApiNoContentResponse({ description: 'Last-Event-ID says the preview is complete: stop reconnecting' })

@@ -3,7 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { NotFoundError, ValidationError } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
-import type { InputSource } from '@rowflow/schema';
+import { type InputSource, requireObjectBody } from '@rowflow/schema';
+import type { StatsSpec } from '@rowflow/stats';
+import type { Observable } from 'rxjs';
 import type { Response } from 'express';
 import { tap } from 'rxjs';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
@@ -13,7 +15,8 @@ import { previewEvents$ } from './preview-events.js';
 import { rowBatches$ } from './row-batches.js';
 import { RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import { csvFilename, parseRelayRequest, tableName } from './relay-params.js';
-import { encodeControl } from './sse-event.js';
+import { encodeControl, type SseEvent } from './sse-event.js';
+import { parseStatsParam, withStats } from './stats-events.js';
 import { openSse, relayEvents } from './sse-sink.js';
 
 /** Live preview (SSE) and CSV download, both relayed from the generator with backpressure. */
@@ -30,10 +33,13 @@ export class RelayService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** `source`: a query string (GET) or a JSON body (POST); see parseRelayRequest. */
-  parsePreview(input: unknown, source: InputSource = 'query'): GeneratorStreamRequest {
+  /** `source`: a query string (GET) or a JSON body (POST); see parseRelayRequest. `stats` is the preview's own key. */
+  parsePreview(input: unknown, source: InputSource = 'query'): PreviewRequest {
     // Same rules and messages as the generator first; then the preview's own, smaller limit.
-    const req = parseRelayRequest(input, this.config.MAX_ROWS, source);
+    const { stats, ...rest } = source === 'body' ? requireObjectBody(input) : ((input ?? {}) as Record<string, unknown>);
+    const req: PreviewRequest = parseRelayRequest(rest, this.config.MAX_ROWS, source);
+    const spec = parseStatsParam(stats, req, source);
+    if (spec) req.stats = spec;
     const max = this.config.PREVIEW_MAX_ROWS;
     if (req.rows > max) {
       throw new ValidationError('rows', `must be <= PREVIEW_MAX_ROWS (${max}) for a live preview (download or a job can do more), got ${req.rows}`);
@@ -52,7 +58,7 @@ export class RelayService {
    * generation is deterministic, so rows `lastEventId..` are exactly the missing ones — and a
    * reconnect after the end gets 204, which tells EventSource to stop reconnecting.
    */
-  async preview(req: GeneratorStreamRequest, res: Response, lastEventId?: string): Promise<void> {
+  async preview(req: PreviewRequest, res: Response, lastEventId?: string): Promise<void> {
     const from = resumePoint(lastEventId, req);
     if (from >= req.rows) {
       res.status(204).end();
@@ -68,7 +74,9 @@ export class RelayService {
     try {
       openSse(res, upstream.seed);
       const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows - from, this.opts.upstreamIdleMs);
-      const events = previewEvents$(batches, { from, total: req.rows, seed: upstream.seed, now: Date.now }).pipe(tap((e) => e.kind === 'data' && (rows += e.batch.count)));
+      const opts = { from, total: req.rows, seed: upstream.seed, now: Date.now, partial: req.partition !== undefined };
+      const build = (b: typeof batches): Observable<SseEvent> => previewEvents$(b, opts);
+      const events = (req.stats ? withStats(batches, req.stats, build, Date.now) : build(batches)).pipe(tap((e) => e.kind === 'data' && (rows += e.batch.count)));
       await relayEvents(events, res, upstream.body, { heartbeatMs: this.opts.heartbeatMs, onFrame: (n) => (bytes += n) });
     } finally {
       this.active--;
@@ -141,10 +149,14 @@ export class RelayService {
   }
 }
 
+/** A preview request, optionally with live stats over its rows (see stats-events.ts). */
+export type PreviewRequest = GeneratorStreamRequest & { stats?: StatsSpec };
+
 /** Rows already delivered per `Last-Event-ID`; 0 (start over) unless the seed is pinned. */
 function resumePoint(lastEventId: string | undefined, req: GeneratorStreamRequest): number {
   if (lastEventId === undefined || !/^\d{1,15}$/.test(lastEventId.trim())) return 0;
   if (req.seed === undefined || req.seed === 0) return 0;
+  if (req.partition) return 0; // progress counts partition rows, not base rows: a resume point would be wrong
   return Math.min(Number(lastEventId), req.rows);
 }
 

@@ -1,5 +1,6 @@
 import type { PreviewCompleteEvent, PreviewErrorEvent } from '@rowflow/contracts';
 import type { RowBatch } from './ndjson-batcher.js';
+import { encodeStatsSse, type StatsSseEvent } from './stats-events.js';
 
 /**
  * One SSE message of the preview relay. `data` events carry their rows as raw JSON bytes (the
@@ -9,7 +10,8 @@ export type SseEvent =
   | { kind: 'data'; batch: RowBatch; progress: number; total: number }
   | { kind: 'complete'; data: PreviewCompleteEvent }
   | { kind: 'error'; data: PreviewErrorEvent }
-  | { kind: 'heartbeat' };
+  | { kind: 'heartbeat' }
+  | StatsSseEvent;
 
 /** An SSE frame: one string/Buffer, or pieces written back to back (no copy to join them). */
 export type SseFrame = string | Buffer | readonly (string | Buffer)[];
@@ -34,6 +36,10 @@ export function encodeControl(e: Exclude<SseEvent, { kind: 'data' }>): string {
       return `event: error\ndata: ${JSON.stringify(e.data)}\n\n`;
     case 'heartbeat':
       return ': heartbeat\n\n';
+    case 'stats':
+    case 'alert':
+    case 'quality':
+      return encodeStatsSse(e);
   }
 }
 

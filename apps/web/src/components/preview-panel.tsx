@@ -7,6 +7,7 @@ import { columnsOf } from '../lib/row-store.js';
 import { Field } from './field.js';
 import { ProgressBar } from './progress-bar.js';
 import { RowsTable } from './rows-table.js';
+import { StatsPanel } from './stats-panel.js';
 
 interface Props {
   params: RunParams | null;
@@ -67,6 +68,7 @@ export function PreviewPanel({ params, blocked, onSeedUsed, onServerError }: Pro
       {blocked && !running && <p className="muted">{blocked}</p>}
       <PreviewStatusLine state={state} />
       {state.store.size > 0 && <RowsTable store={state.store} columns={columnsOf(state.store)} />}
+      <StatsPanel params={params} />
     </section>
   );
 }

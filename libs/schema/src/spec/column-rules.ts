@@ -1,6 +1,7 @@
 import type { ColumnSpec } from '@rowflow/contracts';
 import type { z } from 'zod';
 import { decimalBounds } from '../column-types.js';
+import { checkEventTimeRules } from './event-time-schema.js';
 import { parseIsoInstant } from './iso-instant.js';
 
 type Ctx = z.RefinementCtx;
@@ -21,6 +22,7 @@ export function checkColumnRules(col: ColumnSpec, ctx: Ctx): void {
   if (col.from !== undefined && col.to !== undefined && parseIsoInstant(col.from) > parseIsoInstant(col.to)) {
     fail(ctx, ['from'], `from (${col.from}) is after to (${col.to})`);
   }
+  checkEventTimeRules(col, ctx);
 }
 
 function checkDecimal(col: ColumnSpec, ctx: Ctx): void {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { COLUMN_TYPES, DEFAULT_FK_ROWS, DISTRIBUTIONS, INT32_MAX, INT32_MIN, MODES, UNIQUE_TYPES } from '../column-types.js';
 import { isIdentifier, MAX_IDENTIFIER_BYTES } from '../pg-type.js';
 import { checkColumnRules } from './column-rules.js';
+import { EVENT_TIME_OPTIONS } from './event-time-schema.js';
 import { MAX_INSTANT, MIN_INSTANT, parseIsoInstant } from './iso-instant.js';
 import { strictObject, unknownKeyMessage } from './zod-issues.js';
 
@@ -74,11 +75,8 @@ function references(inDataset: boolean) {
   }));
 }
 
-/**
- * Options of timestamp/timestamptz columns. Extension point for event-time generation: its
- * options (`mode: "eventTime"` in MODES, `ratePerSec`, `start`, …) are added here.
- */
-export const TIMESTAMP_OPTIONS = { from: isoInstant, to: isoInstant, stepMs: intIn(1, 1e12) };
+/** Options of timestamp/timestamptz columns, event-time generation's (`mode: "eventTime"`) included. */
+export const TIMESTAMP_OPTIONS = { from: isoInstant, to: isoInstant, stepMs: intIn(1, 1e12), ...EVENT_TIME_OPTIONS };
 
 /** The options each column type takes (besides name, type, nullRatio, unique, primaryKey). */
 function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {

@@ -1,6 +1,7 @@
 import type { DatasetSpec, DatasetTableSpec, PerParentSpec, TableSpec } from '@rowflow/contracts';
 import { z } from 'zod';
 import { type ColumnOptions, columnSchema, identifier } from './column-schema.js';
+import { checkStreamTableRules, STREAM_TABLE_OPTIONS } from './event-time-schema.js';
 import { strictObject } from './zod-issues.js';
 
 /** PostgreSQL's per-table column limit. */
@@ -38,11 +39,14 @@ function tableShape(opts: ColumnOptions) {
     description: z.string({ error: 'must be a string' }).optional(),
     columns: columns(opts),
     keyOffset: z.number({ error: offset }).int({ error: offset }).min(0, { error: offset }).optional(),
+    ...STREAM_TABLE_OPTIONS,
   };
 }
 
 /** A standalone table spec `{name, description?, columns}`. */
-export const tableSchema = strictObject(tableShape({}), 'a table', 'must be an object with name and columns').transform((t) => t as TableSpec);
+export const tableSchema = strictObject(tableShape({}), 'a table', 'must be an object with name and columns')
+  .superRefine((t, ctx) => checkStreamTableRules(t as TableSpec, ctx))
+  .transform((t) => t as TableSpec);
 
 const count = (what = `must be an integer in [0, ${MAX_CHILDREN_PER_PARENT}]`) =>
   z.number({ error: what }).int({ error: what }).min(0, { error: what }).max(MAX_CHILDREN_PER_PARENT, { error: what });
@@ -97,6 +101,7 @@ export const datasetTableSchema = strictObject(
   'must be an object {name, rows | perParent, columns}',
 )
   .superRefine((t, ctx) => {
+    checkStreamTableRules(t as TableSpec, ctx);
     if (t.rows !== undefined && t.perParent !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['rows'], message: 'give rows or perParent, not both (perParent derives the row count)' });
     } else if (t.rows === undefined && t.perParent === undefined) {
