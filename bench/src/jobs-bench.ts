@@ -251,8 +251,12 @@ async function floor(h: Harness, server: BenchPostgres, stack: Stack, db: { url:
   try {
     const one = await chunkScripts(stack, dir, 'floor_1', 1);
     const four = await chunkScripts(stack, dir, 'floor_4', 4);
-    const out: Record<string, number[]> = { whole: [], s1: [], s4: [] };
+    const out: Record<string, number[]> = { whole: [], s1: [], s4: [], unlogged: [] };
     for (let i = 0; i < 3; i++) {
+      // Unlogged, one COPY, then the key: what no WAL and no chunking at all would give `create`.
+      await db.pool.query('DROP TABLE IF EXISTS floor_u');
+      await db.pool.query(ACCOUNTS_DDL.replace('%s', 'floor_u').replace('CREATE TABLE', 'CREATE UNLOGGED TABLE'));
+      out.unlogged!.push(await psql(['-c', `\\copy floor_u FROM '${one.whole}' (FORMAT csv)`, '-c', 'ALTER TABLE floor_u ADD PRIMARY KEY (aid)']));
       await fresh('floor_w');
       out.whole!.push(await psql(['-c', `\\copy floor_w FROM '${one.whole}' (FORMAT csv)`]));
       await fresh('floor_1');
@@ -262,12 +266,20 @@ async function floor(h: Harness, server: BenchPostgres, stack: Stack, db: { url:
       await Promise.all(four.scripts.map((f) => psql(['-f', f])));
       out.s4!.push((performance.now() - t0) / 1000);
     }
-    h.log(`floor: one \\copy ${secs(out.whole!)} s; 200 chunk transactions, 1 session ${secs(out.s1!)} s, 4 sessions ${secs(out.s4!)} s`);
+    h.log(`floor: one \\copy ${secs(out.whole!)} s; 200 chunk transactions, 1 session ${secs(out.s1!)} s, 4 sessions ${secs(out.s4!)} s; unlogged one \\copy + PK ${secs(out.unlogged!)} s`);
     const r = (name: string, xs: number[], note: string): BenchResult => ({ name: `jobs: floor, psql, 1M pgbench_accounts ${name}`, value: ROWS / median(xs), unit: 'rows/s', ratio: ROWS / median(xs) / base.dtg, baseline: DTG, note: `median of 3: ${secs(xs)} s; ${note}` });
     return [
       r('in one \\copy (one transaction)', out.whole!, 'the bytes only, no generation'),
       r('as 200 × 5000-row COPY transactions, 1 session', out.s1!, 'the per-chunk cost Postgres itself adds'),
       r('as 200 × 5000-row COPY transactions, 4 sessions', out.s4!, 'the best any client can do under one transaction per 5000-row chunk here'),
+      {
+        name: 'jobs: floor, psql, 1M pgbench_accounts in one \\copy into an UNLOGGED table, then PRIMARY KEY',
+        value: ROWS / median(out.unlogged!),
+        unit: 'rows/s',
+        ratio: ROWS / median(out.unlogged!) / base.dtgp,
+        baseline: DTGP,
+        note: `median of 3: ${secs(out.unlogged!)} s; no WAL, no chunking, no generation: a bound for any create configuration`,
+      },
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });
