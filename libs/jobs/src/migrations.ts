@@ -105,6 +105,30 @@ const STATEMENTS = [
      error text,
      updated_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (job_id, name))`,
+  // Exports and manifests: export jobs (state, progress, lease for the restart sweep) and job manifests.
+  `CREATE TABLE IF NOT EXISTS rowflow.exports (
+     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+     state text NOT NULL,
+     request jsonb NOT NULL,
+     table_name text NOT NULL,
+     rows bigint NOT NULL DEFAULT 0,
+     bytes bigint NOT NULL DEFAULT 0,
+     chunks integer NOT NULL DEFAULT 0,
+     rows_estimate bigint,
+     retries integer NOT NULL DEFAULT 0,
+     sha256 text,
+     error text,
+     lease_owner text,
+     lease_until timestamptz,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     started_at timestamptz,
+     finished_at timestamptz,
+     updated_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE INDEX IF NOT EXISTS exports_open_idx ON rowflow.exports (state) WHERE state IN ('queued', 'running')`,
+  `CREATE TABLE IF NOT EXISTS rowflow.job_manifests (
+     job_id uuid PRIMARY KEY REFERENCES rowflow.jobs (id) ON DELETE CASCADE,
+     manifest jsonb NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now())`,
 ];
 
 /**
