@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -92,6 +92,51 @@ describe('rowflow generate', () => {
     const http = Buffer.from(await (await fetch(`${gen.url}/api/generator/stream/${format}?table=${table}&rows=${rows}&seed=${seed}&offset=${offset}`)).arrayBuffer());
     expect(sha(res.stdout)).toBe(sha(http));
     expect(res.stderr).toContain(`seed: ${seed}`);
+  });
+
+  const tiny = {
+    name: 'tiny',
+    tables: [
+      { name: 'teams', rows: 40, columns: [{ name: 'code', type: 'uuid', primaryKey: true }, { name: 'label', type: 'text', mode: 'word' }] },
+      { name: 'players', perParent: { table: 'teams', distribution: 'uniform', min: 1, max: 5 }, columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'team', type: 'foreignKey', references: { table: 'teams' } }] },
+    ],
+  };
+
+  it.each([
+    ['shop', 'orders', 'csv', 8, undefined, undefined],
+    ['shop', 'order_items', 'ndjson', 8, 50, 100],
+    ['shop', 'users', 'csv', 5, 300, 250],
+    ['file', 'players', 'csv', 2, undefined, undefined],
+    ['file', 'players', 'ndjson', 3, 7, 4],
+    ['file', 'teams', 'csv', 9, 10, 0],
+  ])('--dataset %s --table %s (%s, seed %i, rows %s, offset %s): same bytes as the HTTP dataset stream', async (which, table, format, seed, rows, offset) => {
+    const file = join(work, 'tiny-dataset.json');
+    await writeFile(file, JSON.stringify(tiny));
+    const slice = { seed, ...(rows !== undefined ? { rows } : {}), ...(offset !== undefined ? { offset } : {}) };
+    const flags = Object.entries(slice).flatMap(([k, v]) => [`--${k}`, String(v)]);
+    const res = await cli(['generate', '--dataset', which === 'file' ? file : which, '--table', table, '--format', format, ...flags]);
+    expect(res.code, res.stderr).toBe(0);
+    const http = await fetch(`${gen.url}/api/generator/stream/${format}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dataset: which === 'file' ? tiny : which, table, ...slice }),
+    });
+    expect(http.status).toBe(200);
+    const bytes = Buffer.from(await http.arrayBuffer());
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(sha(res.stdout)).toBe(sha(bytes));
+    if (rows !== undefined) expect(res.stdout.trim().split('\n')).toHaveLength(rows + (format === 'csv' && (offset ?? 0) === 0 ? 1 : 0));
+  });
+
+  it('--dataset -o FILE --json reports the rows of the whole table when --rows is left out', async () => {
+    const out = join(work, 'orders.csv');
+    const res = await cli(['generate', '--dataset', 'shop', '--table', 'orders', '--seed', '4', '-o', out, '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const counts = await (await fetch(`${gen.url}/api/generator/datasets/rows`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'shop', seed: 4 }) })).json();
+    const orders = counts.tables.find((t: { name: string }) => t.name === 'orders').rows as number;
+    const file = await readFile(out);
+    expect(JSON.parse(res.stdout)).toMatchObject({ table: 'orders', dataset: 'shop', rows: orders, seed: 4, sha256: sha(file) });
+    expect(file.toString().trim().split('\n')).toHaveLength(orders + 1);
   });
 
   it('-o FILE with --json reports rows, bytes and the sha256 of the file; 1e3 is accepted as 1000', async () => {
