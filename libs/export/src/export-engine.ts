@@ -39,10 +39,11 @@ export interface ExportRunOptions {
  * statements are the ones the existing checkpoints were made with.
  */
 export async function loadOrSavePlan(dir: string, fresh: () => Promise<ExportPlan>): Promise<ExportPlan> {
-  await mkdir(dir, { recursive: true });
   const stored = await readJson<ExportPlan>(planFile(dir));
   if (stored) return stored;
+  // Planned (checked against the database) before the directory exists: a refused request leaves nothing behind.
   const plan = await fresh();
+  await mkdir(dir, { recursive: true });
   await writeJsonAtomic(planFile(dir), plan);
   return plan;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { rename, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,8 +65,8 @@ async function exportCommand(opts: ExportOptions): Promise<void> {
   const req = parseExportRequest(body);
   if (!opts.out) throw new ValidationError('out', 'is required (the CSV file to write)');
   const t = target(opts);
+  const out = await outPath(opts.out, exportDir(opts.exportDir));
   const signal = interruptSignal();
-  const out = resolve(opts.out);
   if (t.kind === 'server') return exportRemote(t.client, body, out, signal, opts);
   const { insideDir, loadOrSavePlan, planExport, runExport } = await import('@rowflow/export');
   const schema = targetSchema();
@@ -86,6 +86,23 @@ async function exportCommand(opts: ExportOptions): Promise<void> {
       throw new Interrupted(`export stopped at a checkpoint; rerun the same command to continue (export ${id})`);
     }
   });
+}
+
+/**
+ * `--out` checked before any work starts: its directory must exist, it must not be a directory,
+ * and it must stay out of the export work directory, whose checkpoints and part files a rerun
+ * verifies, cuts and replaces (a file written there could be cut by a later export).
+ */
+async function outPath(raw: string, workRoot: string): Promise<string> {
+  const { ValidationError } = await import('@rowflow/contracts');
+  if (raw.includes('\u0000')) throw new ValidationError('out', 'is not a valid path');
+  const out = resolve(raw);
+  const rel = relative(workRoot, out);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) throw new ValidationError('out', `must not be inside the export work directory ${workRoot} (give --export-dir elsewhere, or another --out)`);
+  const parent = await stat(dirname(out)).catch(() => undefined);
+  if (!parent?.isDirectory()) throw new ValidationError('out', `directory ${dirname(out)} does not exist`);
+  if ((await stat(out).catch(() => undefined))?.isDirectory()) throw new ValidationError('out', `${out} is a directory; give a file name`);
+  return out;
 }
 
 interface RemoteExport {

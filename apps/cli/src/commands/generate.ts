@@ -62,11 +62,9 @@ interface Source {
 }
 
 async function generate(opts: GenerateOptions): Promise<void> {
-  if (opts.format !== 'csv' && opts.format !== 'ndjson') throw new ValidationError('format', `must be csv or ndjson, got ${JSON.stringify(opts.format)}`);
-  if (opts.json && !opts.output) throw new UsageError('--json needs -o FILE (stdout carries the rows)', 'json');
-  const format = opts.format as StreamFormat;
   const signal = interruptSignal();
-  const src = opts.dataset !== undefined ? await datasetSource(opts, format, signal) : await tableSource(opts, format, signal);
+  const src = opts.dataset !== undefined ? await datasetSource(opts, signal) : await tableSource(opts, signal);
+  if (opts.json && !opts.output) throw new UsageError('--json needs -o FILE (stdout carries the rows)', 'json');
   const { params, seed } = src;
   process.stderr.write(`seed: ${seed}\n`);
   const hash = createHash('sha256');
@@ -87,8 +85,9 @@ async function generate(opts: GenerateOptions): Promise<void> {
 }
 
 /** A catalog table or a --schema spec; the generator's own parser, so flags fail exactly like its query parameters do. */
-async function tableSource(opts: GenerateOptions, format: StreamFormat, signal: AbortSignal): Promise<Source> {
+async function tableSource(opts: GenerateOptions, signal: AbortSignal): Promise<Source> {
   const params = parseStreamParams(defined({ table: opts.table, rows: digitsArg(opts.rows), seed: opts.seed, offset: digitsArg(opts.offset), header: opts.header }), { maxRows: maxRows() });
+  const format = formatOf(opts);
   const tableSpec = await spec(opts, params.table);
   const seed = resolveSeed(params.seed);
   const rows = createRowStream({ spec: tableSpec, seed, offset: params.offset, rows: params.rows, format, header: params.header, signal });
@@ -100,11 +99,12 @@ async function tableSource(opts: GenerateOptions, format: StreamFormat, signal: 
  * (`GET|POST /api/generator/stream/:format` with `dataset` + `table`): rows default to the rest
  * of the table from --offset, and the bytes are the same for the same dataset/table/seed/rows/offset.
  */
-async function datasetSource(opts: GenerateOptions, format: StreamFormat, signal: AbortSignal): Promise<Source> {
+async function datasetSource(opts: GenerateOptions, signal: AbortSignal): Promise<Source> {
   if (opts.schema !== undefined) throw new ValidationError('schema', 'give either --dataset (+ --table) or --schema, not both');
   const rowsGiven = opts.rows !== undefined;
   // rows is optional here; a placeholder keeps the shared parser strict about everything else.
   const params = parseStreamParams(defined({ table: opts.table, rows: rowsGiven ? digitsArg(opts.rows) : '1', seed: opts.seed, offset: digitsArg(opts.offset), header: opts.header }), { maxRows: maxRows() });
+  const format = formatOf(opts);
   const dataset = await datasetArg(opts.dataset!);
   if (params.table === undefined) throw new ValidationError('table', `is required with --dataset; tables: ${dataset.tables.map((t) => t.name).join(', ')}`);
   const table = datasetTable(dataset, params.table).name;
@@ -112,6 +112,11 @@ async function datasetSource(opts: GenerateOptions, format: StreamFormat, signal
   const count = rowsGiven ? params.rows : restOf(datasetTableRows(dataset, table, seed), params.offset);
   const rows = createDatasetRowStream({ dataset, table, seed, offset: params.offset, rows: count, format, header: params.header, signal });
   return { rows, table, count: count ?? 0, params: { ...params, rows: count ?? 0 }, seed };
+}
+
+function formatOf(opts: GenerateOptions): StreamFormat {
+  if (opts.format !== 'csv' && opts.format !== 'ndjson') throw new ValidationError('format', `must be csv or ndjson, got ${JSON.stringify(opts.format)}`);
+  return opts.format;
 }
 
 /** `--dataset`: a spec file when it looks like a path, else a catalog dataset name. */

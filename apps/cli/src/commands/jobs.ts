@@ -1,4 +1,4 @@
-import type { JobStatus } from '@rowflow/contracts';
+import { type JobStatus, ValidationError } from '@rowflow/contracts';
 import type { Command } from 'commander';
 import { withPool } from '../engine/database.js';
 import { interruptSignal } from '../engine/interrupt.js';
@@ -8,12 +8,23 @@ import { jobLine, runLocal, watchRemote } from './job-runner.js';
 
 type Opts = OutputOptions & ConnectionOptions;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A job id argument is checked before anything connects: a typo is bad usage (exit 2), and an
+ * in-process command must not first create the job tables in a database it was pointed at by mistake.
+ */
+export function jobIdArg(raw: string, field = 'id'): string {
+  if (!UUID.test(raw)) throw new ValidationError(field, `must be a job id (a uuid such as 3f2b…-…), got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 function sub(parent: Command, name: string, description: string, action: (id: string | undefined, opts: Opts) => Promise<void>, takesId = true): void {
   const cmd = parent.command(takesId ? `${name} <id>` : name).description(description);
   connectionOptions(cmd)
     .option('--json', 'print JSON')
     .option('--no-progress', 'no progress output')
-    .action((a: string | Opts, b?: Opts) => (takesId ? action(a as string, b!) : action(undefined, a as Opts)));
+    .action((a: string | Opts, b?: Opts) => (takesId ? action(jobIdArg(a as string), b!) : action(undefined, a as Opts)));
 }
 
 async function withRepo<T>(url: string, fn: (repo: import('@rowflow/jobs').JobRepository) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import { UsageError, WorkFailed } from '../exit.js';
 import { emit, type OutputOptions } from '../output.js';
 import { connectionOptions, type ConnectionOptions, target } from './connection.js';
 import { exportDir } from './export.js';
+import { jobIdArg } from './jobs.js';
 
 interface VerifyOptions extends OutputOptions, ConnectionOptions {
   job?: string;
@@ -44,7 +45,7 @@ async function verify(opts: VerifyOptions): Promise<void> {
     if (t.kind !== 'server') return verifyExportFile(opts, opts.export);
     return verdict(await t.client.get<Verdict>(`/api/exports/${encodeURIComponent(opts.export)}/verify`), opts, `export ${opts.export}`);
   }
-  const id = opts.job!;
+  const id = jobIdArg(opts.job!, 'job');
   if (t.kind === 'server') return verdict(await t.client.get<Verdict>(`/api/jobs/${encodeURIComponent(id)}/verify`), opts, `job ${id}`);
   const { JobManifestStore, verifyJob } = await import('@rowflow/export');
   const { targetSchema } = await import('../engine/database.js');
