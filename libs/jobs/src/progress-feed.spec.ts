@@ -114,6 +114,24 @@ describe('jobEvents$ (marbles)', () => {
     });
   });
 
+  it('sends a phase change although no row moved (same id), also after a resume', () => {
+    const at = (rows: number, phase: JobStatus['phase'], state: JobStatus['state'] = 'running') => ({ ...status(rows, state), phase });
+    const a = at(10, 'loading');
+    const b = at(20, 'loading');
+    const c = at(20, 'building indexes');
+    const d = at(20, 'done', 'completed');
+    scheduler().run(({ cold, expectObservable }) => {
+      const s = cold('a-b-b-c-c-d|', { a, b, c, d });
+      expectObservable(jobEvents$(s)).toBe('a-b---c---(d|)', {
+        a: { event: 'progress', id: 10, data: a },
+        b: { event: 'progress', id: 20, data: b },
+        c: { event: 'progress', id: 20, data: c },
+        d: { event: 'completed', id: 20, data: d },
+      });
+      expectObservable(jobEvents$(s, 20)).toBe('------c---(d|)', { c: { event: 'progress', id: 20, data: c }, d: { event: 'completed', id: 20, data: d } });
+    });
+  });
+
   it('keeps the last id per watcher', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const s = cold('a-b|', { a: status(10), b: status(20) });

@@ -92,16 +92,23 @@ export function eventId(s: JobStatus): number {
 
 /**
  * One watcher's events from a status stream: `progress` whenever the id moved past the last
- * one sent (starting after `lastEventId`, an EventSource's Last-Event-ID), then the terminal
- * `completed` / `failed` / `cancelled` (always sent, whatever its id) and completion.
+ * one sent (starting after `lastEventId`, an EventSource's Last-Event-ID) or the job changed
+ * phase (loading → building indexes: no row moves, but a watcher must see it; same id), then
+ * the terminal `completed` / `failed` / `cancelled` (always sent, whatever its id) and completion.
  */
 export function jobEvents$(statuses: Observable<JobStatus>, lastEventId?: number): Observable<JobEvent> {
-  // defer: the last id sent is per subscription.
+  // defer: the last id sent and the phase seen are per subscription.
   return defer(() => {
     let last = lastEventId ?? -1;
+    let phase: JobStatus['phase'] | undefined;
+    const phaseChanged = (s: JobStatus): boolean => {
+      const changed = phase !== undefined && s.phase !== phase;
+      phase = s.phase;
+      return changed;
+    };
     return statuses.pipe(
       takeWhile((s) => TERMINAL[s.state] === undefined, true),
-      filter((s) => TERMINAL[s.state] !== undefined || eventId(s) > last),
+      filter((s) => phaseChanged(s) || TERMINAL[s.state] !== undefined || eventId(s) > last),
       map((s): JobEvent => {
         last = eventId(s);
         return { event: TERMINAL[s.state] ?? 'progress', id: last, data: s };

@@ -16,7 +16,7 @@ interface Props {
 export function JobForm({ params, blocked, defaultTarget, onCreated, onSchemaError }: Props) {
   const [chunkSize, setChunkSize] = useState(5000);
   const [auto, setAuto] = useState(false);
-  const [partitions, setPartitions] = useState(1);
+  const [partitions, setPartitions] = useState<number | null>(null);
   const [mode, setMode] = useState<JobMode>('create');
   const [targetTable, setTargetTable] = useState('');
   const [skipLimit, setSkipLimit] = useState(100);
@@ -57,7 +57,17 @@ export function JobForm({ params, blocked, defaultTarget, onCreated, onSchemaErr
         <input type="checkbox" checked={auto} onChange={(e) => setAuto(e.target.checked)} /> Auto chunk size
       </label>
       <Field label="Partitions" error={fieldError('partitions')}>
-        {(id) => <input id={id} type="number" min={1} max={64} value={partitions} onChange={(e) => setPartitions(e.target.valueAsNumber)} />}
+        {(id) => (
+          <input
+            id={id}
+            type="number"
+            min={1}
+            max={64}
+            value={partitions ?? ''}
+            placeholder="auto (1 per 100k rows, max 4)"
+            onChange={(e) => setPartitions(e.target.value === '' ? null : e.target.valueAsNumber)}
+          />
+        )}
       </Field>
       <Field label="Mode" error={fieldError('mode')}>
         {(id) => (

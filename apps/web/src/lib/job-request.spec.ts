@@ -16,4 +16,10 @@ describe('jobRequest', () => {
       schema, rows: 1, chunkSize: 'auto', partitions: 2, mode: 'append', targetTable: 'x', skipLimit: 5,
     });
   });
+
+  it('leaves partitions to the server when the field is empty (its default follows the row count)', () => {
+    const body = jobRequest({ source: { kind: 'table', table: 'users' }, rows: 1_000_000, seed: 1 }, { ...form, partitions: null });
+    expect(body).not.toHaveProperty('partitions');
+    expect(body).toMatchObject({ table: 'users', rows: 1_000_000, chunkSize: 1000 });
+  });
 });

@@ -6,7 +6,8 @@ export interface JobFormValues {
   chunkSize: number;
   /** Let the server adapt the chunk size toward a target commit latency. */
   auto: boolean;
-  partitions: number;
+  /** null (field left empty): the server's default, chosen by the row count. */
+  partitions: number | null;
   mode: JobMode;
   /** Empty: the server's default (the source table's name). */
   targetTable: string;
@@ -20,7 +21,7 @@ export function jobRequest(params: RunParams, f: JobFormValues): CreateJobReques
     rows: params.rows,
     ...(params.seed !== null ? { seed: params.seed } : {}),
     chunkSize: f.auto ? 'auto' : f.chunkSize,
-    partitions: f.partitions,
+    ...(f.partitions !== null && Number.isFinite(f.partitions) ? { partitions: f.partitions } : {}),
     mode: f.mode,
     ...(f.targetTable.trim() ? { targetTable: f.targetTable.trim() } : {}),
     skipLimit: f.skipLimit,
