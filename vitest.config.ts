@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['contracts', 'schema', 'generator', 'jobs', 'platform', 'platform-nest', 'devdb', 'stats'];
+const libs = ['contracts', 'schema', 'generator', 'jobs', 'platform', 'platform-nest', 'devdb', 'export', 'stats'];
 
 export default defineConfig({
-  // Nest needs legacy decorators + emitted metadata for constructor injection (ENVIRONMENT.md).
+  // Nest needs legacy decorators + emitted metadata for constructor injection.
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   resolve: {
     alias: libs.map((name) => ({

@@ -3,9 +3,11 @@ import { HTTP_POLICY } from '@rowflow/platform-nest';
 import { orchestratorHttpPolicy } from './common/http-policy.js';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from './config/orchestrator-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IntrospectModule } from './introspect/introspect.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { ManifestsModule } from './manifests/manifests.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RelayModule } from './relay/relay.module.js';
 
@@ -16,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule, IntrospectModule],
+      imports: [DatabaseModule, MetricsModule, RelayModule, JobsModule, IntrospectModule, ExportsModule, ManifestsModule],
       controllers: [HealthController],
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },

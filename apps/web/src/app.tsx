@@ -2,6 +2,7 @@ import type { TableSpec } from '@rowflow/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DatasetPanel } from './components/dataset-panel.js';
 import { DownloadPanel } from './components/download-panel.js';
+import { ExportPanel } from './components/export-panel.js';
 import { JobsPanel } from './components/jobs-panel.js';
 import { PreviewPanel } from './components/preview-panel.js';
 import { RunSettings } from './components/run-settings.js';
@@ -95,6 +96,9 @@ export function App() {
           <DownloadPanel params={params} blocked={blocked ?? rowsProblem} />
           <SectionBoundary name="5 · Datasets">
             <DatasetPanel seed={random ? null : seed} />
+          </SectionBoundary>
+          <SectionBoundary name="6 · Export">
+            <ExportPanel defaultTable={mode === 'table' ? table : parsed.ok ? parsed.schema.name : ''} />
           </SectionBoundary>
         </div>
         <div className="col wide">

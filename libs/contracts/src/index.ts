@@ -4,3 +4,4 @@ export * from './stream.js';
 export * from './jobs.js';
 export * from './dataset-spec.js';
 export * from './strict-keys.js';
+export * from './exports.js';

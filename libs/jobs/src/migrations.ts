@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** Arbitrary constant key: every process migrating the job schema takes the same lock. */
@@ -105,19 +106,67 @@ const STATEMENTS = [
      error text,
      updated_at timestamptz NOT NULL DEFAULT now(),
      UNIQUE (job_id, name))`,
+  // Exports and manifests: export jobs (state, progress, lease for the restart sweep) and job manifests.
+  `CREATE TABLE IF NOT EXISTS rowflow.exports (
+     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+     state text NOT NULL,
+     request jsonb NOT NULL,
+     table_name text NOT NULL,
+     rows bigint NOT NULL DEFAULT 0,
+     bytes bigint NOT NULL DEFAULT 0,
+     chunks integer NOT NULL DEFAULT 0,
+     rows_estimate bigint,
+     retries integer NOT NULL DEFAULT 0,
+     sha256 text,
+     error text,
+     lease_owner text,
+     lease_until timestamptz,
+     created_at timestamptz NOT NULL DEFAULT now(),
+     started_at timestamptz,
+     finished_at timestamptz,
+     updated_at timestamptz NOT NULL DEFAULT now())`,
+  `CREATE INDEX IF NOT EXISTS exports_open_idx ON rowflow.exports (state) WHERE state IN ('queued', 'running')`,
+  `CREATE TABLE IF NOT EXISTS rowflow.job_manifests (
+     job_id uuid PRIMARY KEY REFERENCES rowflow.jobs (id) ON DELETE CASCADE,
+     manifest jsonb NOT NULL,
+     created_at timestamptz NOT NULL DEFAULT now())`,
+  // Migration fingerprint: which STATEMENTS last ran here, so an up-to-date schema is not
+  // migrated again (see migrate).
+  `CREATE TABLE IF NOT EXISTS rowflow.schema_fingerprint (
+     id integer PRIMARY KEY CHECK (id = 1),
+     fingerprint text NOT NULL,
+     migrated_at timestamptz NOT NULL DEFAULT now())`,
 ];
+
+/** Changes whenever a statement is added or edited. */
+const FINGERPRINT = createHash('sha256').update(STATEMENTS.join('\n;\n')).digest('hex');
 
 /**
  * Creates the `rowflow` job schema if needed. Idempotent, and safe when several processes start
  * at once: a transaction-scoped advisory lock serialises them (CREATE ... IF NOT EXISTS alone
  * races on the catalog and can fail with a unique violation).
+ *
+ * A schema already migrated by these very statements is left alone. Every process (each CLI
+ * command, each server start) migrates, usually while jobs run, and `ALTER TABLE … ADD COLUMN
+ * IF NOT EXISTS` / `CREATE INDEX IF NOT EXISTS` take their ACCESS EXCLUSIVE / SHARE locks
+ * before finding there is nothing to do. Taken one table after another inside one transaction,
+ * those locks deadlocked with running work holding a job row and then reading its partitions
+ * (finishLoad, status reads): 40P01 for whichever side Postgres picked. The fingerprint check
+ * touches only its own table.
  */
 export async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    for (const sql of STATEMENTS) await client.query(sql);
+    if (!(await upToDate(client))) {
+      for (const sql of STATEMENTS) await client.query(sql);
+      await client.query(
+        `INSERT INTO rowflow.schema_fingerprint (id, fingerprint) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, migrated_at = now()`,
+        [FINGERPRINT],
+      );
+    }
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -125,4 +174,12 @@ export async function migrate(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/** True when the statements that last ran here are exactly STATEMENTS (read under the migration lock). */
+async function upToDate(client: pg.PoolClient): Promise<boolean> {
+  const t = await client.query<{ present: boolean }>(`SELECT to_regclass('rowflow.schema_fingerprint') IS NOT NULL AS present`);
+  if (!t.rows[0]?.present) return false;
+  const res = await client.query<{ fingerprint: string }>('SELECT fingerprint FROM rowflow.schema_fingerprint WHERE id = 1');
+  return res.rows[0]?.fingerprint === FINGERPRINT;
 }

@@ -60,6 +60,8 @@ export function configureApp(app: INestApplication, opts: AppOptions): void {
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
     jsonDocumentUrl: 'api/docs/json',
   });
+  // Also at Nest's usual `/api/docs-json`, where OpenAPI clients and generators look first.
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { ui: false, raw: ['json'], jsonDocumentUrl: 'api/docs-json' });
 }
 
 function policyOf(app: INestApplication): HttpPolicy {

@@ -42,7 +42,7 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       JOB_DURABLE_COMMITS: bool(false),
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
-      /** The only schema jobs create, truncate, drop or write tables in. */
+      /** The only schema jobs create, truncate, drop or write tables in (and exports read from). */
       TARGET_SCHEMA: targetSchema('public'),
       LOG_LEVEL: oneOf('info', LOG_LEVELS),
       /** Above this RSS new previews/downloads get 503 and job chunks shrink (0 = no budget). */
@@ -51,6 +51,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       SSE_HEARTBEAT_MS: int(15_000, 10, 3_600_000),
       /** Log 1 in n chunk commits at info (1 = every commit). */
       CHUNK_LOG_EVERY: int(1, 1),
+      /** Exports: the only directory export files, part files and checkpoints are written under. */
+      EXPORT_DIR: str('./.rowflow/exports'),
     },
     env,
   );

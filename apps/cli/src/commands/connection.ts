@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { databaseUrl } from '../engine/database.js';
+import { ServerClient } from '../engine/server-client.js';
+import { UsageError } from '../exit.js';
+
+export interface ConnectionOptions {
+  databaseUrl?: string;
+  server?: string;
+  token?: string;
+}
+
+/** --database-url (in-process engine) or --server URL [--token T] (a running orchestrator). */
+export function connectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--database-url <url>', 'run in-process against this PostgreSQL (default: $DATABASE_URL)')
+    .option('--server <url>', 'use a running orchestrator instead, e.g. http://127.0.0.1:3000')
+    .option('--token <token>', 'API token for --server (default: $ROWFLOW_API_TOKEN)');
+}
+
+export type Target = { kind: 'db'; url: string } | { kind: 'server'; client: ServerClient };
+
+export function target(opts: ConnectionOptions): Target {
+  if (opts.server !== undefined && opts.databaseUrl !== undefined) throw new UsageError('give either --server or --database-url, not both', 'server');
+  if (opts.server !== undefined) return { kind: 'server', client: new ServerClient(opts.server, opts.token ?? process.env.ROWFLOW_API_TOKEN) };
+  return { kind: 'db', url: databaseUrl(opts.databaseUrl) };
+}

@@ -1,0 +1,41 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { ApiError, UsageError, WorkFailed } from '../exit.js';
+import { defined, emit, type OutputOptions } from '../output.js';
+import { connectionOptions, type ConnectionOptions, target } from './connection.js';
+
+interface IntrospectOptions extends OutputOptions, ConnectionOptions {
+  schema?: string;
+  tables?: string;
+  out?: string;
+}
+
+export function registerIntrospect(program: Command): void {
+  connectionOptions(
+    program
+      .command('introspect')
+      .description("Read a live schema into a dataset spec (calls the server's POST /api/introspect)")
+      .option('--schema <name>', 'schema to read (default public)')
+      .option('--tables <a,b,…>', 'only these tables')
+      .option('-o, --out <file>', 'write the spec JSON to a file'),
+  )
+    .option('--json', 'print the full response as JSON')
+    .action((opts: IntrospectOptions) => introspect(opts));
+}
+
+async function introspect(opts: IntrospectOptions): Promise<void> {
+  const t = target(opts);
+  if (t.kind !== 'server') throw new UsageError('introspect needs --server URL (it runs on the orchestrator, against its configured database)', 'server');
+  const body = defined({ schema: opts.schema, tables: opts.tables?.split(',').map((s) => s.trim()).filter(Boolean) });
+  let res: { dataset: unknown; warnings?: unknown[] };
+  try {
+    res = await t.client.post('/api/introspect', body);
+  } catch (err) {
+    if (err instanceof ApiError && err.body.statusCode === 404 && !err.body.field) {
+      throw new WorkFailed(`this server has no POST /api/introspect endpoint (introspection is not available in its version): ${err.body.message}`);
+    }
+    throw err;
+  }
+  if (opts.out) await writeFile(opts.out, `${JSON.stringify(res.dataset, null, 2)}\n`);
+  emit(res, opts, () => `${opts.out ? `wrote the spec to ${opts.out}` : JSON.stringify(res.dataset, null, 2)}${res.warnings?.length ? `\nwarnings:\n${res.warnings.map((w) => `  ${typeof w === "string" ? w : JSON.stringify(w)}`).join('\n')}` : ''}`);
+}

@@ -1,0 +1,73 @@
+import { type JobStatus, ValidationError } from '@rowflow/contracts';
+import type { Command } from 'commander';
+import { withPool } from '../engine/database.js';
+import { interruptSignal } from '../engine/interrupt.js';
+import { emit, type OutputOptions } from '../output.js';
+import { connectionOptions, type ConnectionOptions, target } from './connection.js';
+import { jobLine, runLocal, watchRemote } from './job-runner.js';
+
+type Opts = OutputOptions & ConnectionOptions;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A job id argument is checked before anything connects: a typo is bad usage (exit 2), and an
+ * in-process command must not first create the job tables in a database it was pointed at by mistake.
+ */
+export function jobIdArg(raw: string, field = 'id'): string {
+  if (!UUID.test(raw)) throw new ValidationError(field, `must be a job id (a uuid such as 3f2b…-…), got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+function sub(parent: Command, name: string, description: string, action: (id: string | undefined, opts: Opts) => Promise<void>, takesId = true): void {
+  const cmd = parent.command(takesId ? `${name} <id>` : name).description(description);
+  connectionOptions(cmd)
+    .option('--json', 'print JSON')
+    .option('--no-progress', 'no progress output')
+    .action((a: string | Opts, b?: Opts) => (takesId ? action(jobIdArg(a as string), b!) : action(undefined, a as Opts)));
+}
+
+async function withRepo<T>(url: string, fn: (repo: import('@rowflow/jobs').JobRepository) => Promise<T>): Promise<T> {
+  const { LocalJobs } = await import('../engine/local-jobs.js');
+  return withPool(url, 2, async (pool) => {
+    const jobs = new LocalJobs(pool);
+    await jobs.migrate();
+    return fn(jobs.repo);
+  });
+}
+
+export function registerJobs(program: Command): void {
+  const jobs = program.command('jobs').description('List, show, watch, resume or cancel jobs (in-process database or --server)');
+  sub(jobs, 'list', 'recent jobs, newest first', async (_id, opts) => {
+    const t = target(opts);
+    const list = t.kind === 'server' ? await t.client.get<JobStatus[]>('/api/jobs') : await withRepo(t.url, (r) => r.list());
+    emit(list, opts, () => (list.length ? list.map(jobLine).join('\n') : 'no jobs'));
+  }, false);
+  sub(jobs, 'show', 'one job\'s status', async (id, opts) => {
+    const t = target(opts);
+    const j = t.kind === 'server' ? await t.client.get<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}`) : await withRepo(t.url, (r) => r.get(id!));
+    emit(j, opts, () => `${jobLine(j)}\n${j.partitions.map((p) => `  partition ${p.index}: rows [${p.fromRow}, ${p.toRow}) next ${p.nextRow} ${p.state}`).join('\n')}`);
+  });
+  sub(jobs, 'watch', 'follow a job until it ends (exit 0 completed, 1 failed/cancelled)', async (id, opts) => {
+    const t = target(opts);
+    const signal = interruptSignal();
+    if (t.kind === 'server') return watchRemote(t.client, id!, signal, opts);
+    const { watchLocal } = await import('./watch-local.js');
+    return watchLocal(t.url, id!, signal, opts);
+  });
+  sub(jobs, 'resume', 'continue a cancelled/failed/interrupted job from its checkpoints (in-process: runs it here)', async (id, opts) => {
+    const t = target(opts);
+    const signal = interruptSignal();
+    if (t.kind === 'server') {
+      await t.client.post<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}/resume`);
+      return watchRemote(t.client, id!, signal, opts);
+    }
+    const j = await withRepo(t.url, (r) => r.resume(id!));
+    return runLocal(t.url, j.id, j.partitions.length, signal, opts);
+  });
+  sub(jobs, 'cancel', 'cancel a queued/running job (committed chunks stay)', async (id, opts) => {
+    const t = target(opts);
+    const j = t.kind === 'server' ? await t.client.post<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}/cancel`) : await withRepo(t.url, (r) => r.cancel(id!));
+    emit(j, opts, () => jobLine(j));
+  });
+}

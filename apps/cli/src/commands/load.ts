@@ -1,0 +1,82 @@
+import type { JobStatus } from '@rowflow/contracts';
+import type { Command } from 'commander';
+import { withPool } from '../engine/database.js';
+import { interruptSignal } from '../engine/interrupt.js';
+import { defined, jsonFile, numberArg, type OutputOptions } from '../output.js';
+import { connectionOptions, type ConnectionOptions, target } from './connection.js';
+import { runLocal, watchRemote } from './job-runner.js';
+
+interface LoadOptions extends OutputOptions, ConnectionOptions {
+  table?: string;
+  schema?: string;
+  rows?: string;
+  seed?: string;
+  partitions?: string;
+  chunkSize?: string;
+  targetTable?: string;
+  mode?: string;
+  skipLimit?: string;
+}
+
+export function registerLoad(program: Command): void {
+  connectionOptions(
+    program
+      .command('load')
+      .description('Load generated rows into PostgreSQL as an exactly-once job (in-process, or on a server); a rerun after Ctrl-C or a kill continues it')
+      .option('--table <name>', 'catalog table')
+      .option('--schema <file.json>', 'custom table spec instead of --table')
+      .option('--rows <n>', 'rows to load (an integer; 1e6 accepted)')
+      .option('--seed <s>', 'seed (default: one is picked and shown)')
+      .option('--partitions <p>', 'ranges loaded in parallel (1..64)')
+      .option('--chunk-size <n|auto>', 'rows per COPY transaction (default 5000)')
+      .option('--target-table <name>', 'table to load into (default: the table name)')
+      .option('--mode <mode>', 'create | append | truncate (default create)')
+      .option('--skip-limit <n>', 'rows Postgres may reject before the job fails (default 100)'),
+  )
+    .option('--json', 'print the final job status as JSON')
+    .option('--no-progress', 'no progress output')
+    .action((opts: LoadOptions) => load(opts));
+}
+
+async function body(opts: LoadOptions): Promise<Record<string, unknown>> {
+  const chunk = opts.chunkSize === 'auto' ? 'auto' : numberArg(opts.chunkSize);
+  return defined({
+    table: opts.table,
+    schema: opts.schema === undefined ? undefined : await jsonFile(opts.schema, 'schema'),
+    rows: numberArg(opts.rows),
+    seed: numberArg(opts.seed),
+    partitions: numberArg(opts.partitions),
+    chunkSize: chunk,
+    targetTable: opts.targetTable,
+    mode: opts.mode,
+    skipLimit: numberArg(opts.skipLimit),
+  });
+}
+
+async function load(opts: LoadOptions): Promise<void> {
+  const request = await body(opts);
+  const where = target(opts);
+  if (where.kind === 'server') {
+    const job = await where.client.post<JobStatus>('/api/jobs', request);
+    process.stderr.write(`job ${job.id} started on ${opts.server} (seed ${job.seed})\n`);
+    return watchRemote(where.client, job.id, interruptSignal(), opts);
+  }
+  // The job engine's own validator: the same field-naming errors as POST /api/jobs.
+  const { parseJobRequest } = await import('@rowflow/jobs');
+  const def = parseJobRequest(request, { maxRows: Number(process.env.MAX_ROWS ?? 100_000_000) });
+  const { LocalJobs } = await import('../engine/local-jobs.js');
+  const id = await withPool(where.url, 3, async (pool) => {
+    const jobs = new LocalJobs(pool);
+    await jobs.migrate();
+    const previous = await jobs.findResumable(def, request.seed !== undefined);
+    if (previous) {
+      process.stderr.write(`continuing job ${previous.id} (${previous.rowsWritten}/${previous.rowsTotal} rows committed, seed ${previous.seed})\n`);
+      await jobs.reopen(previous.id);
+      return previous.id;
+    }
+    const created = await jobs.create(def);
+    process.stderr.write(`job ${created}: ${def.rows} rows of ${def.table} into ${def.targetTable}, seed ${def.seed}\n`);
+    return created;
+  });
+  await runLocal(where.url, id, def.partitions, interruptSignal(), opts);
+}

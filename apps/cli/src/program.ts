@@ -1,0 +1,57 @@
+import { Command, CommanderError } from 'commander';
+import { registerExport } from './commands/export.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerIntrospect } from './commands/introspect.js';
+import { registerJobs } from './commands/jobs.js';
+import { registerLoad } from './commands/load.js';
+import { registerVerify } from './commands/verify.js';
+import { EXIT, exitCodeOf, Interrupted, WorkFailed } from './exit.js';
+import { emitError } from './output.js';
+
+const EXIT_HELP = `
+Exit codes: 0 done, 1 failed work (job failed, verify found a difference, server error),
+2 bad usage (the message names the field, as the HTTP API does), 130 interrupted (Ctrl-C;
+rerun the same load/export command to continue).`;
+
+export function buildProgram(): Command {
+  const program = new Command('rowflow')
+    .description('Rowflow: seeded, reproducible test data — generate, load into PostgreSQL, export, verify')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .addHelpText('after', EXIT_HELP)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerGenerate(program);
+  registerLoad(program);
+  registerJobs(program);
+  registerExport(program);
+  registerVerify(program);
+  registerIntrospect(program);
+  // Subcommands inherit exitOverride only when set on each (commander applies it per command).
+  for (const c of program.commands) {
+    c.exitOverride().showSuggestionAfterError(true);
+    for (const s of c.commands) s.exitOverride().showSuggestionAfterError(true);
+  }
+  return program;
+}
+
+/** Parses and runs; returns the exit code (never calls process.exit for normal outcomes). */
+export async function run(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every other commander error is bad usage.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof Interrupted) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT.interrupted;
+    }
+    // A failed result (job failed, verify mismatch) was already printed as the command's output.
+    emitError(err, json && !(err instanceof WorkFailed && err.body !== undefined));
+    return exitCodeOf(err);
+  }
+}

@@ -1,0 +1,75 @@
+import cliProgress from 'cli-progress';
+
+/** Plain progress lines when stderr is not a terminal (logs, CI): one every few seconds. */
+export const PLAIN_INTERVAL_MS = 3000;
+
+export interface ProgressSample {
+  rows: number;
+  bytes?: number;
+  total?: number | null;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function eta(left: number, rate: number): string {
+  if (!(rate > 0) || left <= 0) return '-';
+  const s = Math.round(left / rate);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
+}
+
+/**
+ * Progress on stderr (stdout stays for results): a live bar with rows, rows/s, MB/s and ETA on a
+ * TTY; otherwise a plain line every few seconds and one at the end. `quiet` prints nothing.
+ */
+export class Progress {
+  private readonly started = Date.now();
+  private bar: cliProgress.SingleBar | undefined;
+  private lastLine = 0;
+  private last: ProgressSample = { rows: 0 };
+
+  constructor(
+    private readonly label: string,
+    private readonly quiet = false,
+    private readonly tty = Boolean(process.stderr.isTTY),
+  ) {}
+
+  update(s: ProgressSample): void {
+    this.last = s;
+    if (this.quiet) return;
+    const { rate, mbps, total } = this.stats(s);
+    if (this.tty) {
+      if (!this.bar) {
+        this.bar = new cliProgress.SingleBar(
+          { format: `${this.label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | {mbps} MB/s | ETA {etaText}`, stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+        this.bar.start(total ?? 0, 0, { rate: '0', mbps: '0.0', etaText: '-' });
+      }
+      this.bar.setTotal(Math.max(total ?? s.rows, s.rows));
+      this.bar.update(s.rows, { rate: fmt(rate), mbps: mbps.toFixed(1), etaText: total ? eta(total - s.rows, rate) : '-' });
+    } else if (Date.now() - this.lastLine >= PLAIN_INTERVAL_MS) {
+      this.lastLine = Date.now();
+      process.stderr.write(`${this.line(s)}\n`);
+    }
+  }
+
+  /** Final line (plain mode) or closes the bar. */
+  done(message?: string): void {
+    if (this.quiet) return;
+    if (this.bar) this.bar.stop();
+    else process.stderr.write(`${this.line(this.last)}\n`);
+    if (message) process.stderr.write(`${message}\n`);
+  }
+
+  private stats(s: ProgressSample): { rate: number; mbps: number; total: number | null } {
+    const secs = Math.max(0.001, (Date.now() - this.started) / 1000);
+    return { rate: s.rows / secs, mbps: (s.bytes ?? 0) / secs / 1e6, total: s.total ?? null };
+  }
+
+  private line(s: ProgressSample): string {
+    const { rate, mbps, total } = this.stats(s);
+    const of = total ? ` / ${fmt(total)} rows (${Math.min(100, Math.floor((s.rows / total) * 100))}%)` : ' rows';
+    const bytes = s.bytes !== undefined ? `, ${mbps.toFixed(1)} MB/s` : '';
+    return `${this.label}: ${fmt(s.rows)}${of}, ${fmt(rate)} rows/s${bytes}, ETA ${total ? eta(total - s.rows, rate) : '-'}`;
+  }
+}

@@ -1,0 +1,94 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { ExportStatus } from '@rowflow/contracts';
+import type { ExportManifest, FileVerifyResult } from '@rowflow/export';
+import type { Response } from 'express';
+import { Observable } from 'rxjs';
+import { CreateExportDto, ExportStatusDto } from './dto/export.dto.js';
+import { exportEvents } from './export-events.js';
+import { ExportsService } from './exports.service.js';
+
+@ApiTags('exports')
+@Controller('api/exports')
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Export a table or view to CSV, checkpointed and resumable (202 + Location: /api/exports/:id)' })
+  @ApiAcceptedResponse({ type: ExportStatusDto })
+  @ApiBadRequestResponse({ description: 'Invalid body (unknown key, bad filter, unknown column …); the message names the field' })
+  @ApiNotFoundResponse({ description: 'No such table or view in the target schema' })
+  async create(@Body() body: CreateExportDto, @Res({ passthrough: true }) res: Response): Promise<ExportStatus> {
+    const status = await this.exports.create(body as unknown);
+    res.setHeader('Location', `/api/exports/${status.id}`);
+    return status;
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [ExportStatusDto] })
+  list(): Promise<ExportStatus[]> {
+    return this.exports.list();
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ExportStatusDto })
+  @ApiNotFoundResponse()
+  get(@Param('id') id: string): Promise<ExportStatus> {
+    return this.exports.get(id);
+  }
+
+  @Get(':id/file')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The finished CSV file, streamed' })
+  @ApiConflictResponse({ description: 'Not completed yet' })
+  async file(@Param('id') id: string, @Res() res: Response): Promise<void> {
+    const f = await this.exports.download(id);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Length', String(f.size));
+    res.setHeader('Content-Disposition', `attachment; filename="${f.name.replace(/[^\w.-]/g, '_')}"`);
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    await pipeline(createReadStream(f.path), res, { signal: abort.signal }).catch(() => undefined);
+  }
+
+  @Get(':id/manifest')
+  @ApiOperation({ summary: "The export's manifest: file sha256, and per chunk its key range, offset, rows and sha256" })
+  manifest(@Param('id') id: string): Promise<ExportManifest> {
+    return this.exports.manifest(id);
+  }
+
+  @Get(':id/verify')
+  @ApiOperation({ summary: 'Re-hash the finished file against its manifest: {ok, chunks, bytes, sha256, firstMismatch?}' })
+  verify(@Param('id') id: string): Promise<FileVerifyResult> {
+    return this.exports.verify(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: ExportStatusDto })
+  @ApiConflictResponse({ description: 'The export already ended' })
+  cancel(@Param('id') id: string): Promise<ExportStatus> {
+    return this.exports.cancel(id);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Continue a cancelled/failed export from its checkpoints' })
+  @ApiAcceptedResponse({ type: ExportStatusDto })
+  @ApiConflictResponse({ description: 'Already completed' })
+  resume(@Param('id') id: string): Promise<ExportStatus> {
+    return this.exports.resume(id);
+  }
+
+  @Sse(':id/events')
+  @ApiOperation({ summary: 'SSE: progress, then completed | failed | cancelled (data: the export status)' })
+  async events(@Param('id') id: string, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
+    await this.exports.get(id); // unknown export → 404 before the stream starts
+    if (signal.aborted) return new Observable<MessageEvent>((s) => s.complete());
+    return exportEvents(() => this.exports.get(id));
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ExportsController } from './exports.controller.js';
+import { ExportsService } from './exports.service.js';
+
+/** Checkpointed CSV exports: /api/exports API and, when JOB_WORKERS, the export runs and sweep. */
+@Module({ controllers: [ExportsController], providers: [ExportsService] })
+export class ExportsModule {}

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
+import { ConflictError, type CreateExportRequest, type ExportStatus } from '@rowflow/contracts';
+import { ExportRepository, type ExportManifest, type FileVerifyResult, insideDir, loadOrSavePlan, manifestFile, parseExportRequest, planExport, readJson, verifyFile } from '@rowflow/export';
+import { migrate } from '@rowflow/jobs';
+import { logger } from '@rowflow/platform';
+import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
+import { Database } from '../database/database.module.js';
+import { type ExportPaths, ExportWorker } from './export-worker.js';
+
+/** How often each worker process looks for exports nobody holds a live lease on. */
+const SWEEP_MS = 3000;
+
+/**
+ * Exports feature: validates and plans an export against the database before answering 202, then
+ * runs it in this process (JOB_WORKERS); a periodic sweep continues any export whose process died
+ * or stopped (its lease lapsed), from its checkpoints, so exports finish by themselves after a crash.
+ */
+@Injectable()
+export class ExportsService implements OnApplicationBootstrap, BeforeApplicationShutdown, ExportPaths {
+  private readonly log = logger('ExportsService');
+  private readonly repo: ExportRepository;
+  private readonly worker: ExportWorker;
+  private readonly root: string;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly cancels = new Map<string, AbortController>();
+  private readonly stopping = new AbortController();
+  private ready: Promise<void> | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    private readonly db: Database,
+  ) {
+    setMaxListeners(256, this.stopping.signal);
+    this.root = resolve(config.EXPORT_DIR);
+    this.repo = new ExportRepository(db.pool);
+    this.worker = new ExportWorker(db.pool, this.repo, this, config.TARGET_SCHEMA, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
+  }
+
+  dir(id: string): string {
+    return insideDir(this.root, id);
+  }
+
+  file(id: string): string {
+    return join(this.dir(id), 'export.csv');
+  }
+
+  onApplicationBootstrap(): void {
+    this.ready = this.startWithRetries();
+    this.ready.catch(() => undefined);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    clearInterval(this.sweepTimer);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  async create(body: unknown): Promise<ExportStatus> {
+    const req = parseExportRequest(body);
+    await this.whenReady();
+    // Planning checks table, order key and filter against the database: errors are 400s, before any 202.
+    const plan = await planExport(this.db.pool, this.config.TARGET_SCHEMA, req);
+    const id = await this.repo.create(req as CreateExportRequest, plan.rowsEstimate);
+    await loadOrSavePlan(this.dir(id), () => Promise.resolve(plan));
+    this.kick(id);
+    return this.repo.get(id);
+  }
+
+  async list(): Promise<ExportStatus[]> {
+    await this.whenReady();
+    return this.repo.list();
+  }
+
+  async get(id: string): Promise<ExportStatus> {
+    await this.whenReady();
+    return this.repo.get(id);
+  }
+
+  async cancel(id: string): Promise<ExportStatus> {
+    await this.whenReady();
+    const s = await this.repo.cancel(id);
+    this.cancels.get(id)?.abort();
+    return s;
+  }
+
+  async resume(id: string): Promise<ExportStatus> {
+    await this.whenReady();
+    const s = await this.repo.resume(id);
+    this.kick(id);
+    return s;
+  }
+
+  /** The finished file: path, size and a download name. 409 until completed. */
+  async download(id: string): Promise<{ path: string; size: number; name: string }> {
+    const s = await this.completed(id);
+    const path = this.file(id);
+    return { path, size: (await stat(path)).size, name: `${s.table}.csv` };
+  }
+
+  /** The export's manifest (without the server's file path). */
+  async manifest(id: string): Promise<ExportManifest> {
+    await this.completed(id);
+    const m = await readJson<ExportManifest>(manifestFile(this.dir(id)));
+    if (!m) throw new ConflictError(`export ${id} has no manifest`);
+    const file = { ...m.file };
+    delete file.path; // server-internal
+    return { ...m, file };
+  }
+
+  /** Re-hashes the finished file chunk by chunk against its manifest. */
+  async verify(id: string): Promise<FileVerifyResult> {
+    await this.completed(id);
+    const m = await readJson<ExportManifest>(manifestFile(this.dir(id)));
+    if (!m) throw new ConflictError(`export ${id} has no manifest`);
+    return verifyFile(this.file(id), m);
+  }
+
+  private async completed(id: string): Promise<ExportStatus> {
+    const s = await this.get(id);
+    if (s.state !== 'completed') throw new ConflictError(`export ${id} is ${s.state}; the file is available once it is completed`);
+    return s;
+  }
+
+  private kick(id: string): void {
+    if (!this.config.JOB_WORKERS || this.running.has(id) || this.stopping.signal.aborted) return;
+    const cancel = new AbortController();
+    this.stopping.signal.addEventListener('abort', () => cancel.abort(), { once: true });
+    const run = this.repo
+      .get(id)
+      .then((s) => this.worker.run(s, cancel.signal))
+      .catch((err: unknown) => this.log.warn({ exportId: id, err: (err as Error).message }, 'export run ended with an error'))
+      .finally(() => {
+        this.running.delete(id);
+        this.cancels.delete(id);
+      });
+    this.running.set(id, run);
+    this.cancels.set(id, cancel);
+  }
+
+  private async whenReady(): Promise<void> {
+    if (!this.ready) throw new ServiceUnavailableException('export store is starting');
+    await this.ready;
+  }
+
+  private async startWithRetries(): Promise<void> {
+    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await migrate(this.db.pool);
+        break;
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, attempt }, 'exports start-up failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)).unref());
+      }
+    }
+    // Shut down while still starting (e.g. a test closing the app at once): no sweeps on a closed pool.
+    if (!this.config.JOB_WORKERS || this.stopping.signal.aborted) return;
+    await this.sweep();
+    if (this.stopping.signal.aborted) return;
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    try {
+      for (const id of await this.repo.orphaned()) this.kick(id);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'export sweep failed');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ConflictError } from '@rowflow/contracts';
+import { buildJobManifest, type JobManifest, JobManifestStore, type JobVerifyResult, verifyJob } from '@rowflow/export';
+import { logger } from '@rowflow/platform';
+import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
+import { Database } from '../database/database.module.js';
+
+/** How often a worker process writes the manifests of newly completed jobs. */
+const WRITER_MS = 5000;
+
+/**
+ * Job manifests and verify. A manifest (spec hash, seed, row ranges, sha256 of the CSV bytes the
+ * generator makes for each range) is computed from the deterministic generator after the job
+ * completed — by a background writer here, or on first request — so the loading hot path stays
+ * untouched. Verify compares the table with the generator's rows range by range inside Postgres.
+ */
+@Injectable()
+export class ManifestsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = logger('ManifestsService');
+  private readonly store: JobManifestStore;
+  private timer: NodeJS.Timeout | undefined;
+  private writing = false;
+
+  constructor(
+    @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
+    private readonly db: Database,
+  ) {
+    this.store = new JobManifestStore(db.pool);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.JOB_WORKERS) return;
+    this.timer = setInterval(() => void this.writePending(), WRITER_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async manifest(id: string): Promise<JobManifest> {
+    const stored = await this.store.get(id).catch(() => undefined);
+    if (stored) return stored;
+    const job = await this.completedJob(id);
+    const m = await buildJobManifest(job);
+    await this.store.put(m);
+    return m;
+  }
+
+  async verify(id: string): Promise<JobVerifyResult> {
+    const job = await this.completedJob(id);
+    return verifyJob(this.db.pool, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined));
+  }
+
+  private async completedJob(id: string) {
+    const { input, state } = await this.store.job(id);
+    if (state !== 'completed') throw new ConflictError(`job ${id} is ${state}; manifests and verify need a completed job`);
+    return input;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      for (const id of await this.store.missing(5)) await this.manifest(id);
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, 'manifest writer: will retry');
+    } finally {
+      this.writing = false;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { useEffect, useState } from 'react';
+import { useExport } from '../hooks/use-export.js';
+import { type ExportForm, exportRequest, formFieldOf } from '../lib/export-request.js';
+import { formatCount } from '../lib/progress-math.js';
+import { ProgressBar } from './progress-bar.js';
+
+const TONE = { queued: 'running', running: 'running', completed: 'done', failed: 'failed', cancelled: 'idle' } as const;
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * Section 5: export a table or view of the database to CSV (checkpointed on the server, so a
+ * restart continues it), with an optional JSON filter, then download the finished file.
+ */
+export function ExportPanel({ defaultTable }: { defaultTable: string }) {
+  const [form, setForm] = useState<ExportForm>({ table: defaultTable, orderBy: '', where: '', workers: '' });
+  const [local, setLocal] = useState<{ field: keyof ExportForm; message: string } | null>(null);
+  const run = useExport();
+  useEffect(() => setForm((f) => (f.table ? f : { ...f, table: defaultTable })), [defaultTable]);
+
+  const set = (k: keyof ExportForm) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const submit = () => {
+    const r = exportRequest(form);
+    setLocal(r.ok ? null : { field: r.field, message: r.message });
+    if (r.ok) run.start(r.request);
+  };
+  const serverField = formFieldOf(run.error?.field);
+  const errorFor = (k: keyof ExportForm) => (local?.field === k ? local.message : serverField === k ? run.error?.message : undefined);
+  const s = run.status;
+  const active = s?.state === 'queued' || s?.state === 'running';
+
+  return (
+    <section className="card" aria-labelledby="export-h" data-testid="export-panel">
+      <h2 id="export-h">5 · Export a table to CSV</h2>
+      <div className="export-form">
+        {(['table', 'orderBy', 'workers'] as const).map((k) => (
+          <label key={k}>
+            {k === 'orderBy' ? 'Order by (default: primary key)' : k === 'workers' ? 'Workers (1–16)' : 'Table or view'}
+            <input value={form[k]} onChange={set(k)} aria-invalid={Boolean(errorFor(k))} data-testid={`export-${k}`} />
+            {errorFor(k) && <span className="field-error">{errorFor(k)}</span>}
+          </label>
+        ))}
+        <label>
+          Filter (JSON, optional)
+          <textarea rows={3} value={form.where} onChange={set('where')} placeholder='{"and": [{"col": "id", "op": ">", "value": 10}]}' aria-invalid={Boolean(errorFor('where'))} data-testid="export-where" />
+          {errorFor('where') && <span className="field-error">{errorFor('where')}</span>}
+        </label>
+      </div>
+      {run.error && !serverField && <p className="field-error" role="alert">{run.error.message}</p>}
+      <p>
+        <button className="button primary" onClick={submit} disabled={run.starting || active} data-testid="export-start">Start export</button>{' '}
+        {active && <button className="button" onClick={run.cancel}>Cancel</button>}
+        {(s?.state === 'cancelled' || s?.state === 'failed') && <button className="button" onClick={run.resume}>Resume</button>}
+      </p>
+      {s && (
+        <div data-testid="export-status">
+          <ProgressBar label="export progress" done={s.rows} total={s.state === 'completed' ? s.rows : Math.max(s.rowsEstimate ?? 0, s.rows, 1)} tone={TONE[s.state]} />
+          <p className="muted">
+            {s.state} · {formatCount(s.rows)} rows · {mb(s.bytes)}{s.retries ? ` · ${s.retries} retries` : ''}{s.error ? ` · ${s.error}` : ''}
+          </p>
+          {s.state === 'completed' && s.file && (
+            <p>
+              <a className="button primary" href={s.file} download data-testid="export-file">Download {s.table}.csv</a>{' '}
+              <span className="muted">sha256 <code>{s.sha256}</code></span>
+            </p>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

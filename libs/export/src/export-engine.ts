@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type pg from 'pg';
+import type { PartCheckpoint } from './checkpoint.js';
+import { fsyncDir, hashRange, readJson, writeAt, writeJsonAtomic } from './durable-file.js';
+import type { ExportPlan } from './export-plan.js';
+import { type ExportManifest, manifestParts } from './manifest.js';
+import { partCheckpointFile, partFile, PartRunner } from './part-runner.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+
+export const planFile = (dir: string) => join(dir, 'plan.json');
+export const manifestFile = (dir: string) => join(dir, 'manifest.json');
+
+/** Progress totals over all parts, after each durable chunk. */
+export interface ExportProgress {
+  rows: number;
+  bytes: number;
+  chunks: number;
+  rowsEstimate: number | null;
+}
+
+export interface ExportRunOptions {
+  pool: pg.Pool;
+  id: string;
+  /** Work directory: plan, part files and checkpoints, manifest. */
+  dir: string;
+  /** Where the finished file goes (inside `dir` for the server; the CLI's --out). */
+  finalPath: string;
+  signal: AbortSignal;
+  retry?: RetryOptions;
+  onProgress?: (p: ExportProgress) => void;
+  onRetry?: (err: unknown) => void;
+}
+
+/**
+ * Stores the plan on first run; on a rerun returns the stored one, so the key ranges and
+ * statements are the ones the existing checkpoints were made with.
+ */
+export async function loadOrSavePlan(dir: string, fresh: () => Promise<ExportPlan>): Promise<ExportPlan> {
+  const stored = await readJson<ExportPlan>(planFile(dir));
+  if (stored) return stored;
+  // Planned (checked against the database) before the directory exists: a refused request leaves nothing behind.
+  const plan = await fresh();
+  await mkdir(dir, { recursive: true });
+  await writeJsonAtomic(planFile(dir), plan);
+  return plan;
+}
+
+/**
+ * Runs (or continues) an export: every part in parallel from its checkpoint, then the manifest,
+ * then the join (parts concatenated in key order — the same bytes as one worker). The manifest is
+ * written before the final rename, so a rerun after any crash either finds a verified finished
+ * file or re-joins the parts. The whole file's sha256 is computed by reading the parts once.
+ */
+export async function runExport(plan: ExportPlan, o: ExportRunOptions): Promise<ExportManifest> {
+  await mkdir(o.dir, { recursive: true });
+  const done = await finishedManifest(o);
+  if (done) return done;
+  const totals = plan.ranges.map(() => ({ rows: 0, bytes: 0, chunks: 0 }));
+  const report = () =>
+    o.onProgress?.({ ...totals.reduce((a, t) => ({ rows: a.rows + t.rows, bytes: a.bytes + t.bytes, chunks: a.chunks + t.chunks }), { rows: 0, bytes: 0, chunks: 0 }), rowsEstimate: plan.rowsEstimate });
+  const parts = await Promise.all(
+    plan.ranges.map((_, index) =>
+      new PartRunner({
+        pool: o.pool, plan, dir: o.dir, index, signal: o.signal, retry: o.retry ?? DEFAULT_RETRY, onRetry: o.onRetry,
+        onChunk: (ck) => {
+          totals[index] = { rows: ck.rows, bytes: ck.bytes, chunks: ck.chunks.length };
+          report();
+        },
+      }).run(),
+    ),
+  );
+  o.signal.throwIfAborted();
+  const manifest = await buildManifest(plan, o, parts);
+  await writeJsonAtomic(manifestFile(o.dir), manifest);
+  await joinParts(o, parts.length);
+  report();
+  return manifest;
+}
+
+async function finishedManifest(o: ExportRunOptions): Promise<ExportManifest | undefined> {
+  const m = await readJson<ExportManifest>(manifestFile(o.dir));
+  if (!m) return undefined;
+  const size = await stat(o.finalPath).then((s) => s.size, () => -1);
+  if (size === m.file.bytes) {
+    const fh = await open(o.finalPath, 'r');
+    try {
+      if ((await hashRange(fh, 0, size)) === m.file.sha256) return m;
+    } finally {
+      await fh.close();
+    }
+  }
+  const partsThere = await Promise.all(m.parts.map((p) => stat(partFile(o.dir, p.index)).then(() => true, () => false)));
+  if (partsThere.every(Boolean)) {
+    await joinParts(o, m.parts.length); // crashed between manifest and rename: the parts are still there
+    return m;
+  }
+  // The finished file was removed or changed afterwards: export again from the start.
+  await rm(manifestFile(o.dir), { force: true });
+  for (const p of m.parts) await rm(partCheckpointFile(o.dir, p.index), { force: true });
+  return undefined;
+}
+
+async function buildManifest(plan: ExportPlan, o: ExportRunOptions, parts: PartCheckpoint[]): Promise<ExportManifest> {
+  const hash = createHash('sha256');
+  for (let i = 0; i < parts.length; i++) {
+    for await (const chunk of createReadStream(partFile(o.dir, i))) hash.update(chunk as Buffer);
+  }
+  return {
+    kind: 'export', version: 1, id: o.id, schema: plan.schema, table: plan.table, orderBy: plan.orderBy, where: plan.where, columns: plan.columns,
+    file: { name: basename(o.finalPath), path: o.finalPath, rows: parts.reduce((s, p) => s + p.rows, 0), bytes: parts.reduce((s, p) => s + p.bytes, 0), sha256: hash.digest('hex') },
+    parts: manifestParts(parts),
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+/** Concatenates the part files into the final file (tmp + fsync + rename + dir fsync); one part is just renamed. */
+async function joinParts(o: ExportRunOptions, parts: number): Promise<void> {
+  await mkdir(dirname(o.finalPath), { recursive: true });
+  const tmp = `${o.finalPath}.rowflow-tmp`;
+  const sole = parts === 1 ? await rename(partFile(o.dir, 0), o.finalPath).then(() => true, () => false) : false;
+  if (!sole) {
+    const out = await open(tmp, 'w');
+    try {
+      let pos = 0;
+      for (let i = 0; i < parts; i++) {
+        for await (const chunk of createReadStream(partFile(o.dir, i))) {
+          await writeAt(out, chunk as Buffer, pos);
+          pos += (chunk as Buffer).length;
+        }
+      }
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    await rename(tmp, o.finalPath);
+  }
+  await fsyncDir(dirname(o.finalPath));
+  for (let i = 0; i < parts; i++) await rm(partFile(o.dir, i), { force: true });
+}

@@ -1,0 +1,14 @@
+export { type ChunkRecord, type PartCheckpoint } from './checkpoint.js';
+export { insideDir, readJson, writeJsonAtomic } from './durable-file.js';
+export { type ExportManifest, type FileVerifyResult, verifyFile } from './manifest.js';
+export { type ExportProgress, type ExportRunOptions, loadOrSavePlan, manifestFile, planFile, runExport } from './export-engine.js';
+export { chunkEndQuery, chunkRowsQuery, type ExportPlan, type KeyRange, planExport } from './export-plan.js';
+export { DEFAULT_CHUNK_ROWS, EXPORT_KEYS, type ExportRequest, MAX_EXPORT_WORKERS, parseExportRequest } from './export-request.js';
+export { compileFilter, type Filter, FILTER_LIMITS, parseFilter } from './filter.js';
+export { partCheckpointFile, partFile } from './part-runner.js';
+export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+export { type Literal, type SqlPart, toInline, toParameterised } from './sql-text.js';
+export { describeTable, type TableInfo } from './table-info.js';
+export { buildJobManifest, type JobManifest, type JobVerifyInput, type JobVerifyResult, manifestRanges, type RangeCheck, specHash, verifyJob } from './job-verify.js';
+export { JobManifestStore } from './job-manifest-store.js';
+export { ExportRepository } from './export-repository.js';
