@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { sqlState } from './pg-errors.js';
 
 /** Arbitrary constant key: every process migrating the job schema takes the same lock. */
 const MIGRATION_LOCK_KEY = 0x726f7766; // "rowf"
@@ -155,6 +157,22 @@ const FINGERPRINT = createHash('sha256').update(STATEMENTS.join('\n;\n')).digest
  * touches only its own table.
  */
 export async function migrate(pool: pg.Pool): Promise<void> {
+  // When the statements do run (an upgrade while jobs are running) their locks can still
+  // deadlock with running work; Postgres then aborts one side, and this side tries again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(pool);
+    } catch (err) {
+      if (sqlState(err) !== DEADLOCK || attempt >= MIGRATE_ATTEMPTS) throw err;
+      await sleep(Math.random() * 200 * attempt);
+    }
+  }
+}
+
+const DEADLOCK = '40P01';
+const MIGRATE_ATTEMPTS = 5;
+
+async function migrateOnce(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
