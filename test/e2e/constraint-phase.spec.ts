@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import http from 'node:http';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase, kill9, loadReference, loadSpecReference, postJson, type Proc, readSse, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
+import { bootGenerator, bootOrchestrator, freshDatabase, kill9, loadReference, loadSpecReference, parseSse, postJson, type Proc, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
 
 
 /**
@@ -55,6 +56,30 @@ async function lockTable(table: string): Promise<{ release: () => Promise<void> 
   };
 }
 
+/** An SSE stream whose events can be looked at while it runs; `done` resolves when it ends. */
+function liveSse(url: string): { events: Array<{ event: string; id: string; data: any }>; done: Promise<Array<{ event: string; id: string; data: any }>> } {
+  const events: Array<{ event: string; id: string; data: any }> = [];
+  const done = new Promise<typeof events>((resolve, reject) => {
+    const req = http.get(url, { headers: { accept: 'text/event-stream' } }, (res) => {
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        buf += d;
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const frame = parseSse(buf.slice(0, i + 2))[0];
+          buf = buf.slice(i + 2);
+          if (frame?.data) events.push({ event: frame.event ?? 'message', id: frame.id ?? '', data: JSON.parse(frame.data) });
+        }
+      });
+      res.on('end', () => resolve(events));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+  done.catch(() => undefined); // awaited by the test; a failure before that must not be unhandled
+  return { events, done };
+}
+
 async function constraintsOf(table: string): Promise<Array<{ conname: string; contype: string; convalidated: boolean }>> {
   const res = await pool.query(`SELECT conname, contype, convalidated FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype IN ('p', 'u', 'f') ORDER BY conname`, [`public."${table}"`]);
   return res.rows;
@@ -88,12 +113,13 @@ describe('deferred constraints (create mode)', () => {
     expect(notNull.rows.map((r) => r.attname)).toEqual(['id', 'email', 'username']);
     const lock = await lockTable('users_c');
     // A watcher from before the load: it must be told about the phase, not only about rows.
-    const events = readSse(`${api.url}/api/jobs/${res.body.id}/events`);
-    events.catch(() => undefined); // awaited below; a failure before that must not be unhandled
+    const watcher = liveSse(`${api.url}/api/jobs/${res.body.id}/events`);
     let seen: any;
     try {
+      await waitFor('the watcher to get its first event', async () => watcher.events.length > 0);
       await startWorker();
       await waitFor('phase building indexes', async () => (seen = await status(res.body.id)).phase === 'building indexes');
+      await waitFor('the watcher to see the phase', async () => watcher.events.some((e) => e.data.phase === 'building indexes'));
       expect(seen).toMatchObject({ state: 'running', rowsWritten: 20_000, tables: [{ state: 'running', phase: 'building indexes', rowsWritten: 20_000 }] });
       expect(await constraintsOf('users_c')).toEqual([]);
     } finally {
@@ -101,7 +127,7 @@ describe('deferred constraints (create mode)', () => {
     }
     const done = await waitForState(api.url, res.body.id, ['completed', 'failed']);
     expect(done).toMatchObject({ state: 'completed', phase: 'done', error: null, tables: [{ state: 'completed', phase: 'done', rowsWritten: 20_000 }] });
-    const got = await events;
+    const got = await watcher.done;
     expect(got.find((e) => e.data.phase === 'building indexes')).toMatchObject({ event: 'progress', id: '20000', data: { state: 'running', rowsWritten: 20_000 } });
     expect(got.at(-1)).toMatchObject({ event: 'completed', data: { phase: 'done' } });
     expect(await constraintsOf('users_c')).toEqual([

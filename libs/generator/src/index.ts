@@ -12,3 +12,5 @@ export { FeistelPermutation } from './feistel.js';
 export { Rng, streamKey, cellSeed } from './hash.js';
 export { createCompiledRowStream, type CompiledStreamOptions } from './row-stream.js';
 export * from './dataset/index.js';
+export { RowThreadError, RowThreadPool } from './threads/row-thread-pool.js';
+export type { RowThreadRequest } from './threads/protocol.js';

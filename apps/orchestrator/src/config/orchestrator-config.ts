@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { duration, targetSchemaProblem } from '@rowflow/jobs';
 import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
@@ -30,6 +31,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       WORKER_CONCURRENCY: int(4, 1, 64),
       /** Where job rows come from: the generator service over HTTP, or generated in-process. */
       JOB_ROW_SOURCE: oneOf('local', ['generator', 'local'] as const),
+      /** With JOB_ROW_SOURCE=local: worker threads that generate the rows (0 = on the event loop). */
+      JOB_ROW_THREADS: int(Math.min(4, availableParallelism()), 0, 64),
       /** Transient failures (generator or PostgreSQL away) are retried this long: ms or 30s/10m/1h. */
       JOB_RETRY_WINDOW: duration(10 * 60_000, 0),
       /** A chunk whose row source sends no bytes this long is aborted and retried (ms). */

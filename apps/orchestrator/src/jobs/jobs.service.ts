@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
 import {
+  type ChunkSource,
   connectedRole,
   ConstraintBuilder,
   ConstraintRepository,
@@ -19,13 +20,14 @@ import {
   realTimers,
   UnavailableError,
 } from '@rowflow/jobs';
+import { RowThreadPool } from '@rowflow/generator';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
 import { GeneratorClient } from '../generator-client/generator-client.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorChunkSource } from './generator-chunk-source.js';
-import { LocalChunkSource } from './local-chunk-source.js';
+import { LocalChunkSource, ThreadedChunkSource } from './local-chunk-source.js';
 
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
@@ -39,6 +41,7 @@ const INDEX_BUILDS = 2;
 export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly repo: JobRepository;
   private readonly orchestrator: JobOrchestrator;
+  private rowThreads: RowThreadPool | undefined;
 
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
@@ -48,7 +51,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   ) {
     this.repo = new JobRepository(db.pool, { targetSchema: config.TARGET_SCHEMA });
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    const sourceFor = config.JOB_ROW_SOURCE === 'local' ? (w: PartitionWork) => new LocalChunkSource(w) : (w: PartitionWork) => new GeneratorChunkSource(generator, w);
+    const sourceFor = this.sourceFor(config, generator);
     // Over MEMORY_BUDGET_MB the runner cuts smaller chunks instead of growing.
     const pressure = (): boolean => metrics.memory.over();
     const runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
@@ -89,6 +92,17 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
+  /**
+   * Where partitions get their rows: the generator over HTTP, generated here on worker threads
+   * (the default: generation then uses the machine's other cores, not the event loop that
+   * drives the COPY connections), or here on the event loop (JOB_ROW_THREADS=0).
+   */
+  private sourceFor(config: OrchestratorConfig, generator: GeneratorClient): (w: PartitionWork) => ChunkSource {
+    if (config.JOB_ROW_SOURCE === 'generator') return (w) => new GeneratorChunkSource(generator, w);
+    if (config.JOB_ROW_THREADS === 0) return (w) => new LocalChunkSource(w);
+    return (w) => new ThreadedChunkSource((this.rowThreads ??= new RowThreadPool(config.JOB_ROW_THREADS)), w);
+  }
+
   /** A superuser bypasses every grant: the write-scope checks would be the only safeguard left. */
   private async warnIfSuperuser(db: Database, log: ReturnType<typeof logger>): Promise<void> {
     const role = await connectedRole(db.pool);
@@ -105,6 +119,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.orchestrator.stop();
+    await this.rowThreads?.close();
   }
 
   create(body: unknown): Promise<JobStatus> {
