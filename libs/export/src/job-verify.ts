@@ -36,7 +36,7 @@ export interface TableVerifyResult {
   rowsExpected: number;
   rowsChecked: number;
   /** How many ranges were checked (the ranges themselves are in the job result's `ranges`). */
-  ranges: number;
+  rangesChecked: number;
   firstMismatch?: RangeCheck | ExtraRows;
 }
 
@@ -125,7 +125,7 @@ async function verifyTable(pool: pg.Pool, a: TableArgs): Promise<{ result: Table
     ranges.push(await checkRange(pool, { ...a, r, target, cols, expectedSha: a.shas.get(`${a.t.index}:${r.fromRow}:${r.toRow}`) }));
   }
   const rowsChecked = ranges.reduce((s, r) => s + r.actualRows, 0);
-  const base: TableVerifyResult = { table: a.t.table, targetSchema: a.schema, targetTable: a.t.targetTable, ok: true, rowsExpected: a.t.rowsTotal, rowsChecked, ranges: ranges.length };
+  const base: TableVerifyResult = { table: a.t.table, targetSchema: a.schema, targetTable: a.t.targetTable, ok: true, rowsExpected: a.t.rowsTotal, rowsChecked, rangesChecked: ranges.length };
   const first = ranges.find((r) => !r.ok) ?? (await extraRows(pool, a, target, rowsChecked));
   return { result: first ? { ...base, ok: false, firstMismatch: first } : base, ranges };
 }

@@ -41,7 +41,7 @@ function verdict(v: Verdict, opts: VerifyOptions, what: string): void {
 
 /** One line per table: its verdict, where it is, rows checked, and what differs first. */
 function tableLine(t: TableVerifyResult): string {
-  const head = `${t.ok ? 'ok      ' : 'MISMATCH'}  ${t.table} (${t.targetSchema}.${t.targetTable}): ${t.rowsChecked} of ${t.rowsExpected} rows in ${t.ranges} ranges`;
+  const head = `${t.ok ? 'ok      ' : 'MISMATCH'}  ${t.table} (${t.targetSchema}.${t.targetTable}): ${t.rowsChecked} of ${t.rowsExpected} rows in ${t.rangesChecked} ranges`;
   const m = t.firstMismatch;
   if (!m) return head;
   if (!('fromRow' in m)) return `${head}; ${m.reason} (${m.actualRows} rows, ${m.expectedRows} generated)`;
