@@ -19,7 +19,7 @@ export class ManifestsController {
   @Get(':id/verify')
   @ApiOperation({ summary: 'Check every loaded table against the generator per row range, in the database: {ok, tables, ranges, firstMismatch?} (the mismatch names its table)' })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'The job is not completed, or a table's spec has no key to match rows on' })
+  @ApiConflictResponse({ description: "The job is not completed, or a table's spec has no key to match rows on" })
   verify(@Param('id') id: string): Promise<JobVerifyResult> {
     return this.manifests.verify(id);
   }
