@@ -69,6 +69,7 @@ describe('insert jobs from the page', () => {
     await page.getByRole('button', { name: 'Start job' }).click();
     await waitForState(page, 'completed', 240_000);
     expect(await page.getByTestId('job-rows-written').innerText()).toBe('5,000 / 5,000');
+    expect(await page.getByTestId('job-phase').innerText()).toBe('done'); // keys built after the load (create mode)
     expect(await page.getByRole('progressbar', { name: 'Job progress' }).getAttribute('aria-valuenow')).toBe('100');
     expect(await countRows(target)).toBe(5000);
     await expect.poll(() => page.getByRole('table', { name: 'Jobs' }).innerText(), { timeout: 10_000 }).toContain('completed');

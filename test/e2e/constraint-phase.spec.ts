@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase, kill9, loadReference, loadSpecReference, postJson, type Proc, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
+import { bootGenerator, bootOrchestrator, freshDatabase, kill9, loadReference, loadSpecReference, postJson, type Proc, readSse, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
 
 
 /**
@@ -87,6 +87,9 @@ describe('deferred constraints (create mode)', () => {
     const notNull = await pool.query(`SELECT attname FROM pg_attribute WHERE attrelid = 'public.users_c'::regclass AND attnum > 0 AND attnotnull ORDER BY attnum`);
     expect(notNull.rows.map((r) => r.attname)).toEqual(['id', 'email', 'username']);
     const lock = await lockTable('users_c');
+    // A watcher from before the load: it must be told about the phase, not only about rows.
+    const events = readSse(`${api.url}/api/jobs/${res.body.id}/events`);
+    events.catch(() => undefined); // awaited below; a failure before that must not be unhandled
     let seen: any;
     try {
       await startWorker();
@@ -98,6 +101,9 @@ describe('deferred constraints (create mode)', () => {
     }
     const done = await waitForState(api.url, res.body.id, ['completed', 'failed']);
     expect(done).toMatchObject({ state: 'completed', phase: 'done', error: null, tables: [{ state: 'completed', phase: 'done', rowsWritten: 20_000 }] });
+    const got = await events;
+    expect(got.find((e) => e.data.phase === 'building indexes')).toMatchObject({ event: 'progress', id: '20000', data: { state: 'running', rowsWritten: 20_000 } });
+    expect(got.at(-1)).toMatchObject({ event: 'completed', data: { phase: 'done' } });
     expect(await constraintsOf('users_c')).toEqual([
       { conname: 'users_c_email_key', contype: 'u', convalidated: true },
       { conname: 'users_c_pkey', contype: 'p', convalidated: true },

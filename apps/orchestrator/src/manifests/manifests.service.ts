@@ -53,17 +53,31 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     return verifyJob(this.db.pool, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined));
   }
 
+  private async jobsActive(): Promise<boolean> {
+    const res = await this.db.pool.query(`SELECT 1 FROM rowflow.jobs WHERE state IN ('queued', 'running') LIMIT 1`);
+    return (res.rowCount ?? 0) > 0;
+  }
+
   private async completedJob(id: string) {
     const { input, state } = await this.store.job(id);
     if (state !== 'completed') throw new ConflictError(`job ${id} is ${state}; manifests and verify need a completed job`);
     return input;
   }
 
+  /**
+   * A manifest regenerates the job's rows (as much CPU as generating them for the load), so the
+   * writer waits while any job is queued or running: it must not slow a load down. A manifest
+   * asked for meanwhile is computed on request.
+   */
   private async writePending(): Promise<void> {
     if (this.writing) return;
     this.writing = true;
     try {
-      for (const id of await this.store.missing(5)) await this.manifest(id);
+      if (await this.jobsActive()) return;
+      for (const id of await this.store.missing(5)) {
+        if (await this.jobsActive()) return;
+        await this.manifest(id);
+      }
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'manifest writer: will retry');
     } finally {

@@ -31,6 +31,7 @@ export function JobMonitor({ state, onAction }: { state: JobMonitorState; onActi
       <dl className="facts">
         <Fact label="Rows written" value={`${formatCount(job.rowsWritten)} / ${formatCount(job.rowsTotal)}`} testId="job-rows-written" />
         <Fact label="Progress" value={`${Math.floor(percent(done, job.rowsTotal))}%`} />
+        <Fact label="Phase" value={job.phase} testId="job-phase" />
         <Fact label={job.state === 'running' ? 'Rate' : 'Average rate'} value={job.state === 'running' ? formatRate(rate) : averageRate(job)} />
         <Fact label="ETA" value={job.state === 'running' && eta !== null ? formatDuration(eta) : '—'} />
         <Fact label="Chunks" value={formatCount(job.chunksCommitted)} />
