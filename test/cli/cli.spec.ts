@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase, loadReference, tableMd5 } from '../support/index.js';
+import { bootGenerator, bootOrchestrator, freshDatabase, loadReference, postJson, tableMd5, waitForState } from '../support/index.js';
 import { cli, killCli, startCli, waitFor } from './cli-harness.js';
 
 let db: { url: string; drop: () => Promise<void> };
@@ -243,6 +243,50 @@ describe('rowflow load / jobs / verify (in-process engine, real Postgres)', () =
     const r = JSON.parse(res.stdout);
     expect(r).toMatchObject({ state: 'completed', rows: 3000 });
     expect(sha(await readFile(out))).toBe(r.sha256);
+  });
+});
+
+describe('rowflow verify --job of a dataset job (tables loaded by the server)', () => {
+  const dataset = {
+    name: 'pets',
+    tables: [
+      { name: 'owners', rows: 2500, columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'name', type: 'fullName' }] },
+      {
+        name: 'pets',
+        perParent: { table: 'owners', distribution: 'uniform', min: 0, max: 3 },
+        columns: [
+          { name: 'id', type: 'serial', primaryKey: true },
+          { name: 'owner_id', type: 'foreignKey', references: { table: 'owners', column: 'id' } },
+          { name: 'species', type: 'enum', values: ['cat', 'dog', 'fish'] },
+        ],
+      },
+    ],
+  };
+
+  it('prints one line per table; a child row changed by hand names that table and its range (exit 1), in-process and through --server', async () => {
+    const res = await postJson(`${orch.url}/api/jobs`, { dataset, seed: 9, partitions: 2, targetPrefix: 'cli_' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const id = res.body.id;
+    await waitForState(orch.url, id, ['completed']);
+    const ok = await cli(['verify', '--job', id, '--database-url', db.url]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^ok: job .*2 table\(s\)/);
+    expect(ok.stdout).toMatch(/^ {2}ok +owners \(public\.cli_owners\): 2500 of 2500 rows/m);
+    expect(ok.stdout).toMatch(/^ {2}ok +pets \(public\.cli_pets\)/m);
+    await pool.query(`UPDATE cli_pets SET species = 'snake' WHERE id = 1500`); // row index 1499
+    const bad = await cli(['verify', '--job', id, '--database-url', db.url, '--json']);
+    expect(bad.code).toBe(1);
+    const v = JSON.parse(bad.stdout);
+    expect(v.ok).toBe(false);
+    expect(v.firstMismatch).toMatchObject({ table: 'pets', ok: false });
+    expect(v.firstMismatch.fromRow).toBeLessThanOrEqual(1499);
+    expect(v.firstMismatch.toRow).toBeGreaterThan(1499);
+    expect(v.tables.map((t: any) => [t.table, t.ok])).toEqual([['owners', true], ['pets', false]]);
+    const remote = await cli(['verify', '--job', id, '--server', orch.url]);
+    expect(remote.code).toBe(1);
+    expect(remote.stdout).toMatch(/^ {2}ok +owners /m);
+    expect(remote.stdout).toContain(`MISMATCH  pets (public.cli_pets)`);
+    expect(remote.stdout).toContain(`first differing range rows ${v.firstMismatch.fromRow}..${v.firstMismatch.toRow}`);
   });
 });
 

@@ -9,6 +9,21 @@ export { partCheckpointFile, partFile } from './part-runner.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export { type Literal, type SqlPart, toInline, toParameterised } from './sql-text.js';
 export { describeTable, type TableInfo } from './table-info.js';
-export { buildJobManifest, type JobManifest, type JobVerifyInput, type JobVerifyResult, manifestRanges, type RangeCheck, specHash, verifyJob } from './job-verify.js';
+export {
+  buildJobManifest,
+  type JobManifest,
+  type JobManifestV1,
+  type JobVerifyInput,
+  type ManifestRange,
+  manifestRanges,
+  manifestTables,
+  type RowRange,
+  specHash,
+  type StoredJobManifest,
+  tableCsv,
+  type TableManifest,
+  type TableVerifyInput,
+} from './job-manifest.js';
+export { type ExtraRows, type JobVerifyResult, type RangeCheck, type TableVerifyResult, verifyJob } from './job-verify.js';
 export { JobManifestStore } from './job-manifest-store.js';
 export { ExportRepository } from './export-repository.js';

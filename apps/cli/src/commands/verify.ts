@@ -1,4 +1,6 @@
+import { ConflictError } from '@rowflow/contracts';
 import type { Command } from 'commander';
+import type { JobVerifyResult, TableVerifyResult } from '@rowflow/export';
 import { withPool } from '../engine/database.js';
 import { UsageError, WorkFailed } from '../exit.js';
 import { emit, type OutputOptions } from '../output.js';
@@ -37,6 +39,23 @@ function verdict(v: Verdict, opts: VerifyOptions, what: string): void {
   if (!v.ok) throw new WorkFailed(`${what} differs`, v);
 }
 
+/** One line per table: its verdict, where it is, rows checked, and what differs first. */
+function tableLine(t: TableVerifyResult): string {
+  const head = `${t.ok ? 'ok      ' : 'MISMATCH'}  ${t.table} (${t.targetSchema}.${t.targetTable}): ${t.rowsChecked} of ${t.rowsExpected} rows in ${t.rangesChecked} ranges`;
+  const m = t.firstMismatch;
+  if (!m) return head;
+  if (!('fromRow' in m)) return `${head}; ${m.reason} (${m.actualRows} rows, ${m.expectedRows} generated)`;
+  return `${head}; first differing range rows ${m.fromRow}..${m.toRow}: ${m.actualRows} rows found, ${m.expectedRows} generated${m.actualRows === m.expectedRows ? ', contents differ' : ''}`;
+}
+
+/** A job's verdict, per table; exit 1 (WorkFailed) when any table differs. */
+function jobVerdict(v: JobVerifyResult, opts: VerifyOptions, id: string): void {
+  const what = `job ${id}`;
+  const text = () => [`${v.ok ? 'ok' : 'MISMATCH'}: ${what}, ${v.tables.length} table(s), ${v.rowsChecked} rows checked`, ...v.tables.map((t) => `  ${tableLine(t)}`)].join('\n');
+  emit(v, opts, text);
+  if (!v.ok) throw new WorkFailed(`${what} differs (table ${v.firstMismatch?.table ?? '?'})`, v);
+}
+
 async function verify(opts: VerifyOptions): Promise<void> {
   if ((opts.job === undefined) === (opts.export === undefined)) throw new UsageError('give exactly one of --job ID or --export ID', 'job');
   if (opts.export !== undefined && opts.server === undefined && opts.databaseUrl === undefined) return verifyExportFile(opts, opts.export);
@@ -46,15 +65,17 @@ async function verify(opts: VerifyOptions): Promise<void> {
     return verdict(await t.client.get<Verdict>(`/api/exports/${encodeURIComponent(opts.export)}/verify`), opts, `export ${opts.export}`);
   }
   const id = jobIdArg(opts.job!, 'job');
-  if (t.kind === 'server') return verdict(await t.client.get<Verdict>(`/api/jobs/${encodeURIComponent(id)}/verify`), opts, `job ${id}`);
+  if (t.kind === 'server') return jobVerdict(await t.client.get<JobVerifyResult>(`/api/jobs/${encodeURIComponent(id)}/verify`), opts, id);
   const { JobManifestStore, verifyJob } = await import('@rowflow/export');
   const { targetSchema } = await import('../engine/database.js');
   const result = await withPool(t.url, 2, async (pool) => {
     const store = new JobManifestStore(pool);
-    const { input } = await store.job(id);
+    const { input, state } = await store.job(id);
+    // As the server does: a job still loading (or stopped) differs from its spec by design.
+    if (state !== 'completed') throw new ConflictError(`job ${id} is ${state}; verify needs a completed job`);
     return verifyJob(pool, targetSchema(), input, await store.get(id).catch(() => undefined));
   });
-  verdict(result, opts, `job ${id} (table ${result.targetTable})`);
+  jobVerdict(result, opts, id);
 }
 
 async function verifyExportFile(opts: VerifyOptions, id: string): Promise<void> {

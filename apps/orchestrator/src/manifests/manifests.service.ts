@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConflictError } from '@rowflow/contracts';
-import { buildJobManifest, type JobManifest, JobManifestStore, type JobVerifyResult, verifyJob } from '@rowflow/export';
+import { buildJobManifest, JobManifestStore, type JobVerifyResult, type StoredJobManifest, verifyJob } from '@rowflow/export';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -9,10 +9,11 @@ import { Database } from '../database/database.module.js';
 const WRITER_MS = 5000;
 
 /**
- * Job manifests and verify. A manifest (spec hash, seed, row ranges, sha256 of the CSV bytes the
- * generator makes for each range) is computed from the deterministic generator after the job
- * completed — by a background writer here, or on first request — so the loading hot path stays
- * untouched. Verify compares the table with the generator's rows range by range inside Postgres.
+ * Job manifests and verify, for single-table and dataset jobs. A manifest (spec hash, seed, and
+ * per table its row ranges with the sha256 of the CSV bytes the generator makes for each) is
+ * computed from the deterministic generator after the job completed — by a background writer
+ * here, or on first request — so the loading hot path stays untouched. Verify compares every
+ * table with the generator's rows range by range inside Postgres.
  */
 @Injectable()
 export class ManifestsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,7 +39,7 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.timer);
   }
 
-  async manifest(id: string): Promise<JobManifest> {
+  async manifest(id: string): Promise<StoredJobManifest> {
     const stored = await this.store.get(id).catch(() => undefined);
     if (stored) return stored;
     const job = await this.completedJob(id);
