@@ -12,6 +12,8 @@ export interface ExportRun {
 }
 
 const EVENTS = ['progress', 'completed', 'failed', 'cancelled'] as const;
+const TERMINAL = new Set<string>(['completed', 'failed', 'cancelled']);
+const POLL_MS = 2000;
 
 /**
  * One export: POST /api/exports, then its SSE feed (`progress` … `completed|failed|cancelled`,
@@ -22,20 +24,33 @@ export function useExport(): ExportRun {
   const [error, setError] = useState<ExportRun['error']>(null);
   const [starting, setStarting] = useState(false);
   const source = useRef<EventSource | null>(null);
+  const poll = useRef<ReturnType<typeof setInterval> | null>(null);
 
-  const follow = useCallback((id: string) => {
+  const stopFollowing = useCallback(() => {
     source.current?.close();
-    const es = new EventSource(`/api/exports/${encodeURIComponent(id)}/events`);
-    source.current = es;
-    for (const name of EVENTS) {
-      es.addEventListener(name, (e) => {
-        setStatus(JSON.parse((e as MessageEvent<string>).data) as ExportStatus);
-        if (name !== 'progress') es.close();
-      });
-    }
+    if (poll.current) clearInterval(poll.current);
+    poll.current = null;
   }, []);
 
-  useEffect(() => () => source.current?.close(), []);
+  const follow = useCallback(
+    (id: string) => {
+      stopFollowing();
+      const path = `/api/exports/${encodeURIComponent(id)}`;
+      const es = new EventSource(`${path}/events`);
+      source.current = es;
+      const seen = (s: ExportStatus) => {
+        setStatus(s);
+        if (TERMINAL.has(s.state)) stopFollowing();
+      };
+      for (const name of EVENTS) es.addEventListener(name, (e) => seen(JSON.parse((e as MessageEvent<string>).data) as ExportStatus));
+      // The event stream carries progress; a plain status read every few seconds makes sure the
+      // end is seen even when the browser holds the stream back (it allows few connections per host).
+      poll.current = setInterval(() => void fetchJson<ExportStatus>(path).then(seen, () => undefined), POLL_MS);
+    },
+    [stopFollowing],
+  );
+
+  useEffect(() => stopFollowing, [stopFollowing]);
 
   const call = useCallback(
     async (fn: () => Promise<ExportStatus>) => {
