@@ -22,3 +22,4 @@ export { columnProblem, fitMismatches, type Mismatch, type TableColumn } from '.
 export { connectedRole, type ConnectedRole } from './target-privilege.js';
 export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem, targetTableProblem } from './target-ref.js';
 export { eventId, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
+export { LocalChunkSource, ThreadedChunkSource } from './local-chunk-source.js';

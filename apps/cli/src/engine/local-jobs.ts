@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { Readable } from 'node:stream';
+import { availableParallelism, hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus } from '@rowflow/contracts';
-import { createDatasetRowStream, createRowStream } from '@rowflow/generator';
-import { type ChunkSource, ConstraintBuilder, ConstraintRepository, type JobDefinition, JobRepository, migrate, PartitionRunner, type PartitionWork } from '@rowflow/jobs';
+import { RowThreadPool } from '@rowflow/generator';
+import { ConstraintBuilder, ConstraintRepository, type JobDefinition, JobRepository, migrate, PartitionRunner, ThreadedChunkSource } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
 import { targetSchema } from './database.js';
@@ -12,17 +11,10 @@ import { targetSchema } from './database.js';
 /**
  * The CLI's only coupling to the job engine's internals: run a job's partitions in this process
  * with PartitionRunner (no pg-boss), generating rows in-process with the same generator code the
- * HTTP generator runs, so a job loaded here is byte-for-byte the job a server would load.
+ * HTTP generator runs — on worker threads, as the server does — so a job loaded here is
+ * byte-for-byte the job a server would load.
  */
-class LocalSource implements ChunkSource {
-  constructor(private readonly work: Pick<PartitionWork, 'schema' | 'seed' | 'dataset' | 'table'>) {}
-  csv(from: number, count: number, signal: AbortSignal): Promise<Readable> {
-    const opts = { seed: this.work.seed, offset: from, rows: count, format: 'csv', header: false, signal } as const;
-    const { dataset, table } = this.work;
-    // A dataset table generates from the stored dataset (its keys depend on its parents' rows).
-    return Promise.resolve(dataset ? createDatasetRowStream({ ...opts, dataset, table }) : createRowStream({ ...opts, spec: this.work.schema }));
-  }
-}
+const ROW_THREADS = Math.min(4, availableParallelism());
 
 /** Lease of the constraint phase: the partition runner's default, so a killed run's phase lapses as soon as its partitions do. */
 const LEASE_SECONDS = 10;
@@ -31,6 +23,7 @@ const OPEN = new Set(['queued', 'running', 'cancelled', 'failed']);
 
 export class LocalJobs {
   readonly repo: JobRepository;
+  private threads: RowThreadPool | undefined;
   constructor(private readonly pool: pg.Pool) {
     // New jobs write into TARGET_SCHEMA, as the server's would.
     this.repo = new JobRepository(pool, { targetSchema: targetSchema() });
@@ -68,7 +61,7 @@ export class LocalJobs {
    */
   async run(id: string, signal: AbortSignal, onStatus: (s: JobStatus) => void): Promise<JobStatus> {
     const owner = `cli:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    const runner = new PartitionRunner(this.pool, this.repo, (w) => new LocalSource(w), { owner });
+    const runner = new PartitionRunner(this.pool, this.repo, (w) => new ThreadedChunkSource((this.threads ??= new RowThreadPool(ROW_THREADS)), w), { owner });
     const parts = await this.repo.unfinishedPartitions(id);
     const timer = setInterval(() => void this.repo.get(id).then(onStatus, () => undefined), 250);
     try {
@@ -78,6 +71,8 @@ export class LocalJobs {
       await this.buildConstraints(id, owner, signal);
     } finally {
       clearInterval(timer);
+      await this.threads?.close();
+      this.threads = undefined;
     }
     const status = await this.repo.get(id);
     onStatus(status);

@@ -12,6 +12,8 @@ import {
   JobOrchestrator,
   JobRepository,
   jobTargets,
+  LocalChunkSource,
+  ThreadedChunkSource,
   migrate,
   parseJobRequest,
   PartitionRunner,
@@ -27,7 +29,6 @@ import { Database } from '../database/database.module.js';
 import { GeneratorClient } from '../generator-client/generator-client.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorChunkSource } from './generator-chunk-source.js';
-import { LocalChunkSource, ThreadedChunkSource } from './local-chunk-source.js';
 
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;

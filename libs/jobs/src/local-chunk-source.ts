@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 import { createDatasetRowStream, createRowStream, type RowThreadPool, type RowThreadRequest } from '@rowflow/generator';
-import type { ChunkSource, PartitionWork } from '@rowflow/jobs';
+import type { ChunkSource } from './chunk-source.js';
+import type { PartitionWork } from './job-repository.js';
 
 type Work = Pick<PartitionWork, 'schema' | 'seed' | 'dataset' | 'table'>;
 
 /**
- * Generates a job's rows inside the orchestrator with the same @rowflow/generator code the
+ * Generates a job's rows inside this process (the orchestrator, or the CLI) with the same @rowflow/generator code the
  * generator service runs, so the bytes are identical to asking the generator over HTTP
  * (determinism is a pure function of schema, seed and row index). Chosen with
  * JOB_ROW_SOURCE=local: it saves one HTTP request and a process hop per chunk, at the price
