@@ -18,9 +18,18 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
   const [form, setForm] = useState<ExportForm>({ table: defaultTable, orderBy: '', where: '', workers: '' });
   const [local, setLocal] = useState<{ field: keyof ExportForm; message: string } | null>(null);
   const run = useExport();
-  useEffect(() => setForm((f) => (f.table ? f : { ...f, table: defaultTable })), [defaultTable]);
+  // The table follows the page's selected table until the user types one: defaulting "while
+  // empty" raced with typing (the default landed mid-edit and the typed name was appended to it).
+  const [tableTouched, setTableTouched] = useState(false);
+  useEffect(() => {
+    if (!tableTouched) setForm((f) => ({ ...f, table: defaultTable }));
+  }, [defaultTable, tableTouched]);
 
-  const set = (k: keyof ExportForm) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const set = (k: keyof ExportForm) => (e: { target: { value: string } }) => {
+    if (k === 'table') setTableTouched(true);
+    const value = e.target.value;
+    setForm((f) => ({ ...f, [k]: value }));
+  };
   const submit = () => {
     const r = exportRequest(form);
     setLocal(r.ok ? null : { field: r.field, message: r.message });
