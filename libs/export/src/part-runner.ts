@@ -11,6 +11,7 @@ import { type ChunkRecord, emptyCheckpoint, type PartCheckpoint, truncateCheckpo
 import { hashRange, readJson, writeAt, writeJsonAtomic } from './durable-file.js';
 import { chunkEndQuery, chunkLimitQuery, chunkRowsQuery, type ExportPlan } from './export-plan.js';
 import { type RetryOptions, withRetries } from './retry.js';
+import { withSession } from '@rowflow/jobs';
 import { toInline, toParameterised } from './sql-text.js';
 
 export const partFile = (dir: string, i: number) => join(dir, `part-${i}.csv`);
@@ -162,21 +163,10 @@ export class PartRunner {
   }
 
   /** Runs `fn` on a pooled session; a failed session is discarded (it may be mid-COPY). */
-  private async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.o.pool.connect();
-    const ignore = () => undefined; // a dying connection fails the query; don't also crash
-    client.on('error', ignore);
-    let broken: Error | undefined;
-    try {
-      return await fn(client);
-    } catch (err) {
-      broken = err instanceof Error ? err : new Error(String(err));
-      throw err;
-    } finally {
-      client.off('error', ignore);
-      client.release(broken);
-    }
+  private withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withSession(this.o.pool, fn);
   }
+
 
   /**
    * Non-unique or unknown key: in one REPEATABLE READ snapshot find the chunk's upper key, then

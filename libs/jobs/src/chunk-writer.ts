@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type ChunkSource, readAll } from './chunk-source.js';
+import { withSession } from './pg-session.js';
 import { ChunkIdleError, classifyError, ShortChunkError, SkipLimitError, sqlState } from './pg-errors.js';
 
 /** Everything a chunk transaction needs to know about its partition. */
@@ -86,23 +87,9 @@ export class ChunkWriter {
     return fast === 'careful' ? this.session((client) => this.careful(client, ctx, from, count, meta, signal)) : fast;
   }
 
-  /** Checks out a client; any failure discards the connection (it may be mid-COPY). */
-  private async session<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    // A checked-out client whose server goes away emits 'error'; the failing query reports it.
-    client.on('error', ignore);
-    let broken: Error | undefined;
-    try {
-      return await fn(client);
-    } catch (err) {
-      broken = err instanceof Error ? err : new Error(String(err));
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      // A discarded connection can still report its death after release: keep ignoring it then.
-      if (!broken) client.off('error', ignore);
-      client.release(broken);
-    }
+  /** Checks out a client; any failure rolls back and discards the connection (it may be mid-COPY). */
+  private session<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withSession(this.pool, fn, { rollback: true });
   }
 
   /** `BEGIN; [SET LOCAL …]; fence FOR UPDATE` in one round trip; false when the fence does not match. */
@@ -177,8 +164,6 @@ function uuid(s: string): string {
   if (!/^[0-9a-f-]{36}$/i.test(s)) throw new Error(`not a uuid: ${s}`);
   return s;
 }
-
-function ignore(): void {}
 
 /**
  * COPYs one chunk body into the open transaction. The attempt has its own AbortController: the

@@ -23,3 +23,4 @@ export { connectedRole, type ConnectedRole } from './target-privilege.js';
 export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem, targetTableProblem } from './target-ref.js';
 export { eventId, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
 export { LocalChunkSource, ThreadedChunkSource } from './local-chunk-source.js';
+export { withSession } from './pg-session.js';
