@@ -98,7 +98,9 @@ describe('libs/jobs chunk loop against real Postgres', () => {
   it('fences a chunk: two writers at the same checkpoint, exactly one commits', async () => {
     const id = await newJob({ rows: 5000, chunkSize: 5000 });
     const [pid] = await partitions(id);
-    await repo.claim(pid!, 'a', 60);
+    // The first claim starts the job and reports its row total (the job_start log's rows); a re-claim does not.
+    expect(await repo.claim(pid!, 'a', 60)).toMatchObject({ kind: 'claimed', jobStarted: true, jobRows: 5000 });
+    expect(await repo.claim(pid!, 'a', 60)).toMatchObject({ kind: 'claimed', jobStarted: false });
     const writer = new ChunkWriter(pool);
     const job = await repo.get(id);
     const ctx = { partitionId: pid!, jobId: id, index: 0, copySql: copySql({ schema: 'public', table: job.targetTable }, TEST_SPEC), skipLimit: 0, source: new TestSource(), leaseSeconds: 60 };

@@ -35,7 +35,8 @@ export interface PartitionWork {
   dataset: DatasetSpec | null;
 }
 
-export type ClaimResult = { kind: 'claimed'; work: PartitionWork; jobStarted: boolean } | { kind: 'done' } | { kind: 'busy' };
+/** `jobStarted`: this claim moved the job from queued to running; then `jobRows` is the job's row total (all tables). */
+export type ClaimResult = { kind: 'claimed'; work: PartitionWork; jobStarted: boolean; jobRows?: number } | { kind: 'done' } | { kind: 'busy' };
 
 /** A partition that should be worked by someone (queued, or running with an expired lease). */
 export interface OpenPartition {
@@ -321,11 +322,12 @@ export class JobRepository {
       const s = st.rows[0]?.state;
       return s === 'queued' || s === 'running' ? { kind: 'busy' } : { kind: 'done' };
     }
-    const started = await this.pool.query(
-      `UPDATE rowflow.jobs SET state = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 AND state = 'queued'`,
+    const started = await this.pool.query<{ rows_total: string }>(
+      `UPDATE rowflow.jobs SET state = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 AND state = 'queued' RETURNING rows_total`,
       [r.job_id],
     );
-    return { kind: 'claimed', work: toWork(r), jobStarted: (started.rowCount ?? 0) > 0 };
+    const jobRows = started.rows[0] ? Number(started.rows[0].rows_total) : undefined;
+    return { kind: 'claimed', work: toWork(r), jobStarted: jobRows !== undefined, ...(jobRows !== undefined ? { jobRows } : {}) };
   }
 
   /** Gives the lease back (worker stopping) so another process can take over at once. */

@@ -87,7 +87,7 @@ export class PartitionRunner {
     if (claim.kind !== 'claimed') return claim.kind;
     const work = claim.work;
     if (claim.jobStarted) {
-      this.log.info({ event: 'job_start', jobId: work.jobId, table: work.table, targetTable: work.targetTable, rows: work.toRow, seed: work.seed }, 'job start');
+      this.log.info({ event: 'job_start', jobId: work.jobId, table: work.table, targetTable: work.targetTable, rows: claim.jobRows, seed: work.seed }, 'job start');
     }
     this.opts.observer?.partitionActive?.(1);
     try {
