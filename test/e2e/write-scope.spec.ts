@@ -279,6 +279,7 @@ describe('TARGET_SCHEMA', () => {
       // "customers" exists in public (and is FK-referenced there): irrelevant to schema other.
       const res = await postJson(`${other.url}/api/jobs`, { schema: CUSTOMERS_SPEC, rows: 77, seed: 5, unlogged: 'keep' });
       expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ targetSchema: 'other', targetTable: 'customers' });
       expect((await waitForState(other.url, res.body.id, ['completed', 'failed'])).state).toBe('completed');
       expect((await rows(`SELECT count(*)::int AS n FROM other.customers`))[0]).toEqual({ n: 77 });
       expect((await rows(`SELECT count(*)::int AS n FROM public.customers`))[0]).toEqual({ n: 1000 });

@@ -77,6 +77,8 @@ export interface JobStatus {
   table: string;
   /** Dataset name for dataset jobs, null otherwise. */
   dataset: string | null;
+  /** Schema the job writes into: the orchestrator's TARGET_SCHEMA when the job was created. */
+  targetSchema: string;
   targetTable: string;
   mode: JobMode;
   rowsTotal: number;

@@ -86,6 +86,7 @@ interface JobRow {
   state: JobState;
   phase: JobPhase;
   table_name: string;
+  target_schema: string;
   target_table: string;
   dataset: DatasetSpec | null;
   mode: JobMode;
@@ -135,6 +136,7 @@ function toStatus(r: JobRow): JobStatus {
     phase: r.phase,
     table: r.table_name,
     dataset: r.dataset?.name ?? null,
+    targetSchema: r.target_schema,
     targetTable: r.target_table,
     mode: r.mode,
     rowsTotal: Number(r.rows_total),

@@ -10,7 +10,7 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export function jobLine(j: JobStatus): string {
   const err = j.error ? ` — ${j.error}` : '';
-  return `${j.id}  ${j.state.padEnd(9)}  ${j.table} → ${j.targetTable}  ${j.rowsWritten}/${j.rowsTotal} rows  seed ${j.seed}${err}`;
+  return `${j.id}  ${j.state.padEnd(9)}  ${j.table} → ${j.targetSchema}.${j.targetTable}  ${j.rowsWritten}/${j.rowsTotal} rows  seed ${j.seed}${err}`;
 }
 
 function progressOf(j: JobStatus) {

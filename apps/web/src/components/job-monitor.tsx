@@ -18,7 +18,7 @@ export function JobMonitor({ state, onAction }: { state: JobMonitorState; onActi
     <div className="monitor" data-testid="job-monitor" aria-label={`Job ${job.id}`}>
       <div className="monitor-head">
         <h3>
-          Job <code>{shortId(job.id)}</code> → <code>{job.targetTable}</code>
+          Job <code>{shortId(job.id)}</code> → <code>{job.targetSchema}.{job.targetTable}</code>
         </h3>
         <span className={`badge badge-${job.state}`} data-testid="job-state">
           {job.state}

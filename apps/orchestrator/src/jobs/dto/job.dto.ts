@@ -63,6 +63,7 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ enum: PHASES, description: 'create mode: loading, then building indexes (state stays running), then done' }) phase!: JobPhase;
   @ApiProperty({ description: 'First (or only) table' }) table!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Dataset name of a dataset job' }) dataset!: string | null;
+  @ApiProperty({ description: 'Schema the job writes into (TARGET_SCHEMA when it was created)' }) targetSchema!: string;
   @ApiProperty() targetTable!: string;
   @ApiProperty({ enum: ['create', 'append', 'truncate', 'replace'] }) mode!: JobMode;
   @ApiProperty() rowsTotal!: number;
