@@ -22,10 +22,26 @@ export async function freshDatabase(serverUrl: string): Promise<{ url: string; d
       const c = new pg.Client(serverUrl);
       await c.connect();
       try {
+        await untilDisconnected(c, name);
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
       }
     },
   };
+}
+
+/**
+ * Waits (up to 10 s) until no session is connected to database `name`. `pool.end()` resolves
+ * before its connections have closed; forcing such a connection off with DROP … WITH (FORCE)
+ * sends it a FATAL that its pool re-emits as an 'error' nobody listens to any more, which the
+ * test runner reports as an uncaught exception. Whatever is still connected after the wait
+ * (an app that really holds a connection) is forced off by the drop.
+ */
+async function untilDisconnected(c: pg.Client, name: string): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const { rows } = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+    if (rows[0]!.n === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
