@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConflictError, type DatasetTableSpec } from '@rowflow/contracts';
+import { withSession } from '@rowflow/jobs';
 import { quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -156,24 +157,23 @@ function compareSql(a: RangeArgs): string {
 }
 
 async function checkRange(pool: pg.Pool, a: RangeArgs): Promise<RangeCheck> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    await client.query(`CREATE TEMP TABLE rowflow_verify ON COMMIT DROP AS SELECT ${a.cols.join(', ')} FROM ${a.target} WITH NO DATA`);
-    const hash = createHash('sha256');
-    const tap = new Transform({ transform: (c: Buffer, _e, cb) => cb(null, (hash.update(c), c)) });
-    await pipeline(tableCsv(a.job, a.t, a.r, a.signal), tap, client.query(copyFrom(`COPY rowflow_verify (${a.cols.join(', ')}) FROM STDIN (FORMAT csv)`)));
-    await client.query('ANALYZE rowflow_verify');
-    const s = (await client.query<{ en: string; emd5: string | null; an: string; amd5: string | null }>(compareSql(a))).rows[0]!;
-    const out: RangeCheck = { table: a.t.table, ...a.r, ok: s.en === s.an && s.emd5 === s.amd5, expectedRows: Number(s.en), actualRows: Number(s.an), expectedMd5: s.emd5, actualMd5: s.amd5 };
-    if (a.expectedSha) out.generatorMatchesManifest = a.expectedSha === hash.digest('hex');
-    return out;
-  } catch (err) {
-    broken = err instanceof Error ? err : new Error(String(err)); // may be mid-COPY: discard the session
-    throw err;
-  } finally {
-    await client.query('ROLLBACK').catch(() => undefined);
-    client.release(broken);
-  }
+  // A failed session may be mid-COPY: withSession discards it, and keeps a listener for the
+  // 'error' its terminated socket still emits (unheard, that crashes the process).
+  return withSession(
+    pool,
+    async (client) => {
+      await client.query('BEGIN');
+      await client.query(`CREATE TEMP TABLE rowflow_verify ON COMMIT DROP AS SELECT ${a.cols.join(', ')} FROM ${a.target} WITH NO DATA`);
+      const hash = createHash('sha256');
+      const tap = new Transform({ transform: (c: Buffer, _e, cb) => cb(null, (hash.update(c), c)) });
+      await pipeline(tableCsv(a.job, a.t, a.r, a.signal), tap, client.query(copyFrom(`COPY rowflow_verify (${a.cols.join(', ')}) FROM STDIN (FORMAT csv)`)));
+      await client.query('ANALYZE rowflow_verify');
+      const s = (await client.query<{ en: string; emd5: string | null; an: string; amd5: string | null }>(compareSql(a))).rows[0]!;
+      await client.query('ROLLBACK'); // nothing of a verify is kept
+      const out: RangeCheck = { table: a.t.table, ...a.r, ok: s.en === s.an && s.emd5 === s.amd5, expectedRows: Number(s.en), actualRows: Number(s.an), expectedMd5: s.emd5, actualMd5: s.amd5 };
+      if (a.expectedSha) out.generatorMatchesManifest = a.expectedSha === hash.digest('hex');
+      return out;
+    },
+    { rollback: true },
+  );
 }
