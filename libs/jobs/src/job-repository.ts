@@ -195,7 +195,7 @@ export class JobRepository {
       );
       const id = job.rows[0]!.id;
       for (const [i, oid] of prepared.created.entries()) if (oid !== null) await recordCreatedTable(c, targets[i]!, oid, id);
-      await this.insertTables(c, id, def.tables, this.targetSchema);
+      await this.insertTables(c, id, def.tables, this.targetSchema, prepared.oids);
       await this.markUnlogged(c, id, def, this.targetSchema);
       await this.insertPartitions(c, id, def);
       await this.insertConstraints(c, id, def);
@@ -221,11 +221,11 @@ export class JobRepository {
     return { created, oids };
   }
 
-  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string): Promise<void> {
+  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string, oids: number[]): Promise<void> {
     for (const [i, t] of tables.entries()) {
       await c.query(
-        `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total, depends_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, i, t.name, targetSchema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn],
+        `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total, depends_on, target_oid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [id, i, t.name, targetSchema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn, oids[i]],
       );
     }
   }

@@ -99,24 +99,28 @@ export async function recordCreatedTable(c: pg.PoolClient, ref: TargetRef, oid: 
 }
 
 /**
- * Refuses to go on with a job whose target is no longer the table it was prepared for: dropped,
- * or dropped and re-made (by a later "replace" job, say) — its rows would land in a table nobody
- * checked for them. Jobs from before the oid was recorded are not checked.
+ * Refuses to go on with a job whose targets are no longer the tables it was prepared for: one
+ * dropped, or dropped and re-made (by a later "replace" job, say) — its rows would land in a
+ * table nobody checked for them. Every table of the job is checked (a dataset job has several);
+ * tables of jobs from before the oids were recorded are not.
  */
 export async function requireSameTarget(c: pg.PoolClient, jobId: string): Promise<void> {
   const res = await c.query<{ target_schema: string; target_table: string; target_oid: string | null; current_oid: string | null }>(
-    `SELECT j.target_schema, j.target_table, j.target_oid::text, t.oid::text AS current_oid
+    `SELECT t.target_schema, t.target_table, coalesce(t.target_oid, CASE WHEN t.index = 0 THEN j.target_oid END)::text AS target_oid, r.oid::text AS current_oid
      FROM rowflow.jobs j
-     LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = j.target_schema
-     LEFT JOIN pg_catalog.pg_class t ON t.relnamespace = n.oid AND t.relname = j.target_table
-     WHERE j.id = $1`,
+     JOIN rowflow.job_tables t ON t.job_id = j.id
+     LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = t.target_schema
+     LEFT JOIN pg_catalog.pg_class r ON r.relnamespace = n.oid AND r.relname = t.target_table
+     WHERE j.id = $1
+     ORDER BY t.index`,
     [jobId],
   );
-  const row = res.rows[0];
-  if (!row || row.target_oid === null || row.target_oid === row.current_oid) return;
-  const what = qualify({ schema: row.target_schema, table: row.target_table });
-  if (row.current_oid === null) throw new ConflictError(`job ${jobId}: its target table ${what} no longer exists; start a new job`);
-  throw new ConflictError(`job ${jobId}: its target table ${what} was dropped and re-created since the job started; start a new job`);
+  for (const row of res.rows) {
+    if (row.target_oid === null || row.target_oid === row.current_oid) continue;
+    const what = qualify({ schema: row.target_schema, table: row.target_table });
+    if (row.current_oid === null) throw new ConflictError(`job ${jobId}: its target table ${what} no longer exists; start a new job`);
+    throw new ConflictError(`job ${jobId}: its target table ${what} was dropped and re-created since the job started; start a new job`);
+  }
 }
 
 function notATable(ref: TargetRef, rel: TargetRelation): ValidationError {
