@@ -61,18 +61,29 @@ export async function runExport(plan: ExportPlan, o: ExportRunOptions): Promise<
   const totals = plan.ranges.map(() => ({ rows: 0, bytes: 0, chunks: 0 }));
   const report = () =>
     o.onProgress?.({ ...totals.reduce((a, t) => ({ rows: a.rows + t.rows, bytes: a.bytes + t.bytes, chunks: a.chunks + t.chunks }), { rows: 0, bytes: 0, chunks: 0 }), rowsEstimate: plan.rowsEstimate });
-  const parts = await Promise.all(
+  // The first part to fail stops the others, and the export ends only once none is still
+  // running: a rerun (resume) must never share the part files and checkpoints with a leftover.
+  const failed = new AbortController();
+  const signal = AbortSignal.any([o.signal, failed.signal]);
+  const settled = await Promise.allSettled(
     plan.ranges.map((_, index) =>
       new PartRunner({
-        pool: o.pool, plan, dir: o.dir, index, signal: o.signal, retry: o.retry ?? DEFAULT_RETRY, onRetry: o.onRetry,
+        pool: o.pool, plan, dir: o.dir, index, signal, retry: o.retry ?? DEFAULT_RETRY, onRetry: o.onRetry,
         onChunk: (ck) => {
           totals[index] = { rows: ck.rows, bytes: ck.bytes, chunks: ck.chunks.length };
           report();
         },
-      }).run(),
+      })
+        .run()
+        .catch((err: unknown) => {
+          failed.abort(err);
+          throw err;
+        }),
     ),
   );
   o.signal.throwIfAborted();
+  if (failed.signal.aborted) throw failed.signal.reason;
+  const parts = settled.map((r) => (r as PromiseFulfilledResult<PartCheckpoint>).value);
   const manifest = await buildManifest(plan, o, parts);
   await writeJsonAtomic(manifestFile(o.dir), manifest);
   await joinParts(o, parts.length);

@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseExportRequest, planExport, runExport } from '@rowflow/export';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { copySha } from '../cli/cli-harness.js';
+import { freshDatabase } from '../setup/helpers.js';
+
+/** runExport against real Postgres and real files: how a failed part ends the export. */
+let db: { url: string; drop: () => Promise<void> };
+let pool: pg.Pool;
+let dir: string;
+const ROWS = 60_000;
+
+beforeAll(async () => {
+  db = await freshDatabase(inject('databaseUrl'));
+  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  dir = await mkdtemp(join(tmpdir(), 'rowflow-export-engine-'));
+  await pool.query(`CREATE TABLE accounts AS SELECT g AS id, 'acct ' || g AS label FROM generate_series(1, ${ROWS}) g`);
+  await pool.query('ALTER TABLE accounts ADD PRIMARY KEY (id)');
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('runExport with parallel parts', () => {
+  it('when one part fails, the others stop before runExport rejects (nothing keeps writing its files)', async () => {
+    const plan = await planExport(pool, 'public', parseExportRequest({ table: 'accounts', workers: 2, chunkRows: 1000 }));
+    expect(plan.ranges).toHaveLength(2);
+    const work = join(dir, 'e1');
+    const first = new pg.Pool({ connectionString: db.url, max: 4 });
+    let settled = false;
+    let lateSessions = 0;
+    let reported = 0;
+    first.on('acquire', () => {
+      if (settled) lateSessions++;
+    });
+    try {
+      // The first progress report fails its part (as a failing chunk would); the other part goes on.
+      const failing = runExport(plan, {
+        pool: first, id: 'e1', dir: work, finalPath: join(work, 'out.csv'), signal: new AbortController().signal,
+        onProgress: () => {
+          if (!reported++) throw new Error('disk trouble');
+        },
+      });
+      await expect(failing).rejects.toThrow('disk trouble');
+      settled = true;
+      // The rerun (a resume) goes through every chunk of both parts: a part of the failed run
+      // still going would take sessions from its pool meanwhile.
+      const m = await runExport(plan, { pool, id: 'e1', dir: work, finalPath: join(work, 'out.csv'), signal: new AbortController().signal });
+      expect(m.file.rows).toBe(ROWS);
+      expect(createHash('sha256').update(await readFile(join(work, 'out.csv'))).digest('hex')).toBe(await copySha(pool, 'SELECT * FROM accounts ORDER BY id'));
+      expect(lateSessions).toBe(0);
+    } finally {
+      await first.end();
+    }
+  });
+});
