@@ -60,4 +60,21 @@ describe('runExport with parallel parts', () => {
       await first.end();
     }
   });
+
+  it('re-exports when the finished file is gone, also if a crash left the part checkpoints without their manifest', async () => {
+    const plan = await planExport(pool, 'public', parseExportRequest({ table: 'accounts', workers: 2, chunkRows: 5000 }));
+    const work = join(dir, 'e2');
+    const out = join(work, 'out.csv');
+    const opts = { pool, id: 'e2', dir: work, finalPath: out, signal: new AbortController().signal };
+    const reference = await copySha(pool, 'SELECT * FROM accounts ORDER BY id');
+    await runExport(plan, opts);
+    // The finished file removed: a rerun exports again. It first drops the manifest, then the
+    // part checkpoints; killed in between, it leaves checkpoints that say "done" for parts
+    // that no longer exist.
+    await rm(out);
+    await rm(join(work, 'manifest.json'));
+    const m = await runExport(plan, opts);
+    expect(m.file.rows).toBe(ROWS);
+    expect(createHash('sha256').update(await readFile(out)).digest('hex')).toBe(reference);
+  });
 });

@@ -109,8 +109,9 @@ async function finishedManifest(o: ExportRunOptions): Promise<ExportManifest | u
     return m;
   }
   // The finished file was removed or changed afterwards: export again from the start.
-  await rm(manifestFile(o.dir), { force: true });
+  // Checkpoints first: the manifest is what sends a rerun down this path again.
   for (const p of m.parts) await rm(partCheckpointFile(o.dir, p.index), { force: true });
+  await rm(manifestFile(o.dir), { force: true });
   return undefined;
 }
 

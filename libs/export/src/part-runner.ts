@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -81,7 +81,9 @@ export class PartRunner {
   async run(): Promise<PartCheckpoint> {
     const range = this.o.plan.ranges[this.o.index]!;
     let ck = (await readJson<PartCheckpoint>(this.ckPath)) ?? emptyCheckpoint(this.o.index, range);
-    if (ck.done) return ck;
+    // "done" holds only with its file: a part file can be gone (removed by a rerun that was
+    // killed before it also removed this checkpoint), and is then written again.
+    if (ck.done && (await stat(this.path).then((st) => st.size, () => -1)) === ck.bytes) return ck;
     const fh = await open(this.path, constants.O_RDWR | constants.O_CREAT, 0o644);
     try {
       ck = await this.verifyPrefix(fh, ck);
