@@ -110,4 +110,29 @@ describe('migrate() on a job schema that is already up to date', () => {
       await fresh.drop();
     }
   });
+
+  it('a backend terminated while migrate() waits (Postgres restarting at boot) fails the call; no client error goes unhandled', async () => {
+    const holder = await pool.connect();
+    const migrating = namedPool('rowflow-migrate-terminated');
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.prependListener('uncaughtException', onUncaught);
+    try {
+      // Another process migrating holds the migration lock, so this migrate() waits on it.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [0x726f7766]);
+      const run = migrate(migrating);
+      run.catch(() => undefined);
+      expect(await doneOrLockWait(run, 'rowflow-migrate-terminated')).toBe('waiting');
+      await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rowflow-migrate-terminated'`);
+      await expect(run).rejects.toThrow();
+      await migrating.query('SELECT 1'); // a fresh connection: the pool dropped the dead one
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+      await migrating.end();
+    }
+  });
 });

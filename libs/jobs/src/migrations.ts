@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { sqlState } from './pg-errors.js';
+import { withSession } from './pg-session.js';
 
 /** Arbitrary constant key: every process migrating the job schema takes the same lock. */
 const MIGRATION_LOCK_KEY = 0x726f7766; // "rowf"
@@ -175,25 +176,26 @@ const DEADLOCK = '40P01';
 const MIGRATE_ATTEMPTS = 5;
 
 async function migrateOnce(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    if (!(await upToDate(client))) {
-      for (const sql of STATEMENTS) await client.query(sql);
-      await client.query(
-        `INSERT INTO rowflow.schema_fingerprint (id, fingerprint) VALUES (1, $1)
-         ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, migrated_at = now()`,
-        [FINGERPRINT],
-      );
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  // withSession: a backend terminated mid-migration (Postgres restarting at boot) fails this
+  // call (the server's start-up retries it); unheard, its connection's 'error' would crash the
+  // process instead.
+  await withSession(
+    pool,
+    async (client) => {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      if (!(await upToDate(client))) {
+        for (const sql of STATEMENTS) await client.query(sql);
+        await client.query(
+          `INSERT INTO rowflow.schema_fingerprint (id, fingerprint) VALUES (1, $1)
+           ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, migrated_at = now()`,
+          [FINGERPRINT],
+        );
+      }
+      await client.query('COMMIT');
+    },
+    { rollback: true },
+  );
 }
 
 /** True when the statements that last ran here are exactly STATEMENTS (read under the migration lock). */
