@@ -130,12 +130,15 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
   private kick(id: string): void {
     if (!this.config.JOB_WORKERS || this.running.has(id) || this.stopping.signal.aborted) return;
     const cancel = new AbortController();
-    this.stopping.signal.addEventListener('abort', () => cancel.abort(), { once: true });
+    const stop = (): void => cancel.abort();
+    this.stopping.signal.addEventListener('abort', stop, { once: true });
     const run = this.repo
       .get(id)
       .then((s) => this.worker.run(s, cancel.signal))
       .catch((err: unknown) => this.log.warn({ exportId: id, err: (err as Error).message }, 'export run ended with an error'))
       .finally(() => {
+        // The shutdown signal lives as long as the process: a run's listener must go with the run.
+        this.stopping.signal.removeEventListener('abort', stop);
         this.running.delete(id);
         this.cancels.delete(id);
       });
