@@ -1,6 +1,7 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JobVerifyResult, StoredJobManifest } from '@rowflow/export';
+import type { Response } from 'express';
 import { ManifestsService } from './manifests.service.js';
 
 @ApiTags('jobs')
@@ -12,15 +13,35 @@ export class ManifestsController {
   @ApiOperation({ summary: "A completed job's manifest: spec hash, seed, and per table (every table of a dataset job) its row ranges with the sha256 of the CSV bytes generated for each" })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The job is not completed' })
-  manifest(@Param('id') id: string): Promise<StoredJobManifest> {
-    return this.manifests.manifest(id);
+  manifest(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StoredJobManifest> {
+    return untilClientGone(res, (signal) => this.manifests.manifest(id, signal));
   }
 
   @Get(':id/verify')
   @ApiOperation({ summary: 'Check every loaded table against the generator per row range, in the database: {ok, tables, ranges, firstMismatch?} (the mismatch names its table)' })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: "The job is not completed, or a table's spec has no key to match rows on" })
-  verify(@Param('id') id: string): Promise<JobVerifyResult> {
-    return this.manifests.verify(id);
+  verify(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobVerifyResult> {
+    return untilClientGone(res, (signal) => this.manifests.verify(id, signal));
+  }
+}
+
+/**
+ * Runs `work` with a signal that fires when the client goes away: both regenerate every row of
+ * the job, work that then stops. Its abort is no server error: there is nobody left to answer.
+ */
+async function untilClientGone<T>(res: Response, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const gone = new AbortController();
+  const onClose = (): void => {
+    if (!res.writableFinished) gone.abort();
+  };
+  res.once('close', onClose);
+  try {
+    return await work(gone.signal);
+  } catch (err) {
+    if (gone.signal.aborted) return undefined as T;
+    throw err;
+  } finally {
+    res.off('close', onClose);
   }
 }

@@ -39,18 +39,19 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.timer);
   }
 
-  async manifest(id: string): Promise<StoredJobManifest> {
+  async manifest(id: string, signal?: AbortSignal): Promise<StoredJobManifest> {
     const stored = await this.store.get(id).catch(() => undefined);
     if (stored) return stored;
     const job = await this.completedJob(id);
-    const m = await buildJobManifest(job);
+    const m = await buildJobManifest(job, signal);
     await this.store.put(m);
     return m;
   }
 
-  async verify(id: string): Promise<JobVerifyResult> {
+  /** `signal`: the request went away; the verify stops at once. */
+  async verify(id: string, signal?: AbortSignal): Promise<JobVerifyResult> {
     const job = await this.completedJob(id);
-    return verifyJob(this.db.pool, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined));
+    return verifyJob(this.db.pool, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined), signal);
   }
 
   private async jobsActive(): Promise<boolean> {
