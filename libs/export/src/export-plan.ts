@@ -1,4 +1,5 @@
 import { ValidationError } from '@rowflow/contracts';
+import { withSession } from '@rowflow/jobs';
 import { quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import type { ExportRequest } from './export-request.js';
@@ -98,15 +99,13 @@ function orderKey(info: TableInfo, requested: string | undefined): string {
 
 async function headerLine(pool: pg.Pool, plan: ExportPlan): Promise<string> {
   // COPY writes the header itself, so its quoting rules are Postgres's own, byte for byte.
-  const client = await pool.connect();
-  try {
+  // withSession: a failed session is discarded, never handed to the next query.
+  return withSession(pool, async (client) => {
     const text = toInline([sql(`COPY (SELECT ${plan.columns.map((c) => `t.${quoteIdent(c)}`).join(', ')}`), ...fromWhere(plan), sql(' LIMIT 0) TO STDOUT (FORMAT csv, HEADER)')]);
     const chunks: Buffer[] = [];
     for await (const c of client.query(copyTo(text))) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString('utf8');
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

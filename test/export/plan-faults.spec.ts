@@ -1,0 +1,61 @@
+import { parseExportRequest, planExport } from '@rowflow/export';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freshDatabase } from '../setup/helpers.js';
+
+/**
+ * Planning an export against a Postgres whose backend dies while it reads the CSV header: the
+ * request fails with an error, the dead connection is discarded (returned to the pool, it fails
+ * whatever query gets it next), and its late error is heard (unheard, it is an uncaught
+ * exception that takes the server down).
+ */
+let db: { url: string; drop: () => Promise<void> };
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  db = await freshDatabase(inject('databaseUrl'));
+  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  pool.on('error', () => undefined);
+  await pool.query('CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 10) g');
+  // Declared IMMUTABLE, so the planner folds it while planning a statement that reads the view's
+  // `held` column — which, of the planning queries, only the header's COPY does. It waits on an
+  // advisory lock the test holds: the header read is then in flight, and can be terminated.
+  await pool.query(`CREATE FUNCTION held() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1 FROM pg_advisory_lock(4242)'`);
+  await pool.query('CREATE VIEW v AS SELECT id, held() AS held FROM t');
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+});
+
+describe('planExport when its backend is terminated', () => {
+  it('rejects, and no client error goes unhandled', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.prependListener('uncaughtException', onUncaught);
+    const admin = new pg.Client(db.url);
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_advisory_lock(4242)');
+      const planning = planExport(pool, 'public', parseExportRequest({ table: 'v', orderBy: 'id' }));
+      let settled: unknown = 'pending';
+      planning.then((v) => (settled = v), (e: unknown) => (settled = e));
+      for (let killed = 0; killed === 0; ) {
+        if (settled !== 'pending') throw new Error(`planning ended before its header read was seen: ${String(settled)}`);
+        const res = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event = 'advisory' AND query LIKE 'COPY (%'`,
+        );
+        killed = res.rowCount ?? 0;
+      }
+      await expect(planning).rejects.toThrow();
+      // The dead connection must not go back into the pool: the next query would get it.
+      await expect(pool.query('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+      await new Promise((r) => setImmediate(r));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await admin.end();
+    }
+  });
+});
