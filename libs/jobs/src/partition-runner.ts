@@ -71,6 +71,8 @@ export class PartitionRunner {
   private readonly log = logger('PartitionRunner');
   private readonly writer: ChunkWriter;
   private readonly opts: RunnerOptions;
+  /** Partitions this runner is working right now. */
+  private readonly working = new Set<number>();
 
   constructor(
     pool: pg.Pool,
@@ -83,6 +85,19 @@ export class PartitionRunner {
   }
 
   async run(partitionId: number, signal: AbortSignal): Promise<RunOutcome> {
+    // A chunk slower than the lease (a lock wait, a huge chunk) lets the lease lapse and the
+    // sweep queue the partition again; the claim would give it to us, the same owner, a second
+    // time, and both runs would go on to the end (each fence miss says "still ours").
+    if (this.working.has(partitionId)) return 'busy';
+    this.working.add(partitionId);
+    try {
+      return await this.runClaimed(partitionId, signal);
+    } finally {
+      this.working.delete(partitionId);
+    }
+  }
+
+  private async runClaimed(partitionId: number, signal: AbortSignal): Promise<RunOutcome> {
     const claim = await this.repo.claim(partitionId, this.opts.owner, this.opts.leaseSeconds);
     if (claim.kind !== 'claimed') return claim.kind;
     const work = claim.work;
