@@ -16,7 +16,7 @@ interface Case {
   path: string;
   /** A JSON value (sent as application/json) or, with `raw`, the exact body text. */
   body?: unknown;
-  raw?: string;
+  raw?: string | Buffer;
   type?: string;
   status: number;
   /** The field the error must name; undefined: the status alone (404 of an unknown job). */
@@ -31,6 +31,9 @@ const SCHEMA = { name: 'people', columns: [{ name: 'id', type: 'serial' }, { nam
 const BODY_LIMIT = 64 * 1024;
 const HUGE = JSON.stringify({ table: 'users', rows: 5, pad: 'x'.repeat(2 * BODY_LIMIT) });
 const UUID = '00000000-0000-4000-8000-000000000000';
+/** Bytes 0xFF 0xFE are never UTF-8; decoded leniently they became U+FFFD in a created table's name. */
+const INVALID_UTF8_TARGET = Buffer.concat([Buffer.from('{"table":"users","rows":5,"targetTable":"bad'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+const INVALID_UTF8_ENUM = Buffer.concat([Buffer.from('{"schema":{"name":"u8","columns":[{"name":"e","type":"enum","values":["a'), Buffer.from([0xc3]), Buffer.from('"]}]},"rows":2,"seed":1}')]);
 
 const generatorGet = (fmt: 'csv' | 'ndjson'): Case[] => [
   { name: `${fmt}: no parameters`, app: 'gen', path: `${G}/${fmt}`, status: 400, field: 'rows' },
@@ -53,6 +56,7 @@ const generatorPost = (fmt: 'csv' | 'ndjson'): Case[] => [
   { name: `POST ${fmt}: rows as a string`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, body: { table: 'users', rows: '5' }, status: 400, field: 'rows' },
   { name: `POST ${fmt}: misspelt nullratio`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, body: { schema: SCHEMA, rows: 5, nullratio: 0.1 }, status: 400, field: 'nullratio' },
   { name: `POST ${fmt}: malformed JSON`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, raw: '{"rows":', status: 400, field: 'body' },
+  { name: `POST ${fmt}: invalid UTF-8 in an enum value`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, raw: INVALID_UTF8_ENUM, status: 400, field: 'body' },
   { name: `POST ${fmt}: an array`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, body: [1, 2], status: 400, field: 'body' },
   { name: `POST ${fmt}: text/plain`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, raw: JSON.stringify({ table: 'users', rows: 5 }), type: 'text/plain', status: 415, field: 'content-type' },
   { name: `POST ${fmt}: body over BODY_LIMIT`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, raw: HUGE, status: 413, field: 'body' },
@@ -107,6 +111,7 @@ const jobCases: Case[] = [
   { name: 'job: partitions 0', app: 'orch', method: 'POST', path: J, body: { table: 'users', rows: 5, partitions: 0 }, status: 400, field: 'partitions' },
   { name: 'job: empty targetTable', app: 'orch', method: 'POST', path: J, body: { table: 'users', rows: 5, targetTable: '' }, status: 400, field: 'targetTable' },
   { name: 'job: malformed JSON', app: 'orch', method: 'POST', path: J, raw: '{"table": "users", "rows": 5', status: 400, field: 'body' },
+  { name: 'job: invalid UTF-8 in targetTable', app: 'orch', method: 'POST', path: J, raw: INVALID_UTF8_TARGET, status: 400, field: 'body' },
   { name: 'job: text/plain', app: 'orch', method: 'POST', path: J, raw: JSON.stringify({ table: 'users', rows: 5 }), type: 'text/plain', status: 415, field: 'content-type' },
   { name: 'job: body over BODY_LIMIT', app: 'orch', method: 'POST', path: J, raw: HUGE, status: 413, field: 'body' },
   { name: 'job: an array', app: 'orch', method: 'POST', path: J, body: [{ table: 'users', rows: 5 }], status: 400, field: 'body' },

@@ -52,12 +52,24 @@ export function jsonBody(policy: HttpPolicy): RequestHandler {
     req.once('end', () => {
       if (done) return;
       done = true;
-      if (parseInto(req, res, Buffer.concat(chunks).toString('utf8'))) next();
+      if (parseInto(req, res, Buffer.concat(chunks))) next();
     });
   };
 }
 
-function parseInto(req: Request, res: Response, text: string): boolean {
+// Fatal: a lenient decode turns invalid bytes into U+FFFD, and that character would then reach
+// table names and generated values as if the client had sent it. ignoreBOM keeps a BOM in the
+// text, so JSON.parse refuses it as before.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function parseInto(req: Request, res: Response, bytes: Buffer): boolean {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    refuse(res, 400, 'Bad Request', 'body: is not valid UTF-8', 'body');
+    return false;
+  }
   try {
     (req as { body?: unknown }).body = JSON.parse(text) as unknown;
     return true;
