@@ -221,6 +221,36 @@ describe('allowed destructive modes', () => {
     expect(await rows(`SELECT count(*)::int AS n FROM viewed_t`)).toEqual([{ n: 50 }]);
   });
 
+  it('replace drops only the table it checked: one dropped and re-made by someone else while the job waited is refused, not dropped', async () => {
+    const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 20, seed: 1, targetTable: 'swapped_t' });
+    expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');
+    const ours = (await rows<{ oid: number }>(`SELECT 'public.swapped_t'::regclass::oid::int AS oid`))[0]!.oid;
+    // Another session holds a lock on Rowflow's table, so the replace queues behind it; that
+    // session then swaps in a table of its own under the same name.
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE swapped_t IN ACCESS SHARE MODE');
+      const replace = postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 10, targetTable: 'swapped_t', mode: 'replace' });
+      for (;;) {
+        const waiting = await rows(`SELECT 1 FROM pg_locks WHERE relation = $1 AND NOT granted`, [ours]);
+        if (waiting.length) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query('DROP TABLE swapped_t');
+      await other.query(`CREATE TABLE swapped_t (precious text)`);
+      await other.query(`INSERT INTO swapped_t VALUES ('not Rowflow''s')`);
+      await other.query('COMMIT');
+      const res = await replace;
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body.message).toMatch(/was replaced while being checked/);
+    } finally {
+      await other.end();
+    }
+    expect(await rows(`SELECT precious FROM swapped_t`)).toEqual([{ precious: "not Rowflow's" }]);
+  });
+
   it('replace and truncate are refused while another job still loads the table', async () => {
     const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 100, seed: 1, targetTable: 'busy_t', mode: 'replace' });
     expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');

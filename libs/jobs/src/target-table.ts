@@ -78,7 +78,7 @@ export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: Tabl
         if (rel) throw existsError(ref, rel);
         return { oid: await create(c, ns, ref, spec, ddl), created: true };
       case 'replace':
-        if (rel) await dropOwnTable(c, ref, rel);
+        if (rel) await dropOwnTable(c, ns, ref, rel);
         return { oid: await create(c, ns, ref, spec, ddl), created: true };
       case 'append':
       case 'truncate':
@@ -149,9 +149,15 @@ async function requireNoOpenJob(c: pg.PoolClient, ref: TargetRef, mode: JobMode)
   if (id) throw new ConflictError(`targetTable: job ${id} is still loading ${qualify(ref)}; cancel it (or let it finish) before a "${mode}" job`);
 }
 
-/** `replace`: drops the existing table only when it is the very table (oid) Rowflow created. */
-async function dropOwnTable(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation): Promise<void> {
-  if (!TABLE_KINDS.has(rel.kind)) throw notATable(ref, rel);
+/**
+ * `replace`: drops the existing table only when it is the very table (oid) Rowflow created.
+ * DROP TABLE resolves the name again when it runs, so the table is locked (and its oid compared)
+ * before the check: otherwise a table dropped and re-made by someone else in between would be
+ * the one dropped.
+ */
+async function dropOwnTable(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation): Promise<void> {
+  if (!TABLE_KINDS.has(found.kind)) throw notATable(ref, found);
+  const rel = await lockExclusive(c, ns, ref, found);
   const own = await c.query('SELECT 1 FROM rowflow.created_tables WHERE table_oid = $1 AND schema_name = $2 AND table_name = $3', [rel.oid, ref.schema, ref.table]);
   if (!own.rowCount) {
     throw new ValidationError('targetTable', `${qualify(ref)} was not created by Rowflow, so mode "replace" will not drop it; use "append" or "truncate", or drop it yourself`);
