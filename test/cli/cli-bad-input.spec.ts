@@ -104,3 +104,20 @@ describe('bad CLI arguments: exit 2, the field named, nothing written', () => {
     }
   });
 });
+
+describe('a TARGET_SCHEMA the server refuses at boot is refused by the CLI too', () => {
+  it.each([
+    ['export of rowflow.jobs', 'rowflow', ['export', '--table', 'jobs', '--order-by', 'id', '--out', OUT, '--database-url', DB]],
+    ['export of pg_catalog.pg_class', 'pg_catalog', ['export', '--table', 'pg_class', '--order-by', 'oid', '--out', OUT, '--database-url', DB]],
+    ['load into rowflow', 'rowflow', ['load', '--table', 'users', '--rows', '5', '--database-url', DB]],
+  ])('%s: exit 2 naming TARGET_SCHEMA, nothing read or written', async (_what, schema, args) => {
+    const i = CASES.length + 100 + schema.length + args.length;
+    const before = await state();
+    const res = await cli([...argv(args, i), '--json'], { TARGET_SCHEMA: schema });
+    expect(res.code, res.stderr).toBe(2);
+    expect(JSON.parse(res.stdout)).toMatchObject({ statusCode: 400, field: 'TARGET_SCHEMA' });
+    expect(await state()).toEqual(before);
+    expect(existsSync(join(work, `out-${i}.csv`))).toBe(false);
+    expect(await readdir(join(work, 'state'))).toEqual([]);
+  });
+});

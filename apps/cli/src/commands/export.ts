@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { targetSchema, withPool } from '../engine/database.js';
+import { checkedTargetSchema, withPool } from '../engine/database.js';
 import { interruptSignal } from '../engine/interrupt.js';
 import type { ServerClient } from '../engine/server-client.js';
 import { Interrupted, WorkFailed } from '../exit.js';
@@ -69,7 +69,7 @@ async function exportCommand(opts: ExportOptions): Promise<void> {
   const signal = interruptSignal();
   if (t.kind === 'server') return exportRemote(t.client, body, out, signal, opts);
   const { insideDir, loadOrSavePlan, planExport, runExport } = await import('@rowflow/export');
-  const schema = targetSchema();
+  const schema = await checkedTargetSchema();
   const id = exportId(t.url, schema, req, out);
   const dir = insideDir(exportDir(opts.exportDir), id);
   const bar = new Progress(`export ${req.table}`, opts.progress === false);

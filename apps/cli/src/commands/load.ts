@@ -1,6 +1,6 @@
 import type { JobStatus } from '@rowflow/contracts';
 import type { Command } from 'commander';
-import { withPool } from '../engine/database.js';
+import { checkedTargetSchema, withPool } from '../engine/database.js';
 import { interruptSignal } from '../engine/interrupt.js';
 import { defined, jsonFile, numberArg, type OutputOptions } from '../output.js';
 import { connectionOptions, type ConnectionOptions, target } from './connection.js';
@@ -64,6 +64,7 @@ async function load(opts: LoadOptions): Promise<void> {
   // The job engine's own validator: the same field-naming errors as POST /api/jobs.
   const { parseJobRequest } = await import('@rowflow/jobs');
   const def = parseJobRequest(request, { maxRows: Number(process.env.MAX_ROWS ?? 100_000_000) });
+  await checkedTargetSchema();
   const { LocalJobs } = await import('../engine/local-jobs.js');
   const id = await withPool(where.url, 3, async (pool) => {
     const jobs = new LocalJobs(pool);

@@ -36,3 +36,16 @@ export async function withPool<T>(url: string, max: number, fn: (pool: pg.Pool) 
 export function targetSchema(): string {
   return process.env.TARGET_SCHEMA || 'public';
 }
+
+/**
+ * TARGET_SCHEMA refused as the server refuses it at boot (`rowflow`, `information_schema`,
+ * `pg_*`): an export must not read Rowflow's job tables or a catalog any more than a job may
+ * write them. Bad usage (exit 2), before anything connects.
+ */
+export async function checkedTargetSchema(): Promise<string> {
+  const schema = targetSchema();
+  const { targetSchemaProblem } = await import('@rowflow/jobs');
+  const problem = targetSchemaProblem(schema);
+  if (problem) throw new UsageError(`TARGET_SCHEMA ${problem}`, 'TARGET_SCHEMA');
+  return schema;
+}
