@@ -135,9 +135,26 @@ const jobCases: Case[] = [
   { name: 'cancel: unknown body key', app: 'orch', method: 'POST', path: `${J}/:job/cancel`, body: { force: true }, status: 400, field: 'force' },
   { name: 'resume: text/plain body', app: 'orch', method: 'POST', path: `${J}/:job/resume`, raw: '{}', type: 'text/plain', status: 415, field: 'content-type' },
   { name: 'resume: malformed JSON', app: 'orch', method: 'POST', path: `${J}/:job/resume`, raw: '{', status: 400, field: 'body' },
+  { name: 'job: a query key on the POST', app: 'orch', method: 'POST', path: `${J}?rows=7`, body: { table: 'users', rows: 5 }, status: 400, field: 'rows' },
+  { name: 'job manifest: unknown query key', app: 'orch', path: `${J}/:job/manifest?format=v1`, status: 400, field: 'format' },
+  { name: 'job verify: unknown query key', app: 'orch', path: `${J}/:job/verify?deep=1`, status: 400, field: 'deep' },
 ];
 
-const CASES: Case[] = [...generatorCases, ...relayCases, ...jobCases];
+const X = '/api/exports';
+const exportCases: Case[] = [
+  { name: 'export: a query key on the POST', app: 'orch', method: 'POST', path: `${X}?table=users`, body: { table: 'users' }, status: 400, field: 'table' },
+  { name: 'export list: unknown query key', app: 'orch', path: `${X}?state=running`, status: 400, field: 'state' },
+  { name: 'export get: unknown query key', app: 'orch', path: `${X}/${UUID}?verbose=1`, status: 400, field: 'verbose' },
+  { name: 'export file: unknown query key', app: 'orch', path: `${X}/${UUID}/file?gzip=1`, status: 400, field: 'gzip' },
+  { name: 'export manifest: unknown query key', app: 'orch', path: `${X}/${UUID}/manifest?x=1`, status: 400, field: 'x' },
+  { name: 'export verify: unknown query key', app: 'orch', path: `${X}/${UUID}/verify?x=1`, status: 400, field: 'x' },
+  { name: 'export events: unknown query key', app: 'orch', path: `${X}/${UUID}/events?since=3`, status: 400, field: 'since' },
+  { name: 'export cancel: unknown body key', app: 'orch', method: 'POST', path: `${X}/${UUID}/cancel`, body: { force: true }, status: 400, field: 'force' },
+  { name: 'export resume: unknown body key', app: 'orch', method: 'POST', path: `${X}/${UUID}/resume`, body: { from: 0 }, status: 400, field: 'from' },
+  { name: 'introspect: a query key on the POST', app: 'orch', method: 'POST', path: '/api/introspect?schema=rowflow', body: {}, status: 400, field: 'schema' },
+];
+
+const CASES: Case[] = [...generatorCases, ...relayCases, ...jobCases, ...exportCases];
 
 let db: { url: string; drop: () => Promise<void> };
 let pool: pg.Pool;

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { Body, Controller, Get, HttpCode, Param, Post, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { ExportStatus } from '@rowflow/contracts';
 import type { ExportManifest, FileVerifyResult } from '@rowflow/export';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
+import { expectNoBody, expectNoQuery } from '../common/no-input.js';
 import { CreateExportDto, ExportStatusDto } from './dto/export.dto.js';
 import { exportEvents } from './export-events.js';
 import { ExportsService } from './exports.service.js';
@@ -21,7 +22,8 @@ export class ExportsController {
   @ApiAcceptedResponse({ type: ExportStatusDto })
   @ApiBadRequestResponse({ description: 'Invalid body (unknown key, bad filter, unknown column …); the message names the field' })
   @ApiNotFoundResponse({ description: 'No such table or view in the target schema' })
-  async create(@Body() body: CreateExportDto, @Res({ passthrough: true }) res: Response): Promise<ExportStatus> {
+  async create(@Body() body: CreateExportDto, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<ExportStatus> {
+    expectNoQuery(query);
     const status = await this.exports.create(body as unknown);
     res.setHeader('Location', `/api/exports/${status.id}`);
     return status;
@@ -29,14 +31,16 @@ export class ExportsController {
 
   @Get()
   @ApiOkResponse({ type: [ExportStatusDto] })
-  list(): Promise<ExportStatus[]> {
+  list(@Query() query: unknown): Promise<ExportStatus[]> {
+    expectNoQuery(query);
     return this.exports.list();
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ExportStatusDto })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string): Promise<ExportStatus> {
+  get(@Param('id') id: string, @Query() query: unknown): Promise<ExportStatus> {
+    expectNoQuery(query);
     return this.exports.get(id);
   }
 
@@ -44,7 +48,8 @@ export class ExportsController {
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The finished CSV file, streamed' })
   @ApiConflictResponse({ description: 'Not completed yet' })
-  async file(@Param('id') id: string, @Res() res: Response): Promise<void> {
+  async file(@Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectNoQuery(query);
     const f = await this.exports.download(id);
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -57,13 +62,15 @@ export class ExportsController {
 
   @Get(':id/manifest')
   @ApiOperation({ summary: "The export's manifest: file sha256, and per chunk its key range, offset, rows and sha256" })
-  manifest(@Param('id') id: string): Promise<ExportManifest> {
+  manifest(@Param('id') id: string, @Query() query: unknown): Promise<ExportManifest> {
+    expectNoQuery(query);
     return this.exports.manifest(id);
   }
 
   @Get(':id/verify')
   @ApiOperation({ summary: 'Re-hash the finished file against its manifest: {ok, chunks, bytes, sha256, firstMismatch?}' })
-  verify(@Param('id') id: string): Promise<FileVerifyResult> {
+  verify(@Param('id') id: string, @Query() query: unknown): Promise<FileVerifyResult> {
+    expectNoQuery(query);
     return this.exports.verify(id);
   }
 
@@ -71,7 +78,8 @@ export class ExportsController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: ExportStatusDto })
   @ApiConflictResponse({ description: 'The export already ended' })
-  cancel(@Param('id') id: string): Promise<ExportStatus> {
+  cancel(@Param('id') id: string, @Body() body: unknown): Promise<ExportStatus> {
+    expectNoBody(body);
     return this.exports.cancel(id);
   }
 
@@ -80,13 +88,15 @@ export class ExportsController {
   @ApiOperation({ summary: 'Continue a cancelled/failed export from its checkpoints' })
   @ApiAcceptedResponse({ type: ExportStatusDto })
   @ApiConflictResponse({ description: 'Already completed' })
-  resume(@Param('id') id: string): Promise<ExportStatus> {
+  resume(@Param('id') id: string, @Body() body: unknown): Promise<ExportStatus> {
+    expectNoBody(body);
     return this.exports.resume(id);
   }
 
   @Sse(':id/events')
   @ApiOperation({ summary: 'SSE: progress, then completed | failed | cancelled (data: the export status)' })
-  async events(@Param('id') id: string, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
+  async events(@Param('id') id: string, @Query() query: unknown, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
+    expectNoQuery(query);
     await this.exports.get(id); // unknown export → 404 before the stream starts
     if (signal.aborted) return new Observable<MessageEvent>((s) => s.complete());
     return exportEvents(() => this.exports.get(id));

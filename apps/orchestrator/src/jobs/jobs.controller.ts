@@ -21,7 +21,8 @@ export class JobsController {
   @ApiAcceptedResponse({ type: JobStatusDto })
   @ApiBadRequestResponse({ description: 'Invalid body; the message names the field; no job is created' })
   @ApiConflictResponse({ description: 'mode=create and the target table exists' })
-  async create(@Body() body: CreateJobDto, @Res({ passthrough: true }) res: Response): Promise<JobStatus> {
+  async create(@Body() body: CreateJobDto, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<JobStatus> {
+    expectNoQuery(query); // the job is the body: `POST /api/jobs?rows=7` must not look accepted
     const status = await this.jobs.create(body as unknown);
     res.setHeader('Location', `/api/jobs/${status.id}`);
     return status;

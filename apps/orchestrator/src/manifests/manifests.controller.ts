@@ -1,7 +1,8 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JobVerifyResult, StoredJobManifest } from '@rowflow/export';
 import type { Response } from 'express';
+import { expectNoQuery } from '../common/no-input.js';
 import { ManifestsService } from './manifests.service.js';
 
 @ApiTags('jobs')
@@ -13,7 +14,8 @@ export class ManifestsController {
   @ApiOperation({ summary: "A completed job's manifest: spec hash, seed, and per table (every table of a dataset job) its row ranges with the sha256 of the CSV bytes generated for each" })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The job is not completed' })
-  manifest(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<StoredJobManifest> {
+  manifest(@Param('id') id: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<StoredJobManifest> {
+    expectNoQuery(query);
     return untilClientGone(res, (signal) => this.manifests.manifest(id, signal));
   }
 
@@ -21,7 +23,8 @@ export class ManifestsController {
   @ApiOperation({ summary: 'Check every loaded table against the generator per row range, in the database: {ok, tables, ranges, firstMismatch?} (the mismatch names its table)' })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: "The job is not completed, or a table's spec has no key to match rows on" })
-  verify(@Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<JobVerifyResult> {
+  verify(@Param('id') id: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<JobVerifyResult> {
+    expectNoQuery(query);
     return untilClientGone(res, (signal) => this.manifests.verify(id, signal));
   }
 }
