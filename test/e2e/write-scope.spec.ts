@@ -251,6 +251,31 @@ describe('allowed destructive modes', () => {
     expect(await rows(`SELECT precious FROM swapped_t`)).toEqual([{ precious: "not Rowflow's" }]);
   });
 
+  it('create racing another session that creates the same name is a 409, not a 500, and keeps the other table', async () => {
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`CREATE TABLE public.raced_t (mine text)`);
+      const before = (await rows<{ n: number }>(`SELECT count(*)::int AS n FROM rowflow.jobs`))[0];
+      const create = postJson(`${orch.url}/api/jobs`, { table: 'users', rows: 5, targetTable: 'raced_t' });
+      // The job's CREATE TABLE waits for the other session's uncommitted one.
+      for (;;) {
+        const waiting = await rows(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'CREATE TABLE%raced_t%'`);
+        if (waiting.length) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query('COMMIT');
+      const res = await create;
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body.message).toMatch(/^targetTable: "public"."raced_t" was created by another session/);
+      expect((await rows<{ n: number }>(`SELECT count(*)::int AS n FROM rowflow.jobs`))[0]).toEqual(before);
+    } finally {
+      await other.end();
+    }
+    expect(await rows(`SELECT attname FROM pg_attribute WHERE attrelid = 'public.raced_t'::regclass AND attnum > 0`)).toEqual([{ attname: 'mine' }]);
+  });
+
   it('replace and truncate are refused while another job still loads the table', async () => {
     const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 100, seed: 1, targetTable: 'busy_t', mode: 'replace' });
     expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');

@@ -208,5 +208,10 @@ function translate(err: unknown, ref: TargetRef): unknown {
   if (e.code === '42501') return new ValidationError('targetTable', `${e.message} — grant Rowflow's database role the privileges on schema "${ref.schema}" it needs`);
   if (e.code === '55P03') return new ConflictError(`targetTable: ${qualify(ref)} is locked by another session (waited ${LOCK_TIMEOUT}); try again`);
   if (e.code === '2BP01') return new ValidationError('targetTable', `${qualify(ref)} cannot be dropped: ${e.detail ?? e.message}`);
+  // Another session created the name after the check: CREATE TABLE then waits for it and fails
+  // on the catalog's unique index (or with 42P07). The same answer as a table there before.
+  if (e.code === '42P07' || (e.code === '23505' && /^pg_(class|type)_/.test((e as { constraint?: string }).constraint ?? ''))) {
+    return new ConflictError(`targetTable: ${qualify(ref)} was created by another session meanwhile; use mode "append" or "truncate", or another name`);
+  }
   return err;
 }
