@@ -2,7 +2,7 @@ import { type DatasetSpec, type DatasetTableSpec, rejectUnknownKeys, type TableS
 import { datasetRowCounts } from '@rowflow/generator';
 import { MAX_IDENTIFIER_BYTES, resolveDataset } from '@rowflow/schema';
 import type { JobDefinition, JobTableDefinition } from './job-spec.js';
-import { commonOptions, defaultPartitions, int, MAX_PARTITIONS } from './job-spec.js';
+import { checkLoadableColumns, commonOptions, defaultPartitions, int, MAX_PARTITIONS } from './job-spec.js';
 import { type TargetRef, targetRef } from './target-ref.js';
 
 type Raw = Record<string, unknown>;
@@ -83,6 +83,7 @@ export function parseDatasetJob(body: Raw, limits: { maxRows: number }): JobDefi
   const common = commonOptions(body);
   const prefix = prefixOf(body.targetPrefix);
   const tables = spec.tables.map(tableSpecOf);
+  tables.forEach((t, i) => checkLoadableColumns(t, `dataset.tables[${i}]`));
   const deps = loadOrder(tables, common.mode === 'append' || common.mode === 'truncate');
   checkAcyclic(deps, tables.map((t) => t.name));
   const given = body.partitions === undefined || body.partitions === null ? undefined : int(body.partitions, 'partitions', 1, MAX_PARTITIONS);

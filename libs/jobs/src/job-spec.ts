@@ -67,10 +67,24 @@ export function int(raw: unknown, field: string, min: number, max: number, def?:
   return raw;
 }
 
+/** PostgreSQL's system column names: CREATE TABLE refuses a column of one of these names. */
+const SYSTEM_COLUMNS = new Set(['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid']);
+
+/**
+ * A spec the generator streams fine may still not load: a column named like a system column
+ * would fail the job's CREATE TABLE (a 500 after the checks). Refused here, naming the column.
+ */
+export function checkLoadableColumns(spec: TableSpec, field: string): void {
+  spec.columns.forEach((c, i) => {
+    if (SYSTEM_COLUMNS.has(c.name)) throw new ValidationError(`${field}.columns[${i}].name`, `"${c.name}" is a PostgreSQL system column name; a table cannot have a column called that`);
+  });
+}
+
 function resolveSchema(body: Raw): { table: string; schema: TableSpec; custom: boolean } {
   if (body.table !== undefined && body.schema !== undefined) throw new ValidationError('table', 'give either table or schema, not both');
   if (body.schema !== undefined) {
     const schema = validateTableSpec(body.schema, 'schema');
+    checkLoadableColumns(schema, 'schema');
     return { table: schema.name, schema, custom: true };
   }
   if (typeof body.table !== 'string' || body.table === '') throw new ValidationError('table', 'is required (or give a schema)');
