@@ -137,6 +137,8 @@ const jobCases: Case[] = [
   { name: 'resume: malformed JSON', app: 'orch', method: 'POST', path: `${J}/:job/resume`, raw: '{', status: 400, field: 'body' },
   { name: 'job: a system column name (ctid)', app: 'orch', method: 'POST', path: J, body: { schema: { name: 'sys_t', columns: [{ name: 'ctid', type: 'int' }] }, rows: 5 }, status: 400, field: 'schema.columns[0].name' },
   { name: 'job: a system column name in a dataset table (xmin)', app: 'orch', method: 'POST', path: J, body: { dataset: { name: 'd', tables: [{ name: 'sys_d', rows: 5, columns: [{ name: 'id', type: 'serial' }, { name: 'xmin', type: 'int' }] }] } }, status: 400, field: 'dataset.tables[0].columns[1].name' },
+  { name: 'job: more rows than a unique column can produce', app: 'orch', method: 'POST', path: J, body: { schema: { name: 'cap_t', columns: [{ name: 'id', type: 'int', unique: true, min: 1, max: 5 }] }, rows: 10 }, status: 400, field: 'rows' },
+  { name: 'job: a dataset table with more rows than its unique column can produce', app: 'orch', method: 'POST', path: J, body: { dataset: { name: 'd', tables: [{ name: 'cap_d', rows: 10, columns: [{ name: 'id', type: 'int', unique: true, min: 1, max: 5 }] }] } }, status: 400, field: 'dataset.tables[0]' },
   { name: 'job: a query key on the POST', app: 'orch', method: 'POST', path: `${J}?rows=7`, body: { table: 'users', rows: 5 }, status: 400, field: 'rows' },
   { name: 'job manifest: unknown query key', app: 'orch', path: `${J}/:job/manifest?format=v1`, status: 400, field: 'format' },
   { name: 'job verify: unknown query key', app: 'orch', path: `${J}/:job/verify?deep=1`, status: 400, field: 'deep' },

@@ -221,6 +221,19 @@ describe('allowed destructive modes', () => {
     expect(await rows(`SELECT count(*)::int AS n FROM viewed_t`)).toEqual([{ n: 50 }]);
   });
 
+  it('truncate with more rows than a unique column can produce is a 400 before the table is emptied', async () => {
+    await pool.query(`CREATE TABLE public.cap_t (id integer)`);
+    await pool.query(`INSERT INTO public.cap_t SELECT generate_series(1, 100)`);
+    const before = await snapshot();
+    const spec = { name: 'cap_t', columns: [{ name: 'id', type: 'int', unique: true, min: 1, max: 5 }] };
+    const res = await postJson(`${orch.url}/api/jobs`, { schema: spec, rows: 10, mode: 'truncate' });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body).toMatchObject({ field: 'rows' });
+    expect(res.body.message).toMatch(/can produce uniquely \(5 values\)/);
+    expect(await snapshot()).toEqual(before);
+    expect(await rows(`SELECT count(*)::int AS n FROM public.cap_t`)).toEqual([{ n: 100 }]);
+  });
+
   it('replace drops only the table it checked: one dropped and re-made by someone else while the job waited is refused, not dropped', async () => {
     const job = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 20, seed: 1, targetTable: 'swapped_t' });
     expect((await waitForState(orch.url, job.body.id, ['completed', 'failed'])).state).toBe('completed');

@@ -1,4 +1,4 @@
-export { createRowStream, generatorStats, resolveSeed, type RowStreamCounts, type RowStreamOptions, type StreamFormat } from './row-stream.js';
+export { checkCapacity, createRowStream, generatorStats, resolveSeed, type RowStreamCounts, type RowStreamOptions, type StreamFormat } from './row-stream.js';
 export { ROUND_ROBIN, partitionOf, type PartitionSpec } from './partition-filter.js';
 export { ChangeStreamLogic, type ChangeEvent, type ChangeOp } from './change-stream.js';
 export { DuplicateMap, MAX_DUPLICATE_DISTANCE } from './duplicates.js';

@@ -55,7 +55,12 @@ export function resolveSeed(seed?: number): number {
   return seed ? seed : randomInt(1, MAX_PICKED_SEED);
 }
 
-function checkCapacity(columns: CompiledColumn[], end: number): void {
+/**
+ * ValidationError when rows up to `end` are more than a column can produce (unique values, an
+ * event-time range): what a stream refuses before its first byte. Jobs check it before they
+ * truncate or drop anything.
+ */
+export function checkCapacity(columns: CompiledColumn[], end: number): void {
   if (end > Number.MAX_SAFE_INTEGER) throw new ValidationError('offset', `offset + rows must stay <= ${Number.MAX_SAFE_INTEGER}`);
   for (const c of columns) {
     if (end > c.capacity) {

@@ -1,5 +1,5 @@
 import { type DatasetSpec, type DatasetTableSpec, rejectUnknownKeys, type TableSpec, ValidationError } from '@rowflow/contracts';
-import { datasetRowCounts } from '@rowflow/generator';
+import { checkCapacity, compileDatasetTable, datasetPlan, datasetRowCounts } from '@rowflow/generator';
 import { MAX_IDENTIFIER_BYTES, resolveDataset } from '@rowflow/schema';
 import type { JobDefinition, JobTableDefinition } from './job-spec.js';
 import { checkLoadableColumns, commonOptions, defaultPartitions, int, MAX_PARTITIONS } from './job-spec.js';
@@ -62,6 +62,19 @@ function rowCounts(spec: DatasetSpec, seed: number, maxRows: number): number[] {
   });
 }
 
+/** Each table's rows within what its columns can produce (unique values …), checked before anything is truncated or dropped. */
+function checkTableCapacities(spec: DatasetSpec, seed: number, rows: number[]): void {
+  const plan = datasetPlan(spec, seed);
+  spec.tables.forEach((t, i) => {
+    try {
+      checkCapacity(compileDatasetTable(plan, t.name), rows[i]!);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      throw new ValidationError(`dataset.tables[${i}]`, `table "${t.name}": ${err.message}`);
+    }
+  });
+}
+
 /** `partitions` given: that many per table (at most its rows); absent: each table's own default by its size. */
 function tableDefs(spec: DatasetSpec, rows: number[], prefix: string, deps: number[][], partitions: number | undefined): JobTableDefinition[] {
   return spec.tables.map((t, i) => {
@@ -87,7 +100,9 @@ export function parseDatasetJob(body: Raw, limits: { maxRows: number }): JobDefi
   const deps = loadOrder(tables, common.mode === 'append' || common.mode === 'truncate');
   checkAcyclic(deps, tables.map((t) => t.name));
   const given = body.partitions === undefined || body.partitions === null ? undefined : int(body.partitions, 'partitions', 1, MAX_PARTITIONS);
-  const defs = tableDefs(spec, rowCounts(spec, common.seed, limits.maxRows), prefix, deps, given);
+  const counts = rowCounts(spec, common.seed, limits.maxRows);
+  checkTableCapacities(spec, common.seed, counts);
+  const defs = tableDefs(spec, counts, prefix, deps, given);
   const first = defs[0]!;
   const partitions = Math.max(1, ...defs.map((t) => t.partitions ?? 1));
   return { ...common, table: first.name, schema: first.schema, custom: true, rows: defs.reduce((n, t) => n + t.rows, 0), partitions, targetTable: first.targetTable, tables: defs, dataset: spec };

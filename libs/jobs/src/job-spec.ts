@@ -1,4 +1,5 @@
 import { type DatasetSpec, type JobMode, rejectUnknownKeys, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { checkCapacity, compileTable } from '@rowflow/generator';
 import { findTable, isIdentifier, validateTableSpec } from '@rowflow/schema';
 import { parseDatasetJob } from './dataset-job.js';
 
@@ -132,8 +133,12 @@ export function parseJobRequest(input: unknown, limits: { maxRows: number }): Jo
   const { table, schema, custom } = resolveSchema(body);
   const rows = int(body.rows, 'rows', 1, limits.maxRows);
   const targetTable = targetOf(body.targetTable, table);
+  const common = commonOptions(body);
+  // The generator would refuse these rows before its first byte; the job must refuse them
+  // before a truncate or replace empties the target, not fail after it.
+  checkCapacity(compileTable(schema, common.seed), rows);
   return {
-    ...commonOptions(body),
+    ...common,
     table,
     schema,
     custom,
