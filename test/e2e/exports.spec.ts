@@ -24,6 +24,14 @@ beforeAll(async () => {
       FROM generate_series(1, ${ROWS}) g`);
   await pool.query('ALTER TABLE accounts ADD PRIMARY KEY (id)');
   await pool.query('CREATE INDEX accounts_kind_idx ON accounts (kind)');
+  // Rows of the target schema's tables stored in another schema: an inheritance child, a partition.
+  await pool.query('CREATE SCHEMA elsewhere');
+  await pool.query(`CREATE TABLE inherited_t (id integer PRIMARY KEY, v text)`);
+  await pool.query(`CREATE TABLE elsewhere.child_t () INHERITS (public.inherited_t)`);
+  await pool.query(`INSERT INTO elsewhere.child_t VALUES (1, 'stored in elsewhere')`);
+  await pool.query(`CREATE TABLE parted_t (id integer, v text) PARTITION BY RANGE (id)`);
+  await pool.query(`CREATE TABLE parted_t_low PARTITION OF parted_t FOR VALUES FROM (0) TO (10)`);
+  await pool.query(`CREATE TABLE elsewhere.parted_t_high PARTITION OF public.parted_t FOR VALUES FROM (10) TO (20)`);
   reference = await copySha(pool, 'SELECT * FROM accounts ORDER BY id');
   orch = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { EXPORT_DIR: exportDir, JOB_ROW_SOURCE: 'local' });
   expect((await fetch(`${orch.url}/api/exports`)).status).toBe(200); // answers once migrations ran
@@ -93,6 +101,8 @@ describe('POST /api/exports end to end', () => {
     [{ table: 'pg_authid' }, 400, 'table'],
     [{ table: 'pg_catalog.pg_authid' }, 400, 'table'],
     [{ table: '../../etc/passwd' }, 400, 'table'],
+    [{ table: 'inherited_t' }, 400, 'table'],
+    [{ table: 'parted_t', orderBy: 'id' }, 400, 'table'],
     [{ table: 'accounts', where: { col: 'id', op: '>', value: 1 }, extra: true }, 400, 'extra'],
   ])('%j → %i naming %s; no export created, no file written', async (body, status, field) => {
     const before = await exportCount();

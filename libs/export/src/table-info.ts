@@ -30,6 +30,20 @@ export async function describeTable(pool: pg.Pool | pg.PoolClient, schema: strin
   if (!r) throw new ValidationError('table', `no table or view "${table}" in schema "${schema}"`);
   const kind = KINDS[r.relkind];
   if (!kind) throw new ValidationError('table', `"${table}" is not a table or view (relkind ${r.relkind})`);
+  // Reading a parent reads its partitions and inheritance children too, wherever they live: a
+  // table whose rows are partly stored in another schema is refused, as jobs refuse to load one.
+  const outside = await pool.query<{ name: string }>(
+    `WITH RECURSIVE tree(relid) AS (
+       SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = $1
+       UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.relid)
+     SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
+       FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname <> $2 ORDER BY 1`,
+    [r.oid, schema],
+  );
+  if (outside.rows.length) {
+    throw new ValidationError('table', `"${table}" has partitions or inheritance children outside schema "${schema}" (${outside.rows.map((o) => o.name).join(', ')}); exports read only from "${schema}"`);
+  }
   const cols = await pool.query<{ name: string; type: string; notnull: boolean; category: string }>(
     `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull, t.typcategory AS category
        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
