@@ -365,7 +365,7 @@ describe('TARGET_SCHEMA', () => {
     }
   });
 
-  it.each(['pg_catalog', 'information_schema', 'pg_toast', 'pg_temp_3', 'rowflow', 'PG_CATALOG'])('TARGET_SCHEMA=%s is refused at boot', (schema) => {
+  it.each(['pg_catalog', 'information_schema', 'pg_toast', 'pg_temp_3', 'rowflow', 'PG_CATALOG', 'pgboss'])('TARGET_SCHEMA=%s is refused at boot', (schema) => {
     expect(() => loadOrchestratorConfig({ DATABASE_URL: 'postgres://x@localhost/db', TARGET_SCHEMA: schema })).toThrow(/TARGET_SCHEMA/);
   });
 });

@@ -13,6 +13,8 @@ export interface TargetRef {
 
 /** The schema Rowflow keeps its own job tables in: never a target. */
 export const JOB_SCHEMA = 'rowflow';
+/** pg-boss's schema (its default name), the job queue: never a target either. */
+export const QUEUE_SCHEMA = 'pgboss';
 export const DEFAULT_TARGET_SCHEMA = 'public';
 
 /** `"schema"."table"`, both quoted (embedded quotes doubled). */
@@ -25,6 +27,7 @@ export function targetSchemaProblem(schema: string): string | null {
   if (!isIdentifier(schema)) return 'must be a valid identifier (1..63 bytes, no NUL)';
   const lower = schema.toLowerCase();
   if (lower === JOB_SCHEMA) return `"${JOB_SCHEMA}" holds Rowflow's own job tables`;
+  if (lower === QUEUE_SCHEMA) return `"${QUEUE_SCHEMA}" holds Rowflow's job queue (pg-boss)`;
   if (lower === 'information_schema' || lower.startsWith('pg_')) return `"${schema}" is a PostgreSQL system schema`;
   return null;
 }
