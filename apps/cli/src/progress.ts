@@ -26,15 +26,24 @@ export class Progress {
   private bar: cliProgress.SingleBar | undefined;
   private lastLine = 0;
   private last: ProgressSample = { rows: 0 };
+  /** Rows and bytes that were already done before this command started (see `sinceFirstSample`). */
+  private base: { rows: number; bytes: number } | undefined;
 
+  /**
+   * `sinceFirstSample`: the first sample is work done before this command (a job being watched,
+   * resumed or rerun from its checkpoints), so rates and the ETA count only what is done after
+   * it — otherwise watching a job at 1.9M rows would report millions of rows per second.
+   */
   constructor(
     private readonly label: string,
     private readonly quiet = false,
     private readonly tty = Boolean(process.stderr.isTTY),
+    private readonly sinceFirstSample = false,
   ) {}
 
   update(s: ProgressSample): void {
     this.last = s;
+    if (this.sinceFirstSample && !this.base) this.base = { rows: s.rows, bytes: s.bytes ?? 0 };
     if (this.quiet) return;
     const { rate, mbps, total } = this.stats(s);
     if (this.tty) {
@@ -63,7 +72,8 @@ export class Progress {
 
   private stats(s: ProgressSample): { rate: number; mbps: number; total: number | null } {
     const secs = Math.max(0.001, (Date.now() - this.started) / 1000);
-    return { rate: s.rows / secs, mbps: (s.bytes ?? 0) / secs / 1e6, total: s.total ?? null };
+    const base = this.base ?? { rows: 0, bytes: 0 };
+    return { rate: Math.max(0, s.rows - base.rows) / secs, mbps: Math.max(0, (s.bytes ?? 0) - base.bytes) / secs / 1e6, total: s.total ?? null };
   }
 
   private line(s: ProgressSample): string {

@@ -29,7 +29,7 @@ export async function runLocal(url: string, id: string, partitions: number, sign
   const { LocalJobs } = await import('../engine/local-jobs.js');
   await withPool(url, partitions + 3, async (pool) => {
     const jobs = new LocalJobs(pool);
-    const bar = new Progress(`job ${id.slice(0, 8)}`, opts.progress === false);
+    const bar = new Progress(`job ${id.slice(0, 8)}`, opts.progress === false, undefined, true);
     const status = await jobs.run(id, signal, (s) => bar.update(progressOf(s)));
     if (signal.aborted && !TERMINAL.has(status.state)) {
       bar.done();
@@ -41,7 +41,7 @@ export async function runLocal(url: string, id: string, partitions: number, sign
 
 /** Follows a job on a server until it ends; Ctrl-C stops watching (the job keeps running there). */
 export async function watchRemote(client: ServerClient, id: string, signal: AbortSignal, opts: OutputOptions): Promise<void> {
-  const bar = new Progress(`job ${id.slice(0, 8)}`, opts.progress === false);
+  const bar = new Progress(`job ${id.slice(0, 8)}`, opts.progress === false, undefined, true);
   for (;;) {
     const j = await client.get<JobStatus>(`/api/jobs/${encodeURIComponent(id)}`);
     bar.update(progressOf(j));

@@ -11,7 +11,7 @@ export async function watchLocal(url: string, id: string, signal: AbortSignal, o
   const { LocalJobs } = await import('../engine/local-jobs.js');
   await withPool(url, 2, async (pool) => {
     const repo = new LocalJobs(pool).repo;
-    const bar = new Progress(`job ${id.slice(0, 8)}`, opts.progress === false);
+    const bar = new Progress(`job ${id.slice(0, 8)}`, opts.progress === false, undefined, true);
     for (;;) {
       const j: JobStatus = await repo.get(id);
       bar.update({ rows: j.rowsWritten + j.rowsSkipped, total: j.rowsTotal });

@@ -63,6 +63,8 @@ export class LocalJobs {
     const owner = `cli:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const runner = new PartitionRunner(this.pool, this.repo, (w) => new ThreadedChunkSource((this.threads ??= new RowThreadPool(ROW_THREADS)), w), { owner });
     const parts = await this.repo.unfinishedPartitions(id);
+    // The first status is read before any chunk: progress counts rates from what was already there.
+    onStatus(await this.repo.get(id));
     const timer = setInterval(() => void this.repo.get(id).then(onStatus, () => undefined), 250);
     try {
       await Promise.all(parts.map((p) => this.settle(runner, p.partitionId, signal)));

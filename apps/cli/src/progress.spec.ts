@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Progress } from './progress.js';
+
+/** Plain (non-TTY) progress lines with a controlled clock: the rate is rows per second of this command. */
+describe('Progress rates', () => {
+  let lines: string[];
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+    lines = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  it('counts every row from the start by default (generate, a fresh export)', () => {
+    const p = new Progress('generate users', false, false);
+    vi.setSystemTime(new Date('2026-01-01T00:00:02Z'));
+    p.update({ rows: 20_000, total: 20_000 });
+    expect(lines.join('')).toContain('generate users: 20,000 / 20,000 rows (100%), 10,000 rows/s');
+  });
+
+  it('sinceFirstSample: rows already written before the command are not counted as speed', () => {
+    // A job watched (or resumed) at 1.9M of 2M rows, which then writes 100k rows in 10 s.
+    const p = new Progress('job 1234abcd', false, false, true);
+    p.update({ rows: 1_900_000, total: 2_000_000 });
+    vi.setSystemTime(new Date('2026-01-01T00:00:10Z'));
+    lines.length = 0;
+    p.update({ rows: 2_000_000, total: 2_000_000 });
+    expect(lines.join('')).toContain('job 1234abcd: 2,000,000 / 2,000,000 rows (100%), 10,000 rows/s');
+  });
+
+  it('sinceFirstSample: the ETA comes from the rate of this command', () => {
+    const p = new Progress('job 1234abcd', false, false, true);
+    p.update({ rows: 1_000_000, total: 2_000_000 });
+    vi.setSystemTime(new Date('2026-01-01T00:00:10Z'));
+    lines.length = 0;
+    p.update({ rows: 1_100_000, total: 2_000_000 }); // 10,000 rows/s → 900,000 rows left: 90 s
+    expect(lines.join('')).toContain('1,100,000 / 2,000,000 rows (55%), 10,000 rows/s, ETA 1m30s');
+  });
+});
