@@ -39,6 +39,9 @@ describe('rowflow --help and usage errors', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('Usage: rowflow');
     if (cmd[0] === 'load') expect(res.stdout).toContain('--database-url');
+    // introspect runs on the server only: it must not offer an in-process --database-url it refuses.
+    if (cmd[0] === 'introspect') expect(res.stdout).toContain('--server');
+    if (cmd[0] === 'introspect') expect(res.stdout).not.toContain('--database-url');
     if (cmd[0] === 'export') expect(res.stdout).toContain('--where');
     if (cmd.length === 0) expect(res.stdout).toContain('Exit codes');
   });

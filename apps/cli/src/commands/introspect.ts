@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ApiError, UsageError, WorkFailed } from '../exit.js';
 import { defined, emit, type OutputOptions } from '../output.js';
-import { connectionOptions, type ConnectionOptions, target } from './connection.js';
+import { type ConnectionOptions, target } from './connection.js';
 
 interface IntrospectOptions extends OutputOptions, ConnectionOptions {
   schema?: string;
@@ -11,14 +11,15 @@ interface IntrospectOptions extends OutputOptions, ConnectionOptions {
 }
 
 export function registerIntrospect(program: Command): void {
-  connectionOptions(
-    program
-      .command('introspect')
-      .description("Read a live schema into a dataset spec (calls the server's POST /api/introspect)")
-      .option('--schema <name>', 'schema to read (default public)')
-      .option('--tables <a,b,…>', 'only these tables')
-      .option('-o, --out <file>', 'write the spec JSON to a file'),
-  )
+  // Server only: the catalog reader lives in the orchestrator, so no --database-url is offered.
+  program
+    .command('introspect')
+    .description("Read a live schema into a dataset spec (calls the server's POST /api/introspect)")
+    .option('--schema <name>', "schema to read (default: the server's TARGET_SCHEMA)")
+    .option('--tables <a,b,…>', 'only these tables')
+    .option('-o, --out <file>', 'write the spec JSON to a file')
+    .requiredOption('--server <url>', 'the running orchestrator, e.g. http://127.0.0.1:3000')
+    .option('--token <token>', 'API token for --server (default: $ROWFLOW_API_TOKEN)')
     .option('--json', 'print the full response as JSON')
     .action((opts: IntrospectOptions) => introspect(opts));
 }
