@@ -39,6 +39,9 @@ describe('rowflow --help and usage errors', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('Usage: rowflow');
     if (cmd[0] === 'load') expect(res.stdout).toContain('--database-url');
+    // Every mode the job API takes, and every catalog table generate takes, is listed.
+    if (cmd[0] === 'load') expect(res.stdout).toMatch(/create \| append \| truncate \| replace/);
+    if (cmd[0] === 'generate') expect(res.stdout).toContain('clickstream');
     // introspect runs on the server only: it must not offer an in-process --database-url it refuses.
     if (cmd[0] === 'introspect') expect(res.stdout).toContain('--server');
     if (cmd[0] === 'introspect') expect(res.stdout).not.toContain('--database-url');

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { type DatasetSpec, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { createDatasetRowStream, createRowStream, datasetTableRows, resolveSeed, type StreamFormat } from '@rowflow/generator';
-import { datasetTable, findTable, parseStreamParams, resolveDataset, type StreamParams, validateTableSpec } from '@rowflow/schema';
+import { catalog, datasetTable, findTable, parseStreamParams, resolveDataset, type StreamParams, validateTableSpec } from '@rowflow/schema';
 import type { Command } from 'commander';
 import { interruptSignal } from '../engine/interrupt.js';
 import { Interrupted, UsageError } from '../exit.js';
@@ -31,7 +31,7 @@ export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('Write generated rows (CSV or NDJSON) in-process: the same bytes as the HTTP generator for the same arguments')
-    .option('--table <name>', 'catalog table (users, orders, products, events, pgbench_accounts)')
+    .option('--table <name>', `catalog table (${catalog.map((t) => t.name).join(', ')})`)
     .option('--schema <file.json>', 'custom table spec {name, columns:[…]} instead of --table')
     .option('--dataset <name|file.json>', 'a table of a dataset: a catalog dataset name, or a dataset spec file (a path ending in .json or containing /); --table names the table')
     .option('--rows <n>', 'number of rows (an integer; 1e6 accepted; with --dataset default: the rest of the table)')

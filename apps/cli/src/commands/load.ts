@@ -30,7 +30,7 @@ export function registerLoad(program: Command): void {
       .option('--partitions <p>', 'ranges loaded in parallel (1..64)')
       .option('--chunk-size <n|auto>', 'rows per COPY transaction (default 5000)')
       .option('--target-table <name>', 'table to load into (default: the table name)')
-      .option('--mode <mode>', 'create | append | truncate (default create)')
+      .option('--mode <mode>', 'create | append | truncate | replace (default create; replace: only a table Rowflow created)')
       .option('--skip-limit <n>', 'rows Postgres may reject before the job fails (default 100)'),
   )
     .option('--json', 'print the final job status as JSON')
