@@ -50,4 +50,17 @@ describe('export panel', () => {
     await expect.poll(() => page.getByTestId('export-panel').innerText(), { timeout: 30_000 }).toContain('unknown column "nope"');
     expect(await page.getByTestId('export-status').count()).toBe(0);
   });
+
+  it("a server error goes away when the next submit fails in the form itself (it does not stay under a corrected field)", async () => {
+    const page = await openPage();
+    await page.getByTestId('export-table').fill('no_such_table');
+    await page.getByTestId('export-start').click();
+    await expect.poll(() => page.getByTestId('export-panel').innerText(), { timeout: 30_000 }).toContain('no table or view "no_such_table"');
+    await page.getByTestId('export-table').fill('web_export_src');
+    await page.getByTestId('export-where').fill('{not json');
+    await page.getByTestId('export-start').click();
+    await expect.poll(() => page.getByTestId('export-panel').innerText(), { timeout: 30_000 }).toContain('The filter must be JSON');
+    expect(await page.getByTestId('export-panel').innerText()).not.toContain('no_such_table');
+    expect(await page.getByTestId('export-status').count()).toBe(0);
+  });
 });

@@ -33,6 +33,9 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
   const submit = () => {
     const r = exportRequest(form);
     setLocal(r.ok ? null : { field: r.field, message: r.message });
+    // A server error answered an earlier submit; left in place it would sit under a field the
+    // user has since corrected, next to this submit's own error.
+    if (!r.ok) run.clearError();
     if (r.ok) run.start(r.request);
   };
   const serverField = formFieldOf(run.error?.field);

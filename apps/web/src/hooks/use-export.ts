@@ -9,6 +9,8 @@ export interface ExportRun {
   start: (req: CreateExportRequest) => void;
   cancel: () => void;
   resume: () => void;
+  /** Forgets the last server error (the form found a problem of its own before sending). */
+  clearError: () => void;
 }
 
 const EVENTS = ['progress', 'completed', 'failed', 'cancelled'] as const;
@@ -73,5 +75,6 @@ export function useExport(): ExportRun {
   const action = (name: 'cancel' | 'resume') => {
     if (status) void call(() => fetchJson<ExportStatus>(`/api/exports/${encodeURIComponent(status.id)}/${name}`, { method: 'POST' }));
   };
-  return { status, error, starting, start, cancel: () => action('cancel'), resume: () => action('resume') };
+  const clearError = useCallback(() => setError(null), []);
+  return { status, error, starting, start, cancel: () => action('cancel'), resume: () => action('resume'), clearError };
 }
