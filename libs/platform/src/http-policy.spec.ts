@@ -92,6 +92,11 @@ describe('config keys', () => {
     );
   });
 
+  it('ALLOWED_HOSTS takes names without ports (a port could never match the Host name); IPv6 addresses keep their colons', () => {
+    expect(() => loadConfig(HTTP_CONFIG, { ALLOWED_HOSTS: 'rowflow.internal:8080' })).toThrow(/ALLOWED_HOSTS[\s\S]*"rowflow.internal:8080" has a port/);
+    expect(loadConfig(HTTP_CONFIG, { ALLOWED_HOSTS: 'rowflow.internal, ::1, [fe80::1]' })).toMatchObject({ ALLOWED_HOSTS: ['rowflow.internal', '::1', 'fe80::1'] });
+  });
+
   it('parses sizes and lists', () => {
     expect(loadConfig(HTTP_CONFIG, { BODY_LIMIT: '512kb', CORS_ORIGINS: 'https://a.example, http://b.example:8080' })).toMatchObject({
       BODY_LIMIT: 512 * 1024,

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { bool, bytes, ConfigError, list, secret } from './config.js';
 
 /**
@@ -59,6 +60,9 @@ function hostName(v: string): string {
   if (v === '*') return v;
   const h = v.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (!/^[a-z0-9.:_-]+$/.test(h) || h.length > 253) throw new Error(`"${v}" is not a host name`);
+  // Requests are matched by the Host header's name without its port, so `name:8080` could never
+  // match: refused here instead of locking every request out with 421 (a colon is IPv6 only).
+  if (h.includes(':') && !isIPv6(h)) throw new Error(`"${v}" has a port; list host names without one (any port is allowed)`);
   return h;
 }
 
