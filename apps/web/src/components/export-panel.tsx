@@ -11,7 +11,7 @@ function mb(bytes: number): string {
 }
 
 /**
- * Section 5: export a table or view of the database to CSV (checkpointed on the server, so a
+ * Section 6: export a table or view of the database to CSV (checkpointed on the server, so a
  * restart continues it), with an optional JSON filter, then download the finished file.
  */
 export function ExportPanel({ defaultTable }: { defaultTable: string }) {
@@ -45,7 +45,7 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
 
   return (
     <section className="card" aria-labelledby="export-h" data-testid="export-panel">
-      <h2 id="export-h">5 · Export a table to CSV</h2>
+      <h2 id="export-h">6 · Export a table to CSV</h2>
       <div className="export-form">
         {(['table', 'orderBy', 'workers'] as const).map((k) => (
           <label key={k}>
