@@ -43,4 +43,14 @@ describe('Progress rates', () => {
     p.update({ rows: 1_100_000, total: 2_000_000 }); // 10,000 rows/s → 900,000 rows left: 90 s
     expect(lines.join('')).toContain('1,100,000 / 2,000,000 rows (55%), 10,000 rows/s, ETA 1m30s');
   });
+
+  it("names a job's phase after the load, so a job at 100% that is still building its keys says so", () => {
+    const p = new Progress('job 1234abcd', false, false, true);
+    p.update({ rows: 0, total: 1000, phase: 'loading' });
+    expect(lines.join('')).not.toContain('loading');
+    vi.setSystemTime(new Date('2026-01-01T00:00:05Z'));
+    lines.length = 0;
+    p.update({ rows: 1000, total: 1000, phase: 'building indexes' });
+    expect(lines.join('')).toMatch(/1,000 \/ 1,000 rows \(100%\), 200 rows\/s, ETA -, building indexes\n$/);
+  });
 });

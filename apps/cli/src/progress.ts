@@ -7,6 +7,13 @@ export interface ProgressSample {
   rows: number;
   bytes?: number;
   total?: number | null;
+  /** A job's phase; shown unless it is `loading` (after the load every row is in, yet the job is not done). */
+  phase?: string;
+}
+
+/** `, building indexes` for a phase worth showing, else nothing. */
+function phaseText(s: ProgressSample): string {
+  return s.phase && s.phase !== 'loading' ? `, ${s.phase}` : '';
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -49,13 +56,13 @@ export class Progress {
     if (this.tty) {
       if (!this.bar) {
         this.bar = new cliProgress.SingleBar(
-          { format: `${this.label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | {mbps} MB/s | ETA {etaText}`, stream: process.stderr, hideCursor: true },
+          { format: `${this.label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | {mbps} MB/s | ETA {etaText}{phase}`, stream: process.stderr, hideCursor: true },
           cliProgress.Presets.shades_classic,
         );
-        this.bar.start(total ?? 0, 0, { rate: '0', mbps: '0.0', etaText: '-' });
+        this.bar.start(total ?? 0, 0, { rate: '0', mbps: '0.0', etaText: '-', phase: '' });
       }
       this.bar.setTotal(Math.max(total ?? s.rows, s.rows));
-      this.bar.update(s.rows, { rate: fmt(rate), mbps: mbps.toFixed(1), etaText: total ? eta(total - s.rows, rate) : '-' });
+      this.bar.update(s.rows, { rate: fmt(rate), mbps: mbps.toFixed(1), etaText: total ? eta(total - s.rows, rate) : '-', phase: phaseText(s) });
     } else if (Date.now() - this.lastLine >= PLAIN_INTERVAL_MS) {
       this.lastLine = Date.now();
       process.stderr.write(`${this.line(s)}\n`);
@@ -80,6 +87,6 @@ export class Progress {
     const { rate, mbps, total } = this.stats(s);
     const of = total ? ` / ${fmt(total)} rows (${Math.min(100, Math.floor((s.rows / total) * 100))}%)` : ' rows';
     const bytes = s.bytes !== undefined ? `, ${mbps.toFixed(1)} MB/s` : '';
-    return `${this.label}: ${fmt(s.rows)}${of}, ${fmt(rate)} rows/s${bytes}, ETA ${total ? eta(total - s.rows, rate) : '-'}`;
+    return `${this.label}: ${fmt(s.rows)}${of}, ${fmt(rate)} rows/s${bytes}, ETA ${total ? eta(total - s.rows, rate) : '-'}${phaseText(s)}`;
   }
 }

@@ -13,8 +13,8 @@ export function jobLine(j: JobStatus): string {
   return `${j.id}  ${j.state.padEnd(9)}  ${j.table} → ${j.targetSchema}.${j.targetTable}  ${j.rowsWritten}/${j.rowsTotal} rows  seed ${j.seed}${err}`;
 }
 
-function progressOf(j: JobStatus) {
-  return { rows: j.rowsWritten + j.rowsSkipped, total: j.rowsTotal };
+export function progressOf(j: JobStatus) {
+  return { rows: j.rowsWritten + j.rowsSkipped, total: j.rowsTotal, phase: j.phase };
 }
 
 /** Prints the final status and turns it into the exit code's error (failed/cancelled → 1). */

@@ -4,7 +4,7 @@ import { withPool } from '../engine/database.js';
 import { Interrupted } from '../exit.js';
 import type { OutputOptions } from '../output.js';
 import { Progress } from '../progress.js';
-import { finish } from './job-runner.js';
+import { finish, progressOf } from './job-runner.js';
 
 /** Follows a job by reading the job tables (whoever works it: a server, another CLI). */
 export async function watchLocal(url: string, id: string, signal: AbortSignal, opts: OutputOptions): Promise<void> {
@@ -14,7 +14,7 @@ export async function watchLocal(url: string, id: string, signal: AbortSignal, o
     const bar = new Progress(`job ${id.slice(0, 8)}`, opts.progress === false, undefined, true);
     for (;;) {
       const j: JobStatus = await repo.get(id);
-      bar.update({ rows: j.rowsWritten + j.rowsSkipped, total: j.rowsTotal });
+      bar.update(progressOf(j));
       if (j.state === 'completed' || j.state === 'failed' || j.state === 'cancelled') return finish(j, opts, bar);
       await sleep(500, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) {
