@@ -53,4 +53,17 @@ describe('Progress rates', () => {
     p.update({ rows: 1000, total: 1000, phase: 'building indexes' });
     expect(lines.join('')).toMatch(/1,000 \/ 1,000 rows \(100%\), 200 rows\/s, ETA -, building indexes\n$/);
   });
+
+  it('the closing line is not a copy of the line just printed (a watched job that had already ended printed it twice)', () => {
+    const p = new Progress('job 1234abcd', false, false, true);
+    p.update({ rows: 1000, total: 1000, phase: 'done' });
+    p.done();
+    expect(lines).toHaveLength(1);
+    vi.setSystemTime(new Date('2026-01-01T00:00:01Z'));
+    const q = new Progress('generate users', false, false);
+    q.update({ rows: 10, total: 100 });
+    q.update({ rows: 100, total: 100 }); // within the plain-line interval: not printed yet
+    q.done();
+    expect(lines.slice(1).map((l) => l.split(':')[1]!.split(',')[0]!.trim())).toEqual(['10 / 100 rows (10%)', '100 / 100 rows (100%)']);
+  });
 });

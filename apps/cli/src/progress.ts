@@ -32,6 +32,8 @@ export class Progress {
   private readonly started = Date.now();
   private bar: cliProgress.SingleBar | undefined;
   private lastLine = 0;
+  /** The last plain line written: the closing line is not repeated when nothing moved since. */
+  private printed = '';
   private last: ProgressSample = { rows: 0 };
   /** Rows and bytes that were already done before this command started (see `sinceFirstSample`). */
   private base: { rows: number; bytes: number } | undefined;
@@ -65,7 +67,7 @@ export class Progress {
       this.bar.update(s.rows, { rate: fmt(rate), mbps: mbps.toFixed(1), etaText: total ? eta(total - s.rows, rate) : '-', phase: phaseText(s) });
     } else if (Date.now() - this.lastLine >= PLAIN_INTERVAL_MS) {
       this.lastLine = Date.now();
-      process.stderr.write(`${this.line(s)}\n`);
+      this.write(this.line(s));
     }
   }
 
@@ -73,8 +75,13 @@ export class Progress {
   done(message?: string): void {
     if (this.quiet) return;
     if (this.bar) this.bar.stop();
-    else process.stderr.write(`${this.line(this.last)}\n`);
+    else if (this.line(this.last) !== this.printed) this.write(this.line(this.last));
     if (message) process.stderr.write(`${message}\n`);
+  }
+
+  private write(line: string): void {
+    this.printed = line;
+    process.stderr.write(`${line}\n`);
   }
 
   private stats(s: ProgressSample): { rate: number; mbps: number; total: number | null } {
