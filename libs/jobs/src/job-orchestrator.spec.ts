@@ -68,7 +68,7 @@ const silent: LogPort & { warnings: string[] } = {
 };
 
 function status(id: string, over: Partial<JobStatus> = {}): JobStatus {
-  return { id, state: 'running', phase: 'loading', table: 't', dataset: null, targetTable: 't', mode: 'create', rowsTotal: 1, rowsWritten: 0, rowsSkipped: 0, chunksCommitted: 0, retries: 0, chunkSize: 5000, partitions: [], tables: [], seed: 1, createdAt: '', startedAt: null, finishedAt: null, error: null, ...over };
+  return { id, state: 'running', phase: 'loading', table: 't', dataset: null, targetSchema: 'public', targetTable: 't', mode: 'create', rowsTotal: 1, rowsWritten: 0, rowsSkipped: 0, chunksCommitted: 0, retries: 0, chunkSize: 5000, partitions: [], tables: [], seed: 1, createdAt: '', startedAt: null, finishedAt: null, error: null, ...over };
 }
 
 /** An in-memory job store: only what the orchestrator asks. */
