@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initialMonitor, jobMonitorReducer as reduce, MAX_SERIES } from './job-monitor.js';
 
 const job = (over: Partial<JobStatus> = {}): JobStatus => ({
-  id: 'j1', state: 'running', phase: 'loading', table: 'users', dataset: null, targetTable: 'users', mode: 'create', rowsTotal: 10_000, rowsWritten: 0,
+  id: 'j1', state: 'running', phase: 'loading', table: 'users', dataset: null, targetSchema: 'public', targetTable: 'users', mode: 'create', rowsTotal: 10_000, rowsWritten: 0,
   rowsSkipped: 0, chunksCommitted: 0, retries: 0, chunkSize: 5000, partitions: [], tables: [], seed: 7, createdAt: '', startedAt: null,
   finishedAt: null, error: null, ...over,
 });
