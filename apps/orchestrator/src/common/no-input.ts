@@ -1,3 +1,4 @@
+import { ValidationError } from '@rowflow/contracts';
 import { checkInputKeys, requireObjectBody } from '@rowflow/schema';
 
 /**
@@ -11,4 +12,13 @@ export function expectNoBody(body: unknown): void {
 
 export function expectNoQuery(query: unknown): void {
   checkInputKeys((query ?? {}) as Record<string, unknown>, [], 'query');
+}
+
+/**
+ * For POSTs whose parameters are the JSON body (jobs, exports, introspect): a query key would be
+ * ignored, so `POST /api/jobs?rows=7` would look accepted with other rows. A 400 naming it.
+ */
+export function expectBodyOnly(query: unknown): void {
+  const [first] = Object.keys((query ?? {}) as Record<string, unknown>);
+  if (first !== undefined) throw new ValidationError(first, 'query parameters are not read here: give it in the JSON body');
 }

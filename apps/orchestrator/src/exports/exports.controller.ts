@@ -6,7 +6,7 @@ import type { ExportStatus } from '@rowflow/contracts';
 import type { ExportManifest, FileVerifyResult } from '@rowflow/export';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
-import { expectNoBody, expectNoQuery } from '../common/no-input.js';
+import { expectBodyOnly, expectNoBody, expectNoQuery } from '../common/no-input.js';
 import { CreateExportDto, ExportStatusDto } from './dto/export.dto.js';
 import { exportEvents } from './export-events.js';
 import { ExportsService } from './exports.service.js';
@@ -23,7 +23,7 @@ export class ExportsController {
   @ApiBadRequestResponse({ description: 'Invalid body (unknown key, bad filter, unknown column …); the message names the field' })
   @ApiNotFoundResponse({ description: 'No such table or view in the target schema' })
   async create(@Body() body: CreateExportDto, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<ExportStatus> {
-    expectNoQuery(query);
+    expectBodyOnly(query);
     const status = await this.exports.create(body as unknown);
     res.setHeader('Location', `/api/exports/${status.id}`);
     return status;

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { IntrospectResult } from '@rowflow/schema';
-import { expectNoQuery } from '../common/no-input.js';
+import { expectBodyOnly } from '../common/no-input.js';
 import { IntrospectService, parseIntrospectRequest } from './introspect.service.js';
 
 @ApiTags('introspect')
@@ -25,7 +25,7 @@ export class IntrospectController {
   @ApiOkResponse({ description: '{dataset: <dataset spec>, warnings: [string]} — everything not mapped faithfully is a warning' })
   @ApiBadRequestResponse({ description: '{statusCode, error, message, field}' })
   async introspect(@Body() body: unknown, @Query() query: unknown): Promise<IntrospectResult> {
-    expectNoQuery(query);
+    expectBodyOnly(query);
     return this.introspection.introspect(parseIntrospectRequest(body ?? {}, this.introspection.defaultSchema));
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { JobStatus } from '@rowflow/contracts';
 import type { Response } from 'express';
-import { expectNoBody, expectNoQuery } from '../common/no-input.js';
+import { expectBodyOnly, expectNoBody, expectNoQuery } from '../common/no-input.js';
 import { CreateJobDto, DeadLetterDto, JobStatusDto } from './dto/job.dto.js';
 import { JobEvents, parseLastEventId } from './job-events.js';
 import { JobsService } from './jobs.service.js';
@@ -22,7 +22,7 @@ export class JobsController {
   @ApiBadRequestResponse({ description: 'Invalid body; the message names the field; no job is created' })
   @ApiConflictResponse({ description: 'mode=create and the target table exists' })
   async create(@Body() body: CreateJobDto, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<JobStatus> {
-    expectNoQuery(query); // the job is the body: `POST /api/jobs?rows=7` must not look accepted
+    expectBodyOnly(query);
     const status = await this.jobs.create(body as unknown);
     res.setHeader('Location', `/api/jobs/${status.id}`);
     return status;
