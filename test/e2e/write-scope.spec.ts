@@ -126,6 +126,7 @@ describe('refused targets: 4xx naming targetTable, nothing changed', () => {
     const before = await snapshot();
     const res = await postJson(`${orch.url}/api/jobs`, { schema: CUSTOMERS_SPEC, rows: 10 });
     expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', field: 'targetTable' });
     expect(res.body.message).toMatch(/"public"."customers" already exists/);
     expect(await snapshot()).toEqual(before);
   });
@@ -257,6 +258,7 @@ describe('allowed destructive modes', () => {
       await other.query('COMMIT');
       const res = await replace;
       expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body).toMatchObject({ field: 'targetTable' });
       expect(res.body.message).toMatch(/was replaced while being checked/);
     } finally {
       await other.end();

@@ -44,7 +44,7 @@ export function errorBody(err: unknown): ErrorBody {
   if (err instanceof UsageError) return { statusCode: 400, error: 'Bad Request', message: err.message, ...(err.field ? { field: err.field } : {}) };
   if (err instanceof ApiError) return err.body;
   if (err instanceof NotFoundError) return { statusCode: 404, error: 'Not Found', message: err.message };
-  if (err instanceof ConflictError) return { statusCode: 409, error: 'Conflict', message: err.message };
+  if (err instanceof ConflictError) return { statusCode: 409, error: 'Conflict', message: err.message, ...(err.field ? { field: err.field } : {}) };
   return { statusCode: 500, error: 'Failed', message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -27,7 +27,16 @@ export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
 }
 
-/** The request is valid but conflicts with current state (e.g. resume a running job). 409. */
+/**
+ * The request is valid but conflicts with current state (e.g. resume a running job). 409.
+ * `field`, when the conflict is about one (a target table that exists), goes on the wire too.
+ */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
 }

@@ -129,11 +129,11 @@ function notATable(ref: TargetRef, rel: TargetRelation): ValidationError {
 
 function existsError(ref: TargetRef, rel: TargetRelation): Error {
   if (!TABLE_KINDS.has(rel.kind)) return notATable(ref, rel);
-  return new ConflictError(`targetTable: table ${qualify(ref)} already exists; use mode "append", "truncate" or (for a table Rowflow created) "replace"`);
+  return new ConflictError(`targetTable: table ${qualify(ref)} already exists; use mode "append", "truncate" or (for a table Rowflow created) "replace"`, 'targetTable');
 }
 
 async function create(c: pg.PoolClient, ns: number, ref: TargetRef, spec: TableSpec, ddl: CreateTableOptions): Promise<number> {
-  if (await typeExists(c, ns, ref.table)) throw new ConflictError(`targetTable: a type named ${qualify(ref)} already exists; a table needs that name for its row type`);
+  if (await typeExists(c, ns, ref.table)) throw new ConflictError(`targetTable: a type named ${qualify(ref)} already exists; a table needs that name for its row type`, 'targetTable');
   await c.query(createTableSql(ref, spec, ddl));
   const made = await findRelation(c, ns, ref.table);
   return made!.oid;
@@ -146,7 +146,7 @@ async function requireNoOpenJob(c: pg.PoolClient, ref: TargetRef, mode: JobMode)
     [ref.schema, ref.table],
   );
   const id = res.rows[0]?.id;
-  if (id) throw new ConflictError(`targetTable: job ${id} is still loading ${qualify(ref)}; cancel it (or let it finish) before a "${mode}" job`);
+  if (id) throw new ConflictError(`targetTable: job ${id} is still loading ${qualify(ref)}; cancel it (or let it finish) before a "${mode}" job`, 'targetTable');
 }
 
 /**
@@ -187,7 +187,7 @@ async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: 
 async function lockExclusive(c: pg.PoolClient, ns: number, ref: TargetRef, rel: TargetRelation): Promise<TargetRelation> {
   await c.query(`LOCK TABLE ${qualify(ref)} IN ACCESS EXCLUSIVE MODE`);
   const now = await findRelation(c, ns, ref.table);
-  if (!now || now.oid !== rel.oid) throw new ConflictError(`targetTable: ${qualify(ref)} was replaced while being checked; try again`);
+  if (!now || now.oid !== rel.oid) throw new ConflictError(`targetTable: ${qualify(ref)} was replaced while being checked; try again`, 'targetTable');
   return now;
 }
 
@@ -206,12 +206,12 @@ async function truncate(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation): 
 function translate(err: unknown, ref: TargetRef): unknown {
   const e = err as { code?: string; message?: string; detail?: string };
   if (e.code === '42501') return new ValidationError('targetTable', `${e.message} — grant Rowflow's database role the privileges on schema "${ref.schema}" it needs`);
-  if (e.code === '55P03') return new ConflictError(`targetTable: ${qualify(ref)} is locked by another session (waited ${LOCK_TIMEOUT}); try again`);
+  if (e.code === '55P03') return new ConflictError(`targetTable: ${qualify(ref)} is locked by another session (waited ${LOCK_TIMEOUT}); try again`, 'targetTable');
   if (e.code === '2BP01') return new ValidationError('targetTable', `${qualify(ref)} cannot be dropped: ${e.detail ?? e.message}`);
   // Another session created the name after the check: CREATE TABLE then waits for it and fails
   // on the catalog's unique index (or with 42P07). The same answer as a table there before.
   if (e.code === '42P07' || (e.code === '23505' && /^pg_(class|type)_/.test((e as { constraint?: string }).constraint ?? ''))) {
-    return new ConflictError(`targetTable: ${qualify(ref)} was created by another session meanwhile; use mode "append" or "truncate", or another name`);
+    return new ConflictError(`targetTable: ${qualify(ref)} was created by another session meanwhile; use mode "append" or "truncate", or another name`, 'targetTable');
   }
   return err;
 }

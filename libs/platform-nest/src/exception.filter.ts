@@ -11,7 +11,7 @@ export function toErrorBody(err: unknown): ErrorBody {
     return { statusCode: 400, error: 'Bad Request', message: err.message, field: err.field };
   }
   if (err instanceof NotFoundError) return { statusCode: 404, error: 'Not Found', message: err.message };
-  if (err instanceof ConflictError) return { statusCode: 409, error: 'Conflict', message: err.message };
+  if (err instanceof ConflictError) return { statusCode: 409, error: 'Conflict', message: err.message, ...(err.field ? { field: err.field } : {}) };
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const res = err.getResponse();
