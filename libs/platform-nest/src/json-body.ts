@@ -70,13 +70,39 @@ function parseInto(req: Request, res: Response, bytes: Buffer): boolean {
     refuse(res, 400, 'Bad Request', 'body: is not valid UTF-8', 'body');
     return false;
   }
+  let body: unknown;
   try {
-    (req as { body?: unknown }).body = JSON.parse(text) as unknown;
-    return true;
+    body = JSON.parse(text) as unknown;
   } catch (err) {
     refuse(res, 400, 'Bad Request', `body: malformed JSON (${(err as Error).message})`, 'body');
     return false;
   }
+  if (!wellFormed(body)) {
+    refuse(res, 400, 'Bad Request', 'body: contains a lone UTF-16 surrogate escape (such as \\ud800), which is no character', 'body');
+    return false;
+  }
+  (req as { body?: unknown }).body = body;
+  return true;
+}
+
+/**
+ * Valid UTF-8 can still spell a lone surrogate as a JSON escape (`"\ud800"`); encoded for
+ * Postgres or the wire it would become U+FFFD, as invalid bytes did. Every string and key is
+ * checked, iteratively: a body may nest deeper than the call stack.
+ */
+function wellFormed(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const v = pending.pop();
+    if (typeof v === 'string') {
+      if (!(v as unknown as { isWellFormed(): boolean }).isWellFormed()) return false;
+    } else if (Array.isArray(v)) {
+      for (const item of v as unknown[]) pending.push(item); // no spread: an array may be longer than the argument limit
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, item] of Object.entries(v)) pending.push(k, item);
+    }
+  }
+  return true;
 }
 
 function tooLarge(req: Request, res: Response, limit: number): void {
