@@ -109,18 +109,28 @@ export class ExportRepository {
     await this.pool.query(`UPDATE rowflow.exports SET lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [id, owner]);
   }
 
+  /**
+   * The lease stays: the process running the export stops at its next progress report and only
+   * then gives it back (or it lapses, if that process died). Cleared here, a resume through any
+   * other process sharing the export directory could start writing the same part files and
+   * checkpoints while the first one still did.
+   */
   async cancel(id: string): Promise<ExportStatus> {
     const current = await this.get(id);
-    const res = await this.pool.query(`UPDATE rowflow.exports SET state = 'cancelled', lease_until = NULL, finished_at = now(), updated_at = now() WHERE id = $1 AND state IN ('queued', 'running')`, [id]);
+    const res = await this.pool.query(`UPDATE rowflow.exports SET state = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1 AND state IN ('queued', 'running')`, [id]);
     if (!res.rowCount) throw new ConflictError(`export ${id} is ${current.state}; only queued or running exports can be cancelled`);
     return this.get(id);
   }
 
-  /** Re-opens a cancelled/failed export (it continues from its checkpoints); 409 if completed. */
+  /**
+   * Re-opens a cancelled/failed export (it continues from its checkpoints); 409 if completed.
+   * A lease still held (see cancel) is left to its holder: the export is continued once it is
+   * given back or lapses.
+   */
   async resume(id: string): Promise<ExportStatus> {
     const current = await this.get(id);
     if (current.state === 'completed') throw new ConflictError(`export ${id} is already completed`);
-    await this.pool.query(`UPDATE rowflow.exports SET state = 'queued', error = NULL, finished_at = NULL, lease_until = NULL, updated_at = now() WHERE id = $1 AND state IN ('cancelled', 'failed')`, [id]);
+    await this.pool.query(`UPDATE rowflow.exports SET state = 'queued', error = NULL, finished_at = NULL, updated_at = now() WHERE id = $1 AND state IN ('cancelled', 'failed')`, [id]);
     return this.get(id);
   }
 
