@@ -43,6 +43,10 @@ describe('embedded dev PostgreSQL', () => {
       const [me] = await query(first.url, `SELECT current_user AS role, current_database() AS db, rolsuper, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = current_user`);
       expect(me).toEqual({ role: 'rowflow', db: 'rowflow', rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolbypassrls: false });
       await query(first.url, `CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)`);
+      // Once the apps have made their schema "rowflow" (the role's own name), a table a user
+      // creates through the printed URL still lands in public, where jobs and exports look.
+      await query(first.url, `CREATE SCHEMA IF NOT EXISTS rowflow; CREATE TABLE users_own (id int)`);
+      expect(await query(first.url, `SELECT relnamespace::regnamespace::text AS schema FROM pg_class WHERE relname = 'users_own'`)).toEqual([{ schema: 'public' }]);
       await expect(query(first.url, `SELECT count(*) FROM pg_authid`)).rejects.toThrow(/permission denied/);
       await expect(query(first.url, `CREATE DATABASE other`)).rejects.toThrow(/permission denied/);
       await expect(query(first.url, `CREATE ROLE intruder SUPERUSER`)).rejects.toThrow(/permission denied/);

@@ -91,6 +91,11 @@ export class DevPostgres {
       await admin.query(`${verb} ROLE ${APP_ROLE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '${APP_PASSWORD}'`);
       const db = await admin.query('SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1', [APP_DATABASE]);
       if (!db.rowCount) await admin.query(`CREATE DATABASE ${APP_DATABASE} OWNER ${APP_ROLE}`);
+      // The default search_path "$user", public would put every unqualified CREATE TABLE of
+      // someone using the printed psql URL into Rowflow's own schema "rowflow" (the role's
+      // name) once it exists, where jobs and exports never look (they write and read public)
+      // and next to the job tables. The apps qualify every name, so they do not depend on it.
+      await admin.query(`ALTER ROLE ${APP_ROLE} IN DATABASE ${APP_DATABASE} SET search_path = public`);
     } finally {
       await admin.end();
     }
