@@ -111,6 +111,15 @@ describe('metrics on both apps', () => {
     expect(text).toMatch(/rowflow_http_requests_total\{method="GET",route="\/api\/orchestrator\/stream",status="200"\} [1-9]/);
   });
 
+  it('job phases are observed: a create job with keys records its loading and its building indexes', async () => {
+    const job = await postJson(`${orch.url}/api/jobs`, { table: 'users', rows: 3000, seed: 6, targetTable: 'phased' });
+    expect(job.status).toBe(202);
+    await waitForState(orch.url, job.body.id, ['completed']);
+    // Observed right after the commits that make the states visible: wait for them, no timing.
+    await expect.poll(() => metric(orch.url, 'rowflow_job_phase_seconds_count', '{phase="loading"}'), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => metric(orch.url, 'rowflow_job_phase_seconds_count', '{phase="building indexes"}'), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+  });
+
   it('/health of both apps: status 200, the old fields, plus heap and RSS', async () => {
     for (const url of [gen.url, orch.url]) {
       const res = await fetch(`${url}/health`);

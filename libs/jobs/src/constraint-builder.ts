@@ -2,6 +2,7 @@ import { quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import type { ConstraintRepository, ConstraintRow, ConstraintState, PhaseWork } from './constraint-repository.js';
 import { classifyError } from './pg-errors.js';
+import type { JobObserver } from './partition-runner.js';
 import type { LogPort } from './ports.js';
 import { qualify } from './target-ref.js';
 
@@ -14,6 +15,8 @@ export interface ConstraintBuilderOptions {
   log: LogPort;
   /** Called when the phase completed the job (metrics). */
   onCompleted?: (jobId: string) => void;
+  /** Told the phase's duration when this process completes it (the part it ran, after a takeover). */
+  observer?: Pick<JobObserver, 'phaseFinished'>;
 }
 
 /** How a phase run ended: completed the job, someone else has it / nothing to do, lost the lease, stopped, or failed the job. */
@@ -79,9 +82,13 @@ export class ConstraintBuilder {
     const keepAlive = setInterval(() => void this.renew(jobId, lost), (this.opts.leaseSeconds * 1000) / 3);
     keepAlive.unref();
     this.opts.log.info({ event: 'phase_start', jobId, phase: 'building indexes', constraints: work.constraints.length }, 'building constraints');
+    const started = performance.now();
     try {
       await this.steps(work, AbortSignal.any([signal, lost.signal]));
-      if (await this.repo.finish(jobId)) this.completed(jobId);
+      if (await this.repo.finish(jobId)) {
+        this.opts.observer?.phaseFinished?.(jobId, 'building indexes', performance.now() - started);
+        this.completed(jobId);
+      }
       return 'done';
     } catch (err) {
       return await this.onError(work, err, signal);

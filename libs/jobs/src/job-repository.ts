@@ -436,13 +436,22 @@ export class JobRepository {
    * when the job is now completed.
    */
   async finishLoad(jobId: string): Promise<boolean> {
+    return (await this.endLoad(jobId)) === 'completed';
+  }
+
+  /**
+   * finishLoad, telling what this call did: `completed`, `building indexes` (the load ended and
+   * the constraint phase follows), or null (not this call's to end: partitions open, or ended
+   * before).
+   */
+  async endLoad(jobId: string): Promise<'completed' | 'building indexes' | null> {
     return this.tx(async (c) => {
       await c.query('SET LOCAL synchronous_commit = on');
       const job = await c.query<{ unlogged: string | null }>(`SELECT unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') AND phase = 'loading' FOR UPDATE`, [jobId]);
       const row = job.rows[0];
-      if (!row) return false;
+      if (!row) return null;
       const open = await c.query(`SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed' LIMIT 1`, [jobId]);
-      if (open.rowCount) return false;
+      if (open.rowCount) return null;
       if (row.unlogged === 'logged') await this.setLogged(c, jobId);
       const res = await c.query<{ state: string }>(
         `WITH k AS (SELECT EXISTS (SELECT 1 FROM rowflow.job_constraints WHERE job_id = $1 AND state <> 'done') AS pending)
@@ -454,7 +463,8 @@ export class JobRepository {
          FROM k WHERE id = $1 RETURNING state`,
         [jobId],
       );
-      return res.rows[0]?.state === 'completed';
+      const state = res.rows[0]?.state;
+      return state === 'completed' ? 'completed' : state === 'running' ? 'building indexes' : null;
     });
   }
 

@@ -120,9 +120,12 @@ export class PartitionRunner {
    * later phase (e.g. building indexes) starts here. Idempotent; retried like a chunk.
    */
   async finishJob(jobId: string, signal: AbortSignal): Promise<void> {
-    const done = await this.retrying(() => this.repo.finishLoad(jobId), signal, `finishing job ${jobId}`);
-    if (!done) return;
+    const ended = await this.retrying(() => this.repo.endLoad(jobId), signal, `finishing job ${jobId}`);
+    if (!ended) return;
     const job = await this.repo.get(jobId);
+    // The load's wall time from the job's first start (pauses of a cancel/resume included).
+    if (job.startedAt) this.opts.observer?.phaseFinished?.(jobId, 'loading', Math.max(0, Date.now() - Date.parse(job.startedAt)));
+    if (ended !== 'completed') return;
     const secs = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : 0;
     this.opts.observer?.jobFinished?.(jobId, 'completed');
     this.log.info(

@@ -66,7 +66,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
     const phases = new ConstraintRepository(db.pool);
     const log = logger('JobOrchestrator');
-    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed') });
+    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed'), observer: metrics });
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
