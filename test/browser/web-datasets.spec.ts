@@ -6,7 +6,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { useWebStack } from './page-helpers.js';
 
-const { openPage, screenshot, databaseUrl } = useWebStack();
+const { openPage, screenshot, databaseUrl, stack } = useWebStack();
 
 describe('dataset view in Chromium', () => {
   it('shows a catalog dataset and imports the database schema with its foreign keys', async () => {
@@ -30,5 +30,25 @@ describe('dataset view in Chromium', () => {
     expect(tables).toContain('books');
     expect(await panel.getByTestId('dataset-fks').innerText()).toContain('books.author_id → authors.id (nullable)');
     await screenshot(page, 'dataset-import', ['dataset-tables', 'dataset-fks']);
+
+    // The imported tables exist, so loading them as they are named is refused (409); with a
+    // target prefix the job creates copies next to them.
+    await panel.getByRole('button', { name: 'Load dataset' }).click();
+    await expect.poll(() => panel.getByTestId('dataset-status').innerText(), { timeout: 20_000 }).toContain('already exists');
+    await panel.getByLabel('Target prefix').fill('copy_');
+    await panel.getByRole('button', { name: 'Load dataset' }).click();
+    await expect.poll(() => panel.getByTestId('dataset-status').innerText(), { timeout: 20_000 }).toMatch(/Dataset job [0-9a-f-]{36} started/);
+    const id = /Dataset job ([0-9a-f-]{36})/.exec(await panel.getByTestId('dataset-status').innerText())![1]!;
+    const state = async () => ((await (await fetch(`${stack().url}/api/jobs/${id}`)).json()) as { state: string }).state;
+    await expect.poll(state, { timeout: 120_000 }).toBe('completed');
+    const check = new pg.Client(databaseUrl());
+    await check.connect();
+    try {
+      const res = await check.query(`SELECT (SELECT count(*) FROM public.copy_authors)::int AS authors, (SELECT count(*) FROM public.copy_books)::int AS books`);
+      expect(res.rows[0].authors).toBeGreaterThan(0);
+      expect(res.rows[0].books).toBeGreaterThan(0);
+    } finally {
+      await check.end();
+    }
   });
 });

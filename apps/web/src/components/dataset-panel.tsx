@@ -20,6 +20,8 @@ function message(err: unknown): string {
 export function DatasetPanel({ seed }: { seed: number | null }) {
   const [choice, setChoice] = useState(datasetCatalog[0]?.name ?? '');
   const [schema, setSchema] = useState('public');
+  // Tables imported from the database exist already: a prefix lets the job create copies.
+  const [prefix, setPrefix] = useState('');
   const [imported, setImported] = useState<Imported | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -50,7 +52,7 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
     if (!spec) return;
     setStatus(null);
     try {
-      const job = await fetchJson<{ id: string }>('/api/jobs', { method: 'POST', body: JSON.stringify({ dataset: spec, ...(seed ? { seed } : {}) }) });
+      const job = await fetchJson<{ id: string }>('/api/jobs', { method: 'POST', body: JSON.stringify({ dataset: spec, ...(seed ? { seed } : {}), ...(prefix ? { targetPrefix: prefix } : {}) }) });
       setStatus(`Dataset job ${job.id} started (see section 4 for its progress).`);
     } catch (err) {
       setStatus(`Job refused: ${message(err)}`);
@@ -79,6 +81,9 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
         <button type="button" className="button" disabled={busy} onClick={() => void importSchema()}>
           Import from database
         </button>{' '}
+        <label>
+          Target prefix <input aria-label="Target prefix" value={prefix} onChange={(e) => setPrefix(e.target.value)} placeholder="e.g. copy_" size={8} />
+        </label>{' '}
         <button type="button" className="button primary" disabled={!view?.ok} onClick={() => void loadDataset()}>
           Load dataset
         </button>
