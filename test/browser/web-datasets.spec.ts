@@ -41,6 +41,8 @@ describe('dataset view in Chromium', () => {
     const id = /Dataset job ([0-9a-f-]{36})/.exec(await panel.getByTestId('dataset-status').innerText())![1]!;
     const state = async () => ((await (await fetch(`${stack().url}/api/jobs/${id}`)).json()) as { state: string }).state;
     await expect.poll(state, { timeout: 120_000 }).toBe('completed');
+    // The jobs list names the dataset and all its targets, not only the first table.
+    await expect.poll(() => page.getByTestId(`job-row-${id}`).innerText(), { timeout: 30_000 }).toMatch(/dataset public → copy_\w+, copy_\w+/);
     const check = new pg.Client(databaseUrl());
     await check.connect();
     try {

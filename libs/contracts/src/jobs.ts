@@ -110,3 +110,13 @@ export interface JobEvent {
   id: number;
   data: JobStatus;
 }
+
+/**
+ * What a job loads, for one-line listings (web jobs list, CLI): `users → copy_users`, or for a
+ * dataset job `dataset shop → copy_users, copy_products, …` — a dataset job's `table` and
+ * `targetTable` are only its first table's.
+ */
+export function jobTargetLabel(j: Pick<JobStatus, 'table' | 'targetTable' | 'dataset' | 'tables'>): string {
+  if (j.dataset === null || !j.tables?.length) return `${j.table} → ${j.targetTable}`;
+  return `dataset ${j.dataset} → ${j.tables.map((t) => t.targetTable).join(', ')}`;
+}

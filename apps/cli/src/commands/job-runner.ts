@@ -1,4 +1,4 @@
-import type { JobStatus } from '@rowflow/contracts';
+import { jobTargetLabel, type JobStatus } from '@rowflow/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withPool } from '../engine/database.js';
 import type { ServerClient } from '../engine/server-client.js';
@@ -10,7 +10,7 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export function jobLine(j: JobStatus): string {
   const err = j.error ? ` — ${j.error}` : '';
-  return `${j.id}  ${j.state.padEnd(9)}  ${j.table} → ${j.targetSchema}.${j.targetTable}  ${j.rowsWritten}/${j.rowsTotal} rows  seed ${j.seed}${err}`;
+  return `${j.id}  ${j.state.padEnd(9)}  ${jobTargetLabel(j)}  ${j.rowsWritten}/${j.rowsTotal} rows  seed ${j.seed}${err}`;
 }
 
 export function progressOf(j: JobStatus) {

@@ -1,4 +1,4 @@
-import type { JobStatus } from '@rowflow/contracts';
+import { jobTargetLabel, type JobStatus } from '@rowflow/contracts';
 import { rowsDone } from '../lib/job-monitor.js';
 import { formatCount, percent } from '../lib/progress-math.js';
 import { type JobActionName, JobActions } from './job-actions.js';
@@ -41,7 +41,7 @@ export function JobsList({ jobs, error, selected, onSelect, onAction }: Props) {
                   </button>
                 </td>
                 <td>
-                  {j.table} → {j.targetTable}
+                  {jobTargetLabel(j)}
                 </td>
                 <td>
                   <span className={`badge badge-${j.state}`}>{j.state}</span>
