@@ -318,3 +318,24 @@ describe('libs/jobs chunk loop against real Postgres', () => {
 });
 
 export type { PartitionWork };
+
+describe('the constraint phase builds only on the tables the job loaded', () => {
+  it('a table dropped and re-made under the same name between load and keys fails the job, and the stranger gets no keys', async () => {
+    const id = await newJob({ rows: 3000, chunkSize: 1000 });
+    const ids = await partitions(id);
+    expect(await Promise.all(ids.map((p) => runner(new TestSource()).run(p, new AbortController().signal)))).toEqual(['done']);
+    const { targetTable } = await repo.get(id);
+    expect((await repo.get(id)).phase).toBe('building indexes');
+    // Someone else's table under the job's name, with a row that would violate nothing.
+    await pool.query(`DROP TABLE "${targetTable}"`);
+    await pool.query(`CREATE TABLE "${targetTable}" (id bigint, precious text)`);
+    await pool.query(`INSERT INTO "${targetTable}" VALUES (1, 'keep me')`);
+    await buildConstraints(id);
+    const job = await repo.get(id);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/was dropped and re-created since the job loaded it/);
+    const cons = await pool.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = to_regclass($1)`, [`"${targetTable}"`]);
+    expect(cons.rows[0]).toEqual({ n: 0 });
+    expect((await pool.query(`SELECT precious FROM "${targetTable}"`)).rows).toEqual([{ precious: 'keep me' }]);
+  });
+});

@@ -125,6 +125,7 @@ export class ConstraintBuilder {
       const me = await client.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_advisory_xact_lock(hashtextextended($1, 0))`, [`rowflow:${work.jobId}:${k.name}`]);
       cancel = this.cancelOnAbort(me.rows[0]!.pid, signal);
       await this.fence(client, work.jobId);
+      await requireLoadedTables(client, work, k);
       await new StepSql(client, work, k).run(what);
       await client.query(`UPDATE rowflow.job_constraints SET state = $2, updated_at = now() WHERE id = $1`, [k.id, STATE_AFTER[what]]);
       await client.query('COMMIT');
@@ -133,7 +134,7 @@ export class ConstraintBuilder {
     } catch (err) {
       broken = err instanceof Error ? err : new Error(String(err));
       await client.query('ROLLBACK').catch(() => undefined);
-      throw classifyError(err) === 'data' ? new ConstraintFailedError(k, err) : err;
+      throw classifyError(err) === 'data' || err instanceof TableReplacedError ? new ConstraintFailedError(k, err) : err;
     } finally {
       cancel?.();
       // A connection a cancel may have been sent to is not given back to the pool; a discarded
@@ -183,6 +184,33 @@ export class ConstraintBuilder {
     this.opts.log.warn({ jobId: work.jobId, err: err instanceof Error ? err.message : String(err) }, 'constraint phase interrupted; will retry');
     await this.repo.release(work.jobId, this.opts.owner).catch(() => undefined);
     return 'lost';
+  }
+}
+
+/** A step's table is gone, or is not the table the job loaded: the job fails, nothing is built on it. */
+class TableReplacedError extends Error {
+  override readonly name = 'TableReplacedError';
+}
+
+/**
+ * The tables a step builds on (its own, and a foreign key's parent) must still be the ones the
+ * job loaded. A table dropped and re-made under the same name since (by another session, or a
+ * later replace job) would otherwise get this job's keys. The ACCESS SHARE lock pins the name
+ * to that table until the step commits: dropping or renaming it needs ACCESS EXCLUSIVE.
+ */
+async function requireLoadedTables(client: pg.PoolClient, work: PhaseWork, k: ConstraintRow): Promise<void> {
+  const indexes = k.refTableIndex === undefined || k.refTableIndex === null ? [k.tableIndex] : [k.tableIndex, k.refTableIndex];
+  for (const i of indexes) {
+    const t = work.tables[i];
+    if (!t) throw new Error(`job ${work.jobId} has no table ${i}`);
+    const name = qualify(t);
+    const res = await client.query<{ oid: string | null }>(`SELECT to_regclass($1)::oid::text AS oid`, [name]);
+    const oid = res.rows[0]?.oid ?? null;
+    if (oid === null) throw new TableReplacedError(`table ${name} no longer exists; its constraints were not built`);
+    await client.query(`LOCK TABLE ${name} IN ACCESS SHARE MODE`);
+    const locked = await client.query<{ oid: string | null }>(`SELECT to_regclass($1)::oid::text AS oid`, [name]);
+    const now = locked.rows[0]?.oid ?? null;
+    if (t.oid !== null && now !== t.oid) throw new TableReplacedError(`table ${name} was dropped and re-created since the job loaded it; its constraints were not built`);
   }
 }
 

@@ -20,7 +20,8 @@ export interface ConstraintRow {
 /** What a constraint-phase worker needs: the job's tables (by index) and its constraints. */
 export interface PhaseWork {
   jobId: string;
-  tables: TargetRef[];
+  /** Each table with the oid it had when the job was created (null: not recorded, old job). */
+  tables: Array<TargetRef & { oid: string | null }>;
   constraints: ConstraintRow[];
 }
 
@@ -35,15 +36,18 @@ export class ConstraintRepository {
    */
   async claim(jobId: string, owner: string, leaseSeconds: number): Promise<PhaseWork | null> {
     if (!(await this.renew(jobId, owner, leaseSeconds, true))) return null;
-    const tables = await this.pool.query<{ target_schema: string; target_table: string }>(
-      `SELECT target_schema, target_table FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`,
+    // Jobs created before each table's oid was recorded keep the first table's in rowflow.jobs.
+    const tables = await this.pool.query<{ target_schema: string; target_table: string; target_oid: string | null }>(
+      `SELECT t.target_schema, t.target_table, coalesce(t.target_oid, CASE WHEN t.index = 0 THEN j.target_oid END)::text AS target_oid
+       FROM rowflow.job_tables t JOIN rowflow.jobs j ON j.id = t.job_id WHERE t.job_id = $1 ORDER BY t.index`,
       [jobId],
     );
     const cons = await this.pool.query<Record<string, unknown>>(
       `SELECT id, table_index, name, kind, columns, ref_table_index, ref_columns, state FROM rowflow.job_constraints WHERE job_id = $1 ORDER BY id`,
       [jobId],
     );
-    return { jobId, tables: tables.rows.map((t) => ({ schema: t.target_schema, table: t.target_table })), constraints: cons.rows.map(toConstraint) };
+    const refs = tables.rows.map((t) => ({ schema: t.target_schema, table: t.target_table, oid: t.target_oid }));
+    return { jobId, tables: refs, constraints: cons.rows.map(toConstraint) };
   }
 
   /** Extends the lease; false when the job left the phase or someone else owns it now. */
