@@ -84,6 +84,23 @@ describe('rowflow --help and usage errors', () => {
     expect(res.code).toBe(2);
     expect(JSON.parse(res.stdout)).toMatchObject({ statusCode: 400, field: 'partitions' });
   });
+
+  it('a server that wants a token: the 401 says how to give one (--token / ROWFLOW_API_TOKEN), and nothing is created', async () => {
+    const guarded = await bootOrchestrator(db.url, gen.url, { ROWFLOW_API_TOKEN: 'cli-secret-token-1234' });
+    try {
+      const before = await jobCount();
+      const args = ['load', '--table', 'users', '--rows', '10', '--target-table', 'tok_users', '--server', guarded.url, '--json'];
+      const none = await cli(args, { ROWFLOW_API_TOKEN: '' });
+      expect(JSON.parse(none.stdout)).toMatchObject({ statusCode: 401 });
+      expect(JSON.parse(none.stdout).message).toMatch(/--token <token> or set ROWFLOW_API_TOKEN/);
+      const wrong = await cli([...args, '--token', 'not-the-token'], { ROWFLOW_API_TOKEN: '' });
+      expect(JSON.parse(wrong.stdout).message).toMatch(/refused the token/);
+      expect([none.code, wrong.code]).toEqual([1, 1]); // refused by the server, as any failed request
+      expect(await jobCount()).toBe(before);
+    } finally {
+      await guarded.app.close();
+    }
+  });
 });
 
 describe('rowflow generate', () => {

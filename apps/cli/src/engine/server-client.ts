@@ -60,6 +60,14 @@ export class ServerClient {
     }
     if (res.ok) return body as T;
     const b = (body ?? {}) as Partial<ErrorBody>;
-    throw new ApiError({ statusCode: res.status, error: b.error ?? res.statusText, message: b.message ?? `HTTP ${res.status}`, ...(b.field ? { field: b.field } : {}) });
+    const message = res.status === 401 ? this.unauthorized() : (b.message ?? `HTTP ${res.status}`);
+    throw new ApiError({ statusCode: res.status, error: b.error ?? res.statusText, message, ...(b.field ? { field: b.field } : {}) });
+  }
+
+  /** The server's 401 text speaks of HTTP headers; a CLI user sets a flag or a variable. */
+  private unauthorized(): string {
+    return this.token
+      ? `the server refused the token (--token or ROWFLOW_API_TOKEN); check it matches the server's ROWFLOW_API_TOKEN`
+      : `the server requires a token: pass --token <token> or set ROWFLOW_API_TOKEN`;
   }
 }
