@@ -244,6 +244,15 @@ describe('bad-input catalogue', () => {
     expect(res.json.message).toContain('did you mean "chunkSize"?');
   });
 
+  it('a huge bad value is not echoed back whole: the message is capped and says how much was cut', async () => {
+    const name = 'x'.repeat(50_000); // under BODY_LIMIT
+    const res = await rawRequest(`${orch!.url}${J}`, jsonRequest({ table: name, rows: 5 }));
+    expect(res.status).toBe(400);
+    expect(res.json.field).toBe('table');
+    expect(res.json.message.length).toBeLessThan(2100);
+    expect(res.json.message).toMatch(/^table: .*… \(\d+ more characters\)$/);
+  });
+
   it('the completed job was not touched by the refused cancel/resume', async () => {
     const job = (await rawRequest(`${orch!.url}${J}/${completedJob}`)).json;
     expect(job).toMatchObject({ state: 'completed', rowsWritten: 10 });

@@ -5,8 +5,25 @@ import { logger } from '@rowflow/platform';
 
 const log = logger('ExceptionFilter');
 
-/** Maps a thrown value to the wire error. Domain errors come from framework-free libs. */
+/** Longest error message sent back; past it the rest is counted, not echoed. */
+export const MAX_ERROR_MESSAGE = 2000;
+
+/**
+ * Messages quote what the client sent (an unknown name, a bad value); a megabyte-long name would
+ * come back whole. Cut, saying how much was left out, so the field and the start stay readable.
+ */
+export function capMessage(message: string): string {
+  if (message.length <= MAX_ERROR_MESSAGE) return message;
+  return `${message.slice(0, MAX_ERROR_MESSAGE)}… (${message.length - MAX_ERROR_MESSAGE} more characters)`;
+}
+
+/** Maps a thrown value to the wire error (its message capped). Domain errors come from framework-free libs. */
 export function toErrorBody(err: unknown): ErrorBody {
+  const body = errorBodyOf(err);
+  return { ...body, message: capMessage(body.message) };
+}
+
+function errorBodyOf(err: unknown): ErrorBody {
   if (err instanceof ValidationError) {
     return { statusCode: 400, error: 'Bad Request', message: err.message, field: err.field };
   }
