@@ -23,6 +23,14 @@ describe('live stats panel', () => {
     expect(quality).toMatch(/late \d+\.\d\d%/);
     expect(await page.getByLabel('Metric').locator('option').allInnerTexts()).toEqual(['count', 'avg_duration_ms', 'p99_duration_ms']);
     await screenshot(page, 'live-stats', ['stats-panel', 'stats-quality']);
+    expect(await page.getByTestId('stats-unordered').count()).toBe(0);
+  });
+
+  it('a table whose only timestamp is random (users.created_at) gets a spec and a note that most rows will be late', async () => {
+    const page = await openPage();
+    await pickTable(page, 'users');
+    await expect.poll(() => page.getByLabel('Stats spec (JSON)').inputValue()).toContain('"timeColumn": "created_at"');
+    await expect.poll(() => page.getByTestId('stats-unordered').innerText()).toContain('random timestamps, not event time');
   });
 
   it('a bad stats spec shows the field the server names', async () => {

@@ -12,11 +12,16 @@ interface Props {
 
 const NUMERIC = ['int', 'bigint', 'decimal'];
 
-/** A timestamp column and a numeric (non-key) column of the table, for the default spec. */
-function pickColumns(columns: readonly ColumnSpec[] | undefined): { timeColumn?: string; numericColumn?: string } {
-  const time = columns?.find((c) => c.mode === 'eventTime') ?? columns?.find((c) => c.type === 'timestamp' || c.type === 'timestamptz');
+/**
+ * A timestamp column and a numeric (non-key) column of the table, for the default spec. An
+ * event-time (or sequence) column comes first; `ordered` says whether the one picked is one.
+ */
+function pickColumns(columns: readonly ColumnSpec[] | undefined): { timeColumn?: string; numericColumn?: string; ordered: boolean } {
+  const isTime = (c: ColumnSpec) => c.type === 'timestamp' || c.type === 'timestamptz';
+  const ordered = columns?.find((c) => c.mode === 'eventTime') ?? columns?.find((c) => isTime(c) && c.mode === 'sequence');
+  const time = ordered ?? columns?.find(isTime);
   const numeric = columns?.find((c) => NUMERIC.includes(c.type) && !c.primaryKey);
-  return { timeColumn: time?.name, numericColumn: numeric?.name };
+  return { timeColumn: time?.name, numericColumn: numeric?.name, ordered: ordered !== undefined };
 }
 
 type Status = 'idle' | 'running' | 'done' | 'error';
@@ -29,7 +34,7 @@ type Status = 'idle' | 'running' | 'done' | 'error';
 export function StatsPanel({ params }: Props) {
   const catalog = useCatalog();
   const columns = params?.source.kind === 'schema' ? params.source.schema.columns : catalog.tables?.find((t) => params?.source.kind === 'table' && t.name === params.source.table)?.columns;
-  const { timeColumn, numericColumn } = pickColumns(columns);
+  const { timeColumn, numericColumn, ordered } = pickColumns(columns);
   const [spec, setSpec] = useState('');
   const [view, setView] = useState<StatsView>(emptyStats);
   const [metric, setMetric] = useState('');
@@ -61,6 +66,12 @@ export function StatsPanel({ params }: Props) {
     <div className="stats-panel" data-testid="stats-panel">
       <h3>Live stats</h3>
       {!timeColumn && <p className="muted">Stats need a timestamp column (e.g. the clickstream table).</p>}
+      {timeColumn && !ordered && (
+        <p className="muted" data-testid="stats-unordered">
+          <code>{timeColumn}</code> holds random timestamps, not event time: most rows will arrive after their window has closed and count as late.
+          Tables with an event-time column (clickstream, events) chart live windows.
+        </p>
+      )}
       <textarea aria-label="Stats spec (JSON)" rows={8} value={spec} onChange={(e) => setSpec(e.target.value)} spellCheck={false} />
       <div className="actions">
         <button type="button" onClick={start} disabled={!params || !spec}>
