@@ -64,6 +64,7 @@ const generatorPost = (fmt: 'csv' | 'ndjson'): Case[] => [
   { name: `POST ${fmt}: bad column type`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, body: { schema: { name: 'x', columns: [{ name: 'a', type: 'nonsense' }] }, rows: 5 }, status: 400, field: /^schema/ },
   { name: `POST ${fmt}: table and schema`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, body: { table: 'users', schema: SCHEMA, rows: 5 }, status: 400, field: 'schema' },
   { name: `POST ${fmt}: header as a string`, app: 'gen', method: 'POST', path: `${G}/${fmt}`, body: { table: 'users', rows: 5, header: 'true' }, status: 400, field: 'header' },
+  { name: `POST ${fmt}: a query key next to the body`, app: 'gen', method: 'POST', path: `${G}/${fmt}?rows=7`, body: { table: 'users', rows: 5 }, status: 400, field: 'rows' },
 ];
 
 const generatorCases: Case[] = [
@@ -100,6 +101,9 @@ const relayCases: Case[] = [
   { name: 'download: header=maybe', app: 'orch', path: `${R}/download/csv?table=users&rows=5&header=maybe`, status: 400, field: 'header' },
   { name: 'download: unknown format key', app: 'orch', path: `${R}/download/csv?table=users&rows=5&format=csv`, status: 400, field: 'format' },
   { name: 'POST download: no table', app: 'orch', method: 'POST', path: `${R}/download/csv`, body: { rows: 5 }, status: 400, field: 'table' },
+  { name: 'POST download: a query key next to the body', app: 'orch', method: 'POST', path: `${R}/download/csv?seed=3`, body: { table: 'users', rows: 5 }, status: 400, field: 'seed' },
+  { name: 'POST preview: a query key next to the body', app: 'orch', method: 'POST', path: `${R}/stream?table=orders`, body: { table: 'users', rows: 5 }, status: 400, field: 'table' },
+  { name: 'POST dataset rows: a query key next to the body', app: 'gen', method: 'POST', path: '/api/generator/datasets/rows?seed=1', body: { dataset: 'shop' }, status: 400, field: 'seed' },
   { name: 'POST download: offset as a string', app: 'orch', method: 'POST', path: `${R}/download/csv`, body: { table: 'users', rows: 5, offset: '3' }, status: 400, field: 'offset' },
   { name: 'POST download: malformed JSON', app: 'orch', method: 'POST', path: `${R}/download/csv`, raw: 'nope', status: 400, field: 'body' },
 ];

@@ -38,6 +38,15 @@ export function checkInputKeys(input: Record<string, unknown>, allowed: readonly
   }
 }
 
+/**
+ * For POSTs whose parameters are the JSON body: a query key would be ignored, so `POST …?rows=7`
+ * would look accepted with other rows. A 400 naming it.
+ */
+export function expectBodyOnly(query: unknown): void {
+  const [first] = Object.keys((query ?? {}) as Record<string, unknown>);
+  if (first !== undefined) throw new ValidationError(first, 'query parameters are not read here: give it in the JSON body');
+}
+
 const DIGITS = /^-?\d+$/;
 
 /** An integer as the source writes it, or `undefined` when absent (empty query value, JSON null). */

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type DatasetCatalogEntry, rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
 import { datasetRowCounts, resolveSeed } from '@rowflow/generator';
-import { datasetCatalog, datasetSpecJsonSchema, type JsonSchema, resolveDataset, tableSpecJsonSchema } from '@rowflow/schema';
+import { datasetCatalog, datasetSpecJsonSchema, expectBodyOnly, type JsonSchema, resolveDataset, tableSpecJsonSchema } from '@rowflow/schema';
 import { DatasetRowsBodyDto } from './dto/dataset-rows-body.dto.js';
 
 export interface DatasetRows {
@@ -38,7 +38,8 @@ export class DatasetsController {
   @ApiBody({ type: DatasetRowsBodyDto })
   @ApiOkResponse({ description: '{seed, tables:[{name, rows, derived}]}: per-parent tables are sized by the seed' })
   @ApiBadRequestResponse({ description: '{statusCode, error, message, field} naming the bad field' })
-  rows(@Body() body: DatasetRowsBodyDto): DatasetRows {
+  rows(@Body() body: DatasetRowsBodyDto, @Query() query: unknown): DatasetRows {
+    expectBodyOnly(query);
     const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     rejectUnknownKeys(input, ['dataset', 'seed']);
     const dataset = resolveDataset(input.dataset);

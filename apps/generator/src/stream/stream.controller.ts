@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/commo
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SEED_HEADER } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
+import { expectBodyOnly } from '@rowflow/schema';
 import type { Response } from 'express';
 import { StreamBodyDto } from './dto/stream-body.dto.js';
 import { StreamQueryDto } from './dto/stream-query.dto.js';
@@ -37,7 +38,8 @@ export class StreamController {
   @ApiBody({ type: StreamBodyDto })
   @ApiProduces('application/x-ndjson')
   @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
-  async ndjsonCustom(@Body() body: StreamBodyDto, @Res() res: Response): Promise<void> {
+  async ndjsonCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
     await this.send(this.streams.prepare(body, 'ndjson', 'body'), res);
   }
 
@@ -46,7 +48,8 @@ export class StreamController {
   @ApiBody({ type: StreamBodyDto })
   @ApiProduces('text/csv')
   @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
-  async csvCustom(@Body() body: StreamBodyDto, @Res() res: Response): Promise<void> {
+  async csvCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
     await this.send(this.streams.prepare(body, 'csv', 'body'), res);
   }
 

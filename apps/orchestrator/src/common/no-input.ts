@@ -1,4 +1,3 @@
-import { ValidationError } from '@rowflow/contracts';
 import { checkInputKeys, requireObjectBody } from '@rowflow/schema';
 
 /**
@@ -14,11 +13,5 @@ export function expectNoQuery(query: unknown): void {
   checkInputKeys((query ?? {}) as Record<string, unknown>, [], 'query');
 }
 
-/**
- * For POSTs whose parameters are the JSON body (jobs, exports, introspect): a query key would be
- * ignored, so `POST /api/jobs?rows=7` would look accepted with other rows. A 400 naming it.
- */
-export function expectBodyOnly(query: unknown): void {
-  const [first] = Object.keys((query ?? {}) as Record<string, unknown>);
-  if (first !== undefined) throw new ValidationError(first, 'query parameters are not read here: give it in the JSON body');
-}
+/** For POSTs whose parameters are the JSON body (jobs, exports, introspect, previews): a query key is a 400. */
+export { expectBodyOnly } from '@rowflow/schema';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { expectBodyOnly } from '../common/no-input.js';
 import { RelayService } from './relay.service.js';
 
 const TABLE = ApiQuery({ name: 'table', required: false, description: 'Catalog table (GET /api/generator/tables); or give `schema`' });
@@ -50,7 +51,8 @@ export class RelayController {
   @BODY
   @SSE_DOC
   @BAD
-  async streamCustom(@Body() body: unknown, @Res() res: Response): Promise<void> {
+  async streamCustom(@Body() body: unknown, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
     await this.relay.preview(this.relay.parsePreview(body, 'body'), res);
   }
 
@@ -74,7 +76,8 @@ export class RelayController {
   @BODY
   @CSV_DOC
   @BAD
-  async downloadCsvCustom(@Body() body: unknown, @Res() res: Response): Promise<void> {
+  async downloadCsvCustom(@Body() body: unknown, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
     await this.relay.download(this.relay.parseDownload(body, 'body'), res);
   }
 }
