@@ -9,6 +9,13 @@ import { copySha } from '../cli/cli-harness.js';
 import { useWebStack } from './page-helpers.js';
 
 const { openPage, screenshot, databaseUrl, stack } = useWebStack();
+
+type Page = Awaited<ReturnType<typeof openPage>>;
+
+/** The table field shows the page's selected table once the catalog is in; fill it only then. */
+async function defaultTableShown(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId('export-table').inputValue(), { timeout: 60_000 }).not.toBe('');
+}
 let reference: string;
 
 beforeAll(async () => {
@@ -28,6 +35,7 @@ describe('export panel', () => {
     const page = await openPage();
     // Numbered after the datasets section (5), as the README's "section 6" says.
     expect(await page.getByRole('heading', { name: /Export a table to CSV/ }).innerText()).toBe('6 · Export a table to CSV');
+    await defaultTableShown(page);
     await page.getByTestId('export-table').fill('web_export_src');
     await page.getByTestId('export-workers').fill('2');
     await page.getByTestId('export-where').fill('{"col": "id", "op": ">", "value": 500}');
@@ -46,6 +54,7 @@ describe('export panel', () => {
 
   it('an unknown filter column shows the server message under the filter; nothing starts', async () => {
     const page = await openPage();
+    await defaultTableShown(page);
     await page.getByTestId('export-table').fill('web_export_src');
     await page.getByTestId('export-where').fill('{"col": "nope", "op": "=", "value": 1}');
     await page.getByTestId('export-start').click();
@@ -55,6 +64,7 @@ describe('export panel', () => {
 
   it("a server error goes away when the next submit fails in the form itself (it does not stay under a corrected field)", async () => {
     const page = await openPage();
+    await defaultTableShown(page);
     await page.getByTestId('export-table').fill('no_such_table');
     await page.getByTestId('export-start').click();
     await expect.poll(() => page.getByTestId('export-panel').innerText(), { timeout: 30_000 }).toContain('no table or view "no_such_table"');

@@ -18,8 +18,9 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
   const [form, setForm] = useState<ExportForm>({ table: defaultTable, orderBy: '', where: '', workers: '' });
   const [local, setLocal] = useState<{ field: keyof ExportForm; message: string } | null>(null);
   const run = useExport();
-  // The table follows the page's selected table until the user types one: defaulting "while
-  // empty" raced with typing (the default landed mid-edit and the typed name was appended to it).
+  // The table follows the page's selected table until the user goes into the field: defaulting
+  // "while empty" raced with typing (the default landed mid-edit and the typed name was appended
+  // to it), and so did a default landing between focusing the field and the first keystroke.
   const [tableTouched, setTableTouched] = useState(false);
   useEffect(() => {
     if (!tableTouched) setForm((f) => ({ ...f, table: defaultTable }));
@@ -50,7 +51,7 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
         {(['table', 'orderBy', 'workers'] as const).map((k) => (
           <label key={k}>
             {k === 'orderBy' ? 'Order by (default: primary key)' : k === 'workers' ? 'Workers (1–16)' : 'Table or view'}
-            <input value={form[k]} onChange={set(k)} aria-invalid={Boolean(errorFor(k))} data-testid={`export-${k}`} />
+            <input value={form[k]} onChange={set(k)} onFocus={k === 'table' ? () => setTableTouched(true) : undefined} aria-invalid={Boolean(errorFor(k))} data-testid={`export-${k}`} />
             {errorFor(k) && <span className="field-error">{errorFor(k)}</span>}
           </label>
         ))}
