@@ -338,4 +338,16 @@ describe('the constraint phase builds only on the tables the job loaded', () => 
     expect(cons.rows[0]).toEqual({ n: 0 });
     expect((await pool.query(`SELECT precious FROM "${targetTable}"`)).rows).toEqual([{ precious: 'keep me' }]);
   });
+
+  it('a table dropped between load and keys fails the job, saying it no longer exists', async () => {
+    const id = await newJob({ rows: 2000, chunkSize: 1000 });
+    const ids = await partitions(id);
+    expect(await Promise.all(ids.map((p) => runner(new TestSource()).run(p, new AbortController().signal)))).toEqual(['done']);
+    const { targetTable } = await repo.get(id);
+    await pool.query(`DROP TABLE "${targetTable}"`);
+    await buildConstraints(id);
+    const job = await repo.get(id);
+    expect(job.state).toBe('failed');
+    expect(job.error).toMatch(/no longer exists; its constraints were not built/);
+  });
 });

@@ -187,6 +187,9 @@ export class ConstraintBuilder {
   }
 }
 
+/** SQLSTATE of a relation that does not exist (LOCK TABLE on a dropped name). */
+const UNDEFINED_TABLE = '42P01';
+
 /** A step's table is gone, or is not the table the job loaded: the job fails, nothing is built on it. */
 class TableReplacedError extends Error {
   override readonly name = 'TableReplacedError';
@@ -199,18 +202,15 @@ class TableReplacedError extends Error {
  * to that table until the step commits: dropping or renaming it needs ACCESS EXCLUSIVE.
  */
 async function requireLoadedTables(client: pg.PoolClient, work: PhaseWork, k: ConstraintRow): Promise<void> {
-  const indexes = k.refTableIndex === undefined || k.refTableIndex === null ? [k.tableIndex] : [k.tableIndex, k.refTableIndex];
-  for (const i of indexes) {
+  for (const i of k.refTableIndex === null ? [k.tableIndex] : [k.tableIndex, k.refTableIndex]) {
     const t = work.tables[i];
     if (!t) throw new Error(`job ${work.jobId} has no table ${i}`);
     const name = qualify(t);
-    const res = await client.query<{ oid: string | null }>(`SELECT to_regclass($1)::oid::text AS oid`, [name]);
-    const oid = res.rows[0]?.oid ?? null;
-    if (oid === null) throw new TableReplacedError(`table ${name} no longer exists; its constraints were not built`);
-    await client.query(`LOCK TABLE ${name} IN ACCESS SHARE MODE`);
-    const locked = await client.query<{ oid: string | null }>(`SELECT to_regclass($1)::oid::text AS oid`, [name]);
-    const now = locked.rows[0]?.oid ?? null;
-    if (t.oid !== null && now !== t.oid) throw new TableReplacedError(`table ${name} was dropped and re-created since the job loaded it; its constraints were not built`);
+    await client.query(`LOCK TABLE ${name} IN ACCESS SHARE MODE`).catch((err: unknown) => {
+      throw (err as { code?: string }).code === UNDEFINED_TABLE ? new TableReplacedError(`table ${name} no longer exists; its constraints were not built`) : err;
+    });
+    const locked = await client.query<{ oid: string }>(`SELECT to_regclass($1)::oid::text AS oid`, [name]);
+    if (t.oid !== null && locked.rows[0]?.oid !== t.oid) throw new TableReplacedError(`table ${name} was dropped and re-created since the job loaded it; its constraints were not built`);
   }
 }
 
