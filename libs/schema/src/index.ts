@@ -1,5 +1,5 @@
 export * from './column-types.js';
-export { checkInputKeys, expectBodyOnly, type InputSource, requireObjectBody, STREAM_PARAM_KEYS } from './stream-params.js';
+export { checkInputKeys, expectBodyOnly, expectNoQuery, type InputSource, requireObjectBody, STREAM_PARAM_KEYS } from './stream-params.js';
 export { isIdentifier, MAX_IDENTIFIER_BYTES, type PgTypeOptions, quoteIdent } from './pg-type.js';
 export { catalog, catalogKeyType, findTable, pgType } from './catalog.js';
 export { DISCRIMINATOR_MESSAGES, parseIsoInstant, tableSpecIssues, validateColumn, validateTableSpec } from './validate-table-spec.js';

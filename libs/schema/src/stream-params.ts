@@ -39,6 +39,14 @@ export function checkInputKeys(input: Record<string, unknown>, allowed: readonly
 }
 
 /**
+ * For endpoints that take no parameters (catalogs, job status, lists): an empty query is fine;
+ * any key is a 400 naming it, so a caller who believes an option exists learns it does not.
+ */
+export function expectNoQuery(query: unknown): void {
+  checkInputKeys((query ?? {}) as Record<string, unknown>, [], 'query');
+}
+
+/**
  * For POSTs whose parameters are the JSON body: a query key would be ignored, so `POST …?rows=7`
  * would look accepted with other rows. A 400 naming it.
  */

@@ -1,8 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CatalogEntry } from '@rowflow/contracts';
-import { catalog } from '@rowflow/schema';
-import { expectNoQuery } from '../common/no-input.js';
+import { catalog, expectNoQuery } from '@rowflow/schema';
 
 @ApiTags('generator')
 @Controller('api/generator/tables')

@@ -1,17 +1,12 @@
 import { checkInputKeys, requireObjectBody } from '@rowflow/schema';
 
 /**
- * For endpoints that take no parameters (cancel, resume, job status, lists): an absent or empty
- * body / query is fine; any key is a 400 naming it, so a caller who believes an option exists
- * learns it does not.
+ * For endpoints that take no parameters (cancel, resume): an absent or empty body is fine; any
+ * key is a 400 naming it, so a caller who believes an option exists learns it does not.
  */
 export function expectNoBody(body: unknown): void {
   if (body !== undefined) checkInputKeys(requireObjectBody(body), [], 'body');
 }
 
-export function expectNoQuery(query: unknown): void {
-  checkInputKeys((query ?? {}) as Record<string, unknown>, [], 'query');
-}
-
-/** For POSTs whose parameters are the JSON body (jobs, exports, introspect, previews): a query key is a 400. */
-export { expectBodyOnly } from '@rowflow/schema';
+/** The query-side rules, shared with the generator: no query at all, or none beside a JSON body. */
+export { expectBodyOnly, expectNoQuery } from '@rowflow/schema';
