@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { freePort, GENERATOR_NODE_FLAGS, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
 
@@ -170,4 +171,36 @@ export function harness(pgs: SpawnedPostgres[]): Harness {
     startStack,
     log: (msg) => process.stderr.write(`[bench] ${msg}\n`),
   };
+}
+
+/** A 1M-row `pgbench_accounts` table without indexes (`%s`: its name), as `pgbench -i` makes it. */
+export const ACCOUNTS_DDL = 'CREATE TABLE "%s" (aid integer NOT NULL, bid integer, abalance integer, filler character(84))';
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Connection flags and environment for a PostgreSQL client tool (psql, pgbench) against `server`. */
+export function toolConnection(server: BenchPostgres): { args: string[]; env: NodeJS.ProcessEnv } {
+  const u = new URL(server.url);
+  return {
+    args: ['-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username)],
+    env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) },
+  };
+}
+
+/** POSTs a job and polls its status until it completed; resolves with wall seconds (throws if it failed). */
+export async function runJob(stack: Stack, body: Record<string, unknown>, onPoll?: (job: { rowsWritten: number }) => void): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${stack.orchestratorUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const created = (await res.json()) as { id: string; message?: string };
+  if (res.status !== 202) throw new Error(`POST /api/jobs → ${res.status}: ${created.message}`);
+  for (;;) {
+    const job = (await (await fetch(`${stack.orchestratorUrl}/api/jobs/${created.id}`)).json()) as { state: string; rowsWritten: number; error: string | null };
+    onPoll?.(job);
+    if (job.state === 'completed') return (performance.now() - t0) / 1000;
+    if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${created.id} ${job.state}: ${job.error}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -23,18 +23,15 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { type BenchPostgres, type BenchResult, type Harness, sampleRss, type Stack } from './harness.js';
+import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, runJob, sampleRss, type Stack, toolConnection } from './harness.js';
 
 const ROWS = 1_000_000;
-const ACCOUNTS_DDL = 'CREATE TABLE "%s" (aid integer NOT NULL, bid integer, abalance integer, filler character(84))';
 const DTG = 'pgbench -i -s 10 -I dtg';
 const DTGP = 'pgbench -i -s 10 -I dtgp';
 
 /** Runs a client tool of the server's own PostgreSQL installation; resolves with wall seconds. */
 function timeTool(server: BenchPostgres, tool: string, args: string[]): Promise<number> {
-  const u = new URL(server.url);
-  const conn = ['-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username)];
-  const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
+  const { args: conn, env } = toolConnection(server);
   const t0 = performance.now();
   return new Promise((ok, fail) => {
     execFile(`${server.bin}/${tool}`, [...conn, ...args], { env, maxBuffer: 1 << 24 }, (err, _out, stderr) => {
@@ -44,10 +41,6 @@ function timeTool(server: BenchPostgres, tool: string, args: string[]): Promise<
   });
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function times(n: number, f: () => Promise<number>): Promise<number[]> {
   const out: number[] = [];
@@ -57,19 +50,6 @@ async function times(n: number, f: () => Promise<number>): Promise<number[]> {
 
 const secs = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
 
-async function runJob(stack: Stack, body: Record<string, unknown>, onPoll?: (job: { rowsWritten: number }) => void): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(`${stack.orchestratorUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const created = (await res.json()) as { id: string; message?: string };
-  if (res.status !== 202) throw new Error(`POST /api/jobs → ${res.status}: ${created.message}`);
-  for (;;) {
-    const job = (await (await fetch(`${stack.orchestratorUrl}/api/jobs/${created.id}`)).json()) as { state: string; rowsWritten: number; error: string | null };
-    onPoll?.(job);
-    if (job.state === 'completed') return (performance.now() - t0) / 1000;
-    if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${created.id} ${job.state}: ${job.error}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A database of its own per stack: stacks sharing one would share the pg-boss queue. */
 async function database(admin: pg.Pool, server: BenchPostgres, name: string): Promise<{ url: string; pool: pg.Pool }> {

@@ -12,11 +12,10 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import type { BenchPostgres, BenchResult, Harness, Stack } from './harness.js';
+import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, runJob, toolConnection } from './harness.js';
 
 const ROWS = 1_000_000;
 const ROUNDS = 3;
-const ACCOUNTS_DDL = 'CREATE TABLE "%s" (aid integer NOT NULL, bid integer, abalance integer, filler character(84))';
 const TICKS = 100; // USER_HZ: /proc/<pid>/stat times are in 1/100 s on Linux
 
 /** utime, stime, cutime, cstime (seconds) and the parent pid of a process. */
@@ -52,9 +51,8 @@ async function postmasterPid(pool: pg.Pool): Promise<number> {
 
 /** Runs pgbench under a shell whose `times` reports the CPU of its children: {wall, cpu} seconds. */
 function pgbench(server: BenchPostgres, steps: string): Promise<{ wall: number; cpu: number }> {
-  const u = new URL(server.url);
-  const args = [`${server.bin}/pgbench`, '-h', u.hostname, '-p', u.port, '-U', decodeURIComponent(u.username), '-i', '-s', '10', '-I', steps, '-q', 'postgres'];
-  const env = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
+  const { args: conn, env } = toolConnection(server);
+  const args = [`${server.bin}/pgbench`, ...conn, '-i', '-s', '10', '-I', steps, '-q', 'postgres'];
   const t0 = performance.now();
   return new Promise((ok, fail) => {
     execFile('bash', ['-c', '"$@" >/dev/null 2>&1 || exit 1; times', 'pgbench', ...args], { env }, (err, out) => {
@@ -67,18 +65,6 @@ function pgbench(server: BenchPostgres, steps: string): Promise<{ wall: number; 
   });
 }
 
-async function runJob(stack: Stack, body: Record<string, unknown>): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(`${stack.orchestratorUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const created = (await res.json()) as { id: string; message?: string };
-  if (res.status !== 202) throw new Error(`POST /api/jobs → ${res.status}: ${created.message}`);
-  for (;;) {
-    const job = (await (await fetch(`${stack.orchestratorUrl}/api/jobs/${created.id}`)).json()) as { state: string; error: string | null };
-    if (job.state === 'completed') return (performance.now() - t0) / 1000;
-    if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${created.id} ${job.state}: ${job.error}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Sample {
   wall: number;
@@ -97,10 +83,6 @@ async function measure(pm: number, work: () => Promise<{ wall: number; client: n
   return { wall, client, server: serverCpu(pm) - s0 };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function result(name: string, xs: Sample[], clientName: string, base?: Sample[]): BenchResult {
   const cpu = median(xs.map((x) => x.server + x.client));
