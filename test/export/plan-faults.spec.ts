@@ -1,7 +1,7 @@
 import { parseExportRequest, planExport } from '@rowflow/export';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { collectingUncaught, freshDatabase, terminateWhilePending } from '../support/index.js';
 
 /**
  * Planning an export against a Postgres whose backend dies while it reads the CSV header: the
@@ -31,31 +31,21 @@ afterAll(async () => {
 
 describe('planExport when its backend is terminated', () => {
   it('rejects, and no client error goes unhandled', async () => {
-    const uncaught: unknown[] = [];
-    const onUncaught = (err: unknown) => uncaught.push(err);
-    process.prependListener('uncaughtException', onUncaught);
-    const admin = new pg.Client(db.url);
-    await admin.connect();
-    try {
-      await admin.query('SELECT pg_advisory_lock(4242)');
-      const planning = planExport(pool, 'public', parseExportRequest({ table: 'v', orderBy: 'id' }));
-      let settled: unknown = 'pending';
-      planning.then((v) => (settled = v), (e: unknown) => (settled = e));
-      for (let killed = 0; killed === 0; ) {
-        if (settled !== 'pending') throw new Error(`planning ended before its header read was seen: ${String(settled)}`);
-        const res = await admin.query(
-          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event = 'advisory' AND query LIKE 'COPY (%'`,
-        );
-        killed = res.rowCount ?? 0;
+    await collectingUncaught(async (uncaught) => {
+      const admin = new pg.Client(db.url);
+      await admin.connect();
+      try {
+        await admin.query('SELECT pg_advisory_lock(4242)');
+        const planning = planExport(pool, 'public', parseExportRequest({ table: 'v', orderBy: 'id' }));
+        await terminateWhilePending(admin, planning, `wait_event = 'advisory' AND query LIKE 'COPY (%'`, 'planning (its header read)');
+        await expect(planning).rejects.toThrow();
+        // The dead connection must not go back into the pool: the next query would get it.
+        await expect(pool.query('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
+        await new Promise((r) => setImmediate(r));
+        expect(uncaught).toEqual([]);
+      } finally {
+        await admin.end();
       }
-      await expect(planning).rejects.toThrow();
-      // The dead connection must not go back into the pool: the next query would get it.
-      await expect(pool.query('SELECT 1 AS ok')).resolves.toMatchObject({ rows: [{ ok: 1 }] });
-      await new Promise((r) => setImmediate(r));
-      expect(uncaught).toEqual([]);
-    } finally {
-      process.off('uncaughtException', onUncaught);
-      await admin.end();
-    }
+    });
   });
 });

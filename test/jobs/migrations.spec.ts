@@ -1,7 +1,7 @@
 import { migrate } from '@rowflow/jobs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { collectingUncaught, freshDatabase } from '../support/index.js';
 
 let db: { url: string; drop: () => Promise<void> };
 let pool: pg.Pool;
@@ -114,25 +114,23 @@ describe('migrate() on a job schema that is already up to date', () => {
   it('a backend terminated while migrate() waits (Postgres restarting at boot) fails the call; no client error goes unhandled', async () => {
     const holder = await pool.connect();
     const migrating = namedPool('rowflow-migrate-terminated');
-    const uncaught: unknown[] = [];
-    const onUncaught = (err: unknown) => uncaught.push(err);
-    process.prependListener('uncaughtException', onUncaught);
-    try {
-      // Another process migrating holds the migration lock, so this migrate() waits on it.
-      await holder.query('BEGIN');
-      await holder.query('SELECT pg_advisory_xact_lock($1)', [0x726f7766]);
-      const run = migrate(migrating);
-      run.catch(() => undefined);
-      expect(await doneOrLockWait(run, 'rowflow-migrate-terminated')).toBe('waiting');
-      await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rowflow-migrate-terminated'`);
-      await expect(run).rejects.toThrow();
-      await migrating.query('SELECT 1'); // a fresh connection: the pool dropped the dead one
-      expect(uncaught).toEqual([]);
-    } finally {
-      process.off('uncaughtException', onUncaught);
-      await holder.query('ROLLBACK').catch(() => undefined);
-      holder.release();
-      await migrating.end();
-    }
+    await collectingUncaught(async (uncaught) => {
+      try {
+        // Another process migrating holds the migration lock, so this migrate() waits on it.
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock($1)', [0x726f7766]);
+        const run = migrate(migrating);
+        run.catch(() => undefined);
+        expect(await doneOrLockWait(run, 'rowflow-migrate-terminated')).toBe('waiting');
+        await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rowflow-migrate-terminated'`);
+        await expect(run).rejects.toThrow();
+        await migrating.query('SELECT 1'); // a fresh connection: the pool dropped the dead one
+        expect(uncaught).toEqual([]);
+      } finally {
+        await holder.query('ROLLBACK').catch(() => undefined);
+        holder.release();
+        await migrating.end();
+      }
+    });
   });
 });

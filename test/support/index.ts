@@ -10,3 +10,4 @@ export * from './db-snapshot.js';
 export * from './raw-http.js';
 export * from './spec-reference.js';
 export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
+export { collectingUncaught, terminateWhilePending } from './uncaught.js';
