@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ConstraintKind } from './constraint-plan.js';
 import type { TargetRef } from './target-ref.js';
+import { RECORDED_TABLE_OID } from './target-table.js';
 
 /** Progress of one deferred constraint: index built / FK added NOT VALID are the halfway marks. */
 export type ConstraintState = 'pending' | 'indexed' | 'added' | 'done' | 'failed';
@@ -36,9 +37,8 @@ export class ConstraintRepository {
    */
   async claim(jobId: string, owner: string, leaseSeconds: number): Promise<PhaseWork | null> {
     if (!(await this.renew(jobId, owner, leaseSeconds, true))) return null;
-    // Jobs created before each table's oid was recorded keep the first table's in rowflow.jobs.
     const tables = await this.pool.query<{ target_schema: string; target_table: string; target_oid: string | null }>(
-      `SELECT t.target_schema, t.target_table, coalesce(t.target_oid, CASE WHEN t.index = 0 THEN j.target_oid END)::text AS target_oid
+      `SELECT t.target_schema, t.target_table, ${RECORDED_TABLE_OID}::text AS target_oid
        FROM rowflow.job_tables t JOIN rowflow.jobs j ON j.id = t.job_id WHERE t.job_id = $1 ORDER BY t.index`,
       [jobId],
     );

@@ -99,6 +99,13 @@ export async function recordCreatedTable(c: pg.PoolClient, ref: TargetRef, oid: 
 }
 
 /**
+ * A job table's oid when the job was created, over `rowflow.job_tables t` joined to
+ * `rowflow.jobs j`: jobs from before each table's oid was recorded keep the first table's in
+ * `jobs.target_oid`; NULL when not recorded at all (such tables are not checked).
+ */
+export const RECORDED_TABLE_OID = 'coalesce(t.target_oid, CASE WHEN t.index = 0 THEN j.target_oid END)';
+
+/**
  * Refuses to go on with a job whose targets are no longer the tables it was prepared for: one
  * dropped, or dropped and re-made (by a later "replace" job, say) — its rows would land in a
  * table nobody checked for them. Every table of the job is checked (a dataset job has several);
@@ -106,7 +113,7 @@ export async function recordCreatedTable(c: pg.PoolClient, ref: TargetRef, oid: 
  */
 export async function requireSameTarget(c: pg.PoolClient, jobId: string): Promise<void> {
   const res = await c.query<{ target_schema: string; target_table: string; target_oid: string | null; current_oid: string | null }>(
-    `SELECT t.target_schema, t.target_table, coalesce(t.target_oid, CASE WHEN t.index = 0 THEN j.target_oid END)::text AS target_oid, r.oid::text AS current_oid
+    `SELECT t.target_schema, t.target_table, ${RECORDED_TABLE_OID}::text AS target_oid, r.oid::text AS current_oid
      FROM rowflow.jobs j
      JOIN rowflow.job_tables t ON t.job_id = j.id
      LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = t.target_schema
