@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerExport } from './commands/export.js';
+import { registerFidelity } from './commands/fidelity.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIntrospect } from './commands/introspect.js';
 import { registerJobs } from './commands/jobs.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerVerify(program);
   registerIntrospect(program);
+  registerFidelity(program);
   // Subcommands inherit exitOverride only when set on each (commander applies it per command).
   for (const c of program.commands) {
     c.exitOverride().showSuggestionAfterError(true);

@@ -34,9 +34,31 @@ export type ColumnType =
 
 export type Distribution = 'uniform' | 'normal' | 'zipf';
 
+/**
+ * A column's value distribution as PostgreSQL's statistics described it (`pg_stats`): weighted
+ * literal values (its most common values), equi-depth histogram bounds, and the distinct count it
+ * saw. Generation draws from `values` with `weights` (their sum is the share of non-NULL rows they
+ * cover), then from the histogram (a bucket at random, a value uniform inside it), then from the
+ * column's own generator.
+ */
+export interface ColumnProfileSpec {
+  values?: string[];
+  weights?: number[];
+  /** Ascending bounds (numbers, or ISO dates/timestamps): each bucket holds the same share of rows. */
+  histogram?: string[];
+  /**
+   * Distinct non-NULL values in the source, PostgreSQL's way (`n_distinct`): a count when ≥ 0 (a
+   * fixed set, the same at any scale), minus distinct values per row when < 0 (grows with the
+   * rows). The fidelity report compares it; generation does not use it.
+   */
+  distinct?: number;
+}
+
 export interface ColumnSpec {
   name: string;
   type: ColumnType;
+  /** Distribution taken from database statistics (see ColumnProfileSpec). */
+  profile?: ColumnProfileSpec;
   /** Fraction of rows that are NULL, 0..1. Not allowed on primary/unique columns. */
   nullRatio?: number;
   unique?: boolean;

@@ -27,3 +27,5 @@ export {
 export { type ExtraRows, type JobVerifyResult, type RangeCheck, type TableVerifyResult, verifyJob } from './job-verify.js';
 export { JobManifestStore } from './job-manifest-store.js';
 export { ExportRepository } from './export-repository.js';
+export { isoInstant, readTableStats } from './pg-stats-reader.js';
+export { checkFidelity, comparePlans, type LoadedTable, type PlanComparison, splitQueries } from './fidelity-check.js';

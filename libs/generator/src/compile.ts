@@ -3,6 +3,7 @@ import { type ColumnCompiler, type CompiledColumn, ColumnRandom } from './column
 import { cellSeed, streamKey } from './hash.js';
 import { withEventTime } from './event-time.js';
 import type { RowContext } from './row-context.js';
+import { withProfile } from './profile-values.js';
 import { applyStreamModes } from './stream-modes.js';
 import { booleanColumn, decimalColumn, foreignKeyColumn, integerColumn, serialColumn } from './values-numeric.js';
 import { dateColumn, timestampColumn } from './values-temporal.js';
@@ -66,7 +67,8 @@ export function withNulls(col: CompiledColumn, seed: number, table: string, rati
 export function compileColumn(col: ColumnSpec, seed: number, table: string, keyOffset = 0): CompiledColumn {
   const random = new ColumnRandom(seed, table, col.name);
   const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset });
-  const compiled: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
+  const plain: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
+  const compiled = col.profile ? withProfile(plain, col, seed, table) : plain;
   return col.nullRatio ? withNulls(compiled, seed, table, col.nullRatio) : compiled;
 }
 

@@ -9,3 +9,4 @@ export * from './stream-options.js';
 export * from './dataset/index.js';
 export * from './spec/index.js';
 export * from './introspect/index.js';
+export * from './profile/index.js';

@@ -1,8 +1,7 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { IntrospectResult } from '@rowflow/schema';
 import { expectBodyOnly } from '../common/no-input.js';
-import { IntrospectService, parseIntrospectRequest } from './introspect.service.js';
+import { type IntrospectResponse, IntrospectService, parseIntrospectRequest } from './introspect.service.js';
 
 @ApiTags('introspect')
 @Controller('api/introspect')
@@ -19,12 +18,15 @@ export class IntrospectController {
         schema: { type: 'string', description: 'Default: TARGET_SCHEMA (public)' },
         tables: { type: 'array', items: { type: 'string' }, description: 'Only these tables (default: all)' },
         rows: { type: 'integer', default: 1000, description: 'Rows per table in the returned spec' },
+        profile: { type: 'string', enum: ['stats'], description: 'Shape the spec like the source from its planner statistics (pg_class.reltuples, pg_stats); no row is read' },
+        scale: { type: 'number', default: 1, description: "With profile: row counts are the source's times this" },
+        copyValues: { type: 'string', enum: ['categorical', 'none'], default: 'categorical', description: 'With profile: copy the most common values of categorical, non-personal columns, or no literal at all' },
       },
     },
   })
-  @ApiOkResponse({ description: '{dataset: <dataset spec>, warnings: [string]} — everything not mapped faithfully is a warning' })
+  @ApiOkResponse({ description: '{dataset: <dataset spec>, warnings: [string], profile?: {tables: [{name, analyzed, sourceRows?, columns: [{name, copied}]}]}} — everything not mapped faithfully is a warning' })
   @ApiBadRequestResponse({ description: '{statusCode, error, message, field}' })
-  async introspect(@Body() body: unknown, @Query() query: unknown): Promise<IntrospectResult> {
+  async introspect(@Body() body: unknown, @Query() query: unknown): Promise<IntrospectResponse> {
     expectBodyOnly(query);
     return this.introspection.introspect(parseIntrospectRequest(body ?? {}, this.introspection.defaultSchema));
   }

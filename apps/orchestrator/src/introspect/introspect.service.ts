@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
-import { catalogToDataset, type IntrospectResult, isIdentifier } from '@rowflow/schema';
+import { readTableStats } from '@rowflow/export';
+import { applyProfile, catalogToDataset, type CopyValues, type IntrospectResult, isIdentifier, type ProfileReport } from '@rowflow/schema';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
 import { PgCatalogReader } from './pg-catalog-reader.js';
 
 /** Keys of `POST /api/introspect`. */
-export const INTROSPECT_KEYS = ['schema', 'tables', 'rows'] as const;
+export const INTROSPECT_KEYS = ['schema', 'tables', 'rows', 'profile', 'scale', 'copyValues'] as const;
+/** Largest `scale`: a profile times this many rows (beyond, the dataset's row limits apply anyway). */
+const MAX_SCALE = 1_000_000;
 const DEFAULT_ROWS = 1000;
 const MAX_TABLES = 500;
 
@@ -14,6 +17,15 @@ export interface IntrospectRequest {
   schema: string;
   tables?: string[];
   rows: number;
+  /** "stats": shape the spec like the source from its planner statistics (pg_stats). */
+  profile?: 'stats';
+  scale?: number;
+  copyValues?: CopyValues;
+}
+
+/** The introspection answer; with a profile, what the statistics gave per column. */
+export interface IntrospectResponse extends IntrospectResult {
+  profile?: ProfileReport;
 }
 
 /** Validates the request body (nothing is read before it passes). */
@@ -37,7 +49,26 @@ export function parseIntrospectRequest(input: unknown, defaultSchema = 'public')
     if (typeof body.rows !== 'number' || !Number.isSafeInteger(body.rows) || body.rows < 1) throw new ValidationError('rows', 'must be a positive integer (rows per table)');
     out.rows = body.rows;
   }
+  parseProfileOptions(body, out);
   return out;
+}
+
+function parseProfileOptions(body: Record<string, unknown>, out: IntrospectRequest): void {
+  if (body.profile !== undefined) {
+    if (body.profile !== 'stats') throw new ValidationError('profile', 'must be "stats" (the only profile source: PostgreSQL\'s planner statistics)');
+    out.profile = 'stats';
+  }
+  for (const key of ['scale', 'copyValues'] as const) {
+    if (body[key] !== undefined && out.profile === undefined) throw new ValidationError(key, 'only with "profile": "stats"');
+  }
+  if (body.scale !== undefined) {
+    if (typeof body.scale !== 'number' || !Number.isFinite(body.scale) || body.scale <= 0 || body.scale > MAX_SCALE) throw new ValidationError('scale', `must be a number in (0, ${MAX_SCALE}] (row counts are the source's times this)`);
+    out.scale = body.scale;
+  }
+  if (body.copyValues !== undefined) {
+    if (body.copyValues !== 'categorical' && body.copyValues !== 'none') throw new ValidationError('copyValues', 'must be "categorical" or "none"');
+    out.copyValues = body.copyValues;
+  }
 }
 
 /** Reads a schema of the configured database and maps it to a dataset spec plus warnings. */
@@ -46,7 +77,7 @@ export class IntrospectService {
   private readonly reader: PgCatalogReader;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
   ) {
     this.reader = new PgCatalogReader(db.pool);
@@ -57,10 +88,14 @@ export class IntrospectService {
     return this.config.TARGET_SCHEMA;
   }
 
-  async introspect(req: IntrospectRequest): Promise<IntrospectResult> {
+  async introspect(req: IntrospectRequest): Promise<IntrospectResponse> {
     const { tables, missing } = await this.reader.read(req.schema, req.tables);
     if (missing.length) throw new ValidationError('tables', `not found in schema "${req.schema}": ${missing.join(', ')}`);
     if (tables.length === 0) throw new NotFoundError(`schema "${req.schema}" has no tables (or this role cannot see them)`);
-    return catalogToDataset(tables, { name: req.schema, rows: req.rows });
+    const mapped = catalogToDataset(tables, { name: req.schema, rows: req.rows });
+    if (req.profile !== 'stats') return mapped;
+    const stats = await readTableStats(this.db.pool, req.schema, mapped.dataset.tables.map((t) => t.name));
+    const shaped = applyProfile(mapped.dataset, stats, { scale: req.scale, copyValues: req.copyValues });
+    return { dataset: shaped.dataset, warnings: [...mapped.warnings, ...shaped.warnings], profile: shaped.profile };
   }
 }

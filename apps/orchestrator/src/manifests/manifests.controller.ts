@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JobVerifyResult, StoredJobManifest } from '@rowflow/export';
+import type { FidelityReport } from '@rowflow/schema';
 import type { Response } from 'express';
 import { expectNoQuery } from '../common/no-input.js';
 import { ManifestsService } from './manifests.service.js';
@@ -26,6 +27,18 @@ export class ManifestsController {
   verify(@Param('id') id: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<JobVerifyResult> {
     expectNoQuery(query);
     return untilClientGone(res, (signal) => this.manifests.verify(id, signal));
+  }
+
+  @Get(':id/fidelity')
+  @ApiOperation({
+    summary:
+      "Compare a completed job's tables with the statistics profile its spec carries: ANALYZEs them, then per column {nullDiff, distinctRatio, valueDistance?, histogramDistance?, ok} and per foreign key {perParentMeanRatio, ok}",
+  })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The job is not completed' })
+  fidelity(@Param('id') id: string, @Query() query: unknown): Promise<FidelityReport> {
+    expectNoQuery(query);
+    return this.manifests.fidelity(id);
   }
 }
 

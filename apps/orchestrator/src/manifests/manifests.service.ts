@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ConflictError } from '@rowflow/contracts';
-import { buildJobManifest, JobManifestStore, type JobVerifyResult, type StoredJobManifest, verifyJob } from '@rowflow/export';
+import { buildJobManifest, checkFidelity, JobManifestStore, type JobVerifyResult, type StoredJobManifest, verifyJob } from '@rowflow/export';
+import type { FidelityReport } from '@rowflow/schema';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -52,6 +53,14 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
   async verify(id: string, signal?: AbortSignal): Promise<JobVerifyResult> {
     const job = await this.completedJob(id);
     return verifyJob(this.db.pool, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined), signal);
+  }
+
+  /** Compares the statistics of a completed job's tables (ANALYZEd now) with the profile its spec carries. */
+  async fidelity(id: string): Promise<FidelityReport> {
+    const job = await this.completedJob(id);
+    const dataset = job.dataset ?? { name: job.tables[0]?.table ?? 'table', tables: job.tables.map((t) => t.schema) };
+    const loaded = job.tables.map((t) => ({ table: t.table, targetSchema: t.targetSchema ?? this.config.TARGET_SCHEMA, targetTable: t.targetTable }));
+    return checkFidelity(this.db.pool, dataset, loaded);
   }
 
   private async jobsActive(): Promise<boolean> {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { decimalBounds } from '../column-types.js';
 import { checkEventTimeRules } from './event-time-schema.js';
 import { parseIsoInstant } from './iso-instant.js';
+import { checkProfileRules } from './profile-schema.js';
 
 type Ctx = z.RefinementCtx;
 
@@ -23,6 +24,7 @@ export function checkColumnRules(col: ColumnSpec, ctx: Ctx): void {
     fail(ctx, ['from'], `from (${col.from}) is after to (${col.to})`);
   }
   checkEventTimeRules(col, ctx);
+  checkProfileRules(col, (path, message) => fail(ctx, path, message));
 }
 
 function checkDecimal(col: ColumnSpec, ctx: Ctx): void {

@@ -4,6 +4,7 @@ import { COLUMN_TYPES, DEFAULT_FK_ROWS, DISTRIBUTIONS, INT32_MAX, INT32_MIN, MOD
 import { isIdentifier, MAX_IDENTIFIER_BYTES } from '../pg-type.js';
 import { checkColumnRules } from './column-rules.js';
 import { EVENT_TIME_OPTIONS } from './event-time-schema.js';
+import { profileSchema } from './profile-schema.js';
 import { MAX_INSTANT, MIN_INSTANT, parseIsoInstant } from './iso-instant.js';
 import { strictObject, unknownKeyMessage } from './zod-issues.js';
 
@@ -131,7 +132,7 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
 const ANY_TYPE_KEYS = new Set(COLUMN_TYPES.flatMap((t) => Object.keys(typeOptions(t, {}))));
 
 function columnVariant(type: ColumnType, opts: ColumnOptions) {
-  const shape = { name: identifier, type: z.literal(type), nullRatio: nullRatio.optional(), ...keyFlags(type), ...optional(typeOptions(type, opts)) };
+  const shape = { name: identifier, type: z.literal(type), nullRatio: nullRatio.optional(), profile: profileSchema.optional(), ...keyFlags(type), ...optional(typeOptions(type, opts)) };
   const allowed = Object.keys(shape);
   const owner = `${type} columns`;
   return strictObject(shape, owner, 'must be an object with name and type', (key) =>

@@ -3,3 +3,4 @@ export { compositeKeySchema, datasetSchema, datasetTableSchema, MAX_COMPOSITE_CO
 export { PER_PARENT_DISTRIBUTIONS } from './per-parent-distributions.js';
 export { fieldPath, parseOrThrow, specIssues, strictObject, toValidationError, unknownKeyMessage } from './zod-issues.js';
 export { columnSpecJsonSchema, datasetSpecJsonSchema, type JsonSchema, type JsonSchemaTarget, tableSpecJsonSchema } from './json-schema.js';
+export { checkProfileRules, profileNumber, profileSchema } from './profile-schema.js';

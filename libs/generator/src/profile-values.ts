@@ -1,0 +1,78 @@
+import type { ColumnSpec } from '@rowflow/contracts';
+import { decimalBounds, profileNumber } from '@rowflow/schema';
+import { type Cell, type CellKind, ColumnRandom, type CompiledColumn } from './column.js';
+import { cumulative, weightedIndex } from './dictionaries.js';
+import { formatUnits } from './values-numeric.js';
+import { DayFormatter, formatInstant } from './values-temporal.js';
+
+const DAY_MS = 86_400_000;
+/** Strings that need neither CSV quoting nor JSON escaping. */
+const PLAIN = /^[^",\\\u0000-\u001f]*$/;
+
+/** Value inside a histogram bucket: `lo + t·(hi − lo)` rendered in the column's type. */
+type Interpolate = (lo: number, hi: number, t: number) => Cell;
+
+function interpolator(col: ColumnSpec): Interpolate | null {
+  // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- other types take no histogram (validation refuses it)
+  switch (col.type) {
+    case 'int':
+    case 'bigint':
+      return (lo, hi, t) => Math.min(hi, Math.floor(lo + t * (hi - lo + 1)));
+    case 'decimal': {
+      const { scale } = decimalBounds(col);
+      const pow = 10 ** scale;
+      return (lo, hi, t) => formatUnits(Math.round((lo + t * (hi - lo)) * pow), scale, pow);
+    }
+    case 'date': {
+      const days = new DayFormatter(0, 0);
+      return (lo, hi, t) => days.format(Math.floor((lo + t * (hi - lo)) / DAY_MS));
+    }
+    case 'timestamp':
+    case 'timestamptz': {
+      const days = new DayFormatter(0, 0);
+      const zone = col.type === 'timestamptz';
+      return (lo, hi, t) => formatInstant(Math.floor((lo + t * (hi - lo)) / 1000) * 1000, false, zone, days);
+    }
+    default:
+      return null;
+  }
+}
+
+/** A profile's literal as the column writes it: numbers stay numbers in a number column. */
+function literal(kind: CellKind, text: string): Cell {
+  if (kind === 'boolean') return text === 't' || text === 'true';
+  return kind === 'number' ? Number(text) : text;
+}
+
+/**
+ * Draws a column from its statistics profile: the most common values with their weights, then an
+ * equi-depth histogram (bucket uniform, value uniform inside it), then the column's own generator
+ * for whatever share is left. The draw has its own stream (salted key), so a column's values stay
+ * a pure function of (seed, table, column, row) and other columns never shift.
+ */
+export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number, table: string): CompiledColumn {
+  const profile = col.profile;
+  if (!profile) return inner;
+  const random = new ColumnRandom(seed, table, col.name, '\u0000profile:');
+  const values = (profile.values ?? []).map((v) => literal(inner.kind, v));
+  const weights = profile.weights ?? values.map(() => 1 / Math.max(values.length, 1));
+  const covered = Math.min(1, weights.reduce((a, b) => a + b, 0));
+  const pick = values.length ? cumulative(weights) : null;
+  const bounds = (profile.histogram ?? []).map((b) => profileNumber(col.type, b));
+  const interpolate = bounds.length >= 2 ? interpolator(col) : null;
+  const buckets = bounds.length - 1;
+  const textual = values.some((v) => typeof v === 'string' && !PLAIN.test(v));
+  const kind: CellKind = textual && inner.kind === 'plain' ? 'text' : inner.kind;
+  return {
+    ...inner,
+    kind,
+    value: (row) => {
+      const rng = random.at(row);
+      const u = rng.float();
+      if (pick && u < covered) return values[weightedIndex(pick, u / covered)] as Cell;
+      if (!interpolate) return inner.value(row);
+      const b = Math.floor(rng.float() * buckets);
+      return interpolate(bounds[b] as number, bounds[b + 1] as number, rng.float());
+    },
+  };
+}

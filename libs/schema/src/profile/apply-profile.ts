@@ -1,0 +1,133 @@
+import type { ColumnProfileSpec, ColumnSpec, DatasetSpec, DatasetTableSpec } from '@rowflow/contracts';
+import { validateDatasetSpec } from '../dataset/validate-dataset-spec.js';
+import { looksPersonal } from './personal.js';
+import { type ColumnStats, distinctCount, type TableStats } from './stats-model.js';
+
+/** What may be copied from statistics: literal values of categorical columns, or no literal at all. */
+export type CopyValues = 'categorical' | 'none';
+
+export interface ProfileOptions {
+  /** Row counts are the source's times this (default 1: same shape, same size). */
+  scale?: number;
+  copyValues?: CopyValues;
+}
+
+/** Per column, what the statistics gave: literal values, only the shape, or nothing. */
+export interface ProfileReport {
+  tables: {
+    name: string;
+    analyzed: boolean;
+    /** Source rows (pg_class.reltuples) when analysed. */
+    sourceRows?: number;
+    columns: { name: string; copied: 'values' | 'shape' | 'none' }[];
+  }[];
+}
+
+export interface ProfileResult {
+  dataset: DatasetSpec;
+  profile: ProfileReport;
+  warnings: string[];
+}
+
+/** At most this many distinct values, all among the most common ones: a category, not free text. */
+export const CATEGORICAL_MAX_DISTINCT = 100;
+const HISTOGRAM_TYPES = new Set<ColumnSpec['type']>(['int', 'bigint', 'decimal', 'date', 'timestamp', 'timestamptz']);
+const VALUE_TYPES = new Set<ColumnSpec['type']>(['int', 'bigint', 'decimal', 'boolean', 'enum', 'text', 'char', 'country', 'jobTitle', 'company']);
+
+/**
+ * Shapes an introspected dataset like the source database: row counts from `reltuples` (times
+ * `scale`), and per column the NULL share, most common values with their weights (categorical,
+ * non-personal columns only, unless `copyValues` is "none") and equi-depth histograms of numbers
+ * and dates. Key, unique, sequence and foreign-key values keep their generators: they must stay
+ * unique or point at real parents. Reads nothing but the statistics given.
+ */
+export function applyProfile(dataset: DatasetSpec, stats: TableStats[], opts: ProfileOptions = {}): ProfileResult {
+  const warnings: string[] = [];
+  const byName = new Map(stats.map((t) => [t.name, t]));
+  const report: ProfileReport = { tables: [] };
+  const tables = dataset.tables.map((table) => {
+    const s = byName.get(table.name);
+    if (!s || !s.analyzed) {
+      warnings.push(`${table.name}: no statistics (never analysed; run ANALYZE on the source): row count and distributions not profiled`);
+      report.tables.push({ name: table.name, analyzed: false, columns: table.columns.map((c) => ({ name: c.name, copied: 'none' })) });
+      return table;
+    }
+    return profileTable(table, s, opts, report, warnings);
+  });
+  const shaped = { ...dataset, tables };
+  return { dataset: validateDatasetSpec(shaped, 'dataset'), profile: report, warnings };
+}
+
+function profileTable(table: DatasetTableSpec, s: TableStats, opts: ProfileOptions, report: ProfileReport, warnings: string[]): DatasetTableSpec {
+  const rows = Math.max(0, s.reltuples);
+  const out: DatasetTableSpec = { ...table };
+  if (out.rows !== undefined) {
+    out.rows = Math.max(1, Math.round(rows * (opts.scale ?? 1)));
+    if (rows === 0) warnings.push(`${table.name}: empty in the source; 1 row generated`);
+  }
+  const fixed = new Set(table.compositeKey?.columns ?? []);
+  const entry: ProfileReport['tables'][number] = { name: table.name, analyzed: true, sourceRows: rows, columns: [] };
+  out.columns = table.columns.map((col) => {
+    const cs = s.columns.find((c) => c.name === col.name);
+    if (!cs) {
+      entry.columns.push({ name: col.name, copied: 'none' });
+      return col;
+    }
+    const { column, copied } = profileColumn(col, cs, rows, opts.copyValues ?? 'categorical', fixed.has(col.name));
+    entry.columns.push({ name: col.name, copied });
+    return column;
+  });
+  report.tables.push(entry);
+  return out;
+}
+
+/** Keys, sequences and tuple members keep their values: a copied distribution would break them. */
+function generatedOnly(col: ColumnSpec, member: boolean): boolean {
+  return member || col.unique === true || col.primaryKey === true || col.type === 'serial' || col.mode === 'sequence' || col.mode === 'block' || col.mode === 'eventTime';
+}
+
+function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, copy: CopyValues, member: boolean): { column: ColumnSpec; copied: 'values' | 'shape' } {
+  const column: ColumnSpec = { ...col };
+  if (column.nullRatio !== undefined) {
+    if (s.nullFrac > 0) column.nullRatio = round(s.nullFrac);
+    else delete column.nullRatio;
+  }
+  const distinct = distinctCount(s, rows);
+  // PostgreSQL's convention: a count for a fixed set of values, minus the per-row share otherwise.
+  const perRow = rows > 0 ? -Math.min(1, distinct / rows) : 0;
+  if (generatedOnly(col, member) || col.type === 'foreignKey') {
+    if (col.type === 'foreignKey') column.profile = { distinct: round(perRow) };
+    return { column, copied: 'shape' };
+  }
+  const categorical = isCategorical(col, s, distinct);
+  const profile: ColumnProfileSpec = { distinct: categorical ? distinct : round(perRow) };
+  const literals = copy !== 'none' && !looksPersonal(col.name);
+  let copied: 'values' | 'shape' = 'shape';
+  if (literals && categorical) {
+    const share = 1 - s.nullFrac;
+    profile.values = s.mostCommonValues ?? [];
+    profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (share > 0 ? f / share : 0)));
+    copied = 'values';
+  }
+  if (literals && HISTOGRAM_TYPES.has(col.type) && (s.histogram?.length ?? 0) >= 2) profile.histogram = s.histogram;
+  column.profile = profile;
+  return { column, copied };
+}
+
+/** Shares rounded to 6 digits whose sum stays ≤ 1 (rounding up must not push it over). */
+function normalised(shares: number[]): number[] {
+  const total = shares.reduce((a, b) => a + b, 0);
+  const scaled = total > 1 ? shares.map((x) => x / total) : shares;
+  return scaled.map((x) => Math.floor(x * 1e6) / 1e6);
+}
+
+function isCategorical(col: ColumnSpec, s: ColumnStats, distinct: number): boolean {
+  if (!VALUE_TYPES.has(col.type) || !s.mostCommonValues?.length) return false;
+  const covered = (s.mostCommonFreqs ?? []).reduce((a, b) => a + b, 0);
+  // All distinct values are among the most common ones (PostgreSQL lists them all when it saw few).
+  return distinct <= CATEGORICAL_MAX_DISTINCT && s.mostCommonValues.length >= distinct * 0.95 && covered >= (1 - s.nullFrac) * 0.95;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
