@@ -46,6 +46,8 @@ export interface ColumnProfileSpec {
   weights?: number[];
   /** Ascending bounds (numbers, or ISO dates/timestamps): each bucket holds the same share of rows. */
   histogram?: string[];
+  /** The histogram draws its bounds themselves (a column with few distinct values), not values between them. */
+  discrete?: boolean;
   /**
    * Distinct non-NULL values in the source, PostgreSQL's way (`n_distinct`): a count when ≥ 0 (a
    * fixed set, the same at any scale), minus distinct values per row when < 0 (grows with the

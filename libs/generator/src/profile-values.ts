@@ -61,6 +61,9 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
   const bounds = (profile.histogram ?? []).map((b) => profileNumber(col.type, b));
   const interpolate = bounds.length >= 2 ? interpolator(col) : null;
   const buckets = bounds.length - 1;
+  // A few distinct values: the bounds are the values themselves (interpolating would invent new ones).
+  const discrete = profile.discrete === true;
+  const boundValues = (profile.histogram ?? []).map((v) => literal(inner.kind, v));
   const textual = values.some((v) => typeof v === 'string' && !PLAIN.test(v));
   const kind: CellKind = textual && inner.kind === 'plain' ? 'text' : inner.kind;
   return {
@@ -72,6 +75,7 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
       if (pick && u < covered) return values[weightedIndex(pick, u / covered)] as Cell;
       if (!interpolate) return inner.value(row);
       const b = Math.floor(rng.float() * buckets);
+      if (discrete) return boundValues[rng.float() < 0.5 ? b : b + 1] as Cell;
       return interpolate(bounds[b] as number, bounds[b + 1] as number, rng.float());
     },
   };

@@ -109,7 +109,21 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, copy: Copy
     profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (share > 0 ? f / share : 0)));
     copied = 'values';
   }
-  if (literals && HISTOGRAM_TYPES.has(col.type) && (s.histogram?.length ?? 0) >= 2) profile.histogram = s.histogram;
+  if (literals && HISTOGRAM_TYPES.has(col.type) && (s.histogram?.length ?? 0) >= 2) {
+    profile.histogram = s.histogram;
+    // Few distinct numbers (prices, quantities): draw the listed values, don't invent new ones.
+    const listed = (s.histogram?.length ?? 0) + (s.mostCommonValues?.length ?? 0);
+    if (!categorical && distinct <= 2 * listed) {
+      profile.discrete = true;
+      // A fixed set of values: the same count at any scale.
+      profile.distinct = distinct;
+      if (s.mostCommonValues?.length) {
+        profile.values = s.mostCommonValues;
+        profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (1 - s.nullFrac > 0 ? f / (1 - s.nullFrac) : 0)));
+        copied = 'values';
+      }
+    }
+  }
   column.profile = profile;
   return { column, copied };
 }

@@ -20,10 +20,11 @@ export const profileSchema = strictObject(
     values: list('literal values').min(1, { error: 'must not be empty' }).optional(),
     weights: z.array(z.number({ error: 'must be a number in [0, 1]' }).min(0, { error: 'must be a number in [0, 1]' }).max(1, { error: 'must be a number in [0, 1]' }), { error: 'must be an array of numbers (one per value)' }).optional(),
     histogram: list('ascending bounds').min(2, { error: 'needs at least 2 bounds' }).optional(),
+    discrete: z.boolean({ error: 'must be true or false' }).optional(),
     distinct: z.number({ error: 'must be a number >= -1' }).min(-1, { error: 'must be a number >= -1' }).optional(),
   },
   'profile',
-  'must be an object {values?, weights?, histogram?, distinct?}',
+  'must be an object {values?, weights?, histogram?, discrete?, distinct?}',
 );
 
 type Fail = (path: (string | number)[], message: string) => void;
@@ -50,6 +51,7 @@ export function checkProfileRules(col: ColumnSpec, fail: Fail): void {
     if (bad >= 0) fail(['profile', 'values', bad], `"${p.values[bad]}" is not a ${col.type} value`);
   }
   if (p.histogram) checkHistogram(col.type, p.histogram, fail);
+  if (p.discrete && !p.histogram) fail(['profile', 'discrete'], 'needs a histogram (its bounds are the values drawn)');
 }
 
 function checkHistogram(type: ColumnType, bounds: string[], fail: Fail): void {
