@@ -18,46 +18,7 @@ import { loadOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../../apps/orchestr
 import { DatabaseModule } from '../../apps/orchestrator/src/database/database.module.js';
 import { IntrospectModule } from '../../apps/orchestrator/src/introspect/introspect.module.js';
 import { cli, waitFor } from '../cli/cli-harness.js';
-
-/** A source filled by plain SQL (not by Rowflow) with skewed categories, NULLs and per-parent counts. */
-const DDL = `
-CREATE TABLE customers (
-  id serial PRIMARY KEY,
-  email text NOT NULL,
-  country text NOT NULL,
-  tier smallint NOT NULL,
-  age int,
-  signup_date date NOT NULL,
-  balance numeric(10, 2)
-);
-CREATE TABLE orders (
-  id bigserial PRIMARY KEY,
-  customer_id int NOT NULL REFERENCES customers (id),
-  status text NOT NULL,
-  amount numeric(10, 2) NOT NULL,
-  created_at timestamptz NOT NULL
-);`;
-
-const FILL = `
-SELECT setseed(0.42);
-INSERT INTO customers (email, country, tier, age, signup_date, balance)
-SELECT 'person' || g || '@example.org',
-  (ARRAY['DE','DE','DE','DE','DE','DE','FR','FR','FR','IT'])[1 + floor(random() * 10)::int],
-  CASE WHEN random() < 0.7 THEN 1 WHEN random() < 0.67 THEN 2 ELSE 3 END,
-  CASE WHEN random() < 0.2 THEN NULL ELSE 18 + floor(random() * random() * 60)::int END,
-  date '2020-01-01' + (random() * random() * 1500)::int,
-  CASE WHEN random() < 0.3 THEN NULL ELSE round((random() ^ 3 * 10000)::numeric, 2) END
-FROM generate_series(1, 3000) g;
-INSERT INTO orders (customer_id, status, amount, created_at)
-SELECT 1 + (g % 3000),
-  (ARRAY['paid','paid','paid','paid','shipped','shipped','cancelled','new'])[1 + floor(random() * 8)::int],
-  round(exp(random() * 6)::numeric, 2),
-  timestamptz '2023-01-01 00:00:00+00' + random() ^ 2 * interval '700 days'
-FROM generate_series(1, 15000) g;
-ANALYZE customers;
-ANALYZE orders;
--- Made after ANALYZE and empty: never analysed, so its statistics are missing.
-CREATE TABLE audit_log (id serial PRIMARY KEY, note text);`;
+import { DDL, FILL } from './source-data.js';
 
 interface Introspected {
   dataset: DatasetSpec;

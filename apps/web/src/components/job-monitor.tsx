@@ -3,6 +3,7 @@ import type { JobMonitorState } from '../lib/job-monitor.js';
 import { rowsDone } from '../lib/job-monitor.js';
 import { etaMs, formatCount, formatDuration, formatRate, percent, rateOf } from '../lib/progress-math.js';
 import { DeadLetters } from './dead-letters.js';
+import { FidelityPanel } from './fidelity-panel.js';
 import { type JobActionName, JobActions } from './job-actions.js';
 import { ProgressBar } from './progress-bar.js';
 import { RateChart } from './rate-chart.js';
@@ -46,6 +47,7 @@ export function JobMonitor({ state, onAction }: { state: JobMonitorState; onActi
       )}
       {state.error && <p className="error">{state.error}</p>}
       <DeadLetters jobId={job.id} count={job.rowsSkipped} />
+      {job.state === 'completed' && <FidelityPanel jobId={job.id} />}
       <RateChart points={state.series} />
       {job.partitions.length > 1 && <Partitions job={job} />}
     </div>

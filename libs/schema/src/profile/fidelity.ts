@@ -14,6 +14,16 @@ export interface FidelityThresholds {
 
 export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { nullDiff: 0.02, distinctRatio: 1.5, valueDistance: 0.1, histogramDistance: 0.1, perParentMean: 0.1 };
 
+/** One side of a comparison, small enough to chart: NULL share, distinct count, top values, deciles. */
+export interface ColumnSummary {
+  nullFrac: number;
+  distinct: number;
+  /** Most common values with their share of non-NULL rows (at most 10). */
+  top?: { value: string; share: number }[];
+  /** 11 quantiles (min, deciles, max) of a histogram, as numbers (epoch ms for dates). */
+  deciles?: number[];
+}
+
 export interface ColumnFidelity {
   table: string;
   column: string;
@@ -22,6 +32,8 @@ export interface ColumnFidelity {
   valueDistance?: number;
   histogramDistance?: number;
   ok: boolean;
+  source: ColumnSummary;
+  generated: ColumnSummary;
 }
 
 export interface ForeignKeyFidelity {
@@ -70,7 +82,7 @@ function column(table: string, col: ColumnSpec, s: ColumnStats, rows: number, th
   const profile = col.profile ?? {};
   const nullDiff = round(Math.abs((col.nullRatio ?? 0) - s.nullFrac));
   const distinctRatio = round(ratio(expectedDistinct(profile.distinct, rows), distinctCount(s, rows)));
-  const out: ColumnFidelity = { table, column: col.name, nullDiff, distinctRatio, ok: true };
+  const out: ColumnFidelity = { table, column: col.name, nullDiff, distinctRatio, ok: true, source: sourceSummary(col, rows), generated: targetSummary(col, s, rows) };
   if (profile.values) out.valueDistance = round(valueDistance(profile.values, profile.weights ?? [], s, col));
   if (profile.histogram && s.histogram) out.histogramDistance = round(histogramDistance(col, profile.histogram, s.histogram));
   out.ok =
@@ -88,6 +100,29 @@ function foreignKey(table: string, col: ColumnSpec, s: ColumnStats, rows: number
   const actual = distinct > 0 ? (rows * (1 - s.nullFrac)) / distinct : NaN;
   const perParentMeanRatio = round(actual / expected);
   return { table, column: col.name, perParentMeanRatio, ok: Math.abs(perParentMeanRatio - 1) <= th.perParentMean };
+}
+
+const TOP = 10;
+
+function sourceSummary(col: ColumnSpec, rows: number): ColumnSummary {
+  const p = col.profile ?? {};
+  const out: ColumnSummary = { nullFrac: col.nullRatio ?? 0, distinct: Math.round(expectedDistinct(p.distinct, rows)) };
+  if (p.values) out.top = p.values.map((value, i) => ({ value, share: p.weights?.[i] ?? 0 })).sort((a, b) => b.share - a.share).slice(0, TOP);
+  if (p.histogram) out.deciles = deciles(p.histogram.map((b) => profileNumber(col.type, b)));
+  return out;
+}
+
+function targetSummary(col: ColumnSpec, s: ColumnStats, rows: number): ColumnSummary {
+  const out: ColumnSummary = { nullFrac: round(s.nullFrac), distinct: distinctCount(s, rows) };
+  const share = 1 - s.nullFrac;
+  if (s.mostCommonValues) out.top = s.mostCommonValues.map((value, i) => ({ value, share: round(share > 0 ? (s.mostCommonFreqs?.[i] ?? 0) / share : 0) })).slice(0, TOP);
+  if (s.histogram && col.profile?.histogram) out.deciles = deciles(s.histogram.map((b) => profileNumber(col.type, b)));
+  return out;
+}
+
+function deciles(bounds: number[]): number[] | undefined {
+  if (bounds.length < 2 || bounds.some(Number.isNaN)) return undefined;
+  return Array.from({ length: 11 }, (_, q) => quantile(bounds, q / 10));
 }
 
 /** A profile's distinct count at `rows` rows: fixed sets stay, per-row shares scale. */
