@@ -103,3 +103,34 @@ describe('catalogToDataset', () => {
     expect(dataset.tables[2]?.columns[1]).toEqual({ name: 'y', type: 'int', min: 0, max: 1000000 });
   });
 });
+
+describe('realism by name', () => {
+  it('codes for currency, country, language, locale and time zone; small codes for integer enums; cents', () => {
+    const { dataset } = run([
+      {
+        name: 'accounts',
+        columns: [
+          id,
+          col('currency', 'character(3)', 'bpchar', { notNull: true }),
+          col('country', 'character varying(2)', 'varchar', { notNull: true }),
+          col('language_code', 'text', 'text', { notNull: true }),
+          col('locale', 'character varying(10)', 'varchar', { notNull: true }),
+          col('time_zone', 'character varying(64)', 'varchar', { notNull: true }),
+          col('status', 'integer', 'int4', { notNull: true }),
+          col('invoice_type', 'smallint', 'int2', { notNull: true }),
+          col('amount_cents', 'bigint', 'int8', { notNull: true }),
+        ],
+        constraints: [pk('accounts', 'id')],
+      },
+    ]);
+    const c = Object.fromEntries(dataset.tables[0]!.columns.map((x) => [x.name, x]));
+    expect(c.currency).toMatchObject({ type: 'enum', values: expect.arrayContaining(['USD', 'EUR']) });
+    expect(c.country).toMatchObject({ type: 'enum', values: expect.arrayContaining(['US', 'DE']) });
+    expect(c.language_code?.values).toContain('en');
+    expect(c.locale?.values).toContain('en-US');
+    expect(c.time_zone?.values).toContain('Europe/Berlin');
+    expect(c.status).toMatchObject({ type: 'int', min: 0, max: 4 });
+    expect(c.invoice_type).toMatchObject({ type: 'int', min: 0, max: 4 });
+    expect(c.amount_cents).toMatchObject({ type: 'bigint', min: 50, max: 500000 });
+  });
+});

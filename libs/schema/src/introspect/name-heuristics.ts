@@ -1,4 +1,5 @@
 import type { ColumnSpec } from '@rowflow/contracts';
+import { COUNTRY_CODES, CURRENCIES, LANGUAGES, LOCALES, TIME_ZONES } from './iso-codes.js';
 
 /** A realistic text generator for a column name, and the shortest varchar it fits. */
 interface TextGuess {
@@ -8,8 +9,19 @@ interface TextGuess {
   minLength: number;
 }
 
+function codes(list: readonly (readonly [string, number])[]): Omit<ColumnSpec, 'name'> {
+  return { type: 'enum', values: list.map(([c]) => c), weights: list.map(([, w]) => w) };
+}
+
 /** Ordered: the first match wins (`email` before `name`). */
 const TEXT_GUESSES: TextGuess[] = [
+  // Code columns before the broad ones: `currency` is ISO 4217, not a word; `country_code` is not a country name.
+  { test: /(^|_)(currency|ccy)(_?(code|iso))?$/, spec: codes(CURRENCIES), minLength: 3 },
+  { test: /(^|_)(country_?(code|iso2?)|iso_?country|cc)$/, spec: { type: 'enum', values: COUNTRY_CODES.map(([a]) => a), weights: COUNTRY_CODES.map(([, , w]) => w) }, minLength: 2 },
+  { test: /(^|_)country_?iso3$/, spec: { type: 'enum', values: COUNTRY_CODES.map(([, a]) => a), weights: COUNTRY_CODES.map(([, , w]) => w) }, minLength: 3 },
+  { test: /(^|_)(language|lang)(_?(code|iso))?$/, spec: codes(LANGUAGES), minLength: 2 },
+  { test: /(^|_)locale$/, spec: codes(LOCALES), minLength: 5 },
+  { test: /(^|_)(time_?zone|tz|tz_?name|zone_?name)$/, spec: codes(TIME_ZONES), minLength: 19 },
   { test: /e_?mail/, spec: { type: 'email' }, minLength: 64 },
   { test: /^(first_?name|given_?name|fname|forename)$/, spec: { type: 'firstName' }, minLength: 20 },
   { test: /^(last_?name|surname|family_?name|lname)$/, spec: { type: 'lastName' }, minLength: 24 },
@@ -33,6 +45,11 @@ const GENERIC_TEXT: TextGuess = { test: /./, spec: { type: 'text', mode: 'words'
 /** The realistic generator for a text column called `name` with room for `maxLength` chars (Infinity: text). */
 export function guessText(name: string, maxLength: number): { spec: Omit<ColumnSpec, 'name'>; fits: boolean; guessed: boolean } {
   const lower = name.toLowerCase();
+  // A country in two or three characters is a code, not a name.
+  if (/country/.test(lower) && maxLength >= 2 && maxLength <= 3) {
+    const i = maxLength === 2 ? 0 : 1;
+    return { spec: { type: 'enum', values: COUNTRY_CODES.map((c) => c[i] as string), weights: COUNTRY_CODES.map(([, , w]) => w) }, fits: true, guessed: true };
+  }
   const guess = TEXT_GUESSES.find((g) => g.test.test(lower));
   const chosen = guess ?? GENERIC_TEXT;
   return { spec: { ...chosen.spec }, fits: chosen.minLength <= maxLength, guessed: guess !== undefined };
@@ -41,6 +58,17 @@ export function guessText(name: string, maxLength: number): { spec: Omit<ColumnS
 /** Integer ranges by name (within the column type's range). */
 export function guessIntRange(name: string): { min: number; max: number; distribution?: 'zipf' } | undefined {
   const n = name.toLowerCase();
+  // Integer-coded enums (Rails `enum status: {...}`, `*_type`, `kind`): a few small codes.
+  if (/(^|_)(status|state|kind|type|role|level|priority|visibility|access_level|category|mode|tier|stage|phase)$/.test(n)) return { min: 0, max: 4, distribution: 'zipf' };
+  if (/_cents$/.test(n)) return { min: 50, max: 500_000, distribution: 'zipf' };
+  if (/(percent|percentage|pct)$/.test(n)) return { min: 0, max: 100 };
+  if (/(^|_)zoom(_level)?$/.test(n)) return { min: 0, max: 20 };
+  if (/(^|_)(position|sort_order|ordinal|rank|display_order)$/.test(n)) return { min: 0, max: 100 };
+  if (/(^|_)(lat|latitude)$/.test(n)) return { min: -90, max: 90 };
+  if (/(^|_)(lng|lon|longitude)$/.test(n)) return { min: -180, max: 180 };
+  if (/(^|_)(minutes|mins)$/.test(n)) return { min: 1, max: 600, distribution: 'zipf' };
+  if (/(^|_)(hours|hrs)$/.test(n)) return { min: 1, max: 48, distribution: 'zipf' };
+  if (/(^|_)(days)$/.test(n)) return { min: 1, max: 365, distribution: 'zipf' };
   if (/^age$|_age$/.test(n)) return { min: 18, max: 90 };
   if (/(quantity|qty|count|units|items)/.test(n)) return { min: 1, max: 20, distribution: 'zipf' };
   if (/(rating|stars|score)/.test(n)) return { min: 1, max: 5 };
@@ -54,7 +82,8 @@ export function guessIntRange(name: string): { min: number; max: number; distrib
 export function guessDecimalRange(name: string): { min: number; max: number } | undefined {
   const n = name.toLowerCase();
   if (/(price|amount|total|cost|balance|fee|salary|revenue|budget|paid|subtotal)/.test(n)) return { min: 1, max: 1000 };
-  if (/(rate|ratio|percent|pct|discount)/.test(n)) return { min: 0, max: 1 };
+  if (/(percent|percentage|pct)$/.test(n)) return { min: 0, max: 100 };
+  if (/(rate|ratio|discount)/.test(n)) return { min: 0, max: 1 };
   if (/(lat|latitude)$/.test(n)) return { min: -90, max: 90 };
   if (/(lng|lon|longitude)$/.test(n)) return { min: -180, max: 180 };
   return undefined;
