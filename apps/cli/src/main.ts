@@ -5,5 +5,10 @@
  * program is imported after that, because loggers are created when their modules load.
  */
 if (!process.env.LOG_LEVEL) process.env.LOG_LEVEL = 'silent';
+// `rowflow generate … | head` closes the pipe early: that is the reader's choice, not a failure.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
 const { run } = await import('./program.js');
 process.exitCode = await run(process.argv);

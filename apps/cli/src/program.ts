@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerDb } from './commands/db.js';
 import { registerExport } from './commands/export.js';
 import { registerFidelity } from './commands/fidelity.js';
 import { registerGenerate } from './commands/generate.js';
@@ -10,6 +11,9 @@ import { EXIT, exitCodeOf, Interrupted, WorkFailed } from './exit.js';
 import { emitError } from './output.js';
 
 const EXIT_HELP = `
+Without --server or --database-url (or DATABASE_URL), commands use the stack \`npm start\` is
+running: it leaves its URLs in .rowflow/stack.json (ROWFLOW_DATA_DIR) while it runs.
+
 Exit codes: 0 done, 1 failed work (job failed, verify found a difference, server error),
 2 bad usage (the message names the field, as the HTTP API does), 130 interrupted (Ctrl-C;
 rerun the same load/export command to continue).`;
@@ -29,6 +33,7 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerIntrospect(program);
   registerFidelity(program);
+  registerDb(program);
   // Subcommands inherit exitOverride only when set on each (commander applies it per command).
   for (const c of program.commands) {
     c.exitOverride().showSuggestionAfterError(true);

@@ -6,7 +6,7 @@ import { loadGeneratorConfig } from './config/generator-config.js';
 
 async function main(): Promise<void> {
   const config = loadGeneratorConfig();
-  const log = rootLogger(config.LOG_LEVEL, 'generator');
+  const log = rootLogger(config.LOG_LEVEL, 'generator', config.LOG_FORMAT);
   const exposed = exposureWarning(config);
   if (exposed) log.warn(exposed);
   const app = await createApp(AppModule.register(config), {

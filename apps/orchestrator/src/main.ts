@@ -25,7 +25,7 @@ function survivePgBossRejections(log: ReturnType<typeof rootLogger>): void {
 
 async function main(): Promise<void> {
   const config = loadOrchestratorConfig();
-  const log = rootLogger(config.LOG_LEVEL, 'orchestrator');
+  const log = rootLogger(config.LOG_LEVEL, 'orchestrator', config.LOG_FORMAT);
   const exposed = exposureWarning(config);
   if (exposed) log.warn(exposed);
   survivePgBossRejections(log);

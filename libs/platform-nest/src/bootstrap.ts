@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { defaultAllowedHosts, type HttpPolicy } from '@rowflow/platform';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { AllExceptionsFilter, toErrorBody } from './exception.filter.js';
 import { corsHeaders, hostGuard, originGuard, sessionRoute, tokenGuard } from './http-guards.js';
 import { jsonBody, jsonOnly } from './json-body.js';
 import { PinoNestLogger } from './nest-logger.js';
+import { buildDocument } from './openapi.js';
 
 export interface AppOptions {
   title: string;
@@ -48,20 +49,14 @@ export async function createApp(module: unknown, opts: AppOptions): Promise<Nest
 }
 
 export function configureApp(app: INestApplication, opts: AppOptions): void {
-  installHttpPolicy(app, policyOf(app));
+  const policy = policyOf(app);
+  installHttpPolicy(app, policy);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
-  const doc = new DocumentBuilder()
-    .setTitle(opts.title)
-    .setDescription(opts.description)
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'api/docs/json',
-  });
+  const document = () => buildDocument(app, opts, policy);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
   // Also at Nest's usual `/api/docs-json`, where OpenAPI clients and generators look first.
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { ui: false, raw: ['json'], jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, document, { ui: false, raw: ['json'], jsonDocumentUrl: 'api/docs-json' });
 }
 
 function policyOf(app: INestApplication): HttpPolicy {

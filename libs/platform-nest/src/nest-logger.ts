@@ -2,7 +2,13 @@ import type { LoggerService } from '@nestjs/common';
 import { rootLogger } from '@rowflow/platform';
 import type { Logger } from 'pino';
 
-/** Routes Nest's own logging into pino as structured JSON. */
+/**
+ * Nest's start-up narration: a line per module and per mapped route (about 70 at boot). Useful
+ * when debugging routing, noise otherwise, so it is logged at debug.
+ */
+const BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/** Routes Nest's own logging into pino (JSON or pretty lines, as LOG_FORMAT says). */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly pinoLog: Logger = rootLogger()) {}
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
@@ -10,7 +16,8 @@ export class PinoNestLogger implements LoggerService {
     this.pinoLog[level]({ context }, typeof message === 'string' ? message : JSON.stringify(message));
   }
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest[rest.length - 1];
+    this.write(typeof context === 'string' && BOOT_CONTEXTS.has(context) ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);

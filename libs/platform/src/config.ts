@@ -98,6 +98,26 @@ export function required<T>(parser: Parser<T | undefined>, hint?: string): Parse
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const LOG_FORMATS = ['pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Readable lines for a person at a terminal; JSON lines for anything that collects logs. */
+export function defaultLogFormat(stream: { isTTY?: boolean } = process.stdout): LogFormat {
+  return stream.isTTY ? 'pretty' : 'json';
+}
+
+/** LOG_FORMAT whose default is decided when the config is read (stdout a terminal or not). */
+function logFormat(): Parser<LogFormat> {
+  return (raw, key) => oneOf(defaultLogFormat(), LOG_FORMATS)(raw, key);
+}
+
+/** Logging keys every process validates with the rest of its configuration. */
+export const LOG_CONFIG = {
+  LOG_LEVEL: oneOf<LogLevel>('info', LOG_LEVELS),
+  /** pretty (default on a terminal) or json (default otherwise). */
+  LOG_FORMAT: logFormat(),
+};
+
 /** Comma-separated list, trimmed, empty items dropped; each item checked by `item` (throws a message). */
 export function list(def: readonly string[], item: (value: string) => string = (v) => v): Parser<string[]> {
   return (raw, key) => {

@@ -1,5 +1,6 @@
-import { pino, type Logger } from 'pino';
-import { LOG_LEVELS, type LogLevel } from './config.js';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { defaultLogFormat, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './config.js';
 
 /**
  * One pino root per process; classes take children with a `context`.
@@ -11,16 +12,42 @@ import { LOG_LEVELS, type LogLevel } from './config.js';
  */
 let root: Logger | undefined;
 
-/** The root logger; `level` (validated config) replaces it, so children follow the new level. */
-export function rootLogger(level?: LogLevel, name?: string): Logger {
-  if (!root || level) root = pino({ level: level ?? fallbackLevel(), name, base: { pid: process.pid } });
+/**
+ * The root logger; `level` (validated config) replaces it, so children follow the new level.
+ * `format` is the validated LOG_FORMAT (absent: from the environment, else by terminal).
+ */
+export function rootLogger(level?: LogLevel, name?: string, format?: LogFormat): Logger {
+  if (!root || level) root = pino({ level: level ?? fallbackLevel(), name, base: { pid: process.pid } }, destination(format ?? fallbackFormat()));
   return root;
+}
+
+/**
+ * pretty: one line per event, time, level, process name, context and message, the structured
+ * fields after it on the same line, so nothing a JSON line carries is lost. Synchronous, so a
+ * line logged just before `process.exit` is still printed.
+ */
+function destination(format: LogFormat): DestinationStream | undefined {
+  if (format === 'json') return undefined;
+  return pretty({
+    sync: true,
+    colorize: process.stdout.isTTY === true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context',
+    messageFormat: '{if context}{context}: {end}{msg}',
+  });
 }
 
 /** Library use without an app main (tests, the CLI): a valid LOG_LEVEL from env, else info. */
 function fallbackLevel(): LogLevel {
   const env = process.env.LOG_LEVEL;
   return (LOG_LEVELS as readonly string[]).includes(env ?? '') ? (env as LogLevel) : 'info';
+}
+
+/** The same for LOG_FORMAT: a valid value from env, else pretty on a terminal and JSON otherwise. */
+function fallbackFormat(): LogFormat {
+  const env = process.env.LOG_FORMAT;
+  return (LOG_FORMATS as readonly string[]).includes(env ?? '') ? (env as LogFormat) : defaultLogFormat();
 }
 
 /**

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { GENERATOR_NODE_FLAGS, portIsFree, spawnPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
-import { ConfigError, loadConfig, port, str, url } from '@rowflow/platform';
+import { ConfigError, LOG_CONFIG, type LogFormat, loadConfig, port, redactedUrl, removeStackFile, rootLogger, str, url, writeStackFile } from '@rowflow/platform';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -19,15 +19,20 @@ function loadLauncherConfig() {
     ROWFLOW_DATA_DIR: str(resolve(ROOT, '.rowflow')),
     /** Embedded PostgreSQL's port: fixed by default, so the printed psql URL stays the same. */
     EMBEDDED_PG_PORT: port(55432),
+    ...LOG_CONFIG,
   });
 }
 
 const children: ChildProcess[] = [];
 let pg: SpawnedPostgres | undefined;
 let stopping = false;
+let logFormat: LogFormat = 'pretty';
+let dataDir: string | undefined;
 
+/** Plain banner lines on a terminal; with LOG_FORMAT=json a JSON line like the apps' own. */
 function say(msg: string): void {
-  process.stdout.write(`[rowflow] ${msg}\n`);
+  if (logFormat === 'json') rootLogger().info(msg);
+  else process.stdout.write(`[rowflow] ${msg}\n`);
 }
 
 function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
@@ -44,6 +49,7 @@ function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, nodeFlags
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  if (dataDir) await removeStackFile(dataDir).catch(() => undefined);
   await Promise.all(children.map((c) => stopProcess(c)));
   if (pg) {
     say('stopping embedded PostgreSQL');
@@ -65,6 +71,10 @@ async function startEmbedded(dataRoot: string, pgPort: number): Promise<string> 
 
 async function main(): Promise<void> {
   const cfg = loadLauncherConfig();
+  logFormat = cfg.LOG_FORMAT;
+  rootLogger(cfg.LOG_LEVEL, 'launcher', cfg.LOG_FORMAT);
+  // The apps share the launcher's stdout: the same format for every line of it.
+  process.env.LOG_FORMAT = cfg.LOG_FORMAT;
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   const databaseUrl = cfg.DATABASE_URL ?? (await startEmbedded(cfg.ROWFLOW_DATA_DIR, cfg.EMBEDDED_PG_PORT));
@@ -84,7 +94,10 @@ async function main(): Promise<void> {
   say(`orchestrator  ${orchestratorUrl}/api/docs   (health ${orchestratorUrl}/health)`);
   say(`generator     ${generatorUrl}/api/docs   (health ${generatorUrl}/health)`);
   if (pg) say(`database      embedded PostgreSQL, role "rowflow" (not a superuser): psql ${databaseUrl}`);
-  else say(`database      ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  else say(`database      ${redactedUrl(databaseUrl)}`);
+  await writeStackFile(cfg.ROWFLOW_DATA_DIR, { version: 1, pid: process.pid, startedAt: new Date().toISOString(), orchestratorUrl, generatorUrl, databaseUrl, embedded: pg !== undefined });
+  dataDir = cfg.ROWFLOW_DATA_DIR;
+  say(`the rowflow command line finds this stack (${cfg.ROWFLOW_DATA_DIR}/stack.json): npx rowflow --help`);
   say('Ctrl-C stops everything');
 }
 

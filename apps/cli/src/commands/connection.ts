@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { databaseUrl } from '../engine/database.js';
+import { runningStack } from '../engine/discovery.js';
 import { ServerClient } from '../engine/server-client.js';
 import { UsageError } from '../exit.js';
 
@@ -19,8 +20,19 @@ export function connectionOptions(cmd: Command): Command {
 
 export type Target = { kind: 'db'; url: string } | { kind: 'server'; client: ServerClient };
 
+/**
+ * --server, else --database-url / DATABASE_URL, else the orchestrator of the stack `npm start`
+ * is running (so its workers run the job and the web page shows it).
+ */
 export function target(opts: ConnectionOptions): Target {
   if (opts.server !== undefined && opts.databaseUrl !== undefined) throw new UsageError('give either --server or --database-url, not both', 'server');
-  if (opts.server !== undefined) return { kind: 'server', client: new ServerClient(opts.server, opts.token ?? process.env.ROWFLOW_API_TOKEN) };
+  const server = opts.server ?? (opts.databaseUrl === undefined && !process.env.DATABASE_URL ? discoveredServer() : undefined);
+  if (server !== undefined) return { kind: 'server', client: new ServerClient(server, opts.token ?? process.env.ROWFLOW_API_TOKEN) };
   return { kind: 'db', url: databaseUrl(opts.databaseUrl) };
+}
+
+function discoveredServer(): string | undefined {
+  const stack = runningStack();
+  if (stack) process.stderr.write(`using the stack npm start is running (pid ${stack.pid}): ${stack.orchestratorUrl}\n`);
+  return stack?.orchestratorUrl;
 }

@@ -18,7 +18,7 @@ export function registerIntrospect(program: Command): void {
     .option('--schema <name>', "schema to read (default: the server's TARGET_SCHEMA)")
     .option('--tables <a,b,…>', 'only these tables')
     .option('-o, --out <file>', 'write the spec JSON to a file')
-    .requiredOption('--server <url>', 'the running orchestrator, e.g. http://127.0.0.1:3000')
+    .option('--server <url>', 'the running orchestrator, e.g. http://127.0.0.1:3000 (default: the stack npm start runs)')
     .option('--token <token>', 'API token for --server (default: $ROWFLOW_API_TOKEN)')
     .option('--json', 'print the full response as JSON')
     .action((opts: IntrospectOptions) => introspect(opts));
@@ -26,7 +26,7 @@ export function registerIntrospect(program: Command): void {
 
 async function introspect(opts: IntrospectOptions): Promise<void> {
   const t = target(opts);
-  if (t.kind !== 'server') throw new UsageError('introspect needs --server URL (it runs on the orchestrator, against its configured database)', 'server');
+  if (t.kind !== 'server') throw new UsageError('introspect needs --server URL or a stack started with npm start (it runs on the orchestrator, against its configured database)', 'server');
   const body = defined({ schema: opts.schema, tables: opts.tables?.split(',').map((s) => s.trim()).filter(Boolean) });
   let res: { dataset: unknown; warnings?: unknown[] };
   try {

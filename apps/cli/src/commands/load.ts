@@ -58,7 +58,7 @@ async function load(opts: LoadOptions): Promise<void> {
   const where = target(opts);
   if (where.kind === 'server') {
     const job = await where.client.post<JobStatus>('/api/jobs', request);
-    process.stderr.write(`job ${job.id} started on ${opts.server} (seed ${job.seed})\n`);
+    process.stderr.write(`job ${job.id} started on ${where.client.url('')} (seed ${job.seed})\n`);
     return watchRemote(where.client, job.id, interruptSignal(), opts);
   }
   // The job engine's own validator: the same field-naming errors as POST /api/jobs.

@@ -4,7 +4,7 @@ import { UsageError } from '../exit.js';
 /** The database for in-process work: --database-url, else DATABASE_URL. */
 export function databaseUrl(flag: string | undefined): string {
   const url = flag ?? process.env.DATABASE_URL;
-  if (!url) throw new UsageError('give --database-url (or set DATABASE_URL), or --server URL for a running orchestrator', 'database-url');
+  if (!url) throw new UsageError('give --database-url (or set DATABASE_URL) or --server URL, or start the stack with npm start (the CLI finds it)', 'database-url');
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -1,4 +1,4 @@
-import { checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, port } from '@rowflow/platform';
+import { checkHttpConfig, HTTP_CONFIG, int, LOG_CONFIG, loadConfig, port } from '@rowflow/platform';
 
 export const GENERATOR_CONFIG = Symbol('GENERATOR_CONFIG');
 
@@ -10,7 +10,7 @@ export function loadGeneratorConfig(env: NodeJS.ProcessEnv = process.env) {
       PORT: port(3001),
       HOST: (raw: string | undefined) => raw || '127.0.0.1',
       MAX_ROWS: int(100_000_000, 1),
-      LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      ...LOG_CONFIG,
       /** Above this RSS new streams get 503 with Retry-After (0 = no budget). */
       MEMORY_BUDGET_MB: int(1024, 0),
     },

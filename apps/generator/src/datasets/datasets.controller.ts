@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/
 import { type DatasetCatalogEntry, rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
 import { datasetRowCounts, resolveSeed } from '@rowflow/generator';
 import { datasetCatalog, datasetSpecJsonSchema, expectBodyOnly, type JsonSchema, resolveDataset, tableSpecJsonSchema } from '@rowflow/schema';
-import { DatasetRowsBodyDto } from './dto/dataset-rows-body.dto.js';
+import { DATASET_CATALOG_SCHEMA, DATASET_ROWS_SCHEMA, DatasetRowsBodyDto, SPEC_SCHEMAS_SCHEMA } from './dto/dataset-rows-body.dto.js';
 
 export interface DatasetRows {
   seed: number;
@@ -17,7 +17,7 @@ export class SpecSchemaController {
   private readonly schemas = { table: tableSpecJsonSchema(), dataset: datasetSpecJsonSchema() };
 
   @Get()
-  @ApiOkResponse({ description: '{table, dataset}: JSON Schemas for editors and clients (cross-field rules such as min <= max are checked by the server only)' })
+  @ApiOkResponse({ schema: SPEC_SCHEMAS_SCHEMA, description: '{table, dataset}: JSON Schemas for editors and clients (cross-field rules such as min <= max are checked by the server only)' })
   get(): { table: JsonSchema; dataset: JsonSchema } {
     return this.schemas;
   }
@@ -28,7 +28,7 @@ export class SpecSchemaController {
 @Controller('api/generator/datasets')
 export class DatasetsController {
   @Get()
-  @ApiOkResponse({ description: 'Built-in datasets: [{name, description, tables:[{name, rows | perParent, columns}], foreignKeys}]' })
+  @ApiOkResponse({ schema: DATASET_CATALOG_SCHEMA, description: 'Built-in datasets: [{name, description, tables:[{name, rows | perParent, columns}], foreignKeys}]' })
   list(): DatasetCatalogEntry[] {
     return datasetCatalog;
   }
@@ -36,8 +36,8 @@ export class DatasetsController {
   @Post('rows')
   @HttpCode(200)
   @ApiBody({ type: DatasetRowsBodyDto })
-  @ApiOkResponse({ description: '{seed, tables:[{name, rows, derived}]}: per-parent tables are sized by the seed' })
-  @ApiBadRequestResponse({ description: '{statusCode, error, message, field} naming the bad field' })
+  @ApiOkResponse({ schema: DATASET_ROWS_SCHEMA, description: '{seed, tables:[{name, rows, derived}]}: per-parent tables are sized by the seed' })
+  @ApiBadRequestResponse({ description: 'Bad body; `field` names it' })
   rows(@Body() body: DatasetRowsBodyDto, @Query() query: unknown): DatasetRows {
     expectBodyOnly(query);
     const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;

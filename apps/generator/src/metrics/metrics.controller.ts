@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { METRICS_CONTENT } from '@rowflow/platform-nest';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('metrics')
@@ -10,7 +11,7 @@ export class MetricsController {
   /** Prometheus text exposition. */
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOkResponse({ description: 'Prometheus metrics (text format 0.0.4)' })
+  @ApiOkResponse({ description: 'Prometheus metrics (text format 0.0.4)', content: METRICS_CONTENT })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

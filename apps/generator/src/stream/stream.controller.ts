@@ -1,8 +1,9 @@
 import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SEED_HEADER } from '@rowflow/contracts';
 import { logger } from '@rowflow/platform';
+import { ApiStreamResponse } from '@rowflow/platform-nest';
 import { expectBodyOnly } from '@rowflow/schema';
 import type { Response } from 'express';
 import { StreamBodyDto } from './dto/stream-body.dto.js';
@@ -10,6 +11,10 @@ import { StreamQueryDto } from './dto/stream-query.dto.js';
 import { type PreparedStream, StreamService } from './stream.service.js';
 
 const log = logger('StreamController');
+
+const NDJSON_OK = ApiStreamResponse('application/x-ndjson', 'One JSON object per line, streamed; X-Rowflow-Seed carries the seed used');
+const CSV_OK = ApiStreamResponse('text/csv', 'RFC 4180 CSV (NULL = empty unquoted field), streamed; X-Rowflow-Seed carries the seed used');
+const BAD = ApiBadRequestResponse({ description: 'Bad input, before the first byte; `field` names it' });
 
 /** Lazy NDJSON/CSV row streams. */
 @ApiTags('generator')
@@ -19,16 +24,16 @@ export class StreamController {
 
   @Get('ndjson')
   @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'One JSON object per line; X-Rowflow-Seed carries the seed used' })
-  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  @NDJSON_OK
+  @BAD
   async ndjson(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
     await this.send(this.streams.prepare(query, 'ndjson', 'query'), res);
   }
 
   @Get('csv')
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'RFC 4180 CSV (NULL = empty unquoted field); X-Rowflow-Seed carries the seed used' })
-  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  @CSV_OK
+  @BAD
   async csv(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
     await this.send(this.streams.prepare(query, 'csv', 'query'), res);
   }
@@ -37,7 +42,8 @@ export class StreamController {
   @HttpCode(200)
   @ApiBody({ type: StreamBodyDto })
   @ApiProduces('application/x-ndjson')
-  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  @NDJSON_OK
+  @BAD
   async ndjsonCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
     expectBodyOnly(query);
     await this.send(this.streams.prepare(body, 'ndjson', 'body'), res);
@@ -47,7 +53,8 @@ export class StreamController {
   @HttpCode(200)
   @ApiBody({ type: StreamBodyDto })
   @ApiProduces('text/csv')
-  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  @CSV_OK
+  @BAD
   async csvCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
     expectBodyOnly(query);
     await this.send(this.streams.prepare(body, 'csv', 'body'), res);

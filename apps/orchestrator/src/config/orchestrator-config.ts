@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { duration, targetSchemaProblem } from '@rowflow/jobs';
-import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_LEVELS, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
+import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_CONFIG, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 
@@ -47,12 +47,12 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       WEB_DIST: str(''),
       /** The only schema jobs create, truncate, drop or write tables in (and exports read from). */
       TARGET_SCHEMA: targetSchema('public'),
-      LOG_LEVEL: oneOf('info', LOG_LEVELS),
+      ...LOG_CONFIG,
       /** Above this RSS new previews/downloads get 503 and job chunks shrink (0 = no budget). */
       MEMORY_BUDGET_MB: int(1024, 0),
       /** SSE comment heartbeat period of previews and job events. */
       SSE_HEARTBEAT_MS: int(15_000, 10, 3_600_000),
-      /** Log 1 in n chunk commits at info (1 = every commit). */
+      /** Log 1 in n chunk commits at debug (1 = every commit). */
       CHUNK_LOG_EVERY: int(1, 1),
       /** Exports: the only directory export files, part files and checkpoints are written under. */
       EXPORT_DIR: str('./.rowflow/exports'),

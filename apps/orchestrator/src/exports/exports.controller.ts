@@ -7,7 +7,8 @@ import type { ExportManifest, FileVerifyResult } from '@rowflow/export';
 import type { Response } from 'express';
 import { Observable } from 'rxjs';
 import { expectBodyOnly, expectNoBody, expectNoQuery } from '../common/no-input.js';
-import { CreateExportDto, ExportStatusDto } from './dto/export.dto.js';
+import { ApiStreamResponse } from '@rowflow/platform-nest';
+import { CreateExportDto, EXPORT_MANIFEST_SCHEMA, ExportStatusDto, FILE_VERIFY_SCHEMA } from './dto/export.dto.js';
 import { exportEvents } from './export-events.js';
 import { ExportsService } from './exports.service.js';
 
@@ -47,6 +48,8 @@ export class ExportsController {
   @Get(':id/file')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The finished CSV file, streamed' })
+  @ApiStreamResponse('text/csv', 'The file as an attachment, with Content-Length; its sha256 is in the status and the manifest')
+  @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not completed yet' })
   async file(@Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
     expectNoQuery(query);
@@ -62,6 +65,9 @@ export class ExportsController {
 
   @Get(':id/manifest')
   @ApiOperation({ summary: "The export's manifest: file sha256, and per chunk its key range, offset, rows and sha256" })
+  @ApiOkResponse({ schema: EXPORT_MANIFEST_SCHEMA })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Not completed yet' })
   manifest(@Param('id') id: string, @Query() query: unknown): Promise<ExportManifest> {
     expectNoQuery(query);
     return this.exports.manifest(id);
@@ -69,6 +75,9 @@ export class ExportsController {
 
   @Get(':id/verify')
   @ApiOperation({ summary: 'Re-hash the finished file against its manifest: {ok, chunks, bytes, sha256, firstMismatch?}' })
+  @ApiOkResponse({ schema: FILE_VERIFY_SCHEMA })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Not completed yet' })
   verify(@Param('id') id: string, @Query() query: unknown): Promise<FileVerifyResult> {
     expectNoQuery(query);
     return this.exports.verify(id);
@@ -95,6 +104,8 @@ export class ExportsController {
 
   @Sse(':id/events')
   @ApiOperation({ summary: 'SSE: progress, then completed | failed | cancelled (data: the export status)' })
+  @ApiStreamResponse('text/event-stream', '`event: progress` …, then `completed` | `failed` | `cancelled`; data: the export status as JSON')
+  @ApiNotFoundResponse()
   async events(@Param('id') id: string, @Query() query: unknown, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
     expectNoQuery(query);
     await this.exports.get(id); // unknown export → 404 before the stream starts

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { oa } from '@rowflow/platform-nest';
 import { expectBodyOnly } from '../common/no-input.js';
 import { type IntrospectResponse, IntrospectService, parseIntrospectRequest } from './introspect.service.js';
 
@@ -24,8 +25,18 @@ export class IntrospectController {
       },
     },
   })
-  @ApiOkResponse({ description: '{dataset: <dataset spec>, warnings: [string], profile?: {tables: [{name, analyzed, sourceRows?, columns: [{name, copied}]}]}} — everything not mapped faithfully is a warning' })
-  @ApiBadRequestResponse({ description: '{statusCode, error, message, field}' })
+  @ApiOkResponse({
+    schema: oa.obj(
+      {
+        dataset: { type: 'object', description: 'A dataset spec, as POST /api/jobs {dataset} and the generator take it' },
+        warnings: oa.array({ description: 'What could not be mapped faithfully, and what was done instead' }),
+        profile: { type: 'object', description: "With profile: \"stats\": {tables: [{name, analyzed, sourceRows?, columns: [{name, copied}]}]}" },
+      },
+      ['profile'],
+    ),
+    description: '{dataset, warnings, profile?} — everything not mapped faithfully is a warning',
+  })
+  @ApiBadRequestResponse({ description: 'Bad body; `field` names it' })
   async introspect(@Body() body: unknown, @Query() query: unknown): Promise<IntrospectResponse> {
     expectBodyOnly(query);
     return this.introspection.introspect(parseIntrospectRequest(body ?? {}, this.introspection.defaultSchema));

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHea
 import type { JobStatus } from '@rowflow/contracts';
 import type { Response } from 'express';
 import { expectBodyOnly, expectNoBody, expectNoQuery } from '../common/no-input.js';
+import { ApiStreamResponse } from '@rowflow/platform-nest';
 import { CreateJobDto, DeadLetterDto, JobStatusDto } from './dto/job.dto.js';
 import { JobEvents, parseLastEventId } from './job-events.js';
 import { JobsService } from './jobs.service.js';
@@ -45,6 +46,7 @@ export class JobsController {
 
   @Get(':id/dead-letters')
   @ApiOkResponse({ type: [DeadLetterDto] })
+  @ApiNotFoundResponse()
   deadLetters(@Param('id') id: string, @Query() query: unknown): Promise<DeadLetterDto[]> {
     expectNoQuery(query);
     return this.jobs.deadLetters(id);
@@ -73,7 +75,8 @@ export class JobsController {
   @Get(':id/events')
   @ApiOperation({ summary: 'SSE: progress (throttled), then completed | failed | cancelled; id = rows written + skipped; `: heartbeat` comments' })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this many rows written + skipped' })
+  @ApiStreamResponse('text/event-stream', '`event: progress` (data: the job status), then `completed` | `failed` | `cancelled`; works after the job ended')
   @ApiNotFoundResponse()
   async events(@Param('id') id: string, @Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): Promise<void> {
     expectNoQuery(query);

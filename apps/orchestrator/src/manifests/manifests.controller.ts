@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JobVerifyResult, StoredJobManifest } from '@rowflow/export';
 import type { FidelityReport } from '@rowflow/schema';
 import type { Response } from 'express';
 import { expectNoQuery } from '../common/no-input.js';
+import { JOB_MANIFEST_SCHEMA, JOB_VERIFY_SCHEMA } from './dto/manifest.dto.js';
 import { ManifestsService } from './manifests.service.js';
 
 @ApiTags('jobs')
@@ -13,6 +14,7 @@ export class ManifestsController {
 
   @Get(':id/manifest')
   @ApiOperation({ summary: "A completed job's manifest: spec hash, seed, and per table (every table of a dataset job) its row ranges with the sha256 of the CSV bytes generated for each" })
+  @ApiOkResponse({ schema: JOB_MANIFEST_SCHEMA })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The job is not completed' })
   manifest(@Param('id') id: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<StoredJobManifest> {
@@ -22,6 +24,7 @@ export class ManifestsController {
 
   @Get(':id/verify')
   @ApiOperation({ summary: 'Check every loaded table against the generator per row range, in the database: {ok, tables, ranges, firstMismatch?} (the mismatch names its table)' })
+  @ApiOkResponse({ schema: JOB_VERIFY_SCHEMA })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: "The job is not completed, or a table's spec has no key to match rows on" })
   verify(@Param('id') id: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<JobVerifyResult> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CatalogEntry } from '@rowflow/contracts';
+import { CATALOG_SCHEMA } from '@rowflow/platform-nest';
 import { catalog } from '@rowflow/schema';
 import { expectNoQuery } from '../common/no-input.js';
 
@@ -12,7 +13,7 @@ import { expectNoQuery } from '../common/no-input.js';
 @Controller('api/orchestrator/tables')
 export class OrchestratorTablesController {
   @Get()
-  @ApiOkResponse({ description: 'Built-in tables: [{name, description, columns:[{name, type, …options}]}]' })
+  @ApiOkResponse({ schema: CATALOG_SCHEMA, description: 'Built-in tables: [{name, description, columns:[{name, type, …options}]}]' })
   list(@Query() query: unknown): CatalogEntry[] {
     expectNoQuery(query);
     return catalog;

@@ -36,4 +36,16 @@ export class StreamBodyDto {
 
   @ApiPropertyOptional({ description: 'CSV header line (default: true at offset 0)', type: Boolean })
   header?: boolean;
+
+  @ApiPropertyOptional({ description: 'Rows per wall-clock second (paced; a slow reader slows it further, nothing is buffered)', type: Number })
+  rate?: number;
+
+  @ApiPropertyOptional({ description: 'Partition key: a column name, or _row for round-robin (with partitions and part)' })
+  partitionBy?: string;
+
+  @ApiPropertyOptional({ description: 'Number of partitions (1..1024)', type: 'integer' })
+  partitions?: number;
+
+  @ApiPropertyOptional({ description: 'Partition to return, 0..partitions-1: the rows of [offset, offset+rows) whose key hashes to it', type: 'integer' })
+  part?: number;
 }

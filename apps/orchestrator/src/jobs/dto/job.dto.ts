@@ -17,33 +17,33 @@ export class CreateJobDto implements CreateJobRequest {
   dataset?: DatasetSpec | string;
   @ApiPropertyOptional({ description: 'Dataset jobs: each target table is this prefix + the table name', example: 'copy_' })
   targetPrefix?: string;
-  @ApiPropertyOptional({ description: 'Rows to insert (<= MAX_ROWS); required with table/schema', example: 100000 })
+  @ApiPropertyOptional({ description: 'Rows to insert (<= MAX_ROWS); required with table/schema', example: 100000, type: 'integer', minimum: 1 })
   rows?: number;
-  @ApiPropertyOptional({ description: '0 or absent picks one (returned in status)', example: 42 })
+  @ApiPropertyOptional({ description: '0 or absent picks one (returned in status)', example: 42, type: 'integer', minimum: 0 })
   seed?: number;
   @ApiPropertyOptional({ description: 'Rows per COPY transaction, or "auto"', oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }], default: 5000 })
   chunkSize?: number | 'auto';
-  @ApiPropertyOptional({ description: 'Ranges worked in parallel (1..64); default one per 100,000 rows, at most 4' })
+  @ApiPropertyOptional({ description: 'Ranges worked in parallel (1..64); default one per 100,000 rows, at most 4', type: 'integer', minimum: 1, maximum: 64 })
   partitions?: number;
   @ApiPropertyOptional({ description: 'Target table (a Postgres identifier, always quoted); default: the table name' })
   targetTable?: string;
   @ApiPropertyOptional({ enum: ['create', 'append', 'truncate', 'replace'], default: 'create' })
   mode?: JobMode;
-  @ApiPropertyOptional({ description: 'Rows Postgres may reject (dead-lettered) before the job fails', default: 100 })
+  @ApiPropertyOptional({ description: 'Rows Postgres may reject (dead-lettered) before the job fails', default: 100, type: 'integer', minimum: 0 })
   skipLimit?: number;
   @ApiPropertyOptional({ description: 'Create the table UNLOGGED (fast, lost on a PostgreSQL crash); true: SET LOGGED at the end; "keep": stay unlogged', oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['keep'] }], default: false })
   unlogged?: boolean | 'keep';
 }
 
 export class PartitionStatusDto implements PartitionStatus {
-  @ApiProperty() index!: number;
-  @ApiProperty() fromRow!: number;
-  @ApiProperty() toRow!: number;
-  @ApiProperty({ description: 'First row not yet committed (resume point)' }) nextRow!: number;
+  @ApiProperty({ type: 'integer' }) index!: number;
+  @ApiProperty({ type: 'integer' }) fromRow!: number;
+  @ApiProperty({ type: 'integer' }) toRow!: number;
+  @ApiProperty({ type: 'integer', description: 'First row not yet committed (resume point)' }) nextRow!: number;
   @ApiProperty({ enum: STATES }) state!: JobState;
-  @ApiPropertyOptional({ description: 'Last chunk size used' }) chunkSize?: number;
-  @ApiPropertyOptional({ description: 'Index of the job table this partition loads' }) table?: number;
-  @ApiPropertyOptional({ description: 'Transient failures retried so far' }) retries?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Last chunk size used' }) chunkSize?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Index of the job table this partition loads' }) table?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Transient failures retried so far' }) retries?: number;
   @ApiPropertyOptional({ description: 'Transient error being waited out (null once going on)', type: String, nullable: true }) lastError?: string | null;
   @ApiPropertyOptional({ description: 'Next attempt while waiting', type: String, format: 'date-time', nullable: true }) nextAttemptAt?: string | null;
 }
@@ -51,8 +51,8 @@ export class PartitionStatusDto implements PartitionStatus {
 export class JobTableStatusDto implements JobTableStatus {
   @ApiProperty() name!: string;
   @ApiProperty() targetTable!: string;
-  @ApiProperty() rowsTotal!: number;
-  @ApiProperty() rowsWritten!: number;
+  @ApiProperty({ type: 'integer' }) rowsTotal!: number;
+  @ApiProperty({ type: 'integer' }) rowsWritten!: number;
   @ApiProperty({ enum: STATES }) state!: JobState;
   @ApiProperty({ enum: PHASES }) phase!: JobPhase;
 }
@@ -66,15 +66,15 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ description: 'Schema the job writes into (TARGET_SCHEMA when it was created)' }) targetSchema!: string;
   @ApiProperty() targetTable!: string;
   @ApiProperty({ enum: ['create', 'append', 'truncate', 'replace'] }) mode!: JobMode;
-  @ApiProperty() rowsTotal!: number;
-  @ApiProperty() rowsWritten!: number;
-  @ApiProperty({ description: 'Rows rejected by Postgres (see dead letters)' }) rowsSkipped!: number;
-  @ApiProperty() chunksCommitted!: number;
-  @ApiProperty() retries!: number;
+  @ApiProperty({ type: 'integer' }) rowsTotal!: number;
+  @ApiProperty({ type: 'integer' }) rowsWritten!: number;
+  @ApiProperty({ type: 'integer', description: 'Rows rejected by Postgres (see dead letters)' }) rowsSkipped!: number;
+  @ApiProperty({ type: 'integer' }) chunksCommitted!: number;
+  @ApiProperty({ type: 'integer' }) retries!: number;
   @ApiProperty({ oneOf: [{ type: 'integer' }, { type: 'string', enum: ['auto'] }] }) chunkSize!: number | 'auto';
   @ApiProperty({ type: [PartitionStatusDto] }) partitions!: PartitionStatusDto[];
   @ApiProperty({ type: [JobTableStatusDto] }) tables!: JobTableStatusDto[];
-  @ApiProperty() seed!: number;
+  @ApiProperty({ type: 'integer' }) seed!: number;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
@@ -84,7 +84,7 @@ export class JobStatusDto implements JobStatus {
 }
 
 export class DeadLetterDto {
-  @ApiProperty() rowNumber!: number;
+  @ApiProperty({ type: 'integer' }) rowNumber!: number;
   @ApiProperty({ description: 'The rejected row as CSV' }) row!: string;
   @ApiProperty() sqlstate!: string;
   @ApiProperty() message!: string;
