@@ -1,4 +1,5 @@
-// Typed rules from STYLE.md 20: promises must be awaited or voided, exhaustive switches.
+// Typed rules: a promise is awaited or explicitly voided (an unhandled rejection kills a process
+// mid-job), a promise is never passed where a callback's result is ignored, switches are exhaustive.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -20,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    // Libs are framework-free cores with typed boundaries (brief: no `any` in libs).
+    // Libs are framework-free cores whose types are the contract between apps: no `any` there.
     files: ['libs/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },

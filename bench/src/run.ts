@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every `*-bench.js` next to this file (or only those named on the command
  * line: `npm run bench -- generator`), prints one table of figures, and writes it as JSON and
- * Markdown under bench-output/ for the README.
+ * Markdown under bench-output/ for docs/benchmarks.md.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';

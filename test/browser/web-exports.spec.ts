@@ -33,7 +33,7 @@ describe('export panel', () => {
   // Generous deadlines: on a busy 2-core CI box the whole suite runs beside this page.
   it('exports a filtered table with 2 workers and links the finished file (bytes of the equivalent COPY)', { timeout: 300_000 }, async () => {
     const page = await openPage();
-    // Numbered after the datasets section (5), as the README's "section 6" says.
+    // Numbered after the datasets section (5), as docs/web.md's "Section 6" says.
     expect(await page.getByRole('heading', { name: /Export a table to CSV/ }).innerText()).toBe('6 · Export a table to CSV');
     await defaultTableShown(page);
     await page.getByTestId('export-table').fill('web_export_src');

@@ -101,7 +101,7 @@ function stop(l: Launched): Promise<void> {
 }
 
 async function tourJob(port: number): Promise<{ status: number; state?: string }> {
-  // The README's quick-tour job line, with fewer rows to keep the test short.
+  // The README's tour job line, with fewer rows to keep the test short.
   const res = await fetch(`http://127.0.0.1:${port}/api/jobs`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bootGenerator, freshDatabase, postJson, type Proc, spawnApp, stop, waitForState } from '../support/index.js';
 
 /**
- * The orchestrator as a real process connected with exactly the grants the README tells a DBA to
+ * The orchestrator as a real process connected with exactly the grants docs/security.md tells a DBA to
  * give (no superuser): jobs work, what was not granted is refused as a field error, and the
  * start-up warning appears only for a superuser connection.
  */
@@ -22,7 +22,7 @@ beforeAll(async () => {
   admin = new pg.Pool({ connectionString: db.url, max: 2 });
   role = `rf_${randomBytes(4).toString('hex')}`;
   const dbName = new URL(db.url).pathname.slice(1);
-  // The README's grants, verbatim in substance.
+  // The grants of docs/security.md, verbatim in substance.
   await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'app-secret'`);
   await admin.query(`GRANT CONNECT, CREATE ON DATABASE "${dbName}" TO ${role}`);
   await admin.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${role}`);

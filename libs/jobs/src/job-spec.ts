@@ -43,7 +43,7 @@ export type Unlogged = null | 'logged' | 'keep';
 export const DEFAULT_CHUNK_SIZE = 5000;
 /**
  * Default partitions: one per 100,000 rows, at most 4. Measured on a 2-core box against
- * PostgreSQL 15 (see README, jobs benchmark): 1M rows load ~2.5× faster with 4 partitions than
+ * PostgreSQL 15 (see docs/benchmarks.md, jobs benchmark): 1M rows load ~2.5× faster with 4 partitions than
  * with 1 (one backend parses COPY at a time otherwise, and each chunk's commit idles it); small
  * jobs gain nothing from splitting. 4 is also the default WORKER_CONCURRENCY of one process.
  */

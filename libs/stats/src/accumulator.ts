@@ -2,7 +2,7 @@ import { DDSketch } from '@datadog/sketches-js';
 import { BoundedDistinct } from './distinct.js';
 import { type AggregateSpec, valueKey } from './stats-spec.js';
 
-/** DDSketch relative accuracy: a reported quantile is within ±1 % of the exact one (see README). */
+/** DDSketch relative accuracy: a reported quantile is within ±1 % of the exact one (see docs/streams.md). */
 export const QUANTILE_RELATIVE_ACCURACY = 0.01;
 
 const QUANTILES: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };

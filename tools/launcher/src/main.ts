@@ -6,7 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { GENERATOR_NODE_FLAGS, portIsFree, spawnPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
-import { ConfigError, LOG_CONFIG, type LogFormat, loadConfig, port, redactedUrl, removeStackFile, rootLogger, str, url, writeStackFile } from '@rowflow/platform';
+import { ConfigError, LOG_CONFIG, type LogFormat, loadConfig, port, redactedUrl, removeStackFile, str, url, writeStackFile } from '@rowflow/platform';
+import { pino } from 'pino';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -26,13 +27,22 @@ function loadLauncherConfig() {
 const children: ChildProcess[] = [];
 let pg: SpawnedPostgres | undefined;
 let stopping = false;
-let logFormat: LogFormat = 'pretty';
-let dataDir: string | undefined;
+let banner: ((msg: string) => void) | undefined;
+let stackDir: string | undefined;
 
-/** Plain banner lines on a terminal; with LOG_FORMAT=json a JSON line like the apps' own. */
+/**
+ * The launcher's own lines: plain on a terminal, JSON lines like the apps' with LOG_FORMAT=json.
+ * Printed whatever LOG_LEVEL says: they are the banner, not diagnostics.
+ */
 function say(msg: string): void {
-  if (logFormat === 'json') rootLogger().info(msg);
+  if (banner) banner(msg);
   else process.stdout.write(`[rowflow] ${msg}\n`);
+}
+
+function useFormat(format: LogFormat): void {
+  if (format !== 'json') return;
+  const log = pino({ name: 'launcher', base: { pid: process.pid } });
+  banner = (msg) => log.info(msg);
 }
 
 function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
@@ -49,7 +59,7 @@ function startApp(name: string, entry: string, env: NodeJS.ProcessEnv, nodeFlags
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  if (dataDir) await removeStackFile(dataDir).catch(() => undefined);
+  if (stackDir) await removeStackFile(stackDir).catch(() => undefined);
   await Promise.all(children.map((c) => stopProcess(c)));
   if (pg) {
     say('stopping embedded PostgreSQL');
@@ -71,8 +81,7 @@ async function startEmbedded(dataRoot: string, pgPort: number): Promise<string> 
 
 async function main(): Promise<void> {
   const cfg = loadLauncherConfig();
-  logFormat = cfg.LOG_FORMAT;
-  rootLogger(cfg.LOG_LEVEL, 'launcher', cfg.LOG_FORMAT);
+  useFormat(cfg.LOG_FORMAT);
   // The apps share the launcher's stdout: the same format for every line of it.
   process.env.LOG_FORMAT = cfg.LOG_FORMAT;
   process.on('SIGINT', () => void shutdown(0));
@@ -93,10 +102,10 @@ async function main(): Promise<void> {
   say(`web page      ${orchestratorUrl}/`);
   say(`orchestrator  ${orchestratorUrl}/api/docs   (health ${orchestratorUrl}/health)`);
   say(`generator     ${generatorUrl}/api/docs   (health ${generatorUrl}/health)`);
-  if (pg) say(`database      embedded PostgreSQL, role "rowflow" (not a superuser): psql ${databaseUrl}`);
+  if (pg) say(`database      psql ${databaseUrl}   (embedded PostgreSQL, role "rowflow", not a superuser)`);
   else say(`database      ${redactedUrl(databaseUrl)}`);
   await writeStackFile(cfg.ROWFLOW_DATA_DIR, { version: 1, pid: process.pid, startedAt: new Date().toISOString(), orchestratorUrl, generatorUrl, databaseUrl, embedded: pg !== undefined });
-  dataDir = cfg.ROWFLOW_DATA_DIR;
+  stackDir = cfg.ROWFLOW_DATA_DIR;
   say(`the rowflow command line finds this stack (${cfg.ROWFLOW_DATA_DIR}/stack.json): npx rowflow --help`);
   say('Ctrl-C stops everything');
 }

@@ -31,6 +31,13 @@ export function target(opts: ConnectionOptions): Target {
   return { kind: 'db', url: databaseUrl(opts.databaseUrl) };
 }
 
+/** A server only (work that runs on the orchestrator): --server, else the running stack's. */
+export function serverTarget(opts: ConnectionOptions, why: string): ServerClient {
+  const server = opts.server ?? discoveredServer();
+  if (server === undefined) throw new UsageError(`${why}: give --server URL, or start the stack with npm start (the CLI finds it)`, 'server');
+  return new ServerClient(server, opts.token ?? process.env.ROWFLOW_API_TOKEN);
+}
+
 function discoveredServer(): string | undefined {
   const stack = runningStack();
   if (stack) process.stderr.write(`using the stack npm start is running (pid ${stack.pid}): ${stack.orchestratorUrl}\n`);

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ApiError, UsageError, WorkFailed } from '../exit.js';
+import { ApiError, WorkFailed } from '../exit.js';
 import { defined, emit, type OutputOptions } from '../output.js';
-import { type ConnectionOptions, target } from './connection.js';
+import { type ConnectionOptions, serverTarget } from './connection.js';
 
 interface IntrospectOptions extends OutputOptions, ConnectionOptions {
   schema?: string;
@@ -25,12 +25,11 @@ export function registerIntrospect(program: Command): void {
 }
 
 async function introspect(opts: IntrospectOptions): Promise<void> {
-  const t = target(opts);
-  if (t.kind !== 'server') throw new UsageError('introspect needs --server URL or a stack started with npm start (it runs on the orchestrator, against its configured database)', 'server');
+  const client = serverTarget(opts, 'introspect runs on the orchestrator, against its configured database');
   const body = defined({ schema: opts.schema, tables: opts.tables?.split(',').map((s) => s.trim()).filter(Boolean) });
   let res: { dataset: unknown; warnings?: unknown[] };
   try {
-    res = await t.client.post('/api/introspect', body);
+    res = await client.post('/api/introspect', body);
   } catch (err) {
     if (err instanceof ApiError && err.body.statusCode === 404 && !err.body.field) {
       throw new WorkFailed(`this server has no POST /api/introspect endpoint (introspection is not available in its version): ${err.body.message}`);

@@ -110,7 +110,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     if (!role.superuser) return;
     log.warn(
       { event: 'superuser_connection', role: role.name, targetSchema: this.config.TARGET_SCHEMA },
-      `connected to PostgreSQL as superuser "${role.name}": give Rowflow a role of its own without SUPERUSER (see README, "Least privilege")`,
+      `connected to PostgreSQL as superuser "${role.name}": give Rowflow a role of its own without SUPERUSER (see docs/security.md, "Least privilege")`,
     );
   }
 
