@@ -4,7 +4,7 @@ import type { JobVerifyResult, StoredJobManifest } from '@rowflow/export';
 import type { FidelityReport } from '@rowflow/schema';
 import type { Response } from 'express';
 import { expectNoQuery } from '../common/no-input.js';
-import { JOB_MANIFEST_SCHEMA, JOB_VERIFY_SCHEMA } from './dto/manifest.dto.js';
+import { FIDELITY_SCHEMA, JOB_MANIFEST_SCHEMA, JOB_VERIFY_SCHEMA } from './dto/manifest.dto.js';
 import { ManifestsService } from './manifests.service.js';
 
 @ApiTags('jobs')
@@ -37,6 +37,7 @@ export class ManifestsController {
     summary:
       "Compare a completed job's tables with the statistics profile its spec carries: ANALYZEs them, then per column {nullDiff, distinctRatio, valueDistance?, histogramDistance?, ok} and per foreign key {perParentMeanRatio, ok}",
   })
+  @ApiOkResponse({ schema: FIDELITY_SCHEMA })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'The job is not completed' })
   fidelity(@Param('id') id: string, @Query() query: unknown): Promise<FidelityReport> {
