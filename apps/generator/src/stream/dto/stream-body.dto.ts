@@ -1,13 +1,17 @@
-import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions, PickType } from '@nestjs/swagger';
 import type { TableSpec } from '@rowflow/contracts';
 import { datasetSpecJsonSchema, tableSpecJsonSchema } from '@rowflow/schema';
+import { StreamQueryDto } from './stream-query.dto.js';
 
 // The OpenAPI shapes are generated from the same zod schema that validates requests.
 const TABLE_SPEC = tableSpecJsonSchema('openapi-3.0') as ApiPropertyOptions;
 const DATASET_SPEC = datasetSpecJsonSchema('openapi-3.0');
 
-/** Body of `POST /api/generator/stream/{ndjson,csv}`: a custom schema (or a catalog table). */
-export class StreamBodyDto {
+/**
+ * Body of `POST /api/generator/stream/{ndjson,csv}`: a custom schema (or a catalog table); pacing
+ * and partitioning as in the query of the GETs.
+ */
+export class StreamBodyDto extends PickType(StreamQueryDto, ['rate', 'partitionBy', 'partitions', 'part'] as const) {
   @ApiPropertyOptional({
     ...TABLE_SPEC,
     description: 'Custom table schema {name, columns:[{name, type, …options}]}; see GET /api/generator/tables for examples',
@@ -37,15 +41,4 @@ export class StreamBodyDto {
   @ApiPropertyOptional({ description: 'CSV header line (default: true at offset 0)', type: Boolean })
   header?: boolean;
 
-  @ApiPropertyOptional({ description: 'Rows per wall-clock second (paced; a slow reader slows it further, nothing is buffered)', type: Number })
-  rate?: number;
-
-  @ApiPropertyOptional({ description: 'Partition key: a column name, or _row for round-robin (with partitions and part)' })
-  partitionBy?: string;
-
-  @ApiPropertyOptional({ description: 'Number of partitions (1..1024)', type: 'integer' })
-  partitions?: number;
-
-  @ApiPropertyOptional({ description: 'Partition to return, 0..partitions-1: the rows of [offset, offset+rows) whose key hashes to it', type: 'integer' })
-  part?: number;
 }
