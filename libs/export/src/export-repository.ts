@@ -47,10 +47,11 @@ function toStatus(r: Row): ExportStatus {
 export class ExportRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  async create(req: CreateExportRequest, rowsEstimate: number | null): Promise<string> {
+  /** Records a queued export; `id` given: the caller already prepared its directory under that id. */
+  async create(req: CreateExportRequest, rowsEstimate: number | null, id?: string): Promise<string> {
     const res = await this.pool.query<{ id: string }>(
-      `INSERT INTO rowflow.exports (state, request, table_name, rows_estimate) VALUES ('queued', $1, $2, $3) RETURNING id`,
-      [JSON.stringify(req), req.table, rowsEstimate],
+      `INSERT INTO rowflow.exports (id, state, request, table_name, rows_estimate) VALUES (coalesce($4::uuid, gen_random_uuid()), 'queued', $1, $2, $3) RETURNING id`,
+      [JSON.stringify(req), req.table, rowsEstimate, id ?? null],
     );
     return res.rows[0]!.id;
   }
