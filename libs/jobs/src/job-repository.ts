@@ -294,7 +294,7 @@ export class JobRepository {
   async orphanedPartitions(limit = 1000): Promise<OpenPartition[]> {
     const res = await this.pool.query<{ id: string; job_id: string }>(
       `SELECT id, job_id FROM rowflow.job_partitions
-       WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < now())
+       WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < clock_timestamp())
        ORDER BY id LIMIT $1`,
       [limit],
     );
@@ -308,11 +308,16 @@ export class JobRepository {
    */
   async claim(partitionId: number, owner: string, leaseSeconds: number): Promise<ClaimResult> {
     // A table whose rows need a parent table's (FK into an existing constraint) waits: 'busy'.
+    // A partition row locked right now is being worked: a chunk transaction holds its lock from
+    // the fence to the commit, however long the chunk takes, and the lock dies with its
+    // connection. SKIP LOCKED takes that as the live lease it is ('busy') instead of waiting for
+    // the commit and then judging the lease by a clock read before the wait.
     const res = await this.pool.query(
-      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = now() + make_interval(secs => $3), updated_at = now()
+      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = clock_timestamp() + make_interval(secs => $3), updated_at = now()
        FROM rowflow.jobs j, rowflow.job_tables t
-       WHERE p.id = $1 AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
-         AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
+       WHERE p.id = (SELECT id FROM rowflow.job_partitions WHERE id = $1 FOR UPDATE SKIP LOCKED)
+         AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
+         AND (p.lease_until IS NULL OR p.lease_until < clock_timestamp() OR p.lease_owner = $2)
          AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
        RETURNING p.id, p.job_id, p.index, p.table_index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
                  t.name AS table_name, t.schema, j.custom, t.target_schema, t.target_table, j.seed, j.skip_limit, j.dataset`,
@@ -409,8 +414,8 @@ export class JobRepository {
    */
   async recordRetry(partitionId: number, owner: string, message: string, waitMs: number, leaseSeconds: number): Promise<boolean> {
     const res = await this.pool.query(
-      `UPDATE rowflow.job_partitions SET retries = retries + 1, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
-         lease_until = greatest(lease_until, now() + make_interval(secs => $4::float8 / 1000 + $5)), updated_at = now()
+      `UPDATE rowflow.job_partitions SET retries = retries + 1, last_error = $3, next_attempt_at = clock_timestamp() + make_interval(secs => $4::float8 / 1000),
+         lease_until = greatest(lease_until, clock_timestamp() + make_interval(secs => $4::float8 / 1000 + $5)), updated_at = now()
        WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
       [partitionId, owner, message.slice(0, 2000), waitMs, leaseSeconds],
     );
