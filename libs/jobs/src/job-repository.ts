@@ -403,7 +403,57 @@ export class JobRepository {
   private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, schema: string): Promise<void> {
     if (!def.unlogged) return;
     for (const t of def.tables) await c.query(`ALTER TABLE ${qualify({ schema, table: t.targetTable })} SET UNLOGGED`);
-    await c.query('UPDATE rowflow.jobs SET unlogged = $2 WHERE id = $1', [jobId, def.unlogged]);
+    await c.query('UPDATE rowflow.jobs SET unlogged = $2, unlogged_epoch = pg_postmaster_start_time() WHERE id = $1', [jobId, def.unlogged]);
+  }
+
+  /**
+   * A job with UNLOGGED tables whose server restarted since its checkpoints were counted: crash
+   * recovery empties unlogged tables (a clean restart keeps them), while the checkpoints survive.
+   * Every table holding fewer rows than its partitions say it has is loaded again from its first
+   * row (emptied, partitions back to their start, dead letters dropped); then the new start time
+   * is recorded. No chunk commits in between: the chunk fence requires the recorded start time.
+   * True when something was reset. A job must never report rows it does not have.
+   */
+  async reloadIfReset(jobId: string): Promise<boolean> {
+    return this.tx((c) => this.reloadResetTables(c, jobId));
+  }
+
+  private async reloadResetTables(c: pg.PoolClient, jobId: string): Promise<boolean> {
+    const job = await c.query(`SELECT 1 FROM rowflow.jobs WHERE id = $1 AND unlogged_epoch <> pg_postmaster_start_time() FOR UPDATE`, [jobId]);
+    if (!job.rowCount) return false;
+    const tables = await c.query<{ index: number; target_schema: string; target_table: string; written: string }>(
+      `SELECT t.index, t.target_schema, t.target_table, (SELECT coalesce(sum(p.rows_written), 0) FROM rowflow.job_partitions p WHERE p.job_id = t.job_id AND p.table_index = t.index) AS written
+       FROM rowflow.job_tables t WHERE t.job_id = $1 ORDER BY t.index`,
+      [jobId],
+    );
+    let reset = false;
+    for (const t of tables.rows) {
+      const target = qualify({ schema: t.target_schema, table: t.target_table });
+      const held = Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${target}`)).rows[0]!.n);
+      if (held >= Number(t.written)) continue;
+      if (held > 0) await c.query(`TRUNCATE ${target}`);
+      await this.restartTable(c, jobId, t.index, `PostgreSQL restarted after a crash and emptied UNLOGGED table ${target} (${t.written} rows checkpointed, ${held} left); loading it again from its first row`);
+      reset = true;
+    }
+    await c.query(`UPDATE rowflow.jobs SET unlogged_epoch = pg_postmaster_start_time() WHERE id = $1`, [jobId]);
+    return reset;
+  }
+
+  /** Puts every partition of one table of a job back to its first row; finished ones are queued again. */
+  private async restartTable(c: pg.PoolClient, jobId: string, tableIndex: number, why: string): Promise<void> {
+    await c.query(
+      `DELETE FROM rowflow.dead_letters d USING rowflow.job_partitions p
+       WHERE d.job_id = $1 AND p.job_id = $1 AND p.table_index = $2 AND d.partition_index = p.index`,
+      [jobId, tableIndex],
+    );
+    await c.query(
+      `UPDATE rowflow.job_partitions SET next_row = from_row, rows_written = 0, rows_skipped = 0, chunks_committed = 0, version = version + 1,
+         lease_until = CASE WHEN state = 'completed' THEN NULL ELSE lease_until END,
+         state = CASE WHEN state = 'completed' THEN 'queued' ELSE state END,
+         last_error = $3, next_attempt_at = NULL, updated_at = now()
+       WHERE job_id = $1 AND table_index = $2`,
+      [jobId, tableIndex, why],
+    );
   }
 
   /**
@@ -457,6 +507,8 @@ export class JobRepository {
       if (!row) return null;
       const open = await c.query(`SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed' LIMIT 1`, [jobId]);
       if (open.rowCount) return null;
+      // Every partition loaded, then a crash emptied the tables: load again, don't complete.
+      if (row.unlogged !== null && (await this.reloadResetTables(c, jobId))) return null;
       if (row.unlogged === 'logged') await this.setLogged(c, jobId);
       const res = await c.query<{ state: string }>(
         `WITH k AS (SELECT EXISTS (SELECT 1 FROM rowflow.job_constraints WHERE job_id = $1 AND state <> 'done') AS pending)
