@@ -5,7 +5,7 @@ import { planConstraints } from './constraint-plan.js';
 import { jobTargets, loadOrder } from './dataset-job.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
 import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetSchemaProblem } from './target-ref.js';
-import { prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
+import { prepareTarget, RECORDED_TABLE_OID, recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -46,8 +46,20 @@ export interface OpenPartition {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * What a running job's sessions wait for: a lock on one of its tables that another session holds
+ * (a chunk's COPY, a constraint's ALTER TABLE). A one-time filter on the job's state keeps
+ * pg_locks unread for jobs that are not running.
+ */
+const LOCK_WAIT_SQL = `
+    SELECT string_agg(DISTINCT format('a lock on table %s, held by pid %s', l.relation::regclass, array_to_string(pg_blocking_pids(l.pid), ', ')), '; ') AS waiting_for
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE j.state = 'running' AND NOT l.granted AND l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND (a.query LIKE 'COPY %' OR a.query LIKE 'ALTER TABLE %' OR a.query LIKE 'CREATE %INDEX%')
+      AND l.relation IN (SELECT ${RECORDED_TABLE_OID} FROM rowflow.job_tables t WHERE t.job_id = j.id)`;
+
 const STATUS_SQL = `
-  SELECT j.*, p.parts, t.tbls FROM rowflow.jobs j
+  SELECT j.*, p.parts, t.tbls, w.waiting_for FROM rowflow.jobs j
   CROSS JOIN LATERAL (
     SELECT json_agg(json_build_object(
       'index', index, 'fromRow', from_row, 'toRow', to_row, 'nextRow', next_row, 'state', state,
@@ -60,7 +72,8 @@ const STATUS_SQL = `
       'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'rowsTotal', jt.rows_total,
       'pending', (SELECT count(*) FROM rowflow.job_constraints k WHERE k.job_id = j.id AND k.table_index = jt.index AND k.state <> 'done'))
       ORDER BY jt.index) AS tbls
-    FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t`;
+    FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t
+  CROSS JOIN LATERAL (${LOCK_WAIT_SQL}) w`;
 
 interface PartRow extends PartitionStatus {
   rowsWritten: number;
@@ -99,6 +112,7 @@ interface JobRow {
   finished_at: Date | null;
   parts: PartRow[] | null;
   tbls: TableRow[] | null;
+  waiting_for: string | null;
 }
 
 function iso(d: Date | null): string | null {
@@ -162,6 +176,7 @@ function toStatus(r: JobRow): JobStatus {
     finishedAt: iso(r.finished_at),
     error: r.error,
     ...jobWaiting(parts),
+    waitingFor: r.waiting_for,
   };
 }
 
