@@ -133,6 +133,8 @@ const STATEMENTS = [
      started_at timestamptz,
      finished_at timestamptz,
      updated_at timestamptz NOT NULL DEFAULT now())`,
+  // An export that gave up on a transient failure (past the retry window) is re-opened by the sweep.
+  `ALTER TABLE rowflow.exports ADD COLUMN IF NOT EXISTS failed_transient boolean NOT NULL DEFAULT false`,
   `CREATE INDEX IF NOT EXISTS exports_open_idx ON rowflow.exports (state) WHERE state IN ('queued', 'running')`,
   `CREATE TABLE IF NOT EXISTS rowflow.job_manifests (
      job_id uuid PRIMARY KEY REFERENCES rowflow.jobs (id) ON DELETE CASCADE,

@@ -33,10 +33,8 @@ export class Database implements OnApplicationShutdown {
       connectionString: config.DATABASE_URL,
       max: REQUEST_POOL_SIZE,
       connectionTimeoutMillis: REQUEST_ACQUIRE_TIMEOUT_MS,
-    });
-    // On connect, not as `options`: that would replace any options the DATABASE_URL carries.
-    this.requests.on('connect', (client) => {
-      client.query(`SET lock_timeout = ${REQUEST_LOCK_TIMEOUT_MS}`).catch(() => undefined);
+      // A start-up parameter of its own: `options` would replace any options the DATABASE_URL carries.
+      lock_timeout: REQUEST_LOCK_TIMEOUT_MS,
     });
     // An idle client losing its server (Postgres restart) must not crash the process.
     this.pool.on('error', () => undefined);

@@ -42,7 +42,7 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
     this.root = resolve(config.EXPORT_DIR);
     this.repo = new ExportRepository(db.pool);
     this.requests = new ExportRepository(db.requests);
-    this.worker = new ExportWorker(db.pool, this.repo, this, config.TARGET_SCHEMA, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
+    this.worker = new ExportWorker(db.pool, this.repo, this, config.TARGET_SCHEMA, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, config.JOB_RETRY_WINDOW);
   }
 
   dir(id: string): string {
@@ -195,6 +195,9 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
   private async sweep(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     try {
+      // Gave up on a transient failure (kept longer than the retry window): try again, from the checkpoints.
+      const reopened = await this.repo.reopenTransientFailures();
+      if (reopened.length) this.log.warn({ exports: reopened }, 'exports failed on a transient error; continuing them');
       for (const id of await this.repo.orphaned()) this.kick(id);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'export sweep failed');
