@@ -10,7 +10,7 @@ import { JobRepository, migrate, parseJobRequest, PartitionRunner } from '@rowfl
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SPEC, TestSource } from '../jobs/test-source.js';
-import { restartablePostgres, type RestartablePostgres } from '../support/index.js';
+import { restartablePostgres, type RestartablePostgres, untilRow } from '../support/index.js';
 
 let server: RestartablePostgres;
 let pool: pg.Pool;
@@ -28,14 +28,6 @@ afterAll(async () => {
   await pool?.end();
   await server?.stop();
 });
-
-async function until(what: string, sql: string, params: unknown[]): Promise<void> {
-  for (let i = 0; ; i++) {
-    if ((await pool.query(sql, params)).rowCount) return;
-    if (i > 3000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function partitionState(id: number): Promise<string> {
   return (await pool.query<{ state: string }>('SELECT state FROM rowflow.job_partitions WHERE id = $1', [id])).rows[0]!.state;
@@ -63,7 +55,7 @@ describe('an UNLOGGED load through a PostgreSQL crash', () => {
     try {
       second = runner.run(b!.partitionId, new AbortController().signal);
       await heldChunkOpened;
-      await until("b's first chunk to commit", 'SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND next_row = 4000', [b!.partitionId]);
+      await untilRow(pool, "b's first chunk to commit", 'SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND next_row = 4000', [b!.partitionId]);
       await server.restartImmediate();
     } finally {
       gate();

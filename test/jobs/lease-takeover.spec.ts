@@ -3,6 +3,7 @@ import { JobRepository, migrate, parseJobRequest, PartitionRunner } from '@rowfl
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../setup/helpers.js';
+import { untilRow } from '../support/until-row.js';
 import { TEST_SPEC, TestSource } from './test-source.js';
 
 /**
@@ -27,14 +28,6 @@ afterAll(async () => {
   await pool?.end();
   await db?.drop();
 });
-
-async function until(what: string, sql: string, params: unknown[], stop?: AbortSignal): Promise<void> {
-  for (let i = 0; ; i++) {
-    if (stop?.aborted || (await pool.query(sql, params)).rowCount) return;
-    if (i > 3000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A one-partition job of 6000 rows in chunks of 2000, and its partition id. */
 async function job(): Promise<{ id: string; table: string; partitionId: number }> {
@@ -79,12 +72,12 @@ describe('a chunk slower than the lease', () => {
     let first: Promise<string> | undefined;
     try {
       first = runner.run(partitionId, new AbortController().signal);
-      await until('the first chunk to wait on the lock', COPY_WAITING, []);
+      await untilRow(pool, 'the first chunk to wait on the lock', COPY_WAITING, []);
       // Well past the lease: the first chunk's transaction started more than a lease ago.
-      await until('the lease to lapse twice over', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until + interval '1 second' < clock_timestamp()`, [partitionId]);
+      await untilRow(pool, 'the lease to lapse twice over', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until + interval '1 second' < clock_timestamp()`, [partitionId]);
       const released = await lock.release();
       await secondChunkOpened; // read ahead while the first chunk runs; held until the end of the test
-      await until('the first chunk to commit', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND next_row = 2000`, [partitionId]);
+      await untilRow(pool, 'the first chunk to commit', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND next_row = 2000`, [partitionId]);
       const lease = (await pool.query<{ until: Date }>('SELECT lease_until AS until FROM rowflow.job_partitions WHERE id = $1', [partitionId])).rows[0]!.until;
       expect(lease.getTime()).toBeGreaterThan(released.getTime());
     } finally {
@@ -105,14 +98,14 @@ describe('a chunk slower than the lease', () => {
     let second: Promise<string> | undefined;
     try {
       first = mine.run(partitionId, new AbortController().signal);
-      await until('the first chunk to wait on the lock', COPY_WAITING, []);
-      await until('the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < clock_timestamp()`, [partitionId]);
+      await untilRow(pool, 'the first chunk to wait on the lock', COPY_WAITING, []);
+      await untilRow(pool, 'the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < clock_timestamp()`, [partitionId]);
       expect((await repo.orphanedPartitions()).map((p) => p.partitionId)).toContain(partitionId); // what the sweep re-queues
       second = other.run(partitionId, new AbortController().signal);
       // Either the claim answers, or it waits on the chunk's row lock (the defect): then the
       // release below lets it through and it takes the live partition over.
       const answered = new AbortController();
-      const claimWaiting = until('the claim to wait on the row', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE rowflow.job_partitions p SET state%'`, [], answered.signal);
+      const claimWaiting = untilRow(pool, 'the claim to wait on the row', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE rowflow.job_partitions p SET state%'`, [], answered.signal);
       await Promise.race([second, claimWaiting]);
       answered.abort();
       await claimWaiting;
