@@ -56,7 +56,7 @@ async function killNextChunk(id: string): Promise<boolean> {
 }
 
 describe('an export whose connections keep dying', () => {
-  it('completes with the bytes of one plain COPY', async () => {
+  it('completes with the bytes of one plain COPY', { timeout: 300_000 }, async () => {
     const res = await postJson(`${orch.url}/api/exports`, { table: 'accounts', chunkRows: 50 });
     expect(res.status).toBe(202);
     const id = res.body.id as string;

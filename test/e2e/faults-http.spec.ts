@@ -65,7 +65,7 @@ afterAll(async () => {
 });
 
 describe('a table locked by another transaction', () => {
-  it('POST /api/exports is a 409 naming the lock; a burst of them leaves /health and GET /api/jobs served', async () => {
+  it('POST /api/exports is a 409 naming the lock; a burst of them leaves /health and GET /api/jobs served', { timeout: 180_000 }, async () => {
     const holder = await pool.connect();
     try {
       await holder.query('BEGIN');
@@ -92,7 +92,7 @@ describe('a table locked by another transaction', () => {
 });
 
 describe('an unwritable EXPORT_DIR', () => {
-  it('is a 503 without the server path, and no export is recorded', async () => {
+  it('is a 503 without the server path, and no export is recorded', { timeout: 180_000 }, async () => {
     const res = await post(orch.url, '/api/exports', { table: 'locked' });
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
@@ -104,7 +104,7 @@ describe('an unwritable EXPORT_DIR', () => {
 });
 
 describe('a statement_timeout on the role', () => {
-  it('is a 503 with Retry-After, not a bare 500', async () => {
+  it('is a 503 with Retry-After, not a bare 500', { timeout: 180_000 }, async () => {
     await pool.query(`CREATE ROLE impatient LOGIN SUPERUSER`);
     await pool.query(`ALTER ROLE impatient SET statement_timeout = '1s'`);
     const url = new URL(server.url);
@@ -130,7 +130,7 @@ describe('a statement_timeout on the role', () => {
 
 describe('the database down', () => {
   // Last: the server does not come back.
-  it('GET /api/exports and /api/jobs are 503 with Retry-After, and no address in the message', async () => {
+  it('GET /api/exports and /api/jobs are 503 with Retry-After, and no address in the message', { timeout: 180_000 }, async () => {
     await pool.end();
     pool = new pg.Pool({ connectionString: server.url, max: 1 }); // for afterAll's end()
     await server.stop();

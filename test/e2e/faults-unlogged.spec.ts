@@ -34,7 +34,7 @@ async function partitionState(id: number): Promise<string> {
 }
 
 describe('an UNLOGGED load through a PostgreSQL crash', () => {
-  it('loads the emptied table again instead of completing with rows it does not hold', async () => {
+  it('loads the emptied table again instead of completing with rows it does not hold', { timeout: 180_000 }, async () => {
     const table = `u_${randomUUID().slice(0, 8)}`;
     const id = await repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: table, rows: 6000, chunkSize: 1000, partitions: 2, unlogged: true }, { maxRows: 1_000_000 }));
     const [a, b] = await repo.unfinishedPartitions(id);
