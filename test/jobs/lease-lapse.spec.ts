@@ -3,6 +3,7 @@ import { JobRepository, migrate, parseJobRequest, PartitionRunner } from '@rowfl
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freshDatabase } from '../setup/helpers.js';
+import { untilRow } from '../support/until-row.js';
 import { TEST_SPEC, TestSource } from './test-source.js';
 
 /**
@@ -27,14 +28,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function until(what: string, sql: string, params: unknown[]): Promise<void> {
-  for (let i = 0; ; i++) {
-    if ((await pool.query(sql, params)).rowCount) return;
-    if (i > 2000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('a partition whose lease lapsed mid-chunk', () => {
   it('is not run a second time by the process still working it', async () => {
     const table = `t_${randomUUID().slice(0, 8)}`;
@@ -48,8 +41,8 @@ describe('a partition whose lease lapsed mid-chunk', () => {
       await holder.query('BEGIN');
       await holder.query(`LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
       const first = runner.run(part!.partitionId, new AbortController().signal);
-      await until('the first chunk to wait on the lock', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY%'`, []);
-      await until('the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < now()`, [part!.partitionId]);
+      await untilRow(pool, 'the first chunk to wait on the lock', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY%'`, []);
+      await untilRow(pool, 'the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < now()`, [part!.partitionId]);
       expect((await repo.orphanedPartitions()).map((p) => p.partitionId)).toContain(part!.partitionId); // what the sweep re-queues
       const second = runner.run(part!.partitionId, new AbortController().signal);
       await holder.query('COMMIT');

@@ -11,3 +11,4 @@ export * from './raw-http.js';
 export * from './spec-reference.js';
 export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
 export { collectingUncaught, terminateWhilePending } from './uncaught.js';
+export { untilRow } from './until-row.js';

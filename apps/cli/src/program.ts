@@ -7,7 +7,8 @@ import { registerIntrospect } from './commands/introspect.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerLoad } from './commands/load.js';
 import { registerVerify } from './commands/verify.js';
-import { EXIT, exitCodeOf, Interrupted, WorkFailed } from './exit.js';
+import { LOG_LEVELS } from '@rowflow/platform';
+import { EXIT, exitCodeOf, Interrupted, UsageError, WorkFailed } from './exit.js';
 import { emitError } from './output.js';
 
 const EXIT_HELP = `
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
 export async function run(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   try {
+    checkEnvironment(process.env);
     await buildProgram().parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
@@ -60,5 +62,13 @@ export async function run(argv: string[]): Promise<number> {
     // A failed result (job failed, verify mismatch) was already printed as the command's output.
     emitError(err, json && !(err instanceof WorkFailed && err.body !== undefined));
     return exitCodeOf(err);
+  }
+}
+
+/** Environment the CLI reads itself, checked like a flag: a typo is bad usage, not a silent default. */
+function checkEnvironment(env: NodeJS.ProcessEnv): void {
+  const level = env.LOG_LEVEL;
+  if (level !== undefined && !(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new UsageError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got ${JSON.stringify(level)}`, 'LOG_LEVEL');
   }
 }

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { HTTP_POLICY } from '@rowflow/platform-nest';
+import { DEPENDENCY_ERRORS, HTTP_POLICY, noDependencyErrors } from '@rowflow/platform-nest';
 import { generatorHttpPolicy } from './common/http-policy.js';
 import { GENERATOR_CONFIG, type GeneratorConfig } from './config/generator-config.js';
 import { DatasetsModule } from './datasets/datasets.module.js';
@@ -20,6 +20,8 @@ export class AppModule {
       providers: [
         { provide: GENERATOR_CONFIG, useValue: config },
         { provide: HTTP_POLICY, useValue: generatorHttpPolicy(config) },
+        // No database: its errors are its own HttpExceptions.
+        { provide: DEPENDENCY_ERRORS, useValue: noDependencyErrors },
       ],
       exports: [GENERATOR_CONFIG],
     };

@@ -100,6 +100,11 @@ export interface JobStatus {
    */
   lastError?: string | null;
   nextAttemptAt?: string | null;
+  /**
+   * While the job's work waits on a lock it cannot get (another session holds one of its tables):
+   * what it waits for, e.g. `a lock on table public.users, held by pid 4242`; else null.
+   */
+  waitingFor?: string | null;
 }
 
 /** SSE events of `GET /api/jobs/:id/events`: `progress`, `completed`, `failed`, `cancelled`. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { basename, dirname, join } from 'node:path';
 import type pg from 'pg';
 import type { PartCheckpoint } from './checkpoint.js';
@@ -94,7 +96,9 @@ export async function runExport(plan: ExportPlan, o: ExportRunOptions): Promise<
 async function finishedManifest(o: ExportRunOptions): Promise<ExportManifest | undefined> {
   const m = await readJson<ExportManifest>(manifestFile(o.dir));
   if (!m) return undefined;
-  const size = await stat(o.finalPath).then((s) => s.size, () => -1);
+  // Only a regular file can be re-read and hashed (opening a FIFO to read it would block).
+  const st = await stat(o.finalPath).catch(() => undefined);
+  const size = st?.isFile() ? st.size : -1;
   if (size === m.file.bytes) {
     const fh = await open(o.finalPath, 'r');
     try {
@@ -128,11 +132,22 @@ async function buildManifest(plan: ExportPlan, o: ExportRunOptions, parts: PartC
   };
 }
 
-/** Concatenates the part files into the final file (tmp + fsync + rename + dir fsync); one part is just renamed. */
+/**
+ * Concatenates the part files into the final file (tmp + fsync + rename + dir fsync); one part is
+ * just renamed. A final path that is not a regular file (a FIFO, a device, a symlink to one) is
+ * written in place: a rename would replace it with a regular file.
+ */
 async function joinParts(o: ExportRunOptions, parts: number): Promise<void> {
   await mkdir(dirname(o.finalPath), { recursive: true });
-  const tmp = `${o.finalPath}.rowflow-tmp`;
-  const sole = parts === 1 ? await rename(partFile(o.dir, 0), o.finalPath).then(() => true, () => false) : false;
+  // A symlink stays a symlink: its target is what gets (re)written.
+  const dest = await realpath(o.finalPath).catch(() => o.finalPath);
+  if (await isSpecialFile(dest)) {
+    await pipeline(partsReader(o.dir, parts), createWriteStream(dest));
+    for (let i = 0; i < parts; i++) await rm(partFile(o.dir, i), { force: true });
+    return;
+  }
+  const tmp = `${dest}.rowflow-tmp`;
+  const sole = parts === 1 ? await rename(partFile(o.dir, 0), dest).then(() => true, () => false) : false;
   if (!sole) {
     const out = await open(tmp, 'w');
     try {
@@ -147,8 +162,23 @@ async function joinParts(o: ExportRunOptions, parts: number): Promise<void> {
     } finally {
       await out.close();
     }
-    await rename(tmp, o.finalPath);
+    await rename(tmp, dest);
   }
-  await fsyncDir(dirname(o.finalPath));
+  await fsyncDir(dirname(dest));
   for (let i = 0; i < parts; i++) await rm(partFile(o.dir, i), { force: true });
+}
+
+/** True when `path` exists (following symlinks) and is anything but a regular file. */
+async function isSpecialFile(path: string): Promise<boolean> {
+  const st = await stat(path).catch(() => undefined);
+  return st !== undefined && !st.isFile();
+}
+
+/** The part files' bytes one after the other. */
+function partsReader(dir: string, parts: number): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let i = 0; i < parts; i++) yield* createReadStream(partFile(dir, i));
+    })(),
+  );
 }

@@ -47,10 +47,11 @@ function toStatus(r: Row): ExportStatus {
 export class ExportRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  async create(req: CreateExportRequest, rowsEstimate: number | null): Promise<string> {
+  /** Records a queued export; `id` given: the caller already prepared its directory under that id. */
+  async create(req: CreateExportRequest, rowsEstimate: number | null, id?: string): Promise<string> {
     const res = await this.pool.query<{ id: string }>(
-      `INSERT INTO rowflow.exports (state, request, table_name, rows_estimate) VALUES ('queued', $1, $2, $3) RETURNING id`,
-      [JSON.stringify(req), req.table, rowsEstimate],
+      `INSERT INTO rowflow.exports (id, state, request, table_name, rows_estimate) VALUES (coalesce($4::uuid, gen_random_uuid()), 'queued', $1, $2, $3) RETURNING id`,
+      [JSON.stringify(req), req.table, rowsEstimate, id ?? null],
     );
     return res.rows[0]!.id;
   }
@@ -96,12 +97,28 @@ export class ExportRepository {
     );
   }
 
-  async fail(id: string, owner: string, message: string): Promise<void> {
+  /** `transient`: it gave up on a failure that may heal (see reopenTransientFailures). */
+  async fail(id: string, owner: string, message: string, transient = false): Promise<void> {
     await this.pool.query(
-      `UPDATE rowflow.exports SET state = 'failed', error = $3, lease_until = NULL, finished_at = now(), updated_at = now()
+      `UPDATE rowflow.exports SET state = 'failed', error = $3, failed_transient = $4, lease_until = NULL, finished_at = now(), updated_at = now()
         WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
-      [id, owner, message],
+      [id, owner, message, transient],
     );
+  }
+
+  /**
+   * Queues again the exports that failed on a transient failure (the database or the network away
+   * for longer than the retry window): like a resume, they continue from their checkpoints. A
+   * failure that is not transient (a dropped table, a full disk) stays failed until resumed.
+   */
+  async reopenTransientFailures(limit = 100): Promise<string[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `UPDATE rowflow.exports SET state = 'queued', failed_transient = false, finished_at = NULL, updated_at = now()
+        WHERE id IN (SELECT id FROM rowflow.exports WHERE state = 'failed' AND failed_transient ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id`,
+      [limit],
+    );
+    return res.rows.map((r) => r.id);
   }
 
   /** Gives the lease back (process stopping) so the restart, or another process, continues at once. */
@@ -130,7 +147,7 @@ export class ExportRepository {
   async resume(id: string): Promise<ExportStatus> {
     const current = await this.get(id);
     if (current.state === 'completed') throw new ConflictError(`export ${id} is already completed`);
-    await this.pool.query(`UPDATE rowflow.exports SET state = 'queued', error = NULL, finished_at = NULL, updated_at = now() WHERE id = $1 AND state IN ('cancelled', 'failed')`, [id]);
+    await this.pool.query(`UPDATE rowflow.exports SET state = 'queued', error = NULL, failed_transient = false, finished_at = NULL, updated_at = now() WHERE id = $1 AND state IN ('cancelled', 'failed')`, [id]);
     return this.get(id);
   }
 

@@ -177,31 +177,26 @@ export class PartRunner {
   private async rangeChunk(fh: FileHandle, ck: PartCheckpoint): Promise<ChunkRecord | null> {
     const { pool, plan, signal } = this.o;
     const after = ck.lastKey ?? plan.ranges[this.o.index]!.after;
-    const client = await pool.connect();
-    const ignore = () => undefined; // a dying connection fails the query; don't also crash
-    client.on('error', ignore);
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const end = await client.query<{ hi: string | null; n: number }>(toParameterised(chunkEndQuery(plan, after, plan.ranges[this.o.index]!.through)));
-      const { hi, n } = end.rows[0] ?? { hi: null, n: 0 };
-      if (hi === null) {
+    // withSession: a failed session (it may be mid-COPY) is discarded and keeps ignoring the
+    // 'error' its terminated socket still emits; removing the listener there crashed the process.
+    return withSession(
+      pool,
+      async (client) => {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const end = await client.query<{ hi: string | null; n: number }>(toParameterised(chunkEndQuery(plan, after, plan.ranges[this.o.index]!.through)));
+        const { hi, n } = end.rows[0] ?? { hi: null, n: 0 };
+        if (hi === null) {
+          await client.query('COMMIT');
+          return null;
+        }
+        const copy = client.query(copyTo(`COPY (${toInline(chunkRowsQuery(plan, after, hi))}) TO STDOUT (FORMAT csv)`));
+        const sink = new HashingFileSink(fh, ck.bytes);
+        await pipeline(copy, sink, { signal });
         await client.query('COMMIT');
-        return null;
-      }
-      const copy = client.query(copyTo(`COPY (${toInline(chunkRowsQuery(plan, after, hi))}) TO STDOUT (FORMAT csv)`));
-      const sink = new HashingFileSink(fh, ck.bytes);
-      await pipeline(copy, sink, { signal });
-      await client.query('COMMIT');
-      if (copy.rowCount !== n) throw new Error(`chunk (${after}, ${hi}] gave ${copy.rowCount} rows, expected ${n}`);
-      return { after, through: hi, rows: n, bytes: sink.written, sha256: sink.hash.digest('hex') };
-    } catch (err) {
-      broken = err instanceof Error ? err : new Error(String(err));
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.off('error', ignore);
-      client.release(broken);
-    }
+        if (copy.rowCount !== n) throw new Error(`chunk (${after}, ${hi}] gave ${copy.rowCount} rows, expected ${n}`);
+        return { after, through: hi, rows: n, bytes: sink.written, sha256: sink.hash.digest('hex') };
+      },
+      { rollback: true },
+    );
   }
 }

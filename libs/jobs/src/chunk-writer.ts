@@ -46,6 +46,14 @@ export type BodyOpener = (signal: AbortSignal) => Promise<Readable>;
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /**
+ * Part of the fence (partition alias `p`): a job with UNLOGGED tables loads only while the server
+ * runs since the start its checkpoints were counted against. After a crash the tables may be
+ * empty while the checkpoints say otherwise; the miss sends the runner to
+ * JobRepository.reloadIfReset before any chunk commits on top of the lost rows.
+ */
+const SAME_SERVER_RUN = `NOT EXISTS (SELECT 1 FROM rowflow.jobs j WHERE j.id = p.job_id AND j.unlogged_epoch <> pg_postmaster_start_time())`;
+
+/**
  * Writes rows [from, from + count) of a partition in ONE transaction:
  * `BEGIN; SELECT … FOR UPDATE (fence); COPY …; UPDATE checkpoint; COMMIT` — three round trips
  * besides the COPY data: begin+fence, COPY, checkpoint+commit.
@@ -96,7 +104,7 @@ export class ChunkWriter {
   private async begin(client: pg.PoolClient, ctx: ChunkContext, from: number): Promise<boolean> {
     const results = (await client.query(
       `BEGIN;${ctx.durableCommits ? '' : ' SET LOCAL synchronous_commit = off;'}
-       SELECT 1 FROM rowflow.job_partitions WHERE id = ${int(ctx.partitionId)} AND next_row = ${int(from)} AND state = 'running' FOR UPDATE`,
+       SELECT 1 FROM rowflow.job_partitions p WHERE id = ${int(ctx.partitionId)} AND next_row = ${int(from)} AND state = 'running' AND ${SAME_SERVER_RUN} FOR UPDATE`,
     )) as unknown as pg.QueryResult[];
     return (results[results.length - 1]?.rowCount ?? 0) > 0;
   }
@@ -111,7 +119,7 @@ export class ChunkWriter {
       `BEGIN;${ctx.durableCommits ? '' : ' SET LOCAL synchronous_commit = off;'}
        SELECT 1 FROM rowflow.jobs WHERE id = '${uuid(ctx.jobId)}' FOR UPDATE;
        SELECT (SELECT coalesce(sum(q.rows_skipped), 0) FROM rowflow.job_partitions q WHERE q.job_id = p.job_id) AS skipped
-         FROM rowflow.job_partitions p WHERE p.id = ${int(ctx.partitionId)} AND p.next_row = ${int(from)} AND p.state = 'running' FOR UPDATE OF p`,
+         FROM rowflow.job_partitions p WHERE p.id = ${int(ctx.partitionId)} AND p.next_row = ${int(from)} AND p.state = 'running' AND ${SAME_SERVER_RUN} FOR UPDATE OF p`,
     )) as unknown as pg.QueryResult<{ skipped: string }>[];
     const row = results[results.length - 1]?.rows[0];
     if (!row) {
@@ -137,7 +145,9 @@ export class ChunkWriter {
   /**
    * The fenced checkpoint and COMMIT in one round trip. If the UPDATE matched no row (cannot
    * happen while we hold the row lock) 1 / count(*) divides by zero, aborting the transaction, so
-   * COMMIT rolls back. The checkpoint also clears the waiting fields of a retry streak.
+   * COMMIT rolls back. The checkpoint also clears the waiting fields of a retry streak. The lease
+   * runs from the clock at the checkpoint (`clock_timestamp()`): `now()` is the transaction's
+   * start, so a chunk slower than the lease would commit a lease that had already expired.
    */
   private async checkpointAndCommit(client: pg.PoolClient, ctx: ChunkContext, from: number, to: number, written: number, skipped: number, meta: ChunkMeta): Promise<void> {
     const v = [ctx.partitionId, from, to, written, skipped, meta.retries, meta.chunkSize, ctx.leaseSeconds].map(int);
@@ -145,7 +155,7 @@ export class ChunkWriter {
       `WITH u AS (
          UPDATE rowflow.job_partitions SET next_row = ${v[2]}, rows_written = rows_written + ${v[3]}, rows_skipped = rows_skipped + ${v[4]},
            chunks_committed = chunks_committed + 1, retries = retries + ${v[5]}, chunk_size = ${v[6]}, version = version + 1,
-           lease_until = now() + make_interval(secs => ${v[7]}), updated_at = now(), last_error = NULL, next_attempt_at = NULL,
+           lease_until = clock_timestamp() + make_interval(secs => ${v[7]}), updated_at = now(), last_error = NULL, next_attempt_at = NULL,
            state = CASE WHEN ${v[2]} >= to_row THEN 'completed' ELSE state END
          WHERE id = ${v[0]} AND next_row = ${v[1]} RETURNING 1)
        SELECT 1 / count(*)::int FROM u;

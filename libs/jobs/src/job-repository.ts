@@ -5,7 +5,7 @@ import { planConstraints } from './constraint-plan.js';
 import { jobTargets, loadOrder } from './dataset-job.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
 import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetSchemaProblem } from './target-ref.js';
-import { prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
+import { prepareTarget, RECORDED_TABLE_OID, recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -46,8 +46,20 @@ export interface OpenPartition {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * What a running job's sessions wait for: a lock on one of its tables that another session holds
+ * (a chunk's COPY, a constraint's ALTER TABLE). A one-time filter on the job's state keeps
+ * pg_locks unread for jobs that are not running.
+ */
+const LOCK_WAIT_SQL = `
+    SELECT string_agg(DISTINCT format('a lock on table %s, held by pid %s', l.relation::regclass, array_to_string(pg_blocking_pids(l.pid), ', ')), '; ') AS waiting_for
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE j.state = 'running' AND NOT l.granted AND l.locktype = 'relation' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND (a.query LIKE 'COPY %' OR a.query LIKE 'ALTER TABLE %' OR a.query LIKE 'CREATE %INDEX%')
+      AND l.relation IN (SELECT ${RECORDED_TABLE_OID} FROM rowflow.job_tables t WHERE t.job_id = j.id)`;
+
 const STATUS_SQL = `
-  SELECT j.*, p.parts, t.tbls FROM rowflow.jobs j
+  SELECT j.*, p.parts, t.tbls, w.waiting_for FROM rowflow.jobs j
   CROSS JOIN LATERAL (
     SELECT json_agg(json_build_object(
       'index', index, 'fromRow', from_row, 'toRow', to_row, 'nextRow', next_row, 'state', state,
@@ -60,7 +72,8 @@ const STATUS_SQL = `
       'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'rowsTotal', jt.rows_total,
       'pending', (SELECT count(*) FROM rowflow.job_constraints k WHERE k.job_id = j.id AND k.table_index = jt.index AND k.state <> 'done'))
       ORDER BY jt.index) AS tbls
-    FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t`;
+    FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t
+  CROSS JOIN LATERAL (${LOCK_WAIT_SQL}) w`;
 
 interface PartRow extends PartitionStatus {
   rowsWritten: number;
@@ -99,6 +112,7 @@ interface JobRow {
   finished_at: Date | null;
   parts: PartRow[] | null;
   tbls: TableRow[] | null;
+  waiting_for: string | null;
 }
 
 function iso(d: Date | null): string | null {
@@ -162,6 +176,7 @@ function toStatus(r: JobRow): JobStatus {
     finishedAt: iso(r.finished_at),
     error: r.error,
     ...jobWaiting(parts),
+    waitingFor: r.waiting_for,
   };
 }
 
@@ -294,7 +309,7 @@ export class JobRepository {
   async orphanedPartitions(limit = 1000): Promise<OpenPartition[]> {
     const res = await this.pool.query<{ id: string; job_id: string }>(
       `SELECT id, job_id FROM rowflow.job_partitions
-       WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < now())
+       WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < clock_timestamp())
        ORDER BY id LIMIT $1`,
       [limit],
     );
@@ -308,11 +323,16 @@ export class JobRepository {
    */
   async claim(partitionId: number, owner: string, leaseSeconds: number): Promise<ClaimResult> {
     // A table whose rows need a parent table's (FK into an existing constraint) waits: 'busy'.
+    // A partition row locked right now is being worked: a chunk transaction holds its lock from
+    // the fence to the commit, however long the chunk takes, and the lock dies with its
+    // connection. SKIP LOCKED takes that as the live lease it is ('busy') instead of waiting for
+    // the commit and then judging the lease by a clock read before the wait.
     const res = await this.pool.query(
-      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = now() + make_interval(secs => $3), updated_at = now()
+      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = clock_timestamp() + make_interval(secs => $3), updated_at = now()
        FROM rowflow.jobs j, rowflow.job_tables t
-       WHERE p.id = $1 AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
-         AND (p.lease_until IS NULL OR p.lease_until < now() OR p.lease_owner = $2)
+       WHERE p.id = (SELECT id FROM rowflow.job_partitions WHERE id = $1 FOR UPDATE SKIP LOCKED)
+         AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
+         AND (p.lease_until IS NULL OR p.lease_until < clock_timestamp() OR p.lease_owner = $2)
          AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
        RETURNING p.id, p.job_id, p.index, p.table_index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
                  t.name AS table_name, t.schema, j.custom, t.target_schema, t.target_table, j.seed, j.skip_limit, j.dataset`,
@@ -398,7 +418,57 @@ export class JobRepository {
   private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, schema: string): Promise<void> {
     if (!def.unlogged) return;
     for (const t of def.tables) await c.query(`ALTER TABLE ${qualify({ schema, table: t.targetTable })} SET UNLOGGED`);
-    await c.query('UPDATE rowflow.jobs SET unlogged = $2 WHERE id = $1', [jobId, def.unlogged]);
+    await c.query('UPDATE rowflow.jobs SET unlogged = $2, unlogged_epoch = pg_postmaster_start_time() WHERE id = $1', [jobId, def.unlogged]);
+  }
+
+  /**
+   * A job with UNLOGGED tables whose server restarted since its checkpoints were counted: crash
+   * recovery empties unlogged tables (a clean restart keeps them), while the checkpoints survive.
+   * Every table holding fewer rows than its partitions say it has is loaded again from its first
+   * row (emptied, partitions back to their start, dead letters dropped); then the new start time
+   * is recorded. No chunk commits in between: the chunk fence requires the recorded start time.
+   * True when something was reset. A job must never report rows it does not have.
+   */
+  async reloadIfReset(jobId: string): Promise<boolean> {
+    return this.tx((c) => this.reloadResetTables(c, jobId));
+  }
+
+  private async reloadResetTables(c: pg.PoolClient, jobId: string): Promise<boolean> {
+    const job = await c.query(`SELECT 1 FROM rowflow.jobs WHERE id = $1 AND unlogged_epoch <> pg_postmaster_start_time() FOR UPDATE`, [jobId]);
+    if (!job.rowCount) return false;
+    const tables = await c.query<{ index: number; target_schema: string; target_table: string; written: string }>(
+      `SELECT t.index, t.target_schema, t.target_table, (SELECT coalesce(sum(p.rows_written), 0) FROM rowflow.job_partitions p WHERE p.job_id = t.job_id AND p.table_index = t.index) AS written
+       FROM rowflow.job_tables t WHERE t.job_id = $1 ORDER BY t.index`,
+      [jobId],
+    );
+    let reset = false;
+    for (const t of tables.rows) {
+      const target = qualify({ schema: t.target_schema, table: t.target_table });
+      const held = Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${target}`)).rows[0]!.n);
+      if (held >= Number(t.written)) continue;
+      if (held > 0) await c.query(`TRUNCATE ${target}`);
+      await this.restartTable(c, jobId, t.index, `PostgreSQL restarted after a crash and emptied UNLOGGED table ${target} (${t.written} rows checkpointed, ${held} left); loading it again from its first row`);
+      reset = true;
+    }
+    await c.query(`UPDATE rowflow.jobs SET unlogged_epoch = pg_postmaster_start_time() WHERE id = $1`, [jobId]);
+    return reset;
+  }
+
+  /** Puts every partition of one table of a job back to its first row; finished ones are queued again. */
+  private async restartTable(c: pg.PoolClient, jobId: string, tableIndex: number, why: string): Promise<void> {
+    await c.query(
+      `DELETE FROM rowflow.dead_letters d USING rowflow.job_partitions p
+       WHERE d.job_id = $1 AND p.job_id = $1 AND p.table_index = $2 AND d.partition_index = p.index`,
+      [jobId, tableIndex],
+    );
+    await c.query(
+      `UPDATE rowflow.job_partitions SET next_row = from_row, rows_written = 0, rows_skipped = 0, chunks_committed = 0, version = version + 1,
+         lease_until = CASE WHEN state = 'completed' THEN NULL ELSE lease_until END,
+         state = CASE WHEN state = 'completed' THEN 'queued' ELSE state END,
+         last_error = $3, next_attempt_at = NULL, updated_at = now()
+       WHERE job_id = $1 AND table_index = $2`,
+      [jobId, tableIndex, why],
+    );
   }
 
   /**
@@ -409,8 +479,8 @@ export class JobRepository {
    */
   async recordRetry(partitionId: number, owner: string, message: string, waitMs: number, leaseSeconds: number): Promise<boolean> {
     const res = await this.pool.query(
-      `UPDATE rowflow.job_partitions SET retries = retries + 1, last_error = $3, next_attempt_at = now() + make_interval(secs => $4::float8 / 1000),
-         lease_until = greatest(lease_until, now() + make_interval(secs => $4::float8 / 1000 + $5)), updated_at = now()
+      `UPDATE rowflow.job_partitions SET retries = retries + 1, last_error = $3, next_attempt_at = clock_timestamp() + make_interval(secs => $4::float8 / 1000),
+         lease_until = greatest(lease_until, clock_timestamp() + make_interval(secs => $4::float8 / 1000 + $5)), updated_at = now()
        WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
       [partitionId, owner, message.slice(0, 2000), waitMs, leaseSeconds],
     );
@@ -452,6 +522,8 @@ export class JobRepository {
       if (!row) return null;
       const open = await c.query(`SELECT 1 FROM rowflow.job_partitions WHERE job_id = $1 AND state <> 'completed' LIMIT 1`, [jobId]);
       if (open.rowCount) return null;
+      // Every partition loaded, then a crash emptied the tables: load again, don't complete.
+      if (row.unlogged !== null && (await this.reloadResetTables(c, jobId))) return null;
       if (row.unlogged === 'logged') await this.setLogged(c, jobId);
       const res = await c.query<{ state: string }>(
         `WITH k AS (SELECT EXISTS (SELECT 1 FROM rowflow.job_constraints WHERE job_id = $1 AND state <> 'done') AS pending)

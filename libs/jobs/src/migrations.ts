@@ -62,6 +62,9 @@ const STATEMENTS = [
   `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz`,
   // Load speed: `unlogged` job option (null: logged table; 'logged': SET LOGGED at the end; 'keep').
   `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS unlogged text`,
+  // pg_postmaster_start_time() while the job's tables are UNLOGGED: crash recovery empties such
+  // tables while the checkpoints survive, so a different start time means "count the rows again".
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS unlogged_epoch timestamptz`,
   // Write scope: the schema each job writes into, and the tables Rowflow created (mode "replace"
   // may drop only those; the oid tells a table re-made by someone else under the same name apart).
   `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS target_schema text NOT NULL DEFAULT 'public'`,
@@ -130,6 +133,8 @@ const STATEMENTS = [
      started_at timestamptz,
      finished_at timestamptz,
      updated_at timestamptz NOT NULL DEFAULT now())`,
+  // An export that gave up on a transient failure (past the retry window) is re-opened by the sweep.
+  `ALTER TABLE rowflow.exports ADD COLUMN IF NOT EXISTS failed_transient boolean NOT NULL DEFAULT false`,
   `CREATE INDEX IF NOT EXISTS exports_open_idx ON rowflow.exports (state) WHERE state IN ('queued', 'running')`,
   `CREATE TABLE IF NOT EXISTS rowflow.job_manifests (
      job_id uuid PRIMARY KEY REFERENCES rowflow.jobs (id) ON DELETE CASCADE,

@@ -215,13 +215,16 @@ export class PartitionRunner {
   }
 
   /**
-   * The fence did not match: someone moved the checkpoint. Still ours and running → go on from
-   * the checkpoint (our own COMMIT whose reply was lost lands here); loaded to the end → finish;
-   * anything else (cancelled, failed, taken over) → 'lost'.
+   * The fence did not match: someone moved the checkpoint (or a crash emptied the job's UNLOGGED
+   * tables: reloadIfReset puts the checkpoints back to the start first). Still ours and running →
+   * go on from the checkpoint (our own COMMIT whose reply was lost lands here); loaded to the end
+   * → finish; anything else (cancelled, failed, taken over) → 'lost'.
    */
   private async resync(work: PartitionWork, cur: Cursor, signal: AbortSignal): Promise<'ok' | RunOutcome> {
     let pos: Awaited<ReturnType<JobRepository['partitionPosition']>>;
     try {
+      // The fence also misses when the server crashed under a job's UNLOGGED tables.
+      if (await this.repo.reloadIfReset(work.jobId)) this.log.warn({ jobId: work.jobId, partition: work.index }, 'PostgreSQL crash emptied the unlogged target; loading it again');
       pos = await this.repo.partitionPosition(work.partitionId);
     } catch (err) {
       await this.waitOut(work, cur, err, signal);

@@ -5,6 +5,14 @@ import type { LogPort, QueuePort } from './ports.js';
 export const PARTITION_QUEUE = 'rowflow-partition';
 
 /**
+ * How long a delivery may stay `active`. A killed worker never completes its delivery; pg-boss's
+ * maintenance fails it after this (it stayed active for 12 h). The partition itself was taken over
+ * long before, through its lease. A live partition may run longer: pg-boss then stops waiting
+ * for it, and the worker slot stays busy until it ends (see work).
+ */
+export const DELIVERY_EXPIRE_SECONDS = 15 * 60;
+
+/**
  * pg-boss behind the QueuePort: one pg-boss job per partition. Any process with workers may pick
  * any partition. pg-boss only distributes work; exactness comes from the fenced checkpoints, so
  * a partition delivered twice (re-enqueued by a sweep while still being worked) is harmless.
@@ -25,13 +33,31 @@ export class PgBossQueue implements QueuePort {
 
   async start(): Promise<void> {
     await this.boss.start();
-    await this.boss.createQueue(PARTITION_QUEUE, { name: PARTITION_QUEUE, policy: 'short', retryLimit: 0, expireInHours: 12 });
+    const options = { name: PARTITION_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: DELIVERY_EXPIRE_SECONDS } as const;
+    await this.boss.createQueue(PARTITION_QUEUE, options);
+    // A queue created by an older version keeps its options otherwise.
+    await this.boss.updateQueue(PARTITION_QUEUE, options);
   }
 
+  /**
+   * `concurrency` slots, each running one partition at a time. pg-boss gives up waiting for a
+   * handler after the delivery's expiration and fetches the next one; a slot still busy with its
+   * partition then hands that delivery back at once (the sweep enqueues the partition again),
+   * so a long partition never makes the process run more partitions than its slots.
+   */
   async work(concurrency: number, handler: (p: OpenPartition) => Promise<void>): Promise<void> {
     for (let i = 0; i < concurrency; i++) {
+      let busy = false;
       const id = await this.boss.work<OpenPartition>(PARTITION_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data);
+        for (const job of jobs) {
+          if (busy) continue;
+          busy = true;
+          try {
+            await handler(job.data);
+          } finally {
+            busy = false;
+          }
+        }
       });
       this.workerIds.push(id);
     }
@@ -40,7 +66,7 @@ export class PgBossQueue implements QueuePort {
   /** Enqueues partitions (deduplicated while waiting) and wakes local pollers at once. */
   async enqueue(parts: OpenPartition[]): Promise<void> {
     for (const p of parts) {
-      await this.boss.send(PARTITION_QUEUE, p, { singletonKey: String(p.partitionId), retryLimit: 0, expireInHours: 12 });
+      await this.boss.send(PARTITION_QUEUE, p, { singletonKey: String(p.partitionId), retryLimit: 0, expireInSeconds: DELIVERY_EXPIRE_SECONDS });
     }
     for (const id of this.workerIds) this.boss.notifyWorker(id);
   }

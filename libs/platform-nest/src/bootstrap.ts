@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { defaultAllowedHosts, type HttpPolicy } from '@rowflow/platform';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { AllExceptionsFilter, toErrorBody } from './exception.filter.js';
+import { AllExceptionsFilter, DEPENDENCY_ERRORS, type DependencyErrorMapper, toErrorBody } from './exception.filter.js';
 import { corsHeaders, hostGuard, originGuard, sessionRoute, tokenGuard } from './http-guards.js';
 import { jsonBody, jsonOnly } from './json-body.js';
 import { PinoNestLogger } from './nest-logger.js';
@@ -51,12 +51,20 @@ export async function createApp(module: unknown, opts: AppOptions): Promise<Nest
 export function configureApp(app: INestApplication, opts: AppOptions): void {
   const policy = policyOf(app);
   installHttpPolicy(app, policy);
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(dependencyErrorsOf(app)));
   app.enableShutdownHooks();
   const document = () => buildDocument(app, opts, policy);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
   // Also at Nest's usual `/api/docs-json`, where OpenAPI clients and generators look first.
   SwaggerModule.setup('api/docs', app, document, { ui: false, raw: ['json'], jsonDocumentUrl: 'api/docs-json' });
+}
+
+function dependencyErrorsOf(app: INestApplication): DependencyErrorMapper | undefined {
+  try {
+    return app.get<string, DependencyErrorMapper>(DEPENDENCY_ERRORS, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 function policyOf(app: INestApplication): HttpPolicy {

@@ -17,9 +17,32 @@ export function capMessage(message: string): string {
   return `${message.slice(0, MAX_ERROR_MESSAGE)}… (${message.length - MAX_ERROR_MESSAGE} more characters)`;
 }
 
+/**
+ * A dependency's trouble (the database down, a lock or pool wait that timed out) as an answer the
+ * client can act on: 503 (retry after `retryAfterSec`) or 409. Apps that have a database provide
+ * one under DEPENDENCY_ERRORS; it knows that library's errors, the filter stays generic.
+ */
+export interface DependencyFailure {
+  statusCode: 409 | 503;
+  message: string;
+  retryAfterSec: number;
+}
+
+export type DependencyErrorMapper = (err: unknown) => DependencyFailure | undefined;
+
+/**
+ * Provider token of an app's DependencyErrorMapper. Every app provides one (`noDependencyErrors`
+ * when it has no such dependency): looking up a missing provider in a created app ends the process.
+ */
+export const DEPENDENCY_ERRORS = 'ROWFLOW_DEPENDENCY_ERRORS';
+
+/** The mapper of an app without a database. */
+export const noDependencyErrors: DependencyErrorMapper = () => undefined;
+
 /** Maps a thrown value to the wire error (its message capped). Domain errors come from framework-free libs. */
-export function toErrorBody(err: unknown): ErrorBody {
-  const body = errorBodyOf(err);
+export function toErrorBody(err: unknown, dependency?: DependencyErrorMapper): ErrorBody {
+  const failure = dependency?.(err);
+  const body = failure ? { statusCode: failure.statusCode, error: httpReason(failure.statusCode), message: failure.message } : errorBodyOf(err);
   return { ...body, message: capMessage(body.message) };
 }
 
@@ -60,18 +83,23 @@ function httpReason(status: number): string {
 /** The one global filter: no stack traces on the wire, safe after headers went out. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(private readonly dependency?: DependencyErrorMapper) {}
+
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
-    const body = toErrorBody(err);
+    const failure = this.dependency?.(err);
+    const body = toErrorBody(err, this.dependency);
     // Expected 5xx (e.g. generator unavailable → 503) are HttpExceptions: a warning, no stack.
-    if (body.statusCode >= 500 && !(err instanceof HttpException)) log.error({ err, url: req?.url }, 'unhandled error');
+    if (failure) log.warn({ url: req?.url, status: body.statusCode, err: (err as Error)?.message }, body.message);
+    else if (body.statusCode >= 500 && !(err instanceof HttpException)) log.error({ err, url: req?.url }, 'unhandled error');
     else if (body.statusCode >= 500) log.warn({ url: req?.url, status: body.statusCode }, body.message);
     if (res.headersSent) {
       // Mid-stream failure: the status line is gone; cutting the connection is the only honest signal.
       res.destroy(err instanceof Error ? err : undefined);
       return;
     }
+    if (failure) res.setHeader('Retry-After', String(failure.retryAfterSec));
     res.status(body.statusCode).json(body);
   }
 }

@@ -1,5 +1,6 @@
 import type { HttpPolicy } from '@rowflow/platform';
 import type { Request, RequestHandler, Response } from 'express';
+import { duplicateKey } from './duplicate-keys.js';
 import { isSafeMethod, refuse } from './http-guards.js';
 
 function hasBody(req: Request): boolean {
@@ -75,6 +76,11 @@ function parseInto(req: Request, res: Response, bytes: Buffer): boolean {
     body = JSON.parse(text) as unknown;
   } catch (err) {
     refuse(res, 400, 'Bad Request', `body: malformed JSON (${(err as Error).message})`, 'body');
+    return false;
+  }
+  const dup = duplicateKey(text);
+  if (dup !== undefined) {
+    refuse(res, 400, 'Bad Request', `${dup}: given more than once in the body; send each key once`, dup);
     return false;
   }
   if (!wellFormed(body)) {

@@ -21,6 +21,11 @@ describe('Host allowlist', () => {
     ['', false],
     [undefined, false],
     ['::1', false],
+    ['localhost:4200@evil.example', false],
+    ['localhost@evil.example', false],
+    ['localhost:port', false],
+    ['[::1]:3000@evil.example', false],
+    ['localhost/evil', false],
   ])('%s → %s', (host, ok) => {
     expect(hostAllowed(host, defaultAllowedHosts('127.0.0.1'))).toBe(ok);
   });

@@ -93,11 +93,20 @@ export function hostOf(header: string | undefined): string | undefined {
   const h = header.trim().toLowerCase();
   if (h.startsWith('[')) {
     const end = h.indexOf(']');
-    return end > 0 ? h.slice(1, end) : undefined;
+    return end > 0 && validPort(h.slice(end + 1)) ? h.slice(1, end) : undefined;
   }
   const colon = h.indexOf(':');
   if (colon >= 0 && h.indexOf(':', colon + 1) >= 0) return undefined; // bare IPv6 is not a valid Host
-  return colon >= 0 ? h.slice(0, colon) : h;
+  const name = colon >= 0 ? h.slice(0, colon) : h;
+  // Host is `name[:port]` and nothing else (RFC 9110 §7.2): `localhost:4200@evil.example` names
+  // evil.example to anything that parses it as a URL authority, so it is no allowed host.
+  if (!/^[a-z0-9._-]*$/.test(name) || !validPort(colon >= 0 ? h.slice(colon) : '')) return undefined;
+  return name;
+}
+
+/** `` or `:` followed by 1–5 digits. */
+function validPort(rest: string): boolean {
+  return rest === '' || /^:\d{1,5}$/.test(rest);
 }
 
 export function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {

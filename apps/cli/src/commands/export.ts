@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import { interruptSignal } from '../engine/interrupt.js';
 import type { ServerClient } from '../engine/server-client.js';
 import { Interrupted, WorkFailed } from '../exit.js';
 import { defined, emit, numberArg, type OutputOptions } from '../output.js';
+import { openOutput } from '../output-file.js';
 import { Progress } from '../progress.js';
 import { connectionOptions, type ConnectionOptions, target } from './connection.js';
 
@@ -131,9 +131,18 @@ async function exportRemote(client: ServerClient, body: Record<string, unknown>,
   const res = await client.raw(`/api/exports/${e.id}/file`, signal);
   const hash = createHash('sha256');
   const tap = new Transform({ transform: (c: Buffer, _e, cb) => cb(null, (hash.update(c), c)) });
-  await pipeline(Readable.fromWeb(res.body as never), tap, createWriteStream(`${out}.rowflow-tmp`), { signal });
+  const file = await openOutput(out);
+  try {
+    await pipeline(Readable.fromWeb(res.body as never), tap, file.stream, { signal });
+  } catch (err) {
+    await file.discard();
+    throw err;
+  }
   const sha = hash.digest('hex');
-  if (sha !== e.sha256) throw new WorkFailed(`downloaded file sha256 ${sha} differs from the export's ${e.sha256}`);
-  await rename(`${out}.rowflow-tmp`, out);
+  if (sha !== e.sha256) {
+    await file.discard();
+    throw new WorkFailed(`downloaded file sha256 ${sha} differs from the export's ${e.sha256}`);
+  }
+  await file.commit();
   emit({ ...e, file: out }, opts, () => `exported ${e.rows} rows (${e.bytes} bytes) to ${out}\nsha256 ${sha}  (export ${e.id})`);
 }

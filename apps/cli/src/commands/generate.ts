@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename } from 'node:fs/promises';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -11,6 +9,7 @@ import type { Command } from 'commander';
 import { interruptSignal } from '../engine/interrupt.js';
 import { Interrupted, UsageError } from '../exit.js';
 import { defined, digitsArg, emit, jsonFile, type OutputOptions } from '../output.js';
+import { openOutput } from '../output-file.js';
 import { Progress } from '../progress.js';
 
 interface GenerateOptions extends OutputOptions {
@@ -69,17 +68,18 @@ async function generate(opts: GenerateOptions): Promise<void> {
   process.stderr.write(`seed: ${seed}\n`);
   const hash = createHash('sha256');
   const counter = meter(hash, opts.output ? new Progress(`generate ${src.table}`, opts.progress === false) : undefined, src.count, opts.format === 'csv' && (params.header ?? params.offset === 0));
-  const tmp = opts.output ? `${opts.output}.rowflow-tmp` : undefined;
-  const sink: Writable = tmp ? createWriteStream(tmp) : process.stdout;
+  const out = opts.output ? await openOutput(opts.output) : undefined;
+  const sink: Writable = out ? out.stream : process.stdout;
   try {
     await pipeline(src.rows, counter.transform, sink, { signal });
   } catch (err) {
+    await out?.discard();
     if (signal.aborted) throw new Interrupted('generate stopped');
     throw err;
   }
   counter.progress?.done();
-  if (!opts.output || !tmp) return;
-  await rename(tmp, opts.output);
+  if (!opts.output || !out) return;
+  await out.commit();
   const result = { file: opts.output, table: src.table, ...(opts.dataset !== undefined ? { dataset: opts.dataset } : {}), rows: src.count, offset: params.offset, seed, format: opts.format, bytes: counter.bytes(), sha256: hash.digest('hex') };
   emit(result, opts, () => `wrote ${result.rows} rows (${result.bytes} bytes) to ${result.file}; seed ${seed}; sha256 ${result.sha256}`);
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type DatasetCatalogEntry, rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
 import { datasetRowCounts, resolveSeed } from '@rowflow/generator';
-import { datasetCatalog, datasetSpecJsonSchema, expectBodyOnly, type JsonSchema, resolveDataset, tableSpecJsonSchema } from '@rowflow/schema';
+import { datasetCatalog, datasetSpecJsonSchema, expectBodyOnly, expectNoQuery, type JsonSchema, resolveDataset, tableSpecJsonSchema } from '@rowflow/schema';
 import { DATASET_CATALOG_SCHEMA, DATASET_ROWS_SCHEMA, DatasetRowsBodyDto, SPEC_SCHEMAS_SCHEMA } from './dto/dataset-rows-body.dto.js';
 
 export interface DatasetRows {
@@ -18,7 +18,8 @@ export class SpecSchemaController {
 
   @Get()
   @ApiOkResponse({ schema: SPEC_SCHEMAS_SCHEMA, description: '{table, dataset}: JSON Schemas for editors and clients (cross-field rules such as min <= max are checked by the server only)' })
-  get(): { table: JsonSchema; dataset: JsonSchema } {
+  get(@Query() query: unknown): { table: JsonSchema; dataset: JsonSchema } {
+    expectNoQuery(query);
     return this.schemas;
   }
 }
@@ -29,7 +30,8 @@ export class SpecSchemaController {
 export class DatasetsController {
   @Get()
   @ApiOkResponse({ schema: DATASET_CATALOG_SCHEMA, description: 'Built-in datasets: [{name, description, tables:[{name, rows | perParent, columns}], foreignKeys}]' })
-  list(): DatasetCatalogEntry[] {
+  list(@Query() query: unknown): DatasetCatalogEntry[] {
+    expectNoQuery(query);
     return datasetCatalog;
   }
 

@@ -1,5 +1,6 @@
 import type { ExportStatus } from '@rowflow/contracts';
-import { type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
+import { DEFAULT_RETRY, type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
+import { classifyError } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
 
@@ -27,6 +28,8 @@ export class ExportWorker {
     private readonly paths: ExportPaths,
     private readonly schema: string,
     private readonly owner: string,
+    /** The jobs' retry window (JOB_RETRY_WINDOW): exports ride out what jobs ride out. */
+    private readonly retryWindowMs: number,
   ) {}
 
   async run(status: ExportStatus, signal: AbortSignal): Promise<void> {
@@ -40,6 +43,7 @@ export class ExportWorker {
       const plan = await this.plan(status);
       const m = await runExport(plan, {
         pool: this.pool, id: status.id, dir: this.paths.dir(status.id), finalPath: this.paths.file(status.id), signal: local.signal,
+        retry: { ...DEFAULT_RETRY, windowMs: this.retryWindowMs },
         onProgress: (p) => tracker.update(p), onRetry: () => tracker.retried(),
       });
       await this.repo.complete(status.id, this.owner, { rows: m.file.rows, bytes: m.file.bytes, chunks: chunkCount(m), sha256: m.file.sha256 });
@@ -65,8 +69,9 @@ export class ExportWorker {
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
-    this.log.error({ event: 'export_end', exportId: id, state: 'failed', err: message }, 'export failed');
-    await this.repo.fail(id, this.owner, message).catch(() => undefined);
+    const transient = classifyError(err) === 'transient';
+    this.log.error({ event: 'export_end', exportId: id, state: 'failed', err: message, transient }, 'export failed');
+    await this.repo.fail(id, this.owner, message, transient).catch(() => undefined);
   }
 }
 

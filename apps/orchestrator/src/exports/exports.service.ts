@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
 import { ConflictError, type CreateExportRequest, type ExportStatus } from '@rowflow/contracts';
-import { ExportRepository, type ExportManifest, type FileVerifyResult, insideDir, loadOrSavePlan, manifestFile, parseExportRequest, planExport, readJson, verifyFile } from '@rowflow/export';
+import { ExportRepository, type ExportManifest, type ExportPlan, type FileVerifyResult, insideDir, loadOrSavePlan, manifestFile, parseExportRequest, planExport, readJson, verifyFile } from '@rowflow/export';
 import { migrate } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
@@ -24,6 +24,8 @@ const SWEEP_MS = 3000;
 export class ExportsService implements OnApplicationBootstrap, BeforeApplicationShutdown, ExportPaths {
   private readonly log = logger('ExportsService');
   private readonly repo: ExportRepository;
+  /** The same store through the request pool (lock and acquire timeouts) for HTTP handlers. */
+  private readonly requests: ExportRepository;
   private readonly worker: ExportWorker;
   private readonly root: string;
   private readonly running = new Map<string, Promise<void>>();
@@ -39,7 +41,8 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
     setMaxListeners(256, this.stopping.signal);
     this.root = resolve(config.EXPORT_DIR);
     this.repo = new ExportRepository(db.pool);
-    this.worker = new ExportWorker(db.pool, this.repo, this, config.TARGET_SCHEMA, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
+    this.requests = new ExportRepository(db.requests);
+    this.worker = new ExportWorker(db.pool, this.repo, this, config.TARGET_SCHEMA, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, config.JOB_RETRY_WINDOW);
   }
 
   dir(id: string): string {
@@ -65,33 +68,53 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
     const req = parseExportRequest(body);
     await this.whenReady();
     // Planning checks table, order key and filter against the database: errors are 400s, before any 202.
-    const plan = await planExport(this.db.pool, this.config.TARGET_SCHEMA, req);
-    const id = await this.repo.create(req as CreateExportRequest, plan.rowsEstimate);
-    await loadOrSavePlan(this.dir(id), () => Promise.resolve(plan));
+    // On the request pool: a table locked by someone else is a quick 409, not a request that
+    // holds a connection for as long as the lock lasts.
+    const plan = await planExport(this.db.requests, this.config.TARGET_SCHEMA, req);
+    // The plan file first: with EXPORT_DIR unwritable nothing is recorded (no row failing later).
+    const id = randomUUID();
+    await this.savePlan(id, plan);
+    try {
+      await this.requests.create(req as CreateExportRequest, plan.rowsEstimate, id);
+    } catch (err) {
+      await rm(this.dir(id), { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
     this.kick(id);
-    return this.repo.get(id);
+    return this.requests.get(id);
+  }
+
+  /** Writes the export's plan into its directory; a file-system failure is a 503 without the server's path. */
+  private async savePlan(id: string, plan: ExportPlan): Promise<void> {
+    try {
+      await loadOrSavePlan(this.dir(id), () => Promise.resolve(plan));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      this.log.error({ exportId: id, err: (err as Error).message }, 'EXPORT_DIR is not writable');
+      throw new ServiceUnavailableException(`the export directory (EXPORT_DIR) is not writable (${code}); no export was created — an operator has to fix the directory`);
+    }
   }
 
   async list(): Promise<ExportStatus[]> {
     await this.whenReady();
-    return this.repo.list();
+    return this.requests.list();
   }
 
   async get(id: string): Promise<ExportStatus> {
     await this.whenReady();
-    return this.repo.get(id);
+    return this.requests.get(id);
   }
 
   async cancel(id: string): Promise<ExportStatus> {
     await this.whenReady();
-    const s = await this.repo.cancel(id);
+    const s = await this.requests.cancel(id);
     this.cancels.get(id)?.abort();
     return s;
   }
 
   async resume(id: string): Promise<ExportStatus> {
     await this.whenReady();
-    const s = await this.repo.resume(id);
+    const s = await this.requests.resume(id);
     this.kick(id);
     return s;
   }
@@ -172,6 +195,9 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
   private async sweep(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     try {
+      // Gave up on a transient failure (kept longer than the retry window): try again, from the checkpoints.
+      const reopened = await this.repo.reopenTransientFailures();
+      if (reopened.length) this.log.warn({ exports: reopened }, 'exports failed on a transient error; continuing them');
       for (const id of await this.repo.orphaned()) this.kick(id);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'export sweep failed');

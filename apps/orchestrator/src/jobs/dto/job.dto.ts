@@ -81,6 +81,7 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiPropertyOptional({ description: 'While a partition waits out a transient failure: its error', nullable: true, type: String }) lastError?: string | null;
   @ApiPropertyOptional({ description: 'While waiting: the earliest next attempt', nullable: true, type: String, format: 'date-time' }) nextAttemptAt?: string | null;
+  @ApiPropertyOptional({ description: 'While its work waits on a lock another session holds on one of its tables: which lock', nullable: true, type: String }) waitingFor?: string | null;
 }
 
 export class DeadLetterDto {
