@@ -135,7 +135,9 @@ function wideDecimal(random: ColumnRandom, bounds: ReturnType<typeof decimalBoun
   const hi = bigMin(toUnits(max, scale, false), limit);
   const pow = 10n ** BigInt(scale);
   const intLo = Math.floor(min);
-  const ints = Math.floor(max) - intLo + 1;
+  // An integral max allows only .000… after it: drawing it as an integer part would pile rows onto max.
+  const intHi = Number.isInteger(max) && max > min ? max - 1 : Math.floor(max);
+  const ints = intHi - intLo + 1;
   return {
     kind: 'plain',
     value: (row) => {

@@ -107,7 +107,7 @@ describe('generators of the new column types', () => {
   );
 
   it('interval text is PostgreSQL’s own', () => {
-    expect([0, 59, 86_400, 90_061, -3600, -90_061].map(formatInterval)).toEqual(['00:00:00', '00:00:59', '1 day 00:00:00', '1 day 01:01:01', '-01:00:00', '-1 day -01:01:01']);
+    expect([0, 59, 86_400, 90_061, -3600, -90_061].map(formatInterval)).toEqual(['00:00:00', '00:00:59', '1 day 00:00:00', '1 day 01:01:01', '-01:00:00', '-1 days -01:01:01']);
   });
 
   it('toUnits converts a bound exactly, rounding up or down', () => {

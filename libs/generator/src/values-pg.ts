@@ -63,7 +63,8 @@ export function formatInterval(totalSeconds: number): string {
   const clock = formatTimeOfDay(abs - days * DAY_SECONDS, false);
   const sign = neg ? '-' : '';
   if (days === 0) return `${sign}${clock}`;
-  return `${sign}${days} day${days === 1 ? '' : 's'} ${sign}${clock}`;
+  // PostgreSQL says "1 day" but "-1 days".
+  return `${sign}${days} day${days === 1 && !neg ? '' : 's'} ${sign}${clock}`;
 }
 
 /** interval: uniform whole seconds in [min, max] (default 0 .. 30 days). */
@@ -110,20 +111,18 @@ export const moneyColumn: ColumnCompiler = ({ col, random }) => {
   return { kind: 'plain', value: (row) => formatUnits(lo + Math.floor(random.at(row).float53() * n), 2, 100) };
 };
 
-/** Double-quoted hstore key or value (backslash-escaped). */
-function hstoreQuote(s: string): string {
-  return `"${s.replace(/[\\"]/g, '\\$&')}"`;
-}
-
-/** hstore: 1..4 distinct word keys with word values, in hstore's own text form. */
+/** hstore: 1..4 distinct word keys with word values, in hstore's own text form (words are a-z: no escaping). */
 export const hstoreColumn: ColumnCompiler = ({ random }) => ({
   kind: 'text',
   value: (row) => {
     const r = random.at(row);
-    const keys = new Set<string>();
-    for (let n = 1 + r.below(4); n > 0; n--) keys.add(r.pick(WORDS));
+    const keys: string[] = [];
+    for (let n = 1 + r.below(4); n > 0; n--) {
+      const k = r.pick(WORDS);
+      if (!keys.includes(k)) keys.push(k);
+    }
     let out = '';
-    for (const k of keys) out += `${out ? ', ' : ''}${hstoreQuote(k)}=>${hstoreQuote(r.pick(WORDS))}`;
+    for (const k of keys) out += `${out ? ', ' : ''}"${k}"=>"${r.pick(WORDS)}"`;
     return out;
   },
 });

@@ -1,4 +1,4 @@
-import { type ColumnSpec, type DatasetTableSpec, ValidationError } from '@rowflow/contracts';
+import { type ColumnSpec, type ColumnType, type DatasetTableSpec, ValidationError } from '@rowflow/contracts';
 import { DEFAULT_CHAR_LENGTH, DEFAULT_DATE_FROM, decimalBounds, parseIsoInstant, REFERENCE_DATE, referencedColumn } from '@rowflow/schema';
 import type { Cell, CellKind, CompiledColumn } from '../column.js';
 import { compileColumn } from '../compile.js';
@@ -75,39 +75,39 @@ function charMember(col: ColumnSpec): Member {
   };
 }
 
-/** Which digit → value map a member column uses (see isTupleMember in the dataset validation). */
+function decimalMember(col: ColumnSpec): Member {
+  const { scale, min, max } = decimalBounds(col);
+  const pow = 10 ** scale;
+  const lo = Math.ceil(min * pow - 1e-9);
+  return { radix: Math.min(Math.floor(max * pow + 1e-9) - lo + 1, MAX_DOMAIN), kind: 'plain', valueAt: (d) => formatUnits(lo + d, scale, pow) };
+}
+
+function intMember(col: ColumnSpec): Member {
+  const { min, max } = intColumnRange(col);
+  return { radix: max - min + 1, kind: 'number', valueAt: (d) => min + d };
+}
+
+type MemberOf = (plan: DatasetPlan, table: string, col: ColumnSpec) => Member;
+
+/** Digit → value map per member type (the types the dataset validation accepts as key members). */
+const MEMBERS: Partial<Record<ColumnType, MemberOf>> = {
+  foreignKey: (plan, _t, col) => foreignKeyMember(plan, col),
+  uuid: uniqueGenerator,
+  email: uniqueGenerator,
+  username: uniqueGenerator,
+  enum: (_p, _t, col) => ({ radix: col.values?.length ?? 1, kind: 'text', valueAt: (d) => col.values?.[d] ?? '' }),
+  boolean: () => ({ radix: 2, kind: 'boolean', valueAt: (d) => d === 1 }),
+  date: (_p, _t, col) => temporalMember(col),
+  timestamp: (_p, _t, col) => temporalMember(col),
+  timestamptz: (_p, _t, col) => temporalMember(col),
+  char: (_p, _t, col) => charMember(col),
+  // A word, then the word and a number: distinct digits give distinct strings.
+  text: () => ({ radix: MAX_DOMAIN, kind: 'text', valueAt: (d) => (d < WORDS.length ? WORDS[d]! : `${WORDS[d % WORDS.length]!} ${Math.floor(d / WORDS.length)}`) }),
+  decimal: (_p, _t, col) => decimalMember(col),
+};
+
 function member(plan: DatasetPlan, table: string, col: ColumnSpec): Member {
-  switch (col.type) {
-    case 'foreignKey':
-      return foreignKeyMember(plan, col);
-    case 'uuid':
-    case 'email':
-    case 'username':
-      return uniqueGenerator(plan, table, col);
-    case 'enum':
-      return { radix: col.values?.length ?? 1, kind: 'text', valueAt: (d) => col.values?.[d] ?? '' };
-    case 'boolean':
-      return { radix: 2, kind: 'boolean', valueAt: (d) => d === 1 };
-    case 'date':
-    case 'timestamp':
-    case 'timestamptz':
-      return temporalMember(col);
-    case 'char':
-      return charMember(col);
-    case 'text':
-      // A word, then the word and a number: distinct digits give distinct strings.
-      return { radix: MAX_DOMAIN, kind: 'text', valueAt: (d) => (d < WORDS.length ? WORDS[d]! : `${WORDS[d % WORDS.length]!} ${Math.floor(d / WORDS.length)}`) };
-    case 'decimal': {
-      const { scale, min, max } = decimalBounds(col);
-      const pow = 10 ** scale;
-      const lo = Math.ceil(min * pow - 1e-9);
-      return { radix: Math.min(Math.floor(max * pow + 1e-9) - lo + 1, MAX_DOMAIN), kind: 'plain', valueAt: (d) => formatUnits(lo + d, scale, pow) };
-    }
-    default: {
-      const { min, max } = intColumnRange(col);
-      return { radix: max - min + 1, kind: 'number', valueAt: (d) => min + d };
-    }
-  }
+  return (MEMBERS[col.type] ?? ((_p, _t, c) => intMember(c)))(plan, table, col);
 }
 
 /**
