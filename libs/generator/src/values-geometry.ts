@@ -25,9 +25,13 @@ function pt(x: number, y: number): string {
   return `${num(x)} ${num(y)}`;
 }
 
-/** A centre whose disc of `radius` stays inside the cell [x0, x0 + width) of the extent. */
+/** A line walks at most 4 steps of `radius`: centres keep that margin, so every shape stays in its cell. */
+const MARGIN = 4;
+
+/** A centre whose disc of MARGIN × radius stays inside the cell [x0, x0 + width) of the extent. */
 function centre(r: Rng, e: Extent, x0: number, width: number): [number, number] {
-  return [x0 + e.radius + r.float() * (width - 2 * e.radius), e.y0 + e.radius + r.float() * (e.height - 2 * e.radius)];
+  const m = MARGIN * e.radius;
+  return [x0 + m + r.float() * (width - 2 * m), e.y0 + m + r.float() * (e.height - 2 * m)];
 }
 
 /** A star-shaped ring: 3..8 vertices at increasing angles, radii in [radius/2, radius]: simple, closed, counter-clockwise. */

@@ -1,4 +1,4 @@
-import { DEFAULT_PATTERN, parsePattern, type PatternNode, patternIsPlain } from '@rowflow/schema';
+import { DEFAULT_PATTERN, parsePattern, type PatternNode } from '@rowflow/schema';
 import type { ColumnCompiler } from './column.js';
 import type { Rng } from './hash.js';
 
@@ -30,5 +30,6 @@ export function generateFromPattern(node: PatternNode, r: Rng): string {
 /** pattern: text matching an anchored regular expression of the supported subset. */
 export const patternColumn: ColumnCompiler = ({ col, random }) => {
   const tree = parsePattern(col.pattern ?? DEFAULT_PATTERN);
-  return { kind: patternIsPlain(tree) ? 'plain' : 'text', value: (row) => generateFromPattern(tree, random.at(row)) };
+  // 'text' even when every character is plain: a pattern may match '', which CSV must quote (empty unquoted is NULL).
+  return { kind: 'text', value: (row) => generateFromPattern(tree, random.at(row)) };
 };

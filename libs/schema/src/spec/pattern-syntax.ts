@@ -146,17 +146,3 @@ class Parser {
 export function parsePattern(pattern: string): PatternNode {
   return new Parser(pattern).parse();
 }
-
-/** True when every character the tree can produce needs neither CSV quoting nor JSON escaping. */
-export function patternIsPlain(node: PatternNode): boolean {
-  switch (node.kind) {
-    case 'set':
-      return !/[",\\\u0000-\u001f]/.test(node.chars);
-    case 'seq':
-      return node.items.every(patternIsPlain);
-    case 'alt':
-      return node.options.every(patternIsPlain);
-    case 'repeat':
-      return patternIsPlain(node.node);
-  }
-}
