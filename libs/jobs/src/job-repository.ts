@@ -1,11 +1,11 @@
-import { type ColumnSpec, ConflictError, type DatasetSpec, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
-import { datasetPgType, pgType } from '@rowflow/schema';
+import { ConflictError, type DatasetSpec, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
 import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
-import { jobTargets, loadOrder } from './dataset-job.js';
+import { jobTargets } from './dataset-job.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
-import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetSchemaProblem } from './target-ref.js';
-import { prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
+import { DEFAULT_TARGET_SCHEMA, qualify, targetSchemaProblem } from './target-ref.js';
+import { prepareJobTargets } from './job-targets.js';
+import { recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -187,7 +187,7 @@ export class JobRepository {
   async create(def: JobDefinition): Promise<string> {
     return this.tx(async (c) => {
       const targets = jobTargets(this.targetSchema, def);
-      const prepared = await this.prepareTargets(c, def, targets);
+      const prepared = await prepareJobTargets(c, def, targets);
       const job = await c.query<{ id: string }>(
         `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid)
          VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13) RETURNING id`,
@@ -201,24 +201,6 @@ export class JobRepository {
       await this.insertConstraints(c, id, def);
       return id;
     });
-  }
-
-  /**
-   * prepareTarget for every table; the oid of each table created (null: used an existing one).
-   * `replace` drops children before their parents: a parent's DROP (RESTRICT) would fail on
-   * the foreign key a previous run of the dataset left on its child.
-   */
-  private async prepareTargets(c: pg.PoolClient, def: JobDefinition, targets: TargetRef[]): Promise<{ created: Array<number | null>; oids: number[] }> {
-    const columnType = columnTypes(def);
-    const created: Array<number | null> = def.tables.map(() => null);
-    const oids: number[] = def.tables.map(() => 0);
-    for (const i of prepareOrder(def)) {
-      const t = def.tables[i]!;
-      const p = await prepareTarget(c, targets[i]!, t.schema, def.mode, t.rows, { columnType });
-      created[i] = p.created ? p.oid : null;
-      oids[i] = p.oid;
-    }
-    return { created, oids };
   }
 
   private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string, oids: number[]): Promise<void> {
@@ -544,29 +526,4 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     tableIndex: r.table_index as number,
     dataset: (r.dataset as DatasetSpec | null) ?? null,
   };
-}
-
-/** Table order for prepareTarget: children first for `replace` (see prepareTargets), else as given. */
-function prepareOrder(def: JobDefinition): number[] {
-  const order = def.tables.map((_, i) => i);
-  if (def.mode !== 'replace') return order;
-  const parents = loadOrder(def.tables.map((t) => t.schema), true);
-  const done: number[] = [];
-  const visit = (i: number, path: Set<number>): void => {
-    if (done.includes(i) || path.has(i)) return; // a cycle keeps the given order
-    path.add(i);
-    parents[i]!.forEach((p) => visit(p, path));
-    done.push(i);
-  };
-  order.forEach((i) => visit(i, new Set()));
-  return done.reverse();
-}
-
-/**
- * Column types for CREATE TABLE: in a dataset a foreign key takes its parent key column's type
- * (uuid, text, …) so REFERENCES type-checks; a lone table uses the catalog's resolver.
- */
-function columnTypes(def: JobDefinition): (c: ColumnSpec) => string {
-  const dataset = def.dataset;
-  return dataset ? (c) => datasetPgType(dataset, c) : (c) => pgType(c);
 }

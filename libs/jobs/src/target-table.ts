@@ -2,7 +2,7 @@ import { type ColumnSpec, ConflictError, type JobMode, type TableSpec, Validatio
 import { pgType, quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import { findRelation, foreignReferrers, lockTargetName, namespaceOid, partitionsOutOfScope, RELKIND_NAMES, type TargetRelation, tableColumns, typeExists } from './target-catalog.js';
-import { fitMismatches } from './target-fit.js';
+import { fitMismatches, type Mismatch, type ValueSource } from './target-fit.js';
 import { qualify, type TargetRef } from './target-ref.js';
 
 export interface CreateTableOptions {
@@ -13,6 +13,20 @@ export interface CreateTableOptions {
   inlineConstraints?: boolean;
   /** Type of a foreign key column (its parent key's type); default: the catalog's resolver. */
   columnType?: (c: ColumnSpec) => string;
+  /** What generates each column (append/truncate check the existing columns against it); default: the column itself. */
+  resolve?: (c: ColumnSpec) => ValueSource;
+  /** `truncate`: the job's other targets, emptied in the same TRUNCATE (foreign keys between them do not stop it). */
+  truncatedWith?: readonly TargetRef[];
+}
+
+/** An existing table that does not fit the generated rows: every mismatch, for reporting several tables at once. */
+export class FitError extends ValidationError {
+  constructor(
+    readonly target: TargetRef,
+    readonly mismatches: Mismatch[],
+  ) {
+    super('targetTable', `${qualify(target)} does not fit the generated rows: ${mismatches.map((m) => `${m.field}: ${m.message}`).join('; ')}`);
+  }
 }
 
 /**
@@ -49,6 +63,8 @@ export function copySql(target: TargetRef, spec: TableSpec): string {
 export interface PreparedTarget {
   oid: number;
   created: boolean;
+  /** `truncate`: this table's entry of the one TRUNCATE the caller runs once every table is checked (`ONLY "s"."t"`). */
+  truncate?: string;
 }
 
 /** A busy table must not hang the HTTP request that wants to truncate or drop it. */
@@ -82,7 +98,7 @@ export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: Tabl
         return { oid: await create(c, ns, ref, spec, ddl), created: true };
       case 'append':
       case 'truncate':
-        return { oid: await useExisting(c, ns, ref, rel, spec, mode, rows), created: false };
+        return await useExisting(c, ns, ref, rel, spec, mode, rows, ddl);
     }
   } catch (err) {
     throw translate(err, ref);
@@ -174,7 +190,7 @@ async function dropOwnTable(c: pg.PoolClient, ns: number, ref: TargetRef, found:
   await c.query('DELETE FROM rowflow.created_tables WHERE table_oid = $1', [rel.oid]);
 }
 
-async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation | null, spec: TableSpec, mode: JobMode, rows: number): Promise<number> {
+async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation | null, spec: TableSpec, mode: JobMode, rows: number, ddl: CreateTableOptions): Promise<PreparedTarget> {
   if (!found) throw new ValidationError('targetTable', `table ${qualify(ref)} does not exist; use mode "create"`);
   if (!TABLE_KINDS.has(found.kind)) throw notATable(ref, found);
   const rel = mode === 'truncate' ? await lockExclusive(c, ns, ref, found) : found;
@@ -182,12 +198,10 @@ async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: 
     const outside = await partitionsOutOfScope(c, rel.oid, ns);
     if (outside.length) throw new ValidationError('targetTable', `${qualify(ref)} has partitions outside the target schema or not plain tables (${outside.join(', ')}); Rowflow writes only into "${ref.schema}"`);
   }
-  const mismatches = fitMismatches(spec, rows, await tableColumns(c, rel.oid));
-  if (mismatches.length) {
-    throw new ValidationError('targetTable', `${qualify(ref)} does not fit the generated rows: ${mismatches.map((m) => `${m.field}: ${m.message}`).join('; ')}`);
-  }
-  if (mode === 'truncate') await truncate(c, ref, rel);
-  return rel.oid;
+  const mismatches = fitMismatches(spec, rows, await tableColumns(c, rel.oid), ddl.resolve);
+  if (mismatches.length) throw new FitError(ref, mismatches);
+  if (mode === 'truncate') return { oid: rel.oid, created: false, truncate: await truncateEntry(c, ref, rel, ddl.truncatedWith ?? []) };
+  return { oid: rel.oid, created: false };
 }
 
 /** Takes the lock TRUNCATE needs before checking, so the table checked is the table emptied. */
@@ -198,15 +212,20 @@ async function lockExclusive(c: pg.PoolClient, ns: number, ref: TargetRef, rel: 
   return now;
 }
 
-async function truncate(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation): Promise<void> {
-  const referrers = await foreignReferrers(c, rel.oid);
+/**
+ * Checks a table may be emptied and returns its entry of the job's one TRUNCATE. Foreign keys
+ * from tables the same job truncates do not stop it (one TRUNCATE empties them together); any
+ * other referrer does — Rowflow never truncates with CASCADE.
+ */
+async function truncateEntry(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation, together: readonly TargetRef[]): Promise<string> {
+  const referrers = (await foreignReferrers(c, rel.oid)).filter((r) => !together.some((t) => t.schema === r.schema && t.table === r.table));
   if (referrers.length) {
-    throw new ValidationError('targetTable', `${qualify(ref)} is referenced by foreign keys from ${referrers.join(', ')}; Rowflow never truncates with CASCADE — empty those tables yourself, or use mode "append"`);
+    throw new ValidationError('targetTable', `${qualify(ref)} is referenced by foreign keys from ${referrers.map((r) => r.label).join(', ')}; Rowflow never truncates with CASCADE — empty those tables yourself, or use mode "append"`);
   }
   await requireNoOpenJob(c, ref, 'truncate');
   // ONLY: inheritance children may live in other schemas. A partitioned table cannot take ONLY;
   // its partitions were checked to be in the target schema.
-  await c.query(`TRUNCATE ${rel.kind === 'p' ? '' : 'ONLY '}${qualify(ref)}`);
+  return `${rel.kind === 'p' ? '' : 'ONLY '}${qualify(ref)}`;
 }
 
 /** Postgres refusals about the target become field errors instead of a 500. */
