@@ -151,6 +151,9 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     expect(job.error).toMatch(/skipLimit 2 exceeded.*SQLSTATE 22P02/);
     expect(job).toMatchObject({ rowsWritten: 2999, rowsSkipped: 1 });
     expect((await tableMd5(job.targetTable)).n).toBe(2999);
+    // The failing chunk is rolled back, but the rows it had rejected when the budget ran out (3001,
+    // 3002) stay listed: they are why the job failed. 3003 was never tried.
+    expect((await repo.deadLetters(id)).map((d) => d.rowNumber)).toEqual([10, 3001, 3002]);
   });
 
   it('fails fast on a missing target table (42P01), without retries', async () => {
@@ -262,7 +265,8 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     expect(job.state).toBe('failed');
     expect(job.error).toMatch(/skipLimit 5 exceeded/);
     expect(job.rowsSkipped).toBeLessThanOrEqual(5);
-    expect((await repo.deadLetters(id)).length).toBe(job.rowsSkipped);
+    // Committed skips, plus the rejected rows of the chunk(s) that ran out of budget.
+    expect((await repo.deadLetters(id)).length).toBeGreaterThan(job.rowsSkipped);
   });
 
   it('transient source failures are retried (counted, shown while waiting) until the window ends', async () => {

@@ -102,6 +102,21 @@ export interface JobStatus {
   nextAttemptAt?: string | null;
 }
 
+/**
+ * `GET /api/jobs/:id/dead-letters`: one row Postgres rejected. `table` is the target table it
+ * was bound for (in `schema`), `rowNumber` its row within that table, `row` the CSV line,
+ * `constraint` the constraint that rejected it when Postgres named one.
+ */
+export interface DeadLetter {
+  table: string;
+  schema: string;
+  rowNumber: number;
+  row: string;
+  sqlstate: string;
+  constraint?: string;
+  message: string;
+}
+
 /** SSE events of `GET /api/jobs/:id/events`: `progress`, `completed`, `failed`, `cancelled`. */
 export type JobEventName = 'progress' | 'completed' | 'failed' | 'cancelled';
 export interface JobEvent {

@@ -1,4 +1,4 @@
-import { ConflictError, type DatasetSpec, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
+import { ConflictError, type DatasetSpec, type DeadLetter, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
 import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
 import { jobTargets } from './dataset-job.js';
@@ -362,13 +362,25 @@ export class JobRepository {
     return this.get(jobId);
   }
 
-  /** Dead-lettered rows of a job, in row order. */
-  async deadLetters(jobId: string): Promise<Array<{ rowNumber: number; row: string; sqlstate: string; message: string }>> {
-    const res = await this.pool.query<{ row_number: string; row: string; sqlstate: string; message: string }>(
-      'SELECT row_number, row, sqlstate, message FROM rowflow.dead_letters WHERE job_id = $1 ORDER BY row_number',
+  /** Dead-lettered rows of a job: table by table (job order), then row order. */
+  async deadLetters(jobId: string): Promise<DeadLetter[]> {
+    const res = await this.pool.query<{ table: string; schema: string; row_number: string; row: string; sqlstate: string; constraint_name: string | null; message: string }>(
+      `SELECT t.target_table AS table, t.target_schema AS schema, d.row_number, d.row, d.sqlstate, d.constraint_name, d.message
+       FROM rowflow.dead_letters d
+       JOIN rowflow.job_partitions p ON p.job_id = d.job_id AND p.index = d.partition_index
+       JOIN rowflow.job_tables t ON t.job_id = d.job_id AND t.index = p.table_index
+       WHERE d.job_id = $1 ORDER BY t.index, d.row_number`,
       [jobId],
     );
-    return res.rows.map((r) => ({ rowNumber: Number(r.row_number), row: r.row, sqlstate: r.sqlstate, message: r.message }));
+    return res.rows.map((r) => ({
+      table: r.table,
+      schema: r.schema,
+      rowNumber: Number(r.row_number),
+      row: r.row,
+      sqlstate: r.sqlstate,
+      ...(r.constraint_name ? { constraint: r.constraint_name } : {}),
+      message: r.message,
+    }));
   }
 
   // ---- self-healing faults and load speed -------------------------------------------------

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ColumnSpec, CreateJobRequest, DatasetSpec, JobMode, JobPhase, JobState, JobStatus, JobTableStatus, PartitionStatus, TableSpec } from '@rowflow/contracts';
+import type { ColumnSpec, CreateJobRequest, DatasetSpec, DeadLetter, JobMode, JobPhase, JobState, JobStatus, JobTableStatus, PartitionStatus, TableSpec } from '@rowflow/contracts';
 
 const PHASES: JobPhase[] = ['loading', 'building indexes', 'done'];
 const STATES: JobState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
@@ -83,10 +83,13 @@ export class JobStatusDto implements JobStatus {
   @ApiPropertyOptional({ description: 'While waiting: the earliest next attempt', nullable: true, type: String, format: 'date-time' }) nextAttemptAt?: string | null;
 }
 
-export class DeadLetterDto {
-  @ApiProperty() rowNumber!: number;
+export class DeadLetterDto implements DeadLetter {
+  @ApiProperty({ description: 'Target table the row was bound for' }) table!: string;
+  @ApiProperty({ description: 'Schema of that table' }) schema!: string;
+  @ApiProperty({ description: 'Row number within that table' }) rowNumber!: number;
   @ApiProperty({ description: 'The rejected row as CSV' }) row!: string;
   @ApiProperty() sqlstate!: string;
+  @ApiPropertyOptional({ description: 'The constraint that rejected the row, when PostgreSQL named one' }) constraint?: string;
   @ApiProperty() message!: string;
 }
 
