@@ -129,7 +129,8 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     const target = `t_${randomUUID().slice(0, 8)}`;
     await pool.query(`CREATE TABLE "${target}" (id bigint PRIMARY KEY, n int, label text, note text)`);
     await pool.query(`INSERT INTO "${target}" SELECT g, 0, 'pre', NULL FROM generate_series(101, 105) g`);
-    const id = await newJob({ rows: 12_000, chunkSize: 5000, skipLimit: 20, targetTable: target, mode: 'append' });
+    // keyOffset 0: append would otherwise continue after the keys already there (by design).
+    const id = await newJob({ schema: { ...TEST_SPEC, keyOffset: 0 }, rows: 12_000, chunkSize: 5000, skipLimit: 20, targetTable: target, mode: 'append' });
     const poison = new Set([7, 4999, 5000, 11_999]);
     expect(await runAll(id, new TestSource(poison))).toEqual(['done']);
     const job = await repo.get(id);

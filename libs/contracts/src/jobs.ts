@@ -61,6 +61,10 @@ export interface PartitionStatus {
 export interface JobTableStatus {
   name: string;
   targetTable: string;
+  /** Schema of the target table. */
+  targetSchema?: string;
+  /** Key offset the rows were generated with (`append` fills it from the rows already there). */
+  keyOffset?: number;
   rowsTotal: number;
   rowsWritten: number;
   state: JobState;

@@ -57,7 +57,8 @@ const STATUS_SQL = `
     FROM rowflow.job_partitions WHERE job_id = j.id) p
   CROSS JOIN LATERAL (
     SELECT json_agg(json_build_object(
-      'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'rowsTotal', jt.rows_total,
+      'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'targetSchema', jt.target_schema, 'rowsTotal', jt.rows_total,
+      'keyOffset', (jt.schema->>'keyOffset')::bigint,
       'pending', (SELECT count(*) FROM rowflow.job_constraints k WHERE k.job_id = j.id AND k.table_index = jt.index AND k.state <> 'done'))
       ORDER BY jt.index) AS tbls
     FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t`;
@@ -76,6 +77,8 @@ interface TableRow {
   index: number;
   name: string;
   targetTable: string;
+  targetSchema: string;
+  keyOffset: number | null;
   rowsTotal: number;
   /** Constraints of this table not built yet. */
   pending: number;
@@ -120,6 +123,8 @@ function tableStatus(job: JobRow, t: TableRow, all: PartRow[]): JobTableStatus {
   return {
     name: t.name,
     targetTable: t.targetTable,
+    targetSchema: t.targetSchema,
+    ...(t.keyOffset !== null ? { keyOffset: Number(t.keyOffset) } : {}),
     rowsTotal: Number(t.rowsTotal),
     rowsWritten: parts.reduce((n, p) => n + Number(p.rowsWritten), 0),
     state: tableState(job, parts, loaded, pending),

@@ -2,6 +2,7 @@ import { ValidationError } from '@rowflow/contracts';
 import type pg from 'pg';
 import { columnSources, columnTypes } from './column-sources.js';
 import { loadOrder } from './dataset-job.js';
+import { continueKeys } from './key-continuation.js';
 import type { JobDefinition } from './job-spec.js';
 import type { TargetRef } from './target-ref.js';
 import { FitError, prepareTarget } from './target-table.js';
@@ -16,7 +17,8 @@ export interface PreparedTargets {
  * prepareTarget for every table of a job, inside the caller's transaction. Each column resolves
  * the same way in every mode (columnSources). Existing tables that do not fit are all checked
  * and reported together — every mismatch of every table in one 400 — and since the caller's
- * transaction then rolls back, a truncate done for an earlier table is undone.
+ * transaction then rolls back, a truncate done for an earlier table is undone. `append` then
+ * continues the keys of populated tables (continueKeys).
  */
 export async function prepareJobTargets(c: pg.PoolClient, def: JobDefinition, targets: TargetRef[]): Promise<PreparedTargets> {
   const sources = columnSources(def);
@@ -38,6 +40,7 @@ export async function prepareJobTargets(c: pg.PoolClient, def: JobDefinition, ta
   }
   if (misfits.length) throw misfitError(def, misfits);
   if (truncates.length) await c.query(`TRUNCATE ${truncates.join(', ')}`);
+  await continueKeys(c, def, targets);
   return { created, oids };
 }
 

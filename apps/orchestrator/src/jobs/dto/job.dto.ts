@@ -51,6 +51,8 @@ export class PartitionStatusDto implements PartitionStatus {
 export class JobTableStatusDto implements JobTableStatus {
   @ApiProperty() name!: string;
   @ApiProperty() targetTable!: string;
+  @ApiPropertyOptional({ description: 'Schema of the target table' }) targetSchema?: string;
+  @ApiPropertyOptional({ description: 'Key offset the rows were generated with (append fills it from the rows already in the table)' }) keyOffset?: number;
   @ApiProperty() rowsTotal!: number;
   @ApiProperty() rowsWritten!: number;
   @ApiProperty({ enum: STATES }) state!: JobState;
