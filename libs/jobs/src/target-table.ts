@@ -30,13 +30,16 @@ export class FitError extends ValidationError {
 }
 
 /**
- * Key columns are NOT NULL from the start: cheap to check while loading, and a primary key
- * needs it. A self-reference stays nullable (the first row has no earlier row to point at).
+ * NOT NULL for every column that never generates NULL: no nullRatio, not a self-reference (the
+ * first row has no earlier row to point at), not a member of an `exclusive` group (all but one
+ * member are NULL per row). Checked while loading, which is cheap; a primary key needs it anyway.
  */
-export function isNotNull(c: ColumnSpec, table: string): boolean {
+export function isNotNull(c: ColumnSpec, table: string, spec?: TableSpec): boolean {
   if (c.primaryKey) return true;
   if (c.nullRatio) return false;
-  return Boolean(c.unique) || (c.type === 'foreignKey' && c.references?.table !== table);
+  if (c.type === 'foreignKey' && c.references?.table === table) return false;
+  const exclusive = (spec as { exclusive?: Array<{ columns: string[] }> } | undefined)?.exclusive ?? [];
+  return !exclusive.some((g) => g.columns.includes(c.name));
 }
 
 /**
@@ -47,7 +50,7 @@ export function createTableSql(target: TargetRef, spec: TableSpec, opts: CreateT
   const typeOf = opts.columnType ?? pgType;
   const cols = spec.columns.map((c) => {
     const unique = opts.inlineConstraints && c.unique && !c.primaryKey ? ' UNIQUE' : '';
-    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c, spec.name) ? ' NOT NULL' : ''}${unique}`;
+    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c, spec.name, spec) ? ' NOT NULL' : ''}${unique}`;
   });
   const pk = spec.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
   if (opts.inlineConstraints && pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
