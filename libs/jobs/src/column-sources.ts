@@ -25,17 +25,14 @@ function resolve(def: JobDefinition, ti: number, c: ColumnSpec, depth: number): 
   const own: ValueSource = { column: c, rows: table.rows, keyOffset: table.schema.keyOffset ?? 0 };
   const ref = c.references;
   if (!def.dataset || c.type !== 'foreignKey' || !ref?.column || depth >= MAX_KEY_CHAIN) return own;
-  const parent = parentIndex(def.tables, ti, ref);
+  const parent = parentIndex(def.tables, ref);
   const key = parent < 0 ? undefined : def.tables[parent]!.schema.columns.find((k) => k.name === ref.column);
   return key ? resolve(def, parent, key, depth + 1) : own;
 }
 
-/** The table a reference names: by schema and name when the reference gives a schema, else the same schema first. */
-export function parentIndex(tables: readonly JobTableDefinition[], ti: number, ref: { table: string; schema?: string }): number {
-  const here = tables[ti]!.targetSchema;
-  const named = tables.map((t, i) => ({ t, i })).filter(({ t }) => t.name === ref.table);
-  const match = named.find(({ t }) => (ref.schema ?? here) === t.targetSchema) ?? (ref.schema === undefined && named.length === 1 ? named[0] : undefined);
-  return match?.i ?? -1;
+/** The table of the job a reference names (table names are unique within a dataset, across schemas too). */
+export function parentIndex(tables: readonly JobTableDefinition[], ref: { table: string }): number {
+  return tables.findIndex((t) => t.name === ref.table);
 }
 
 /** The CREATE TABLE type of every column of table `ti`, by the same resolution. */

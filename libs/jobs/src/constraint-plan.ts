@@ -51,7 +51,7 @@ function keysOf(t: JobTableDefinition, ti: number): ConstraintDef[] {
 /** Composite foreign keys (`foreignKeys`) to a table of the same job. */
 function compositeForeignKeysOf(tables: JobTableDefinition[], t: JobTableDefinition, ti: number): ConstraintDef[] {
   return ((t.schema as TableKeys).foreignKeys ?? []).flatMap((fk) => {
-    const parent = parentIndex(tables, ti, fk.references);
+    const parent = parentIndex(tables, fk.references);
     if (parent < 0) return [];
     return [{ tableIndex: ti, kind: 'foreignKey' as const, columns: fk.columns, refTableIndex: parent, refColumns: fk.references.columns, name: constraintName(t.targetTable, fk.columns, 'fkey') }];
   });
@@ -63,7 +63,7 @@ function foreignKeysOf(tables: JobTableDefinition[], t: JobTableDefinition, ti: 
   for (const c of t.schema.columns) {
     const ref = c.references;
     if (c.type !== 'foreignKey' || !ref?.column) continue;
-    const parent = parentIndex(tables, ti, ref);
+    const parent = parentIndex(tables, ref);
     if (parent < 0) continue;
     out.push({ tableIndex: ti, kind: 'foreignKey', columns: [c.name], refTableIndex: parent, refColumns: [ref.column], name: constraintName(t.targetTable, [c.name], 'fkey') });
   }

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
 import { jobTargets } from './dataset-job.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
-import { DEFAULT_TARGET_SCHEMA, qualify, targetSchemaProblem } from './target-ref.js';
+import { DEFAULT_TARGET_SCHEMA, parseTargetSchemas, qualify, type TargetRef } from './target-ref.js';
 import { prepareJobTargets } from './job-targets.js';
 import { recordCreatedTable, requireSameTarget } from './target-table.js';
 
@@ -172,16 +172,15 @@ function toStatus(r: JobRow): JobStatus {
 
 /** All SQL on the `rowflow` job tables except the chunk transaction itself (see ChunkWriter). */
 export class JobRepository {
-  private readonly targetSchema: string;
+  /** TARGET_SCHEMA's list: the only schemas new jobs write into; the first is the default. */
+  private readonly targetSchemas: string[];
 
-  /** `targetSchema`: the one schema new jobs write into (TARGET_SCHEMA). */
+  /** `targetSchema`: TARGET_SCHEMA as configured (one schema, a comma-separated list, or the list). */
   constructor(
     private readonly pool: pg.Pool,
-    opts: { targetSchema?: string } = {},
+    opts: { targetSchema?: string | readonly string[] } = {},
   ) {
-    this.targetSchema = opts.targetSchema ?? DEFAULT_TARGET_SCHEMA;
-    const problem = targetSchemaProblem(this.targetSchema);
-    if (problem) throw new Error(`target schema ${problem}`);
+    this.targetSchemas = parseTargetSchemas(opts.targetSchema ?? DEFAULT_TARGET_SCHEMA);
   }
 
   /**
@@ -191,28 +190,28 @@ export class JobRepository {
    */
   async create(def: JobDefinition): Promise<string> {
     return this.tx(async (c) => {
-      const targets = jobTargets(this.targetSchema, def);
+      const targets = jobTargets(this.targetSchemas, def);
       const prepared = await prepareJobTargets(c, def, targets);
       const job = await c.query<{ id: string }>(
         `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid)
          VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, this.targetSchema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0]],
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, targets[0]!.schema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0]],
       );
       const id = job.rows[0]!.id;
       for (const [i, oid] of prepared.created.entries()) if (oid !== null) await recordCreatedTable(c, targets[i]!, oid, id);
-      await this.insertTables(c, id, def.tables, this.targetSchema, prepared.oids);
-      await this.markUnlogged(c, id, def, this.targetSchema);
+      await this.insertTables(c, id, def.tables, targets, prepared.oids);
+      await this.markUnlogged(c, id, def, targets);
       await this.insertPartitions(c, id, def);
       await this.insertConstraints(c, id, def);
       return id;
     });
   }
 
-  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string, oids: number[]): Promise<void> {
+  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targets: TargetRef[], oids: number[]): Promise<void> {
     for (const [i, t] of tables.entries()) {
       await c.query(
         `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total, depends_on, target_oid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [id, i, t.name, targetSchema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn, oids[i]],
+        [id, i, t.name, targets[i]!.schema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn, oids[i]],
       );
     }
   }
@@ -394,9 +393,9 @@ export class JobRepository {
    * `unlogged` jobs: the tables created just before (same transaction, still empty, so the
    * rewrite is free) become UNLOGGED, and the job remembers whether to SET LOGGED at the end.
    */
-  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, schema: string): Promise<void> {
+  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, targets: TargetRef[]): Promise<void> {
     if (!def.unlogged) return;
-    for (const t of def.tables) await c.query(`ALTER TABLE ${qualify({ schema, table: t.targetTable })} SET UNLOGGED`);
+    for (const target of targets) await c.query(`ALTER TABLE ${qualify(target)} SET UNLOGGED`);
     await c.query('UPDATE rowflow.jobs SET unlogged = $2 WHERE id = $1', [jobId, def.unlogged]);
   }
 
