@@ -74,6 +74,29 @@ describe('foreign keys resolve from their parent key in every mode', () => {
     expect(types.rows.map((r) => r.data_type)).toEqual(['bigint', 'uuid', 'integer']);
   });
 
+  it('append accepts the types introspection emits: arrays, bytea, time, interval, macaddr, cidr, ranges', async () => {
+    await pool.query(`CREATE TABLE shapes (id bigint PRIMARY KEY, tags text[], nums integer[], blob bytea, at time, lasts interval, mac macaddr, net cidr, span int4range)`);
+    const spec = {
+      name: 'shapes',
+      columns: [
+        { name: 'id', type: 'serial', primaryKey: true },
+        { name: 'tags', type: 'array', element: { type: 'text', mode: 'word' } },
+        { name: 'nums', type: 'array', element: { type: 'int', min: 0, max: 9 } },
+        { name: 'blob', type: 'bytes' },
+        { name: 'at', type: 'time' },
+        { name: 'lasts', type: 'interval' },
+        { name: 'mac', type: 'macaddr' },
+        { name: 'net', type: 'cidr' },
+        { name: 'span', type: 'range', subtype: 'int4range', min: 0, max: 100 },
+      ],
+    };
+    const res = await postJson(`${api.url}/api/jobs`, { schema: spec, rows: 200, mode: 'append', seed: 3, skipLimit: 0 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const job = await waitForState(api.url, res.body.id, ['completed', 'failed']);
+    expect(job.state, job.error).toBe('completed');
+    expect((await pool.query('SELECT count(*)::int AS n FROM shapes WHERE cardinality(nums) >= 0')).rows[0].n).toBe(200);
+  });
+
   it('reports every mismatch of every table at once, and changes nothing', async () => {
     await pool.query(`
       CREATE TABLE bad_accounts (id integer PRIMARY KEY, label text, extra text NOT NULL);
