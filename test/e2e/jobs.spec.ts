@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findTable } from '@rowflow/schema';
 import { freshDatabase } from '../setup/helpers.js';
 import { bootGenerator, bootOrchestrator, loadReference, postJson, readSse, tableMd5, waitForState } from '../jobs/stack.js';
 
@@ -163,17 +164,21 @@ describe('DB-insert jobs end to end (real generator, real Postgres)', () => {
     }
   });
 
+  /** pgbench_accounts with its keys from row 0 whatever the table holds. */
+  const ACCOUNTS_FROM_ONE = { ...findTable('pgbench_accounts'), keyOffset: 0 };
+
   it('append into a table holding some keys: bad rows dead-lettered with SQLSTATE, the rest exact', async () => {
     await pool.query(`CREATE TABLE acc_dup (aid integer PRIMARY KEY, bid integer, abalance integer, filler char(84))`);
     await pool.query(`INSERT INTO acc_dup SELECT g, 0, 0, '' FROM generate_series(500, 509) g`);
-    const res = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 10_000, seed: 1, targetTable: 'acc_dup', mode: 'append', skipLimit: 10 });
+    // keyOffset 0 given: append would otherwise continue after the keys already there (by design).
+    const res = await postJson(`${orch.url}/api/jobs`, { schema: ACCOUNTS_FROM_ONE, rows: 10_000, seed: 1, targetTable: 'acc_dup', mode: 'append', skipLimit: 10 });
     const job = await waitForState(orch.url, res.body.id, ['completed', 'failed']);
     expect(job).toMatchObject({ state: 'completed', rowsWritten: 9990, rowsSkipped: 10 });
     const dead = await (await fetch(`${orch.url}/api/jobs/${res.body.id}/dead-letters`)).json();
     expect(dead.map((d: any) => d.rowNumber)).toEqual([499, 500, 501, 502, 503, 504, 505, 506, 507, 508]);
     expect(dead[0]).toMatchObject({ sqlstate: '23505' });
     expect(dead[0].row).toMatch(/^500,1,0,/);
-    const again = await postJson(`${orch.url}/api/jobs`, { table: 'pgbench_accounts', rows: 10_000, seed: 1, targetTable: 'acc_dup', mode: 'append', skipLimit: 10 });
+    const again = await postJson(`${orch.url}/api/jobs`, { schema: ACCOUNTS_FROM_ONE, rows: 10_000, seed: 1, targetTable: 'acc_dup', mode: 'append', skipLimit: 10 });
     const failed = await waitForState(orch.url, again.body.id, ['completed', 'failed']);
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatch(/skipLimit 10 exceeded/);

@@ -9,7 +9,7 @@ export const TEST_SPEC: TableSpec = {
     { name: 'id', type: 'bigint', primaryKey: true },
     { name: 'n', type: 'int' },
     { name: 'label', type: 'text' },
-    { name: 'note', type: 'text' },
+    { name: 'note', type: 'text', nullRatio: 0.2 }, // the rows below leave it NULL every fifth row
   ],
 };
 

@@ -45,6 +45,8 @@ export interface UniqueKeySpec {
 
 /** One table of a dataset: a table spec plus its row count (or a per-parent size). */
 export interface DatasetTableSpec extends TableSpec {
+  /** The PostgreSQL schema the table lives in (default: the first configured target schema). */
+  schema?: string;
   /** Row count; derived from the seed (and reported) when `perParent` is given. */
   rows?: number;
   perParent?: PerParentSpec;

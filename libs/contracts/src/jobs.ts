@@ -61,6 +61,10 @@ export interface PartitionStatus {
 export interface JobTableStatus {
   name: string;
   targetTable: string;
+  /** Schema of the target table. */
+  targetSchema?: string;
+  /** Key offset the rows were generated with (`append` fills it from the rows already there). */
+  keyOffset?: number;
   rowsTotal: number;
   rowsWritten: number;
   state: JobState;
@@ -105,6 +109,21 @@ export interface JobStatus {
    * what it waits for, e.g. `a lock on table public.users, held by pid 4242`; else null.
    */
   waitingFor?: string | null;
+}
+
+/**
+ * `GET /api/jobs/:id/dead-letters`: one row Postgres rejected. `table` is the target table it
+ * was bound for (in `schema`), `rowNumber` its row within that table, `row` the CSV line,
+ * `constraint` the constraint that rejected it when Postgres named one.
+ */
+export interface DeadLetter {
+  table: string;
+  schema: string;
+  rowNumber: number;
+  row: string;
+  sqlstate: string;
+  constraint?: string;
+  message: string;
 }
 
 /** SSE events of `GET /api/jobs/:id/events`: `progress`, `completed`, `failed`, `cancelled`. */

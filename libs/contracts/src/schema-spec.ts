@@ -116,7 +116,7 @@ export interface ColumnSpec {
    * Inside a dataset: `{table, column}` of the same dataset (no `rows`); values are real keys of
    * that table's rows (`column` defaults to its primary key).
    */
-  references?: { table: string; column?: string; rows?: number };
+  references?: { table: string; column?: string; rows?: number; schema?: string };
   /** timestamp/timestamptz mode 'sequence': mean milliseconds between consecutive rows. */
   stepMs?: number;
   /** int mode 'block': value = min + floor(rowIndex / blockSize) (pgbench's bid). */

@@ -27,6 +27,8 @@ export interface DeadLetter {
   rowNumber: number;
   row: string;
   sqlstate: string;
+  /** The constraint that rejected it, when Postgres names one (unique, foreign key, CHECK, exclusion). */
+  constraint?: string;
   message: string;
 }
 
@@ -127,18 +129,37 @@ export class ChunkWriter {
       return { kind: 'lost' };
     }
     const bad: DeadLetter[] = [];
-    const written = await new Bisector(client, ctx, bad, ctx.skipLimit - Number(row.skipped), signal).write(from, count);
-    await this.insertDeadLetters(client, ctx, bad);
+    let written: number;
+    try {
+      written = await new Bisector(client, ctx, bad, ctx.skipLimit - Number(row.skipped), signal).write(from, count);
+    } catch (err) {
+      if (err instanceof SkipLimitError) await this.keepRejected(client, ctx, from, count, bad);
+      throw err;
+    }
+    await this.insertDeadLetters(client, ctx, from, count, bad);
     await this.checkpointAndCommit(client, ctx, from, from + count, written, bad.length, meta);
     return { kind: 'committed', written, skipped: bad };
   }
 
-  private async insertDeadLetters(client: pg.PoolClient, ctx: ChunkContext, bad: DeadLetter[]): Promise<void> {
+  /**
+   * The skip limit ran out in this chunk: its rows are rolled back and the job fails, but the rows
+   * Postgres rejected stay listed (their own transaction) — they are why the job failed.
+   */
+  private async keepRejected(client: pg.PoolClient, ctx: ChunkContext, from: number, count: number, bad: DeadLetter[]): Promise<void> {
+    await client.query('ROLLBACK');
+    await client.query('BEGIN');
+    await this.insertDeadLetters(client, ctx, from, count, bad);
+    await client.query('COMMIT');
+  }
+
+  /** Replaces the chunk's dead letters: a chunk redone after a resume lists each rejected row once. */
+  private async insertDeadLetters(client: pg.PoolClient, ctx: ChunkContext, from: number, count: number, bad: DeadLetter[]): Promise<void> {
+    await client.query('DELETE FROM rowflow.dead_letters WHERE job_id = $1 AND partition_index = $2 AND row_number >= $3 AND row_number < $4', [ctx.jobId, ctx.index, from, from + count]);
     if (!bad.length) return;
     await client.query(
-      `INSERT INTO rowflow.dead_letters (job_id, partition_index, row_number, row, sqlstate, message)
-       SELECT $1, $2, n, r, s, m FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[]) AS d(n, r, s, m)`,
-      [ctx.jobId, ctx.index, bad.map((b) => b.rowNumber), bad.map((b) => b.row), bad.map((b) => b.sqlstate), bad.map((b) => b.message)],
+      `INSERT INTO rowflow.dead_letters (job_id, partition_index, row_number, row, sqlstate, constraint_name, message)
+       SELECT $1, $2, n, r, s, k, m FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) AS d(n, r, s, k, m)`,
+      [ctx.jobId, ctx.index, bad.map((b) => b.rowNumber), bad.map((b) => b.row), bad.map((b) => b.sqlstate), bad.map((b) => b.constraint ?? null), bad.map((b) => b.message)],
     );
   }
 
@@ -289,7 +310,8 @@ class Bisector {
   private async reject(rowNumber: number, err: unknown): Promise<number> {
     const row = (await readAll(await this.ctx.source.csv(rowNumber, 1, this.signal))).replace(/\r?\n$/, '');
     const message = err instanceof Error ? err.message : String(err);
-    this.bad.push({ rowNumber, row, sqlstate: sqlState(err) ?? '22000', message });
+    const constraint = (err as { constraint?: unknown }).constraint;
+    this.bad.push({ rowNumber, row, sqlstate: sqlState(err) ?? '22000', ...(typeof constraint === 'string' ? { constraint } : {}), message });
     if (this.bad.length > this.budget) {
       const first = this.bad[0]!;
       throw new SkipLimitError(

@@ -15,6 +15,7 @@ function tableSpecOf(t: DatasetTableSpec): TableSpec {
   const spec: DatasetTableSpec = { ...t };
   delete spec.rows;
   delete spec.perParent;
+  delete spec.schema; // the job table's targetSchema
   return spec;
 }
 
@@ -81,7 +82,7 @@ function tableDefs(spec: DatasetSpec, rows: number[], prefix: string, deps: numb
     const targetTable = prefix + t.name;
     if (Buffer.byteLength(targetTable, 'utf8') > MAX_IDENTIFIER_BYTES) throw new ValidationError('targetPrefix', `"${targetTable}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
     const n = rows[i]!;
-    return { name: t.name, targetTable, schema: tableSpecOf(t), rows: n, dependsOn: deps[i]!, partitions: Math.min(partitions ?? defaultPartitions(n), n) };
+    return { name: t.name, targetTable, schema: tableSpecOf(t), rows: n, dependsOn: deps[i]!, partitions: Math.min(partitions ?? defaultPartitions(n), n), ...(t.schema !== undefined ? { targetSchema: t.schema } : {}) };
   });
 }
 
@@ -109,12 +110,16 @@ export function parseDatasetJob(body: Raw, limits: { maxRows: number }): JobDefi
 }
 
 /**
- * The checked target of every table of a job. For a dataset table a refused name is reported
- * on the field that caused it: the prefix when the bare table name alone would pass, else the
- * table's name in the dataset.
+ * The checked target of every table of a job, in its schema: a dataset table's `schema`, else the
+ * first of `schemas` (TARGET_SCHEMA's list, the whole write scope — any other schema is refused
+ * here, before anything is written). For a dataset table a refused name is reported on the field
+ * that caused it: the prefix when the bare table name alone would pass, else the table's name.
  */
-export function jobTargets(schema: string, def: JobDefinition): TargetRef[] {
+export function jobTargets(schemas: string | readonly string[], def: JobDefinition): TargetRef[] {
+  const scope = typeof schemas === 'string' ? [schemas] : schemas;
   return def.tables.map((t, i) => {
+    const schema = t.targetSchema ?? scope[0]!;
+    if (!scope.includes(schema)) throw new ValidationError(`dataset.tables[${i}].schema`, `"${schema}" is not a target schema; jobs write only into ${scope.map((s) => `"${s}"`).join(', ')} (TARGET_SCHEMA)`);
     try {
       return targetRef(schema, t.targetTable);
     } catch (err) {

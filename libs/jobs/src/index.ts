@@ -20,7 +20,7 @@ export { DEFAULT_RETRY, duration, parseDuration, type RetryPolicy, RetryStreak }
 export { findRelation, namespaceOid, RELKIND_NAMES, type TargetRelation } from './target-catalog.js';
 export { columnProblem, fitMismatches, type Mismatch, type TableColumn } from './target-fit.js';
 export { connectedRole, type ConnectedRole } from './target-privilege.js';
-export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, qualify, type TargetRef, targetRef, targetSchemaProblem, targetTableProblem } from './target-ref.js';
+export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, parseTargetSchemas, qualify, type TargetRef, targetRef, targetSchemaProblem, targetTableProblem } from './target-ref.js';
 export { eventId, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
 export { LocalChunkSource, ThreadedChunkSource } from './local-chunk-source.js';
 export { withSession } from './pg-session.js';

@@ -1,11 +1,11 @@
-import { type ColumnSpec, ConflictError, type DatasetSpec, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
-import { datasetPgType, pgType } from '@rowflow/schema';
+import { ConflictError, type DatasetSpec, type DeadLetter, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
 import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
-import { jobTargets, loadOrder } from './dataset-job.js';
+import { jobTargets } from './dataset-job.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
-import { DEFAULT_TARGET_SCHEMA, qualify, type TargetRef, targetSchemaProblem } from './target-ref.js';
-import { prepareTarget, RECORDED_TABLE_OID, recordCreatedTable, requireSameTarget } from './target-table.js';
+import { DEFAULT_TARGET_SCHEMA, parseTargetSchemas, qualify, type TargetRef } from './target-ref.js';
+import { prepareJobTargets } from './job-targets.js';
+import { RECORDED_TABLE_OID, recordCreatedTable, requireSameTarget } from './target-table.js';
 
 /** What a worker needs to run one partition. */
 export interface PartitionWork {
@@ -69,7 +69,8 @@ const STATUS_SQL = `
     FROM rowflow.job_partitions WHERE job_id = j.id) p
   CROSS JOIN LATERAL (
     SELECT json_agg(json_build_object(
-      'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'rowsTotal', jt.rows_total,
+      'index', jt.index, 'name', jt.name, 'targetTable', jt.target_table, 'targetSchema', jt.target_schema, 'rowsTotal', jt.rows_total,
+      'keyOffset', (jt.schema->>'keyOffset')::bigint,
       'pending', (SELECT count(*) FROM rowflow.job_constraints k WHERE k.job_id = j.id AND k.table_index = jt.index AND k.state <> 'done'))
       ORDER BY jt.index) AS tbls
     FROM rowflow.job_tables jt WHERE jt.job_id = j.id) t
@@ -89,6 +90,8 @@ interface TableRow {
   index: number;
   name: string;
   targetTable: string;
+  targetSchema: string;
+  keyOffset: number | null;
   rowsTotal: number;
   /** Constraints of this table not built yet. */
   pending: number;
@@ -134,6 +137,8 @@ function tableStatus(job: JobRow, t: TableRow, all: PartRow[]): JobTableStatus {
   return {
     name: t.name,
     targetTable: t.targetTable,
+    targetSchema: t.targetSchema,
+    ...(t.keyOffset !== null ? { keyOffset: Number(t.keyOffset) } : {}),
     rowsTotal: Number(t.rowsTotal),
     rowsWritten: parts.reduce((n, p) => n + Number(p.rowsWritten), 0),
     state: tableState(job, parts, loaded, pending),
@@ -182,16 +187,15 @@ function toStatus(r: JobRow): JobStatus {
 
 /** All SQL on the `rowflow` job tables except the chunk transaction itself (see ChunkWriter). */
 export class JobRepository {
-  private readonly targetSchema: string;
+  /** TARGET_SCHEMA's list: the only schemas new jobs write into; the first is the default. */
+  private readonly targetSchemas: string[];
 
-  /** `targetSchema`: the one schema new jobs write into (TARGET_SCHEMA). */
+  /** `targetSchema`: TARGET_SCHEMA as configured (one schema, a comma-separated list, or the list). */
   constructor(
     private readonly pool: pg.Pool,
-    opts: { targetSchema?: string } = {},
+    opts: { targetSchema?: string | readonly string[] } = {},
   ) {
-    this.targetSchema = opts.targetSchema ?? DEFAULT_TARGET_SCHEMA;
-    const problem = targetSchemaProblem(this.targetSchema);
-    if (problem) throw new Error(`target schema ${problem}`);
+    this.targetSchemas = parseTargetSchemas(opts.targetSchema ?? DEFAULT_TARGET_SCHEMA);
   }
 
   /**
@@ -201,46 +205,28 @@ export class JobRepository {
    */
   async create(def: JobDefinition): Promise<string> {
     return this.tx(async (c) => {
-      const targets = jobTargets(this.targetSchema, def);
-      const prepared = await this.prepareTargets(c, def, targets);
+      const targets = jobTargets(this.targetSchemas, def);
+      const prepared = await prepareJobTargets(c, def, targets);
       const job = await c.query<{ id: string }>(
         `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid)
          VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, this.targetSchema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0]],
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, targets[0]!.schema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0]],
       );
       const id = job.rows[0]!.id;
       for (const [i, oid] of prepared.created.entries()) if (oid !== null) await recordCreatedTable(c, targets[i]!, oid, id);
-      await this.insertTables(c, id, def.tables, this.targetSchema, prepared.oids);
-      await this.markUnlogged(c, id, def, this.targetSchema);
+      await this.insertTables(c, id, def.tables, targets, prepared.oids);
+      await this.markUnlogged(c, id, def, targets);
       await this.insertPartitions(c, id, def);
       await this.insertConstraints(c, id, def);
       return id;
     });
   }
 
-  /**
-   * prepareTarget for every table; the oid of each table created (null: used an existing one).
-   * `replace` drops children before their parents: a parent's DROP (RESTRICT) would fail on
-   * the foreign key a previous run of the dataset left on its child.
-   */
-  private async prepareTargets(c: pg.PoolClient, def: JobDefinition, targets: TargetRef[]): Promise<{ created: Array<number | null>; oids: number[] }> {
-    const columnType = columnTypes(def);
-    const created: Array<number | null> = def.tables.map(() => null);
-    const oids: number[] = def.tables.map(() => 0);
-    for (const i of prepareOrder(def)) {
-      const t = def.tables[i]!;
-      const p = await prepareTarget(c, targets[i]!, t.schema, def.mode, t.rows, { columnType });
-      created[i] = p.created ? p.oid : null;
-      oids[i] = p.oid;
-    }
-    return { created, oids };
-  }
-
-  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targetSchema: string, oids: number[]): Promise<void> {
+  private async insertTables(c: pg.PoolClient, id: string, tables: JobTableDefinition[], targets: TargetRef[], oids: number[]): Promise<void> {
     for (const [i, t] of tables.entries()) {
       await c.query(
         `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total, depends_on, target_oid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [id, i, t.name, targetSchema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn, oids[i]],
+        [id, i, t.name, targets[i]!.schema, t.targetTable, JSON.stringify(t.schema), t.rows, t.dependsOn, oids[i]],
       );
     }
   }
@@ -400,13 +386,25 @@ export class JobRepository {
     return this.get(jobId);
   }
 
-  /** Dead-lettered rows of a job, in row order. */
-  async deadLetters(jobId: string): Promise<Array<{ rowNumber: number; row: string; sqlstate: string; message: string }>> {
-    const res = await this.pool.query<{ row_number: string; row: string; sqlstate: string; message: string }>(
-      'SELECT row_number, row, sqlstate, message FROM rowflow.dead_letters WHERE job_id = $1 ORDER BY row_number',
+  /** Dead-lettered rows of a job: table by table (job order), then row order. */
+  async deadLetters(jobId: string): Promise<DeadLetter[]> {
+    const res = await this.pool.query<{ table: string; schema: string; row_number: string; row: string; sqlstate: string; constraint_name: string | null; message: string }>(
+      `SELECT t.target_table AS table, t.target_schema AS schema, d.row_number, d.row, d.sqlstate, d.constraint_name, d.message
+       FROM rowflow.dead_letters d
+       JOIN rowflow.job_partitions p ON p.job_id = d.job_id AND p.index = d.partition_index
+       JOIN rowflow.job_tables t ON t.job_id = d.job_id AND t.index = p.table_index
+       WHERE d.job_id = $1 ORDER BY t.index, d.row_number`,
       [jobId],
     );
-    return res.rows.map((r) => ({ rowNumber: Number(r.row_number), row: r.row, sqlstate: r.sqlstate, message: r.message }));
+    return res.rows.map((r) => ({
+      table: r.table,
+      schema: r.schema,
+      rowNumber: Number(r.row_number),
+      row: r.row,
+      sqlstate: r.sqlstate,
+      ...(r.constraint_name ? { constraint: r.constraint_name } : {}),
+      message: r.message,
+    }));
   }
 
   // ---- self-healing faults and load speed -------------------------------------------------
@@ -415,9 +413,9 @@ export class JobRepository {
    * `unlogged` jobs: the tables created just before (same transaction, still empty, so the
    * rewrite is free) become UNLOGGED, and the job remembers whether to SET LOGGED at the end.
    */
-  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, schema: string): Promise<void> {
+  private async markUnlogged(c: pg.PoolClient, jobId: string, def: JobDefinition, targets: TargetRef[]): Promise<void> {
     if (!def.unlogged) return;
-    for (const t of def.tables) await c.query(`ALTER TABLE ${qualify({ schema, table: t.targetTable })} SET UNLOGGED`);
+    for (const target of targets) await c.query(`ALTER TABLE ${qualify(target)} SET UNLOGGED`);
     await c.query('UPDATE rowflow.jobs SET unlogged = $2, unlogged_epoch = pg_postmaster_start_time() WHERE id = $1', [jobId, def.unlogged]);
   }
 
@@ -616,29 +614,4 @@ function toWork(r: Record<string, unknown>): PartitionWork {
     tableIndex: r.table_index as number,
     dataset: (r.dataset as DatasetSpec | null) ?? null,
   };
-}
-
-/** Table order for prepareTarget: children first for `replace` (see prepareTargets), else as given. */
-function prepareOrder(def: JobDefinition): number[] {
-  const order = def.tables.map((_, i) => i);
-  if (def.mode !== 'replace') return order;
-  const parents = loadOrder(def.tables.map((t) => t.schema), true);
-  const done: number[] = [];
-  const visit = (i: number, path: Set<number>): void => {
-    if (done.includes(i) || path.has(i)) return; // a cycle keeps the given order
-    path.add(i);
-    parents[i]!.forEach((p) => visit(p, path));
-    done.push(i);
-  };
-  order.forEach((i) => visit(i, new Set()));
-  return done.reverse();
-}
-
-/**
- * Column types for CREATE TABLE: in a dataset a foreign key takes its parent key column's type
- * (uuid, text, …) so REFERENCES type-checks; a lone table uses the catalog's resolver.
- */
-function columnTypes(def: JobDefinition): (c: ColumnSpec) => string {
-  const dataset = def.dataset;
-  return dataset ? (c) => datasetPgType(dataset, c) : (c) => pgType(c);
 }

@@ -13,6 +13,8 @@ export interface JobTableDefinition {
   dependsOn: number[];
   /** Partitions of this table; default min(job's partitions, rows). */
   partitions?: number;
+  /** The schema the table lives in (a dataset table's `schema`); absent: the first configured target schema. */
+  targetSchema?: string;
 }
 
 /** A validated `POST /api/jobs` body with every default filled in. */

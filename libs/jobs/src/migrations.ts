@@ -57,6 +57,8 @@ const STATEMENTS = [
      message text NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now())`,
   `CREATE INDEX IF NOT EXISTS dead_letters_job_idx ON rowflow.dead_letters (job_id, row_number)`,
+  // The constraint that rejected a row (the error's `constraint` field), when Postgres named one.
+  `ALTER TABLE rowflow.dead_letters ADD COLUMN IF NOT EXISTS constraint_name text`,
   // Self-healing faults: what a partition waiting on a transient failure shows in status.
   `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS last_error text`,
   `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz`,

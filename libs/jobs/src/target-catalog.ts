@@ -76,9 +76,9 @@ export async function tableColumns(c: pg.PoolClient, oid: number): Promise<Table
 const TREE_SQL = `SELECT relid FROM pg_catalog.pg_partition_tree($1::oid) UNION SELECT $1::oid`;
 
 /** Foreign keys from tables outside the table's own partition tree that point into it. */
-export async function foreignReferrers(c: pg.PoolClient, oid: number): Promise<string[]> {
-  const res = await c.query<{ name: string }>(
-    `SELECT DISTINCT pg_catalog.format('%I.%I (constraint %I)', n.nspname, r.relname, k.conname) AS name
+export async function foreignReferrers(c: pg.PoolClient, oid: number): Promise<Array<{ schema: string; table: string; label: string }>> {
+  const res = await c.query<{ schema: string; table: string; label: string }>(
+    `SELECT DISTINCT pg_catalog.format('%I.%I (constraint %I)', n.nspname, r.relname, k.conname) AS label, n.nspname AS schema, r.relname AS table
      FROM pg_catalog.pg_constraint k
      JOIN pg_catalog.pg_class r ON r.oid = k.conrelid
      JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
@@ -86,7 +86,7 @@ export async function foreignReferrers(c: pg.PoolClient, oid: number): Promise<s
      ORDER BY 1`,
     [oid],
   );
-  return res.rows.map((r) => r.name);
+  return res.rows;
 }
 
 /**

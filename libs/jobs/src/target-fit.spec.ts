@@ -1,6 +1,6 @@
 import type { ColumnSpec } from '@rowflow/contracts';
 import { describe, expect, it } from 'vitest';
-import { columnProblem, fitMismatches, type TableColumn } from './target-fit.js';
+import { columnProblem, fitMismatches, type TableColumn, typnameOf } from './target-fit.js';
 
 function col(base: string, extra: Partial<TableColumn> = {}): TableColumn {
   return { name: 'c', declared: base, base, typmod: -1, typtype: 'b', notNull: false, hasDefault: false, generated: false, identity: false, labels: null, ...extra };
@@ -54,5 +54,28 @@ describe('fitMismatches', () => {
       col('int8', { name: 'seq', notNull: true, identity: true }),
     ];
     expect(fitMismatches(spec, 5, table).map((m) => m.field)).toEqual(['targetTable.columns.email', 'targetTable.columns.gone', 'targetTable.columns.note']);
+  });
+});
+
+describe('typnameOf: the pg_type name a generated type is compared by', () => {
+  it.each([
+    ['integer', 'int4'],
+    ['integer[]', '_int4'],
+    ['text[]', '_text'],
+    ['numeric(10,2)', 'numeric'],
+    ['char(2)', 'bpchar'],
+    ['bytea', 'bytea'],
+    ['time', 'time'],
+    ['geometry(Point,4326)', 'geometry'],
+    ['int4range', 'int4range'],
+  ])('%s → %s', (sql, typname) => expect(typnameOf(sql)).toBe(typname));
+});
+
+describe('columnProblem with a value source (a foreign key copies its parent key)', () => {
+  const fk: ColumnSpec = { name: 'c', type: 'foreignKey', references: { table: 'p', column: 'id' } };
+  it('takes the parent key type and range', () => {
+    expect(columnProblem(fk, 10, col('uuid'), { column: { name: 'id', type: 'uuid' }, rows: 5, keyOffset: 0 })).toBeNull();
+    expect(columnProblem(fk, 10, col('int2'), { column: { name: 'id', type: 'serial' }, rows: 500, keyOffset: 0 })).toBeNull();
+    expect(columnProblem(fk, 10, col('int2'), { column: { name: 'id', type: 'serial' }, rows: 500, keyOffset: 40_000 })).toMatch(/40001\.\.40500, beyond int2/);
   });
 });

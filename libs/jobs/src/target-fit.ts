@@ -26,9 +26,23 @@ export interface Mismatch {
   message: string;
 }
 
+/**
+ * Which generator produces a column's values: the column itself, or — for a foreign key inside a
+ * dataset — the parent key column it copies, with that parent's row count and key offset. Every
+ * mode resolves columns through this one shape (see column-sources.ts), so `create` builds the
+ * type the fit check of `append` expects.
+ */
+export interface ValueSource {
+  column: ColumnSpec;
+  rows: number;
+  keyOffset: number;
+}
+
 /** What the generator emits for a column: its value family plus what bounds we know. */
 interface Source {
-  kind: 'int' | 'numeric' | 'boolean' | 'uuid' | 'date' | 'timestamp' | 'timestamptz' | 'json' | 'inet' | 'char' | 'vector' | 'text';
+  kind: 'int' | 'numeric' | 'boolean' | 'uuid' | 'date' | 'timestamp' | 'timestamptz' | 'json' | 'inet' | 'char' | 'vector' | 'text' | 'other';
+  /** kind 'other': pg_type.typname of the generated type (`bytea`, `_int4` for integer[] …). */
+  typname?: string;
   /** Integer value range (kind 'int'). */
   lo?: number;
   hi?: number;
@@ -59,17 +73,65 @@ const ALSO: Record<Source['kind'], readonly string[]> = {
   char: [],
   vector: ['vector'],
   text: [],
+  other: [],
 };
 
+/** SQL type names (as pgType writes them) whose pg_type.typname differs. */
+const TYPNAMES: Record<string, string> = {
+  integer: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  boolean: 'bool',
+  real: 'float4',
+  'double precision': 'float8',
+  char: 'bpchar',
+  character: 'bpchar',
+  'character varying': 'varchar',
+  'time without time zone': 'time',
+  'time with time zone': 'timetz',
+  'timestamp without time zone': 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+};
+
+/** pg_type.typname of a type as pgType writes it: `integer[]` → `_int4`, `numeric(10,2)` → `numeric`, `geometry(Point,4326)` → `geometry`. */
+export function typnameOf(sqlType: string): string {
+  const t = sqlType.trim();
+  if (t.endsWith('[]')) return `_${typnameOf(t.slice(0, -2)).replace(/^_/, '')}`;
+  const bare = t.replace(/\(.*\)$/, '').trim();
+  return TYPNAMES[bare] ?? bare;
+}
+
+/** Base types whose values also load into these (by their text form, exactly). */
+const WIDENS: Record<string, readonly string[]> = {
+  int2: ['int4', 'int8', 'numeric', 'float8'],
+  int4: ['int8', 'numeric', 'float8'],
+  int8: ['numeric'],
+  text: ['varchar', 'bpchar', 'citext'],
+  timestamp: ['timestamptz'],
+  timestamptz: ['timestamp'],
+  time: ['timetz'],
+  macaddr: ['macaddr8'],
+  cidr: ['inet'],
+  json: ['jsonb'],
+  jsonb: ['json'],
+};
+
+/** Whether values of typname `from` load into base type `to` (arrays element by element). */
+function loadsInto(from: string, to: string): boolean {
+  if (from === to) return true;
+  if (from.startsWith('_') && to.startsWith('_')) return loadsInto(from.slice(1), to.slice(1));
+  return WIDENS[from]?.includes(to) ?? false;
+}
+
 /** The integer range a column's values stay in (mirrors the generator's rules; see values-numeric). */
-function intRange(col: ColumnSpec, rows: number, pg: string): { lo: number; hi: number } {
+function intRange({ column: col, rows, keyOffset }: ValueSource, pg: string): { lo: number; hi: number } {
   const top = pg === 'integer' ? INT32_MAX : SAFE;
-  if (col.type === 'serial') return { lo: col.min ?? 1, hi: (col.min ?? 1) + rows - 1 };
+  if (col.type === 'serial') return { lo: (col.min ?? 1) + keyOffset, hi: (col.min ?? 1) + keyOffset + rows - 1 };
   if (col.type === 'foreignKey') return { lo: 1, hi: col.references?.rows ?? DEFAULT_FK_ROWS };
   if (col.type !== 'int' && col.type !== 'bigint') return { lo: -top - 1, hi: top };
   const span = col.type === 'bigint' ? 1e12 : 1e6;
   const lo = col.min ?? (col.max !== undefined && col.max < 0 ? Math.max(-top - 1, col.max - span) : 0);
-  if (col.mode === 'sequence') return { lo, hi: lo + rows - 1 };
+  if (col.mode === 'sequence') return { lo: lo + keyOffset, hi: lo + keyOffset + rows - 1 };
   if (col.mode === 'block') return { lo, hi: lo + Math.floor((rows - 1) / (col.blockSize ?? 1)) };
   return { lo, hi: col.max ?? Math.min(top, lo + span) };
 }
@@ -84,12 +146,13 @@ const FIXED: Partial<Record<string, Source>> = {
   inet: { kind: 'inet', maxLen: 15 },
 };
 
-function sourceOf(col: ColumnSpec, rows: number): Source {
+function sourceOf(from: ValueSource): Source {
+  const col = from.column;
   const pg = pgType(col);
   const fixed = FIXED[pg];
   if (fixed) return fixed;
   if (pg === 'integer' || pg === 'bigint') {
-    const { lo, hi } = intRange(col, rows, pg);
+    const { lo, hi } = intRange(from, pg);
     return { kind: 'int', lo, hi, maxLen: Math.max(String(lo).length, String(hi).length) };
   }
   const num = /^numeric\((\d+),(\d+)\)$/.exec(pg);
@@ -98,7 +161,8 @@ function sourceOf(col: ColumnSpec, rows: number): Source {
   if (chr) return { kind: 'char', maxLen: Number(chr[1]) };
   if (col.type === 'vector') return { kind: 'vector', dimensions: col.dimensions ?? 16 };
   if (col.type === 'enum') return { kind: 'text', values: col.values ?? [], maxLen: Math.max(0, ...(col.values ?? []).map((v) => v.length)) };
-  return { kind: 'text' };
+  const typname = typnameOf(pg);
+  return typname === 'text' ? { kind: 'text' } : { kind: 'other', typname };
 }
 
 /** numeric(p, s) from a typmod; null when unconstrained. */
@@ -143,12 +207,20 @@ function enumProblem(col: ColumnSpec, src: Source, t: TableColumn): string | nul
   return missing.length ? `enum ${t.declared} has no label ${missing.map((v) => JSON.stringify(v)).join(', ')}` : null;
 }
 
-/** Why values of `col` cannot be loaded into table column `t`, or null when they can. */
-export function columnProblem(col: ColumnSpec, rows: number, t: TableColumn): string | null {
+function accepts(src: Source, t: TableColumn): boolean {
+  if (TEXT_TYPES.has(t.base)) return true;
+  return src.kind === 'other' ? loadsInto(src.typname!, t.base) : ALSO[src.kind].includes(t.base);
+}
+
+/**
+ * Why values of `col` cannot be loaded into table column `t`, or null when they can. `from` is
+ * what generates them (default: `col` itself over `rows` rows; a dataset foreign key: its parent key).
+ */
+export function columnProblem(col: ColumnSpec, rows: number, t: TableColumn, from: ValueSource = { column: col, rows, keyOffset: 0 }): string | null {
   if (t.generated) return `is a generated column; COPY cannot write it`;
-  const src = sourceOf(col, rows);
-  if (t.typtype === 'e') return enumProblem(col, src, t);
-  if (!TEXT_TYPES.has(t.base) && !ALSO[src.kind].includes(t.base)) return `${col.type} values (${pgType(col)}) do not load into ${t.declared}`;
+  const src = sourceOf(from);
+  if (t.typtype === 'e') return enumProblem(from.column, src, t);
+  if (!accepts(src, t)) return `${col.type} values (${pgType(from.column)}) do not load into ${t.declared}`;
   return boundsProblem(src, t);
 }
 
@@ -157,12 +229,13 @@ export function columnProblem(col: ColumnSpec, rows: number, t: TableColumn): st
  * generated column must exist with a type its values load into, and every other column must
  * accept being left out (nullable, a default, identity or generated). All problems, not the first.
  */
-export function fitMismatches(spec: TableSpec, rows: number, columns: readonly TableColumn[]): Mismatch[] {
+export function fitMismatches(spec: TableSpec, rows: number, columns: readonly TableColumn[], resolve: (c: ColumnSpec) => ValueSource = (c) => ({ column: c, rows, keyOffset: spec.keyOffset ?? 0 })): Mismatch[] {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const out: Mismatch[] = [];
   for (const col of spec.columns) {
     const t = byName.get(col.name);
-    const problem = t ? columnProblem(col, rows, t) : `missing: the table has no column "${col.name}" (the generated values are ${pgType(col)})`;
+    const from = resolve(col);
+    const problem = t ? columnProblem(col, rows, t, from) : `missing: the table has no column "${col.name}" (the generated values are ${pgType(from.column)})`;
     if (problem) out.push({ field: `targetTable.columns.${col.name}`, message: problem });
   }
   const generated = new Set(spec.columns.map((c) => c.name));

@@ -33,6 +33,24 @@ export function targetSchemaProblem(schema: string): string | null {
 }
 
 /**
+ * TARGET_SCHEMA as configured: one schema or a comma-separated list (`public,sales,person`), each
+ * checked like a single one. The list is the whole write scope; the first is the default.
+ * The error names every refused entry.
+ */
+export function parseTargetSchemas(raw: string | readonly string[]): string[] {
+  const list = (typeof raw === 'string' ? raw.split(',') : [...raw]).map((s) => s.trim());
+  const problems = list.flatMap((s) => {
+    const problem = s === '' ? 'is empty' : targetSchemaProblem(s);
+    if (!problem) return [];
+    return [problem.includes(`"${s}"`) ? problem : `"${s}" ${problem}`];
+  });
+  const twice = list.filter((s, i) => list.indexOf(s) !== i);
+  if (twice.length) problems.push(`lists ${twice.map((s) => `"${s}"`).join(', ')} twice`);
+  if (problems.length) throw new Error(`TARGET_SCHEMA ${problems.join('; ')}`);
+  return list;
+}
+
+/**
  * Why a table name may not be a target, or null when it may. The name is always one identifier,
  * taken literally and always quoted: it is never parsed as `schema.table`, and quotes inside it
  * are doubled, so no name can reach another schema. Names with a dot are refused all the same:

@@ -2,7 +2,7 @@ import { type ColumnSpec, ConflictError, type JobMode, type TableSpec, Validatio
 import { pgType, quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import { findRelation, foreignReferrers, lockTargetName, namespaceOid, partitionsOutOfScope, RELKIND_NAMES, type TargetRelation, tableColumns, typeExists } from './target-catalog.js';
-import { fitMismatches } from './target-fit.js';
+import { fitMismatches, type Mismatch, type ValueSource } from './target-fit.js';
 import { qualify, type TargetRef } from './target-ref.js';
 
 export interface CreateTableOptions {
@@ -13,16 +13,33 @@ export interface CreateTableOptions {
   inlineConstraints?: boolean;
   /** Type of a foreign key column (its parent key's type); default: the catalog's resolver. */
   columnType?: (c: ColumnSpec) => string;
+  /** What generates each column (append/truncate check the existing columns against it); default: the column itself. */
+  resolve?: (c: ColumnSpec) => ValueSource;
+  /** `truncate`: the job's other targets, emptied in the same TRUNCATE (foreign keys between them do not stop it). */
+  truncatedWith?: readonly TargetRef[];
+}
+
+/** An existing table that does not fit the generated rows: every mismatch, for reporting several tables at once. */
+export class FitError extends ValidationError {
+  constructor(
+    readonly target: TargetRef,
+    readonly mismatches: Mismatch[],
+  ) {
+    super('targetTable', `${qualify(target)} does not fit the generated rows: ${mismatches.map((m) => `${m.field}: ${m.message}`).join('; ')}`);
+  }
 }
 
 /**
- * Key columns are NOT NULL from the start: cheap to check while loading, and a primary key
- * needs it. A self-reference stays nullable (the first row has no earlier row to point at).
+ * NOT NULL for every column that never generates NULL: no nullRatio, not a self-reference (the
+ * first row has no earlier row to point at), not a member of an `exclusive` group (all but one
+ * member are NULL per row). Checked while loading, which is cheap; a primary key needs it anyway.
  */
-export function isNotNull(c: ColumnSpec, table: string): boolean {
+export function isNotNull(c: ColumnSpec, table: string, spec?: TableSpec): boolean {
   if (c.primaryKey) return true;
   if (c.nullRatio) return false;
-  return Boolean(c.unique) || (c.type === 'foreignKey' && c.references?.table !== table);
+  if (c.type === 'foreignKey' && c.references?.table === table) return false;
+  const exclusive = (spec as { exclusive?: Array<{ columns: string[] }> } | undefined)?.exclusive ?? [];
+  return !exclusive.some((g) => g.columns.includes(c.name));
 }
 
 /**
@@ -33,7 +50,7 @@ export function createTableSql(target: TargetRef, spec: TableSpec, opts: CreateT
   const typeOf = opts.columnType ?? pgType;
   const cols = spec.columns.map((c) => {
     const unique = opts.inlineConstraints && c.unique && !c.primaryKey ? ' UNIQUE' : '';
-    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c, spec.name) ? ' NOT NULL' : ''}${unique}`;
+    return `${quoteIdent(c.name)} ${typeOf(c)}${isNotNull(c, spec.name, spec) ? ' NOT NULL' : ''}${unique}`;
   });
   const pk = spec.columns.filter((c) => c.primaryKey).map((c) => quoteIdent(c.name));
   if (opts.inlineConstraints && pk.length) cols.push(`PRIMARY KEY (${pk.join(', ')})`);
@@ -49,6 +66,8 @@ export function copySql(target: TargetRef, spec: TableSpec): string {
 export interface PreparedTarget {
   oid: number;
   created: boolean;
+  /** `truncate`: this table's entry of the one TRUNCATE the caller runs once every table is checked (`ONLY "s"."t"`). */
+  truncate?: string;
 }
 
 /** A busy table must not hang the HTTP request that wants to truncate or drop it. */
@@ -82,7 +101,7 @@ export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: Tabl
         return { oid: await create(c, ns, ref, spec, ddl), created: true };
       case 'append':
       case 'truncate':
-        return { oid: await useExisting(c, ns, ref, rel, spec, mode, rows), created: false };
+        return await useExisting(c, ns, ref, rel, spec, mode, rows, ddl);
     }
   } catch (err) {
     throw translate(err, ref);
@@ -174,7 +193,7 @@ async function dropOwnTable(c: pg.PoolClient, ns: number, ref: TargetRef, found:
   await c.query('DELETE FROM rowflow.created_tables WHERE table_oid = $1', [rel.oid]);
 }
 
-async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation | null, spec: TableSpec, mode: JobMode, rows: number): Promise<number> {
+async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: TargetRelation | null, spec: TableSpec, mode: JobMode, rows: number, ddl: CreateTableOptions): Promise<PreparedTarget> {
   if (!found) throw new ValidationError('targetTable', `table ${qualify(ref)} does not exist; use mode "create"`);
   if (!TABLE_KINDS.has(found.kind)) throw notATable(ref, found);
   const rel = mode === 'truncate' ? await lockExclusive(c, ns, ref, found) : found;
@@ -182,12 +201,10 @@ async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: 
     const outside = await partitionsOutOfScope(c, rel.oid, ns);
     if (outside.length) throw new ValidationError('targetTable', `${qualify(ref)} has partitions outside the target schema or not plain tables (${outside.join(', ')}); Rowflow writes only into "${ref.schema}"`);
   }
-  const mismatches = fitMismatches(spec, rows, await tableColumns(c, rel.oid));
-  if (mismatches.length) {
-    throw new ValidationError('targetTable', `${qualify(ref)} does not fit the generated rows: ${mismatches.map((m) => `${m.field}: ${m.message}`).join('; ')}`);
-  }
-  if (mode === 'truncate') await truncate(c, ref, rel);
-  return rel.oid;
+  const mismatches = fitMismatches(spec, rows, await tableColumns(c, rel.oid), ddl.resolve);
+  if (mismatches.length) throw new FitError(ref, mismatches);
+  if (mode === 'truncate') return { oid: rel.oid, created: false, truncate: await truncateEntry(c, ref, rel, ddl.truncatedWith ?? []) };
+  return { oid: rel.oid, created: false };
 }
 
 /** Takes the lock TRUNCATE needs before checking, so the table checked is the table emptied. */
@@ -198,15 +215,20 @@ async function lockExclusive(c: pg.PoolClient, ns: number, ref: TargetRef, rel: 
   return now;
 }
 
-async function truncate(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation): Promise<void> {
-  const referrers = await foreignReferrers(c, rel.oid);
+/**
+ * Checks a table may be emptied and returns its entry of the job's one TRUNCATE. Foreign keys
+ * from tables the same job truncates do not stop it (one TRUNCATE empties them together); any
+ * other referrer does — Rowflow never truncates with CASCADE.
+ */
+async function truncateEntry(c: pg.PoolClient, ref: TargetRef, rel: TargetRelation, together: readonly TargetRef[]): Promise<string> {
+  const referrers = (await foreignReferrers(c, rel.oid)).filter((r) => !together.some((t) => t.schema === r.schema && t.table === r.table));
   if (referrers.length) {
-    throw new ValidationError('targetTable', `${qualify(ref)} is referenced by foreign keys from ${referrers.join(', ')}; Rowflow never truncates with CASCADE — empty those tables yourself, or use mode "append"`);
+    throw new ValidationError('targetTable', `${qualify(ref)} is referenced by foreign keys from ${referrers.map((r) => r.label).join(', ')}; Rowflow never truncates with CASCADE — empty those tables yourself, or use mode "append"`);
   }
   await requireNoOpenJob(c, ref, 'truncate');
   // ONLY: inheritance children may live in other schemas. A partitioned table cannot take ONLY;
   // its partitions were checked to be in the target schema.
-  await c.query(`TRUNCATE ${rel.kind === 'p' ? '' : 'ONLY '}${qualify(ref)}`);
+  return `${rel.kind === 'p' ? '' : 'ONLY '}${qualify(ref)}`;
 }
 
 /** Postgres refusals about the target become field errors instead of a 500. */

@@ -1,4 +1,4 @@
-import { type JobStatus, ValidationError } from '@rowflow/contracts';
+import { type DeadLetter, type JobStatus, ValidationError } from '@rowflow/contracts';
 import type { Command } from 'commander';
 import { withPool } from '../engine/database.js';
 import { interruptSignal } from '../engine/interrupt.js';
@@ -48,6 +48,14 @@ export function registerJobs(program: Command): void {
     const j = t.kind === 'server' ? await t.client.get<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}`) : await withRepo(t.url, (r) => r.get(id!));
     emit(j, opts, () => `${jobLine(j)}\n${j.partitions.map((p) => `  partition ${p.index}: rows [${p.fromRow}, ${p.toRow}) next ${p.nextRow} ${p.state}`).join('\n')}`);
   });
+  sub(jobs, 'dead-letters', 'rows PostgreSQL rejected: table, row number, SQLSTATE, constraint, message and the row', async (id, opts) => {
+    const t = target(opts);
+    const rows = t.kind === 'server' ? await t.client.get<DeadLetter[]>(`/api/jobs/${encodeURIComponent(id!)}/dead-letters`) : await withRepo(t.url, async (r) => {
+          await r.get(id!); // 404 for an unknown job, as the server answers
+          return r.deadLetters(id!);
+        });
+    emit(rows, opts, () => (rows.length ? rows.map(deadLetterLine).join('\n') : 'no dead letters'));
+  });
   sub(jobs, 'watch', 'follow a job until it ends (exit 0 completed, 1 failed/cancelled)', async (id, opts) => {
     const t = target(opts);
     const signal = interruptSignal();
@@ -70,4 +78,9 @@ export function registerJobs(program: Command): void {
     const j = t.kind === 'server' ? await t.client.post<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}/cancel`) : await withRepo(t.url, (r) => r.cancel(id!));
     emit(j, opts, () => jobLine(j));
   });
+}
+
+/** `public.orders row 17: 23503 orders_customer_id_fkey — insert or update … | 17,42,…` */
+export function deadLetterLine(d: DeadLetter): string {
+  return `${d.schema}.${d.table} row ${d.rowNumber}: ${d.sqlstate}${d.constraint ? ` ${d.constraint}` : ''} — ${d.message} | ${d.row}`;
 }

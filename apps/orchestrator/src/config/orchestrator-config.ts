@@ -1,17 +1,25 @@
 import { availableParallelism } from 'node:os';
-import { duration, targetSchemaProblem } from '@rowflow/jobs';
+import { duration, parseTargetSchemas } from '@rowflow/jobs';
 import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_CONFIG, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');
 
-/** The one schema jobs write into: never a system schema, never Rowflow's own. */
+/**
+ * The schemas jobs write into — one, or a comma-separated list (`public,sales,person`) — never a
+ * system schema, never Rowflow's own. Parses to the first entry (the default schema, which
+ * exports and introspection use); TARGET_SCHEMAS is the whole list, the jobs' write scope.
+ */
 function targetSchema(def: string): Parser<string> {
-  return (raw, key) => {
-    const value = raw === undefined || raw === '' ? def : raw;
-    const problem = targetSchemaProblem(value);
-    if (problem) throw new Error(`${key} ${problem}, got "${value}"`);
-    return value;
-  };
+  return (raw) => targetSchemaList(raw, def)[0]!;
+}
+
+function targetSchemaList(raw: string | undefined, def: string): string[] {
+  const value = raw === undefined || raw === '' ? def : raw;
+  try {
+    return parseTargetSchemas(value);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}, got "${value}"`);
+  }
 }
 
 export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
@@ -59,7 +67,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
-  return checkHttpConfig(config);
+  // Parsed without error above (TARGET_SCHEMA would have been reported).
+  return { ...checkHttpConfig(config), TARGET_SCHEMAS: targetSchemaList(env.TARGET_SCHEMA, 'public') };
 }
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

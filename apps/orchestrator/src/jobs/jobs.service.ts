@@ -50,7 +50,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     generator: GeneratorClient,
     metrics: MetricsService,
   ) {
-    this.repo = new JobRepository(db.pool, { targetSchema: config.TARGET_SCHEMA });
+    this.repo = new JobRepository(db.pool, { targetSchema: config.TARGET_SCHEMAS });
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = this.sourceFor(config, generator);
     // Over MEMORY_BUDGET_MB the runner cuts smaller chunks instead of growing.
@@ -125,7 +125,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   create(body: unknown): Promise<JobStatus> {
     const def = parseJobRequest(body, { maxRows: this.config.MAX_ROWS });
-    jobTargets(this.config.TARGET_SCHEMA, def); // a refused name is a 400 even while the database is down
+    jobTargets(this.config.TARGET_SCHEMAS, def); // a refused name or schema is a 400 even while the database is down
     return unavailableAs503(this.orchestrator.create(def));
   }
 

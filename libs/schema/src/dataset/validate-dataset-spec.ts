@@ -135,7 +135,8 @@ function coveredByForeignKey(table: DatasetTableSpec): boolean {
 function checkUniqueNames(tables: DatasetTableSpec[], field: string): void {
   const seen = new Set<string>();
   tables.forEach((t, i) => {
-    if (seen.has(t.name)) throw new ValidationError(`${field}.tables[${i}].name`, `duplicate table name "${t.name}"`);
+    // Unique even across schemas: tables are generated and referenced by name.
+    if (seen.has(t.name)) throw new ValidationError(`${field}.tables[${i}].name`, `duplicate table name "${t.name}"${t.schema !== undefined ? ' (table names are unique within a dataset, also across schemas)' : ''}`);
     seen.add(t.name);
   });
 }
@@ -154,6 +155,9 @@ function resolveReferences(spec: DatasetSpec, table: DatasetTableSpec, field: st
     if (col.type !== 'foreignKey' || !col.references) return;
     const at = `${field}.columns[${i}].references`;
     const parent = tableNamed(spec, col.references.table, `${at}.table`);
+    if (col.references.schema !== undefined && parent.schema !== undefined && col.references.schema !== parent.schema) {
+      throw new ValidationError(`${at}.schema`, `table "${parent.name}" of this dataset lives in schema "${parent.schema}", not "${col.references.schema}"`);
+    }
     col.references.column = parentKey(parent, col.references.column, at).name;
   });
 }

@@ -173,6 +173,8 @@ export const compositeKeySchema = strictObject(
 export const datasetTableSchema = strictObject(
   {
     ...tableShape({ inDataset: true }),
+    /** The PostgreSQL schema the table lives in (jobs: one of TARGET_SCHEMA's; default the first). */
+    schema: identifier.optional(),
     rows: rowsSchema.optional(),
     perParent: perParentSchema.optional(),
     compositeKey: compositeKeySchema.optional(),

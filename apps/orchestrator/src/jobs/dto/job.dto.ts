@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ColumnSpec, CreateJobRequest, DatasetSpec, JobMode, JobPhase, JobState, JobStatus, JobTableStatus, PartitionStatus, TableSpec } from '@rowflow/contracts';
+import type { ColumnSpec, CreateJobRequest, DatasetSpec, DeadLetter, JobMode, JobPhase, JobState, JobStatus, JobTableStatus, PartitionStatus, TableSpec } from '@rowflow/contracts';
 
 const PHASES: JobPhase[] = ['loading', 'building indexes', 'done'];
 const STATES: JobState[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
@@ -51,6 +51,8 @@ export class PartitionStatusDto implements PartitionStatus {
 export class JobTableStatusDto implements JobTableStatus {
   @ApiProperty() name!: string;
   @ApiProperty() targetTable!: string;
+  @ApiPropertyOptional({ description: 'Schema of the target table' }) targetSchema?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'Key offset the rows were generated with (append fills it from the rows already in the table)' }) keyOffset?: number;
   @ApiProperty({ type: 'integer' }) rowsTotal!: number;
   @ApiProperty({ type: 'integer' }) rowsWritten!: number;
   @ApiProperty({ enum: STATES }) state!: JobState;
@@ -84,10 +86,13 @@ export class JobStatusDto implements JobStatus {
   @ApiPropertyOptional({ description: 'While its work waits on a lock another session holds on one of its tables: which lock', nullable: true, type: String }) waitingFor?: string | null;
 }
 
-export class DeadLetterDto {
-  @ApiProperty({ type: 'integer' }) rowNumber!: number;
+export class DeadLetterDto implements DeadLetter {
+  @ApiProperty({ description: 'Target table the row was bound for' }) table!: string;
+  @ApiProperty({ description: 'Schema of that table' }) schema!: string;
+  @ApiProperty({ type: 'integer', description: 'Row number within that table' }) rowNumber!: number;
   @ApiProperty({ description: 'The rejected row as CSV' }) row!: string;
   @ApiProperty() sqlstate!: string;
+  @ApiPropertyOptional({ description: 'The constraint that rejected the row, when PostgreSQL named one' }) constraint?: string;
   @ApiProperty() message!: string;
 }
 
