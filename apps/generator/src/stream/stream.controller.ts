@@ -11,7 +11,7 @@ import { type PreparedStream, StreamService } from './stream.service.js';
 
 const log = logger('StreamController');
 
-/** Lazy NDJSON/CSV row streams. */
+/** Lazy NDJSON/CSV/SQL/Parquet row streams. */
 @ApiTags('generator')
 @Controller('api/generator/stream')
 export class StreamController {
@@ -51,6 +51,42 @@ export class StreamController {
   async csvCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
     expectBodyOnly(query);
     await this.send(this.streams.prepare(body, 'csv', 'body'), res);
+  }
+
+  @Get('sql')
+  @ApiProduces('application/sql')
+  @ApiOkResponse({ description: 'Batched INSERT statements (1000 rows each) into "public"."<table>", loadable with psql -f; X-Rowflow-Seed carries the seed used' })
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async sql(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
+    await this.send(this.streams.prepare(query, 'sql', 'query'), res);
+  }
+
+  @Get('parquet')
+  @ApiProduces('application/vnd.apache.parquet')
+  @ApiOkResponse({ description: 'A Parquet file with typed columns, written row group by row group; X-Rowflow-Seed carries the seed used' })
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async parquet(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
+    await this.send(this.streams.prepare(query, 'parquet', 'query'), res);
+  }
+
+  @Post('sql')
+  @HttpCode(200)
+  @ApiBody({ type: StreamBodyDto })
+  @ApiProduces('application/sql')
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async sqlCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
+    await this.send(this.streams.prepare(body, 'sql', 'body'), res);
+  }
+
+  @Post('parquet')
+  @HttpCode(200)
+  @ApiBody({ type: StreamBodyDto })
+  @ApiProduces('application/vnd.apache.parquet')
+  @ApiBadRequestResponse({ description: '{statusCode, error, message} naming the bad field' })
+  async parquetCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
+    await this.send(this.streams.prepare(body, 'parquet', 'body'), res);
   }
 
   /** Streams with backpressure; a client that leaves aborts the pipeline, which destroys the generator. */
