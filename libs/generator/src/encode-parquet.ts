@@ -44,16 +44,32 @@ function decimal(name: string, precision: number, scale: number): ParquetColumn 
   };
 }
 
-/** ISO date-time as generated (`Z` only on timestamptz) → microseconds since the epoch. */
-function micros(v: Exclude<Cell, null>, zoned: boolean): bigint {
+/** `2024-01-02T03:04:05.123Z` as generated, or `2024-01-02 03:04:05.123456+05:30` as PostgreSQL writes it. */
+const DATE_TIME = /^(\d{4,})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d(?::?\d\d)?)?$/;
+
+/** Minutes east of UTC of `Z`, `+05`, `-0330`, `+05:30`. */
+function offsetMinutes(zone: string | undefined): number {
+  if (!zone || zone === 'Z') return 0;
+  const digits = zone.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+  return zone.startsWith('-') ? -minutes : minutes;
+}
+
+/** A date-time without a zone is taken as UTC (timestamp); fractions keep all six digits. */
+function micros(v: Exclude<Cell, null>): bigint {
   const s = String(v);
-  return BigInt(Date.parse(zoned ? s : `${s}Z`)) * 1000n;
+  const m = DATE_TIME.exec(s);
+  if (!m) throw new Error(`not a date-time: ${JSON.stringify(s)}`);
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  d.setUTCHours(Number(m[4]), Number(m[5]) - offsetMinutes(m[8]), Number(m[6]), 0);
+  return BigInt(d.getTime()) * 1000n + BigInt((m[7] ?? '').padEnd(6, '0'));
 }
 
 function timestamp(name: string, zoned: boolean): ParquetColumn {
   return {
     element: { name, type: 'INT64', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: zoned, unit: 'MICROS' }, repetition_type: 'OPTIONAL' },
-    convert: (v) => micros(v, zoned),
+    convert: (v) => micros(v),
   };
 }
 
@@ -99,6 +115,52 @@ export function parquetColumns(columns: CompiledColumn[], pgTypes: readonly (str
   });
 }
 
+/**
+ * Parquet columns for PostgreSQL columns as the catalog names them (`format_type`: `integer`,
+ * `numeric(8,2)`, `timestamp with time zone`, …); types without a closer Parquet type are text.
+ */
+export function parquetColumnsForPg(columns: readonly { name: string; type: string }[]): ParquetColumn[] {
+  return columns.map((c) => typedColumn(c.name, PG_ALIASES[c.type] ?? c.type) ?? utf8(c.name));
+}
+
+const PG_ALIASES: Record<string, string> = { 'timestamp without time zone': 'timestamp', 'timestamp with time zone': 'timestamptz' };
+
+/**
+ * A Parquet file written one row group at a time: `group()` encodes a group's column arrays and
+ * returns its bytes, `finish()` the footer. Holds no rows between calls.
+ */
+export class ParquetFileWriter {
+  private readonly writer = new ByteWriter();
+  private readonly parquet: ParquetWriter;
+
+  constructor(readonly columns: readonly ParquetColumn[]) {
+    const schema: SchemaElement[] = [{ name: 'root', num_children: columns.length }, ...columns.map((c) => c.element)];
+    this.parquet = new ParquetWriter({ writer: this.writer, schema, createdBy: CREATED_BY });
+  }
+
+  /** Bytes of one row group; `data[i]` holds column i's converted values (null for NULL). */
+  group(data: unknown[][]): Buffer {
+    const n = data[0]?.length ?? 0;
+    if (n === 0) return this.take();
+    const columnData = this.columns.map((c, i) => ({ name: c.element.name, data: data[i]! }) as ColumnSource);
+    void this.parquet.write({ columnData, rowGroupSize: n });
+    return this.take();
+  }
+
+  /** The footer (metadata and the closing magic). */
+  finish(): Buffer {
+    void this.parquet.finish();
+    return this.take();
+  }
+
+  /** What the writer holds, leaving its buffer empty (its offset keeps counting the file). */
+  private take(): Buffer {
+    const bytes = Buffer.from(this.writer.getBytes());
+    this.writer.index = 0;
+    return bytes;
+  }
+}
+
 export interface ParquetStreamOptions {
   table: string;
   columns: CompiledColumn[];
@@ -127,8 +189,7 @@ const CREATED_BY = 'rowflow';
 export class ParquetRowStream extends Readable {
   readonly counts = { rows: 0, bytes: 0 };
   private readonly cols: ParquetColumn[];
-  private readonly writer = new ByteWriter();
-  private readonly parquet: ParquetWriter;
+  private readonly file: ParquetFileWriter;
   private readonly row: RowContext;
   private readonly groupRows: number;
   private next: number;
@@ -140,8 +201,7 @@ export class ParquetRowStream extends Readable {
   constructor(private readonly opts: ParquetStreamOptions) {
     super({ signal: opts.signal, highWaterMark: 1 << 20 });
     this.cols = parquetColumns(opts.columns, opts.pgTypes);
-    const schema: SchemaElement[] = [{ name: 'root', num_children: this.cols.length }, ...this.cols.map((c) => c.element)];
-    this.parquet = new ParquetWriter({ writer: this.writer, schema, createdBy: CREATED_BY });
+    this.file = new ParquetFileWriter(this.cols);
     this.row = new RowContext(opts.seed, opts.table);
     this.groupRows = opts.rowGroupRows ?? DEFAULT_ROW_GROUP;
     this.next = opts.offset;
@@ -166,9 +226,10 @@ export class ParquetRowStream extends Readable {
     const stop = Math.min(groupEnd, this.next + ROWS_PER_TICK);
     this.fillRows(stop);
     if (this.next < groupEnd) return this._read();
-    if (this.groupLength() > 0) this.writeGroup();
-    if (this.next >= this.end) this.finish();
-    else if (this.flushBytes() === 0) this._read();
+    const bytes = this.file.group(this.group);
+    this.resetGroup();
+    if (this.next >= this.end) return this.finish(bytes);
+    if (!this.pushBytes(bytes)) this._read();
   }
 
   private groupLength(): number {
@@ -189,33 +250,22 @@ export class ParquetRowStream extends Readable {
     this.next = stop;
   }
 
-  private writeGroup(): void {
-    const n = this.groupLength();
-    const columnData = this.cols.map((c, i) => ({ name: c.element.name, data: this.group[i]! }) as ColumnSource);
-    void this.parquet.write({ columnData, rowGroupSize: n });
-    this.resetGroup();
-  }
-
   private resetGroup(): void {
     this.group = this.cols.map(() => []);
   }
 
-  private finish(): void {
+  private finish(lastGroup: Buffer): void {
     this.finished = true;
-    void this.parquet.finish();
-    this.flushBytes();
+    this.pushBytes(Buffer.concat([lastGroup, this.file.finish()]));
     this.push(null);
   }
 
-  /** Pushes what the writer holds and empties its buffer (its offset keeps counting the file). */
-  private flushBytes(): number {
-    const n = this.writer.index;
-    if (n === 0) return 0;
-    const bytes = Buffer.from(this.writer.getBytes());
-    this.writer.index = 0;
-    this.counts.bytes += n;
+  /** Pushes non-empty bytes; false when there was nothing to push. */
+  private pushBytes(bytes: Buffer): boolean {
+    if (bytes.length === 0) return false;
+    this.counts.bytes += bytes.length;
     this.push(bytes);
-    return n;
+    return true;
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {

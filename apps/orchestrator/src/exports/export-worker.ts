@@ -1,5 +1,5 @@
 import type { ExportStatus } from '@rowflow/contracts';
-import { type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
+import { type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, exportParquet, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
 
@@ -11,6 +11,8 @@ const PROGRESS_MS = 250;
 export interface ExportPaths {
   dir(id: string): string;
   file(id: string): string;
+  /** Where a `format: "parquet"` export's file goes (the CSV it is made from stays at `file`). */
+  parquetFile(id: string): string;
 }
 
 /**
@@ -42,7 +44,9 @@ export class ExportWorker {
         pool: this.pool, id: status.id, dir: this.paths.dir(status.id), finalPath: this.paths.file(status.id), signal: local.signal,
         onProgress: (p) => tracker.update(p), onRetry: () => tracker.retried(),
       });
-      await this.repo.complete(status.id, this.owner, { rows: m.file.rows, bytes: m.file.bytes, chunks: chunkCount(m), sha256: m.file.sha256 });
+      // A Parquet export's status describes the file it serves; its manifest and verify stay the CSV's.
+      const file = status.request.format === 'parquet' ? await exportParquet(this.pool, plan, this.paths.file(status.id), this.paths.parquetFile(status.id), local.signal) : m.file;
+      await this.repo.complete(status.id, this.owner, { rows: m.file.rows, bytes: file.bytes, chunks: chunkCount(m), sha256: file.sha256 });
       this.log.info({ event: 'export_end', exportId: status.id, rows: m.file.rows, bytes: m.file.bytes }, 'export completed');
     } catch (err) {
       await this.onError(status.id, err, local.signal.aborted);
