@@ -99,9 +99,7 @@ export interface WrittenFile {
  * data, so the Parquet file is a pure function of it: converting again gives the same bytes.
  */
 export async function csvToParquet(o: CsvToParquetOptions): Promise<WrittenFile> {
-  const cols = parquetColumnsForPg(o.columns);
-  const groupRows = o.rowGroupRows ?? EXPORT_ROW_GROUP;
-  const out = new GroupedOutput(cols, `${o.outPath}.rowflow-tmp`);
+  const out = new GroupedOutput(parquetColumnsForPg(o.columns), o.rowGroupRows ?? EXPORT_ROW_GROUP, `${o.outPath}.rowflow-tmp`);
   await out.open();
   try {
     let skip = o.header;
@@ -111,10 +109,9 @@ export async function csvToParquet(o: CsvToParquetOptions): Promise<WrittenFile>
     });
     for await (const text of createReadStream(o.csvPath, { encoding: 'utf8', signal: o.signal })) {
       reader.feed(text as string);
-      if (out.pending() >= groupRows) await out.flushGroup();
+      await out.drain();
     }
     reader.end();
-    await out.flushGroup();
     return await out.close(o.outPath);
   } catch (err) {
     await out.abandon();
@@ -122,17 +119,22 @@ export async function csvToParquet(o: CsvToParquetOptions): Promise<WrittenFile>
   }
 }
 
-/** Rows gathered into column arrays, written out group by group with a running sha256. */
+/**
+ * Rows gathered into column arrays; each full group is encoded at once (its bytes queued) and
+ * written by `drain`, so at most one group of rows plus one read chunk's encoded groups are held.
+ */
 class GroupedOutput {
   private readonly writer: ParquetFileWriter;
   private readonly hash = createHash('sha256');
   private data: unknown[][];
+  private queued: Buffer[] = [];
   private pos = 0;
   private rows = 0;
   private fh: Awaited<ReturnType<typeof open>> | undefined;
 
   constructor(
     private readonly cols: ParquetColumn[],
+    private readonly groupRows: number,
     private readonly tmp: string,
   ) {
     this.writer = new ParquetFileWriter(cols);
@@ -149,16 +151,20 @@ class GroupedOutput {
       this.data[i]!.push(v === null ? null : this.cols[i]!.convert(v));
     }
     this.rows++;
+    if (this.data[0]!.length >= this.groupRows) this.endGroup();
   }
 
-  pending(): number {
-    return this.data[0]?.length ?? 0;
-  }
-
-  async flushGroup(): Promise<void> {
-    if (this.pending() === 0) return;
-    await this.write(this.writer.group(this.data));
+  private endGroup(): void {
+    if ((this.data[0]?.length ?? 0) === 0) return;
+    this.queued.push(this.writer.group(this.data));
     this.data = this.cols.map(() => []);
+  }
+
+  /** Writes the encoded groups queued so far. */
+  async drain(): Promise<void> {
+    const bytes = this.queued;
+    this.queued = [];
+    for (const b of bytes) await this.write(b);
   }
 
   private async write(bytes: Buffer): Promise<void> {
@@ -168,6 +174,8 @@ class GroupedOutput {
   }
 
   async close(finalPath: string): Promise<WrittenFile> {
+    this.endGroup();
+    await this.drain();
     await this.write(this.writer.finish());
     await this.fh!.sync();
     await this.fh!.close();
