@@ -21,7 +21,7 @@ export function JobsList({ jobs, error, selected, onSelect, onAction }: Props) {
       {jobs.length === 0 ? (
         <p className="muted">No jobs yet.</p>
       ) : (
-        <table className="jobs" aria-label="Jobs">
+        <table className="jobs" aria-label="Jobs" data-testid="jobs-list">
           <thead>
             <tr>
               <th>Job</th>

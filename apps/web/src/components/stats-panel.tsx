@@ -21,8 +21,9 @@ function pickColumns(columns: readonly ColumnSpec[] | undefined): { timeColumn?:
   const ordered = columns?.find((c) => c.mode === 'eventTime') ?? columns?.find((c) => isTime(c) && c.mode === 'sequence');
   const time = ordered ?? columns?.find(isTime);
   const numeric = columns?.find((c) => NUMERIC.includes(c.type) && !c.primaryKey);
-  // The table's key (primary, else the first unique column) is what a duplicate repeats.
-  const key = columns?.find((c) => c.primaryKey) ?? columns?.find((c) => c.unique);
+  // The table's key (primary, else its serial id, else the first unique column) is what a
+  // re-delivered duplicate repeats; clickstream's id is a serial without a primary key.
+  const key = columns?.find((c) => c.primaryKey) ?? columns?.find((c) => c.type === 'serial') ?? columns?.find((c) => c.unique);
   return { timeColumn: time?.name, numericColumn: numeric?.name, keyColumn: key?.name, ordered: ordered !== undefined };
 }
 
