@@ -40,7 +40,7 @@ describe('dataset panel modes', () => {
     await expect.poll(() => panel.getByTestId('dataset-status').innerText(), { timeout: 20_000 }).toMatch(/Dataset job [0-9a-f-]{36} started/);
     const first = /job ([0-9a-f-]{36})/.exec(await panel.getByTestId('dataset-status').innerText())![1]!;
     expect((await jobEnded(first)).state).toBe('completed');
-    await panel.getByLabel('Dataset load mode').selectOption('append');
+    await panel.getByLabel('How to load the dataset').selectOption('append');
     expect(await panel.getByTestId('dataset-mode-help').innerText()).toContain('add rows to existing tables');
     await panel.getByRole('button', { name: 'Load dataset' }).click();
     await expect.poll(() => panel.getByTestId('dataset-status').innerText(), { timeout: 20_000 }).toMatch(/(started|refused)/);

@@ -95,8 +95,8 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
           Target prefix <input aria-label="Target prefix" value={prefix} onChange={(e) => setPrefix(e.target.value)} placeholder="e.g. copy_" size={8} />
         </label>{' '}
         <label>
-          Mode{' '}
-          <select aria-label="Dataset load mode" value={mode} onChange={(e) => setMode(e.target.value as JobMode)} title={MODE_HELP[mode]}>
+          Load as{' '}
+          <select aria-label="How to load the dataset" value={mode} onChange={(e) => setMode(e.target.value as JobMode)} title={MODE_HELP[mode]}>
             {JOB_MODES.map((m) => (
               <option key={m} value={m}>
                 {m}
@@ -109,7 +109,7 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
         </button>
       </div>
       <p className="muted" data-testid="dataset-mode-help">
-        Mode <strong>{mode}</strong>: {MODE_HELP[mode]}.{prefix ? ` Tables are named ${prefix}<table>.` : ''}
+        <strong>{mode}</strong>: {MODE_HELP[mode]}.{prefix ? ` Tables are named ${prefix}<table>.` : ''}
       </p>
       {status && <p data-testid="dataset-status">{status}</p>}
       {view && !view.ok && <p className="error">{view.error}</p>}
