@@ -106,7 +106,7 @@ describe('rowflow export --format parquet, exports delete, jobs delete, jobs res
     expect(dropped.code).toBe(0);
     expect(JSON.parse(dropped.stdout)).toMatchObject({ id: first.body.id, deleted: true, droppedTables: true });
     expect((await pool.query(`SELECT to_regclass('public.cli_dl') AS t`)).rows[0].t).toBeNull();
-  });
+  }, 180_000); // five CLI subprocesses and a bisected load: slow on a busy 2-core machine
 
   it('jobs delete of a bad id is exit 2 naming id; --max-dead-letters -1 is exit 2 naming it', async () => {
     const bad = await cli(['jobs', 'delete', 'nope', '--database-url', db.url]);
