@@ -34,7 +34,7 @@ describe('export panel', () => {
   it('exports a filtered table with 2 workers and links the finished file (bytes of the equivalent COPY)', { timeout: 300_000 }, async () => {
     const page = await openPage();
     // Numbered after the datasets section (5), as docs/web.md's "Section 6" says.
-    expect(await page.getByRole('heading', { name: /Export a table to CSV/ }).innerText()).toBe('6 · Export a table to CSV');
+    expect(await page.getByRole('heading', { name: /Export a table to CSV/ }).innerText()).toBe('6 · Export a table to CSV or Parquet');
     await defaultTableShown(page);
     await page.getByTestId('export-table').fill('web_export_src');
     await page.getByTestId('export-workers').fill('2');

@@ -11,7 +11,8 @@ export interface CreateExportRequest {
   where?: ExportFilter;
   orderBy?: string;
   workers?: number;
-  format?: 'csv';
+  /** `parquet`: typed columns, converted from the export's checkpointed CSV once it is complete. */
+  format?: 'csv' | 'parquet';
   header?: boolean;
   chunkRows?: number;
 }

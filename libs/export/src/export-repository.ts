@@ -1,4 +1,5 @@
 import { ConflictError, type CreateExportRequest, type ExportState, type ExportStatus, NotFoundError } from '@rowflow/contracts';
+import { withSession } from '@rowflow/jobs';
 import type pg from 'pg';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -149,6 +150,39 @@ export class ExportRepository {
     if (current.state === 'completed') throw new ConflictError(`export ${id} is already completed`);
     await this.pool.query(`UPDATE rowflow.exports SET state = 'queued', error = NULL, failed_transient = false, finished_at = NULL, updated_at = now() WHERE id = $1 AND state IN ('cancelled', 'failed')`, [id]);
     return this.get(id);
+  }
+
+  /**
+   * Deletes an ended export: `removeFiles` runs while its row is locked (so no resume or
+   * take-over can start meanwhile), then the row goes. 409 while it is queued or running, or while
+   * the process that ran it still holds its lease (a cancel it has not seen yet).
+   */
+  async delete(id: string, removeFiles: () => Promise<void>): Promise<void> {
+    if (!UUID.test(id)) throw new NotFoundError(`export ${id} not found`);
+    await withSession(
+      this.pool,
+      async (c) => {
+        await c.query('BEGIN');
+        const res = await c.query<{ state: ExportState; leased: boolean }>(`SELECT state, coalesce(lease_until > now(), false) AS leased FROM rowflow.exports WHERE id = $1 FOR UPDATE`, [id]);
+        const row = res.rows[0];
+        if (!row) throw new NotFoundError(`export ${id} not found`);
+        if (row.state === 'queued' || row.state === 'running') throw new ConflictError(`export ${id} is ${row.state}; cancel it before deleting it`);
+        if (row.leased) throw new ConflictError(`export ${id} is still being stopped by the process that ran it; try again in a few seconds`);
+        await removeFiles();
+        await c.query('DELETE FROM rowflow.exports WHERE id = $1', [id]);
+        await c.query('COMMIT');
+      },
+      { rollback: true },
+    );
+  }
+
+  /** Ended exports that finished before `olderThanMs` ago (EXPORT_RETENTION). */
+  async expired(olderThanMs: number, limit = 100): Promise<string[]> {
+    const res = await this.pool.query<{ id: string }>(
+      `SELECT id FROM rowflow.exports WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at < now() - make_interval(secs => $1) ORDER BY finished_at LIMIT $2`,
+      [olderThanMs / 1000, limit],
+    );
+    return res.rows.map((r) => r.id);
   }
 
   /** Exports that should run but nobody holds a live lease on (new, or their process died/stopped). */

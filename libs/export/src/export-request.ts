@@ -9,12 +9,16 @@ export interface ExportRequest {
   /** Order (and paging) key column; default: the table's single-column primary key. */
   orderBy?: string;
   workers: number;
-  format: 'csv';
+  /** `parquet`: the CSV export, then converted to a Parquet file with typed columns. */
+  format: ExportFormat;
   /** CSV header line at the top of the file. */
   header: boolean;
   /** Rows per checkpointed chunk. */
   chunkRows: number;
 }
+
+export type ExportFormat = 'csv' | 'parquet';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'parquet'];
 
 export const EXPORT_KEYS = ['table', 'where', 'orderBy', 'workers', 'format', 'header', 'chunkRows'] as const;
 export const MAX_EXPORT_WORKERS = 16;
@@ -42,12 +46,13 @@ export function parseExportRequest(input: unknown): ExportRequest {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'must be a JSON object');
   const body = input as Record<string, unknown>;
   rejectUnknownKeys(body, EXPORT_KEYS);
-  if (body.format !== undefined && body.format !== 'csv') throw new ValidationError('format', `must be "csv", got ${JSON.stringify(body.format)}`);
+  const format = body.format === undefined ? 'csv' : EXPORT_FORMATS.find((f) => f === body.format);
+  if (!format) throw new ValidationError('format', `must be "csv" or "parquet", got ${JSON.stringify(body.format)}`);
   if (body.header !== undefined && typeof body.header !== 'boolean') throw new ValidationError('header', 'must be true or false');
   const req: ExportRequest = {
     table: ident(body.table, 'table'),
     workers: intField(body.workers, 'workers', 1, MAX_EXPORT_WORKERS, 1),
-    format: 'csv',
+    format,
     header: body.header !== false,
     chunkRows: intField(body.chunkRows, 'chunkRows', 1, MAX_CHUNK_ROWS, DEFAULT_CHUNK_ROWS),
   };

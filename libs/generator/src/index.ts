@@ -14,3 +14,5 @@ export { createCompiledRowStream, type CompiledStreamOptions } from './row-strea
 export * from './dataset/index.js';
 export { RowThreadError, RowThreadPool } from './threads/row-thread-pool.js';
 export type { RowThreadRequest } from './threads/protocol.js';
+export { ParquetFileWriter, ParquetRowStream, parquetColumns, parquetColumnsForPg, unscaledDecimal, type ParquetColumn, type ParquetStreamOptions } from './encode-parquet.js';
+export { SQL_ROWS_PER_STATEMENT, sqlEncoder, sqlLiteral, sqlString, type SqlTarget } from './encode-sql.js';

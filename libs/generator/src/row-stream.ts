@@ -1,15 +1,18 @@
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { type TableSpec, ValidationError } from '@rowflow/contracts';
-import { validateTableSpec } from '@rowflow/schema';
+import { type ColumnSpec, type TableSpec, ValidationError } from '@rowflow/contracts';
+import { pgType, validateTableSpec } from '@rowflow/schema';
 import type { CompiledColumn } from './column.js';
 import { compileTable } from './compile.js';
 import { csvEncoder, csvHeader, ndjsonEncoder, type RowEncoder } from './encode.js';
+import { ParquetRowStream } from './encode-parquet.js';
+import { sqlEncoder, type SqlTarget } from './encode-sql.js';
 import { BatchLimiter } from './pacing.js';
 import { partitionEncoder, type PartitionSpec } from './partition-filter.js';
 import { RowContext } from './row-context.js';
+import { generatorStats } from './stream-stats.js';
 
-export type StreamFormat = 'csv' | 'ndjson';
+export type StreamFormat = 'csv' | 'ndjson' | 'sql' | 'parquet';
 
 export interface RowStreamOptions {
   spec: TableSpec;
@@ -29,6 +32,8 @@ export interface RowStreamOptions {
   partition?: PartitionSpec;
   /** Rows per wall-clock second delivered (per partition when partitioned); absent = as fast as read. */
   rate?: number;
+  /** Table the `sql` format inserts into (default: schema `public`, the table's name). */
+  sqlTarget?: SqlTarget;
 }
 
 /** Rows shorter than this are joined before they are written into the batch buffer. */
@@ -44,8 +49,8 @@ function utf8Write(buf: Buffer, s: string, offset: number): number {
   return rawUtf8Write ? rawUtf8Write.call(buf, s, offset) : buf.write(s, offset, 'utf8');
 }
 
-/** Process-wide counters (observability and tests: generation must stop when a client leaves). */
-export const generatorStats = { rowsGenerated: 0, activeStreams: 0, streamsStarted: 0 };
+// Shared with the Parquet stream, which counts its rows into the same totals.
+export { generatorStats };
 
 /** Largest seed `resolveSeed` picks: 2^48 keeps it exact in JSON and JS numbers. */
 const MAX_PICKED_SEED = 2 ** 48;
@@ -78,7 +83,17 @@ export function checkCapacity(columns: CompiledColumn[], end: number): void {
  */
 export function createRowStream(opts: RowStreamOptions): Readable & { readonly counts: RowStreamCounts } {
   const spec = validateTableSpec(opts.spec);
-  return new RowStream({ ...opts, table: spec.name, columns: compileTable(spec, opts.seed) });
+  const columns = compileTable(spec, opts.seed);
+  return createCompiledRowStream({ ...opts, table: spec.name, columns, pgTypes: specPgTypes(spec.columns, columns, pgType) });
+}
+
+/** The PostgreSQL type of each compiled column that is a spec column (by name), else undefined. */
+export function specPgTypes(specColumns: readonly ColumnSpec[], columns: readonly CompiledColumn[], typeOf: (c: ColumnSpec) => string): (string | undefined)[] {
+  const byName = new Map(specColumns.map((c) => [c.name, c]));
+  return columns.map((c) => {
+    const col = byName.get(c.name);
+    return col ? typeOf(col) : undefined;
+  });
 }
 
 /** Options of a stream over already compiled columns (dataset tables compile their own). */
@@ -86,11 +101,42 @@ export interface CompiledStreamOptions extends Omit<RowStreamOptions, 'spec'> {
   /** Table name: seeds the row's person/location entities. */
   table: string;
   columns: CompiledColumn[];
+  /** PostgreSQL type per column, for the Parquet schema (see `parquetColumns`); default: by value kind. */
+  pgTypes?: readonly (string | undefined)[];
 }
 
 /** `createRowStream` for columns compiled by the caller (same batching, bytes and checks). */
 export function createCompiledRowStream(opts: CompiledStreamOptions): Readable & { readonly counts: RowStreamCounts } {
-  return new RowStream(opts);
+  if (opts.format === 'sql' || opts.format === 'parquet') refuseRowFilters(opts);
+  if (opts.format !== 'parquet') return new RowStream(opts);
+  const offset = opts.offset ?? 0;
+  checkCapacity(opts.columns, offset + opts.rows);
+  const { table, columns, seed, rows, signal } = opts;
+  return new ParquetRowStream({ table, columns, pgTypes: opts.pgTypes ?? [], seed, offset, rows, signal });
+}
+
+/**
+ * SQL statements and Parquet row groups are framed by row index; a partition would drop rows
+ * from inside a frame, and a paced file is of no use, so both are refused up front.
+ */
+function refuseRowFilters(opts: CompiledStreamOptions): void {
+  if (opts.partition && opts.partition.count > 1) throw new ValidationError('partitionBy', `not supported for the ${opts.format} format`);
+  if (opts.format === 'parquet' && opts.rate) throw new ValidationError('rate', 'not supported for the parquet format');
+}
+
+/** The row encoder of a text format. */
+function textEncoder(opts: CompiledStreamOptions, offset: number): RowEncoder {
+  const { columns } = opts;
+  switch (opts.format) {
+    case 'csv':
+      return csvEncoder(columns);
+    case 'ndjson':
+      return ndjsonEncoder(columns);
+    case 'parquet':
+      throw new Error('parquet is written by ParquetRowStream, not a row encoder');
+    case 'sql':
+      return sqlEncoder(columns, opts.sqlTarget ?? { schema: 'public', table: opts.table }, offset, offset + opts.rows);
+  }
 }
 
 /** Rows and bytes a row stream has pushed so far (for metrics and stream-end logs). */
@@ -118,7 +164,7 @@ class RowStream extends Readable {
     checkCapacity(columns, offset + opts.rows);
     this.next = offset;
     this.end = offset + opts.rows;
-    this.encode = partitionEncoder(opts.partition, columns, opts.format === 'csv' ? csvEncoder(columns) : ndjsonEncoder(columns));
+    this.encode = partitionEncoder(opts.partition, columns, textEncoder(opts, offset));
     const parts = opts.partition?.count ?? 1;
     this.limiter = opts.rate || parts > 1 ? new BatchLimiter(opts.rate ? opts.rate * parts : undefined, parts > 1) : undefined;
     this.row = new RowContext(opts.seed, opts.table);

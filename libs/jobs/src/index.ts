@@ -24,3 +24,5 @@ export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, parseTargetSchemas, qualify, type Ta
 export { eventId, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
 export { LocalChunkSource, ThreadedChunkSource } from './local-chunk-source.js';
 export { withSession } from './pg-session.js';
+export { deleteJob, type DeleteJobOptions } from './job-delete.js';
+export { applyResumeOptions, parseResumeOptions, type ResumeOptions } from './job-resume-options.js';

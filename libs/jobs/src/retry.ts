@@ -1,13 +1,13 @@
 import { backoffMs } from './pg-errors.js';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**
  * Parses a duration: a plain integer is milliseconds (`600000`), or a number with a unit
- * `ms`, `s`, `m`, `h` (`500ms`, `30s`, `10m`, `1.5h`). Returns undefined when it is neither.
+ * `ms`, `s`, `m`, `h`, `d` (`500ms`, `30s`, `10m`, `1.5h`, `7d`). Returns undefined when it is neither.
  */
 export function parseDuration(raw: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(raw);
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(raw);
   if (!m) return undefined;
   const n = Number(m[1]) * UNITS[(m[2] ?? 'ms').toLowerCase()]!;
   return Number.isSafeInteger(Math.round(n)) ? Math.round(n) : undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +23,7 @@ interface ExportOptions extends OutputOptions, ConnectionOptions {
   chunkRows?: string;
   header: boolean;
   exportDir?: string;
+  format?: string;
 }
 
 /** Work directory root for in-process exports (plan, part files, checkpoints, manifest). */
@@ -32,9 +33,10 @@ export function registerExport(program: Command): void {
   connectionOptions(
     program
       .command('export')
-      .description('Export a table or view to CSV, checkpointed: rerunning the same command after Ctrl-C or kill -9 continues and yields the same bytes')
+      .description('Export a table or view to CSV or Parquet, checkpointed: rerunning the same command after Ctrl-C or kill -9 continues and yields the same bytes')
       .option('--table <name>', 'table or view in the target schema ($TARGET_SCHEMA, default public)')
-      .option('--out <file>', 'the CSV file to write')
+      .option('--out <file>', 'the file to write')
+      .option('--format <csv|parquet>', 'csv (default), or parquet: typed columns, converted from the checkpointed CSV kept in the work directory')
       .option('--order-by <column>', 'order/paging key (default: the single-column primary key)')
       .option('--where <json>', 'filter, e.g. \'{"and":[{"col":"id","op":">","value":10}]}\' (never SQL)')
       .option('--workers <w>', 'parallel key ranges (1..16); same bytes as one worker')
@@ -45,10 +47,41 @@ export function registerExport(program: Command): void {
     .option('--json', 'print the result (id, rows, bytes, sha256) as JSON')
     .option('--no-progress', 'no progress output')
     .action((opts: ExportOptions) => exportCommand(opts));
+  registerExports(program);
+}
+
+/**
+ * `rowflow exports delete ID`: a server export (its files and record), or with the in-process
+ * engine an export's work directory (`cli-…` ids: plan, checkpoints, parts; the --out file is yours).
+ */
+function registerExports(program: Command): void {
+  const group = program.command('exports').description('Manage exports (delete)');
+  connectionOptions(
+    group
+      .command('delete <id>')
+      .description('delete an ended export: on a server its files and record; in-process its work directory')
+      .option('--export-dir <dir>', 'work directory of in-process exports (default $EXPORT_DIR or ./.rowflow/exports)'),
+  )
+    .option('--json', 'print JSON')
+    .action((id: string, opts: ExportOptions) => deleteExport(id, opts));
+}
+
+async function deleteExport(id: string, opts: ExportOptions): Promise<void> {
+  const { ValidationError } = await import('@rowflow/contracts');
+  const t = opts.server !== undefined ? target(opts) : undefined;
+  if (t?.kind === 'server') await t.client.delete(`/api/exports/${encodeURIComponent(id)}`);
+  else {
+    if (!/^cli-[0-9a-f]{16}$/.test(id)) throw new ValidationError('id', `in-process exports have ids like cli-0123456789abcdef (give --server URL for a server's export), got ${JSON.stringify(id)}`);
+    const { insideDir } = await import('@rowflow/export');
+    const dir = insideDir(exportDir(opts.exportDir), id);
+    if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new WorkFailed(`no export ${id} under ${exportDir(opts.exportDir)}`);
+    await rm(dir, { recursive: true, force: true });
+  }
+  emit({ id, deleted: true }, opts, () => `deleted export ${id}`);
 }
 
 function requestOf(opts: ExportOptions): Record<string, unknown> {
-  return defined({ table: opts.table, where: opts.where, orderBy: opts.orderBy, workers: numberArg(opts.workers), chunkRows: numberArg(opts.chunkRows), header: opts.header ? undefined : false });
+  return defined({ table: opts.table, where: opts.where, orderBy: opts.orderBy, workers: numberArg(opts.workers), chunkRows: numberArg(opts.chunkRows), header: opts.header ? undefined : false, format: opts.format });
 }
 
 /** Same command (database, schema, request, output file) → same id → the rerun finds its checkpoints. */
@@ -63,12 +96,12 @@ async function exportCommand(opts: ExportOptions): Promise<void> {
   const { ValidationError } = await import('@rowflow/contracts');
   const body = requestOf(opts);
   const req = parseExportRequest(body);
-  if (!opts.out) throw new ValidationError('out', 'is required (the CSV file to write)');
+  if (!opts.out) throw new ValidationError('out', 'is required (the file to write)');
   const t = target(opts);
   const out = await outPath(opts.out, exportDir(opts.exportDir));
   const signal = interruptSignal();
   if (t.kind === 'server') return exportRemote(t.client, body, out, signal, opts);
-  const { insideDir, loadOrSavePlan, planExport, runExport } = await import('@rowflow/export');
+  const { exportParquet, insideDir, loadOrSavePlan, planExport, runExport } = await import('@rowflow/export');
   const schema = await checkedTargetSchema();
   const id = exportId(t.url, schema, req, out);
   const dir = insideDir(exportDir(opts.exportDir), id);
@@ -76,9 +109,12 @@ async function exportCommand(opts: ExportOptions): Promise<void> {
   await withPool(t.url, req.workers + 2, async (pool) => {
     const plan = await loadOrSavePlan(dir, () => planExport(pool, schema, req));
     try {
-      const m = await runExport(plan, { pool, id, dir, finalPath: out, signal, onProgress: (p) => bar.update({ rows: p.rows, bytes: p.bytes, total: p.rowsEstimate }) });
+      // Parquet is made from the export's CSV, which then stays in the work directory (reruns and verify use it).
+      const csvPath = req.format === 'parquet' ? join(dir, 'export.csv') : out;
+      const m = await runExport(plan, { pool, id, dir, finalPath: csvPath, signal, onProgress: (p) => bar.update({ rows: p.rows, bytes: p.bytes, total: p.rowsEstimate }) });
+      const file = req.format === 'parquet' ? await exportParquet(pool, plan, csvPath, out, signal) : m.file;
       bar.done();
-      const result = { id, state: 'completed', file: out, table: m.table, rows: m.file.rows, bytes: m.file.bytes, sha256: m.file.sha256, chunks: m.parts.reduce((s, p) => s + p.chunks.length, 0), parts: m.parts.length };
+      const result = { id, state: 'completed', file: out, format: req.format, table: m.table, rows: m.file.rows, bytes: file.bytes, sha256: file.sha256, chunks: m.parts.reduce((s, p) => s + p.chunks.length, 0), parts: m.parts.length };
       emit(result, opts, () => `exported ${result.rows} rows (${result.bytes} bytes) of ${result.table} to ${out}\nsha256 ${result.sha256}  (export ${id}; rowflow verify --export ${id})`);
     } catch (err) {
       if (!signal.aborted) throw err;

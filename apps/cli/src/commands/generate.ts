@@ -29,14 +29,14 @@ const maxRows = () => Number(process.env.MAX_ROWS ?? 100_000_000);
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
-    .description('Write generated rows (CSV or NDJSON) in-process: the same bytes as the HTTP generator for the same arguments')
+    .description('Write generated rows (CSV, NDJSON, SQL INSERTs or Parquet) in-process: the same bytes as the HTTP generator for the same arguments')
     .option('--table <name>', `catalog table (${catalog.map((t) => t.name).join(', ')})`)
     .option('--schema <file.json>', 'custom table spec {name, columns:[…]} instead of --table')
     .option('--dataset <name|file.json>', 'a table of a dataset: a catalog dataset name, or a dataset spec file (a path ending in .json or containing /); --table names the table')
     .option('--rows <n>', 'number of rows (an integer; 1e6 accepted; with --dataset default: the rest of the table)')
     .option('--seed <s>', 'seed; 0 or absent picks one (printed, to replay)')
     .option('--offset <k>', 'first row index (rows k.. of the full stream)', undefined)
-    .option('--format <csv|ndjson>', 'output format', 'csv')
+    .option('--format <csv|ndjson|sql|parquet>', 'output format: sql = batched INSERT statements for psql -f; parquet = typed columns (needs -o or a pipe)', 'csv')
     .option('--header <true|false>', 'CSV header line (default: only at offset 0)')
     .option('-o, --output <file>', 'write to a file (default: stdout)')
     .option('--json', 'print a JSON summary (needs -o)')
@@ -67,7 +67,9 @@ async function generate(opts: GenerateOptions): Promise<void> {
   const { params, seed } = src;
   process.stderr.write(`seed: ${seed}\n`);
   const hash = createHash('sha256');
-  const counter = meter(hash, opts.output ? new Progress(`generate ${src.table}`, opts.progress === false) : undefined, src.count, opts.format === 'csv' && (params.header ?? params.offset === 0));
+  if (opts.format === 'parquet' && !opts.output && process.stdout.isTTY) throw new UsageError('Parquet is binary: give -o FILE or pipe stdout', 'output');
+  const progress = opts.output ? new Progress(`generate ${src.table}`, opts.progress === false) : undefined;
+  const counter = meter(hash, progress, src.count, rowCounter(opts.format, src.rows, opts.format === 'csv' && (params.header ?? params.offset === 0)));
   const out = opts.output ? await openOutput(opts.output) : undefined;
   const sink: Writable = out ? out.stream : process.stdout;
   try {
@@ -114,9 +116,27 @@ async function datasetSource(opts: GenerateOptions, signal: AbortSignal): Promis
   return { rows, table, count: count ?? 0, params: { ...params, rows: count ?? 0 }, seed };
 }
 
+const FORMATS: readonly StreamFormat[] = ['csv', 'ndjson', 'sql', 'parquet'];
+
 function formatOf(opts: GenerateOptions): StreamFormat {
-  if (opts.format !== 'csv' && opts.format !== 'ndjson') throw new ValidationError('format', `must be csv or ndjson, got ${JSON.stringify(opts.format)}`);
-  return opts.format;
+  const format = FORMATS.find((f) => f === opts.format);
+  if (!format) throw new ValidationError('format', `must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(opts.format)}`);
+  return format;
+}
+
+/**
+ * Rows written so far, given the bytes seen: CSV and NDJSON end every row with a newline (the
+ * exact count); SQL values and Parquet pages hold newlines of their own, so those read the
+ * stream's own row counter.
+ */
+function rowCounter(format: string, rows: Readable, header: boolean): (chunk: Buffer) => number {
+  const counted = (rows as Readable & { counts?: { rows: number } }).counts;
+  if ((format === 'sql' || format === 'parquet') && counted) return () => counted.rows;
+  let lines = header ? -1 : 0;
+  return (chunk) => {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    return Math.max(lines, 0);
+  };
 }
 
 /** `--dataset`: a spec file when it looks like a path, else a catalog dataset name. */
@@ -132,16 +152,15 @@ function restOf(total: number, offset: number): number | undefined {
   return rest < 0 ? undefined : rest;
 }
 
-/** Counts bytes and newlines (rows) as they pass, hashing them, feeding the progress display. */
-function meter(hash: ReturnType<typeof createHash>, progress: Progress | undefined, total: number, header: boolean) {
+/** Counts bytes and rows as they pass, hashing them, feeding the progress display. */
+function meter(hash: ReturnType<typeof createHash>, progress: Progress | undefined, total: number, rowsAfter: (chunk: Buffer) => number) {
   let bytes = 0;
-  let lines = header ? -1 : 0;
   const transform = new Transform({
     transform(chunk: Buffer, _e, cb) {
       hash.update(chunk);
       bytes += chunk.length;
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
-      progress?.update({ rows: Math.min(Math.max(lines, 0), total), bytes, total });
+      const rows = rowsAfter(chunk);
+      progress?.update({ rows: Math.min(rows, total), bytes, total });
       cb(null, chunk);
     },
   });

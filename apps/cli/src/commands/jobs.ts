@@ -1,12 +1,12 @@
 import { type DeadLetter, type JobStatus, ValidationError } from '@rowflow/contracts';
 import type { Command } from 'commander';
-import { withPool } from '../engine/database.js';
+import { checkedTargetSchema, withPool } from '../engine/database.js';
 import { interruptSignal } from '../engine/interrupt.js';
-import { emit, type OutputOptions } from '../output.js';
+import { defined, emit, numberArg, type OutputOptions } from '../output.js';
 import { connectionOptions, type ConnectionOptions, target } from './connection.js';
 import { jobLine, runLocal, watchRemote } from './job-runner.js';
 
-type Opts = OutputOptions & ConnectionOptions;
+type Opts = OutputOptions & ConnectionOptions & { dropTables?: boolean; maxDeadLetters?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,25 +19,25 @@ export function jobIdArg(raw: string, field = 'id'): string {
   return raw;
 }
 
-function sub(parent: Command, name: string, description: string, action: (id: string | undefined, opts: Opts) => Promise<void>, takesId = true): void {
-  const cmd = parent.command(takesId ? `${name} <id>` : name).description(description);
+function sub(parent: Command, name: string, description: string, action: (id: string | undefined, opts: Opts) => Promise<void>, takesId = true, options: (cmd: Command) => Command = (c) => c): void {
+  const cmd = options(parent.command(takesId ? `${name} <id>` : name).description(description));
   connectionOptions(cmd)
     .option('--json', 'print JSON')
     .option('--no-progress', 'no progress output')
     .action((a: string | Opts, b?: Opts) => (takesId ? action(jobIdArg(a as string), b!) : action(undefined, a as Opts)));
 }
 
-async function withRepo<T>(url: string, fn: (repo: import('@rowflow/jobs').JobRepository) => Promise<T>): Promise<T> {
+async function withRepo<T>(url: string, fn: (repo: import('@rowflow/jobs').JobRepository, pool: import('pg').Pool) => Promise<T>): Promise<T> {
   const { LocalJobs } = await import('../engine/local-jobs.js');
   return withPool(url, 2, async (pool) => {
     const jobs = new LocalJobs(pool);
     await jobs.migrate();
-    return fn(jobs.repo);
+    return fn(jobs.repo, pool);
   });
 }
 
 export function registerJobs(program: Command): void {
-  const jobs = program.command('jobs').description('List, show, watch, resume or cancel jobs (in-process database or --server)');
+  const jobs = program.command('jobs').description('List, show, watch, resume, cancel or delete jobs (in-process database or --server)');
   sub(jobs, 'list', 'recent jobs, newest first', async (_id, opts) => {
     const t = target(opts);
     const list = t.kind === 'server' ? await t.client.get<JobStatus[]>('/api/jobs') : await withRepo(t.url, (r) => r.list());
@@ -64,15 +64,34 @@ export function registerJobs(program: Command): void {
     return watchLocal(t.url, id!, signal, opts);
   });
   sub(jobs, 'resume', 'continue a cancelled/failed/interrupted job from its checkpoints (in-process: runs it here)', async (id, opts) => {
+    const { parseResumeOptions } = await import('@rowflow/jobs');
+    const body = parseResumeOptions(defined({ maxDeadLetters: numberArg(opts.maxDeadLetters) }));
     const t = target(opts);
     const signal = interruptSignal();
     if (t.kind === 'server') {
-      await t.client.post<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}/resume`);
+      await t.client.post<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}/resume`, body);
       return watchRemote(t.client, id!, signal, opts);
     }
-    const j = await withRepo(t.url, (r) => r.resume(id!));
+    const { applyResumeOptions } = await import('@rowflow/jobs');
+    const j = await withRepo(t.url, async (r, pool) => {
+      await r.get(id!); // unknown → not found before anything changes
+      await applyResumeOptions(pool, id!, body);
+      return r.resume(id!);
+    });
     return runLocal(t.url, j.id, j.partitions.length, signal, opts);
-  });
+  }, true, (c) => c.option('--max-dead-letters <n>', "a new dead-letter limit (the job's skipLimit), for a job that stopped on it"));
+  sub(jobs, 'delete', 'delete an ended job and its dead letters (--drop-tables: also the tables it created)', async (id, opts) => {
+    const t = target(opts);
+    const dropTables = opts.dropTables === true;
+    if (t.kind === 'server') await t.client.delete(`/api/jobs/${encodeURIComponent(id!)}${dropTables ? '?dropTables=true' : ''}`);
+    else {
+      const { deleteJob } = await import('@rowflow/jobs');
+      const schema = await checkedTargetSchema();
+      await withRepo(t.url, (_r, pool) => deleteJob(pool, id!, { dropTables, writeScope: schema.split(',').map((s) => s.trim()) }));
+    }
+    const result = { id: id!, deleted: true, droppedTables: dropTables };
+    emit(result, opts, () => `deleted job ${id}${dropTables ? ' and its tables' : ''}`);
+  }, true, (c) => c.option('--drop-tables', 'also drop the tables the job created (only those, only inside TARGET_SCHEMA)'));
   sub(jobs, 'cancel', 'cancel a queued/running job (committed chunks stay)', async (id, opts) => {
     const t = target(opts);
     const j = t.kind === 'server' ? await t.client.post<JobStatus>(`/api/jobs/${encodeURIComponent(id!)}/cancel`) : await withRepo(t.url, (r) => r.cancel(id!));

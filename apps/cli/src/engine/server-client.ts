@@ -35,6 +35,11 @@ export class ServerClient {
     return this.parse<T>(await this.fetch(path, { method: 'POST', headers: this.headers(true), body: JSON.stringify(body ?? {}) }));
   }
 
+  /** DELETE; a 204 gives undefined. */
+  async delete(path: string): Promise<void> {
+    await this.parse<unknown>(await this.fetch(path, { method: 'DELETE', headers: this.headers() }));
+  }
+
   /** A raw response (downloads); errors are turned into ApiError like JSON calls. */
   async raw(path: string, signal?: AbortSignal): Promise<Response> {
     const res = await this.fetch(path, { headers: this.headers(), signal });

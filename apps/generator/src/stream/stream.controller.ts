@@ -14,9 +14,11 @@ const log = logger('StreamController');
 
 const NDJSON_OK = ApiStreamResponse('application/x-ndjson', 'One JSON object per line, streamed; X-Rowflow-Seed carries the seed used');
 const CSV_OK = ApiStreamResponse('text/csv', 'RFC 4180 CSV (NULL = empty unquoted field), streamed; X-Rowflow-Seed carries the seed used');
+const SQL_OK = ApiStreamResponse('application/sql', 'Batched INSERT statements (1000 rows each) into "public"."<table>", loadable with psql -f; X-Rowflow-Seed carries the seed used');
+const PARQUET_OK = ApiStreamResponse('application/vnd.apache.parquet', 'A Parquet file with typed columns, written row group by row group; X-Rowflow-Seed carries the seed used');
 const BAD = ApiBadRequestResponse({ description: 'Bad input, before the first byte; `field` names it' });
 
-/** Lazy NDJSON/CSV row streams. */
+/** Lazy NDJSON/CSV/SQL/Parquet row streams. */
 @ApiTags('generator')
 @Controller('api/generator/stream')
 export class StreamController {
@@ -58,6 +60,44 @@ export class StreamController {
   async csvCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
     expectBodyOnly(query);
     await this.send(this.streams.prepare(body, 'csv', 'body'), res);
+  }
+
+  @Get('sql')
+  @ApiProduces('application/sql')
+  @SQL_OK
+  @BAD
+  async sql(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
+    await this.send(this.streams.prepare(query, 'sql', 'query'), res);
+  }
+
+  @Get('parquet')
+  @ApiProduces('application/vnd.apache.parquet')
+  @PARQUET_OK
+  @BAD
+  async parquet(@Query() query: StreamQueryDto, @Res() res: Response): Promise<void> {
+    await this.send(this.streams.prepare(query, 'parquet', 'query'), res);
+  }
+
+  @Post('sql')
+  @HttpCode(200)
+  @ApiBody({ type: StreamBodyDto })
+  @ApiProduces('application/sql')
+  @SQL_OK
+  @BAD
+  async sqlCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
+    await this.send(this.streams.prepare(body, 'sql', 'body'), res);
+  }
+
+  @Post('parquet')
+  @HttpCode(200)
+  @ApiBody({ type: StreamBodyDto })
+  @ApiProduces('application/vnd.apache.parquet')
+  @PARQUET_OK
+  @BAD
+  async parquetCustom(@Body() body: StreamBodyDto, @Query() query: unknown, @Res() res: Response): Promise<void> {
+    expectBodyOnly(query);
+    await this.send(this.streams.prepare(body, 'parquet', 'body'), res);
   }
 
   /** Streams with backpressure; a client that leaves aborts the pipeline, which destroys the generator. */

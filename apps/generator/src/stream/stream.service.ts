@@ -16,6 +16,8 @@ export interface PreparedStream {
 const CONTENT_TYPES: Record<StreamFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   ndjson: 'application/x-ndjson',
+  sql: 'application/sql; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
 };
 
 /**

@@ -64,6 +64,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       CHUNK_LOG_EVERY: int(1, 1),
       /** Exports: the only directory export files, part files and checkpoints are written under. */
       EXPORT_DIR: str('./.rowflow/exports'),
+      /** Ended exports older than this (by finish time) are deleted, files and row: 7d, 12h…; 0 keeps them. */
+      EXPORT_RETENTION: duration(0, 0),
     },
     env,
   );

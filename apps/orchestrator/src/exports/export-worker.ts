@@ -1,5 +1,5 @@
 import type { ExportStatus } from '@rowflow/contracts';
-import { DEFAULT_RETRY, type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
+import { DEFAULT_RETRY, type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, exportParquet, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
 import { classifyError } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
@@ -12,6 +12,8 @@ const PROGRESS_MS = 250;
 export interface ExportPaths {
   dir(id: string): string;
   file(id: string): string;
+  /** Where a `format: "parquet"` export's file goes (the CSV it is made from stays at `file`). */
+  parquetFile(id: string): string;
 }
 
 /**
@@ -46,7 +48,9 @@ export class ExportWorker {
         retry: { ...DEFAULT_RETRY, windowMs: this.retryWindowMs },
         onProgress: (p) => tracker.update(p), onRetry: () => tracker.retried(),
       });
-      await this.repo.complete(status.id, this.owner, { rows: m.file.rows, bytes: m.file.bytes, chunks: chunkCount(m), sha256: m.file.sha256 });
+      // A Parquet export's status describes the file it serves; its manifest and verify stay the CSV's.
+      const file = status.request.format === 'parquet' ? await exportParquet(this.pool, plan, this.paths.file(status.id), this.paths.parquetFile(status.id), local.signal) : m.file;
+      await this.repo.complete(status.id, this.owner, { rows: m.file.rows, bytes: file.bytes, chunks: chunkCount(m), sha256: file.sha256 });
       this.log.info({ event: 'export_end', exportId: status.id, rows: m.file.rows, bytes: m.file.bytes }, 'export completed');
     } catch (err) {
       await this.onError(status.id, err, local.signal.aborted);

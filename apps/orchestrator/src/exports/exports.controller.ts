@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { ExportStatus } from '@rowflow/contracts';
 import type { ExportManifest, FileVerifyResult } from '@rowflow/export';
 import type { Response } from 'express';
@@ -19,7 +19,7 @@ export class ExportsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Export a table or view to CSV, checkpointed and resumable (202 + Location: /api/exports/:id)' })
+  @ApiOperation({ summary: 'Export a table or view to CSV or Parquet, checkpointed and resumable (202 + Location: /api/exports/:id)' })
   @ApiAcceptedResponse({ type: ExportStatusDto })
   @ApiBadRequestResponse({ description: 'Invalid body (unknown key, bad filter, unknown column …); the message names the field' })
   @ApiNotFoundResponse({ description: 'No such table or view in the target schema' })
@@ -46,16 +46,16 @@ export class ExportsController {
   }
 
   @Get(':id/file')
-  @ApiProduces('text/csv')
-  @ApiOperation({ summary: 'The finished CSV file, streamed' })
-  @ApiStreamResponse('text/csv', 'The file as an attachment, with Content-Length; its sha256 is in the status and the manifest')
+  @ApiProduces('text/csv', 'application/vnd.apache.parquet')
+  @ApiOperation({ summary: 'The finished file (CSV, or Parquet for format "parquet"), streamed' })
+  @ApiStreamResponse('text/csv', 'The file as an attachment, with Content-Length; its sha256 is in the status and the manifest (a Parquet export is served as application/vnd.apache.parquet)')
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not completed yet' })
   async file(@Param('id') id: string, @Query() query: unknown, @Res() res: Response): Promise<void> {
     expectNoQuery(query);
     const f = await this.exports.download(id);
     res.status(200);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Type', f.type);
     res.setHeader('Content-Length', String(f.size));
     res.setHeader('Content-Disposition', `attachment; filename="${f.name.replace(/[^\w.-]/g, '_')}"`);
     const abort = new AbortController();
@@ -100,6 +100,18 @@ export class ExportsController {
   resume(@Param('id') id: string, @Body() body: unknown): Promise<ExportStatus> {
     expectNoBody(body);
     return this.exports.resume(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an ended export: its files and its record' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'Queued or running (cancel it first)' })
+  async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown): Promise<void> {
+    expectNoQuery(query);
+    expectNoBody(body);
+    await this.exports.delete(id);
   }
 
   @Sse(':id/events')

@@ -14,6 +14,8 @@ import { type ExportPaths, ExportWorker } from './export-worker.js';
 
 /** How often each worker process looks for exports nobody holds a live lease on. */
 const SWEEP_MS = 3000;
+/** EXPORT_RETENTION is enforced this often at most (and at least every quarter of it, from 1 s). */
+const RETENTION_CHECK_MAX_MS = 60_000;
 
 /**
  * Exports feature: validates and plans an export against the database before answering 202, then
@@ -33,6 +35,7 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
   private readonly stopping = new AbortController();
   private ready: Promise<void> | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
@@ -53,6 +56,10 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
     return join(this.dir(id), 'export.csv');
   }
 
+  parquetFile(id: string): string {
+    return join(this.dir(id), 'export.parquet');
+  }
+
   onApplicationBootstrap(): void {
     this.ready = this.startWithRetries();
     this.ready.catch(() => undefined);
@@ -61,6 +68,7 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     clearInterval(this.sweepTimer);
+    clearInterval(this.retentionTimer);
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -119,11 +127,19 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
     return s;
   }
 
-  /** The finished file: path, size and a download name. 409 until completed. */
-  async download(id: string): Promise<{ path: string; size: number; name: string }> {
+  /** Deletes an ended export: its files (CSV, Parquet, parts, checkpoints, manifest), then its row. */
+  async delete(id: string): Promise<void> {
+    await this.whenReady();
+    await this.repo.delete(id, () => rm(this.dir(id), { recursive: true, force: true }));
+  }
+
+  /** The finished file: path, size, a download name and its content type. 409 until completed. */
+  async download(id: string): Promise<{ path: string; size: number; name: string; type: string }> {
     const s = await this.completed(id);
-    const path = this.file(id);
-    return { path, size: (await stat(path)).size, name: `${s.table}.csv` };
+    const parquet = s.request.format === 'parquet';
+    const path = parquet ? this.parquetFile(id) : this.file(id);
+    const type = parquet ? 'application/vnd.apache.parquet' : 'text/csv; charset=utf-8';
+    return { path, size: (await stat(path)).size, name: `${s.table}.${parquet ? 'parquet' : 'csv'}`, type };
   }
 
   /** The export's manifest (without the server's file path). */
@@ -190,6 +206,30 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
     if (this.stopping.signal.aborted) return;
     this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
+    this.startRetention();
+  }
+
+  /** EXPORT_RETENTION > 0: ended exports older than it are deleted, files first, by the worker processes. */
+  private startRetention(): void {
+    const retention = this.config.EXPORT_RETENTION;
+    if (retention <= 0) return;
+    void this.purge(retention);
+    this.retentionTimer = setInterval(() => void this.purge(retention), Math.min(RETENTION_CHECK_MAX_MS, Math.max(1000, retention / 4)));
+    this.retentionTimer.unref();
+  }
+
+  private async purge(retention: number): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    try {
+      for (const id of await this.repo.expired(retention)) {
+        await this.delete(id).then(
+          () => this.log.info({ event: 'export_expired', exportId: id }, 'export deleted (EXPORT_RETENTION)'),
+          (err: unknown) => this.log.warn({ exportId: id, err: (err as Error).message }, 'expired export not deleted yet'),
+        );
+      }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'export retention check failed');
+    }
   }
 
   private async sweep(): Promise<void> {

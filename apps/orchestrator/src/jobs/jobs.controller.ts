@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ValidationError } from '@rowflow/contracts';
+import { checkInputKeys } from '@rowflow/schema';
 import type { JobStatus } from '@rowflow/contracts';
 import type { Response } from 'express';
 import { expectBodyOnly, expectNoBody, expectNoQuery } from '../common/no-input.js';
 import { ApiStreamResponse } from '@rowflow/platform-nest';
-import { CreateJobDto, DeadLetterDto, JobStatusDto } from './dto/job.dto.js';
+import { CreateJobDto, DeadLetterDto, JobStatusDto, ResumeJobDto } from './dto/job.dto.js';
 import { JobEvents, parseLastEventId } from './job-events.js';
 import { JobsService } from './jobs.service.js';
 
@@ -64,12 +66,26 @@ export class JobsController {
 
   @Post(':id/resume')
   @HttpCode(202)
-  @ApiOperation({ summary: "Resume a cancelled/failed job from each partition's next_row" })
+  @ApiOperation({ summary: "Resume a cancelled/failed job from each partition's next_row; body {maxDeadLetters?} sets a new dead-letter limit first" })
+  @ApiBody({ type: ResumeJobDto, required: false })
   @ApiAcceptedResponse({ type: JobStatusDto })
+  @ApiBadRequestResponse({ description: 'Unknown body key or a bad maxDeadLetters' })
   @ApiConflictResponse({ description: 'The job is already completed' })
   resume(@Param('id') id: string, @Body() body: unknown): Promise<JobStatus> {
+    return this.jobs.resume(id, isEmptyBody(body) ? undefined : body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a finished job with its dead letters; ?dropTables=true also drops the tables it created (never by default)' })
+  @ApiQuery({ name: 'dropTables', required: false, enum: ['true', 'false'] })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiBadRequestResponse({ description: 'Unknown query key or a bad dropTables value' })
+  @ApiNotFoundResponse()
+  @ApiConflictResponse({ description: 'The job is queued or running, or a table cannot be dropped (nothing is deleted)' })
+  async remove(@Param('id') id: string, @Query() query: Record<string, unknown>, @Body() body: unknown): Promise<void> {
     expectNoBody(body);
-    return this.jobs.resume(id);
+    await this.jobs.delete(id, dropTablesParam(query));
   }
 
   @Get(':id/events')
@@ -83,4 +99,18 @@ export class JobsController {
     await this.jobs.get(id); // unknown job → 404 (JSON) before the stream starts
     await this.events$.stream(id, parseLastEventId(lastEventId), res);
   }
+}
+
+/** `?dropTables=true|false` (default false); any other key or value is a 400 naming it. */
+function dropTablesParam(query: Record<string, unknown>): boolean {
+  checkInputKeys(query ?? {}, ['dropTables'], 'query');
+  const raw = query?.dropTables;
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ValidationError('dropTables', `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+/** Express gives `{}` for a request without a body. */
+function isEmptyBody(body: unknown): boolean {
+  return body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0);
 }

@@ -8,7 +8,9 @@ import {
   connectedRole,
   ConstraintBuilder,
   ConstraintRepository,
+  applyResumeOptions,
   DEFAULT_AUTO,
+  deleteJob,
   JobOrchestrator,
   JobRepository,
   jobTargets,
@@ -16,6 +18,7 @@ import {
   ThreadedChunkSource,
   migrate,
   parseJobRequest,
+  parseResumeOptions,
   PartitionRunner,
   type PartitionWork,
   PgBossQueue,
@@ -46,7 +49,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
-    db: Database,
+    private readonly db: Database,
     generator: GeneratorClient,
     metrics: MetricsService,
   ) {
@@ -141,9 +144,23 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     return unavailableAs503(this.orchestrator.cancel(id));
   }
 
-  /** Re-opens a cancelled/failed job (or re-enqueues a stuck one) from each partition's next_row. */
-  resume(id: string): Promise<JobStatus> {
+  /**
+   * Re-opens a cancelled/failed job (or re-enqueues a stuck one) from each partition's next_row;
+   * `maxDeadLetters` first raises (or sets) the dead-letter limit of a job that stopped on it.
+   */
+  async resume(id: string, body?: unknown): Promise<JobStatus> {
+    const opts = parseResumeOptions(body);
+    await unavailableAs503(this.orchestrator.whenReady());
+    await this.orchestrator.get(id); // unknown → 404 before anything changes
+    await unavailableAs503(applyResumeOptions(this.db.pool, id, opts));
     return unavailableAs503(this.orchestrator.resume(id));
+  }
+
+  /** Deletes a finished job and its dead letters; its target tables only with `dropTables`. */
+  async delete(id: string, dropTables: boolean): Promise<void> {
+    await unavailableAs503(this.orchestrator.whenReady());
+    const writeScope = String(this.config.TARGET_SCHEMA).split(',').map((s) => s.trim());
+    await unavailableAs503(deleteJob(this.db.pool, id, { dropTables, writeScope }));
   }
 
   deadLetters(id: string): ReturnType<JobOrchestrator['deadLetters']> {

@@ -1,8 +1,16 @@
-import type { DatasetSpec } from '@rowflow/contracts';
+import type { DatasetSpec, JobMode } from '@rowflow/contracts';
 import { datasetCatalog, findDataset } from '@rowflow/schema';
 import { useMemo, useState } from 'react';
 import { ApiError, fetchJson } from '../lib/api.js';
 import { datasetView, foreignKeyText } from '../lib/dataset-view.js';
+
+const JOB_MODES: readonly JobMode[] = ['create', 'append', 'truncate', 'replace'];
+const MODE_HELP: Record<JobMode, string> = {
+  create: 'new tables; refused when one exists',
+  append: 'add rows to existing tables (keys continue after theirs)',
+  truncate: 'empty existing tables, then load',
+  replace: 'drop and re-create tables Rowflow created',
+};
 
 interface Imported {
   dataset: DatasetSpec;
@@ -22,6 +30,8 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
   const [schema, setSchema] = useState('public');
   // Tables imported from the database exist already: a prefix lets the job create copies.
   const [prefix, setPrefix] = useState('');
+  // Loading the same dataset twice needs append/truncate/replace (create refuses existing tables).
+  const [mode, setMode] = useState<JobMode>('create');
   const [imported, setImported] = useState<Imported | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -52,7 +62,7 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
     if (!spec) return;
     setStatus(null);
     try {
-      const job = await fetchJson<{ id: string }>('/api/jobs', { method: 'POST', body: JSON.stringify({ dataset: spec, ...(seed ? { seed } : {}), ...(prefix ? { targetPrefix: prefix } : {}) }) });
+      const job = await fetchJson<{ id: string }>('/api/jobs', { method: 'POST', body: JSON.stringify({ dataset: spec, mode, ...(seed ? { seed } : {}), ...(prefix ? { targetPrefix: prefix } : {}) }) });
       setStatus(`Dataset job ${job.id} started (see section 4 for its progress).`);
     } catch (err) {
       setStatus(`Job refused: ${message(err)}`);
@@ -84,10 +94,23 @@ export function DatasetPanel({ seed }: { seed: number | null }) {
         <label>
           Target prefix <input aria-label="Target prefix" value={prefix} onChange={(e) => setPrefix(e.target.value)} placeholder="e.g. copy_" size={8} />
         </label>{' '}
+        <label>
+          Load as{' '}
+          <select aria-label="How to load the dataset" value={mode} onChange={(e) => setMode(e.target.value as JobMode)} title={MODE_HELP[mode]}>
+            {JOB_MODES.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
         <button type="button" className="button primary" disabled={!view?.ok} onClick={() => void loadDataset()}>
           Load dataset
         </button>
       </div>
+      <p className="muted" data-testid="dataset-mode-help">
+        <strong>{mode}</strong>: {MODE_HELP[mode]}.{prefix ? ` Tables are named ${prefix}<table>.` : ''}
+      </p>
       {status && <p data-testid="dataset-status">{status}</p>}
       {view && !view.ok && <p className="error">{view.error}</p>}
       {view?.ok && (

@@ -20,6 +20,9 @@ export function DeadLetters({ jobId, count }: { jobId: string; count: number }) 
   }, [open, jobId, count]);
 
   if (count === 0) return null;
+  // Dataset jobs name the table; PostgreSQL names the constraint for key and check refusals.
+  const withTable = rows?.some((d) => d.table) ?? false;
+  const withConstraint = rows?.some((d) => d.constraint) ?? false;
   return (
     <div className="dead-letters">
       <button type="button" className="link" onClick={() => setOpen(!open)} aria-expanded={open}>
@@ -31,7 +34,9 @@ export function DeadLetters({ jobId, count }: { jobId: string; count: number }) 
           <table className="jobs" aria-label="Dead letters">
             <thead>
               <tr>
+                {withTable && <th>Table</th>}
                 <th>Row index</th>
+                {withConstraint && <th>Constraint</th>}
                 <th>SQLSTATE</th>
                 <th>Error</th>
                 <th>Data</th>
@@ -39,8 +44,14 @@ export function DeadLetters({ jobId, count }: { jobId: string; count: number }) 
             </thead>
             <tbody>
               {rows.map((d) => (
-                <tr key={d.rowNumber}>
+                <tr key={`${d.table ?? ''}:${d.rowNumber}`}>
+                  {withTable && <td>{d.table ?? ''}</td>}
                   <td>{d.rowNumber}</td>
+                  {withConstraint && (
+                    <td>
+                      <code>{d.constraint ?? ''}</code>
+                    </td>
+                  )}
                   <td>
                     <code>{d.sqlstate}</code>
                   </td>

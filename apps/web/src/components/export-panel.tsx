@@ -15,7 +15,7 @@ function mb(bytes: number): string {
  * restart continues it), with an optional JSON filter, then download the finished file.
  */
 export function ExportPanel({ defaultTable }: { defaultTable: string }) {
-  const [form, setForm] = useState<ExportForm>({ table: defaultTable, orderBy: '', where: '', workers: '' });
+  const [form, setForm] = useState<ExportForm>({ table: defaultTable, orderBy: '', where: '', workers: '', format: 'csv' });
   const [local, setLocal] = useState<{ field: keyof ExportForm; message: string } | null>(null);
   const run = useExport();
   // The table follows the page's selected table until the user goes into the field: defaulting
@@ -46,7 +46,7 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
 
   return (
     <section className="card" aria-labelledby="export-h" data-testid="export-panel">
-      <h2 id="export-h">6 · Export a table to CSV</h2>
+      <h2 id="export-h">6 · Export a table to CSV or Parquet</h2>
       <div className="export-form">
         {(['table', 'orderBy', 'workers'] as const).map((k) => (
           <label key={k}>
@@ -55,6 +55,13 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
             {errorFor(k) && <span className="field-error">{errorFor(k)}</span>}
           </label>
         ))}
+        <label>
+          Format
+          <select value={form.format} onChange={(e) => setForm((f) => ({ ...f, format: e.target.value === 'parquet' ? 'parquet' : 'csv' }))} data-testid="export-format">
+            <option value="csv">CSV</option>
+            <option value="parquet">Parquet (typed columns)</option>
+          </select>
+        </label>
         <label>
           Filter (JSON, optional)
           <textarea rows={3} value={form.where} onChange={set('where')} placeholder='{"and": [{"col": "id", "op": ">", "value": 10}]}' aria-invalid={Boolean(errorFor('where'))} data-testid="export-where" />
@@ -65,7 +72,8 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
       <p>
         <button className="button primary" onClick={submit} disabled={run.starting || active} data-testid="export-start">Start export</button>{' '}
         {active && <button className="button" onClick={run.cancel}>Cancel</button>}
-        {(s?.state === 'cancelled' || s?.state === 'failed') && <button className="button" onClick={run.resume}>Resume</button>}
+        {(s?.state === 'cancelled' || s?.state === 'failed') && <button className="button" onClick={run.resume}>Resume</button>}{' '}
+        {s && !active && <button className="button danger" onClick={run.remove} data-testid="export-delete">Delete export</button>}
       </p>
       {s && (
         <div data-testid="export-status">
@@ -75,7 +83,7 @@ export function ExportPanel({ defaultTable }: { defaultTable: string }) {
           </p>
           {s.state === 'completed' && s.file && (
             <p>
-              <a className="button primary" href={s.file} download data-testid="export-file">Download {s.table}.csv</a>{' '}
+              <a className="button primary" href={s.file} download data-testid="export-file">Download {s.table}.{s.request.format === 'parquet' ? 'parquet' : 'csv'}</a>{' '}
               <span className="muted">sha256 <code>{s.sha256}</code></span>
             </p>
           )}

@@ -4,12 +4,12 @@ import { rowsDone } from '../lib/job-monitor.js';
 import { etaMs, formatCount, formatDuration, formatRate, percent, rateOf } from '../lib/progress-math.js';
 import { DeadLetters } from './dead-letters.js';
 import { FidelityPanel } from './fidelity-panel.js';
-import { type JobActionName, JobActions } from './job-actions.js';
+import { type JobActionName, type JobActionOptions, JobActions } from './job-actions.js';
 import { ProgressBar } from './progress-bar.js';
 import { RateChart } from './rate-chart.js';
 
 /** Section 4b: one job live — progress, rows/s chart, retries, dead letters, partitions. */
-export function JobMonitor({ state, onAction }: { state: JobMonitorState; onAction(job: JobStatus, action: JobActionName): void }) {
+export function JobMonitor({ state, onAction }: { state: JobMonitorState; onAction(job: JobStatus, action: JobActionName, opts?: JobActionOptions): void }) {
   const job = state.job;
   if (!job) return null;
   const done = rowsDone(job);

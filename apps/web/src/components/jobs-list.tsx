@@ -1,7 +1,7 @@
 import { jobTargetLabel, type JobStatus } from '@rowflow/contracts';
 import { rowsDone } from '../lib/job-monitor.js';
 import { formatCount, percent } from '../lib/progress-math.js';
-import { type JobActionName, JobActions } from './job-actions.js';
+import { type JobActionName, type JobActionOptions, JobActions } from './job-actions.js';
 import { shortId } from './job-monitor.js';
 
 interface Props {
@@ -9,7 +9,7 @@ interface Props {
   error: string | null;
   selected: string | null;
   onSelect(job: JobStatus): void;
-  onAction(job: JobStatus, action: JobActionName): void;
+  onAction(job: JobStatus, action: JobActionName, opts?: JobActionOptions): void;
 }
 
 /** Section 4c: all jobs with state, and resume / cancel where they make sense. */
@@ -21,7 +21,7 @@ export function JobsList({ jobs, error, selected, onSelect, onAction }: Props) {
       {jobs.length === 0 ? (
         <p className="muted">No jobs yet.</p>
       ) : (
-        <table className="jobs" aria-label="Jobs">
+        <table className="jobs" aria-label="Jobs" data-testid="jobs-list">
           <thead>
             <tr>
               <th>Job</th>

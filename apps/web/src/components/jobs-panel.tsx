@@ -2,8 +2,8 @@ import type { JobStatus } from '@rowflow/contracts';
 import { useCallback, useState } from 'react';
 import { useJobMonitor } from '../hooks/use-job-monitor.js';
 import { useJobs } from '../hooks/use-jobs.js';
-import { ApiError, jobAction, type RunParams } from '../lib/api.js';
-import { type JobActionName } from './job-actions.js';
+import { ApiError, deleteJob, jobAction, type RunParams } from '../lib/api.js';
+import { type JobActionName, type JobActionOptions } from './job-actions.js';
 import { JobForm } from './job-form.js';
 import { JobMonitor } from './job-monitor.js';
 import { JobsList } from './jobs-list.js';
@@ -39,11 +39,16 @@ export function JobsPanel({ params, blocked, defaultTarget, onSchemaError, onSee
   );
   const [actionError, setActionError] = useState<string | null>(null);
   const act = useCallback(
-    async (job: JobStatus, action: JobActionName) => {
+    async (job: JobStatus, action: JobActionName, opts?: JobActionOptions) => {
       setActionError(null);
       try {
-        const updated = await jobAction(job.id, action);
-        if (updated.id === selected?.id) setSelected(updated);
+        if (action === 'delete') {
+          await deleteJob(job.id, opts?.dropTables === true);
+          if (job.id === selected?.id) setSelected(null);
+        } else {
+          const updated = await jobAction(job.id, action, action === 'resume' && opts?.maxDeadLetters !== undefined ? { maxDeadLetters: opts.maxDeadLetters } : undefined);
+          if (updated.id === selected?.id) setSelected(updated);
+        }
       } catch (err) {
         setActionError(err instanceof ApiError ? err.message : `Could not ${action} the job.`);
       }
@@ -51,7 +56,7 @@ export function JobsPanel({ params, blocked, defaultTarget, onSchemaError, onSee
     },
     [refresh, selected],
   );
-  const onAction = useCallback((job: JobStatus, action: JobActionName) => void act(job, action), [act]);
+  const onAction = useCallback((job: JobStatus, action: JobActionName, opts?: JobActionOptions) => void act(job, action, opts), [act]);
 
   return (
     <section className="card" aria-labelledby="jobs-h">

@@ -16,12 +16,15 @@ const NUMERIC = ['int', 'bigint', 'decimal'];
  * A timestamp column and a numeric (non-key) column of the table, for the default spec. An
  * event-time (or sequence) column comes first; `ordered` says whether the one picked is one.
  */
-function pickColumns(columns: readonly ColumnSpec[] | undefined): { timeColumn?: string; numericColumn?: string; ordered: boolean } {
+function pickColumns(columns: readonly ColumnSpec[] | undefined): { timeColumn?: string; numericColumn?: string; keyColumn?: string; ordered: boolean } {
   const isTime = (c: ColumnSpec) => c.type === 'timestamp' || c.type === 'timestamptz';
   const ordered = columns?.find((c) => c.mode === 'eventTime') ?? columns?.find((c) => isTime(c) && c.mode === 'sequence');
   const time = ordered ?? columns?.find(isTime);
   const numeric = columns?.find((c) => NUMERIC.includes(c.type) && !c.primaryKey);
-  return { timeColumn: time?.name, numericColumn: numeric?.name, ordered: ordered !== undefined };
+  // The table's key (primary, else its serial id, else the first unique column) is what a
+  // re-delivered duplicate repeats; clickstream's id is a serial without a primary key.
+  const key = columns?.find((c) => c.primaryKey) ?? columns?.find((c) => c.type === 'serial') ?? columns?.find((c) => c.unique);
+  return { timeColumn: time?.name, numericColumn: numeric?.name, keyColumn: key?.name, ordered: ordered !== undefined };
 }
 
 type Status = 'idle' | 'running' | 'done' | 'error';
@@ -34,7 +37,7 @@ type Status = 'idle' | 'running' | 'done' | 'error';
 export function StatsPanel({ params }: Props) {
   const catalog = useCatalog();
   const columns = params?.source.kind === 'schema' ? params.source.schema.columns : catalog.tables?.find((t) => params?.source.kind === 'table' && t.name === params.source.table)?.columns;
-  const { timeColumn, numericColumn, ordered } = pickColumns(columns);
+  const { timeColumn, numericColumn, keyColumn, ordered } = pickColumns(columns);
   const [spec, setSpec] = useState('');
   const [view, setView] = useState<StatsView>(emptyStats);
   const [metric, setMetric] = useState('');
@@ -43,8 +46,8 @@ export function StatsPanel({ params }: Props) {
   const source = useRef<EventSource | null>(null);
 
   useEffect(() => {
-    if (timeColumn) setSpec(defaultStatsSpec(timeColumn, numericColumn));
-  }, [timeColumn, numericColumn]);
+    if (timeColumn) setSpec(defaultStatsSpec(timeColumn, numericColumn, keyColumn));
+  }, [timeColumn, numericColumn, keyColumn]);
   useEffect(() => () => source.current?.close(), []);
 
   const start = () => {

@@ -1,6 +1,6 @@
 import type { CreateExportRequest, ExportStatus } from '@rowflow/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, fetchJson } from '../lib/api.js';
+import { ApiError, deleteExport, fetchJson } from '../lib/api.js';
 
 export interface ExportRun {
   status: ExportStatus | null;
@@ -9,6 +9,8 @@ export interface ExportRun {
   start: (req: CreateExportRequest) => void;
   cancel: () => void;
   resume: () => void;
+  /** Deletes the ended export (files and record) and forgets it. */
+  remove: () => void;
   /** Forgets the last server error (the form found a problem of its own before sending). */
   clearError: () => void;
 }
@@ -76,5 +78,13 @@ export function useExport(): ExportRun {
     if (status) void call(() => fetchJson<ExportStatus>(`/api/exports/${encodeURIComponent(status.id)}/${name}`, { method: 'POST' }));
   };
   const clearError = useCallback(() => setError(null), []);
-  return { status, error, starting, start, cancel: () => action('cancel'), resume: () => action('resume'), clearError };
+  const remove = () => {
+    if (!status) return;
+    setError(null);
+    deleteExport(status.id).then(
+      () => setStatus(null),
+      (err: unknown) => setError(err instanceof ApiError ? { field: err.body.field, message: err.body.message } : { message: (err as Error).message }),
+    );
+  };
+  return { status, error, starting, start, cancel: () => action('cancel'), resume: () => action('resume'), remove, clearError };
 }

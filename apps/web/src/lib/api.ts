@@ -87,6 +87,10 @@ export interface DeadLetter {
   row: string;
   sqlstate: string;
   message: string;
+  /** The job table the row was meant for (dataset jobs). */
+  table?: string;
+  /** The constraint that refused it, when PostgreSQL named one. */
+  constraint?: string;
 }
 
 export function listDeadLetters(id: string): Promise<DeadLetter[]> {
@@ -112,9 +116,20 @@ export function listJobs(): Promise<JobStatus[]> {
   return fetchJson<JobStatus[] | { jobs: JobStatus[] }>('/api/jobs').then((r) => (Array.isArray(r) ? r : r.jobs));
 }
 
-export async function jobAction(id: string, action: 'cancel' | 'resume'): Promise<JobStatus> {
-  const res = await fetchJson<Partial<JobStatus>>(`/api/jobs/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+/** Cancel or resume; a resume may carry a new dead-letter limit (`maxDeadLetters`). */
+export async function jobAction(id: string, action: 'cancel' | 'resume', body?: { maxDeadLetters?: number }): Promise<JobStatus> {
+  const res = await fetchJson<Partial<JobStatus>>(`/api/jobs/${encodeURIComponent(id)}/${action}`, { method: 'POST', ...(body ? { body: JSON.stringify(body) } : {}) });
   return isFullStatus(res) ? res : getJob(id);
+}
+
+/** Deletes an ended job and its dead letters; its tables too only with `dropTables`. */
+export async function deleteJob(id: string, dropTables: boolean): Promise<void> {
+  await fetchJson<unknown>(`/api/jobs/${encodeURIComponent(id)}${dropTables ? '?dropTables=true' : ''}`, { method: 'DELETE' });
+}
+
+/** Deletes an ended export: its files and its record. */
+export async function deleteExport(id: string): Promise<void> {
+  await fetchJson<unknown>(`/api/exports/${encodeURIComponent(id)}`, { method: 'DELETE' });
 }
 
 /**

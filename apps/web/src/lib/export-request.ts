@@ -6,6 +6,8 @@ export interface ExportForm {
   orderBy: string;
   where: string;
   workers: string;
+  /** File format (default csv). */
+  format?: 'csv' | 'parquet';
 }
 
 /** A request to send, or the field and message to show next to it. */
@@ -18,7 +20,7 @@ export type ExportFormResult = { ok: true; request: CreateExportRequest } | { ok
 export function exportRequest(form: ExportForm): ExportFormResult {
   const table = form.table.trim();
   if (!table) return { ok: false, field: 'table', message: 'Name a table or view to export.' };
-  const request: CreateExportRequest = { table };
+  const request: CreateExportRequest = { table, ...(form.format === 'parquet' ? { format: 'parquet' as const } : {}) };
   if (form.orderBy.trim()) request.orderBy = form.orderBy.trim();
   if (form.workers.trim()) {
     const w = Number(form.workers);

@@ -54,9 +54,10 @@ export function seriesOf(v: StatsView, metric: string): { x: number[]; ys: (numb
 }
 
 /** A starting stats spec for a table: its first timestamp-like column, 10 s tumbling windows. */
-export function defaultStatsSpec(timeColumn: string, numeric: string | undefined): string {
+export function defaultStatsSpec(timeColumn: string, numeric: string | undefined, key?: string): string {
   const aggregates: { op: string; column?: string }[] = [{ op: 'count' }];
   if (numeric) aggregates.push({ op: 'avg', column: numeric }, { op: 'p99', column: numeric });
-  const spec = { timeColumn, window: { type: 'tumbling', sizeMs: 10_000 }, watermark: { delayMs: 5_000 }, aggregates, alerts: [{ metric: 'lateRate', op: '>', value: 0.05 }] };
+  // Duplicates are counted by a key: without one the panel would always say 0 %.
+  const spec = { timeColumn, window: { type: 'tumbling', sizeMs: 10_000 }, watermark: { delayMs: 5_000 }, ...(key ? { dedupBy: key } : {}), aggregates, alerts: [{ metric: 'lateRate', op: '>', value: 0.05 }] };
   return JSON.stringify(spec, null, 2);
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type DatasetSpec, ValidationError } from '@rowflow/contracts';
-import { datasetTable, validateDatasetSpec } from '@rowflow/schema';
-import { createCompiledRowStream, type RowStreamOptions } from '../row-stream.js';
+import { datasetPgType, datasetTable, validateDatasetSpec } from '@rowflow/schema';
+import { createCompiledRowStream, type RowStreamOptions, specPgTypes } from '../row-stream.js';
 import { compileDatasetTable } from './dataset-columns.js';
 import { datasetPlan } from './dataset-plan.js';
 
@@ -30,10 +30,12 @@ function sliceRows(total: number, offset: number, rows: number | undefined, tabl
  */
 export function createDatasetRowStream(opts: DatasetRowStreamOptions): Readable {
   const dataset = validateDatasetSpec(opts.dataset);
-  const table = datasetTable(dataset, opts.table).name;
+  const spec = datasetTable(dataset, opts.table);
+  const table = spec.name;
   const plan = datasetPlan(dataset, opts.seed);
   const offset = opts.offset ?? 0;
   const rows = sliceRows(plan.rowsOf(table), offset, opts.rows, table);
   const columns = compileDatasetTable(plan, table);
-  return createCompiledRowStream({ ...opts, table, columns, offset, rows });
+  const pgTypes = specPgTypes(spec.columns, columns, (c) => datasetPgType(dataset, c));
+  return createCompiledRowStream({ ...opts, table, columns, offset, rows, pgTypes });
 }

@@ -13,7 +13,7 @@ export class CreateExportDto implements CreateExportRequest {
   where?: ExportFilter;
   @ApiPropertyOptional({ description: 'Order/paging key column; default: the single-column primary key' }) orderBy?: string;
   @ApiPropertyOptional({ description: 'Parallel key ranges (1..16); the file is the same bytes as with one', default: 1, type: 'integer' }) workers?: number;
-  @ApiPropertyOptional({ enum: ['csv'], default: 'csv' }) format?: 'csv';
+  @ApiPropertyOptional({ enum: ['csv', 'parquet'], default: 'csv', description: 'parquet: typed columns, converted from the checkpointed CSV when it is complete' }) format?: 'csv' | 'parquet';
   @ApiPropertyOptional({ default: true }) header?: boolean;
   @ApiPropertyOptional({ description: 'Rows per checkpointed chunk', default: 10000, type: 'integer' }) chunkRows?: number;
 }

@@ -97,3 +97,8 @@ export class DeadLetterDto implements DeadLetter {
 }
 
 export type { ColumnSpec };
+
+/** Optional body of `POST /api/jobs/:id/resume` (validated by parseResumeOptions in @rowflow/jobs). */
+export class ResumeJobDto {
+  @ApiPropertyOptional({ description: "New dead-letter limit (the job's skipLimit) for a job that stopped on it", minimum: 0, type: 'integer' }) maxDeadLetters?: number;
+}
