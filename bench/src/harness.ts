@@ -77,14 +77,20 @@ export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {
   const generatorUrl = `http://127.0.0.1:${gp}`;
   const orchestratorUrl = `http://127.0.0.1:${op}`;
   const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env }, GENERATOR_NODE_FLAGS);
-  await waitHealthy(generatorUrl);
   const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
     PORT: String(op),
     GENERATOR_URL: generatorUrl,
     DATABASE_URL: databaseUrl,
     ...env,
   });
-  await waitHealthy(orchestratorUrl);
+  try {
+    // A shared, busy machine can take long to start two Node processes.
+    await waitHealthy(generatorUrl, 120_000);
+    await waitHealthy(orchestratorUrl, 120_000);
+  } catch (err) {
+    await Promise.all([stopProcess(orchestrator), stopProcess(generator)]);
+    throw err;
+  }
   return {
     databaseUrl,
     generatorUrl,

@@ -170,7 +170,7 @@ async function users(h: Harness, server: BenchPostgres, stack: Stack, db: { url:
 const CHUNK = 5000;
 
 /** The job's 1M pgbench_accounts CSV, cut into 5000-row chunk files, and `s` psql scripts loading them as one transaction each. */
-async function chunkScripts(stack: Stack, dir: string, table: string, sessions: number): Promise<{ whole: string; scripts: string[] }> {
+export async function chunkScripts(stack: Stack, dir: string, table: string, sessions: number): Promise<{ whole: string; scripts: string[] }> {
   const whole = join(dir, 'accounts.csv');
   const res = await fetch(`${stack.generatorUrl}/api/generator/stream/csv?table=pgbench_accounts&rows=${ROWS}&seed=1&header=false`);
   if (!res.ok || !res.body) throw new Error(`generator ${res.status}`);
