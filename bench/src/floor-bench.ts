@@ -4,7 +4,7 @@
  * the way the job does — 200 transactions of 5000 rows (`BEGIN; SET LOCAL synchronous_commit =
  * off; \copy; COMMIT`) in 4 sessions, consecutive ranges each — so its ratio says how close the
  * job comes to what PostgreSQL allows under that design; `pgbench -i` is printed next to it.
- * Baseline and job run alternately (3 rounds, median of per-pair ratios):
+ * Baseline and job run alternately (3 rounds, `BENCH_QUICK=1`: 1; median of per-pair ratios):
  * - `append` (index-free table, 4 partitions) vs the floor and `pgbench -i -s 10 -I dtg`;
  * - `create` (PRIMARY KEY after the load) vs the floor followed by `ADD PRIMARY KEY` and
  *   `pgbench -i -s 10 -I dtgp`.
@@ -20,7 +20,6 @@ import { ACCOUNTS_DDL, benchDatabase, type BenchPostgres, type BenchResult, type
 import { chunkScripts } from './jobs-bench.js';
 
 const ROWS = 1_000_000;
-const ROUNDS = 3;
 const secs = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
 
 interface Ctx {
@@ -57,9 +56,9 @@ function pgbench(c: Ctx, steps: string): Promise<number> {
   return timeTool(c.server, 'pgbench', ['-i', '-s', '10', '-I', steps, '-q', c.db.url]);
 }
 
-async function compare(c: Ctx, mode: 'append' | 'create'): Promise<{ floor: number[]; bench: number[]; job: number[] }> {
+async function compare(c: Ctx, mode: 'append' | 'create', rounds: number): Promise<{ floor: number[]; bench: number[]; job: number[] }> {
   const out = { floor: [] as number[], bench: [] as number[], job: [] as number[] };
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     out.floor.push(await floor(c, mode === 'create'));
     out.bench.push(await pgbench(c, mode === 'create' ? 'dtgp' : 'dtg'));
     out.job.push(await job(c, mode));
@@ -106,8 +105,9 @@ async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
     try {
       c.scripts = (await chunkScripts(stack, dir, 'floor_4', 4)).scripts;
       await job(c, 'append'); // the stack's warm-up run, not measured
-      const append = await compare(c, 'append');
-      const create = await compare(c, 'create');
+      const rounds = h.quick ? 1 : 3;
+      const append = await compare(c, 'append', rounds);
+      const create = await compare(c, 'create', rounds);
       h.log(`${kind}: append ${JSON.stringify(append)}; create ${JSON.stringify(create)}`);
       out.push(result(kind, 'append', append, server.label), result(kind, 'create', create, server.label));
     } finally {

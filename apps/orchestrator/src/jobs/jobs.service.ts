@@ -34,8 +34,8 @@ import { GeneratorChunkSource } from './generator-chunk-source.js';
 
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
-/** Rows each row thread generates at start (warm-up): a few milliseconds of work. */
-const WARM_ROWS = 20_000;
+/** Rows each row thread generates at start: enough to load and run the generator code, little enough not to compete with a job posted right after start. */
+const WARM_ROWS = 2_000;
 
 /**
  * Nest adapter of the jobs lib: wires Postgres, pg-boss, the row source and metrics into a
