@@ -4,13 +4,14 @@
  * Figures are ratios against a baseline measured in the same run (the machine is noisy).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { freePort, GENERATOR_NODE_FLAGS, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
+import pg from 'pg';
+import { freePort, GENERATOR_NODE_FLAGS, spawnPostgres, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
 
 const run = promisify(execFile);
 
@@ -43,15 +44,22 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Which server: the system PostgreSQL 15, or the embedded PostgreSQL 18 that `npm start` runs. */
+export type ServerKind = 'system' | 'embedded';
+
 export interface Harness {
   /** Quick mode (BENCH_QUICK=1): smaller sizes, for checking the bench itself runs. */
   quick: boolean;
+  /** Opt-in large runs (BENCH_LARGE=1): the cost-growth lines (100M rows and more). */
+  large: boolean;
   /**
-   * A throwaway PostgreSQL with default settings and fsync ON (the system PostgreSQL 15 when
-   * installed, so `pgbench`/`psql` baselines run against the very same server), stopped at the
-   * end of the whole run.
+   * A throwaway PostgreSQL with default settings and fsync ON, stopped at the end of the whole
+   * run. `system` (default): the system PostgreSQL 15 when installed, so `pgbench`/`psql`
+   * baselines run against the very same server. `embedded`: the embedded PostgreSQL 18 that
+   * `npm start` runs, started the way the launcher starts it (persistent settings, fsync on);
+   * the system's `pgbench`/`psql` 15 are its clients.
    */
-  postgres(): Promise<BenchPostgres>;
+  postgres(kind?: ServerKind): Promise<BenchPostgres>;
   /** Built generator + orchestrator processes on free ports against the given database. */
   startStack(databaseUrl: string, env?: NodeJS.ProcessEnv): Promise<Stack>;
   log(msg: string): void;
@@ -69,14 +77,20 @@ export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {
   const generatorUrl = `http://127.0.0.1:${gp}`;
   const orchestratorUrl = `http://127.0.0.1:${op}`;
   const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env }, GENERATOR_NODE_FLAGS);
-  await waitHealthy(generatorUrl);
   const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
     PORT: String(op),
     GENERATOR_URL: generatorUrl,
     DATABASE_URL: databaseUrl,
     ...env,
   });
-  await waitHealthy(orchestratorUrl);
+  try {
+    // A shared, busy machine can take long to start two Node processes.
+    await waitHealthy(generatorUrl, 120_000);
+    await waitHealthy(orchestratorUrl, 120_000);
+  } catch (err) {
+    await Promise.all([stopProcess(orchestrator), stopProcess(generator)]);
+    throw err;
+  }
   return {
     databaseUrl,
     generatorUrl,
@@ -154,6 +168,29 @@ async function systemPostgres(): Promise<BenchPostgres> {
   };
 }
 
+/**
+ * The embedded PostgreSQL 18 as `npm start` runs it: a persistent cluster (its own settings,
+ * fsync on) in a temp dir. The bench connects as its superuser (it creates databases); the
+ * password is the one the cluster keeps next to its data dir.
+ */
+async function embeddedPostgres(): Promise<BenchPostgres> {
+  const base = await mkdtemp(join(tmpdir(), 'rowflow-bench-pg18-'));
+  await chmod(base, 0o755);
+  const dataDir = join(base, 'data');
+  const pg = await spawnPostgres({ dataDir });
+  const app = new URL(pg.url);
+  const password = (await readFile(`${dataDir}.superuser-password`, 'utf8')).trim();
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${app.port}/postgres`,
+    bin: existsSync(join(SYSTEM_PG_BIN, 'psql')) ? SYSTEM_PG_BIN : null,
+    label: 'embedded PostgreSQL 18 (what npm start runs), fsync on',
+    stop: async () => {
+      await pg.stop();
+      await rm(base, { recursive: true, force: true });
+    },
+  };
+}
+
 async function anyPostgres(): Promise<BenchPostgres> {
   if (existsSync(join(SYSTEM_PG_BIN, 'initdb')) && existsSync(join(SYSTEM_PG_BIN, 'pgbench'))) return systemPostgres();
   const pg = await spawnThrowawayPostgres();
@@ -163,8 +200,9 @@ async function anyPostgres(): Promise<BenchPostgres> {
 export function harness(pgs: SpawnedPostgres[]): Harness {
   return {
     quick: process.env.BENCH_QUICK === '1',
-    postgres: async () => {
-      const pg = await anyPostgres();
+    large: process.env.BENCH_LARGE === '1',
+    postgres: async (kind = 'system') => {
+      const pg = kind === 'embedded' ? await embeddedPostgres() : await anyPostgres();
       pgs.push(pg);
       return pg;
     },
@@ -190,8 +228,11 @@ export function toolConnection(server: BenchPostgres): { args: string[]; env: No
   };
 }
 
-/** POSTs a job and polls its status until it completed; resolves with wall seconds (throws if it failed). */
-export async function runJob(stack: Stack, body: Record<string, unknown>, onPoll?: (job: { rowsWritten: number }) => void): Promise<number> {
+/**
+ * POSTs a job and polls its status until it completed; resolves with wall seconds (throws if it
+ * failed). `pollMs`: a job of a thousand tables has a large status, so its bench polls slower.
+ */
+export async function runJob(stack: Stack, body: Record<string, unknown>, onPoll?: (job: { rowsWritten: number }) => void, pollMs = 20): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(`${stack.orchestratorUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const created = (await res.json()) as { id: string; message?: string };
@@ -201,6 +242,59 @@ export async function runJob(stack: Stack, body: Record<string, unknown>, onPoll
     onPoll?.(job);
     if (job.state === 'completed') return (performance.now() - t0) / 1000;
     if (job.state === 'failed' || job.state === 'cancelled') throw new Error(`job ${created.id} ${job.state}: ${job.error}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** Runs a client tool of the server's own PostgreSQL installation; resolves with wall seconds. */
+export function timeTool(server: BenchPostgres, tool: string, args: string[]): Promise<number> {
+  const { args: conn, env } = toolConnection(server);
+  const t0 = performance.now();
+  return new Promise((ok, fail) => {
+    execFile(`${server.bin}/${tool}`, [...conn, ...args], { env, maxBuffer: 1 << 24 }, (err, _out, stderr) => {
+      if (err) fail(new Error(`${tool} ${args.join(' ')} failed: ${stderr || err.message}`));
+      else ok((performance.now() - t0) / 1000);
+    });
+  });
+}
+
+/** A database of its own on `server` (stacks sharing one would share the pg-boss queue). */
+export async function benchDatabase(admin: pg.Pool, server: BenchPostgres, name: string): Promise<{ url: string; pool: pg.Pool }> {
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) };
+}
+
+const TICKS = 100; // USER_HZ: /proc/<pid>/stat times are in 1/100 s on Linux
+
+/** utime, stime, cutime, cstime (seconds) and the parent pid of a process. */
+export function procStat(pid: number): { self: number; children: number; ppid: number } | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const n = (i: number) => Number(fields[i]) / TICKS;
+    return { ppid: Number(fields[1]), self: n(11) + n(12), children: n(13) + n(14) };
+  } catch {
+    return undefined; // exited meanwhile
+  }
+}
+
+/** CPU seconds used so far by the postmaster `pm`, its live children and its reaped ones. */
+export function serverCpu(pm: number): number {
+  const root = procStat(pm);
+  if (!root) throw new Error(`postmaster ${pm} is gone`);
+  let total = root.self + root.children;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const s = procStat(Number(entry));
+    if (s?.ppid === pm) total += s.self;
+  }
+  return total;
+}
+
+export async function postmasterPid(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const s = procStat(rows[0]!.pid);
+  if (!s) throw new Error('cannot read the backend process; is PostgreSQL on this machine?');
+  return s.ppid;
 }

@@ -14,7 +14,6 @@
  *   `\copy` of the same bytes, so the job's ratio can be read against what Postgres allows.
  * `npm run bench -- jobs`.
  */
-import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,24 +22,11 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, runJob, sampleRss, type Stack, toolConnection } from './harness.js';
+import { ACCOUNTS_DDL, benchDatabase as database, type BenchPostgres, type BenchResult, type Harness, median, runJob, sampleRss, type Stack, timeTool } from './harness.js';
 
 const ROWS = 1_000_000;
 const DTG = 'pgbench -i -s 10 -I dtg';
 const DTGP = 'pgbench -i -s 10 -I dtgp';
-
-/** Runs a client tool of the server's own PostgreSQL installation; resolves with wall seconds. */
-function timeTool(server: BenchPostgres, tool: string, args: string[]): Promise<number> {
-  const { args: conn, env } = toolConnection(server);
-  const t0 = performance.now();
-  return new Promise((ok, fail) => {
-    execFile(`${server.bin}/${tool}`, [...conn, ...args], { env, maxBuffer: 1 << 24 }, (err, _out, stderr) => {
-      if (err) fail(new Error(`${tool} ${args.join(' ')} failed: ${stderr || err.message}`));
-      else ok((performance.now() - t0) / 1000);
-    });
-  });
-}
-
 
 async function times(n: number, f: () => Promise<number>): Promise<number[]> {
   const out: number[] = [];
@@ -50,14 +36,6 @@ async function times(n: number, f: () => Promise<number>): Promise<number[]> {
 
 const secs = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
 
-
-/** A database of its own per stack: stacks sharing one would share the pg-boss queue. */
-async function database(admin: pg.Pool, server: BenchPostgres, name: string): Promise<{ url: string; pool: pg.Pool }> {
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(server.url);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) };
-}
 
 interface Baselines {
   dtg: number;
@@ -192,7 +170,7 @@ async function users(h: Harness, server: BenchPostgres, stack: Stack, db: { url:
 const CHUNK = 5000;
 
 /** The job's 1M pgbench_accounts CSV, cut into 5000-row chunk files, and `s` psql scripts loading them as one transaction each. */
-async function chunkScripts(stack: Stack, dir: string, table: string, sessions: number): Promise<{ whole: string; scripts: string[] }> {
+export async function chunkScripts(stack: Stack, dir: string, table: string, sessions: number): Promise<{ whole: string; scripts: string[] }> {
   const whole = join(dir, 'accounts.csv');
   const res = await fetch(`${stack.generatorUrl}/api/generator/stream/csv?table=pgbench_accounts&rows=${ROWS}&seed=1&header=false`);
   if (!res.ok || !res.body) throw new Error(`generator ${res.status}`);

@@ -9,46 +9,12 @@
  * read from /proc. pgbench's own CPU comes from the shell's `times` for its children.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, runJob, toolConnection } from './harness.js';
+import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, postmasterPid, procStat, runJob, serverCpu, toolConnection } from './harness.js';
 
 const ROWS = 1_000_000;
 const ROUNDS = 3;
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat times are in 1/100 s on Linux
-
-/** utime, stime, cutime, cstime (seconds) and the parent pid of a process. */
-function procStat(pid: number): { self: number; children: number; ppid: number } | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    const n = (i: number) => Number(fields[i]) / TICKS;
-    return { ppid: Number(fields[1]), self: n(11) + n(12), children: n(13) + n(14) };
-  } catch {
-    return undefined; // exited meanwhile
-  }
-}
-
-/** CPU seconds used so far by the postmaster `pm`, its live children and its reaped ones. */
-function serverCpu(pm: number): number {
-  const root = procStat(pm);
-  if (!root) throw new Error(`postmaster ${pm} is gone`);
-  let total = root.self + root.children;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const s = procStat(Number(entry));
-    if (s?.ppid === pm) total += s.self;
-  }
-  return total;
-}
-
-async function postmasterPid(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const s = procStat(rows[0]!.pid);
-  if (!s) throw new Error('cannot read the backend process; is PostgreSQL on this machine?');
-  return s.ppid;
-}
-
 /** Runs pgbench under a shell whose `times` reports the CPU of its children: {wall, cpu} seconds. */
 function pgbench(server: BenchPostgres, steps: string): Promise<{ wall: number; cpu: number }> {
   const { args: conn, env } = toolConnection(server);

@@ -54,7 +54,19 @@ export type ColumnCompiler = (ctx: CompileContext) => Omit<CompiledColumn, 'name
 /** Strings that need neither CSV quoting nor JSON escaping (no quote, comma, backslash, control char). */
 const PLAIN = /^[^",\\\u0000-\u001f]*$/;
 
-/** `plain` when every word of the dictionaries is plain (checked once), else `text`. */
+/** Dictionaries already checked: a column is compiled per chunk stream, a word list is fixed. */
+const plainLists = new WeakMap<readonly string[], boolean>();
+
+function plainList(l: readonly string[]): boolean {
+  let plain = plainLists.get(l);
+  if (plain === undefined) {
+    plain = l.every((w) => w.length > 0 && PLAIN.test(w));
+    plainLists.set(l, plain);
+  }
+  return plain;
+}
+
+/** `plain` when every word of the dictionaries is plain (checked once per list), else `text`. */
 export function plainIf(...lists: readonly (readonly string[])[]): CellKind {
-  return lists.every((l) => l.every((w) => w.length > 0 && PLAIN.test(w))) ? 'plain' : 'text';
+  return lists.every(plainList) ? 'plain' : 'text';
 }

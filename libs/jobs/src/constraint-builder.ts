@@ -40,6 +40,13 @@ class ConstraintFailedError extends Error {
 
 const STATE_AFTER: Record<'index' | 'attach' | 'add' | 'validate', ConstraintState> = { index: 'indexed', attach: 'done', add: 'added', validate: 'done' };
 
+/** Keys (primary key, unique) that are the only key of their table. */
+function loneKeys(keys: ConstraintRow[]): Set<ConstraintRow> {
+  const perTable = new Map<number, number>();
+  for (const k of keys) perTable.set(k.tableIndex, (perTable.get(k.tableIndex) ?? 0) + 1);
+  return new Set(keys.filter((k) => perTable.get(k.tableIndex) === 1));
+}
+
 /** Runs `fn` over `items`, at most `limit` at a time; the first error stops new starts and is thrown. */
 async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -61,7 +68,8 @@ async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<vo
  * committed, build PRIMARY KEY and UNIQUE indexes in parallel (CREATE INDEX takes a SHARE lock,
  * so builds on one table run side by side), attach them with `ADD CONSTRAINT … USING INDEX`
  * (brief ACCESS EXCLUSIVE, one table at a time: two attaches holding their builds' SHARE locks
- * would deadlock), then add foreign keys NOT VALID and VALIDATE them.
+ * would deadlock; a table's only key is built and attached in one step), then add foreign keys
+ * NOT VALID and VALIDATE them.
  *
  * Resumable from any point: each step is one transaction that takes a per-constraint advisory
  * lock, checks the catalogs by the constraint's deterministic name, does the DDL if still
@@ -105,7 +113,10 @@ export class ConstraintBuilder {
   private async steps(work: PhaseWork, signal: AbortSignal): Promise<void> {
     const keys = work.constraints.filter((k) => k.kind !== 'foreignKey');
     const fks = work.constraints.filter((k) => k.kind === 'foreignKey');
-    await bounded(keys.filter((k) => k.state === 'pending'), this.opts.concurrency, (k) => this.step(work, k, 'index', signal));
+    const lone = loneKeys(keys);
+    // A table's only key is built and attached in one step: no other build on that table can
+    // hold a SHARE lock against the attach, and it saves a transaction (a WAL flush) per table.
+    await bounded(keys.filter((k) => k.state === 'pending'), this.opts.concurrency, (k) => this.step(work, k, lone.has(k) ? 'attach' : 'index', signal));
     for (const k of keys.filter((k) => k.state !== 'done')) await this.step(work, k, 'attach', signal);
     for (const k of fks.filter((k) => k.state === 'pending')) await this.step(work, k, 'add', signal);
     await bounded(fks.filter((k) => k.state !== 'done'), this.opts.concurrency, (k) => this.step(work, k, 'validate', signal));
@@ -121,14 +132,11 @@ export class ConstraintBuilder {
     let broken: Error | undefined;
     let cancel: (() => void) | undefined;
     try {
-      await client.query('BEGIN');
-      const me = await client.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_advisory_xact_lock(hashtextextended($1, 0))`, [`rowflow:${work.jobId}:${k.name}`]);
-      cancel = this.cancelOnAbort(me.rows[0]!.pid, signal);
-      await this.fence(client, work.jobId);
+      cancel = this.cancelOnAbort(await this.begin(client, work.jobId, k), signal);
       await requireLoadedTables(client, work, k);
       await new StepSql(client, work, k).run(what);
-      await client.query(`UPDATE rowflow.job_constraints SET state = $2, updated_at = now() WHERE id = $1`, [k.id, STATE_AFTER[what]]);
-      await client.query('COMMIT');
+      // Steps of many small tables are mostly round trips: the record and COMMIT travel together.
+      await client.query(`UPDATE rowflow.job_constraints SET state = ${client.escapeLiteral(STATE_AFTER[what])}, updated_at = now() WHERE id = ${Number(k.id)}; COMMIT`);
       k.state = STATE_AFTER[what];
       this.opts.log.info({ event: 'constraint_step', jobId: work.jobId, constraint: k.name, step: what, ms: Date.now() - started }, 'constraint step done');
     } catch (err) {
@@ -156,13 +164,20 @@ export class ConstraintBuilder {
     return () => signal.removeEventListener('abort', onAbort);
   }
 
-  /** Only the lease holder of a job still in the phase may build (a cancel stops the next step). */
-  private async fence(client: pg.PoolClient, jobId: string): Promise<void> {
-    const res = await client.query(
-      `SELECT 1 FROM rowflow.jobs WHERE id = $1 AND state = 'running' AND phase = 'building indexes' AND phase_lease_owner = $2`,
-      [jobId, this.opts.owner],
-    );
-    if (!res.rowCount) throw new PhaseLostError('phase lease lost or job no longer building indexes');
+  /**
+   * `BEGIN`, the constraint's advisory lock, and the fence — only the lease holder of a job
+   * still in the phase may build (a cancel stops the next step) — in one round trip. Returns
+   * the backend's pid (to cancel a build on abort).
+   */
+  private async begin(client: pg.PoolClient, jobId: string, k: ConstraintRow): Promise<number> {
+    const lit = (v: string) => client.escapeLiteral(v);
+    const results = (await client.query(
+      `BEGIN;
+       SELECT pg_backend_pid() AS pid, pg_advisory_xact_lock(hashtextextended(${lit(`rowflow:${jobId}:${k.name}`)}, 0));
+       SELECT 1 FROM rowflow.jobs WHERE id = ${lit(jobId)} AND state = 'running' AND phase = 'building indexes' AND phase_lease_owner = ${lit(this.opts.owner)}`,
+    )) as unknown as pg.QueryResult[];
+    if (!results[2]?.rowCount) throw new PhaseLostError('phase lease lost or job no longer building indexes');
+    return (results[1]!.rows[0] as { pid: number }).pid;
   }
 
   private completed(jobId: string): void {
@@ -206,11 +221,11 @@ async function requireLoadedTables(client: pg.PoolClient, work: PhaseWork, k: Co
     const t = work.tables[i];
     if (!t) throw new Error(`job ${work.jobId} has no table ${i}`);
     const name = qualify(t);
-    await client.query(`LOCK TABLE ${name} IN ACCESS SHARE MODE`).catch((err: unknown) => {
+    const results = (await client.query(`LOCK TABLE ${name} IN ACCESS SHARE MODE; SELECT to_regclass(${client.escapeLiteral(name)})::oid::text AS oid`).catch((err: unknown) => {
       throw (err as { code?: string }).code === UNDEFINED_TABLE ? new TableReplacedError(`table ${name} no longer exists; its constraints were not built`) : err;
-    });
-    const locked = await client.query<{ oid: string }>(`SELECT to_regclass($1)::oid::text AS oid`, [name]);
-    if (t.oid !== null && locked.rows[0]?.oid !== t.oid) throw new TableReplacedError(`table ${name} was dropped and re-created since the job loaded it; its constraints were not built`);
+    })) as unknown as pg.QueryResult<{ oid: string }>[];
+    const locked = results[1]?.rows[0];
+    if (t.oid !== null && locked?.oid !== t.oid) throw new TableReplacedError(`table ${name} was dropped and re-created since the job loaded it; its constraints were not built`);
   }
 }
 
@@ -258,9 +273,12 @@ class StepSql {
     return res.rows[0] ? { validated: res.rows[0].convalidated } : undefined;
   }
 
-  /** Builds the unique index unless it (or the constraint that took it over) exists already. */
-  private async ensureIndex(): Promise<void> {
-    if (await this.constraint()) return;
+  /**
+   * Builds the unique index unless it (or the constraint that took it over) exists already.
+   * `checked`: the caller has just found no constraint of this name.
+   */
+  private async ensureIndex(checked = false): Promise<void> {
+    if (!checked && (await this.constraint())) return;
     const index = qualify({ schema: this.tableName(this.k.tableIndex).schema, table: this.k.name });
     const res = await this.client.query<{ ours: boolean }>(`SELECT indrelid = to_regclass($2) AS ours FROM pg_index WHERE indexrelid = to_regclass($1)`, [index, this.table]);
     if (res.rows[0]?.ours) return;
@@ -271,7 +289,7 @@ class StepSql {
   /** `ADD CONSTRAINT … PRIMARY KEY / UNIQUE USING INDEX` (the index keeps the constraint's name). */
   private async attach(): Promise<void> {
     if (await this.constraint()) return;
-    await this.ensureIndex();
+    await this.ensureIndex(true);
     const kind = this.k.kind === 'primaryKey' ? 'PRIMARY KEY' : 'UNIQUE';
     await this.client.query(`ALTER TABLE ${this.table} ADD CONSTRAINT ${quoteIdent(this.k.name)} ${kind} USING INDEX ${quoteIdent(this.k.name)}`);
   }

@@ -76,6 +76,7 @@ function fakeStore(over: Partial<JobStorePort> = {}): JobStorePort {
   return {
     create: () => Promise.resolve('job-1'),
     get: (id) => Promise.resolve(status(id)),
+    stateOf: () => Promise.resolve({ state: 'running', phase: 'loading' }),
     list: () => Promise.resolve([]),
     cancel: (id) => Promise.resolve(status(id, { state: 'cancelled' })),
     resume: (id) => Promise.resolve(status(id, { state: 'queued' })),
@@ -204,7 +205,7 @@ describe('JobOrchestrator', () => {
   it('a finished partition enqueues tables that waited on it and hands the job to its constraint phase', async () => {
     let phase: JobStatus['phase'] = 'loading';
     const store = fakeStore({
-      get: (id) => Promise.resolve(status(id, { phase })),
+      stateOf: () => Promise.resolve({ state: 'running', phase }),
       readyPartitions: (jobId) => Promise.resolve([{ jobId, partitionId: 9 }]),
     });
     const r = rig({ store });

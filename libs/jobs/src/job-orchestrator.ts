@@ -8,7 +8,7 @@ import type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
 /** The job store calls the orchestrator makes (JobRepository; a fake in unit specs). */
 export type JobStorePort = Pick<
   JobRepository,
-  'create' | 'get' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'orphanedPartitions' | 'readyPartitions' | 'jobsAwaitingFinish' | 'deadLetters'
+  'create' | 'get' | 'stateOf' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'orphanedPartitions' | 'readyPartitions' | 'jobsAwaitingFinish' | 'deadLetters'
 >;
 
 export interface OrchestratorDeps {
@@ -199,8 +199,8 @@ export class JobOrchestrator {
     if (outcome !== 'done') return;
     try {
       await this.enqueue(await this.deps.store.readyPartitions(p.jobId));
-      const status = await this.deps.store.get(p.jobId);
-      if (status.state === 'running' && status.phase === 'building indexes') this.startPhase(p.jobId);
+      const now = await this.deps.store.stateOf(p.jobId);
+      if (now?.state === 'running' && now.phase === 'building indexes') this.startPhase(p.jobId);
     } catch (err) {
       this.deps.log.warn({ jobId: p.jobId, err: message(err) }, 'follow-up after partition failed; the sweep will retry');
     }

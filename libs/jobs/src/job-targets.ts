@@ -5,7 +5,7 @@ import { loadOrder } from './dataset-job.js';
 import { continueKeys } from './key-continuation.js';
 import type { JobDefinition } from './job-spec.js';
 import type { TargetRef } from './target-ref.js';
-import { FitError, prepareTarget } from './target-table.js';
+import { FitError, prepareNewTables, prepareTarget } from './target-table.js';
 
 /** What preparing a job's targets left: per table the oid, and the oid again when Rowflow created it. */
 export interface PreparedTargets {
@@ -21,6 +21,12 @@ export interface PreparedTargets {
  * continues the keys of populated tables (continueKeys).
  */
 export async function prepareJobTargets(c: pg.PoolClient, def: JobDefinition, targets: TargetRef[]): Promise<PreparedTargets> {
+  // New tables in one schema: a fixed number of round trips for all of them (a thousand-table
+  // dataset spent most of its POST preparing tables one by one); nothing to fit or continue.
+  if (def.mode === 'create' && targets.every((t) => t.schema === targets[0]!.schema)) {
+    const made = await prepareNewTables(c, targets, def.tables.map((t) => t.schema), (i) => ({ columnType: columnTypes(def, i) }));
+    return { created: made.map((p) => p.oid), oids: made.map((p) => p.oid) };
+  }
   const sources = columnSources(def);
   const created: Array<number | null> = def.tables.map(() => null);
   const oids: number[] = def.tables.map(() => 0);

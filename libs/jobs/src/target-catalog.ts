@@ -36,6 +36,12 @@ export async function lockTargetName(c: pg.PoolClient, ref: TargetRef): Promise<
   await c.query('SELECT pg_catalog.pg_advisory_xact_lock($1::int4, pg_catalog.hashtext($2))', [TARGET_LOCK_CLASS, qualify(ref)]);
 }
 
+/** lockTargetName for many targets in one statement, in name order (two jobs never wait on each other crosswise). */
+export async function lockTargetNames(c: pg.PoolClient, refs: TargetRef[]): Promise<void> {
+  const names = refs.map(qualify).sort();
+  await c.query('SELECT pg_catalog.pg_advisory_xact_lock($1::int4, pg_catalog.hashtext(n)) FROM unnest($2::text[]) AS n ORDER BY n', [TARGET_LOCK_CLASS, names]);
+}
+
 export async function namespaceOid(c: pg.PoolClient, schema: string): Promise<number | null> {
   const res = await c.query<{ oid: string }>('SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1', [schema]);
   return res.rows[0] ? Number(res.rows[0].oid) : null;
@@ -45,6 +51,18 @@ export async function findRelation(c: pg.PoolClient, nsOid: number, table: strin
   const res = await c.query<{ oid: string; relkind: string }>('SELECT oid, relkind FROM pg_catalog.pg_class WHERE relnamespace = $1 AND relname = $2', [nsOid, table]);
   const row = res.rows[0];
   return row ? { oid: Number(row.oid), kind: row.relkind } : null;
+}
+
+/** findRelation for many names in one query: the relations found, by name. */
+export async function findRelations(c: pg.PoolClient, nsOid: number, tables: string[]): Promise<Map<string, TargetRelation>> {
+  const res = await c.query<{ relname: string; oid: string; relkind: string }>('SELECT relname, oid, relkind FROM pg_catalog.pg_class WHERE relnamespace = $1 AND relname = ANY ($2::text[])', [nsOid, tables]);
+  return new Map(res.rows.map((r) => [r.relname, { oid: Number(r.oid), kind: r.relkind }]));
+}
+
+/** typeExists for many names in one query: the names taken by a type. */
+export async function typesNamed(c: pg.PoolClient, nsOid: number, names: string[]): Promise<Set<string>> {
+  const res = await c.query<{ typname: string }>('SELECT typname FROM pg_catalog.pg_type WHERE typnamespace = $1 AND typname = ANY ($2::text[])', [nsOid, names]);
+  return new Set(res.rows.map((r) => r.typname));
 }
 
 /** A type of that name in the schema (CREATE TABLE would collide with it: tables own a row type). */

@@ -1,7 +1,7 @@
 import { type ColumnSpec, ConflictError, type JobMode, type TableSpec, ValidationError } from '@rowflow/contracts';
 import { pgType, quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
-import { findRelation, foreignReferrers, lockTargetName, namespaceOid, partitionsOutOfScope, RELKIND_NAMES, type TargetRelation, tableColumns, typeExists } from './target-catalog.js';
+import { findRelation, findRelations, foreignReferrers, lockTargetName, lockTargetNames, namespaceOid, partitionsOutOfScope, RELKIND_NAMES, type TargetRelation, tableColumns, typeExists, typesNamed } from './target-catalog.js';
 import { fitMismatches, type Mismatch, type ValueSource } from './target-fit.js';
 import { qualify, type TargetRef } from './target-ref.js';
 
@@ -108,6 +108,46 @@ export async function prepareTarget(c: pg.PoolClient, ref: TargetRef, spec: Tabl
   }
 }
 
+/**
+ * prepareTarget in mode `create` for every table of a job at once (all in one schema): the same
+ * checks, answers and locks, in a fixed number of round trips instead of about eight per
+ * table — a dataset of a thousand tables spent most of its POST in those.
+ */
+export async function prepareNewTables(c: pg.PoolClient, refs: TargetRef[], specs: TableSpec[], ddl: (index: number) => CreateTableOptions = () => ({})): Promise<PreparedTarget[]> {
+  const schema = refs[0]!.schema;
+  if (refs.some((r) => r.schema !== schema)) throw new Error('prepareNewTables: one schema at a time');
+  await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+  await lockTargetNames(c, refs);
+  const ns = await namespaceOid(c, schema);
+  if (ns === null) throw new ValidationError('targetTable', `the target schema "${schema}" does not exist; create it or change TARGET_SCHEMA`);
+  const names = refs.map((r) => r.table);
+  try {
+    const found = await findRelations(c, ns, names);
+    const taken = refs.find((r) => found.has(r.table));
+    if (taken) throw existsError(taken, found.get(taken.table)!);
+    const types = await typesNamed(c, ns, names);
+    const typed = refs.find((r) => types.has(r.table));
+    if (typed) throw typeTakenError(typed);
+    await c.query(refs.map((r, i) => createTableSql(r, specs[i]!, ddl(i))).join(';\n'));
+    const made = await findRelations(c, ns, names);
+    return refs.map((r) => ({ oid: made.get(r.table)!.oid, created: true }));
+  } catch (err) {
+    const msg = (err as { message?: string }).message ?? '';
+    throw translate(err, refs.find((r) => msg.includes(`"${r.table}"`)) ?? refs[0]!);
+  }
+}
+
+/** recordCreatedTable for many tables in one statement. */
+export async function recordCreatedTables(c: pg.PoolClient, refs: TargetRef[], oids: number[], jobId: string): Promise<void> {
+  if (!refs.length) return;
+  await c.query(
+    `INSERT INTO rowflow.created_tables (table_oid, schema_name, table_name, job_id)
+     SELECT o, s, t, $4 FROM unnest($1::oid[], $2::text[], $3::text[]) AS r(o, s, t)
+     ON CONFLICT (table_oid) DO UPDATE SET schema_name = excluded.schema_name, table_name = excluded.table_name, job_id = excluded.job_id, created_at = now()`,
+    [oids, refs.map((r) => r.schema), refs.map((r) => r.table), jobId],
+  );
+}
+
 /** Remembers a table as Rowflow's, so a later `replace` may drop it. */
 export async function recordCreatedTable(c: pg.PoolClient, ref: TargetRef, oid: number, jobId: string): Promise<void> {
   await c.query(
@@ -158,8 +198,12 @@ function existsError(ref: TargetRef, rel: TargetRelation): Error {
   return new ConflictError(`targetTable: table ${qualify(ref)} already exists; use mode "append", "truncate" or (for a table Rowflow created) "replace"`, 'targetTable');
 }
 
+function typeTakenError(ref: TargetRef): ConflictError {
+  return new ConflictError(`targetTable: a type named ${qualify(ref)} already exists; a table needs that name for its row type`, 'targetTable');
+}
+
 async function create(c: pg.PoolClient, ns: number, ref: TargetRef, spec: TableSpec, ddl: CreateTableOptions): Promise<number> {
-  if (await typeExists(c, ns, ref.table)) throw new ConflictError(`targetTable: a type named ${qualify(ref)} already exists; a table needs that name for its row type`, 'targetTable');
+  if (await typeExists(c, ns, ref.table)) throw typeTakenError(ref);
   await c.query(createTableSql(ref, spec, ddl));
   const made = await findRelation(c, ns, ref.table);
   return made!.oid;

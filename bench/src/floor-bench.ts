@@ -1,0 +1,131 @@
+/**
+ * The job defaults against the floor, on both servers: the embedded PostgreSQL 18 that `npm
+ * start` runs and the system PostgreSQL 15. The floor is `psql` loading the job's own CSV bytes
+ * the way the job does — 200 transactions of 5000 rows (`BEGIN; SET LOCAL synchronous_commit =
+ * off; \copy; COMMIT`) in 4 sessions, consecutive ranges each — so its ratio says how close the
+ * job comes to what PostgreSQL allows under that design; `pgbench -i` is printed next to it.
+ * Baseline and job run alternately (3 rounds, `BENCH_QUICK=1`: 1; median of per-pair ratios):
+ * - `append` (index-free table, 4 partitions) vs the floor and `pgbench -i -s 10 -I dtg`;
+ * - `create` (PRIMARY KEY after the load) vs the floor followed by `ADD PRIMARY KEY` and
+ *   `pgbench -i -s 10 -I dtgp`.
+ * Also the first job of a freshly started orchestrator against the next one (the warm-up).
+ * `npm run bench -- floor` (BENCH_SERVER=embedded|system: one server only).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { ACCOUNTS_DDL, benchDatabase, type BenchPostgres, type BenchResult, type Harness, median, runJob, type ServerKind, type Stack, timeTool } from './harness.js';
+import { chunkScripts } from './jobs-bench.js';
+
+const ROWS = 1_000_000;
+const secs = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
+
+interface Ctx {
+  server: BenchPostgres;
+  stack: Stack;
+  db: { url: string; pool: pg.Pool };
+  scripts: string[];
+}
+
+async function fresh(db: pg.Pool, table: string): Promise<void> {
+  await db.query(`DROP TABLE IF EXISTS "${table}"`);
+  await db.query(ACCOUNTS_DDL.replace('%s', table));
+}
+
+/** psql, 4 sessions, 200 chunk transactions (then the primary key, for `create`). */
+async function floor(c: Ctx, withKey: boolean): Promise<number> {
+  await fresh(c.db.pool, 'floor_4');
+  const psql = (args: string[]) => timeTool(c.server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', c.db.url, ...args]);
+  const t0 = performance.now();
+  await Promise.all(c.scripts.map((f) => psql(['-f', f])));
+  if (withKey) await psql(['-c', 'ALTER TABLE floor_4 ADD PRIMARY KEY (aid)']);
+  return (performance.now() - t0) / 1000;
+}
+
+async function job(c: Ctx, mode: 'append' | 'create'): Promise<number> {
+  const table = `acc_${mode}_${Math.random().toString(36).slice(2, 8)}`;
+  if (mode === 'append') await c.db.pool.query(ACCOUNTS_DDL.replace('%s', table));
+  const s = await runJob(c.stack, { table: 'pgbench_accounts', rows: ROWS, seed: 1, mode, targetTable: table });
+  await c.db.pool.query(`DROP TABLE "${table}"`);
+  return s;
+}
+
+function pgbench(c: Ctx, steps: string): Promise<number> {
+  return timeTool(c.server, 'pgbench', ['-i', '-s', '10', '-I', steps, '-q', c.db.url]);
+}
+
+async function compare(c: Ctx, mode: 'append' | 'create', rounds: number): Promise<{ floor: number[]; bench: number[]; job: number[] }> {
+  const out = { floor: [] as number[], bench: [] as number[], job: [] as number[] };
+  for (let i = 0; i < rounds; i++) {
+    out.floor.push(await floor(c, mode === 'create'));
+    out.bench.push(await pgbench(c, mode === 'create' ? 'dtgp' : 'dtg'));
+    out.job.push(await job(c, mode));
+  }
+  return out;
+}
+
+function result(kind: ServerKind, mode: 'append' | 'create', r: { floor: number[]; bench: number[]; job: number[] }, label: string): BenchResult {
+  const ratio = (base: number[]) => median(base.map((b, i) => b / r.job[i]!));
+  const steps = mode === 'create' ? 'dtgp' : 'dtg';
+  return {
+    name: `floor: ${kind}, 1M pgbench_accounts, job defaults, ${mode === 'create' ? 'create (PRIMARY KEY)' : 'append into an index-free table'}`,
+    value: ROWS / median(r.job),
+    unit: 'rows/s',
+    ratio: ratio(r.floor),
+    baseline: `the floor: psql, same bytes, 200 × 5000-row COPY transactions in 4 sessions${mode === 'create' ? ', then ADD PRIMARY KEY' : ''} (run alternately)`,
+    target: '>= 0.95',
+    note: `${label}; ${ratio(r.bench).toFixed(2)}× pgbench -i -s 10 -I ${steps}; job ${secs(r.job)} s, floor ${secs(r.floor)} s, pgbench ${secs(r.bench)} s`,
+  };
+}
+
+/** A freshly started stack's first job against its second (what start-up warming is for). */
+async function firstJob(h: Harness, kind: ServerKind, c: Ctx): Promise<BenchResult> {
+  const stack = await h.startStack(c.db.url, { MAX_ROWS: '100000000' });
+  try {
+    const first = await job({ ...c, stack }, 'create');
+    const second = await job({ ...c, stack }, 'create');
+    return { name: `floor: ${kind}, first job of a fresh orchestrator, create`, value: first, unit: 's', ratio: first / second, baseline: 'the second job of the same process', note: `first ${first.toFixed(2)} s, second ${second.toFixed(2)} s` };
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
+  const server = await h.postgres(kind);
+  if (!server.bin) throw new Error('floor bench needs psql/pgbench of a system PostgreSQL');
+  const admin = new pg.Pool({ connectionString: server.url, max: 1 });
+  const db = await benchDatabase(admin, server, 'bench_floor');
+  const dir = await mkdtemp(join(tmpdir(), 'rowflow-bench-floor-'));
+  try {
+    const stack = await h.startStack(db.url, { MAX_ROWS: '100000000' });
+    const c: Ctx = { server, stack, db, scripts: [] };
+    const out: BenchResult[] = [];
+    try {
+      c.scripts = (await chunkScripts(stack, dir, 'floor_4', 4)).scripts;
+      await job(c, 'append'); // the stack's warm-up run, not measured
+      const rounds = h.quick ? 1 : 3;
+      const append = await compare(c, 'append', rounds);
+      const create = await compare(c, 'create', rounds);
+      h.log(`${kind}: append ${JSON.stringify(append)}; create ${JSON.stringify(create)}`);
+      out.push(result(kind, 'append', append, server.label), result(kind, 'create', create, server.label));
+    } finally {
+      await stack.stop();
+    }
+    // Its own stack, after the other stopped: two stacks on one database share the job queue.
+    out.push(await firstJob(h, kind, c));
+    return out;
+  } finally {
+    await db.pool.end();
+    await admin.end();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(h: Harness): Promise<BenchResult[]> {
+  const kinds: ServerKind[] = process.env.BENCH_SERVER ? [process.env.BENCH_SERVER as ServerKind] : ['embedded', 'system'];
+  const out: BenchResult[] = [];
+  for (const kind of kinds) out.push(...(await onServer(h, kind)));
+  return out;
+}
