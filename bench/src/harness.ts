@@ -131,7 +131,7 @@ function asPostgres(tool: string, args: string[]): Promise<{ stdout: string }> {
  * initdb into a temp dir + pg_ctl start on a free loopback port, every setting at its default
  * (fsync on, synchronous_commit on, wal_level replica): the server a user compares us with.
  */
-async function systemPostgres(): Promise<BenchPostgres> {
+export async function systemPostgres(): Promise<BenchPostgres> {
   const base = await mkdtemp(join(tmpdir(), 'rowflow-bench-pg-'));
   await chmod(base, 0o755);
   const data = join(base, 'data');
