@@ -143,7 +143,7 @@ async function main(): Promise<void> {
       process.stderr.write(`[corpus] ${e.name} …\n`);
       const r = await runEntry(servers, dir, e, opts).catch((err: unknown): Result => ({ entry: e, seconds: 0, ddlErrors: 0, error: String((err as Error).stack ?? err) }));
       results.push(r);
-      process.stderr.write(`${tableRow(r)}\n`);
+      process.stderr.write(`${tableRow(r)}\n${details(r)}\n`);
     }
   } finally {
     await servers.stopAll();
