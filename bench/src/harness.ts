@@ -68,25 +68,28 @@ export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {
   const [gp, op] = [await freePort(), await freePort()];
   const generatorUrl = `http://127.0.0.1:${gp}`;
   const orchestratorUrl = `http://127.0.0.1:${op}`;
-  const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env }, GENERATOR_NODE_FLAGS);
-  await waitHealthy(generatorUrl);
-  const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
-    PORT: String(op),
-    GENERATOR_URL: generatorUrl,
-    DATABASE_URL: databaseUrl,
-    ...env,
-  });
-  await waitHealthy(orchestratorUrl);
-  return {
-    databaseUrl,
-    generatorUrl,
-    orchestratorUrl,
-    generator,
-    orchestrator,
-    stop: async () => {
-      await Promise.all([stopProcess(orchestrator), stopProcess(generator)]);
-    },
+  const started: ChildProcess[] = [];
+  // An app that never answered is stopped too: a failed start leaves no process behind.
+  const stop = async (): Promise<void> => {
+    await Promise.all(started.map((p) => stopProcess(p)));
   };
+  try {
+    const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env }, GENERATOR_NODE_FLAGS);
+    started.push(generator);
+    await waitHealthy(generatorUrl);
+    const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
+      PORT: String(op),
+      GENERATOR_URL: generatorUrl,
+      DATABASE_URL: databaseUrl,
+      ...env,
+    });
+    started.push(orchestrator);
+    await waitHealthy(orchestratorUrl);
+    return { databaseUrl, generatorUrl, orchestratorUrl, generator, orchestrator, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
 
 /** Peak RSS (kB → MB) of a running process, sampled from /proc every `everyMs`. */

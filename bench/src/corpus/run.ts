@@ -14,7 +14,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { ROOT, startStack } from '../harness.js';
+import { ROOT, type Stack, startStack } from '../harness.js';
 import { applyDdl, CorpusServers, recreateDatabase, emptyTables, type ServerKind } from './corpus-servers.js';
 import { checkIntegrity, type IntegrityReport } from './integrity.js';
 import { roundTrip, type RoundTrip } from './round-trip.js';
@@ -49,6 +49,21 @@ const STACK_ENV = {
   LOG_LEVEL: 'error',
 };
 
+/**
+ * A busy machine can keep a fresh app from answering /health within the harness's 30 s: two more
+ * tries before the schema is reported as an error (a configuration the apps refuse fails all three).
+ */
+async function startWithRetries(url: string, env: NodeJS.ProcessEnv): Promise<Stack> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startStack(url, env);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      process.stderr.write(`[corpus] stack did not start (${(err as Error).message}); trying again\n`);
+    }
+  }
+}
+
 async function runEntry(servers: CorpusServers, dir: string, e: CorpusEntry, opts: { rows: number; seed: number }): Promise<Result> {
   const t0 = performance.now();
   const schemas = e.schemas ?? ['public'];
@@ -57,7 +72,7 @@ async function runEntry(servers: CorpusServers, dir: string, e: CorpusEntry, opt
   const ddl = await applyDdl(url, e.files, resolve(dir, e.cwd ?? '.'));
   await emptyTables(url, schemas);
   const result: Result = { entry: e, seconds: 0, ddlErrors: ddl.errorCount, ddlErrorLines: ddl.errors };
-  const stack = await startStack(url, { ...STACK_ENV, TARGET_SCHEMA: schemas.join(',') });
+  const stack = await startWithRetries(url, { ...STACK_ENV, TARGET_SCHEMA: schemas.join(',') });
   try {
     result.trip = await roundTrip(stack.orchestratorUrl, { schemas, rows: opts.rows, seed: opts.seed });
   } catch (err) {
