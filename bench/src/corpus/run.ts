@@ -92,7 +92,7 @@ async function runEntry(servers: CorpusServers, dir: string, e: CorpusEntry, opt
 
 function verdict(r: Result): string {
   const t = r.trip;
-  if (r.error) return `error: ${r.error.slice(0, 80)}`;
+  if (r.error) return `error: ${r.error.split('\n')[0]!.slice(0, 80)}`;
   if (!t) return '';
   const refused = t.refusals[0];
   if (refused) return `${refused.step} ${refused.status ?? ''} ${refused.field ?? ''}`.trim();
