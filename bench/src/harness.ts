@@ -76,31 +76,29 @@ export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {
   const [gp, op] = [await freePort(), await freePort()];
   const generatorUrl = `http://127.0.0.1:${gp}`;
   const orchestratorUrl = `http://127.0.0.1:${op}`;
-  const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env }, GENERATOR_NODE_FLAGS);
-  const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
-    PORT: String(op),
-    GENERATOR_URL: generatorUrl,
-    DATABASE_URL: databaseUrl,
-    ...env,
-  });
+  const started: ChildProcess[] = [];
+  // An app that never answered is stopped too: a failed start leaves no process behind.
+  const stop = async (): Promise<void> => {
+    await Promise.all(started.map((p) => stopProcess(p)));
+  };
   try {
+    const generator = startProcess('apps/generator/dist/main.js', { PORT: String(gp), ...env }, GENERATOR_NODE_FLAGS);
+    started.push(generator);
     // A shared, busy machine can take long to start two Node processes.
     await waitHealthy(generatorUrl, 120_000);
+    const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
+      PORT: String(op),
+      GENERATOR_URL: generatorUrl,
+      DATABASE_URL: databaseUrl,
+      ...env,
+    });
+    started.push(orchestrator);
     await waitHealthy(orchestratorUrl, 120_000);
+    return { databaseUrl, generatorUrl, orchestratorUrl, generator, orchestrator, stop };
   } catch (err) {
-    await Promise.all([stopProcess(orchestrator), stopProcess(generator)]);
+    await stop();
     throw err;
   }
-  return {
-    databaseUrl,
-    generatorUrl,
-    orchestratorUrl,
-    generator,
-    orchestrator,
-    stop: async () => {
-      await Promise.all([stopProcess(orchestrator), stopProcess(generator)]);
-    },
-  };
 }
 
 /** Peak RSS (kB → MB) of a running process, sampled from /proc every `everyMs`. */
@@ -145,7 +143,7 @@ function asPostgres(tool: string, args: string[]): Promise<{ stdout: string }> {
  * initdb into a temp dir + pg_ctl start on a free loopback port, every setting at its default
  * (fsync on, synchronous_commit on, wal_level replica): the server a user compares us with.
  */
-async function systemPostgres(): Promise<BenchPostgres> {
+export async function systemPostgres(): Promise<BenchPostgres> {
   const base = await mkdtemp(join(tmpdir(), 'rowflow-bench-pg-'));
   await chmod(base, 0o755);
   const data = join(base, 'data');

@@ -14,12 +14,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** True when nothing listens on `port` at 127.0.0.1 (so a server may bind it). */
-export function portIsFree(port: number): Promise<boolean> {
+/** True when nothing listens on `port` at `host` (default 127.0.0.1), so a server may bind it. */
+export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
     srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
 }

@@ -24,7 +24,7 @@ export {
   type TableManifest,
   type TableVerifyInput,
 } from './job-manifest.js';
-export { type ExtraRows, type JobVerifyResult, type RangeCheck, type TableVerifyResult, verifyJob } from './job-verify.js';
+export { CsvRecordFilter, type ExtraRows, type JobVerifyResult, type RangeCheck, type TableVerifyResult, type VerifyMethod, verifyJob } from './job-verify.js';
 export { JobManifestStore } from './job-manifest-store.js';
 export { ExportRepository } from './export-repository.js';
 export { isoInstant, readTableStats } from './pg-stats-reader.js';

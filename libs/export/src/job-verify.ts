@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ConflictError, type DatasetTableSpec } from '@rowflow/contracts';
+import type { DatasetTableSpec } from '@rowflow/contracts';
 import { withSession } from '@rowflow/jobs';
 import { quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
@@ -28,12 +28,25 @@ export interface ExtraRows {
   actualRows: number;
 }
 
+/**
+ * How a table was checked: `ranges` — row range by row range, matched on its key; `checksum` —
+ * a table without a key: row count plus an order-independent checksum over all columns of all
+ * its rows (and, in append mode, that every generated row is among the table's rows).
+ */
+export type VerifyMethod = 'ranges' | 'checksum';
+
 /** Verify's verdict on one table of a job. */
 export interface TableVerifyResult {
   table: string;
   targetSchema: string;
   targetTable: string;
   ok: boolean;
+  method: VerifyMethod;
+  /** Rows found in the table as generated. */
+  rows: number;
+  /** Generated rows PostgreSQL rejected during the load (the job's dead letters of this table): not expected in the table. */
+  deadLettered: number;
+  /** Rows generated for the table (`rows` + `deadLettered` when it matches). */
   rowsExpected: number;
   rowsChecked: number;
   /** How many ranges were checked (the ranges themselves are in the job result's `ranges`). */
@@ -59,15 +72,70 @@ export interface JobVerifyResult {
 /**
  * The columns rows are matched and ordered on: the spec's primary key column, else its composite
  * key (a join table), else its first unique column without NULLs. Each is unique per row, so the
- * ordered md5 of a range does not depend on the order rows were stored in.
+ * ordered md5 of a range does not depend on the order rows were stored in. null: no key (the
+ * table is verified by checksum).
  */
-function keyColumns(spec: DatasetTableSpec): string[] {
+function keyColumns(spec: DatasetTableSpec): string[] | null {
   const pk = spec.columns.find((c) => c.primaryKey);
   if (pk) return [pk.name];
   if (spec.compositeKey) return spec.compositeKey.columns;
   const unique = spec.columns.find((c) => c.unique && !c.nullRatio);
-  if (unique) return [unique.name];
-  throw new ConflictError(`cannot verify "${spec.name}": its spec has no primary key or unique column to match rows on`);
+  return unique ? [unique.name] : null;
+}
+
+/**
+ * Row numbers PostgreSQL rejected, per table index: the job's dead letters (a dead letter's row
+ * number counts within its table; its partition says which table).
+ */
+async function deadRows(pool: pg.Pool, jobId: string): Promise<Map<number, Set<number>>> {
+  const res = await pool.query<{ t: number; n: string }>(
+    `SELECT p.table_index AS t, d.row_number AS n FROM rowflow.dead_letters d
+       JOIN rowflow.job_partitions p ON p.job_id = d.job_id AND p.index = d.partition_index WHERE d.job_id = $1`,
+    [jobId],
+  );
+  const out = new Map<number, Set<number>>();
+  for (const r of res.rows) {
+    const set = out.get(r.t) ?? new Set<number>();
+    set.add(Number(r.n));
+    out.set(r.t, set);
+  }
+  return out;
+}
+
+/**
+ * Drops the CSV records at the given positions (0 = the stream's first record): the rows
+ * PostgreSQL rejected are not expected in the table, and may not even fit its column types. A
+ * newline inside a quoted field does not end a record (`""` toggles the quote state twice).
+ */
+export class CsvRecordFilter extends Transform {
+  private record = 0;
+  private quoted = false;
+  constructor(private readonly dropped: ReadonlySet<number>) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err: Error | null, out?: Buffer) => void): void {
+    const keep: Buffer[] = [];
+    let start = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b === 0x22) this.quoted = !this.quoted;
+      else if (b === 0x0a && !this.quoted) {
+        if (!this.dropped.has(this.record)) keep.push(chunk.subarray(start, i + 1));
+        this.record++;
+        start = i + 1;
+      }
+    }
+    if (start < chunk.length && !this.dropped.has(this.record)) keep.push(chunk.subarray(start));
+    cb(null, Buffer.concat(keep));
+  }
+}
+
+/** Positions within range `r` of the dead rows that fall in it. */
+function deadInRange(dead: ReadonlySet<number> | undefined, r: RowRange): Set<number> {
+  const out = new Set<number>();
+  for (const n of dead ?? []) if (n >= r.fromRow && n < r.toRow) out.add(n - r.fromRow);
+  return out;
 }
 
 /** sha256 of each range in the manifest, by table index and range. */
@@ -85,13 +153,13 @@ function manifestShas(m: StoredJobManifest | undefined): Map<string, string> {
  * and the target rows with the same keys. Nothing of a table is downloaded; no target is written.
  */
 export async function verifyJob(pool: pg.Pool, targetSchema: string, job: JobVerifyInput, manifest?: StoredJobManifest, signal?: AbortSignal): Promise<JobVerifyResult> {
-  // Every table must have a key before any work starts: a 409 rather than a half-done verify.
-  const keys = job.tables.map((t) => keyColumns(t.schema));
   const shas = manifestShas(manifest);
+  const dead = await deadRows(pool, job.jobId);
   const tables: TableVerifyResult[] = [];
   const ranges: RangeCheck[] = [];
-  for (const [i, t] of job.tables.entries()) {
-    const checked = await verifyTable(pool, { job, t, key: keys[i]!, schema: t.targetSchema ?? targetSchema, shas, signal });
+  for (const t of job.tables) {
+    const args: TableArgs = { job, t, key: keyColumns(t.schema), schema: t.targetSchema ?? targetSchema, shas, dead: dead.get(t.index), signal };
+    const checked = args.key ? await verifyTable(pool, { ...args, key: args.key }) : await checksumTable(pool, args);
     tables.push(checked.result);
     ranges.push(...checked.ranges);
   }
@@ -111,13 +179,22 @@ export async function verifyJob(pool: pg.Pool, targetSchema: string, job: JobVer
 interface TableArgs {
   job: JobVerifyInput;
   t: TableVerifyInput;
-  key: string[];
+  key: string[] | null;
   schema: string;
   shas: Map<string, string>;
+  /** Row numbers of this table that PostgreSQL rejected (dead letters). */
+  dead?: ReadonlySet<number>;
   signal?: AbortSignal;
 }
 
-async function verifyTable(pool: pg.Pool, a: TableArgs): Promise<{ result: TableVerifyResult; ranges: RangeCheck[] }> {
+type KeyedArgs = TableArgs & { key: string[] };
+
+function tableBase(a: TableArgs, method: VerifyMethod, rowsChecked: number, rangesChecked: number): TableVerifyResult {
+  const deadLettered = a.dead?.size ?? 0;
+  return { table: a.t.table, targetSchema: a.schema, targetTable: a.t.targetTable, ok: true, method, rows: rowsChecked, deadLettered, rowsExpected: a.t.rowsTotal, rowsChecked, rangesChecked };
+}
+
+async function verifyTable(pool: pg.Pool, a: KeyedArgs): Promise<{ result: TableVerifyResult; ranges: RangeCheck[] }> {
   const target = `${quoteIdent(a.schema)}.${quoteIdent(a.t.targetTable)}`;
   const cols = a.t.schema.columns.map((c) => quoteIdent(c.name));
   const ranges: RangeCheck[] = [];
@@ -126,9 +203,61 @@ async function verifyTable(pool: pg.Pool, a: TableArgs): Promise<{ result: Table
     ranges.push(await checkRange(pool, { ...a, r, target, cols, expectedSha: a.shas.get(`${a.t.index}:${r.fromRow}:${r.toRow}`) }));
   }
   const rowsChecked = ranges.reduce((s, r) => s + r.actualRows, 0);
-  const base: TableVerifyResult = { table: a.t.table, targetSchema: a.schema, targetTable: a.t.targetTable, ok: true, rowsExpected: a.t.rowsTotal, rowsChecked, rangesChecked: ranges.length };
+  const base = tableBase(a, 'ranges', rowsChecked, ranges.length);
   const first = ranges.find((r) => !r.ok) ?? (await extraRows(pool, a, target, rowsChecked));
   return { result: first ? { ...base, ok: false, firstMismatch: first } : base, ranges };
+}
+
+/** Generated CSV of range `r`, without the rows PostgreSQL rejected, through `tap` (which sees every generated byte). */
+async function copyRange(client: pg.PoolClient, a: TableArgs, r: RowRange, tap: Transform, into: string): Promise<void> {
+  const drop = deadInRange(a.dead, r);
+  const steps = [tableCsv(a.job, a.t, r, a.signal), tap, ...(drop.size ? [new CsvRecordFilter(drop)] : [])] as const;
+  await pipeline([...steps, client.query(copyFrom(`COPY rowflow_verify (${into}) FROM STDIN (FORMAT csv)`))]);
+}
+
+/** Row count and an order-independent checksum (sum of a 60-bit hash of each row's text) of `from`. */
+function checksumSql(cols: string[], from: string): string {
+  return `SELECT count(*) AS n, coalesce(sum(('x' || substr(md5(ROW(${cols.map((c) => `v.${c}`).join(', ')})::text), 1, 15))::bit(60)::bigint), 0)::text AS sum FROM ${from} v`;
+}
+
+/**
+ * A table without a key: every generated row (minus dead letters) into one TEMP table, then count
+ * and checksum against the whole target table. In append mode the table may hold older rows too:
+ * it then matches when every generated row is among its rows (multiset difference is empty).
+ */
+async function checksumTable(pool: pg.Pool, a: TableArgs): Promise<{ result: TableVerifyResult; ranges: RangeCheck[] }> {
+  const target = `${quoteIdent(a.schema)}.${quoteIdent(a.t.targetTable)}`;
+  const cols = a.t.schema.columns.map((c) => quoteIdent(c.name));
+  return withSession(
+    pool,
+    async (client) => {
+      await client.query('BEGIN');
+      await client.query(`CREATE TEMP TABLE rowflow_verify ON COMMIT DROP AS SELECT ${cols.join(', ')} FROM ${target} WITH NO DATA`);
+      for (const r of manifestRanges(a.t)) {
+        a.signal?.throwIfAborted();
+        await copyRange(client, a, r, new Transform({ transform: (c: Buffer, _e, cb) => cb(null, c) }), cols.join(', '));
+      }
+      const e = (await client.query<{ n: string; sum: string }>(checksumSql(cols, 'rowflow_verify'))).rows[0]!;
+      const t = (await client.query<{ n: string; sum: string }>(checksumSql(cols, target))).rows[0]!;
+      const same = e.n === t.n && e.sum === t.sum;
+      const missing = same ? 0 : await missingRows(client, cols, target);
+      await client.query('ROLLBACK'); // nothing of a verify is kept
+      const ok = same || (a.job.mode === 'append' && missing === 0);
+      const found = Number(e.n) - missing;
+      const base = tableBase(a, 'checksum', found, 0);
+      if (ok) return { result: base, ranges: [] };
+      const reason = `row count and checksum over all columns differ; ${missing} generated row(s) not found in the table`;
+      return { result: { ...base, ok: false, firstMismatch: { table: a.t.table, reason, expectedRows: Number(e.n), actualRows: Number(t.n) } }, ranges: [] };
+    },
+    { rollback: true },
+  );
+}
+
+/** Generated rows (with multiplicity) that the target lacks. */
+async function missingRows(client: pg.PoolClient, cols: string[], target: string): Promise<number> {
+  const row = (v: string) => `ROW(${cols.map((c) => `${v}.${c}`).join(', ')})::text`;
+  const res = await client.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT ${row('v')} FROM rowflow_verify v EXCEPT ALL SELECT ${row('t')} FROM ${target} t) d`);
+  return Number(res.rows[0]?.n ?? 0);
 }
 
 /** Every generated row matched; outside append mode, rows nobody generated still make the table differ. */
@@ -139,7 +268,7 @@ async function extraRows(pool: pg.Pool, a: TableArgs, target: string, rowsChecke
   return { table: a.t.table, reason: 'the table has rows outside the generated key ranges', expectedRows: rowsChecked, actualRows: total };
 }
 
-interface RangeArgs extends TableArgs {
+interface RangeArgs extends KeyedArgs {
   r: RowRange;
   target: string;
   cols: string[];
@@ -166,7 +295,7 @@ async function checkRange(pool: pg.Pool, a: RangeArgs): Promise<RangeCheck> {
       await client.query(`CREATE TEMP TABLE rowflow_verify ON COMMIT DROP AS SELECT ${a.cols.join(', ')} FROM ${a.target} WITH NO DATA`);
       const hash = createHash('sha256');
       const tap = new Transform({ transform: (c: Buffer, _e, cb) => cb(null, (hash.update(c), c)) });
-      await pipeline(tableCsv(a.job, a.t, a.r, a.signal), tap, client.query(copyFrom(`COPY rowflow_verify (${a.cols.join(', ')}) FROM STDIN (FORMAT csv)`)));
+      await copyRange(client, a, a.r, tap, a.cols.join(', '));
       await client.query('ANALYZE rowflow_verify');
       const s = (await client.query<{ en: string; emd5: string | null; an: string; amd5: string | null }>(compareSql(a))).rows[0]!;
       await client.query('ROLLBACK'); // nothing of a verify is kept

@@ -79,6 +79,33 @@ async function startEmbedded(dataRoot: string, pgPort: number): Promise<string> 
   return pg.url;
 }
 
+/**
+ * The apps' ports must be free before anything starts: with another instance (or anything else)
+ * on them, our apps fail to bind while the health checks reach the other one, and "ready" would
+ * be announced for a system whose loads go into someone else's database.
+ */
+async function checkPortsFree(cfg: ReturnType<typeof loadLauncherConfig>): Promise<void> {
+  if (cfg.PORT === cfg.GENERATOR_PORT) throw new StartError(`PORT and GENERATOR_PORT are both ${cfg.PORT}; give each app its own port`);
+  const taken: string[] = [];
+  for (const [key, p] of [['PORT', cfg.PORT], ['GENERATOR_PORT', cfg.GENERATOR_PORT]] as const) {
+    if (!(await portIsFree(p, cfg.HOST))) taken.push(`${key}=${p}`);
+  }
+  if (taken.length) {
+    throw new StartError(`port in use: ${taken.join(', ')} (another Rowflow running?); nothing was started. Stop the other process (ss -ltnp 'sport = :${taken[0]!.split('=')[1]}' shows it) or set PORT / GENERATOR_PORT`);
+  }
+}
+
+/** A refusal to start, reported as its message alone. */
+class StartError extends Error {
+  override name = 'StartError';
+}
+
+/** Waits for an app's /health; false when the launcher is stopping (the app exited: its port was someone else's after all). */
+async function healthy(url: string): Promise<boolean> {
+  await waitHealthy(url, 30_000, () => stopping);
+  return !stopping;
+}
+
 async function main(): Promise<void> {
   const cfg = loadLauncherConfig();
   useFormat(cfg.LOG_FORMAT);
@@ -86,19 +113,20 @@ async function main(): Promise<void> {
   process.env.LOG_FORMAT = cfg.LOG_FORMAT;
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  await checkPortsFree(cfg);
   const databaseUrl = cfg.DATABASE_URL ?? (await startEmbedded(cfg.ROWFLOW_DATA_DIR, cfg.EMBEDDED_PG_PORT));
   const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
   const generatorUrl = `http://${host}:${cfg.GENERATOR_PORT}`;
   const orchestratorUrl = `http://${host}:${cfg.PORT}`;
   startApp('generator', 'apps/generator/dist/main.js', { PORT: String(cfg.GENERATOR_PORT), HOST: cfg.HOST }, GENERATOR_NODE_FLAGS);
-  await waitHealthy(generatorUrl, 30_000, () => stopping);
+  if (!(await healthy(generatorUrl))) return;
   startApp('orchestrator', 'apps/orchestrator/dist/main.js', {
     PORT: String(cfg.PORT),
     HOST: cfg.HOST,
     GENERATOR_URL: generatorUrl,
     DATABASE_URL: databaseUrl,
   });
-  await waitHealthy(orchestratorUrl, 30_000, () => stopping);
+  if (!(await healthy(orchestratorUrl))) return;
   say(`web page      ${orchestratorUrl}/`);
   say(`orchestrator  ${orchestratorUrl}/api/docs   (health ${orchestratorUrl}/health)`);
   say(`generator     ${generatorUrl}/api/docs   (health ${generatorUrl}/health)`);
@@ -111,6 +139,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof ConfigError || err instanceof StartError ? err.message : String(err)}\n`);
   void shutdown(1);
 });

@@ -140,7 +140,7 @@ function rowCounter(format: string, rows: Readable, header: boolean): (chunk: Bu
 }
 
 /** `--dataset`: a spec file when it looks like a path, else a catalog dataset name. */
-async function datasetArg(raw: string): Promise<DatasetSpec> {
+export async function datasetArg(raw: string): Promise<DatasetSpec> {
   const isFile = raw.endsWith('.json') || raw.includes('/');
   return resolveDataset(isFile ? await jsonFile(raw, 'dataset') : raw, 'dataset');
 }

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ApiError, WorkFailed } from '../exit.js';
-import { defined, emit, type OutputOptions } from '../output.js';
+import { defined, emit, numberArg, type OutputOptions } from '../output.js';
 import { type ConnectionOptions, serverTarget } from './connection.js';
 
 interface IntrospectOptions extends OutputOptions, ConnectionOptions {
   schema?: string;
   tables?: string;
+  rows?: string;
   out?: string;
 }
 
@@ -15,8 +16,9 @@ export function registerIntrospect(program: Command): void {
   program
     .command('introspect')
     .description("Read a live schema into a dataset spec (calls the server's POST /api/introspect)")
-    .option('--schema <name>', "schema to read (default: the server's TARGET_SCHEMA)")
+    .option('--schema <name[,name…]>', "schema(s) to read (default: the server's TARGET_SCHEMA)")
     .option('--tables <a,b,…>', 'only these tables')
+    .option('--rows <n>', 'rows per table in the spec (default 1000)')
     .option('-o, --out <file>', 'write the spec JSON to a file')
     .option('--server <url>', 'the running orchestrator, e.g. http://127.0.0.1:3000 (default: the stack npm start runs)')
     .option('--token <token>', 'API token for --server (default: $ROWFLOW_API_TOKEN)')
@@ -24,9 +26,19 @@ export function registerIntrospect(program: Command): void {
     .action((opts: IntrospectOptions) => introspect(opts));
 }
 
+function list(raw: string | undefined): string[] | undefined {
+  return raw?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** One schema as a string (what every server accepts), several as a list. */
+function schemaArg(raw: string | undefined): string | string[] | undefined {
+  const names = list(raw);
+  return names && names.length === 1 ? names[0] : names;
+}
+
 async function introspect(opts: IntrospectOptions): Promise<void> {
   const client = serverTarget(opts, 'introspect runs on the orchestrator, against its configured database');
-  const body = defined({ schema: opts.schema, tables: opts.tables?.split(',').map((s) => s.trim()).filter(Boolean) });
+  const body = defined({ schema: schemaArg(opts.schema), tables: list(opts.tables), rows: numberArg(opts.rows) });
   let res: { dataset: unknown; warnings?: unknown[] };
   try {
     res = await client.post('/api/introspect', body);

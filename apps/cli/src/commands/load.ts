@@ -1,13 +1,17 @@
 import type { JobStatus } from '@rowflow/contracts';
+import type { JobDefinition } from '@rowflow/jobs';
 import type { Command } from 'commander';
 import { checkedTargetSchema, withPool } from '../engine/database.js';
 import { interruptSignal } from '../engine/interrupt.js';
 import { defined, jsonFile, numberArg, type OutputOptions } from '../output.js';
 import { connectionOptions, type ConnectionOptions, target } from './connection.js';
+import { datasetArg } from './generate.js';
 import { runLocal, watchRemote } from './job-runner.js';
 
 interface LoadOptions extends OutputOptions, ConnectionOptions {
   table?: string;
+  dataset?: string;
+  targetPrefix?: string;
   schema?: string;
   rows?: string;
   seed?: string;
@@ -25,11 +29,13 @@ export function registerLoad(program: Command): void {
       .description('Load generated rows into PostgreSQL as an exactly-once job (in-process, or on a server); a rerun after Ctrl-C or a kill continues it')
       .option('--table <name>', 'catalog table')
       .option('--schema <file.json>', 'custom table spec instead of --table')
+      .option('--dataset <file.json|name>', 'every table of a dataset instead of --table: a spec file (e.g. from `rowflow introspect -o`) or a catalog dataset name')
+      .option('--target-prefix <p>', 'with --dataset: prefix of every target table name (default none)')
       .option('--rows <n>', 'rows to load (an integer; 1e6 accepted)')
       .option('--seed <s>', 'seed (default: one is picked and shown)')
       .option('--partitions <p>', 'ranges loaded in parallel (1..64)')
       .option('--chunk-size <n|auto>', 'rows per COPY transaction (default 5000)')
-      .option('--target-table <name>', 'table to load into (default: the table name)')
+      .option('--target-table <name>', 'with --table/--schema: table to load into (default: the table name)')
       .option('--mode <mode>', 'create | append | truncate | replace (default create; replace: only a table Rowflow created)')
       .option('--skip-limit <n>', 'rows Postgres may reject before the job fails (default 100)'),
   )
@@ -43,6 +49,8 @@ async function body(opts: LoadOptions): Promise<Record<string, unknown>> {
   return defined({
     table: opts.table,
     schema: opts.schema === undefined ? undefined : await jsonFile(opts.schema, 'schema'),
+    dataset: opts.dataset === undefined ? undefined : await datasetArg(opts.dataset),
+    targetPrefix: opts.targetPrefix,
     rows: numberArg(opts.rows),
     seed: numberArg(opts.seed),
     partitions: numberArg(opts.partitions),
@@ -51,6 +59,12 @@ async function body(opts: LoadOptions): Promise<Record<string, unknown>> {
     mode: opts.mode,
     skipLimit: numberArg(opts.skipLimit),
   });
+}
+
+/** What a new job loads, for its first line: one table, or a dataset's tables. */
+function describe(def: JobDefinition): string {
+  if (!def.dataset) return `${def.rows} rows of ${def.table} into ${def.targetTable}`;
+  return `${def.rows} rows in ${def.tables.length} tables of dataset ${def.dataset.name} (mode ${def.mode})`;
 }
 
 async function load(opts: LoadOptions): Promise<void> {
@@ -76,7 +90,7 @@ async function load(opts: LoadOptions): Promise<void> {
       return previous.id;
     }
     const created = await jobs.create(def);
-    process.stderr.write(`job ${created}: ${def.rows} rows of ${def.table} into ${def.targetTable}, seed ${def.seed}\n`);
+    process.stderr.write(`job ${created}: ${describe(def)}, seed ${def.seed}\n`);
     return created;
   });
   await runLocal(where.url, id, def.partitions, interruptSignal(), opts);

@@ -39,12 +39,19 @@ function verdict(v: Verdict, opts: VerifyOptions, what: string): void {
   if (!v.ok) throw new WorkFailed(`${what} differs`, v);
 }
 
-/** One line per table: its verdict, where it is, rows checked, and what differs first. */
+/**
+ * One line per table: its verdict, where it is, how it was checked, and what differs first, e.g.
+ * `ok        orders (public.orders): 172 match, 28 dead-lettered (4 ranges)`.
+ */
 function tableLine(t: TableVerifyResult): string {
-  const head = `${t.ok ? 'ok      ' : 'MISMATCH'}  ${t.table} (${t.targetSchema}.${t.targetTable}): ${t.rowsChecked} of ${t.rowsExpected} rows in ${t.rangesChecked} ranges`;
+  const dead = t.deadLettered ? `, ${t.deadLettered} dead-lettered` : '';
+  const how = t.method === 'checksum' ? 'no key: count + checksum over all columns' : `${t.rangesChecked} ranges`;
+  const expected = t.rowsExpected - (t.deadLettered ?? 0);
+  const counts = t.ok ? `${t.rows ?? t.rowsChecked} match${dead}` : `${t.rowsChecked} of ${expected} rows found${dead}`;
+  const head = `${t.ok ? 'ok      ' : 'MISMATCH'}  ${t.table} (${t.targetSchema}.${t.targetTable}): ${counts} (${how})`;
   const m = t.firstMismatch;
   if (!m) return head;
-  if (!('fromRow' in m)) return `${head}; ${m.reason} (${m.actualRows} rows, ${m.expectedRows} generated)`;
+  if (!('fromRow' in m)) return `${head}; ${m.reason} (${m.actualRows} rows in the table, ${m.expectedRows} generated)`;
   return `${head}; first differing range rows ${m.fromRow}..${m.toRow}: ${m.actualRows} rows found, ${m.expectedRows} generated${m.actualRows === m.expectedRows ? ', contents differ' : ''}`;
 }
 

@@ -23,10 +23,15 @@ export class ManifestsController {
   }
 
   @Get(':id/verify')
-  @ApiOperation({ summary: 'Check every loaded table against the generator per row range, in the database: {ok, tables, ranges, firstMismatch?} (the mismatch names its table)' })
+  @ApiOperation({
+    summary:
+      'Check every loaded table against the generator, in the database: {ok, tables: [{table, method, rows, deadLettered, ok, firstMismatch?}], ranges, firstMismatch?}. ' +
+      'A table with a key is checked per row range (method "ranges"), one without by row count + an order-independent checksum over all columns (method "checksum"); ' +
+      "rows the job dead-lettered are not expected (\"172 match, 28 dead-lettered\")",
+  })
   @ApiOkResponse({ schema: JOB_VERIFY_SCHEMA })
   @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: "The job is not completed, or a table's spec has no key to match rows on" })
+  @ApiConflictResponse({ description: 'The job is not completed' })
   verify(@Param('id') id: string, @Query() query: unknown, @Res({ passthrough: true }) res: Response): Promise<JobVerifyResult> {
     expectNoQuery(query);
     return untilClientGone(res, (signal) => this.manifests.verify(id, signal));

@@ -45,7 +45,22 @@ export const JOB_VERIFY_SCHEMA = oa.obj(
     targetTable: oa.str(),
     rowsChecked: oa.int(),
     tables: oa.array(
-      oa.obj({ table: oa.str(), targetSchema: oa.str(), targetTable: oa.str(), ok: oa.bool(), rowsExpected: oa.int(), rowsChecked: oa.int(), rangesChecked: oa.int(), firstMismatch: MISMATCH }, ['firstMismatch']),
+      oa.obj(
+        {
+          table: oa.str(),
+          targetSchema: oa.str(),
+          targetTable: oa.str(),
+          ok: oa.bool(),
+          method: oa.str('ranges: per row range, matched on the key; checksum: a table without a key, by row count + an order-independent checksum over all columns', { enum: ['ranges', 'checksum'] }),
+          rows: oa.int('Rows found as generated'),
+          deadLettered: oa.int("Generated rows PostgreSQL rejected during the load (the job's dead letters of this table): not expected in the table"),
+          rowsExpected: oa.int('Rows generated for the table'),
+          rowsChecked: oa.int(),
+          rangesChecked: oa.int(),
+          firstMismatch: MISMATCH,
+        },
+        ['firstMismatch'],
+      ),
     ),
     ranges: oa.array(RANGE_CHECK),
     firstMismatch: MISMATCH,
