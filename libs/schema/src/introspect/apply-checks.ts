@@ -1,0 +1,206 @@
+import type { ColumnSpec } from '@rowflow/contracts';
+import { INT32_MAX } from '../column-types.js';
+import { parseIsoInstant } from '../spec/iso-instant.js';
+import type { CatalogConstraint } from './catalog-model.js';
+import { type CheckFact, parseCheck } from './check-constraints.js';
+import type { Warn } from './map-column.js';
+import { guessText } from './name-heuristics.js';
+import { columnOf, constraints, replaceColumn, type TableState, warner, without } from './table-state.js';
+
+type Fact<K extends CheckFact['kind']> = Extract<CheckFact, { kind: K }>;
+
+/** A domain's CHECK on `VALUE`, rewritten as a CHECK on the column. */
+function domainChecks(s: TableState): CatalogConstraint[] {
+  return s.cat.columns.flatMap((c) =>
+    (c.domain?.checks ?? []).map((definition, i) => ({
+      name: `domain check ${i + 1} of ${c.name}`,
+      kind: 'check' as const,
+      columns: [c.name],
+      definition: definition.replace(/\bVALUE\b/g, `"${c.name.replace(/"/g, '""')}"`),
+    })),
+  );
+}
+
+/** Applies every CHECK (and domain CHECK) the parser understands; warns, naming the constraint, about the rest. */
+export function applyChecks(s: TableState, warnings: string[]): void {
+  for (const check of [...constraints(s, 'check'), ...domainChecks(s)]) {
+    const facts = parseCheck(check.definition);
+    const warn = warner(warnings, `${s.cat.name} ${check.name}`);
+    if (!facts) warn(`CHECK not understood (${check.definition}); generated values may violate it`);
+    else applyFacts(s, facts, check.definition, warn);
+  }
+  for (const x of constraints(s, 'exclusion')) {
+    warnings.push(`${s.cat.name} ${x.name}: exclusion constraint (${x.definition}) is not generated; overlapping rows may violate it`);
+  }
+  checkCompositeMembers(s, warner(warnings, s.cat.name));
+}
+
+function applyFacts(s: TableState, facts: CheckFact[], definition: string, warn: Warn): void {
+  const byColumn = new Map<string, CheckFact[]>();
+  for (const f of facts) byColumn.set(f.column, [...(byColumn.get(f.column) ?? []), f]);
+  for (const [name, fs] of byColumn) {
+    const col = columnOf(s, name);
+    if (!col) continue;
+    for (const f of fs.filter((x) => x.kind === 'after' || x.kind === 'exclusive' || x.kind === 'pattern')) {
+      if (!applyRowFact(s, f, warn)) warn(`CHECK (${definition}) is not applied by the generator; values may violate it`);
+    }
+    const own = fs.filter((x) => x.kind === 'bound' || x.kind === 'in' || x.kind === 'length');
+    if (own.length === 0) continue;
+    const next = applyColumnFacts(s, columnOf(s, name) as ColumnSpec, own);
+    if (next) replaceColumn(s, next);
+    else warn(`CHECK on ${name} (${col.type}) is not applied by the generator; values may violate it`);
+  }
+}
+
+function applyColumnFacts(s: TableState, col: ColumnSpec, facts: CheckFact[]): ColumnSpec | null {
+  const list = facts.find((f): f is Fact<'in'> => f.kind === 'in');
+  if (list) {
+    if (col.primaryKey || col.unique || col.type === 'foreignKey' || col.type === 'serial') return null;
+    const values = col.type === 'enum' ? (col.values ?? []).filter((v) => list.values.includes(v)) : list.values;
+    return values.length ? { name: col.name, type: 'enum', values, ...(col.nullRatio !== undefined ? { nullRatio: col.nullRatio } : {}) } : null;
+  }
+  const length = facts.filter((f): f is Fact<'length'> => f.kind === 'length');
+  if (length.length) return applyLength(s, col, length);
+  return applyBounds(col, facts.filter((f): f is Fact<'bound'> => f.kind === 'bound'));
+}
+
+/** `char_length(x) <= n`: a realistic generator that fits n characters, else random characters. */
+function applyLength(s: TableState, col: ColumnSpec, facts: Fact<'length'>[]): ColumnSpec | null {
+  const max = Math.min(...facts.map((f) => f.max));
+  const exact = facts.some((f) => f.exact);
+  if (max === Infinity) return col;
+  if (max < 1) return null;
+  const keep = col.nullRatio !== undefined ? { nullRatio: col.nullRatio } : {};
+  if (col.type === 'bigint' && (col.unique || col.primaryKey) && !exact) return { ...col, max: Math.min(col.max ?? Infinity, 10 ** Math.min(max, 15) - 1) };
+  if (col.unique || col.primaryKey || col.type === 'foreignKey' || col.type === 'enum') return null;
+  if (exact) return { name: col.name, type: 'char', length: max, ...keep };
+  const guess = guessText(s.catCols.get(col.name)?.name ?? col.name, max);
+  return guess.fits ? { name: col.name, ...guess.spec, ...keep } : { name: col.name, type: 'char', length: Math.min(max, 12), ...keep };
+}
+
+function applyBounds(col: ColumnSpec, bounds: Fact<'bound'>[]): ColumnSpec | null {
+  const sequence = col.type === 'serial' || col.mode === 'sequence';
+  const numeric = col.type === 'int' || col.type === 'bigint' || col.type === 'decimal';
+  if (!numeric && !sequence) return null;
+  const step = col.type === 'decimal' ? 10 ** -(col.scale ?? 2) : 1;
+  let lo: number | undefined;
+  let hi: number | undefined;
+  for (const b of bounds) {
+    if (b.op === '>') lo = Math.max(lo ?? -Infinity, col.type === 'decimal' ? b.value + step : Math.floor(b.value) + 1);
+    if (b.op === '>=') lo = Math.max(lo ?? -Infinity, col.type === 'decimal' ? b.value : Math.ceil(b.value));
+    if (b.op === '<') hi = Math.min(hi ?? Infinity, col.type === 'decimal' ? b.value - step : Math.ceil(b.value) - 1);
+    if (b.op === '<=') hi = Math.min(hi ?? Infinity, col.type === 'decimal' ? b.value : Math.floor(b.value));
+  }
+  // A sequence starts at min (default 1) and only grows: a lower bound is met by moving its start.
+  if (sequence) return hi === undefined ? { ...col, min: Math.max(col.min ?? 1, lo ?? 1) } : null;
+  return withRange(col, lo, hi);
+}
+
+/** The column narrowed to [lo, hi] (either may be open), within its type; null when empty. */
+export function withRange(col: ColumnSpec, lo: number | undefined, hi: number | undefined): ColumnSpec | null {
+  let min = lo ?? col.min ?? 0;
+  let max = hi ?? col.max ?? min + 1000;
+  if (min > max) {
+    if (lo !== undefined && hi !== undefined) return null;
+    if (lo !== undefined) max = min + 1000;
+    else min = max - 1000;
+  }
+  if (col.type === 'decimal') {
+    const limit = 10 ** ((col.precision ?? 10) - (col.scale ?? 2)) - 10 ** -(col.scale ?? 2);
+    [min, max] = [Math.max(min, -limit), Math.min(max, limit)];
+  }
+  if (col.type === 'int') [min, max] = [Math.max(min, -2147483648), Math.min(max, INT32_MAX)];
+  return min <= max ? { ...col, min, max } : null;
+}
+
+/** Facts over several columns of a row: ordering (`a < b`), at most one non-NULL, patterns. */
+function applyRowFact(s: TableState, f: CheckFact, warn: Warn): boolean {
+  if (f.kind === 'after') return applyAfter(s, f, warn);
+  if (f.kind === 'exclusive') return applyExclusive(s, f, warn);
+  return false;
+}
+
+/** Numeric and time columns: the span [min, max] of their values, as numbers (time: epoch ms). */
+function span(col: ColumnSpec): { lo: number; hi: number; step: number; time: boolean } | null {
+  if (col.type === 'int' || col.type === 'bigint' || col.type === 'decimal') {
+    if (col.mode === 'sequence' || col.min === undefined || col.max === undefined) return null;
+    return { lo: col.min, hi: col.max, step: col.type === 'decimal' ? 10 ** -(col.scale ?? 2) : 1, time: false };
+  }
+  if ((col.type === 'date' || col.type === 'timestamp' || col.type === 'timestamptz') && col.from && col.to && col.mode === undefined) {
+    return { lo: parseIsoInstant(col.from), hi: parseIsoInstant(col.to), step: col.type === 'date' ? 86_400_000 : 1000, time: true };
+  }
+  return null;
+}
+
+function setSpan(col: ColumnSpec, lo: number, hi: number, time: boolean): ColumnSpec {
+  if (!time) return { ...col, min: lo, max: hi };
+  const iso = (ms: number) => (col.type === 'date' ? new Date(ms).toISOString().slice(0, 10) : new Date(ms).toISOString().replace('.000Z', 'Z'));
+  return { ...col, from: iso(lo), to: iso(hi) };
+}
+
+/**
+ * `earlier < later` across columns: the two spans are split at their overlap's middle, so every
+ * value of `later` exceeds every value of `earlier` (true for NULLs too: the CHECK passes).
+ */
+function applyAfter(s: TableState, f: Fact<'after'>, warn: Warn): boolean {
+  const later = columnOf(s, f.column);
+  const earlier = columnOf(s, f.other);
+  const a = earlier && span(earlier);
+  const b = later && span(later);
+  if (!a || !b || a.time !== b.time || !earlier || !later || earlier.primaryKey || earlier.unique || later.primaryKey || later.unique) return false;
+  if (a.hi < b.lo || (f.orEqual && a.hi <= b.lo)) return true;
+  const lo = Math.min(a.lo, b.lo);
+  const hi = Math.max(a.hi, b.hi);
+  const step = Math.max(a.step, b.step);
+  const mid = lo + Math.floor((hi - lo) / 2 / step) * step;
+  if (mid + step > hi) return false;
+  replaceColumn(s, setSpan(earlier, lo, mid, a.time));
+  replaceColumn(s, setSpan(later, mid + step, hi, b.time));
+  warn(`${f.other} < ${f.column}: ${f.other} is generated in the lower half of their common span, ${f.column} in the upper half`);
+  return true;
+}
+
+/** At most (or exactly) one of the members non-NULL: the first member carries values, the others are NULL. */
+function applyExclusive(s: TableState, f: Fact<'exclusive'>, warn: Warn): boolean {
+  const members = f.columns.map((name) => columnOf(s, name));
+  if (members.some((c) => !c || c.primaryKey || c.unique || s.spec.compositeKey?.columns.includes(c.name))) return false;
+  const notNull = f.columns.filter((name) => s.catCols.get(name)?.notNull);
+  if (notNull.length > 1) return false;
+  const carrier = notNull[0] ?? f.columns[0];
+  for (const c of members as ColumnSpec[]) {
+    if (c.name === carrier) replaceColumn(s, f.required ? without(c, 'nullRatio') : c);
+    else replaceColumn(s, { ...c, nullRatio: 1 });
+    s.keyColumns.delete(c.name);
+  }
+  warn(`at most one of ${f.columns.join(', ')} is set: ${carrier} is ${f.required ? 'always' : 'the one'} set, the others are always NULL`);
+  return true;
+}
+
+/** Composite key members: foreign keys or int ranges; text members become unique numbers, else the key is dropped (warned). */
+function checkCompositeMembers(s: TableState, warn: Warn): void {
+  const key = s.spec.compositeKey;
+  if (!key) return;
+  const owner = s.spec.perParent?.table;
+  for (const name of key.columns) {
+    const c = columnOf(s, name);
+    const cat = s.catCols.get(name);
+    if (c && c.type !== 'foreignKey' && !isTupleMember(c) && cat && ['text', 'varchar', 'bpchar', 'citext'].includes(cat.typeName)) {
+      const [len] = /\((\d+)\)$/.exec(cat.formatted)?.slice(1).map(Number) ?? [];
+      replaceColumn(s, { name, type: 'int', min: 1, max: Math.min(10 ** Math.min(len ?? 9, 9) - 1, INT32_MAX) });
+      warn(`key member ${name} (${cat.formatted}) generated as numbers so the key's tuples are unique`);
+    }
+  }
+  const bad = key.columns.find((name) => {
+    const c = columnOf(s, name);
+    if (!c) return true;
+    if (c.type === 'foreignKey') return c.references?.table === s.cat.name || c.references?.table === owner;
+    return !isTupleMember(c);
+  });
+  if (bad === undefined) return;
+  delete s.spec.compositeKey;
+  warn(`composite key (${key.columns.join(', ')}) cannot be generated unique (member ${bad} is not a foreign key or integer range); duplicates may violate it`);
+}
+
+function isTupleMember(c: ColumnSpec): boolean {
+  return (c.type === 'int' || c.type === 'bigint') && c.mode === undefined && !c.unique && !c.primaryKey && c.distribution === undefined;
+}
