@@ -168,9 +168,11 @@ function applyExclusive(s: TableState, f: Fact<'exclusive'>, warn: Warn): boolea
   if (notNull.length > 1) return false;
   const carrier = notNull[0] ?? f.columns[0];
   for (const c of members as ColumnSpec[]) {
-    if (c.name === carrier) replaceColumn(s, f.required ? without(c, 'nullRatio') : c);
-    else replaceColumn(s, { ...c, nullRatio: 1 });
-    s.keyColumns.delete(c.name);
+    if (c.name !== carrier) replaceColumn(s, { ...c, nullRatio: 1 });
+    else if (f.required) {
+      replaceColumn(s, without(c, 'nullRatio'));
+      s.keyColumns.add(c.name); // never NULL: the nullable-column default share would break "exactly one"
+    }
   }
   warn(`at most one of ${f.columns.join(', ')} is set: ${carrier} is ${f.required ? 'always' : 'the one'} set, the others are always NULL`);
   return true;

@@ -8,6 +8,7 @@ export interface TableState {
   spec: DatasetTableSpec;
   /** Column name → its catalog entry (omitted columns are absent from spec.columns). */
   catCols: Map<string, CatalogColumn>;
+  /** Columns never generated NULL (keys, partition keys, the required member of an exclusive set). */
   keyColumns: Set<string>;
   /** Each column's generator by its type alone, before keys and foreign keys changed it. */
   original: Map<string, ColumnSpec>;
