@@ -29,12 +29,28 @@ export interface CompositeKeySpec {
   primaryKey?: boolean;
 }
 
+/**
+ * A composite foreign key: one parent row is drawn per child row and every member takes that
+ * parent row's value of the matching referenced column (the members' own types are ignored).
+ */
+export interface CompositeForeignKeySpec {
+  columns: string[];
+  references: { table: string; columns: string[]; schema?: string };
+}
+
+/** An extra composite unique key besides `compositeKey` (generated unique tuples). */
+export interface UniqueKeySpec {
+  columns: string[];
+}
+
 /** One table of a dataset: a table spec plus its row count (or a per-parent size). */
 export interface DatasetTableSpec extends TableSpec {
   /** Row count; derived from the seed (and reported) when `perParent` is given. */
   rows?: number;
   perParent?: PerParentSpec;
   compositeKey?: CompositeKeySpec;
+  foreignKeys?: CompositeForeignKeySpec[];
+  uniqueKeys?: UniqueKeySpec[];
 }
 
 /**

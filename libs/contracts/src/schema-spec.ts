@@ -30,7 +30,33 @@ export type ColumnType =
   | 'json'
   | 'vector'
   | 'char'
-  | 'foreignKey';
+  | 'foreignKey'
+  | 'bytes'
+  | 'time'
+  | 'interval'
+  | 'macaddr'
+  | 'cidr'
+  | 'money'
+  | 'array'
+  | 'range'
+  | 'hstore'
+  | 'geometry'
+  | 'pattern';
+
+/** PostgreSQL range types a `range` column generates. */
+export type RangeSubtype = 'int4range' | 'int8range' | 'numrange' | 'daterange' | 'tsrange' | 'tstzrange';
+
+/** PostGIS shapes a `geometry` column generates (always valid: closed, non-self-intersecting rings). */
+export type GeometryType = 'Point' | 'LineString' | 'Polygon' | 'MultiPoint' | 'MultiLineString' | 'MultiPolygon';
+
+/** An array column's element: a column spec without a name (any type but array, serial and foreignKey). */
+export type ArrayElementSpec = Omit<ColumnSpec, 'name'>;
+
+/** Column option `after`: this value = the named (earlier) column's value in the same row + an offset > 0 (>= 0 with orEqual). */
+export interface AfterSpec {
+  column: string;
+  orEqual?: boolean;
+}
 
 export type Distribution = 'uniform' | 'normal' | 'zipf';
 
@@ -65,7 +91,10 @@ export interface ColumnSpec {
   nullRatio?: number;
   unique?: boolean;
   primaryKey?: boolean;
-  /** int/bigint/decimal ranges; also vector element range. */
+  /**
+   * int/bigint/decimal/money ranges; vector element range; interval bounds in seconds; range
+   * bounds (numbers; daterange/tsrange/tstzrange take ISO dates, stored as `from`/`to`).
+   */
   min?: number;
   max?: number;
   precision?: number;
@@ -76,10 +105,10 @@ export interface ColumnSpec {
   weights?: number[];
   /** text: 'word' | 'words' | 'sentence' | 'paragraph'. */
   mode?: string;
-  /** date/timestamp range as ISO strings. */
+  /** date/timestamp range as ISO strings; time of day "HH:MM:SS" for time columns. */
   from?: string;
   to?: string;
-  /** vector dimension / char length. */
+  /** vector dimension / char length / array dimensions (default 1). */
   dimensions?: number;
   length?: number;
   /**
@@ -104,6 +133,27 @@ export interface ColumnSpec {
   lateRatio?: number;
   /** mode 'eventTime': largest lateness of a late event. */
   lateMaxMs?: number;
+  /** bytes: length in bytes (default 4..32); array: elements per dimension (default 0..4). */
+  minLength?: number;
+  maxLength?: number;
+  /** time: with time zone (PostgreSQL `timetz`). */
+  timezone?: boolean;
+  /** macaddr: 6 (`macaddr`, default) or 8 (`macaddr8`) bytes. */
+  bytes?: 6 | 8;
+  /** cidr: network prefix length 8..32 (default: drawn per row from 8, 16, 24). */
+  prefix?: number;
+  /** array: the element's type and options. */
+  element?: ArrayElementSpec;
+  /** range: the PostgreSQL range type. */
+  subtype?: RangeSubtype;
+  /** geometry: shape (default Point), SRID (default 4326), geography instead of geometry. */
+  geometryType?: GeometryType;
+  srid?: number;
+  geography?: boolean;
+  /** pattern: an anchored regular expression (`^…$`) of the supported subset. */
+  pattern?: string;
+  /** Value is the named earlier column's value (same row) plus a positive offset. */
+  after?: AfterSpec;
 }
 
 /** Table option `changeStream`: rows become insert/update/delete events over a key space. */
@@ -131,6 +181,14 @@ export interface TableSpec {
    * Other columns are unchanged. Default 0.
    */
   keyOffset?: number;
+  /** Groups of nullable columns of which at most one (exactly one when `required`) is non-NULL per row. */
+  exclusive?: ExclusiveSpec[];
+}
+
+/** Table option `exclusive`: `num_nonnulls(a, b, c) <= 1` (`= 1` when required). */
+export interface ExclusiveSpec {
+  columns: string[];
+  required?: boolean;
 }
 
 /** Entry of `GET /api/generator/tables`. */

@@ -24,6 +24,10 @@ import {
 } from './values-people.js';
 import { charColumn, enumColumn, jsonColumn, textColumn, uuidColumn, vectorColumn } from './values-misc.js';
 
+function pending(): never {
+  throw new Error('generator not built yet');
+}
+
 const COMPILERS: Record<ColumnType, ColumnCompiler> = {
   serial: serialColumn,
   int: integerColumn,
@@ -53,6 +57,17 @@ const COMPILERS: Record<ColumnType, ColumnCompiler> = {
   vector: vectorColumn,
   char: charColumn,
   foreignKey: foreignKeyColumn,
+  bytes: pending,
+  time: pending,
+  interval: pending,
+  macaddr: pending,
+  cidr: pending,
+  money: pending,
+  array: pending,
+  range: pending,
+  hstore: pending,
+  geometry: pending,
+  pattern: pending,
 };
 
 /** NULLs come from their own stream (salted key) so nullRatio never shifts the column's values. */

@@ -36,7 +36,11 @@ function columnBytes(c: ColumnSpec): number {
     case 'text': return c.mode === 'paragraph' ? 400 : c.mode === 'sentence' ? 80 : 20;
     case 'enum': case 'firstName': case 'lastName': case 'city': case 'country': case 'ip': case 'phone': case 'username': return 16;
     case 'fullName': case 'email': case 'company': case 'jobTitle': case 'streetAddress': return 28;
-    case 'url': return 40;
+    case 'url': case 'cidr': case 'macaddr': case 'interval': case 'time': case 'money': case 'range': return 24;
+    case 'bytes': return 2 * (c.maxLength ?? 32) + 3;
+    case 'array': return 16 * (c.maxLength ?? 4) + 3;
+    case 'hstore': case 'geometry': return 80;
+    case 'pattern': return 24;
   }
 }
 

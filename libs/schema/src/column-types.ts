@@ -1,4 +1,4 @@
-import type { ColumnSpec, ColumnType, Distribution } from '@rowflow/contracts';
+import type { ArrayElementSpec, ColumnSpec, ColumnType, Distribution, GeometryType, RangeSubtype } from '@rowflow/contracts';
 
 /** Every column type the generator understands, in the order the docs list them. */
 export const COLUMN_TYPES: readonly ColumnType[] = [
@@ -30,7 +30,45 @@ export const COLUMN_TYPES: readonly ColumnType[] = [
   'vector',
   'char',
   'foreignKey',
+  'bytes',
+  'time',
+  'interval',
+  'macaddr',
+  'cidr',
+  'money',
+  'array',
+  'range',
+  'hstore',
+  'geometry',
+  'pattern',
 ];
+
+/** Types an array's `element` may have (nested arrays use `dimensions`; keys need a table). */
+export const ARRAY_ELEMENT_TYPES: readonly ColumnType[] = COLUMN_TYPES.filter((t) => t !== 'array' && t !== 'serial' && t !== 'foreignKey');
+
+/** Types that take `after: {column}` (ordered values: number, date, time of day). */
+export const AFTER_TYPES: readonly ColumnType[] = ['int', 'bigint', 'decimal', 'date', 'timestamp', 'timestamptz', 'time'];
+
+export const RANGE_SUBTYPES: readonly RangeSubtype[] = ['int4range', 'int8range', 'numrange', 'daterange', 'tsrange', 'tstzrange'];
+export const GEOMETRY_TYPES: readonly GeometryType[] = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
+
+/** Range subtypes whose bounds are dates/instants (`from`/`to`), not numbers. */
+export function isTemporalRange(subtype: RangeSubtype | undefined): boolean {
+  return subtype === 'daterange' || subtype === 'tsrange' || subtype === 'tstzrange';
+}
+
+/** Defaults of the types added with PostgreSQL's wider type set. */
+export const DEFAULT_BYTES_LENGTH = { min: 4, max: 32 };
+export const DEFAULT_ARRAY_LENGTH = { min: 0, max: 4 };
+/** interval: 0 .. 30 days, in seconds. */
+export const DEFAULT_INTERVAL_SECONDS = { min: 0, max: 30 * 86_400 };
+export const DEFAULT_MONEY = { min: 0, max: 1000 };
+/** money's range: int64 cents. */
+export const MONEY_LIMIT = 92_233_720_368_547;
+export const DEFAULT_SRID = 4326;
+export const DEFAULT_ARRAY_ELEMENT: ArrayElementSpec = { type: 'int' };
+export const DEFAULT_RANGE_SUBTYPE: RangeSubtype = 'int4range';
+export const DEFAULT_PATTERN = '^[A-Z]{3}-[0-9]{4}$';
 
 /** Types whose values can be unique by construction (sequence, keyed bijection or suffix). */
 export const UNIQUE_TYPES: readonly ColumnType[] = ['serial', 'int', 'bigint', 'uuid', 'email', 'username'];

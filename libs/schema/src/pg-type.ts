@@ -1,5 +1,5 @@
 import type { ColumnSpec } from '@rowflow/contracts';
-import { DEFAULT_CHAR_LENGTH, DEFAULT_VECTOR_DIMENSIONS, decimalBounds } from './column-types.js';
+import { DEFAULT_ARRAY_ELEMENT, DEFAULT_CHAR_LENGTH, DEFAULT_RANGE_SUBTYPE, DEFAULT_SRID, DEFAULT_VECTOR_DIMENSIONS, decimalBounds } from './column-types.js';
 
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
@@ -64,6 +64,27 @@ export function pgType(column: ColumnSpec, parentKeyType: (c: ColumnSpec) => str
     case 'vector':
       // Without pgvector, text holds the `[..]` literal (castable later).
       return opts.vector ? `vector(${column.dimensions ?? DEFAULT_VECTOR_DIMENSIONS})` : 'text';
+    case 'bytes':
+      return 'bytea';
+    case 'time':
+      return column.timezone ? 'timetz' : 'time';
+    case 'interval':
+      return 'interval';
+    case 'macaddr':
+      return column.bytes === 8 ? 'macaddr8' : 'macaddr';
+    case 'cidr':
+      return 'cidr';
+    case 'money':
+      return 'money';
+    case 'array':
+      return arrayPgType(column, parentKeyType, opts);
+    case 'range':
+      return column.subtype ?? DEFAULT_RANGE_SUBTYPE;
+    case 'hstore':
+      return 'hstore';
+    case 'geometry':
+      return `${column.geography ? 'geography' : 'geometry'}(${column.geometryType ?? 'Point'},${column.srid ?? DEFAULT_SRID})`;
+    case 'pattern':
     case 'text':
     case 'enum':
     case 'firstName':
@@ -80,4 +101,10 @@ export function pgType(column: ColumnSpec, parentKeyType: (c: ColumnSpec) => str
     case 'url':
       return 'text';
   }
+}
+
+/** `element[]` once per dimension (PostgreSQL ignores the count, but it documents the shape). */
+function arrayPgType(column: ColumnSpec, parentKeyType: (c: ColumnSpec) => string, opts: PgTypeOptions): string {
+  const element = pgType({ name: column.name, ...(column.element ?? DEFAULT_ARRAY_ELEMENT) }, parentKeyType, opts);
+  return element + '[]'.repeat(column.dimensions ?? 1);
 }

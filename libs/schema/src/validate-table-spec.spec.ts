@@ -20,7 +20,8 @@ const table = (columns: unknown[]) => ({ name: 't', columns });
 describe('validateTableSpec', () => {
   it('accepts every catalog table and one column of every type', () => {
     for (const t of catalog) expect(validateTableSpec(t).columns.length).toBe(t.columns.length);
-    const all = COLUMN_TYPES.map((type) => ({ name: `c_${type}`, type, ...(type === 'enum' ? { values: ['a'] } : {}), ...(type === 'foreignKey' ? { references: { table: 'users' } } : {}) }));
+    const required: Record<string, object> = { enum: { values: ['a'] }, foreignKey: { references: { table: 'users' } }, array: { element: { type: 'int' } }, range: { subtype: 'int4range' }, pattern: { pattern: '^a$' } };
+    const all = COLUMN_TYPES.map((type) => ({ name: `c_${type}`, type, ...required[type] }));
     const spec = validateTableSpec(table(all));
     expect(spec.columns.find((c) => c.type === 'foreignKey')?.references?.rows).toBe(100_000);
   });

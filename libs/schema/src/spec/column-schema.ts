@@ -1,15 +1,19 @@
-import type { ColumnSpec, ColumnType } from '@rowflow/contracts';
+import type { ArrayElementSpec, ColumnSpec, ColumnType } from '@rowflow/contracts';
 import { z } from 'zod';
-import { COLUMN_TYPES, DEFAULT_FK_ROWS, DISTRIBUTIONS, INT32_MAX, INT32_MIN, MODES, UNIQUE_TYPES } from '../column-types.js';
+import { ARRAY_ELEMENT_TYPES, COLUMN_TYPES, DEFAULT_FK_ROWS, DISTRIBUTIONS, GEOMETRY_TYPES, INT32_MAX, INT32_MIN, MODES, MONEY_LIMIT, RANGE_SUBTYPES, UNIQUE_TYPES } from '../column-types.js';
 import { isIdentifier, MAX_IDENTIFIER_BYTES } from '../pg-type.js';
 import { checkColumnRules } from './column-rules.js';
 import { EVENT_TIME_OPTIONS } from './event-time-schema.js';
 import { profileSchema } from './profile-schema.js';
 import { MAX_INSTANT, MIN_INSTANT, parseIsoInstant } from './iso-instant.js';
+import { parsePattern, PatternSyntaxError } from './pattern-syntax.js';
 import { strictObject, unknownKeyMessage } from './zod-issues.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export const MAX_ENUM_VALUES = 10_000;
+
+/** Options without a sensible default: a foreign key's parent, an array's element, a range's subtype, a pattern. */
+const REQUIRED_OPTIONS = new Set(['references', 'element', 'subtype', 'pattern']);
 
 /** A quoted PostgreSQL identifier: 1..63 bytes of UTF-8, no NUL. */
 export const identifier = z
@@ -76,6 +80,41 @@ function references(inDataset: boolean) {
   }));
 }
 
+const MAX_BYTES = 1_000_000;
+const MAX_ARRAY_LENGTH = 10_000;
+/** ±1,000 years in seconds: far inside PostgreSQL's interval range. */
+const MAX_INTERVAL_SECONDS = 1000 * 366 * 86_400;
+
+function numIn(lo: number, hi: number, unit = '') {
+  const message = `must be a number in [${lo}, ${hi}]${unit ? ` (${unit})` : ''}`;
+  return z.number({ error: message }).min(lo, { error: message }).max(hi, { error: message });
+}
+
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/;
+const timeOfDay = z.string({ error: 'must be a time of day "HH:MM:SS"' }).regex(TIME_OF_DAY, { error: (iss) => `must be a time of day "HH:MM:SS", got ${JSON.stringify(iss.input)}` });
+
+const after = strictObject({ column: identifier, orEqual: flag.optional() }, 'after', 'must be an object {column, orEqual?}');
+const rangeSubtype = z.enum(RANGE_SUBTYPES, { error: (iss) => `unknown subtype "${String(iss.input)}"; expected one of ${RANGE_SUBTYPES.join(', ')}` });
+const geometryType = z.enum(GEOMETRY_TYPES, { error: (iss) => `unknown geometryType "${String(iss.input)}"; expected one of ${GEOMETRY_TYPES.join(', ')}` });
+const patternSource = z.string({ error: 'must be a string (an anchored regular expression)' }).superRefine((v, ctx) => {
+  try {
+    parsePattern(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: e instanceof PatternSyntaxError ? e.message : String(e) });
+  }
+});
+
+/** An array's element: any column type but array/serial/foreignKey, without a name or key flags. */
+function arrayElement(opts: ColumnOptions) {
+  const variants = ARRAY_ELEMENT_TYPES.map((t) => columnVariant(t, opts, false));
+  return z
+    .discriminatedUnion('type', variants as unknown as [ReturnType<typeof columnVariant>, ...ReturnType<typeof columnVariant>[]], {
+      error: (iss) => (iss.code === 'invalid_union' ? `element type must be one of ${ARRAY_ELEMENT_TYPES.join(', ')}` : 'must be an object {type, …options}'),
+    })
+    .superRefine((col, ctx) => checkColumnRules(col as ColumnSpec, ctx))
+    .transform((col) => normalizeColumn(col as ColumnSpec) as ArrayElementSpec);
+}
+
 /** Options of timestamp/timestamptz columns, event-time generation's (`mode: "eventTime"`) included. */
 export const TIMESTAMP_OPTIONS = { from: isoInstant, to: isoInstant, stepMs: intIn(1, 1e12), ...EVENT_TIME_OPTIONS };
 
@@ -87,11 +126,11 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
     case 'serial':
       return { min: intIn(-MAX_SAFE, MAX_SAFE, 'must be an integer') };
     case 'int':
-      return { min: int32, max: int32, distribution, mode: mode(type), blockSize: intIn(1, MAX_SAFE) };
+      return { min: int32, max: int32, distribution, mode: mode(type), blockSize: intIn(1, MAX_SAFE), after };
     case 'bigint':
-      return { min: safe, max: safe, distribution };
+      return { min: safe, max: safe, distribution, after };
     case 'decimal':
-      return { min: finite, max: finite, precision: intIn(1, 38), scale: intIn(0, 38, 'must be an integer in [0, precision]'), distribution };
+      return { min: finite, max: finite, precision: intIn(1, 38), scale: intIn(0, 38, 'must be an integer in [0, precision]'), distribution, after };
     case 'boolean':
       return { weights };
     case 'text':
@@ -99,16 +138,43 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
     case 'enum':
       return { values: enumValues, weights };
     case 'date':
-      return { from: isoInstant, to: isoInstant };
+      return { from: isoInstant, to: isoInstant, after };
     case 'timestamp':
     case 'timestamptz':
-      return { ...TIMESTAMP_OPTIONS, mode: mode(type) };
+      return { ...TIMESTAMP_OPTIONS, mode: mode(type), after };
     case 'vector':
       return { dimensions: intIn(1, 16_000), min: finite, max: finite };
     case 'char':
       return { length: intIn(1, 10_000), mode: mode(type) };
     case 'foreignKey':
       return { references: references(opts.inDataset === true), distribution };
+    case 'bytes':
+      return { minLength: intIn(0, MAX_BYTES), maxLength: intIn(0, MAX_BYTES) };
+    case 'time':
+      return { from: timeOfDay, to: timeOfDay, timezone: flag, after };
+    case 'interval': {
+      const seconds = numIn(-MAX_INTERVAL_SECONDS, MAX_INTERVAL_SECONDS, 'seconds');
+      return { min: seconds, max: seconds };
+    }
+    case 'macaddr':
+      return { bytes: z.union([z.literal(6), z.literal(8)], { error: 'must be 6 or 8' }) };
+    case 'cidr':
+      return { prefix: intIn(8, 32) };
+    case 'money': {
+      const amount = numIn(-MONEY_LIMIT, MONEY_LIMIT);
+      return { min: amount, max: amount };
+    }
+    case 'array':
+      return { element: arrayElement(opts), minLength: intIn(0, MAX_ARRAY_LENGTH), maxLength: intIn(0, MAX_ARRAY_LENGTH), dimensions: intIn(1, 6) };
+    case 'range': {
+      const bound = z.union([finite, isoInstant], { error: 'must be a number, or an ISO date for daterange/tsrange/tstzrange' });
+      return { subtype: rangeSubtype, min: bound, max: bound, from: isoInstant, to: isoInstant };
+    }
+    case 'geometry':
+      return { geometryType, srid: intIn(0, 999_999), geography: flag };
+    case 'pattern':
+      return { pattern: patternSource };
+    case 'hstore':
     case 'uuid':
     case 'firstName':
     case 'lastName':
@@ -131,8 +197,12 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
 /** Every option key of any type: a key valid elsewhere gets "int columns take no "from"". */
 const ANY_TYPE_KEYS = new Set(COLUMN_TYPES.flatMap((t) => Object.keys(typeOptions(t, {}))));
 
-function columnVariant(type: ColumnType, opts: ColumnOptions) {
-  const shape = { name: identifier, type: z.literal(type), nullRatio: nullRatio.optional(), profile: profileSchema.optional(), ...keyFlags(type), ...optional(typeOptions(type, opts)) };
+function columnVariant(type: ColumnType, opts: ColumnOptions, named = true) {
+  const { after: afterOption, ...rest } = typeOptions(type, opts);
+  // An element has no row of its own to be "after" in.
+  const options = named && afterOption ? { ...rest, after: afterOption } : rest;
+  const base = named ? { name: identifier, type: z.literal(type), nullRatio: nullRatio.optional(), profile: profileSchema.optional(), ...keyFlags(type) } : { type: z.literal(type), nullRatio: nullRatio.optional() };
+  const shape = { ...base, ...optional(options) };
   const allowed = Object.keys(shape);
   const owner = `${type} columns`;
   return strictObject(shape, owner, 'must be an object with name and type', (key) =>
@@ -140,9 +210,9 @@ function columnVariant(type: ColumnType, opts: ColumnOptions) {
   );
 }
 
-/** Every option is optional except a foreign key's `references`. */
+/** Every option is optional except REQUIRED_OPTIONS. */
 function optional(shape: z.ZodRawShape): z.ZodRawShape {
-  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, k === 'references' ? v : (v as z.ZodType).optional()]));
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, REQUIRED_OPTIONS.has(k) ? v : (v as z.ZodType).optional()]));
 }
 
 /** The schema of one column: a union over `type`, each type with its own options, plus cross-field rules. */
@@ -151,7 +221,17 @@ export function columnSchema(opts: ColumnOptions = {}) {
   return z
     .discriminatedUnion('type', variants as unknown as [ReturnType<typeof columnVariant>, ...ReturnType<typeof columnVariant>[]])
     .superRefine((col, ctx) => checkColumnRules(col as ColumnSpec, ctx))
-    .transform((col) => col as ColumnSpec);
+    .transform((col) => normalizeColumn(col as ColumnSpec));
+}
+
+/** A temporal range's ISO `min`/`max` are stored as `from`/`to` (ColumnSpec's min/max are numbers). */
+function normalizeColumn(col: ColumnSpec): ColumnSpec {
+  if (col.type !== 'range') return col;
+  const { min, max, ...rest } = col as Omit<ColumnSpec, 'min' | 'max'> & { min?: number | string; max?: number | string };
+  const out: ColumnSpec = { ...rest };
+  if (min !== undefined) out[typeof min === 'string' ? 'from' : 'min'] = min as never;
+  if (max !== undefined) out[typeof max === 'string' ? 'to' : 'max'] = max as never;
+  return out;
 }
 
 /** Message for a `type` no variant matches. */

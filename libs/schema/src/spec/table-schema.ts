@@ -1,4 +1,4 @@
-import type { DatasetSpec, DatasetTableSpec, PerParentSpec, TableSpec } from '@rowflow/contracts';
+import { type ColumnSpec, type DatasetSpec, type DatasetTableSpec, didYouMean, type PerParentSpec, type TableSpec } from '@rowflow/contracts';
 import { z } from 'zod';
 import { type ColumnOptions, columnSchema, identifier } from './column-schema.js';
 import { checkStreamTableRules, STREAM_TABLE_OPTIONS } from './event-time-schema.js';
@@ -13,6 +13,31 @@ export const MAX_CHILDREN_PER_PARENT = 1_000_000;
 /** Largest poisson mean: counts are drawn by inverting the CDF, O(mean) per parent. */
 export const MAX_POISSON_MEAN = 10_000;
 
+const memberList = (least: number) => {
+  const what = `must be an array of ${least}..32 column names`;
+  return z.array(identifier, { error: what }).min(least, { error: what }).max(32, { error: what });
+};
+
+/** `exclusive`: at most one (exactly one when required) of the members is non-NULL per row. */
+export const exclusiveSchema = strictObject(
+  { columns: memberList(2), required: z.boolean({ error: 'must be true or false' }).optional() },
+  'exclusive',
+  'must be an object {columns: [...], required?}',
+);
+
+/** `foreignKeys`: composite foreign keys to another dataset table. */
+export const compositeForeignKeySchema = strictObject(
+  {
+    columns: memberList(1),
+    references: strictObject({ table: identifier, columns: memberList(1), schema: identifier.optional() }, 'references', 'must be an object {table, columns: [...], schema?}'),
+  },
+  'foreignKeys',
+  'must be an object {columns: [...], references: {table, columns}}',
+);
+
+/** `uniqueKeys`: extra composite unique keys. */
+export const uniqueKeySchema = strictObject({ columns: memberList(2) }, 'uniqueKeys', 'must be an object {columns: [...]}');
+
 function columns(opts: ColumnOptions) {
   const msg = 'must be a non-empty array of columns';
   return z
@@ -24,8 +49,36 @@ function columns(opts: ColumnOptions) {
       cols.forEach((c, i) => {
         if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate column name "${c.name}"` });
         seen.add(c.name);
+        checkAfter(cols, i, ctx);
       });
     });
+}
+
+/** `after.column` names an earlier column of an ordered type the value can be added to. */
+function checkAfter(cols: ColumnSpec[], i: number, ctx: z.RefinementCtx): void {
+  const col = cols[i]!;
+  if (!col.after) return;
+  const path = [i, 'after', 'column'];
+  const at = cols.findIndex((c) => c.name === col.after?.column);
+  if (at < 0) {
+    const hint = didYouMean(col.after.column, cols.map((c) => c.name));
+    return ctx.addIssue({ code: 'custom', path, message: `unknown column "${col.after.column}"${hint ? `; did you mean "${hint}"?` : ''}` });
+  }
+  if (at >= i) return ctx.addIssue({ code: 'custom', path, message: `"${col.after.column}" must come earlier in columns than "${col.name}"` });
+  if (!afterCompatible(col, cols[at]!)) {
+    ctx.addIssue({ code: 'custom', path, message: `"${col.after.column}" (${cols[at]!.type}) cannot order a ${col.type} column` });
+  }
+  if (col.unique || col.primaryKey || col.mode !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'after'], message: 'not allowed with unique, primaryKey or a mode' });
+}
+
+const NUMERIC_AFTER = new Set(['int', 'bigint', 'decimal', 'serial']);
+const INSTANT_AFTER = new Set(['date', 'timestamp', 'timestamptz']);
+
+/** Numbers follow numbers, dates/timestamps follow dates/timestamps, times follow times. */
+function afterCompatible(col: ColumnSpec, other: ColumnSpec): boolean {
+  if (NUMERIC_AFTER.has(col.type)) return NUMERIC_AFTER.has(other.type);
+  if (INSTANT_AFTER.has(col.type)) return INSTANT_AFTER.has(other.type);
+  return col.type === other.type;
 }
 
 /**
@@ -39,14 +92,36 @@ function tableShape(opts: ColumnOptions) {
     description: z.string({ error: 'must be a string' }).optional(),
     columns: columns(opts),
     keyOffset: z.number({ error: offset }).int({ error: offset }).min(0, { error: offset }).optional(),
+    exclusive: z.array(exclusiveSchema, { error: 'must be an array of {columns, required?}' }).optional(),
     ...STREAM_TABLE_OPTIONS,
   };
 }
 
 /** A standalone table spec `{name, description?, columns}`. */
 export const tableSchema = strictObject(tableShape({}), 'a table', 'must be an object with name and columns')
-  .superRefine((t, ctx) => checkStreamTableRules(t as TableSpec, ctx))
+  .superRefine((t, ctx) => {
+    checkStreamTableRules(t as TableSpec, ctx);
+    checkExclusive(t as TableSpec, ctx);
+  })
   .transform((t) => t as TableSpec);
+
+/** Members of `exclusive` groups: known, nullable (no key flags), in one group at most. */
+function checkExclusive(t: TableSpec, ctx: z.RefinementCtx): void {
+  const used = new Set<string>();
+  (t.exclusive ?? []).forEach((group, g) => {
+    group.columns.forEach((name, m) => {
+      const path = ['exclusive', g, 'columns', m];
+      const col = t.columns.find((c) => c.name === name);
+      if (!col) {
+        const hint = didYouMean(name, t.columns.map((c) => c.name));
+        return ctx.addIssue({ code: 'custom', path, message: `unknown column "${name}"${hint ? `; did you mean "${hint}"?` : ''}` });
+      }
+      if (used.has(name)) return ctx.addIssue({ code: 'custom', path, message: `column "${name}" is already in an exclusive group` });
+      used.add(name);
+      if (col.unique || col.primaryKey || col.type === 'serial') ctx.addIssue({ code: 'custom', path, message: `"${name}" is a key column; exclusive members must be nullable` });
+    });
+  });
+}
 
 const count = (what = `must be an integer in [0, ${MAX_CHILDREN_PER_PARENT}]`) =>
   z.number({ error: what }).int({ error: what }).min(0, { error: what }).max(MAX_CHILDREN_PER_PARENT, { error: what });
@@ -96,12 +171,20 @@ export const compositeKeySchema = strictObject(
 
 /** A dataset table: a table spec plus `rows` or `perParent` (exactly one). */
 export const datasetTableSchema = strictObject(
-  { ...tableShape({ inDataset: true }), rows: rowsSchema.optional(), perParent: perParentSchema.optional(), compositeKey: compositeKeySchema.optional() },
+  {
+    ...tableShape({ inDataset: true }),
+    rows: rowsSchema.optional(),
+    perParent: perParentSchema.optional(),
+    compositeKey: compositeKeySchema.optional(),
+    foreignKeys: z.array(compositeForeignKeySchema, { error: 'must be an array of {columns, references}' }).optional(),
+    uniqueKeys: z.array(uniqueKeySchema, { error: 'must be an array of {columns}' }).optional(),
+  },
   'a dataset table',
   'must be an object {name, rows | perParent, columns}',
 )
   .superRefine((t, ctx) => {
     checkStreamTableRules(t as TableSpec, ctx);
+    checkExclusive(t as TableSpec, ctx);
     if (t.rows !== undefined && t.perParent !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['rows'], message: 'give rows or perParent, not both (perParent derives the row count)' });
     } else if (t.rows === undefined && t.perParent === undefined) {
