@@ -1,4 +1,5 @@
 import type { ColumnSpec, ColumnType, TableSpec } from '@rowflow/contracts';
+import { applyColumnRelations, relationColumnSpecs } from './column-relations.js';
 import { type ColumnCompiler, type CompiledColumn, ColumnRandom } from './column.js';
 import { cellSeed, streamKey } from './hash.js';
 import { withEventTime } from './event-time.js';
@@ -22,11 +23,12 @@ import {
   urlColumn,
   usernameColumn,
 } from './values-people.js';
+import { arrayColumn } from './values-array.js';
+import { geometryColumn } from './values-geometry.js';
+import { patternColumn } from './values-pattern.js';
+import { bytesColumn, cidrColumn, hstoreColumn, intervalColumn, macaddrColumn, moneyColumn, timeColumn } from './values-pg.js';
+import { rangeColumn } from './values-range.js';
 import { charColumn, enumColumn, jsonColumn, textColumn, uuidColumn, vectorColumn } from './values-misc.js';
-
-function pending(): never {
-  throw new Error('generator not built yet');
-}
 
 const COMPILERS: Record<ColumnType, ColumnCompiler> = {
   serial: serialColumn,
@@ -57,17 +59,17 @@ const COMPILERS: Record<ColumnType, ColumnCompiler> = {
   vector: vectorColumn,
   char: charColumn,
   foreignKey: foreignKeyColumn,
-  bytes: pending,
-  time: pending,
-  interval: pending,
-  macaddr: pending,
-  cidr: pending,
-  money: pending,
-  array: pending,
-  range: pending,
-  hstore: pending,
-  geometry: pending,
-  pattern: pending,
+  bytes: bytesColumn,
+  time: timeColumn,
+  interval: intervalColumn,
+  macaddr: macaddrColumn,
+  cidr: cidrColumn,
+  money: moneyColumn,
+  array: arrayColumn(compileColumn),
+  range: rangeColumn,
+  hstore: hstoreColumn,
+  geometry: geometryColumn,
+  pattern: patternColumn,
 };
 
 /** NULLs come from their own stream (salted key) so nullRatio never shifts the column's values. */
@@ -89,7 +91,8 @@ export function compileColumn(col: ColumnSpec, seed: number, table: string, keyO
 
 /** Compiles every column of a (validated) table spec. */
 export function compileTable(spec: TableSpec, seed: number): CompiledColumn[] {
-  return applyStreamModes(spec, seed, spec.columns.map((c) => compileColumn(c, seed, spec.name, spec.keyOffset ?? 0)));
+  const columns = relationColumnSpecs(spec).map((c) => compileColumn(c, seed, spec.name, spec.keyOffset ?? 0));
+  return applyStreamModes(spec, seed, applyColumnRelations(spec, seed, spec.name, columns));
 }
 
 /** Values of one row as an object (tests, previews); `row` must be set to the index first. */

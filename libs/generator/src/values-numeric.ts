@@ -2,7 +2,7 @@ import { decimalBounds, INT32_MAX } from '@rowflow/schema';
 import type { ColumnSpec } from '@rowflow/contracts';
 import { FeistelPermutation } from './feistel.js';
 import type { Rng } from './hash.js';
-import type { ColumnCompiler } from './column.js';
+import type { ColumnCompiler, ColumnRandom } from './column.js';
 
 /** Index in [0, n) for a draw, per distribution (normal: centred, sd = n/6; zipf: ~1/x). */
 export function distributed(rng: Rng, n: number, distribution: ColumnSpec['distribution']): number {
@@ -80,14 +80,74 @@ export function formatUnits(units: number, scale: number, pow: number): string {
 }
 
 export const decimalColumn: ColumnCompiler = ({ col, random }) => {
-  const { scale, min, max } = decimalBounds(col);
+  const { precision, scale, min, max } = decimalBounds(col);
   const pow = 10 ** scale;
   // Work in integer units of 10^-scale so the text is exact (no float formatting surprises).
   const lo = Math.ceil(min * pow - 1e-9);
   const n = Math.floor(max * pow + 1e-9) - lo + 1;
   const dist = col.distribution;
+  if (!(n <= Number.MAX_SAFE_INTEGER)) return wideDecimal(random, { precision, scale, min, max }, dist);
   return { kind: 'plain', value: (row) => formatUnits(lo + distributed(random.at(row), n, dist), scale, pow) };
 };
+
+/** Shortest decimal text of a finite number without exponent (`1e-7` → `0.0000001`): the value the user wrote. */
+function plainDecimal(x: number): { negative: boolean; int: string; frac: string } {
+  const [mantissa = '0', e = '0'] = String(Math.abs(x)).split('e');
+  const [i = '0', f = ''] = mantissa.split('.');
+  const digits = i + f;
+  const point = i.length + Number(e);
+  if (point <= 0) return { negative: x < 0, int: '0', frac: '0'.repeat(-point) + digits };
+  if (point >= digits.length) return { negative: x < 0, int: digits + '0'.repeat(point - digits.length), frac: '' };
+  return { negative: x < 0, int: digits.slice(0, point), frac: digits.slice(point) };
+}
+
+/** Units of 10^-scale of a JS number (as written in the spec), rounded up (`up`) or down when it has more digits. */
+export function toUnits(x: number, scale: number, up: boolean): bigint {
+  const { negative, int, frac } = plainDecimal(x);
+  const magnitude = BigInt(int + frac.slice(0, scale).padEnd(scale, '0'));
+  const truncated = /[1-9]/.test(frac.slice(scale));
+  // Truncating moves toward zero: that is rounding down for positives, up for negatives.
+  const away = truncated && up !== negative ? 1n : 0n;
+  return negative ? -(magnitude + away) : magnitude + away;
+}
+
+const bigMax = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const bigMin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
+/** Decimal text of `units` × 10^-scale (bigint: any precision). */
+export function formatBigUnits(units: bigint, scale: number): string {
+  const neg = units < 0n;
+  const digits = (neg ? -units : units).toString().padStart(scale + 1, '0');
+  const int = digits.slice(0, digits.length - scale);
+  return `${neg ? '-' : ''}${int}${scale ? `.${digits.slice(-scale)}` : ''}`;
+}
+
+/**
+ * A decimal whose range has more than 2^53 units (numeric(20,15), numeric(38,10) …): the integer
+ * part is drawn by the distribution, the fraction digit by digit (nine at a time), and the two
+ * joined as a bigint — exact at any scale, still one seeded draw sequence per cell.
+ */
+function wideDecimal(random: ColumnRandom, bounds: ReturnType<typeof decimalBounds>, dist: ColumnSpec['distribution']): ReturnType<ColumnCompiler> {
+  const { precision, scale, min, max } = bounds;
+  // numeric(p,s) holds |units| < 10^p; a float bound such as 1 - 10^-38 may round up to 1.
+  const limit = 10n ** BigInt(precision) - 1n;
+  const lo = bigMax(toUnits(min, scale, true), -limit);
+  const hi = bigMin(toUnits(max, scale, false), limit);
+  const pow = 10n ** BigInt(scale);
+  const intLo = Math.floor(min);
+  const ints = Math.floor(max) - intLo + 1;
+  return {
+    kind: 'plain',
+    value: (row) => {
+      const r = random.at(row);
+      let units = BigInt(intLo + distributed(r, ints, dist)) * pow;
+      let frac = '';
+      while (frac.length < scale) frac += String(r.below(1e9)).padStart(9, '0');
+      if (scale) units += BigInt(frac.slice(0, scale));
+      return formatBigUnits(units < lo ? lo : units > hi ? hi : units, scale);
+    },
+  };
+}
 
 export const booleanColumn: ColumnCompiler = ({ col, random }) => {
   const w = col.weights ?? [1, 1];
