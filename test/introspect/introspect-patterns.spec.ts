@@ -56,9 +56,10 @@ describe('introspecting real-schema patterns', () => {
     expect(column('posts', 'profile_id')).toMatchObject({ references: { table: 'users', column: 'id' } });
   });
 
-  it('numeric(p,15) is narrowed with a warning, never a 400', () => {
-    expect(column('accounts', 'balance')).toMatchObject({ type: 'decimal' });
-    expect(warnings.some((w) => w.startsWith('accounts.balance: numeric(20,15) values generated with '))).toBe(true);
+  it('numeric(p,15) keeps its scale, never a 400', () => {
+    expect(column('accounts', 'balance')).toMatchObject({ type: 'decimal', precision: 20, scale: 15 });
+    expect(column('accounts', 'fee')).toMatchObject({ type: 'decimal', precision: 30, scale: 15 });
+    expect(warnings.filter((w) => w.startsWith('accounts.balance') || w.startsWith('accounts.fee'))).toEqual([]);
   });
 
   it('leaves out generated (STORED and VIRTUAL) and trigger-filled columns, and names the trigger', () => {
@@ -77,7 +78,11 @@ describe('introspecting real-schema patterns', () => {
   it('CHECK forms become generator options', () => {
     expect(column('comments', 'rating')).toMatchObject({ type: 'enum', values: ['1', '2', '3', '4', '5'] });
     expect(column('comments', 'code')).toMatchObject({ type: 'char', length: 6 });
-    expect(column('comments', 'document_id')).toMatchObject({ nullRatio: 1 });
+    expect(table('comments')?.exclusive).toEqual([{ columns: ['post_id', 'document_id'], required: true }]);
+    expect(column('comments', 'ends_on')).toMatchObject({ after: { column: 'starts_on', orEqual: true } });
+    expect(column('comments', 'closed_at')).toMatchObject({ after: { column: 'opened_at' } });
+    expect(column('comments', 'sku')).toMatchObject({ type: 'pattern', pattern: '^[A-Z]{2}-[0-9]{4}$' });
+    expect(column('comments', 'body')).toMatchObject({ type: 'char', length: 12 });
     expect(warnings.filter((w) => w.startsWith('comments ') && /not understood|not applied/.test(w))).toEqual([]);
   });
 

@@ -88,6 +88,7 @@ CREATE TABLE comments (
   ends_on date NOT NULL,
   opened_at timestamptz,
   closed_at timestamptz,
+  sku text CHECK (sku ~ '^[A-Z]{2}-[0-9]{4}$'),
   CHECK (starts_on <= ends_on),
   CHECK (opened_at < closed_at),
   CHECK (num_nonnulls(post_id, document_id) = 1)

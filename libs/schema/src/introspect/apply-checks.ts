@@ -1,6 +1,7 @@
 import type { ColumnSpec } from '@rowflow/contracts';
 import { INT32_MAX } from '../column-types.js';
 import { parseIsoInstant } from '../spec/iso-instant.js';
+import { parsePattern } from '../spec/pattern-syntax.js';
 import type { CatalogConstraint } from './catalog-model.js';
 import { type CheckFact, parseCheck } from './check-constraints.js';
 import type { Warn } from './map-column.js';
@@ -115,9 +116,52 @@ export function withRange(col: ColumnSpec, lo: number | undefined, hi: number | 
 
 /** Facts over several columns of a row: ordering (`a < b`), at most one non-NULL, patterns. */
 function applyRowFact(s: TableState, f: CheckFact, warn: Warn): boolean {
-  if (f.kind === 'after') return applyAfter(s, f, warn);
-  if (f.kind === 'exclusive') return applyExclusive(s, f, warn);
+  if (f.kind === 'after') return afterOption(s, f) || applyAfter(s, f, warn);
+  if (f.kind === 'exclusive') return exclusiveOption(s, f) || applyExclusive(s, f, warn);
+  if (f.kind === 'pattern') return applyPattern(s, f);
   return false;
+}
+
+const ORDERED = new Set(['int', 'bigint', 'decimal', 'date', 'timestamp', 'timestamptz', 'time']);
+const NUMERIC = new Set(['int', 'bigint', 'decimal', 'serial']);
+
+/** `earlier < later` as the generator's `after` option, when `earlier` comes first and both order alike. */
+function afterOption(s: TableState, f: Fact<'after'>): boolean {
+  const i = s.spec.columns.findIndex((c) => c.name === f.other);
+  const j = s.spec.columns.findIndex((c) => c.name === f.column);
+  const earlier = s.spec.columns[i];
+  const later = s.spec.columns[j];
+  if (!earlier || !later || i >= j || later.after || !ORDERED.has(later.type)) return false;
+  if (later.unique || later.primaryKey || later.mode !== undefined) return false;
+  const alike = NUMERIC.has(later.type) ? NUMERIC.has(earlier.type) : later.type === 'time' ? earlier.type === 'time' : ['date', 'timestamp', 'timestamptz'].includes(earlier.type);
+  if (!alike) return false;
+  replaceColumn(s, { ...later, after: { column: f.other, ...(f.orEqual ? { orEqual: true } : {}) } });
+  return true;
+}
+
+/** At most / exactly one non-NULL member as the table's `exclusive` option (members nullable, no keys). */
+function exclusiveOption(s: TableState, f: Fact<'exclusive'>): boolean {
+  const members = f.columns.map((name) => columnOf(s, name));
+  const taken = new Set((s.spec.exclusive ?? []).flatMap((g) => g.columns));
+  const ok = members.every((c) => c && !c.primaryKey && !c.unique && c.type !== 'serial' && !s.catCols.get(c.name)?.notNull && !taken.has(c.name));
+  if (!ok || f.columns.some((name) => s.spec.compositeKey?.columns.includes(name))) return false;
+  s.spec.exclusive = [...(s.spec.exclusive ?? []), { columns: [...f.columns], ...(f.required ? { required: true } : {}) }];
+  return true;
+}
+
+/** `x ~ '^…$'`: a text column generated from the pattern (when the generator supports its syntax). */
+function applyPattern(s: TableState, f: Fact<'pattern'>): boolean {
+  const col = columnOf(s, f.column);
+  const cat = s.catCols.get(f.column);
+  if (!col || !cat || col.primaryKey || col.unique || col.type === 'foreignKey' || col.type === 'enum') return false;
+  if (!['text', 'varchar', 'bpchar', 'citext'].includes(cat.typeName)) return false;
+  try {
+    parsePattern(f.pattern);
+  } catch {
+    return false;
+  }
+  replaceColumn(s, { name: col.name, type: 'pattern', pattern: f.pattern, ...(col.nullRatio !== undefined ? { nullRatio: col.nullRatio } : {}) });
+  return true;
 }
 
 /** Numeric and time columns: the span [min, max] of their values, as numbers (time: epoch ms). */

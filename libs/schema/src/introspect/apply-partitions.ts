@@ -6,8 +6,10 @@ import { columnOf, replaceColumn, type TableState, warner, without } from './tab
 
 /** A bound literal as an ISO instant: `2024-01-01 00:00:00+00` → `2024-01-01T00:00:00+00:00`. */
 function isoOf(literal: string): number {
-  const iso = literal.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
-  return parseIsoInstant(/T/.test(iso) && !/(Z|[+-]\d\d:\d\d)$/.test(iso) ? `${iso}Z` : iso);
+  const text = literal.trim();
+  if (!text.includes(' ')) return parseIsoInstant(text); // a date
+  const iso = text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  return parseIsoInstant(/(Z|[+-]\d\d:\d\d)$/.test(iso) ? iso : `${iso}Z`);
 }
 
 const DAY = 86_400_000;

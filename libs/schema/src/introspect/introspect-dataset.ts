@@ -4,7 +4,7 @@ import type { CatalogColumn, CatalogConstraint, CatalogTable } from './catalog-m
 import { applyChecks } from './apply-checks.js';
 import { applyPartitionBounds } from './apply-partitions.js';
 import { validateDegrading } from './degrade-dataset.js';
-import { capRowsToKeys, narrowDecimals } from './key-capacity.js';
+import { capRowsToKeys } from './key-capacity.js';
 import { mapColumnType, typeArgs, type Warn } from './map-column.js';
 import { filledByTrigger, probablyTriggerFilled, triggerWarning } from './table-triggers.js';
 import { columnOf, constraints, replaceColumn, type TableState, warner, without } from './table-state.js';
@@ -48,7 +48,6 @@ export function catalogToDataset(tables: CatalogTable[], opts: IntrospectOptions
     applyChecks(s, warnings);
     applyPartitionBounds(s, warnings);
     applyNulls(s, warnings);
-    narrowDecimals(s, warnings);
   }
   for (const s of states) capRowsToKeys(s, byName, warnings);
   return { dataset: validateDegrading(states, opts.name, warnings), warnings };
@@ -196,7 +195,12 @@ function compositeKey(s: TableState, k: CatalogConstraint, warn: Warn): void {
     return;
   }
   if (s.spec.compositeKey) {
-    warn('a second composite key: only one per table is generated unique; duplicates may violate it');
+    // uniqueKeys members may not overlap compositeKey's.
+    if (k.columns.some((c) => s.spec.compositeKey?.columns.includes(c))) {
+      warn(`a second composite key sharing columns with (${s.spec.compositeKey.columns.join(', ')}): not generated unique; duplicates may violate it`);
+      return;
+    }
+    s.spec.uniqueKeys = [...(s.spec.uniqueKeys ?? []), { columns: [...k.columns] }];
     return;
   }
   // Members become foreign keys later; int/bigint members stay random ranges (no key flags).
@@ -223,13 +227,13 @@ function applyForeignKeys(s: TableState, byName: Map<string, TableState>, unique
   for (const fk of foreignKeys(s)) {
     const warn = warner(warnings, `${s.cat.name} (${fk.columns.join(', ')})`);
     const target = `${fk.refTable}(${(fk.refColumns ?? []).join(', ')})`;
-    if (fk.columns.length > 1) {
-      warn(`composite foreign key to ${target} is not generated: its columns get independent values, so the constraint would fail (drop it or add it after editing the spec)`);
-      continue;
-    }
     const parent = byName.get(qualified(fk.refSchema ?? s.schema, fk.refTable ?? ''));
     if (!parent) {
       warn(`references ${fk.refSchema ? `${fk.refSchema}.` : ''}${target}, outside the introspected tables: values are not coordinated with it`);
+      continue;
+    }
+    if (fk.columns.length > 1) {
+      compositeForeignKey(s, parent, fk, warn);
       continue;
     }
     const refColumn = (fk.refColumns ?? [])[0] as string;
@@ -239,6 +243,18 @@ function applyForeignKeys(s: TableState, byName: Map<string, TableState>, unique
     }
     linkForeignKey(s, parent, fk.columns[0] as string, refColumn, warn);
   }
+}
+
+/** A foreign key over several columns: every member takes one drawn parent row's values (the table option `foreignKeys`). */
+function compositeForeignKey(s: TableState, parent: TableState, fk: CatalogConstraint, warn: Warn): void {
+  const taken = new Set((s.spec.foreignKeys ?? []).flatMap((f) => f.columns));
+  if (fk.columns.some((c) => taken.has(c) || !columnOf(s, c)) || (fk.refColumns ?? []).some((c) => !columnOf(parent, c))) {
+    warn(`composite foreign key to ${parent.cat.name}(${(fk.refColumns ?? []).join(', ')}) overlaps another or names an omitted column: not generated, so the constraint may fail`);
+    return;
+  }
+  const references = { table: parent.cat.name, columns: [...(fk.refColumns ?? [])] };
+  s.spec.foreignKeys = [...(s.spec.foreignKeys ?? []), { columns: [...fk.columns], references }];
+  for (const c of fk.columns) s.keyColumns.add(c);
 }
 
 function linkForeignKey(s: TableState, parent: TableState, name: string, refColumn: string, warn: Warn): void {

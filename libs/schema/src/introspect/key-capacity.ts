@@ -1,24 +1,8 @@
 import type { ColumnSpec } from '@rowflow/contracts';
 import { INT32_MAX } from '../column-types.js';
-import { columnOf, replaceColumn, type TableState, warner } from './table-state.js';
+import { columnOf, type TableState, warner } from './table-state.js';
 
 const SMALLINT_MAX = 32767;
-
-/**
- * Decimals whose range × 10^scale exceeds 2^53 (`numeric(20,15)`) are generated with fewer
- * fractional digits: every value still fits the declared type.
- */
-export function narrowDecimals(s: TableState, warnings: string[]): void {
-  for (const col of s.spec.columns) {
-    if (col.type !== 'decimal' || col.min === undefined || col.max === undefined) continue;
-    const scale = col.scale ?? 2;
-    let fit = scale;
-    while (fit > 0 && (col.max - col.min) * 10 ** fit > Number.MAX_SAFE_INTEGER) fit--;
-    if (fit === scale) continue;
-    replaceColumn(s, { ...col, scale: fit, precision: Math.max(1, (col.precision ?? 10) - (scale - fit)) });
-    warnings.push(`${s.cat.name}.${col.name}: ${s.catCols.get(col.name)?.formatted ?? 'numeric'} values generated with ${fit} of ${scale} fractional digits (range ${col.min}..${col.max})`);
-  }
-}
 
 /** How many distinct values a unique column can take, Infinity when unbounded for any real row count. */
 function columnCapacity(col: ColumnSpec, typeName: string | undefined): number {

@@ -1,0 +1,57 @@
+import type { INestApplication } from '@nestjs/common';
+import type { DatasetSpec } from '@rowflow/contracts';
+import { datasetTableRows } from '@rowflow/generator';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { count, createSchema, type IntrospectHarness, introspect, load, startIntrospectHarness } from './harness.js';
+
+/** Tables of the synthetic schema (INTROSPECT_SCALE_TABLES measures larger ones by hand). */
+const TABLES = Number(process.env.INTROSPECT_SCALE_TABLES ?? 1000);
+const ROWS = 5;
+let harness: IntrospectHarness;
+let pool: pg.Pool;
+let app: INestApplication;
+let spec: DatasetSpec;
+let warnings: string[];
+
+/** Table i references table ⌊i/2⌋ (a binary tree of foreign keys) and, every third one, table i-1 by a unique code. */
+function syntheticDdl(n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const parent = i > 0 ? `, parent_id bigint NOT NULL REFERENCES t${Math.floor(i / 2)} (id)` : '';
+    const sibling = i > 0 && i % 3 === 0 ? `, sibling_code varchar(20) REFERENCES t${i - 1} (code)` : '';
+    out.push(`CREATE TABLE t${i} (id bigserial PRIMARY KEY, code varchar(20) NOT NULL, name text NOT NULL, amount numeric(10, 2) CHECK (amount >= 0), created_at timestamptz NOT NULL DEFAULT now()${parent}${sibling});`);
+    out.push(`CREATE UNIQUE INDEX t${i}_code ON t${i} (code);`);
+  }
+  return out.join('\n');
+}
+
+beforeAll(async () => {
+  harness = await startIntrospectHarness(inject('databaseUrl'));
+  ({ pool, app } = harness);
+  const ddl = syntheticDdl(TABLES);
+  await createSchema(pool, 'wide', `BEGIN; ${ddl} COMMIT;`);
+  const started = performance.now();
+  ({ dataset: spec, warnings } = await introspect(app, { schema: 'wide', rows: ROWS }));
+  if (process.env.INTROSPECT_TIMING) console.log(`introspected ${TABLES} tables over HTTP in ${Math.round(performance.now() - started)} ms`);
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+describe(`a ${TABLES}-table schema`, () => {
+  it('introspects every table with its foreign keys and unique indexes, no warning', () => {
+    expect(spec.tables).toHaveLength(TABLES);
+    expect(warnings.filter((w) => !/unique text generated as unique numbers/.test(w))).toEqual([]);
+    const t6 = spec.tables.find((t) => t.name === 't6');
+    expect(t6?.columns.find((c) => c.name === 'parent_id')).toMatchObject({ type: 'foreignKey', references: { table: 't3', column: 'id' } });
+    expect(t6?.columns.find((c) => c.name === 'sibling_code')).toMatchObject({ type: 'foreignKey', references: { table: 't5', column: 'code' } });
+  });
+
+  it('a corner of it (a chain of parents and a sibling reference) loads into its own tables with every constraint live', async () => {
+    const corner: DatasetSpec = { ...spec, tables: spec.tables.filter((t) => ['t0', 't1', 't2', 't3'].includes(t.name)) };
+    await load(pool, corner, 'wide', 1);
+    for (const t of corner.tables) expect(await count(pool, 'wide', t.name)).toBe(datasetTableRows(spec, t.name, 1));
+  });
+});
