@@ -1,28 +1,42 @@
 import { type ColumnSpec, type DatasetTableSpec, ValidationError } from '@rowflow/contracts';
-import { referencedColumn } from '@rowflow/schema';
+import { DEFAULT_CHAR_LENGTH, DEFAULT_DATE_FROM, decimalBounds, parseIsoInstant, REFERENCE_DATE, referencedColumn } from '@rowflow/schema';
 import type { Cell, CellKind, CompiledColumn } from '../column.js';
 import { compileColumn } from '../compile.js';
+import { WORDS } from '../dictionaries.js';
 import { FeistelPermutation } from '../feistel.js';
 import { streamKey } from '../hash.js';
 import { RowContext } from '../row-context.js';
-import { intColumnRange } from '../values-numeric.js';
+import { formatUnits, intColumnRange } from '../values-numeric.js';
+import { DayFormatter, formatInstant } from '../values-temporal.js';
 import type { DatasetPlan } from './dataset-plan.js';
 
 /** Largest tuple domain the permutation covers exactly (FeistelPermutation's limit). */
 const MAX_DOMAIN = 2 ** 52;
+const DAY_MS = 86_400_000;
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 interface Member {
   radix: number;
-  /** Value of this member for digit d (parent key at row d, or min + d). */
+  /** Value of this member for digit d: distinct digits give distinct values. */
   valueAt(d: number): Cell;
   kind: CellKind;
 }
 
-function member(plan: DatasetPlan, col: ColumnSpec): Member {
-  if (col.type !== 'foreignKey') {
-    const { min, max } = intColumnRange(col);
-    return { radix: max - min + 1, kind: 'number', valueAt: (d) => min + d };
-  }
+/** A column's own generator at row d, for types unique by construction (uuid, email, username). */
+function uniqueGenerator(plan: DatasetPlan, table: string, col: ColumnSpec): Member {
+  const key = compileColumn({ ...col, unique: true, nullRatio: undefined }, plan.seed, table);
+  const row = new RowContext(plan.seed, table);
+  return {
+    radix: Math.min(key.capacity, MAX_DOMAIN),
+    kind: key.kind,
+    valueAt: (d) => {
+      row.setRow(d);
+      return key.value(row);
+    },
+  };
+}
+
+function foreignKeyMember(plan: DatasetPlan, col: ColumnSpec): Member {
   const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
   const key = compileColumn(keySpec, plan.seed, parent.name, parent.keyOffset ?? 0);
   const row = new RowContext(plan.seed, parent.name);
@@ -36,26 +50,84 @@ function member(plan: DatasetPlan, col: ColumnSpec): Member {
   };
 }
 
+function temporalMember(col: ColumnSpec): Member {
+  const lo = parseIsoInstant(col.from ?? DEFAULT_DATE_FROM);
+  const hi = col.to !== undefined ? parseIsoInstant(col.to) : Math.max(lo, parseIsoInstant(REFERENCE_DATE));
+  const d0 = Math.floor(lo / DAY_MS);
+  const days = new DayFormatter(d0);
+  if (col.type === 'date') return { radix: Math.floor(hi / DAY_MS) - d0 + 1, kind: 'plain', valueAt: (d) => days.format(d0 + d) };
+  const s0 = Math.ceil(lo / 1000);
+  const zone = col.type === 'timestamptz';
+  return { radix: Math.floor(hi / 1000) - s0 + 1, kind: 'plain', valueAt: (d) => formatInstant((s0 + d) * 1000, false, zone, days) };
+}
+
+/** d as `length` base-36 characters (char columns). */
+function charMember(col: ColumnSpec): Member {
+  const length = col.length ?? DEFAULT_CHAR_LENGTH;
+  return {
+    radix: Math.min(36 ** length, MAX_DOMAIN),
+    kind: 'plain',
+    valueAt: (d) => {
+      let out = '';
+      for (let i = 0, x = d; i < length; i++, x = Math.floor(x / 36)) out = ALNUM.charAt(x % 36) + out;
+      return out;
+    },
+  };
+}
+
+/** Which digit → value map a member column uses (see isTupleMember in the dataset validation). */
+function member(plan: DatasetPlan, table: string, col: ColumnSpec): Member {
+  switch (col.type) {
+    case 'foreignKey':
+      return foreignKeyMember(plan, col);
+    case 'uuid':
+    case 'email':
+    case 'username':
+      return uniqueGenerator(plan, table, col);
+    case 'enum':
+      return { radix: col.values?.length ?? 1, kind: 'text', valueAt: (d) => col.values?.[d] ?? '' };
+    case 'boolean':
+      return { radix: 2, kind: 'boolean', valueAt: (d) => d === 1 };
+    case 'date':
+    case 'timestamp':
+    case 'timestamptz':
+      return temporalMember(col);
+    case 'char':
+      return charMember(col);
+    case 'text':
+      // A word, then the word and a number: distinct digits give distinct strings.
+      return { radix: MAX_DOMAIN, kind: 'text', valueAt: (d) => (d < WORDS.length ? WORDS[d]! : `${WORDS[d % WORDS.length]!} ${Math.floor(d / WORDS.length)}`) };
+    case 'decimal': {
+      const { scale, min, max } = decimalBounds(col);
+      const pow = 10 ** scale;
+      const lo = Math.ceil(min * pow - 1e-9);
+      return { radix: Math.min(Math.floor(max * pow + 1e-9) - lo + 1, MAX_DOMAIN), kind: 'plain', valueAt: (d) => formatUnits(lo + d, scale, pow) };
+    }
+    default: {
+      const { min, max } = intColumnRange(col);
+      return { radix: max - min + 1, kind: 'number', valueAt: (d) => min + d };
+    }
+  }
+}
+
 /**
- * Columns of a composite key: row k's tuple is the mixed-radix digits of perm(k), perm a keyed
+ * Columns of one unique tuple: row k's tuple is the mixed-radix digits of perm(k), perm a keyed
  * bijection of [0, domain) — distinct rows get distinct tuples, in random-looking order, with
- * every foreign key member a real parent key. Returns the compiled members by name.
+ * every foreign key member a real parent key. `what` names the key in errors, `salt` seeds it.
  */
-export function compileCompositeKey(plan: DatasetPlan, table: DatasetTableSpec): Map<string, CompiledColumn> {
+function compileTuple(plan: DatasetPlan, table: DatasetTableSpec, columns: string[], what: string, salt: string): Map<string, CompiledColumn> {
   const out = new Map<string, CompiledColumn>();
-  const key = table.compositeKey;
-  if (!key) return out;
-  const cols = key.columns.map((name) => table.columns.find((c) => c.name === name) as ColumnSpec);
-  const members = cols.map((c) => member(plan, c));
+  const cols = columns.map((name) => table.columns.find((c) => c.name === name) as ColumnSpec);
+  const members = cols.map((c) => member(plan, table.name, c));
   const combos = members.reduce((a, m) => a * m.radix, 1);
   const domain = Math.min(combos, MAX_DOMAIN);
   const rows = plan.rowsOf(table.name);
   const offset = table.keyOffset ?? 0;
   if (offset + rows > domain) {
-    throw new ValidationError('dataset', `composite key (${key.columns.join(', ')}) of "${table.name}" has ${combos} combinations, fewer than its ${rows} rows${offset ? ` after keyOffset ${offset}` : ''}`);
+    throw new ValidationError('dataset', `${what} (${columns.join(', ')}) of "${table.name}" has ${combos} combinations, fewer than its ${rows} rows${offset ? ` after keyOffset ${offset}` : ''}`);
   }
   if (rows === 0) return out;
-  const perm = new FeistelPermutation(domain, streamKey(plan.seed, table.name, `\u0000compositeKey:${key.columns.join(',')}`));
+  const perm = new FeistelPermutation(domain, streamKey(plan.seed, table.name, `${salt}:${columns.join(',')}`));
   let place = 1;
   members.forEach((m, i) => {
     const below = place;
@@ -67,5 +139,25 @@ export function compileCompositeKey(plan: DatasetPlan, table: DatasetTableSpec):
       value: (row) => m.valueAt(Math.floor(perm.apply(row.k + offset) / below) % m.radix),
     });
   });
+  return out;
+}
+
+/** A composite foreign key over every member of `columns`: distinct parents make the tuple unique. */
+export function coveredByForeignKey(table: DatasetTableSpec, columns: string[]): boolean {
+  return (table.foreignKeys ?? []).some((fk) => columns.every((c) => fk.columns.includes(c)));
+}
+
+/**
+ * Columns of the table's composite key and of its `uniqueKeys` (each its own bijective tuple;
+ * members are disjoint, so each column belongs to at most one). Returns the members by name.
+ */
+export function compileCompositeKey(plan: DatasetPlan, table: DatasetTableSpec): Map<string, CompiledColumn> {
+  const out = new Map<string, CompiledColumn>();
+  const key = table.compositeKey;
+  // The composite key's salt is unchanged from before unique keys existed: same outputs.
+  if (key && !coveredByForeignKey(table, key.columns)) for (const [k, v] of compileTuple(plan, table, key.columns, 'composite key', '\u0000compositeKey')) out.set(k, v);
+  for (const unique of table.uniqueKeys ?? []) {
+    for (const [k, v] of compileTuple(plan, table, unique.columns, 'unique key', '\u0000uniqueKey')) out.set(k, v);
+  }
   return out;
 }

@@ -1,9 +1,11 @@
 import { type ColumnSpec, type DatasetTableSpec, ValidationError } from '@rowflow/contracts';
 import { datasetTable, referencedColumn } from '@rowflow/schema';
 import { ColumnRandom, type CompiledColumn } from '../column.js';
+import { applyColumnRelations, relationColumnSpecs } from '../column-relations.js';
 import { compileColumn, withNulls } from '../compile.js';
 import { RowContext } from '../row-context.js';
 import { distributed } from '../values-numeric.js';
+import { compileCompositeForeignKeys } from './composite-foreign-key.js';
 import { compileCompositeKey } from './composite-key.js';
 import type { DatasetPlan } from './dataset-plan.js';
 import { OwnerCursor } from './per-parent-counts.js';
@@ -63,9 +65,37 @@ function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: Colu
   return col.nullRatio ? withNulls(compiled, plan.seed, table.name, col.nullRatio) : compiled;
 }
 
-/** Compiles every column of one table of a validated dataset (foreign keys resolved in `plan`). */
-export function compileDatasetTable(plan: DatasetPlan, tableName: string): CompiledColumn[] {
+/**
+ * Compiles every column of one table of a validated dataset (foreign keys resolved in `plan`).
+ * `needed` limits which composite foreign keys are built (a parent compiled for a child's
+ * composite key only needs the referenced columns); `visiting` guards against key cycles.
+ */
+export function compileDatasetTable(plan: DatasetPlan, tableName: string, needed?: string[], visiting: ReadonlySet<string> = new Set()): CompiledColumn[] {
   const table = datasetTable(plan.dataset, tableName);
+  if (visiting.has(tableName)) {
+    throw new ValidationError('dataset', `composite foreign keys reference each other in a cycle through "${tableName}": the referenced columns cannot be generated`);
+  }
+  const inner = new Set(visiting).add(tableName);
+  const fks = (table.foreignKeys ?? []).filter((fk) => !needed || fk.columns.some((c) => needed.includes(c)));
+  const fkMembers = new Set(fks.flatMap((fk) => fk.columns));
   const tuple = compileCompositeKey(plan, table);
-  return table.columns.map((c) => tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0)));
+  const specs = relationColumnSpecs(table);
+  const base = new Map<string, CompiledColumn>();
+  for (const c of specs) {
+    if (fkMembers.has(c.name)) continue;
+    base.set(c.name, tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0)));
+  }
+  const parents = (parent: string, cols: string[]) => (parent === tableName ? base : byName(compileDatasetTable(plan, parent, cols, inner)));
+  const composite = compileCompositeForeignKeys(plan, { ...table, foreignKeys: fks }, parents);
+  const columns = specs.map((c) => composite.get(c.name) ?? base.get(c.name) ?? nullColumn(c.name));
+  return applyColumnRelations(table, plan.seed, table.name, columns);
+}
+
+function byName(columns: CompiledColumn[]): Map<string, CompiledColumn> {
+  return new Map(columns.map((c) => [c.name, c]));
+}
+
+/** A member of a composite foreign key the caller did not ask for (never read). */
+function nullColumn(name: string): CompiledColumn {
+  return { name, kind: 'plain', capacity: Infinity, value: () => null };
 }

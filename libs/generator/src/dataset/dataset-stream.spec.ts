@@ -160,7 +160,9 @@ describe('composite keys', () => {
   it('refuses more rows than combinations, and invalid members', () => {
     const tooMany = { ...joins, tables: [joins.tables[0]!, joins.tables[1]!, { ...joins.tables[2]!, rows: 1201 }] };
     expect(() => createDatasetRowStream({ dataset: tooMany, table: 'ab', seed: 1, format: 'csv' })).toThrow(/1200 combinations, fewer than its 1201 rows/);
-    const bad = { ...joins, tables: [joins.tables[0]!, joins.tables[1]!, { ...joins.tables[2]!, compositeKey: { columns: ['a_id', 'note'] } }] };
-    expect(() => validateDatasetSpec(bad)).toThrow(/^dataset\.tables\[2\]\.compositeKey\.columns\[1\]: "note" must be a foreignKey/);
+    const ab = joins.tables[2]!;
+    const jsonNote = ab.columns.map((c) => (c.name === 'note' ? { name: 'note', type: 'json' as const } : c));
+    const bad = { ...joins, tables: [joins.tables[0]!, joins.tables[1]!, { ...ab, columns: jsonNote, compositeKey: { columns: ['a_id', 'note'] } }] };
+    expect(() => validateDatasetSpec(bad)).toThrow(/^dataset\.tables\[2\]\.compositeKey\.columns\[1\]: "note" \(json\) cannot be a key member/);
   });
 });

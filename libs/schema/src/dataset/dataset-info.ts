@@ -42,6 +42,20 @@ export function datasetForeignKeys(dataset: DatasetSpec): DatasetForeignKey[] {
  * PostgreSQL type of a column of a (validated) dataset: a foreign key takes its parent key's
  * type (bigint for a serial, uuid, text for an email …), so REFERENCES constraints type-check.
  */
-export function datasetPgType(dataset: DatasetSpec, column: ColumnSpec, opts: PgTypeOptions = {}): string {
+export function datasetPgType(dataset: DatasetSpec, column: ColumnSpec, opts: PgTypeOptions = {}, seen = new Set<ColumnSpec>()): string {
+  const composite = seen.has(column) ? undefined : compositeReference(dataset, column);
+  if (composite) return datasetPgType(dataset, composite, opts, seen.add(column));
   return basePgType(column, (fk) => basePgType(referencedColumn(dataset, fk).column), opts);
+}
+
+/** The parent column a composite foreign key member takes its values (and so its type) from. */
+function compositeReference(dataset: DatasetSpec, column: ColumnSpec): ColumnSpec | undefined {
+  const table = dataset.tables.find((t) => t.columns.includes(column));
+  for (const fk of table?.foreignKeys ?? []) {
+    const i = fk.columns.indexOf(column.name);
+    if (i < 0) continue;
+    const parent = dataset.tables.find((t) => t.name === fk.references.table);
+    return parent?.columns.find((c) => c.name === fk.references.columns[i]);
+  }
+  return undefined;
 }

@@ -18,7 +18,79 @@ export function validateDatasetSpec(input: unknown, field = 'dataset'): DatasetS
   spec.tables.forEach((t, i) => resolveReferences(spec, t, `${field}.tables[${i}]`));
   checkPerParentChains(spec, field);
   spec.tables.forEach((t, i) => checkCompositeKey(t, `${field}.tables[${i}]`));
+  spec.tables.forEach((t, i) => checkForeignKeys(spec, t, `${field}.tables[${i}]`));
+  spec.tables.forEach((t, i) => checkUniqueKeys(t, `${field}.tables[${i}]`));
   return spec;
+}
+
+/** The column `name` of `table`, or a ValidationError on `at` with a suggestion. */
+function columnNamed(table: DatasetTableSpec, name: string, at: string): ColumnSpec {
+  const col = table.columns.find((c) => c.name === name);
+  if (col) return col;
+  const hint = didYouMean(name, table.columns.map((c) => c.name));
+  throw new ValidationError(at, `unknown column "${name}" in table "${table.name}"${hint ? `; did you mean "${hint}"?` : ''}`);
+}
+
+/** Members listed once, known, and in no other key group of `taken` (column → the group that has it). */
+function checkMembers(table: DatasetTableSpec, columns: string[], at: string, taken: Map<string, string>, group: string): ColumnSpec[] {
+  return columns.map((name, j) => {
+    const col = columnNamed(table, name, `${at}[${j}]`);
+    if (columns.indexOf(name) !== j) throw new ValidationError(`${at}[${j}]`, `column "${name}" listed twice`);
+    const other = taken.get(name);
+    if (other) throw new ValidationError(`${at}[${j}]`, `column "${name}" is already a member of ${other}; key groups must not overlap`);
+    taken.set(name, group);
+    return col;
+  });
+}
+
+/** Key groups a column may belong to one of: compositeKey (unless a foreign key covers it) and exclusive groups. */
+function keyGroups(table: DatasetTableSpec): Map<string, string> {
+  const taken = new Map<string, string>();
+  const key = table.compositeKey;
+  const covered = key && (table.foreignKeys ?? []).some((fk) => key.columns.every((c) => fk.columns.includes(c)));
+  if (key && !covered) for (const c of key.columns) taken.set(c, 'compositeKey');
+  (table.exclusive ?? []).forEach((g, i) => g.columns.forEach((c) => taken.set(c, `exclusive[${i}]`)));
+  return taken;
+}
+
+/**
+ * Composite foreign keys: members known and in no other key group (a foreign key covering the
+ * whole compositeKey is allowed: distinct parents keep it unique), the referenced table and
+ * columns known, one referenced column per member.
+ */
+function checkForeignKeys(spec: DatasetSpec, table: DatasetTableSpec, field: string): void {
+  const taken = keyGroups(table);
+  (table.foreignKeys ?? []).forEach((fk, i) => {
+    const at = `${field}.foreignKeys[${i}]`;
+    const key = table.compositeKey;
+    if (key && fk.columns.some((c) => key.columns.includes(c)) && !key.columns.every((c) => fk.columns.includes(c))) {
+      throw new ValidationError(`${at}.columns`, `overlaps compositeKey (${key.columns.join(', ')}) without covering it; a foreign key may hold the whole composite key or none of it`);
+    }
+    checkMembers(table, fk.columns, `${at}.columns`, taken, `foreignKeys[${i}]`);
+    const parent = tableNamed(spec, fk.references.table, `${at}.references.table`);
+    fk.references.columns.forEach((name, j) => columnNamed(parent, name, `${at}.references.columns[${j}]`));
+    if (fk.references.columns.length !== fk.columns.length) {
+      throw new ValidationError(`${at}.references.columns`, `names ${fk.references.columns.length} columns for ${fk.columns.length} members; give one referenced column per member`);
+    }
+    const self = parent.name === table.name && fk.references.columns.find((c) => fk.columns.includes(c) || (table.foreignKeys ?? []).some((o) => o.columns.includes(c)));
+    if (self) throw new ValidationError(`${at}.references.columns`, `"${self}" is itself a composite foreign key member; a self-reference must point at columns generated on their own`);
+  });
+}
+
+/** uniqueKeys: 2+ known members of tuple types, disjoint from compositeKey, foreign keys and each other. */
+function checkUniqueKeys(table: DatasetTableSpec, field: string): void {
+  const taken = keyGroups(table);
+  (table.foreignKeys ?? []).forEach((fk, i) => fk.columns.forEach((c) => taken.set(c, `foreignKeys[${i}]`)));
+  (table.uniqueKeys ?? []).forEach((key, i) => {
+    const at = `${field}.uniqueKeys[${i}].columns`;
+    checkMembers(table, key.columns, at, taken, `uniqueKeys[${i}]`).forEach((col, j) => checkTupleMember(table, col, `${at}[${j}]`));
+  });
+}
+
+function checkTupleMember(table: DatasetTableSpec, col: ColumnSpec, at: string): void {
+  if (col.nullRatio) throw new ValidationError(at, `"${col.name}" has a nullRatio: key columns are never NULL`);
+  if (col.after) throw new ValidationError(at, `"${col.name}" has "after": a key member's value comes from the key tuple`);
+  if (!isTupleMember(col, table.name)) throw new ValidationError(at, `"${col.name}" (${col.type}) cannot be a key member; members are ${TUPLE_MEMBER_TYPES}`);
 }
 
 /** A composite key's members must be generatable as one bijective tuple (see CompositeKeySpec). */
@@ -36,18 +108,28 @@ function checkCompositeKey(table: DatasetTableSpec, field: string): void {
     if (key.columns.indexOf(name) !== i) throw new ValidationError(at, `column "${name}" listed twice`);
     if (col.nullRatio) throw new ValidationError(at, `"${name}" has a nullRatio: key columns are never NULL`);
     if (col === owner) throw new ValidationError(at, `"${name}" carries the perParent owner; it cannot also be drawn as a key tuple`);
-    if (!isTupleMember(col, table.name)) {
-      throw new ValidationError(at, `"${name}" must be a foreignKey to another table or a random int/bigint (no unique, mode or distribution)`);
-    }
+    if (!coveredByForeignKey(table)) checkTupleMember(table, col, at);
   });
   if (key.primaryKey && table.columns.some((c) => c.primaryKey)) {
     throw new ValidationError(`${field}.compositeKey.primaryKey`, 'the table already has a primaryKey column');
   }
 }
 
+const TUPLE_MEMBER_TYPES = 'a foreignKey to another table, a random int/bigint/decimal (no unique, mode or distribution), uuid, email, username, enum, boolean, date, timestamp, timestamptz, char or text';
+const ENUMERABLE = new Set(['uuid', 'email', 'username', 'enum', 'boolean', 'date', 'text']);
+
+/** Types whose values can be enumerated injectively (digit d → a distinct value), see the key tuple generator. */
 function isTupleMember(col: ColumnSpec, table: string): boolean {
   if (col.type === 'foreignKey') return col.references?.table !== table;
-  return (col.type === 'int' || col.type === 'bigint') && !col.unique && !col.primaryKey && col.mode === undefined && col.distribution === undefined;
+  if (ENUMERABLE.has(col.type)) return true;
+  if (col.type === 'timestamp' || col.type === 'timestamptz' || col.type === 'char') return col.mode === undefined || col.mode === 'random';
+  return (col.type === 'int' || col.type === 'bigint' || col.type === 'decimal') && !col.unique && !col.primaryKey && col.mode === undefined && col.distribution === undefined;
+}
+
+/** The table's composite key is held by one of its composite foreign keys (shared or one-to-one key). */
+function coveredByForeignKey(table: DatasetTableSpec): boolean {
+  const key = table.compositeKey;
+  return key !== undefined && (table.foreignKeys ?? []).some((fk) => key.columns.every((c) => fk.columns.includes(c)));
 }
 
 function checkUniqueNames(tables: DatasetTableSpec[], field: string): void {
