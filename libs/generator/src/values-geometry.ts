@@ -3,7 +3,7 @@ import { DEFAULT_SRID } from '@rowflow/schema';
 import type { ColumnCompiler } from './column.js';
 import type { Rng } from './hash.js';
 
-/** Extent shapes are drawn in: longitude/latitude for 4326 (away from the poles), a 100 km square otherwise. */
+/** Extent shapes are drawn in: longitude/latitude for 4326 and geography (away from the poles), a 100 km square otherwise. */
 interface Extent {
   x0: number;
   y0: number;

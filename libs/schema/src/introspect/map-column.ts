@@ -1,4 +1,5 @@
-import type { ColumnSpec } from '@rowflow/contracts';
+import type { ColumnSpec, RangeSubtype } from '@rowflow/contracts';
+import { DEFAULT_SRID, GEOMETRY_TYPES, RANGE_SUBTYPES } from '../column-types.js';
 import type { CatalogColumn } from './catalog-model.js';
 import { guessDecimalRange, guessIntRange, guessText, guessTimeRange } from './name-heuristics.js';
 
@@ -33,13 +34,16 @@ function intColumn(col: CatalogColumn, name: string): Omit<ColumnSpec, 'name'> {
 
 function decimalColumn(col: CatalogColumn, name: string, warn: Warn): Omit<ColumnSpec, 'name'> {
   let [precision, scale] = typeArgs(col.formatted);
-  if (col.typeName !== 'numeric') [precision, scale] = col.typeName === 'money' ? [12, 2] : [12, 4];
+  if (col.typeName !== 'numeric') [precision, scale] = [12, 4];
   else if (precision === undefined) {
     [precision, scale] = [12, 2];
     warn(`numeric without precision: values generated as numeric(12,2)`);
   }
-  precision = Math.min(precision, 38);
-  scale = Math.min(scale ?? 0, 15, precision);
+  if (precision > 38) {
+    warn(`${col.formatted}: values generated as numeric(38,${Math.min(scale ?? 0, 38)}) (at most 38 digits)`);
+    precision = 38;
+  }
+  scale = Math.min(scale ?? 0, precision);
   const limit = 10 ** (precision - scale) - 10 ** -scale;
   const guess = guessDecimalRange(name) ?? { min: 0, max: 1000 };
   return { type: 'decimal', precision, scale, min: Math.max(-limit, guess.min), max: Math.min(limit, guess.max) };
@@ -54,19 +58,32 @@ function textColumn(col: CatalogColumn, name: string, warn: Warn): Omit<ColumnSp
   return { type: 'char', length: Math.min(maxLength, 12) };
 }
 
-/** A fixed set of valid literals for types without a generator (the value is a typed default). */
-function literals(col: CatalogColumn, values: string[], warn: Warn, what: string): Omit<ColumnSpec, 'name'> {
-  warn(`${col.formatted}: no generator for this type; ${what} (${values.map((v) => JSON.stringify(v)).join(', ')})`);
-  return { type: 'enum', values };
+/**
+ * An array of any element type the scalar mapping knows: the element's generator comes from the
+ * element type (and the column's name, for realism); arrays of unknown element types are omitted.
+ */
+function arrayColumn(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | null {
+  const element: CatalogColumn = { ...col, typeName: col.elementType ?? '', formatted: col.formatted.replace(/(\[\])+$/, ''), elementType: undefined, default: undefined, identity: undefined };
+  const mapped = col.enumLabels ? { type: 'enum' as const, values: col.enumLabels } : mapScalar(element, warn);
+  if (!mapped) return null;
+  return { type: 'array', element: mapped };
 }
 
-const INT_ELEMENTS = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8']);
+const RANGE_TYPES = new Set<string>(RANGE_SUBTYPES);
+const SHAPES = new Map(GEOMETRY_TYPES.map((t) => [t.toLowerCase(), t]));
 
-function arrayColumn(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> {
-  const el = col.elementType ?? '';
-  if (INT_ELEMENTS.has(el)) return literals(col, ['{}', '{1}', '{1,2,3}', '{7,42}'], warn, 'a few array literals');
-  if (TEXT_TYPES.has(el)) return literals(col, ['{}', '{alpha}', '{alpha,beta}', '{red,green,blue}'], warn, 'a few array literals');
-  return literals(col, ['{}'], warn, 'empty arrays');
+/**
+ * PostGIS geometry/geography: shape and SRID from the typmod (`geometry(MultiPolygon,4326)`).
+ * Shapes with Z/M dimensions or collections are not generated (null: the caller warns).
+ */
+function geometryColumn(col: CatalogColumn): Omit<ColumnSpec, 'name'> | null {
+  const m = /^(geometry|geography)(?:\((\w+)(?:,\s*(\d+))?\))?/i.exec(col.formatted);
+  const shape = (m?.[2] ?? 'geometry').toLowerCase();
+  const geometryType = shape === 'geometry' ? 'Point' : SHAPES.get(shape);
+  if (!geometryType) return null;
+  const srid = m?.[3] !== undefined ? Number(m[3]) : undefined;
+  const geography = col.typeName === 'geography';
+  return { type: 'geometry', geometryType, ...(srid && srid !== DEFAULT_SRID ? { srid } : {}), ...(geography ? { geography: true } : {}) };
 }
 
 /**
@@ -78,8 +95,8 @@ export function mapColumnType(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 
     warn('generated column: omitted (the database computes it)');
     return null;
   }
-  if (col.enumLabels) return { type: 'enum', values: col.enumLabels };
   if (col.elementType) return arrayColumn(col, warn);
+  if (col.enumLabels) return { type: 'enum', values: col.enumLabels };
   return mapScalar(col, warn);
 }
 
@@ -91,8 +108,9 @@ function mapScalar(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | n
     case 'numeric':
     case 'float4':
     case 'float8':
-    case 'money':
       return decimalColumn(col, name, warn);
+    case 'money':
+      return { type: 'money', ...(guessDecimalRange(name) ?? {}) };
     case 'bool':
       return { type: 'boolean' };
     case 'uuid':
@@ -106,23 +124,32 @@ function mapScalar(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | n
     case 'jsonb':
       return { type: 'json' };
     case 'inet':
-    case 'cidr':
       return { type: 'ip' };
+    case 'cidr':
+      return { type: 'cidr' };
     case 'vector': {
       const [dimensions] = typeArgs(col.formatted);
       if (dimensions === undefined) warn('vector without a dimension: 16 dimensions generated');
       return { type: 'vector', dimensions: dimensions ?? 16 };
     }
     case 'time':
+      return { type: 'time' };
     case 'timetz':
-      return literals(col, ['08:00:00', '09:30:00', '12:00:00', '13:15:00', '17:45:00'], warn, 'a few times of day');
+      return { type: 'time', timezone: true };
     case 'interval':
-      return literals(col, ['00:15:00', '01:00:00', '1 day', '2 days', '7 days'], warn, 'a few intervals');
+      return { type: 'interval' };
     case 'bytea':
-      return literals(col, ['\\x', '\\xdeadbeef', '\\x00ff'], warn, 'a few byte strings');
+      return { type: 'bytes' };
     case 'macaddr':
-      return literals(col, ['08:00:2b:01:02:03', '00:1a:2b:3c:4d:5e'], warn, 'a few addresses');
+      return { type: 'macaddr' };
+    case 'macaddr8':
+      return { type: 'macaddr', bytes: 8 };
+    case 'hstore':
+      return { type: 'hstore' };
+    case 'geometry':
+    case 'geography':
+      return geometryColumn(col);
     default:
-      return null;
+      return RANGE_TYPES.has(col.typeName) ? { type: 'range', subtype: col.typeName as RangeSubtype } : null;
   }
 }

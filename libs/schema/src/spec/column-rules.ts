@@ -1,6 +1,6 @@
 import type { ColumnSpec } from '@rowflow/contracts';
 import type { z } from 'zod';
-import { DEFAULT_SRID, INT32_MAX, INT32_MIN, isTemporalRange } from '../column-types.js';
+import { INT32_MAX, INT32_MIN, isTemporalRange } from '../column-types.js';
 import { checkEventTimeRules } from './event-time-schema.js';
 import { parseIsoInstant } from './iso-instant.js';
 import { checkProfileRules } from './profile-schema.js';
@@ -21,9 +21,6 @@ export function checkColumnRules(col: ColumnSpec, ctx: Ctx): void {
   if (col.type === 'decimal') checkDecimal(col, ctx);
   if (col.type === 'time' && col.from !== undefined && col.to !== undefined && col.from > col.to) fail(ctx, ['from'], `from (${col.from}) is after to (${col.to})`);
   if (col.type === 'range') checkRange(col, ctx);
-  if (col.type === 'geometry' && col.geography && (col.srid ?? DEFAULT_SRID) !== DEFAULT_SRID) {
-    fail(ctx, ['srid'], `geography columns are generated in SRID ${DEFAULT_SRID} (longitude/latitude)`);
-  }
   if (col.type === 'enum' && !col.values) fail(ctx, ['values'], 'enum needs 1..10000 values');
   if (col.mode === 'block' && col.blockSize === undefined) fail(ctx, ['blockSize'], 'required for int mode "block"');
   if (col.mode === 'sequence' && col.type === 'int' && col.distribution) fail(ctx, ['distribution'], 'a sequence has no distribution');
