@@ -96,6 +96,18 @@ CREATE TABLE comments (
 
 CREATE TABLE countries (code char(2) PRIMARY KEY, name text NOT NULL);
 
+CREATE TABLE memberships (
+  account_id uuid NOT NULL REFERENCES accounts (id),
+  user_id bigint NOT NULL REFERENCES users (id),
+  tenant_id integer NOT NULL,
+  slug varchar(30) NOT NULL,
+  nickname varchar(40) NOT NULL,
+  joined_on date NOT NULL,
+  PRIMARY KEY (account_id, user_id),
+  UNIQUE (nickname, joined_on),
+  FOREIGN KEY (tenant_id, slug) REFERENCES accounts (tenant_id, slug)
+);
+
 CREATE TABLE bookings (
   id serial PRIMARY KEY,
   during tstzrange,

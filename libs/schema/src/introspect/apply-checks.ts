@@ -30,9 +30,7 @@ export function applyChecks(s: TableState, warnings: string[]): void {
     if (!facts) warn(`CHECK not understood (${check.definition}); generated values may violate it`);
     else applyFacts(s, facts, check.definition, warn);
   }
-  for (const x of constraints(s, 'exclusion')) {
-    warnings.push(`${s.cat.name} ${x.name}: exclusion constraint (${x.definition}) is not generated; overlapping rows may violate it`);
-  }
+  for (const x of constraints(s, 'exclusion')) applyExclusion(s, x, warner(warnings, `${s.cat.name} ${x.name}`));
   checkCompositeMembers(s, warner(warnings, s.cat.name));
 }
 
@@ -112,6 +110,21 @@ export function withRange(col: ColumnSpec, lo: number | undefined, hi: number | 
   }
   if (col.type === 'int') [min, max] = [Math.max(min, -2147483648), Math.min(max, INT32_MAX)];
   return min <= max ? { ...col, min, max } : null;
+}
+
+/**
+ * Exclusion constraints (`EXCLUDE USING gist (during WITH &&)`) are not generated: rows would
+ * need non-overlapping values. A nullable range member is left NULL (NULLs never conflict);
+ * otherwise the warning says overlapping rows may be rejected.
+ */
+function applyExclusion(s: TableState, x: CatalogConstraint, warn: Warn): void {
+  const ranges = x.columns.map((name) => columnOf(s, name)).filter((c): c is ColumnSpec => c?.type === 'range' && !s.catCols.get(c.name)?.notNull);
+  if (ranges.length === 0) {
+    warn(`exclusion constraint (${x.definition}) is not generated; overlapping rows may violate it`);
+    return;
+  }
+  for (const c of ranges) replaceColumn(s, { ...c, nullRatio: 1 });
+  warn(`exclusion constraint (${x.definition}): ${ranges.map((c) => c.name).join(', ')} always NULL so no two rows conflict`);
 }
 
 /** Facts over several columns of a row: ordering (`a < b`), at most one non-NULL, patterns. */
@@ -222,31 +235,21 @@ function applyExclusive(s: TableState, f: Fact<'exclusive'>, warn: Warn): boolea
   return true;
 }
 
-/** Composite key members: foreign keys or int ranges; text members become unique numbers, else the key is dropped (warned). */
+const TEXTUAL = new Set(['text', 'varchar', 'bpchar', 'citext']);
+
+/**
+ * Members of key tuples (compositeKey, uniqueKeys) that the tuple generator cannot enumerate —
+ * realistic text such as names or companies — become random characters that fit the column.
+ */
 function checkCompositeMembers(s: TableState, warn: Warn): void {
-  const key = s.spec.compositeKey;
-  if (!key) return;
-  const owner = s.spec.perParent?.table;
-  for (const name of key.columns) {
+  const members = [...(s.spec.compositeKey?.columns ?? []), ...(s.spec.uniqueKeys ?? []).flatMap((u) => u.columns)];
+  for (const name of members) {
     const c = columnOf(s, name);
     const cat = s.catCols.get(name);
-    if (c && c.type !== 'foreignKey' && !isTupleMember(c) && cat && ['text', 'varchar', 'bpchar', 'citext'].includes(cat.typeName)) {
-      const [len] = /\((\d+)\)$/.exec(cat.formatted)?.slice(1).map(Number) ?? [];
-      replaceColumn(s, { name, type: 'int', min: 1, max: Math.min(10 ** Math.min(len ?? 9, 9) - 1, INT32_MAX) });
-      warn(`key member ${name} (${cat.formatted}) generated as numbers so the key's tuples are unique`);
-    }
+    if (!c || !cat || !TEXTUAL.has(cat.typeName) || ['text', 'char', 'enum', 'email', 'username', 'uuid', 'foreignKey'].includes(c.type)) continue;
+    const [len] = /\((\d+)\)$/.exec(cat.formatted)?.slice(1).map(Number) ?? [];
+    const length = Math.min(len ?? 12, 12);
+    replaceColumn(s, { name, type: 'char', length });
+    warn(`key member ${name} (${cat.formatted}) generated as ${length} random characters so the key's tuples are unique`);
   }
-  const bad = key.columns.find((name) => {
-    const c = columnOf(s, name);
-    if (!c) return true;
-    if (c.type === 'foreignKey') return c.references?.table === s.cat.name || c.references?.table === owner;
-    return !isTupleMember(c);
-  });
-  if (bad === undefined) return;
-  delete s.spec.compositeKey;
-  warn(`composite key (${key.columns.join(', ')}) cannot be generated unique (member ${bad} is not a foreign key or integer range); duplicates may violate it`);
-}
-
-function isTupleMember(c: ColumnSpec): boolean {
-  return (c.type === 'int' || c.type === 'bigint') && c.mode === undefined && !c.unique && !c.primaryKey && c.distribution === undefined;
 }

@@ -5,7 +5,9 @@ import { replaceColumn, type TableState, without } from './table-state.js';
 /** Rounds of "validate, degrade the table named in the error"; each round removes one problem. */
 const MAX_ROUNDS = 200;
 
-const AT = /^dataset\.tables\[(\d+)\](?:\.(columns)\[(\d+)\]|\.(compositeKey|perParent|rows))?/;
+const AT = /^dataset\.tables\[(\d+)\](?:\.(columns)\[(\d+)\]|\.(compositeKey|perParent|rows)|\.(uniqueKeys|foreignKeys|exclusive)\[(\d+)\])?/;
+
+type TableOption = 'uniqueKeys' | 'foreignKeys' | 'exclusive';
 
 /**
  * Validates the dataset built from `states`; when a table's part does not validate, that part is
@@ -25,6 +27,7 @@ export function validateDegrading(states: TableState[], name: string, warnings: 
       if (!m || !s || round >= MAX_ROUNDS) throw err;
       const what = (err as Error).message.replace(/^dataset\.tables\[\d+\]\.?/, '');
       if (m[2]) degradeColumn(s, Number(m[3]), what, warnings);
+      else if (m[5]) dropOption(s, m[5] as TableOption, Number(m[6]), what, warnings);
       else if (m[4] === 'compositeKey') {
         delete s.spec.compositeKey;
         warnings.push(`${s.cat.name}: composite key not generated (${what}); duplicates may violate it`);
@@ -35,6 +38,15 @@ export function validateDegrading(states: TableState[], name: string, warnings: 
       } else live = dropTable(live, s, what, warnings);
     }
   }
+}
+
+/** An entry of uniqueKeys / foreignKeys / exclusive that did not validate: left out, warned. */
+function dropOption(s: TableState, key: TableOption, index: number, what: string, warnings: string[]): void {
+  const list = s.spec[key] as { columns: string[] }[] | undefined;
+  const entry = list?.[index];
+  list?.splice(index, 1);
+  if (list?.length === 0) delete s.spec[key];
+  warnings.push(`${s.cat.name} (${entry?.columns.join(', ') ?? '?'}): ${key} entry not generated (${what}); rows may violate the constraint`);
 }
 
 /** A column that did not validate: its plain generator (no key, no reference), else left out. */

@@ -188,27 +188,25 @@ function uniqueByItself(col: ColumnSpec | undefined): boolean {
 }
 
 function compositeKey(s: TableState, k: CatalogConstraint, warn: Warn): void {
-  // (id, created_at) of a partitioned table: the sequence alone keeps every tuple unique.
-  const alone = k.columns.find((c) => uniqueByItself(columnOf(s, c)));
+  // (id, created_at) of a partitioned table: the sequence alone keeps every tuple unique
+  // (not a member that becomes a foreign key: its values then repeat).
+  const referencing = new Set(constraints(s, 'foreignKey').flatMap((fk) => fk.columns));
+  const alone = k.columns.find((c) => !referencing.has(c) && uniqueByItself(columnOf(s, c)));
   if (alone) {
     makeUnique(s, alone, 'unique', warn);
     return;
   }
-  if (s.spec.compositeKey) {
-    // uniqueKeys members may not overlap compositeKey's.
-    if (k.columns.some((c) => s.spec.compositeKey?.columns.includes(c))) {
-      warn(`a second composite key sharing columns with (${s.spec.compositeKey.columns.join(', ')}): not generated unique; duplicates may violate it`);
-      return;
-    }
-    s.spec.uniqueKeys = [...(s.spec.uniqueKeys ?? []), { columns: [...k.columns] }];
+  const taken = new Set([...(s.spec.compositeKey?.columns ?? []), ...(s.spec.uniqueKeys ?? []).flatMap((u) => u.columns)]);
+  if (k.columns.some((c) => taken.has(c))) {
+    warn('shares columns with another composite key: not generated unique; duplicates may violate it');
     return;
   }
-  // Members become foreign keys later; int/bigint members stay random ranges (no key flags).
-  s.spec.compositeKey = { columns: [...k.columns], ...(k.kind === 'primaryKey' ? { primaryKey: true } : {}) };
+  // The first becomes the key tuple; more become uniqueKeys (members of different keys may not overlap).
+  if (s.spec.compositeKey) s.spec.uniqueKeys = [...(s.spec.uniqueKeys ?? []), { columns: [...k.columns] }];
+  else s.spec.compositeKey = { columns: [...k.columns], ...(k.kind === 'primaryKey' ? { primaryKey: true } : {}) };
   for (const name of k.columns) {
     const col = columnOf(s, name);
-    if (!col) continue;
-    replaceColumn(s, without(col, 'nullRatio', 'distribution'));
+    if (col) replaceColumn(s, without(col, 'nullRatio', 'distribution'));
   }
 }
 
