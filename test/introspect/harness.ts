@@ -52,9 +52,10 @@ export async function createSchema(pool: pg.Pool, schema: string, ddl: string): 
     await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
     await client.query(`SET search_path = ${quoteIdent(schema)}, public`);
     await client.query(ddl);
-  } finally {
     await client.query('RESET search_path');
-    client.release();
+  } finally {
+    // A failed DDL leaves no open transaction behind (the pool would hand it out aborted).
+    client.release(true);
   }
 }
 

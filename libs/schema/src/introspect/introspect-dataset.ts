@@ -77,6 +77,8 @@ function mapTable(cat: CatalogTable, opts: IntrospectOptions, warnings: string[]
   }
   const triggers = triggerWarning(cat);
   if (triggers) warnings.push(`${cat.name}: ${triggers}`);
+  // Dataset tables name no schema yet: a job writes every table to its own target schema.
+  if (cat.schema !== undefined) warnings.push(`${cat.name}: lives in schema ${cat.schema}; the spec does not record it, so a job writes the table to its target schema`);
   const spec: DatasetTableSpec = { name: cat.name, rows: opts.rows, columns };
   return { cat, spec, catCols: new Map(cat.columns.map((c) => [c.name, c])), keyColumns: new Set(), original, rows: opts.rows, schema: cat.schema ?? opts.schema ?? opts.name };
 }
