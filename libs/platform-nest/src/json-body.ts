@@ -1,4 +1,4 @@
-import type { HttpPolicy } from '@rowflow/platform';
+import { bodyLimitFor, type HttpPolicy } from '@rowflow/platform';
 import type { Request, RequestHandler, Response } from 'express';
 import { duplicateKey } from './duplicate-keys.js';
 import { isSafeMethod, refuse } from './http-guards.js';
@@ -36,16 +36,17 @@ export function jsonOnly(): RequestHandler {
 export function jsonBody(policy: HttpPolicy): RequestHandler {
   return (req, res, next) => {
     if (isSafeMethod(req.method) || !hasBody(req)) return next();
-    if (Number(req.headers['content-length'] ?? 0) > policy.bodyLimit) return tooLarge(req, res, policy.bodyLimit);
+    const limit = bodyLimitFor(policy, req.path);
+    if (Number(req.headers['content-length'] ?? 0) > limit.limit) return tooLarge(req, res, limit);
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= policy.bodyLimit) return void chunks.push(chunk);
+      if (size <= limit.limit) return void chunks.push(chunk);
       if (done) return;
       done = true;
-      tooLarge(req, res, policy.bodyLimit);
+      tooLarge(req, res, limit);
     });
     req.once('error', () => {
       done = true; // the client went away mid-body: nothing to answer
@@ -111,9 +112,9 @@ function wellFormed(value: unknown): boolean {
   return true;
 }
 
-function tooLarge(req: Request, res: Response, limit: number): void {
+function tooLarge(req: Request, res: Response, { limit, key }: { limit: number; key: string }): void {
   // Close after answering: reading the rest of an oversized body is what the limit prevents.
   res.setHeader('Connection', 'close');
-  refuse(res, 413, 'Payload Too Large', `body: larger than BODY_LIMIT (${limit} bytes)`, 'body');
+  refuse(res, 413, 'Payload Too Large', `body: larger than ${key} (${limit} bytes)`, 'body');
   req.resume();
 }

@@ -16,6 +16,12 @@ export interface HttpPolicy {
   protectReads: boolean;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /**
+   * Largest body of the paths that take a whole dataset spec (`datasetPaths`, exact): a schema
+   * of thousands of tables is a spec of megabytes. Absent: `bodyLimit` for those paths too.
+   */
+  datasetBodyLimit?: number;
+  datasetPaths?: string[];
   /** POST paths that only read (streams, previews): open unless `protectReads`. Exact paths. */
   readOnlyPosts: string[];
   /** GET paths that stay open even when reads are protected (health checks). */
@@ -34,6 +40,8 @@ export const HTTP_CONFIG = {
   CORS_ORIGINS: list([], origin),
   /** Request body limit, shared by the orchestrator and the generator. */
   BODY_LIMIT: bytes(1024 * 1024, 1024),
+  /** Body limit of the endpoints that take a dataset spec (jobs, exports, dataset rows); never below BODY_LIMIT. */
+  DATASET_BODY_LIMIT: bytes(64 * 1024 * 1024, 1024),
 };
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '::1'];
@@ -181,10 +189,16 @@ export function needsToken(policy: HttpPolicy, method: string, path: string): bo
   return p === '/api' || p.startsWith('/api/') || p === '/metrics';
 }
 
+/** The body limit of a request to `path` and the key that sets it. */
+export function bodyLimitFor(policy: HttpPolicy, path: string): { limit: number; key: 'BODY_LIMIT' | 'DATASET_BODY_LIMIT' } {
+  if (policy.datasetBodyLimit !== undefined && (policy.datasetPaths ?? []).includes(normalPath(path))) return { limit: policy.datasetBodyLimit, key: 'DATASET_BODY_LIMIT' };
+  return { limit: policy.bodyLimit, key: 'BODY_LIMIT' };
+}
+
 /** Builds a policy from the validated shared keys and the app's own lists. */
 export function httpPolicy(
   config: { HOST: string } & { [K in keyof typeof HTTP_CONFIG]: ReturnType<(typeof HTTP_CONFIG)[K]> },
-  app: { readOnlyPosts: string[]; publicPaths?: string[]; bodyAllowance?: number },
+  app: { readOnlyPosts: string[]; publicPaths?: string[]; bodyAllowance?: number; datasetPaths?: string[] },
 ): HttpPolicy {
   return {
     allowedHosts: config.ALLOWED_HOSTS.length > 0 ? config.ALLOWED_HOSTS : defaultAllowedHosts(config.HOST),
@@ -192,6 +206,8 @@ export function httpPolicy(
     token: config.ROWFLOW_API_TOKEN,
     protectReads: config.ROWFLOW_PROTECT_READS,
     bodyLimit: config.BODY_LIMIT + (app.bodyAllowance ?? 0),
+    datasetBodyLimit: Math.max(config.BODY_LIMIT, config.DATASET_BODY_LIMIT) + (app.bodyAllowance ?? 0),
+    datasetPaths: (app.datasetPaths ?? []).map(normalPath),
     readOnlyPosts: app.readOnlyPosts.map(normalPath),
     publicPaths: (app.publicPaths ?? ['/health']).map(normalPath),
   };

@@ -10,6 +10,9 @@ export const READ_ONLY_POSTS = ['/api/generator/stream/ndjson', '/api/generator/
  */
 export const FORWARD_ALLOWANCE = 4096;
 
+/** POSTs whose body may be a whole dataset spec: limited by DATASET_BODY_LIMIT instead of BODY_LIMIT. */
+export const DATASET_POSTS = ['/api/generator/datasets/rows'];
+
 export function generatorHttpPolicy(config: GeneratorConfig): HttpPolicy {
-  return httpPolicy(config, { readOnlyPosts: READ_ONLY_POSTS, bodyAllowance: FORWARD_ALLOWANCE });
+  return httpPolicy(config, { readOnlyPosts: READ_ONLY_POSTS, bodyAllowance: FORWARD_ALLOWANCE, datasetPaths: DATASET_POSTS });
 }

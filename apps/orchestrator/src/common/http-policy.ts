@@ -9,6 +9,9 @@ import type { OrchestratorConfig } from '../config/orchestrator-config.js';
  */
 export const READ_ONLY_POSTS = ['/api/orchestrator/stream', '/api/orchestrator/download/csv'];
 
+/** POSTs whose body may be a whole dataset spec: limited by DATASET_BODY_LIMIT instead of BODY_LIMIT. */
+export const DATASET_POSTS = ['/api/jobs', '/api/exports'];
+
 export function orchestratorHttpPolicy(config: OrchestratorConfig): HttpPolicy {
-  return httpPolicy(config, { readOnlyPosts: READ_ONLY_POSTS });
+  return httpPolicy(config, { readOnlyPosts: READ_ONLY_POSTS, datasetPaths: DATASET_POSTS });
 }

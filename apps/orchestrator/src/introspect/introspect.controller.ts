@@ -16,7 +16,10 @@ export class IntrospectController {
       type: 'object',
       additionalProperties: false,
       properties: {
-        schema: { type: 'string', description: 'Default: TARGET_SCHEMA (public)' },
+        schema: {
+          oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+          description: 'A schema or a list of schemas (the first is the default of the dataset\'s tables). Default: TARGET_SCHEMA (public)',
+        },
         tables: { type: 'array', items: { type: 'string' }, description: 'Only these tables (default: all)' },
         rows: { type: 'integer', default: 1000, description: 'Rows per table in the returned spec' },
         profile: { type: 'string', enum: ['stats'], description: 'Shape the spec like the source from its planner statistics (pg_class.reltuples, pg_stats); no row is read' },

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError, rejectUnknownKeys, ValidationError } from '@rowflow/contracts';
 import { readTableStats } from '@rowflow/export';
-import { applyProfile, catalogToDataset, type CopyValues, type IntrospectResult, isIdentifier, type ProfileReport } from '@rowflow/schema';
+import { applyProfile, catalogToDataset, type CopyValues, type IntrospectResult, isIdentifier, MAX_DATASET_TABLES, type ProfileReport } from '@rowflow/schema';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
 import { PgCatalogReader } from './pg-catalog-reader.js';
@@ -11,10 +11,12 @@ export const INTROSPECT_KEYS = ['schema', 'tables', 'rows', 'profile', 'scale', 
 /** Largest `scale`: a profile times this many rows (beyond, the dataset's row limits apply anyway). */
 const MAX_SCALE = 1_000_000;
 const DEFAULT_ROWS = 1000;
-const MAX_TABLES = 500;
+/** Schemas one request may read (an application spread over a handful of schemas, not a cluster). */
+const MAX_SCHEMAS = 64;
 
 export interface IntrospectRequest {
-  schema: string;
+  /** Schemas to read; the first is the dataset's default (its tables carry no `schema`). */
+  schemas: string[];
   tables?: string[];
   rows: number;
   /** "stats": shape the spec like the source from its planner statistics (pg_stats). */
@@ -33,12 +35,10 @@ export function parseIntrospectRequest(input: unknown, defaultSchema = 'public')
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ValidationError('body', 'must be a JSON object');
   const body = input as Record<string, unknown>;
   rejectUnknownKeys(body, INTROSPECT_KEYS);
-  const schema = body.schema ?? defaultSchema;
-  if (!isIdentifier(schema)) throw new ValidationError('schema', 'must be a schema name (1..63 bytes, no NUL)');
-  const out: IntrospectRequest = { schema, rows: DEFAULT_ROWS };
+  const out: IntrospectRequest = { schemas: parseSchemas(body.schema ?? defaultSchema), rows: DEFAULT_ROWS };
   if (body.tables !== undefined) {
-    if (!Array.isArray(body.tables) || body.tables.length === 0 || body.tables.length > MAX_TABLES) {
-      throw new ValidationError('tables', `must be a non-empty array of at most ${MAX_TABLES} table names`);
+    if (!Array.isArray(body.tables) || body.tables.length === 0 || body.tables.length > MAX_DATASET_TABLES) {
+      throw new ValidationError('tables', `must be a non-empty array of at most ${MAX_DATASET_TABLES} table names`);
     }
     body.tables.forEach((t: unknown, i: number) => {
       if (!isIdentifier(t)) throw new ValidationError(`tables[${i}]`, 'must be a table name');
@@ -51,6 +51,20 @@ export function parseIntrospectRequest(input: unknown, defaultSchema = 'public')
   }
   parseProfileOptions(body, out);
   return out;
+}
+
+/** `schema`: one name or a non-empty list of distinct names. */
+function parseSchemas(input: unknown): string[] {
+  if (!Array.isArray(input)) {
+    if (!isIdentifier(input)) throw new ValidationError('schema', 'must be a schema name (1..63 bytes, no NUL) or a list of them');
+    return [input];
+  }
+  if (input.length === 0 || input.length > MAX_SCHEMAS) throw new ValidationError('schema', `must be a schema name or a non-empty list of at most ${MAX_SCHEMAS}`);
+  input.forEach((s: unknown, i) => {
+    if (!isIdentifier(s)) throw new ValidationError(`schema[${i}]`, 'must be a schema name (1..63 bytes, no NUL)');
+    if (input.indexOf(s) !== i) throw new ValidationError(`schema[${i}]`, `"${s}" is listed twice`);
+  });
+  return input as string[];
 }
 
 function parseProfileOptions(body: Record<string, unknown>, out: IntrospectRequest): void {
@@ -89,13 +103,22 @@ export class IntrospectService {
   }
 
   async introspect(req: IntrospectRequest): Promise<IntrospectResponse> {
-    const { tables, missing } = await this.reader.read(req.schema, req.tables);
-    if (missing.length) throw new ValidationError('tables', `not found in schema "${req.schema}": ${missing.join(', ')}`);
-    if (tables.length === 0) throw new NotFoundError(`schema "${req.schema}" has no tables (or this role cannot see them)`);
-    const mapped = catalogToDataset(tables, { name: req.schema, rows: req.rows });
-    if (req.profile !== 'stats') return mapped;
-    const stats = await readTableStats(this.db.pool, req.schema, mapped.dataset.tables.map((t) => t.name));
+    const where = req.schemas.map((s) => `"${s}"`).join(', ');
+    const { tables, missing, extensionOwned } = await this.reader.read(req.schemas, req.tables);
+    if (missing.length) throw new ValidationError('tables', `not found in schema ${where}: ${missing.join(', ')}`);
+    // Skipped as pg_dump skips them: the extension creates and fills these itself.
+    const skipped = extensionOwned.map((t) => `${t.name}: owned by extension ${t.extension}; skipped (the extension creates and fills it)`);
+    if (tables.length === 0) {
+      if (skipped.length) throw new ValidationError('tables', `only extension-owned tables in schema ${where}: ${extensionOwned.map((t) => t.name).join(', ')}`);
+      throw new NotFoundError(`schema ${where} has no tables (or this role cannot see them)`);
+    }
+    const first = req.schemas[0] as string;
+    const mapped = catalogToDataset(tables, { name: first, rows: req.rows });
+    const warnings = [...skipped, ...mapped.warnings];
+    if (req.profile !== 'stats') return { dataset: mapped.dataset, warnings };
+    // Statistics of the first schema's tables (dataset tables record no schema yet).
+    const stats = await readTableStats(this.db.pool, first, mapped.dataset.tables.map((t) => t.name));
     const shaped = applyProfile(mapped.dataset, stats, { scale: req.scale, copyValues: req.copyValues });
-    return { dataset: shaped.dataset, warnings: [...mapped.warnings, ...shaped.warnings], profile: shaped.profile };
+    return { dataset: shaped.dataset, warnings: [...warnings, ...shaped.warnings], profile: shaped.profile };
   }
 }

@@ -1,9 +1,12 @@
-import type { CatalogColumn, CatalogConstraint, CatalogConstraintKind, CatalogTable } from '@rowflow/schema';
+import type { CatalogColumn, CatalogConstraint, CatalogConstraintKind, CatalogPartitioning, CatalogTable, CatalogTrigger } from '@rowflow/schema';
 import type pg from 'pg';
+import { COLUMNS_SQL, CONSTRAINTS_SQL, PARTITION_KEYS_SQL, PARTITIONS_SQL, TABLES_SQL, TRIGGERS_SQL, UNIQUE_INDEXES_SQL } from './catalog-queries.js';
 
 interface TableRow {
   oid: number;
   name: string;
+  schema: string;
+  extension: string | null;
 }
 
 interface ColumnRow {
@@ -25,52 +28,52 @@ interface ConstraintRow {
   table_oid: number;
   name: string;
   kind: string;
-  columns: string[];
+  columns: string[] | null;
   ref_schema: string | null;
   ref_table: string | null;
   ref_columns: string[] | null;
   definition: string;
 }
 
-const TABLES_SQL = `
-SELECT c.oid::int AS oid, c.relname AS name
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND ($2::text[] IS NULL OR c.relname = ANY ($2))
-ORDER BY c.relname`;
+interface IndexRow {
+  table_oid: number;
+  name: string;
+  definition: string;
+  predicate: string | null;
+  keys: string[];
+  key_columns: (string | null)[];
+  used_columns: string[] | null;
+}
 
-// Domains resolve to their base type; enums (directly or under a domain) bring their labels.
-const COLUMNS_SQL = `
-SELECT a.attrelid::int AS table_oid, a.attname AS name,
-  CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE format_type(a.atttypid, a.atttypmod) END AS formatted,
-  coalesce(bt.typname, t.typname) AS type_name, t.typtype = 'd' AS is_domain,
-  CASE WHEN coalesce(bt.typcategory, t.typcategory) = 'A' THEN et.typname END AS element_type,
-  (SELECT array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = coalesce(bt.oid, t.oid)) AS enum_labels,
-  (SELECT array_agg(pg_get_constraintdef(dc.oid) ORDER BY dc.conname) FROM pg_constraint dc WHERE dc.contypid = t.oid AND dc.contype = 'c') AS domain_checks,
-  a.attnotnull OR coalesce(t.typnotnull, false) AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default_expr, a.attidentity::text AS identity, a.attgenerated::text AS generated
-FROM pg_attribute a
-JOIN pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
-LEFT JOIN pg_type et ON et.oid = coalesce(bt.typelem, t.typelem)
-LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY a.attrelid, a.attnum`;
+interface TriggerRow extends CatalogTrigger {
+  table_oid: number;
+}
 
-const CONSTRAINTS_SQL = `
-SELECT con.conrelid::int AS table_oid, con.conname AS name, con.contype::text AS kind,
-  (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
-     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num) AS columns,
-  rn.nspname AS ref_schema, rc.relname AS ref_table,
-  (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
-     JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num) AS ref_columns,
-  pg_get_constraintdef(con.oid) AS definition
-FROM pg_constraint con
-LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE con.conrelid = ANY ($1::oid[]) AND con.contype IN ('p', 'u', 'f', 'c')
-ORDER BY con.conrelid, con.contype DESC, con.conname`;
+interface PartitionKeyRow {
+  table_oid: number;
+  strategy: string;
+  definition: string;
+  columns: (string | null)[];
+}
 
-const KINDS: Record<string, CatalogConstraintKind> = { p: 'primaryKey', u: 'unique', f: 'foreignKey', c: 'check' };
+interface PartitionRow {
+  root_oid: number;
+  oid: number;
+  name: string;
+  depth: number;
+  bound: string;
+}
+
+/** What a read found: the tables, names asked for but absent, and relations left out (and why). */
+export interface CatalogRead {
+  tables: CatalogTable[];
+  missing: string[];
+  /** Tables an extension owns (`pg_depend` deptype `e`, e.g. PostGIS `spatial_ref_sys`): skipped as pg_dump does. */
+  extensionOwned: { name: string; schema: string; extension: string }[];
+}
+
+const KINDS: Record<string, CatalogConstraintKind> = { p: 'primaryKey', u: 'unique', f: 'foreignKey', c: 'check', x: 'exclusion' };
+const STRATEGIES: Record<string, CatalogPartitioning['strategy']> = { r: 'range', l: 'list', h: 'hash' };
 
 function toColumn(r: ColumnRow): CatalogColumn {
   const col: CatalogColumn = { name: r.name, formatted: r.formatted, typeName: r.type_name, notNull: r.not_null };
@@ -79,7 +82,8 @@ function toColumn(r: ColumnRow): CatalogColumn {
   if (r.enum_labels) col.enumLabels = r.enum_labels;
   if (r.default_expr !== null) col.default = r.default_expr;
   if (r.identity === 'a' || r.identity === 'd') col.identity = r.identity;
-  if (r.generated === 's') col.generated = true;
+  // 's' STORED, 'v' VIRTUAL (PostgreSQL 18): neither can be written.
+  if (r.generated === 's' || r.generated === 'v') col.generated = true;
   return col;
 }
 
@@ -89,24 +93,95 @@ function toConstraint(r: ConstraintRow): CatalogConstraint {
   return con;
 }
 
-/** Reads tables, columns and constraints of one schema from `pg_catalog` (read-only queries). */
+/** A unique index as a unique constraint over its columns (an expression's: the columns it reads). */
+function indexToConstraint(r: IndexRow): CatalogConstraint {
+  const expressions = r.keys.filter((_, i) => r.key_columns[i] === null);
+  const plain = r.key_columns.filter((c): c is string => c !== null);
+  const fromExpressions = expressions.length ? (r.used_columns ?? []).filter((c) => !plain.includes(c) && expressions.some((e) => mentions(e, c))) : [];
+  const index: CatalogConstraint['index'] = {};
+  if (r.predicate !== null) index.predicate = r.predicate;
+  if (expressions.length) index.expressions = expressions;
+  return { name: r.name, kind: 'unique', columns: [...plain, ...fromExpressions], definition: r.definition, index };
+}
+
+/** Whether an expression's text names a column (bare or quoted). */
+function mentions(expr: string, column: string): boolean {
+  if (expr.includes(`"${column.replace(/"/g, '""')}"`)) return true;
+  return /^[a-z_][a-z0-9_$]*$/.test(column) && new RegExp(`(^|[^\\w$"])${column.replace(/\$/g, '\\$')}($|[^\\w$"])`).test(expr);
+}
+
+function groupBy<T extends { table_oid: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = out.get(r.table_oid);
+    if (list) list.push(r);
+    else out.set(r.table_oid, [r]);
+  }
+  return out;
+}
+
+/** Reads tables, columns, constraints, unique indexes, triggers and partitions of schemas from `pg_catalog` (read-only). */
 export class PgCatalogReader {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Tables of `schema` (all, or those named in `only`), in name order. */
-  async read(schema: string, only?: string[]): Promise<{ tables: CatalogTable[]; missing: string[] }> {
-    const tables = (await this.pool.query<TableRow>(TABLES_SQL, [schema, only ?? null])).rows;
+  /** Tables of `schemas` (all, or those named in `only`), schema by schema in name order. */
+  async read(schemas: string[], only?: string[]): Promise<CatalogRead> {
+    const rows = (await this.pool.query<TableRow>(TABLES_SQL, [schemas, only ?? null])).rows;
+    const owned = rows.filter((t) => t.extension !== null);
+    const tables = rows.filter((t) => t.extension === null);
     const oids = tables.map((t) => t.oid);
-    const [columns, constraints] = await Promise.all([
+    const [columns, constraints, indexes, triggers, partitions] = await Promise.all([
       this.pool.query<ColumnRow>(COLUMNS_SQL, [oids]),
       this.pool.query<ConstraintRow>(CONSTRAINTS_SQL, [oids]),
+      this.pool.query<IndexRow>(UNIQUE_INDEXES_SQL, [oids]),
+      this.pool.query<TriggerRow>(TRIGGERS_SQL, [oids]),
+      this.partitions(oids),
     ]);
-    const found = tables.map((t) => ({
-      name: t.name,
-      columns: columns.rows.filter((c) => c.table_oid === t.oid).map(toColumn),
-      constraints: constraints.rows.filter((c) => c.table_oid === t.oid).map(toConstraint),
-    }));
-    const names = new Set(tables.map((t) => t.name));
-    return { tables: found, missing: (only ?? []).filter((n) => !names.has(n)) };
+    const byTable = { columns: groupBy(columns.rows), constraints: groupBy(constraints.rows), indexes: groupBy(indexes.rows), triggers: groupBy(triggers.rows) };
+    const first = schemas[0];
+    const found = tables.map((t) => {
+      const table: CatalogTable = {
+        name: t.name,
+        columns: (byTable.columns.get(t.oid) ?? []).map(toColumn),
+        constraints: [...(byTable.constraints.get(t.oid) ?? []).map(toConstraint), ...(byTable.indexes.get(t.oid) ?? []).map(indexToConstraint), ...(partitions.foreignKeys.get(t.oid) ?? [])],
+      };
+      if (t.schema !== first) table.schema = t.schema;
+      const trig = byTable.triggers.get(t.oid);
+      if (trig) table.triggers = trig.map(({ name, definition, source }) => ({ name, definition, source }));
+      const part = partitions.partitioning.get(t.oid);
+      if (part) table.partitioning = part;
+      return table;
+    });
+    const names = new Set(rows.map((t) => t.name));
+    return {
+      tables: found,
+      missing: (only ?? []).filter((n) => !names.has(n)),
+      extensionOwned: owned.map((t) => ({ name: t.name, schema: t.schema, extension: t.extension as string })),
+    };
+  }
+
+  /** Partition keys and bounds of partitioned tables, and the foreign keys declared on their partitions. */
+  private async partitions(oids: number[]): Promise<{ partitioning: Map<number, CatalogPartitioning>; foreignKeys: Map<number, CatalogConstraint[]> }> {
+    const keys = (await this.pool.query<PartitionKeyRow>(PARTITION_KEYS_SQL, [oids])).rows;
+    const partitioning = new Map<number, CatalogPartitioning>();
+    const foreignKeys = new Map<number, CatalogConstraint[]>();
+    if (keys.length === 0) return { partitioning, foreignKeys };
+    const parts = (await this.pool.query<PartitionRow>(PARTITIONS_SQL, [keys.map((k) => k.table_oid)])).rows;
+    for (const k of keys) {
+      const strategy = STRATEGIES[k.strategy] ?? 'range';
+      const columns = k.columns.includes(null) ? [] : (k.columns as string[]);
+      const bounds = parts.filter((p) => p.root_oid === k.table_oid && p.depth === 1).map((p) => ({ partition: p.name, bound: p.bound }));
+      partitioning.set(k.table_oid, { strategy, columns, definition: k.definition, bounds });
+    }
+    const declared = (await this.pool.query<ConstraintRow>(CONSTRAINTS_SQL, [parts.map((p) => p.oid)])).rows.filter((r) => r.kind === 'f');
+    const rootOf = new Map(parts.map((p) => [p.oid, p]));
+    for (const r of declared) {
+      const part = rootOf.get(r.table_oid);
+      if (!part) continue;
+      const list = foreignKeys.get(part.root_oid) ?? [];
+      list.push({ ...toConstraint(r), fromPartition: part.name });
+      foreignKeys.set(part.root_oid, list);
+    }
+    return { partitioning, foreignKeys };
   }
 }

@@ -1,17 +1,33 @@
-/** What a simple CHECK says about one column. */
+/** What a simple CHECK says about one or more columns. */
 export type CheckFact =
   | { column: string; kind: 'bound'; op: '>' | '>=' | '<' | '<='; value: number }
-  | { column: string; kind: 'in'; values: string[] };
+  | { column: string; kind: 'in'; values: string[] }
+  /** `char_length(x) <= n` / `length(x) < n` (`exact`: `= n`). */
+  | { column: string; kind: 'length'; max: number; exact?: boolean }
+  /** `a < b` across columns of one row (`orEqual`: `<=`); `column` is the later one. */
+  | { column: string; kind: 'after'; other: string; orEqual: boolean }
+  /** `num_nonnulls(a, b) = 1` or an XOR of `IS NULL`s: at most (`required`: exactly) one member is non-NULL. */
+  | { column: string; kind: 'exclusive'; columns: string[]; required: boolean }
+  /** `x ~ '^…$'`: an anchored regular expression. */
+  | { column: string; kind: 'pattern'; pattern: string };
 
 const IDENT = String.raw`"?([A-Za-z_][A-Za-z0-9_$]*)"?`;
-const CAST = String.raw`(?:::[\w\s"]+(?:\[\])?)?`;
-const NUMBER = String.raw`\(?'?(-?\d+(?:\.\d+)?)'?\)?`;
-const BOUND = new RegExp(String.raw`^\(*${IDENT}\)?${CAST}\s*(>=|<=|>|<|=)\s*${NUMBER}${CAST}\)*$`);
-const IN_LIST = new RegExp(String.raw`^\(*${IDENT}\)?${CAST}\s*=\s*ANY\s*\(+\s*ARRAY\[(.*)\]\)?${CAST}\)*$`);
-const LITERAL = /'((?:[^']|'')*)'/g;
+const CAST = String.raw`(?:::[\w\s"]+(?:\([\d,\s]+\))?(?:\[\])?)?`;
+const COL = String.raw`\(*${IDENT}\)?${CAST}\)*`;
+const NUMBER = String.raw`\(*'?(-?\d+(?:\.\d+)?)'?\)?${CAST}\)*`;
+const BOUND = new RegExp(String.raw`^${COL}\s*(>=|<=|>|<|=)\s*${NUMBER}$`);
+const FLIPPED = new RegExp(String.raw`^${NUMBER}\s*(>=|<=|>|<)\s*${COL}$`);
+const IN_LIST = new RegExp(String.raw`^${COL}\s*=\s*ANY\s*\(+\s*ARRAY\[(.*)\]\)?${CAST}\)*$`);
+const LENGTH = new RegExp(String.raw`^\(*(?:char_length|character_length|length)\(${COL}\)\s*(>=|<=|>|<|=)\s*${NUMBER}$`);
+const COMPARE = new RegExp(String.raw`^${COL}\s*(<=|<|>=|>)\s*${COL}$`);
+const NONNULLS = new RegExp(String.raw`^\(*num_nonnulls\((.*)\)\s*(=|<=)\s*1$`);
+const IS_NULL = new RegExp(String.raw`^${COL}\s+IS\s+(NOT\s+)?NULL$`);
+const XOR = new RegExp(String.raw`^\(${COL}\s+IS\s+NULL\)\s*<>\s*\(${COL}\s+IS\s+NULL\)$`);
+const REGEX = new RegExp(String.raw`^${COL}\s*~\s*'((?:[^']|'')*)'${CAST}$`);
+const FLIP: Record<string, '>' | '>=' | '<' | '<='> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
 
-/** Splits `a AND b AND (c)` at top-level ANDs (parentheses and quotes respected). */
-function conjuncts(expr: string): string[] {
+/** Splits at a top-level keyword (` AND ` / ` OR `); parentheses and quotes respected. */
+function splitTop(expr: string, word: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let quoted = false;
@@ -20,15 +36,15 @@ function conjuncts(expr: string): string[] {
     const ch = expr[i];
     if (ch === "'") quoted = !quoted;
     if (quoted) continue;
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (depth === 0 && expr.startsWith(' AND ', i)) {
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (depth === 0 && expr.startsWith(word, i)) {
       out.push(expr.slice(start, i));
-      start = i + 5;
+      start = i + word.length;
     }
   }
   out.push(expr.slice(start));
-  return out.map((s) => s.trim());
+  return out.map((s) => unwrap(s));
 }
 
 /** Removes parentheses that wrap the whole expression. */
@@ -48,34 +64,133 @@ function closes(s: string): boolean {
   return true;
 }
 
-function fact(part: string): CheckFact | null {
+/** Elements of `ARRAY[…]`: quoted literals or numbers, casts and parentheses stripped. */
+function listValues(inner: string): string[] | null {
+  const values: string[] = [];
+  for (const raw of splitTop(inner, ',')) {
+    const quoted = /^\(*'((?:[^']|'')*)'/.exec(raw);
+    if (quoted) values.push((quoted[1] ?? '').replace(/''/g, "'"));
+    else {
+      const num = /^\(*(-?\d+(?:\.\d+)?)\)?/.exec(raw);
+      if (!num) return null;
+      values.push(num[1] as string);
+    }
+  }
+  return values.length ? values : null;
+}
+
+function boundFact(part: string): CheckFact | null {
   const bound = BOUND.exec(part);
   if (bound) {
     const [, column, op, value] = bound;
-    if (op === '=') return null;
-    return { column: column as string, kind: 'bound', op: op as '>' | '>=' | '<' | '<=', value: Number(value) };
+    return op === '=' ? { column: column as string, kind: 'in', values: [value as string] } : { column: column as string, kind: 'bound', op: op as '>', value: Number(value) };
   }
-  const list = IN_LIST.exec(part);
-  if (list) {
-    const values = [...(list[2] ?? '').matchAll(LITERAL)].map((m) => (m[1] ?? '').replace(/''/g, "'"));
-    return values.length ? { column: list[1] as string, kind: 'in', values } : null;
-  }
+  const flipped = FLIPPED.exec(part);
+  if (flipped) return { column: flipped[3] as string, kind: 'bound', op: FLIP[flipped[2] as string] as '>', value: Number(flipped[1]) };
   return null;
 }
 
+function lengthFact(part: string): CheckFact | null {
+  const m = LENGTH.exec(part);
+  if (!m) return null;
+  const [, column, op, value] = m;
+  const n = Number(value);
+  if (op === '<=' || op === '<') return { column: column as string, kind: 'length', max: op === '<' ? n - 1 : n };
+  if (op === '=') return { column: column as string, kind: 'length', max: n, exact: true };
+  // `> 0` / `>= 1`: every generator writes non-empty text already.
+  return (op === '>' && n <= 0) || (op === '>=' && n <= 1) ? { column: column as string, kind: 'length', max: Infinity } : null;
+}
+
+function compareFact(part: string): CheckFact | null {
+  const m = COMPARE.exec(part);
+  if (!m) return null;
+  const [, left, op, right] = m as unknown as [string, string, string, string];
+  // Normalised to "later after earlier": a < b → b after a; a > b → a after b.
+  const later = op.startsWith('<') ? right : left;
+  const earlier = op.startsWith('<') ? left : right;
+  return { column: later, kind: 'after', other: earlier, orEqual: op.endsWith('=') };
+}
+
+function exclusiveFact(part: string): CheckFact | null {
+  const nn = NONNULLS.exec(part);
+  if (nn) {
+    const columns = splitTop(nn[1] ?? '', ',').map((c) => new RegExp(`^${COL}$`).exec(c)?.[1]);
+    if (columns.some((c) => c === undefined) || columns.length < 2) return null;
+    return { column: columns[0] as string, kind: 'exclusive', columns: columns as string[], required: nn[2] === '=' };
+  }
+  const xor = XOR.exec(part);
+  if (xor) return { column: xor[1] as string, kind: 'exclusive', columns: [xor[1] as string, xor[2] as string], required: true };
+  return null;
+}
+
+function patternFact(part: string): CheckFact | null {
+  const m = REGEX.exec(part);
+  if (!m) return null;
+  const pattern = (m[2] ?? '').replace(/''/g, "'");
+  return pattern.startsWith('^') && pattern.endsWith('$') ? { column: m[1] as string, kind: 'pattern', pattern } : null;
+}
+
+function inListFact(part: string): CheckFact | null {
+  const list = IN_LIST.exec(part);
+  const values = list && listValues(list[2] ?? '');
+  return values ? { column: list[1] as string, kind: 'in', values } : null;
+}
+
+function fact(part: string): CheckFact | null {
+  return boundFact(part) ?? inListFact(part) ?? lengthFact(part) ?? compareFact(part) ?? exclusiveFact(part) ?? patternFact(part);
+}
+
+/** Facts of one conjunct, which may be a disjunction: `x >= 0 OR x IS NULL`, or an XOR written out. */
+function conjunctFacts(part: string): CheckFact[] | null {
+  const alternatives = splitTop(part, ' OR ');
+  if (alternatives.length === 1) {
+    const f = fact(part);
+    return f ? [f] : null;
+  }
+  return orNull(alternatives) ?? writtenXor(alternatives);
+}
+
+/** `<facts about x> OR x IS NULL`: NULL passes a CHECK anyway, so the facts apply to the values. */
+function orNull(alternatives: string[]): CheckFact[] | null {
+  const nulls = alternatives.map((a) => IS_NULL.exec(a)).filter((m) => m && !m[2]);
+  if (nulls.length !== 1) return null;
+  const column = nulls[0]?.[1];
+  const rest = alternatives.filter((a) => !(IS_NULL.exec(a) && !IS_NULL.exec(a)?.[2]));
+  if (rest.length !== 1) return null;
+  const facts = parseConjunction(rest[0] as string);
+  return facts && facts.every((f) => f.column === column) ? facts : null;
+}
+
+/** `(a IS NOT NULL AND b IS NULL) OR (a IS NULL AND b IS NOT NULL)`: exactly one of a, b. */
+function writtenXor(alternatives: string[]): CheckFact[] | null {
+  const sets = alternatives.map((alt) => splitTop(alt, ' AND ').map((p) => IS_NULL.exec(p)));
+  if (sets.some((s) => s.some((m) => !m))) return null;
+  const columns = (sets[0] ?? []).map((m) => m?.[1] as string).sort();
+  const exactlyOne = sets.every((s) => s.length === columns.length && s.filter((m) => m?.[2]).length === 1 && s.map((m) => m?.[1] as string).sort().join() === columns.join());
+  const chosen = new Set(sets.map((s) => s.find((m) => m?.[2])?.[1]));
+  if (!exactlyOne || chosen.size !== columns.length || columns.length < 2) return null;
+  return [{ column: columns[0] as string, kind: 'exclusive', columns, required: true }];
+}
+
+function parseConjunction(expr: string): CheckFact[] | null {
+  const facts: CheckFact[] = [];
+  for (const part of splitTop(unwrap(expr), ' AND ')) {
+    const f = conjunctFacts(part);
+    if (!f) return null;
+    facts.push(...f);
+  }
+  return facts;
+}
+
 /**
- * Facts of a simple CHECK (`pg_get_constraintdef` text): comparisons of a column with a number
- * (`x > 0`, `x BETWEEN a AND b` — shown by PostgreSQL as `x >= a AND x <= b`) and `x IN (…)` of
- * literals (`x = ANY (ARRAY[…])`). Null when any part is something else (cross-column, functions …).
+ * Facts of a CHECK (`pg_get_constraintdef` text): comparisons of a column with a number
+ * (`x > 0`, `BETWEEN` — shown as `x >= a AND x <= b`), `x IN (…)` (`x = ANY (ARRAY[…])`),
+ * `char_length(x) <= n`, `a < b` across columns, `num_nonnulls(a, b) = 1` and XORs of
+ * `IS NULL`, anchored regexes, each optionally `OR x IS NULL`. Null when any part is something
+ * else (functions, sub-expressions …).
  */
 export function parseCheck(definition: string): CheckFact[] | null {
   const m = /^CHECK\s*\((.*)\)(\s+NOT VALID)?$/s.exec(definition.trim());
   if (!m) return null;
-  const facts: CheckFact[] = [];
-  for (const part of conjuncts(unwrap(m[1] ?? ''))) {
-    const f = fact(unwrap(part));
-    if (!f) return null;
-    facts.push(f);
-  }
-  return facts;
+  return parseConjunction(m[1] ?? '');
 }

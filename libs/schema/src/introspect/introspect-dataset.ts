@@ -1,15 +1,21 @@
 import type { ColumnSpec, DatasetSpec, DatasetTableSpec } from '@rowflow/contracts';
-import { validateDatasetSpec } from '../dataset/validate-dataset-spec.js';
 import { INT32_MAX } from '../column-types.js';
 import type { CatalogColumn, CatalogConstraint, CatalogTable } from './catalog-model.js';
-import { type CheckFact, parseCheck } from './check-constraints.js';
+import { applyChecks } from './apply-checks.js';
+import { applyPartitionBounds } from './apply-partitions.js';
+import { validateDegrading } from './degrade-dataset.js';
+import { capRowsToKeys } from './key-capacity.js';
 import { mapColumnType, typeArgs, type Warn } from './map-column.js';
+import { filledByTrigger, probablyTriggerFilled, triggerWarning } from './table-triggers.js';
+import { columnOf, constraints, replaceColumn, type TableState, warner, without } from './table-state.js';
 
 export interface IntrospectOptions {
   /** Dataset name (usually the schema's). */
   name: string;
   /** Rows per table (tables sized one per parent row get their parent's count). */
   rows: number;
+  /** The first schema read: tables without `schema` live there (default: `name`). */
+  schema?: string;
 }
 
 export interface IntrospectResult {
@@ -21,51 +27,64 @@ export interface IntrospectResult {
 /** Nullable columns get this share of NULLs (never key columns). */
 const NULL_RATIO = 0.1;
 
-interface TableState {
-  cat: CatalogTable;
-  spec: DatasetTableSpec;
-  /** Column name → its catalog entry (omitted columns are absent from spec.columns). */
-  catCols: Map<string, CatalogColumn>;
-  keyColumns: Set<string>;
-}
-
 /**
  * Maps tables read from a database catalog to a dataset spec that generates rows satisfying
- * their constraints: types, NOT NULL, sequences, primary/unique keys (composite too), foreign
- * keys, simple CHECK ranges and IN lists, with realistic generators chosen from column names.
- * Anything it cannot honour becomes a typed default plus a warning — never a silent drop.
+ * their constraints: types, NOT NULL, sequences, primary/unique keys and unique indexes
+ * (composite too), foreign keys (through shared-key chains), CHECKs it understands, partition
+ * bounds, with realistic generators chosen from column names. Anything it cannot honour becomes
+ * a typed default plus a warning — never a silent drop, and never a refusal of the whole schema:
+ * a table whose spec would not validate is degraded (and warned about) instead.
  */
 export function catalogToDataset(tables: CatalogTable[], opts: IntrospectOptions): IntrospectResult {
   const warnings: string[] = [];
-  const names = new Set(tables.map((t) => t.name));
   const states = tables.map((t) => mapTable(t, opts, warnings));
+  const byName = new Map(states.map((s) => [s.cat.name, s]));
+  const byQualified = new Map(states.map((s) => [qualified(s.schema, s.cat.name), s]));
   for (const s of states) applyKeys(s, warnings);
-  for (const s of states) applyForeignKeys(s, names, states, warnings);
-  for (const s of states) applyChecksAndNulls(s, warnings);
-  const dataset: DatasetSpec = { name: opts.name, tables: states.map((s) => s.spec) };
-  return { dataset: validateDatasetSpec(dataset, 'dataset'), warnings };
+  const uniqueBefore = new Map(states.map((s) => [s, new Set(s.spec.columns.filter((c) => c.primaryKey || c.unique).map((c) => c.name))]));
+  for (const s of states) applyForeignKeys(s, byQualified, uniqueBefore, warnings);
+  for (const s of states) resolveKeyChains(s, byName, warnings);
+  for (const s of states) {
+    applyChecks(s, warnings);
+    applyPartitionBounds(s, warnings);
+    applyNulls(s, warnings);
+  }
+  for (const s of states) capRowsToKeys(s, byName, warnings);
+  return { dataset: validateDegrading(states, opts.name, warnings), warnings };
 }
 
-function warner(warnings: string[], at: string): Warn {
-  return (message) => warnings.push(`${at}: ${message}`);
+function qualified(schema: string, table: string): string {
+  return `${schema}\u0000${table}`;
 }
 
 function mapTable(cat: CatalogTable, opts: IntrospectOptions, warnings: string[]): TableState {
   const columns: ColumnSpec[] = [];
   // Single-column keys and foreign keys get other generators later: a "too short for realistic text" note would mislead.
   const keys = new Set(cat.constraints.filter((c) => c.kind !== 'check' && c.columns.length === 1).map((c) => c.columns[0]));
+  const original = new Map<string, ColumnSpec>();
   for (const col of cat.columns) {
     const all = warner(warnings, `${cat.name}.${col.name}`);
     const warn: Warn = keys.has(col.name) ? (m) => (/too short/.test(m) ? undefined : all(m)) : all;
-    const mapped = mapColumnType(col, warn) ?? unmapped(col, warn);
-    if (mapped) columns.push({ name: col.name, ...mapped });
+    const trigger = filledByTrigger(cat, col);
+    if (trigger && !col.generated) {
+      all(`filled by trigger ${trigger}: omitted`);
+      continue;
+    }
+    const mapped = mapColumnType(col, warn) ?? unmapped(cat, col, warn);
+    if (!mapped) continue;
+    columns.push({ name: col.name, ...mapped });
+    original.set(col.name, { name: col.name, ...mapped });
   }
+  const triggers = triggerWarning(cat);
+  if (triggers) warnings.push(`${cat.name}: ${triggers}`);
+  // Dataset tables name no schema yet: a job writes every table to its own target schema.
+  if (cat.schema !== undefined) warnings.push(`${cat.name}: lives in schema ${cat.schema}; the spec does not record it, so a job writes the table to its target schema`);
   const spec: DatasetTableSpec = { name: cat.name, rows: opts.rows, columns };
-  return { cat, spec, catCols: new Map(cat.columns.map((c) => [c.name, c])), keyColumns: new Set() };
+  return { cat, spec, catCols: new Map(cat.columns.map((c) => [c.name, c])), keyColumns: new Set(), original, rows: opts.rows, schema: cat.schema ?? opts.schema ?? opts.name };
 }
 
-/** A type with no generator: NULL when allowed, else the database default, else text (warned). */
-function unmapped(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | null {
+/** A type with no generator: NULL when allowed, else the database default (or a trigger), else text (warned). */
+function unmapped(table: CatalogTable, col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | null {
   if (col.generated) return null;
   if (!col.notNull) {
     warn(`${col.formatted}: no generator for this type; always NULL`);
@@ -75,28 +94,37 @@ function unmapped(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | nu
     warn(`${col.formatted}: no generator for this type; omitted, so the column default (${col.default}) fills it`);
     return null;
   }
+  if (probablyTriggerFilled(table, col)) {
+    warn(`${col.formatted}: no generator for this type, NOT NULL without a default on a table with BEFORE INSERT triggers: omitted (a trigger is expected to fill it)`);
+    return null;
+  }
   warn(`${col.formatted}: no generator for this type and NOT NULL without a default; generated as text, which the database may reject`);
   return { type: 'text', mode: 'word' };
 }
 
-function columnOf(s: TableState, name: string): ColumnSpec | undefined {
-  return s.spec.columns.find((c) => c.name === name);
-}
-
-function replaceColumn(s: TableState, col: ColumnSpec): void {
-  s.spec.columns = s.spec.columns.map((c) => (c.name === col.name ? col : c));
-}
-
-function constraints(s: TableState, kind: CatalogConstraint['kind']): CatalogConstraint[] {
-  return s.cat.constraints.filter((c) => c.kind === kind);
+/** Unique constraints and unique indexes, primary key first; index ones warn about predicate/expressions. */
+function uniqueKeys(s: TableState, warnings: string[]): CatalogConstraint[] {
+  const keys = [...constraints(s, 'primaryKey'), ...constraints(s, 'unique')];
+  for (const k of keys) {
+    if (!k.index || (!k.index.predicate && !k.index.expressions)) continue;
+    const what = [k.index.expressions ? `on ${k.index.expressions.join(', ')}` : '', k.index.predicate ? `WHERE ${k.index.predicate}` : ''].filter(Boolean).join(' ');
+    const at = k.columns.length === 1 ? `${s.cat.name}.${k.columns[0]}` : `${s.cat.name} (${k.columns.join(', ')})`;
+    if (k.columns.length === 0) warnings.push(`${s.cat.name}: unique index ${k.name} ${what} reads no column; not generated, duplicates may violate it`);
+    else warnings.push(`${at}: unique index ${k.name} ${what}: generated unique over ${k.columns.join(', ')} for every row`);
+  }
+  return keys.filter((k) => k.columns.length > 0);
 }
 
 function applyKeys(s: TableState, warnings: string[]): void {
-  const keys = [...constraints(s, 'primaryKey'), ...constraints(s, 'unique')];
+  const keys = uniqueKeys(s, warnings);
   const singles = new Set(keys.filter((k) => k.columns.length === 1).map((k) => k.columns[0]));
+  const done = new Set<string>();
   for (const k of keys) {
     // A key containing a unique column is unique already: nothing more to generate.
     if (k.columns.length > 1 && k.columns.some((c) => singles.has(c))) continue;
+    const id = k.columns.join('\u0000');
+    if (done.has(id)) continue;
+    done.add(id);
     const flag = k.kind === 'primaryKey' ? 'primaryKey' : 'unique';
     k.columns.forEach((c) => s.keyColumns.add(c));
     if (k.columns.length === 1) makeUnique(s, k.columns[0] as string, flag, warner(warnings, `${s.cat.name}.${k.columns[0]}`));
@@ -108,15 +136,13 @@ function applyKeys(s: TableState, warnings: string[]): void {
 function makeUnique(s: TableState, name: string, flag: 'primaryKey' | 'unique', warn: Warn): void {
   const col = columnOf(s, name);
   if (!col) return;
+  if (col.primaryKey || col.unique) {
+    if (flag === 'primaryKey' && !col.primaryKey) replaceColumn(s, { ...without(col, 'unique'), primaryKey: true });
+    return;
+  }
   const rest = without(col, 'nullRatio');
   const unique = uniqueVersion(rest, s.catCols.get(name), warn);
   replaceColumn(s, unique ? { ...unique, [flag]: true } : rest);
-}
-
-function without(col: ColumnSpec, ...keys: (keyof ColumnSpec)[]): ColumnSpec {
-  const copy = { ...col };
-  for (const k of keys) delete copy[k];
-  return copy;
 }
 
 function uniqueVersion(col: ColumnSpec, cat: CatalogColumn | undefined, warn: Warn): ColumnSpec | null {
@@ -140,63 +166,109 @@ function uniqueVersion(col: ColumnSpec, cat: CatalogColumn | undefined, warn: Wa
   }
 }
 
+const TEXTUAL = new Set(['text', 'varchar', 'bpchar', 'citext']);
+
+/** Largest count of decimal digits a text column of this type holds (up to 15: a safe integer). */
+function digitsOf(cat: CatalogColumn): number {
+  const [len] = typeArgs(cat.formatted);
+  return Math.min(len ?? 15, 15);
+}
+
 function uniqueText(col: ColumnSpec, cat: CatalogColumn | undefined, warn: Warn): ColumnSpec | null {
-  const textual = cat && ['text', 'varchar', 'bpchar', 'citext'].includes(cat.typeName);
-  if (!textual) {
+  if (!cat || !TEXTUAL.has(cat.typeName)) {
     warn(`${cat?.formatted ?? col.type} values cannot be made unique by construction; duplicates may violate the constraint`);
     return null;
   }
-  const [len] = typeArgs(cat.formatted);
-  const digits = Math.min(len ?? 15, 15);
+  const digits = digitsOf(cat);
   warn(`unique text generated as unique numbers of up to ${digits} digits`);
   return { name: col.name, type: 'bigint', min: 1, max: 10 ** digits - 1 };
 }
 
+/** Types whose values never repeat within a table (a key over one of them is unique already). */
+function uniqueByItself(col: ColumnSpec | undefined): boolean {
+  return col !== undefined && (col.type === 'serial' || col.mode === 'sequence' || col.type === 'uuid');
+}
+
 function compositeKey(s: TableState, k: CatalogConstraint, warn: Warn): void {
-  if (s.spec.compositeKey) {
-    warn('a second composite key: only one per table is generated unique; duplicates may violate it');
+  // (id, created_at) of a partitioned table: the sequence alone keeps every tuple unique
+  // (not a member that becomes a foreign key: its values then repeat).
+  const referencing = new Set(constraints(s, 'foreignKey').flatMap((fk) => fk.columns));
+  const alone = k.columns.find((c) => !referencing.has(c) && uniqueByItself(columnOf(s, c)));
+  if (alone) {
+    makeUnique(s, alone, 'unique', warn);
     return;
   }
-  // Members become foreign keys later; int/bigint members stay random ranges (no key flags).
-  s.spec.compositeKey = { columns: [...k.columns], ...(k.kind === 'primaryKey' ? { primaryKey: true } : {}) };
+  const taken = new Set([...(s.spec.compositeKey?.columns ?? []), ...(s.spec.uniqueKeys ?? []).flatMap((u) => u.columns)]);
+  if (k.columns.some((c) => taken.has(c))) {
+    warn('shares columns with another composite key: not generated unique; duplicates may violate it');
+    return;
+  }
+  // The first becomes the key tuple; more become uniqueKeys (members of different keys may not overlap).
+  if (s.spec.compositeKey) s.spec.uniqueKeys = [...(s.spec.uniqueKeys ?? []), { columns: [...k.columns] }];
+  else s.spec.compositeKey = { columns: [...k.columns], ...(k.kind === 'primaryKey' ? { primaryKey: true } : {}) };
   for (const name of k.columns) {
     const col = columnOf(s, name);
-    if (!col) continue;
-    replaceColumn(s, without(col, 'nullRatio', 'distribution'));
+    if (col) replaceColumn(s, without(col, 'nullRatio', 'distribution'));
   }
 }
 
-function applyForeignKeys(s: TableState, names: Set<string>, states: TableState[], warnings: string[]): void {
-  for (const fk of constraints(s, 'foreignKey')) {
-    const at = `${s.cat.name} (${fk.columns.join(', ')})`;
-    const warn = warner(warnings, at);
+/** Foreign keys, those declared on partitions once per (columns, target). */
+function foreignKeys(s: TableState): CatalogConstraint[] {
+  const seen = new Set<string>();
+  return constraints(s, 'foreignKey').filter((fk) => {
+    const id = `${fk.columns.join()}→${fk.refSchema}.${fk.refTable}(${(fk.refColumns ?? []).join()})`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function applyForeignKeys(s: TableState, byName: Map<string, TableState>, uniqueBefore: Map<TableState, Set<string>>, warnings: string[]): void {
+  for (const fk of foreignKeys(s)) {
+    const warn = warner(warnings, `${s.cat.name} (${fk.columns.join(', ')})`);
     const target = `${fk.refTable}(${(fk.refColumns ?? []).join(', ')})`;
-    if (fk.columns.length > 1) {
-      warn(`composite foreign key to ${target} is not generated: its columns get independent values, so the constraint would fail (drop it or add it after editing the spec)`);
-      continue;
-    }
-    const parent = states.find((p) => p.cat.name === fk.refTable);
-    if (!parent || !names.has(fk.refTable ?? '')) {
+    const parent = byName.get(qualified(fk.refSchema ?? s.schema, fk.refTable ?? ''));
+    if (!parent) {
       warn(`references ${fk.refSchema ? `${fk.refSchema}.` : ''}${target}, outside the introspected tables: values are not coordinated with it`);
       continue;
     }
-    linkForeignKey(s, parent, fk, warn);
+    if (fk.columns.length > 1) {
+      compositeForeignKey(s, parent, fk, warn);
+      continue;
+    }
+    const refColumn = (fk.refColumns ?? [])[0] as string;
+    if (!uniqueBefore.get(parent)?.has(refColumn)) {
+      warn(`${parent.cat.name}.${refColumn} is not generated unique, so it cannot be referenced; values are not coordinated`);
+      continue;
+    }
+    linkForeignKey(s, parent, fk.columns[0] as string, refColumn, warn);
   }
 }
 
-function linkForeignKey(s: TableState, parent: TableState, fk: CatalogConstraint, warn: Warn): void {
-  const name = fk.columns[0] as string;
-  const refColumn = (fk.refColumns ?? [])[0] as string;
-  const key = columnOf(parent, refColumn);
-  if (!key || !(key.primaryKey || key.unique)) {
-    warn(`${parent.cat.name}.${refColumn} is not generated unique, so it cannot be referenced; values are not coordinated`);
+/** A foreign key over several columns: every member takes one drawn parent row's values (the table option `foreignKeys`). */
+function compositeForeignKey(s: TableState, parent: TableState, fk: CatalogConstraint, warn: Warn): void {
+  const taken = new Set((s.spec.foreignKeys ?? []).flatMap((f) => f.columns));
+  if (fk.columns.some((c) => taken.has(c) || !columnOf(s, c)) || (fk.refColumns ?? []).some((c) => !columnOf(parent, c))) {
+    warn(`composite foreign key to ${parent.cat.name}(${(fk.refColumns ?? []).join(', ')}) overlaps another or names an omitted column: not generated, so the constraint may fail`);
     return;
   }
+  const references = { table: parent.cat.name, columns: [...(fk.refColumns ?? [])] };
+  s.spec.foreignKeys = [...(s.spec.foreignKeys ?? []), { columns: [...fk.columns], references }];
+  for (const c of fk.columns) s.keyColumns.add(c);
+}
+
+function linkForeignKey(s: TableState, parent: TableState, name: string, refColumn: string, warn: Warn): void {
   const col = columnOf(s, name);
   if (!col) return;
   const oneToOne = col.primaryKey || col.unique;
   replaceColumn(s, { name, type: 'foreignKey', references: { table: parent.cat.name, column: refColumn } });
   if (oneToOne) oneRowPerParent(s, parent, name, warn);
+}
+
+/** The foreign key that carries a per-parent table's owner: the first one to the perParent table. */
+function ownerColumn(s: TableState): string | undefined {
+  const parent = s.spec.perParent?.table;
+  return parent === undefined ? undefined : s.spec.columns.find((c) => c.type === 'foreignKey' && c.references?.table === parent)?.name;
 }
 
 /** A unique foreign key (one-to-one, e.g. a profile per user): one child row per parent row. */
@@ -211,26 +283,63 @@ function oneRowPerParent(s: TableState, parent: TableState, name: string, warn: 
   warn(`unique foreign key: one row per ${parent.cat.name} row (the table gets its parent's row count)`);
 }
 
-/** A domain's CHECK on `VALUE`, rewritten as a CHECK on the column. */
-function domainChecks(s: TableState): CatalogConstraint[] {
-  return s.cat.columns.flatMap((c) =>
-    (c.domain?.checks ?? []).map((definition, i) => ({
-      name: `domain check ${i + 1} of ${c.name}`,
-      kind: 'check' as const,
-      columns: [c.name],
-      definition: definition.replace(/\bVALUE\b/g, `"${c.name.replace(/"/g, '""')}"`),
-    })),
-  );
+/** A table with exactly one row per row of its parent, `owner` carrying the parent's key. */
+function oneToOneOwner(s: TableState, column: string): boolean {
+  const pp = s.spec.perParent;
+  return pp?.distribution === 'fixed' && pp.count === 1 && ownerColumn(s) === column;
 }
 
-function applyChecksAndNulls(s: TableState, warnings: string[]): void {
-  for (const check of [...constraints(s, 'check'), ...domainChecks(s)]) {
-    const facts = parseCheck(check.definition);
-    const warn = warner(warnings, `${s.cat.name} ${check.name}`);
-    if (!facts) warn(`CHECK not understood (${check.definition}); generated values may violate it`);
-    else applyFacts(s, facts, warn);
+/**
+ * A foreign key to a column that is itself a one-to-one foreign key (shared primary keys:
+ * `profiles.user_id` → `users.id`, `settings.profile_id` → `profiles.user_id`) takes its values
+ * from the root key: the one-to-one table holds exactly the root's keys. A per-parent table over
+ * such a table is sized by the root too.
+ */
+function resolveKeyChains(s: TableState, byName: Map<string, TableState>, warnings: string[]): void {
+  for (const col of [...s.spec.columns]) {
+    if (col.type !== 'foreignKey' || !col.references) continue;
+    const root = rootKey(byName, col.references.table, col.references.column as string);
+    if (root && root.table === col.references.table) continue;
+    const warn = warner(warnings, `${s.cat.name}.${col.name}`);
+    if (!root) {
+      const original = s.original.get(col.name);
+      warn(`references ${col.references.table}.${col.references.column}, which is not generated unique: values are not coordinated`);
+      if (original) replaceColumn(s, without(original, 'primaryKey', 'unique'));
+      if (s.spec.perParent?.table === col.references.table) unsizePerParent(s);
+      continue;
+    }
+    const owner = ownerColumn(s) === col.name;
+    replaceColumn(s, { ...col, references: { table: root.table, column: root.column } });
+    if (owner && s.spec.perParent) s.spec.perParent = { ...s.spec.perParent, table: root.table };
+    if (owner && ownerColumn(s) !== col.name) {
+      warn(`one row per ${root.table} row cannot be kept (another column references ${root.table} first): duplicates may violate the key`);
+      unsizePerParent(s);
+    }
   }
-  checkCompositeMembers(s, warner(warnings, s.cat.name));
+}
+
+function unsizePerParent(s: TableState): void {
+  delete s.spec.perParent;
+  s.spec.rows = s.rows;
+}
+
+/** Follows one-to-one foreign keys down to a column generated unique; null when the chain ends elsewhere. */
+function rootKey(byName: Map<string, TableState>, table: string, column: string): { table: string; column: string } | null {
+  const seen = new Set<string>();
+  let at = { table, column };
+  for (;;) {
+    if (seen.has(at.table)) return null;
+    seen.add(at.table);
+    const t = byName.get(at.table);
+    const key = t && columnOf(t, at.column);
+    if (!t || !key) return null;
+    if (key.type !== 'foreignKey') return key.primaryKey || key.unique ? at : null;
+    if (!key.references || !oneToOneOwner(t, key.name) || t.spec.perParent?.table !== key.references.table) return null;
+    at = { table: key.references.table, column: key.references.column as string };
+  }
+}
+
+function applyNulls(s: TableState, warnings: string[]): void {
   for (const col of s.spec.columns) {
     const cat = s.catCols.get(col.name);
     const inTuple = s.spec.compositeKey?.columns.includes(col.name);
@@ -243,77 +352,4 @@ function applyChecksAndNulls(s: TableState, warnings: string[]): void {
       warnings.push(`${s.cat.name}.${col.name}: NOT NULL self-reference: the first row has no earlier row, so its NULL violates NOT NULL`);
     }
   }
-}
-
-function applyFacts(s: TableState, facts: CheckFact[], warn: Warn): void {
-  const byColumn = new Map<string, CheckFact[]>();
-  for (const f of facts) byColumn.set(f.column, [...(byColumn.get(f.column) ?? []), f]);
-  for (const [name, fs] of byColumn) {
-    const col = columnOf(s, name);
-    if (!col) continue;
-    const next = applyColumnFacts(col, fs);
-    if (next) replaceColumn(s, next);
-    else warn(`CHECK on ${name} (${col.type}) is not applied by the generator; values may violate it`);
-  }
-}
-
-function applyColumnFacts(col: ColumnSpec, facts: CheckFact[]): ColumnSpec | null {
-  const list = facts.find((f) => f.kind === 'in');
-  if (list?.kind === 'in') {
-    if (col.primaryKey || col.unique || col.type === 'foreignKey' || col.type === 'serial') return null;
-    const values = col.type === 'enum' ? (col.values ?? []).filter((v) => list.values.includes(v)) : list.values;
-    return values.length ? { name: col.name, type: 'enum', values, ...(col.nullRatio !== undefined ? { nullRatio: col.nullRatio } : {}) } : null;
-  }
-  const bounds = facts.filter((f): f is Extract<CheckFact, { kind: 'bound' }> => f.kind === 'bound');
-  return applyBounds(col, bounds);
-}
-
-function applyBounds(col: ColumnSpec, bounds: Extract<CheckFact, { kind: 'bound' }>[]): ColumnSpec | null {
-  const sequence = col.type === 'serial' || col.mode === 'sequence';
-  const numeric = col.type === 'int' || col.type === 'bigint' || col.type === 'decimal';
-  if (!numeric && !sequence) return null;
-  const step = col.type === 'decimal' ? 10 ** -(col.scale ?? 2) : 1;
-  let lo: number | undefined;
-  let hi: number | undefined;
-  for (const b of bounds) {
-    if (b.op === '>') lo = Math.max(lo ?? -Infinity, col.type === 'decimal' ? b.value + step : Math.floor(b.value) + 1);
-    if (b.op === '>=') lo = Math.max(lo ?? -Infinity, col.type === 'decimal' ? b.value : Math.ceil(b.value));
-    if (b.op === '<') hi = Math.min(hi ?? Infinity, col.type === 'decimal' ? b.value - step : Math.ceil(b.value) - 1);
-    if (b.op === '<=') hi = Math.min(hi ?? Infinity, col.type === 'decimal' ? b.value : Math.floor(b.value));
-  }
-  // A sequence starts at min (default 1) and only grows: a lower bound is met by moving its start.
-  if (sequence) return hi === undefined ? { ...col, min: Math.max(col.min ?? 1, lo ?? 1) } : null;
-  return withRange(col, lo, hi);
-}
-
-function withRange(col: ColumnSpec, lo: number | undefined, hi: number | undefined): ColumnSpec | null {
-  let min = lo ?? col.min ?? 0;
-  let max = hi ?? col.max ?? min + 1000;
-  if (min > max) {
-    if (lo !== undefined && hi !== undefined) return null;
-    if (lo !== undefined) max = min + (col.type === 'decimal' ? 1000 : 1000);
-    else min = max - 1000;
-  }
-  if (col.type === 'decimal') {
-    const limit = 10 ** ((col.precision ?? 10) - (col.scale ?? 2)) - 10 ** -(col.scale ?? 2);
-    [min, max] = [Math.max(min, -limit), Math.min(max, limit)];
-  }
-  if (col.type === 'int') [min, max] = [Math.max(min, -2147483648), Math.min(max, INT32_MAX)];
-  return min <= max ? { ...col, min, max } : null;
-}
-
-/** A composite key generates unique tuples only over foreign keys and int ranges; otherwise warn and drop it. */
-function checkCompositeMembers(s: TableState, warn: Warn): void {
-  const key = s.spec.compositeKey;
-  if (!key) return;
-  const owner = s.spec.perParent?.table;
-  const bad = key.columns.find((name) => {
-    const c = columnOf(s, name);
-    if (!c) return true;
-    if (c.type === 'foreignKey') return c.references?.table === s.cat.name || c.references?.table === owner;
-    return !((c.type === 'int' || c.type === 'bigint') && c.mode === undefined && !c.unique && !c.primaryKey);
-  });
-  if (bad === undefined) return;
-  delete s.spec.compositeKey;
-  warn(`composite key (${key.columns.join(', ')}) cannot be generated unique (member ${bad} is not a foreign key or integer range); duplicates may violate it`);
 }

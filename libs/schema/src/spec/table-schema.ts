@@ -6,8 +6,8 @@ import { strictObject } from './zod-issues.js';
 
 /** PostgreSQL's per-table column limit. */
 export const MAX_COLUMNS = 1600;
-/** Tables per dataset: far above real schemas, low enough that validation stays instant. */
-export const MAX_DATASET_TABLES = 2000;
+/** Tables per dataset: above the largest real schemas (a few thousand tables), low enough that validation stays fast. */
+export const MAX_DATASET_TABLES = 10_000;
 /** Largest number of children one parent can get (keeps zipf tables and poisson sums small). */
 export const MAX_CHILDREN_PER_PARENT = 1_000_000;
 /** Largest poisson mean: counts are drawn by inverting the CDF, O(mean) per parent. */
