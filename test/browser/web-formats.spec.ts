@@ -5,6 +5,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { pickTable, setRunSettings, useWebStack } from './page-helpers.js';
+import { findTable } from '@rowflow/schema';
 
 const { openPage, screenshot, databaseUrl, stack } = useWebStack();
 
@@ -59,7 +60,8 @@ describe('jobs: resume with a higher dead-letter limit, delete', () => {
   it('a job stopped by its limit offers a new limit; resuming with it completes the job', async () => {
     const first = await api('/api/jobs', { table: 'users', rows: 30, seed: 9, targetTable: 'dl_web' });
     await jobEnded(first.id);
-    const again = await api('/api/jobs', { table: 'users', rows: 30, seed: 9, targetTable: 'dl_web', mode: 'append', skipLimit: 5 });
+    // keyOffset 0: append would otherwise continue after the keys already there (by design).
+    const again = await api('/api/jobs', { schema: { ...findTable('users'), keyOffset: 0 }, rows: 30, seed: 9, targetTable: 'dl_web', mode: 'append', skipLimit: 5 });
     expect((await jobEnded(again.id)).state).toBe('failed');
     const page = await openPage();
     const limit = page.getByLabel(`New dead-letter limit for job ${again.id}`).first();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseCsv, readParquetFile } from '../support/formats.js';
 import { bootOrchestrator, freshDatabase, postJson, waitForState } from '../support/index.js';
 import { cli, fileSha } from './cli-harness.js';
+import { findTable } from '@rowflow/schema';
 
 let db: { url: string; drop: () => Promise<void> };
 let pool: pg.Pool;
@@ -95,7 +96,8 @@ describe('rowflow export --format parquet, exports delete, jobs delete, jobs res
   it('jobs resume --max-dead-letters lets a job stopped by its limit finish; jobs delete --drop-tables removes job and table', async () => {
     const first = await postJson(`${orch.url}/api/jobs`, { table: 'users', rows: 30, seed: 5, targetTable: 'cli_dl' });
     await waitForState(orch.url, first.body.id, ['completed']);
-    const again = await postJson(`${orch.url}/api/jobs`, { table: 'users', rows: 30, seed: 5, targetTable: 'cli_dl', mode: 'append', skipLimit: 5 });
+    // keyOffset 0: append would otherwise continue after the keys already there (by design).
+    const again = await postJson(`${orch.url}/api/jobs`, { schema: { ...findTable('users'), keyOffset: 0 }, rows: 30, seed: 5, targetTable: 'cli_dl', mode: 'append', skipLimit: 5 });
     expect((await waitForState(orch.url, again.body.id, ['completed', 'failed'])).state).toBe('failed');
     const resumed = await cli(['jobs', 'resume', again.body.id, '--max-dead-letters', '100', '--server', orch.url, '--json', '--no-progress']);
     expect(resumed.code).toBe(0);

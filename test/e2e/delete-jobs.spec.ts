@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bootOrchestrator, freshDatabase, postJson, waitForState } from '../support/index.js';
+import { findTable } from '@rowflow/schema';
 
 let db: { url: string; drop: () => Promise<void> };
 let pool: pg.Pool;
@@ -40,7 +41,8 @@ describe('resume with a raised dead-letter limit', () => {
   beforeAll(async () => {
     await job({ rows: 60, targetTable: 'limits' });
     // The same seed again: every appended row repeats a primary key and is dead-lettered.
-    stopped = await job({ rows: 60, targetTable: 'limits', mode: 'append', skipLimit: 10 });
+    // keyOffset 0: append would otherwise continue after the keys already there (by design).
+    stopped = await job({ table: undefined, schema: { ...findTable('users'), keyOffset: 0 }, rows: 60, targetTable: 'limits', mode: 'append', skipLimit: 10 });
   });
 
   it('a job past its limit fails; resume {maxDeadLetters} lets it finish, the rejected rows dead-lettered', async () => {
@@ -69,7 +71,8 @@ describe('resume with a raised dead-letter limit', () => {
 describe('DELETE /api/jobs/:id', () => {
   it('deletes the job and its dead letters, never its table by default', async () => {
     await job({ rows: 40, targetTable: 'keep_me' });
-    const j = await job({ rows: 40, targetTable: 'keep_me', mode: 'append', skipLimit: 1000 });
+    // keyOffset 0: the same keys again, so every row is dead-lettered (append would otherwise continue after them).
+    const j = await job({ table: undefined, schema: { ...findTable('users'), keyOffset: 0 }, rows: 40, targetTable: 'keep_me', mode: 'append', skipLimit: 1000 });
     expect(await count(`SELECT count(*)::int AS n FROM rowflow.dead_letters WHERE job_id = $1`, [j.id])).toBe(40);
     expect((await del(`/api/jobs/${j.id}`)).status).toBe(204);
     expect((await fetch(`${orch.url}/api/jobs/${j.id}`)).status).toBe(404);

@@ -1,5 +1,6 @@
 import type { TableSpec } from '@rowflow/contracts';
 import { verifyJob } from '@rowflow/export';
+import { migrate } from '@rowflow/jobs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { collectingUncaught, freshDatabase, terminateWhilePending } from '../support/index.js';
@@ -25,6 +26,8 @@ beforeAll(async () => {
   db = await freshDatabase(inject('databaseUrl'));
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
   pool.on('error', () => undefined);
+  // Verify reads the job's dead letters from Rowflow's own tables.
+  await migrate(pool);
   await pool.query('CREATE TABLE public.things (id integer PRIMARY KEY, label text, note text)');
 });
 

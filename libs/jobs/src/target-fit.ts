@@ -160,7 +160,15 @@ function sourceOf(from: ValueSource): Source {
   const chr = /^char\((\d+)\)$/.exec(pg);
   if (chr) return { kind: 'char', maxLen: Number(chr[1]) };
   if (col.type === 'vector') return { kind: 'vector', dimensions: col.dimensions ?? 16 };
-  if (col.type === 'enum') return { kind: 'text', values: col.values ?? [], maxLen: Math.max(0, ...(col.values ?? []).map((v) => v.length)) };
+  if (col.type === 'enum') {
+    const values = col.values ?? [];
+    // `CHECK (prio IN (1, 2, 3))` on an integer column: whole-number labels load as integers.
+    if (values.length && values.every((v) => /^-?\d{1,15}$/.test(v))) {
+      const nums = values.map(Number);
+      return { kind: 'int', lo: Math.min(...nums), hi: Math.max(...nums), maxLen: Math.max(...values.map((v) => v.length)) };
+    }
+    return { kind: 'text', values, maxLen: Math.max(0, ...values.map((v) => v.length)) };
+  }
   const typname = typnameOf(pg);
   return typname === 'text' ? { kind: 'text' } : { kind: 'other', typname };
 }
