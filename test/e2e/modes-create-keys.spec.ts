@@ -1,27 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootOrchestrator, freshDatabase, postJson, waitForState } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { postJson, useLocalOrchestrator, waitForState } from '../support/index.js';
 
 /**
  * `create` builds what the spec declares — composite PRIMARY KEYs and composite unique keys, in
  * the after-load constraint phase — and makes every column that never generates NULL NOT NULL.
  */
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let api: { app: INestApplication; url: string };
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
-  api = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { JOB_ROW_THREADS: '0' });
-});
-
-afterAll(async () => {
-  await api?.app.close();
-  await pool?.end();
-  await db?.drop();
-});
+const t = useLocalOrchestrator();
 
 const TEAMS = {
   name: 'teams',
@@ -52,7 +36,7 @@ const TEAMS = {
 };
 
 async function constraints(table: string): Promise<Array<{ type: string; columns: string[] }>> {
-  const res = await pool.query(
+  const res = await t.pool.query(
     `SELECT k.contype AS type, array_agg(a.attname::text ORDER BY array_position(k.conkey, a.attnum)) AS columns
      FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)
      WHERE k.conrelid = $1::regclass AND k.contype IN ('p', 'u', 'f') GROUP BY k.oid, k.contype ORDER BY k.contype, 2`,
@@ -63,9 +47,9 @@ async function constraints(table: string): Promise<Array<{ type: string; columns
 
 describe('create builds composite keys and NOT NULL', () => {
   it('builds the composite primary key, composite unique key and foreign keys after the load', async () => {
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: TEAMS, seed: 4 });
+    const res = await postJson(`${t.api.url}/api/jobs`, { dataset: TEAMS, seed: 4 });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const job = await waitForState(api.url, res.body.id, ['completed', 'failed']);
+    const job = await waitForState(t.api.url, res.body.id, ['completed', 'failed']);
     expect(job.state, job.error).toBe('completed');
     expect(await constraints('memberships')).toEqual([
       { type: 'f', columns: ['group_id'] },
@@ -79,7 +63,7 @@ describe('create builds composite keys and NOT NULL', () => {
   });
 
   it('makes columns without nullRatio NOT NULL, and leaves nullable ones nullable', async () => {
-    const res = await pool.query(`SELECT attrelid::regclass::text AS t, attname, attnotnull FROM pg_attribute WHERE attrelid IN ('people'::regclass, 'memberships'::regclass) AND attnum > 0 ORDER BY attrelid, attnum`);
+    const res = await t.pool.query(`SELECT attrelid::regclass::text AS t, attname, attnotnull FROM pg_attribute WHERE attrelid IN ('people'::regclass, 'memberships'::regclass) AND attnum > 0 ORDER BY attrelid, attnum`);
     expect(res.rows.map((r) => `${r.t}.${r.attname}:${r.attnotnull}`)).toEqual([
       'people.id:true',
       'people.nick:true',

@@ -1,33 +1,20 @@
-import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/cli-harness.js';
-import { bootOrchestrator, freshDatabase, postJson, waitForState } from '../support/index.js';
+import { postJson, useLocalOrchestrator, waitForState } from '../support/index.js';
 
 /**
  * Dead letters name their table and the constraint that rejected them — over the API and the
  * CLI — and a job that fails on its skip limit still lists the rows of the chunk that failed.
  * Needs `npm run build:server` (the CLI runs as a subprocess).
  */
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let api: { app: INestApplication; url: string };
+const t = useLocalOrchestrator();
 
 beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
-  api = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { JOB_ROW_THREADS: '0' });
   // qty 1..5 is generated; the CHECK rejects every row with qty 3 (about a fifth of them).
-  await pool.query(`
+  await t.pool.query(`
     CREATE TABLE parents (id bigint PRIMARY KEY);
     CREATE TABLE kids (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES parents, qty integer CONSTRAINT kids_qty_not_three CHECK (qty <> 3));
     CREATE TABLE strict_kids (id bigint PRIMARY KEY, qty integer CONSTRAINT strict_qty_not_three CHECK (qty <> 3))`);
-});
-
-afterAll(async () => {
-  await api?.app.close();
-  await pool?.end();
-  await db?.drop();
 });
 
 const FAMILY = {
@@ -48,12 +35,12 @@ const FAMILY = {
 
 describe('dead letters carry table and constraint', () => {
   it('lists each rejected row with its table and constraint in the API and the CLI', async () => {
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: FAMILY, mode: 'append', seed: 3, skipLimit: 1000 });
+    const res = await postJson(`${t.api.url}/api/jobs`, { dataset: FAMILY, mode: 'append', seed: 3, skipLimit: 1000 });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const job = await waitForState(api.url, res.body.id, ['completed', 'failed']);
+    const job = await waitForState(t.api.url, res.body.id, ['completed', 'failed']);
     expect(job.state, job.error).toBe('completed');
-    const letters = await (await fetch(`${api.url}/api/jobs/${job.id}/dead-letters`)).json();
-    const rejected = (await pool.query(`SELECT 200 - count(*)::int AS n FROM kids`)).rows[0].n;
+    const letters = await (await fetch(`${t.api.url}/api/jobs/${job.id}/dead-letters`)).json();
+    const rejected = (await t.pool.query(`SELECT 200 - count(*)::int AS n FROM kids`)).rows[0].n;
     expect(rejected).toBeGreaterThan(0);
     expect(letters).toHaveLength(rejected);
     for (const d of letters) {
@@ -61,24 +48,24 @@ describe('dead letters carry table and constraint', () => {
       expect(d.row.split(',')[2]).toBe('3');
       expect(typeof d.message).toBe('string');
     }
-    const out = await cli(['jobs', 'dead-letters', job.id, '--database-url', db.url]);
+    const out = await cli(['jobs', 'dead-letters', job.id, '--database-url', t.db.url]);
     expect(out.code, out.stderr).toBe(0);
     const lines = out.stdout.trim().split('\n');
     expect(lines).toHaveLength(rejected);
     expect(lines[0]).toMatch(/^public\.kids row \d+: 23514 kids_qty_not_three — /);
-    const json = await cli(['jobs', 'dead-letters', job.id, '--database-url', db.url, '--json']);
+    const json = await cli(['jobs', 'dead-letters', job.id, '--database-url', t.db.url, '--json']);
     expect(JSON.parse(json.stdout)).toEqual(letters);
   });
 
   it('keeps the rejected rows of the chunk that exceeded the skip limit', async () => {
     const spec = { name: 'strict_kids', columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'qty', type: 'int', min: 1, max: 5 }] };
-    const res = await postJson(`${api.url}/api/jobs`, { schema: spec, rows: 100, mode: 'append', seed: 3, skipLimit: 2, chunkSize: 100 });
+    const res = await postJson(`${t.api.url}/api/jobs`, { schema: spec, rows: 100, mode: 'append', seed: 3, skipLimit: 2, chunkSize: 100 });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const job = await waitForState(api.url, res.body.id, ['completed', 'failed']);
+    const job = await waitForState(t.api.url, res.body.id, ['completed', 'failed']);
     expect(job.state).toBe('failed');
     expect(job.error).toMatch(/skipLimit 2 exceeded/);
-    expect((await pool.query('SELECT count(*)::int AS n FROM strict_kids')).rows[0].n).toBe(0);
-    const letters = await (await fetch(`${api.url}/api/jobs/${job.id}/dead-letters`)).json();
+    expect((await t.pool.query('SELECT count(*)::int AS n FROM strict_kids')).rows[0].n).toBe(0);
+    const letters = await (await fetch(`${t.api.url}/api/jobs/${job.id}/dead-letters`)).json();
     expect(letters.length).toBeGreaterThan(2);
     for (const d of letters) expect(d).toMatchObject({ table: 'strict_kids', sqlstate: '23514', constraint: 'strict_qty_not_three' });
   });

@@ -12,3 +12,4 @@ export * from './spec-reference.js';
 export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
 export { collectingUncaught, terminateWhilePending } from './uncaught.js';
 export { untilRow } from './until-row.js';
+export { type LocalOrchestrator, useLocalOrchestrator } from './local-orchestrator.js';
