@@ -80,12 +80,16 @@ export function withNulls(col: CompiledColumn, seed: number, table: string, rati
   return { ...col, value: (row) => (cellSeed(key, row.lo, row.hi) < threshold ? null : inner(row)) };
 }
 
-/** Compiles one column of `table` for `seed`; key columns start at row `keyOffset` (see TableSpec.keyOffset). */
-export function compileColumn(col: ColumnSpec, seed: number, table: string, keyOffset = 0): CompiledColumn {
+/**
+ * Compiles one column of `table` for `seed`; key columns start at row `keyOffset` (see
+ * TableSpec.keyOffset). `rows` (the table's row count, when fixed) turns a profile's per-row
+ * distinct share into a count.
+ */
+export function compileColumn(col: ColumnSpec, seed: number, table: string, keyOffset = 0, rows?: number): CompiledColumn {
   const random = new ColumnRandom(seed, table, col.name);
   const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset });
   const plain: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
-  const compiled = col.profile ? withProfile(plain, col, seed, table) : plain;
+  const compiled = col.profile ? withProfile(plain, col, seed, table, rows) : plain;
   return col.nullRatio ? withNulls(compiled, seed, table, col.nullRatio) : compiled;
 }
 

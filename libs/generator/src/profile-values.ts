@@ -2,6 +2,9 @@ import type { ColumnSpec } from '@rowflow/contracts';
 import { decimalBounds, profileNumber } from '@rowflow/schema';
 import { type Cell, type CellKind, ColumnRandom, type CompiledColumn } from './column.js';
 import { cumulative, weightedIndex } from './dictionaries.js';
+import { FeistelPermutation } from './feistel.js';
+import { type Rng, streamKey } from './hash.js';
+import { RowContext } from './row-context.js';
 import { formatUnits } from './values-numeric.js';
 import { DayFormatter, formatInstant } from './values-temporal.js';
 
@@ -38,6 +41,50 @@ function interpolator(col: ColumnSpec): Interpolate | null {
   }
 }
 
+/**
+ * Distinct values a profile asks for over `rows` rows, PostgreSQL's convention: a count when ≥ 0,
+ * minus the per-row share when < 0. Null when it says nothing (or the row count is unknown).
+ */
+export function profileDistinct(distinct: number | undefined, rows: number | undefined): number | null {
+  if (distinct === undefined) return null;
+  if (distinct >= 0) return Math.round(distinct);
+  return rows === undefined ? null : Math.round(-distinct * rows);
+}
+
+/**
+ * Maps row k of `rows` onto one of `count` slots with exactly `count` slots used (when rows ≥
+ * count): a keyed permutation of the rows sends `count` of them to distinct slots, every other row
+ * draws a slot at random — so slot sizes are 1 + Poisson, not flat, and in no physical order.
+ * Drawing every row at random would reach only count·(1 − e^(−rows/count)) distinct slots, short
+ * of what the source has whenever most values occur once or twice.
+ */
+export class DistinctSlots {
+  private readonly perm: FeistelPermutation;
+
+  constructor(
+    readonly count: number,
+    private readonly rows: number,
+    key: number,
+  ) {
+    this.perm = new FeistelPermutation(Math.max(1, rows), key);
+  }
+
+  slot(k: number, rng: Rng): number {
+    const p = k < this.rows ? this.perm.apply(k) : this.count;
+    return p < this.count ? p : Math.floor(rng.float() * this.count);
+  }
+}
+
+/** Values of the column's own generator drawn from `count` virtual rows: the source's distinct count. */
+function pooled(inner: CompiledColumn, count: number, rows: number, seed: number, table: string): (row: RowContext, rng: Rng) => Cell {
+  const slots = new DistinctSlots(count, rows, streamKey(seed, table, `\u0000pool:${inner.name}`));
+  const virtual = new RowContext(seed, table);
+  return (row, rng) => {
+    virtual.setRow(slots.slot(row.k, rng));
+    return inner.value(virtual);
+  };
+}
+
 /** A profile's literal as the column writes it: numbers stay numbers in a number column. */
 function literal(kind: CellKind, text: string): Cell {
   if (kind === 'boolean') return text === 't' || text === 'true';
@@ -50,7 +97,7 @@ function literal(kind: CellKind, text: string): Cell {
  * for whatever share is left. The draw has its own stream (salted key), so a column's values stay
  * a pure function of (seed, table, column, row) and other columns never shift.
  */
-export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number, table: string): CompiledColumn {
+export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number, table: string, rows?: number): CompiledColumn {
   const profile = col.profile;
   if (!profile) return inner;
   const random = new ColumnRandom(seed, table, col.name, '\u0000profile:');
@@ -66,6 +113,9 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
   const boundValues = (profile.histogram ?? []).map((v) => literal(inner.kind, v));
   const textual = values.some((v) => typeof v === 'string' && !PLAIN.test(v));
   const kind: CellKind = textual && inner.kind === 'plain' ? 'text' : inner.kind;
+  // Values left to the column's own generator repeat as often as the source's do.
+  const count = interpolate ? null : profileDistinct(profile.distinct, rows);
+  const fallback = count !== null && rows !== undefined && count >= 1 && count < rows * 0.95 ? pooled(inner, count, rows, seed, table) : null;
   return {
     ...inner,
     kind,
@@ -73,7 +123,7 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
       const rng = random.at(row);
       const u = rng.float();
       if (pick && u < covered) return values[weightedIndex(pick, u / covered)] as Cell;
-      if (!interpolate) return inner.value(row);
+      if (!interpolate) return fallback ? fallback(row, rng) : inner.value(row);
       const b = Math.floor(rng.float() * buckets);
       if (discrete) return boundValues[rng.float() < 0.5 ? b : b + 1] as Cell;
       return interpolate(bounds[b] as number, bounds[b + 1] as number, rng.float());

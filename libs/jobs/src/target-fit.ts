@@ -217,6 +217,8 @@ function enumProblem(col: ColumnSpec, src: Source, t: TableColumn): string | nul
 
 function accepts(src: Source, t: TableColumn): boolean {
   if (TEXT_TYPES.has(t.base)) return true;
+  // `real` keeps 6 significant decimal digits: numerics of at most 6 digits load into it unchanged.
+  if (src.kind === 'numeric' && t.base === 'float4') return (src.precision ?? Infinity) <= 6;
   return src.kind === 'other' ? loadsInto(src.typname!, t.base) : ALSO[src.kind].includes(t.base);
 }
 

@@ -4,6 +4,7 @@ import { ColumnRandom, type CompiledColumn } from '../column.js';
 import { applyColumnRelations, relationColumnSpecs } from '../column-relations.js';
 import { compileColumn, withNulls } from '../compile.js';
 import { RowContext } from '../row-context.js';
+import { DistinctSlots, profileDistinct } from '../profile-values.js';
 import { distributed } from '../values-numeric.js';
 import { compileCompositeForeignKeys } from './composite-foreign-key.js';
 import { compileCompositeKey } from './composite-key.js';
@@ -34,7 +35,23 @@ function parentIndexOf(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSp
   if (rows === 0 && plan.rowsOf(table.name) > 0) {
     throw new ValidationError('dataset', `"${table.name}.${col.name}" references "${parent}", which has 0 rows for seed ${plan.seed}`);
   }
-  return (row) => distributed(random.at(row), rows, dist);
+  const referenced = profiledParents(plan, table, col, rows);
+  return referenced ?? ((row) => distributed(random.at(row), rows, dist));
+}
+
+/**
+ * A profiled foreign key references as many parents as the source's does (its distinct count,
+ * from the per-row share over the child rows), spread evenly over the parent rows: 59 customers
+ * served by 3 of 8 support reps stay 3 reps with about 20 customers each.
+ */
+function profiledParents(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec, parents: number): ParentIndexOf | null {
+  const children = plan.rowsOf(table.name);
+  const wanted = profileDistinct(col.profile?.distinct, children);
+  if (wanted === null || wanted < 1 || children === 0) return null;
+  const count = Math.min(wanted, parents);
+  const random = new ColumnRandom(plan.seed, table.name, col.name, '\u0000parents:');
+  const slots = new DistinctSlots(count, children, random.key);
+  return (row) => Math.floor((slots.slot(row.k, random.at(row)) * parents) / count);
 }
 
 /**
@@ -83,7 +100,7 @@ export function compileDatasetTable(plan: DatasetPlan, tableName: string, needed
   const base = new Map<string, CompiledColumn>();
   for (const c of specs) {
     if (fkMembers.has(c.name)) continue;
-    base.set(c.name, tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0)));
+    base.set(c.name, tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0, plan.rowsOf(table.name))));
   }
   const parents = (parent: string, cols: string[]) => (parent === tableName ? base : byName(compileDatasetTable(plan, parent, cols, inner)));
   const composite = compileCompositeForeignKeys(plan, { ...table, foreignKeys: fks }, parents);

@@ -34,7 +34,10 @@ function intColumn(col: CatalogColumn, name: string): Omit<ColumnSpec, 'name'> {
 
 function decimalColumn(col: CatalogColumn, name: string, warn: Warn): Omit<ColumnSpec, 'name'> {
   let [precision, scale] = typeArgs(col.formatted);
-  if (col.typeName !== 'numeric') [precision, scale] = [12, 4];
+  // float4 keeps 6 significant decimal digits exactly, so values of numeric(6,2) load into `real`
+  // unchanged; double precision keeps 15, room for numeric(12,4).
+  if (col.typeName === 'float4') [precision, scale] = [6, 2];
+  else if (col.typeName !== 'numeric') [precision, scale] = [12, 4];
   else if (precision === undefined) {
     [precision, scale] = [12, 2];
     warn(`numeric without precision: values generated as numeric(12,2)`);
