@@ -1,5 +1,6 @@
 import type { ColumnProfileSpec, ColumnSpec, DatasetSpec, DatasetTableSpec } from '@rowflow/contracts';
 import { validateDatasetSpec } from '../dataset/validate-dataset-spec.js';
+import { profileNumber } from '../spec/profile-schema.js';
 import { looksPersonal } from './personal.js';
 import { type ColumnStats, distinctCount, type TableStats } from './stats-model.js';
 
@@ -73,7 +74,7 @@ function profileTable(table: DatasetTableSpec, s: TableStats, opts: ProfileOptio
       entry.columns.push({ name: col.name, copied: 'none' });
       return col;
     }
-    const { column, copied } = profileColumn(col, cs, rows, opts.copyValues ?? 'categorical', fixed.has(col.name));
+    const { column, copied } = profileColumn(col, cs, rows, opts.scale ?? 1, opts.copyValues ?? 'categorical', fixed.has(col.name));
     entry.columns.push({ name: col.name, copied });
     return column;
   });
@@ -86,7 +87,7 @@ function generatedOnly(col: ColumnSpec, member: boolean): boolean {
   return member || col.unique === true || col.primaryKey === true || col.type === 'serial' || col.mode === 'sequence' || col.mode === 'block' || col.mode === 'eventTime';
 }
 
-function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, copy: CopyValues, member: boolean): { column: ColumnSpec; copied: 'values' | 'shape' } {
+function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, scale: number, copy: CopyValues, member: boolean): { column: ColumnSpec; copied: 'values' | 'shape' } {
   const column: ColumnSpec = { ...col };
   if (column.nullRatio !== undefined) {
     if (s.nullFrac > 0) column.nullRatio = round(s.nullFrac);
@@ -111,21 +112,38 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, copy: Copy
   }
   if (literals && HISTOGRAM_TYPES.has(col.type) && (s.histogram?.length ?? 0) >= 2) {
     profile.histogram = s.histogram;
-    // Few distinct numbers (prices, quantities): draw the listed values, don't invent new ones.
+    // The most common values carry their own mass (prices of 0.99 and 1.99); the histogram
+    // describes only the rest, as in PostgreSQL's own model. Bounds are literals too, so these are
+    // copied under the same rule.
+    if (s.mostCommonValues?.length) {
+      profile.values = s.mostCommonValues;
+      profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (1 - s.nullFrac > 0 ? f / (1 - s.nullFrac) : 0)));
+      copied = 'values';
+    }
+    // Every distinct number is listed (prices, quantities): draw the listed values, don't invent new ones.
     const listed = (s.histogram?.length ?? 0) + (s.mostCommonValues?.length ?? 0);
-    if (!categorical && distinct <= 2 * listed) {
+    if (!categorical && distinct <= listed) {
       profile.discrete = true;
       // A fixed set of values: the same count at any scale.
       profile.distinct = distinct;
-      if (s.mostCommonValues?.length) {
-        profile.values = s.mostCommonValues;
-        profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (1 - s.nullFrac > 0 ? f / (1 - s.nullFrac) : 0)));
-        copied = 'values';
-      }
+    } else if (col.type === 'date') {
+      profile.distinct = cappedByDays(profile.distinct ?? 0, s.histogram ?? [], rows * scale);
     }
   }
   column.profile = profile;
   return { column, copied };
+}
+
+/**
+ * Dates take one value per day: scaled rows cannot have more distinct dates than the histogram's
+ * range has days, so a per-row share that would exceed it becomes that count.
+ */
+function cappedByDays(distinct: number, bounds: string[], scaledRows: number): number {
+  const first = profileNumber('date', bounds[0] ?? '');
+  const last = profileNumber('date', bounds[bounds.length - 1] ?? '');
+  const days = Math.floor((last - first) / 86_400_000) + 1;
+  if (!(days > 0) || distinct >= 0) return distinct;
+  return -distinct * scaledRows > days ? days : distinct;
 }
 
 /** Shares rounded to 6 digits whose sum stays ≤ 1 (rounding up must not push it over). */

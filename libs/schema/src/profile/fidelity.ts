@@ -20,7 +20,7 @@ export interface ColumnSummary {
   distinct: number;
   /** Most common values with their share of non-NULL rows (at most 10). */
   top?: { value: string; share: number }[];
-  /** 11 quantiles (min, deciles, max) of a histogram, as numbers (epoch ms for dates). */
+  /** 11 quantiles (min, deciles, max) of the distribution (common values and histogram), as numbers (epoch ms for dates). */
   deciles?: number[];
 }
 
@@ -83,8 +83,8 @@ function column(table: string, col: ColumnSpec, s: ColumnStats, rows: number, th
   const nullDiff = round(Math.abs((col.nullRatio ?? 0) - s.nullFrac));
   const distinctRatio = round(ratio(expectedDistinct(profile.distinct, rows), distinctCount(s, rows)));
   const out: ColumnFidelity = { table, column: col.name, nullDiff, distinctRatio, ok: true, source: sourceSummary(col, rows), generated: targetSummary(col, s, rows) };
-  if (profile.values) out.valueDistance = round(valueDistance(profile.values, profile.weights ?? [], s, col));
-  if (profile.histogram && s.histogram) out.histogramDistance = round(histogramDistance(col, profile.histogram, s.histogram));
+  if (profile.values) out.valueDistance = round(valueDistance(profile.values, profile.weights ?? [], s, col, rows));
+  if (profile.histogram && (s.histogram || s.mostCommonValues)) out.histogramDistance = round(histogramDistance(sourceShape(col), targetShape(col, s)));
   out.ok =
     nullDiff <= th.nullDiff &&
     (profile.distinct === undefined || distinctRatio <= th.distinctRatio) &&
@@ -108,7 +108,7 @@ function sourceSummary(col: ColumnSpec, rows: number): ColumnSummary {
   const p = col.profile ?? {};
   const out: ColumnSummary = { nullFrac: col.nullRatio ?? 0, distinct: Math.round(expectedDistinct(p.distinct, rows)) };
   if (p.values) out.top = p.values.map((value, i) => ({ value, share: p.weights?.[i] ?? 0 })).sort((a, b) => b.share - a.share).slice(0, TOP);
-  if (p.histogram) out.deciles = deciles(p.histogram.map((b) => profileNumber(col.type, b)));
+  if (p.histogram) out.deciles = shapeDeciles(sourceShape(col)) ?? undefined;
   return out;
 }
 
@@ -116,13 +116,8 @@ function targetSummary(col: ColumnSpec, s: ColumnStats, rows: number): ColumnSum
   const out: ColumnSummary = { nullFrac: round(s.nullFrac), distinct: distinctCount(s, rows) };
   const share = 1 - s.nullFrac;
   if (s.mostCommonValues) out.top = s.mostCommonValues.map((value, i) => ({ value, share: round(share > 0 ? (s.mostCommonFreqs?.[i] ?? 0) / share : 0) })).slice(0, TOP);
-  if (s.histogram && col.profile?.histogram) out.deciles = deciles(s.histogram.map((b) => profileNumber(col.type, b)));
+  if (col.profile?.histogram) out.deciles = shapeDeciles(targetShape(col, s)) ?? undefined;
   return out;
-}
-
-function deciles(bounds: number[]): number[] | undefined {
-  if (bounds.length < 2 || bounds.some(Number.isNaN)) return undefined;
-  return Array.from({ length: 11 }, (_, q) => quantile(bounds, q / 10));
 }
 
 /** A profile's distinct count at `rows` rows: fixed sets stay, per-row shares scale. */
@@ -137,39 +132,95 @@ function ratio(a: number, b: number): number {
   return Math.max(a, b, 1) / lo;
 }
 
-/** Total variation distance between the source's value weights and the target's most common values. */
-function valueDistance(values: string[], weights: number[], s: ColumnStats, col: ColumnSpec): number {
+/**
+ * Total variation distance between the source's value weights and the generated shares of the same
+ * values, every other value pooled into one "rest" on both sides. The source names only its most
+ * common values: a generated value it does not name is part of its rest, not a difference. A named
+ * value missing from the generated list gets the generated rest spread evenly over the values it
+ * does not name.
+ */
+function valueDistance(values: string[], weights: number[], s: ColumnStats, col: ColumnSpec, rows: number): number {
   const share = 1 - s.nullFrac;
   const key = (v: string) => (col.type === 'int' || col.type === 'bigint' || col.type === 'decimal' ? String(Number(v)) : v);
   const target = new Map<string, number>();
   (s.mostCommonValues ?? []).forEach((v, i) => target.set(key(v), share > 0 ? (s.mostCommonFreqs?.[i] ?? 0) / share : 0));
-  const source = new Map<string, number>();
-  values.forEach((v, i) => source.set(key(v), weights[i] ?? 0));
+  const listedT = [...target.values()].reduce((a, b) => a + b, 0);
+  const unnamed = Math.max(1, distinctCount(s, rows) - target.size);
+  const otherT = Math.max(0, 1 - listedT) / unnamed;
   let sum = 0;
-  for (const k of new Set([...source.keys(), ...target.keys()])) sum += Math.abs((source.get(k) ?? 0) - (target.get(k) ?? 0));
-  // Mass neither list names (values outside the most common ones) differs by at most what is left.
-  const restS = Math.max(0, 1 - [...source.values()].reduce((a, b) => a + b, 0));
-  const restT = Math.max(0, 1 - [...target.values()].reduce((a, b) => a + b, 0));
-  return (sum + Math.abs(restS - restT)) / 2;
+  let restS = 1;
+  let restT = 1;
+  values.forEach((v, i) => {
+    const w = weights[i] ?? 0;
+    const t = target.get(key(v)) ?? otherT;
+    sum += Math.abs(w - t);
+    restS -= w;
+    restT -= t;
+  });
+  return (sum + Math.abs(Math.max(0, restS) - Math.max(0, restT))) / 2;
 }
 
-/** Mean distance between the deciles of two equi-depth histograms, relative to the source's range. */
-function histogramDistance(col: ColumnSpec, source: string[], target: string[]): number {
-  const a = source.map((b) => profileNumber(col.type, b));
-  const b = target.map((x) => profileNumber(col.type, x));
-  const range = (a[a.length - 1] as number) - (a[0] as number);
-  if (!(range > 0) || b.some(Number.isNaN)) return range === 0 ? 0 : 1;
+/** A distribution as PostgreSQL describes it: point masses (most common values) and an equi-depth histogram of the rest. */
+interface Shape {
+  values: number[];
+  /** Shares of non-NULL rows. */
+  weights: number[];
+  histogram: number[];
+}
+
+function sourceShape(col: ColumnSpec): Shape {
+  const p = col.profile ?? {};
+  const num = (v: string) => profileNumber(col.type, v);
+  return { values: (p.values ?? []).map(num), weights: p.weights ?? [], histogram: (p.histogram ?? []).map(num) };
+}
+
+function targetShape(col: ColumnSpec, s: ColumnStats): Shape {
+  const share = 1 - s.nullFrac;
+  const num = (v: string) => profileNumber(col.type, v);
+  return { values: (s.mostCommonValues ?? []).map(num), weights: (s.mostCommonFreqs ?? []).map((f) => (share > 0 ? f / share : 0)), histogram: (s.histogram ?? []).map(num) };
+}
+
+/**
+ * Mean distance between the deciles of two distributions, relative to the source's range. Each
+ * side is its most common values plus its histogram of the rest: comparing the histograms alone
+ * would compare different remainders whenever the two samples elect different common values.
+ */
+function histogramDistance(source: Shape, target: Shape): number {
+  const a = shapeDeciles(source);
+  const b = shapeDeciles(target);
+  if (!a || !b) return 1;
+  const range = (a[10] as number) - (a[0] as number);
+  if (!(range > 0)) return range === 0 ? 0 : 1;
   let sum = 0;
-  for (let q = 0; q <= 10; q++) sum += Math.abs(quantile(a, q / 10) - quantile(b, q / 10));
+  for (let q = 0; q <= 10; q++) sum += Math.abs((a[q] as number) - (b[q] as number));
   return sum / 11 / range;
 }
 
-function quantile(bounds: number[], q: number): number {
-  const pos = q * (bounds.length - 1);
-  const i = Math.floor(pos);
-  const lo = bounds[i] as number;
-  const hi = bounds[Math.min(i + 1, bounds.length - 1)] as number;
-  return lo + (pos - i) * (hi - lo);
+/** 11 quantiles of a shape: pieces (a point per common value, a bucket per histogram step) sorted by position. */
+function shapeDeciles(shape: Shape): number[] | null {
+  const pieces: { lo: number; hi: number; mass: number }[] = shape.values.map((v, i) => ({ lo: v, hi: v, mass: shape.weights[i] ?? 0 }));
+  const rest = Math.max(0, 1 - pieces.reduce((a, p) => a + p.mass, 0));
+  const h = shape.histogram;
+  for (let i = 0; i + 1 < h.length; i++) pieces.push({ lo: h[i] as number, hi: h[i + 1] as number, mass: rest / (h.length - 1) });
+  if (pieces.some((p) => Number.isNaN(p.lo) || Number.isNaN(p.hi))) return null;
+  const total = pieces.reduce((a, p) => a + p.mass, 0);
+  if (!(total > 0)) return null;
+  pieces.sort((x, y) => x.lo + x.hi - (y.lo + y.hi));
+  const out: number[] = [];
+  for (let q = 0; q <= 10; q++) {
+    const target = (q / 10) * total;
+    let acc = 0;
+    let at = pieces[pieces.length - 1]!.hi;
+    for (const p of pieces) {
+      if (acc + p.mass >= target && p.mass > 0) {
+        at = p.lo + ((target - acc) / p.mass) * (p.hi - p.lo);
+        break;
+      }
+      acc += p.mass;
+    }
+    out.push(q === 0 ? Math.min(...pieces.map((p) => p.lo)) : at);
+  }
+  return out;
 }
 
 function round(x: number): number {
