@@ -90,7 +90,9 @@ export function compileColumn(col: ColumnSpec, seed: number, table: string, keyO
   const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset });
   const plain: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
   const compiled = col.profile ? withProfile(plain, col, seed, table, rows) : plain;
-  return col.nullRatio ? withNulls(compiled, seed, table, col.nullRatio) : compiled;
+  // A profiled column of known row count places its own NULLs (an exact share, see withProfile).
+  const ownNulls = col.profile !== undefined && rows !== undefined && rows >= 2;
+  return col.nullRatio && !ownNulls ? withNulls(compiled, seed, table, col.nullRatio) : compiled;
 }
 
 /** Compiles every column of a (validated) table spec. */

@@ -75,26 +75,39 @@ export class DistinctSlots {
   }
 }
 
-/** Values of the column's own generator drawn from `count` virtual rows: the source's distinct count. */
-function pooled(inner: CompiledColumn, count: number, rows: number, seed: number, table: string): (row: RowContext, rng: Rng) => Cell {
-  const slots = new DistinctSlots(count, rows, streamKey(seed, table, `\u0000pool:${inner.name}`));
+/** Values of the column's own generator at virtual rows (slots): the source's distinct count. */
+function pooled(inner: CompiledColumn, seed: number, table: string): (slot: number) => Cell {
   const virtual = new RowContext(seed, table);
-  return (row, rng) => {
-    virtual.setRow(slots.slot(row.k, rng));
+  return (slot) => {
+    virtual.setRow(slot);
     return inner.value(virtual);
   };
 }
 
 /**
- * Row k's position in the column's distribution. With a known row count, a keyed permutation gives
- * every row its own stratum (k ↦ (perm(k) + jitter) / rows): each value gets its weight's share of
- * the rows to within one and each histogram bucket its share, not a multinomial draw — on a table
- * of 77 rows independent draws are off by more than the fidelity thresholds.
+ * Row k's rank among the column's rows when the row count is known: a keyed permutation, NULLs
+ * taking the last ranks. Rank r of n non-NULL rows sits at (r + jitter) / n in the distribution,
+ * so each value gets its weight's share of the rows to within one, each histogram bucket its
+ * share and the NULLs their exact count — not a multinomial draw, which on a table of 77 rows is
+ * off by more than the fidelity thresholds. Ranks below a distinct count are its covering rows.
  */
-function stratified(rows: number | undefined, key: number): (k: number, rng: Rng) => number {
-  if (rows === undefined || rows < 2) return (_k, rng) => rng.float();
-  const perm = new FeistelPermutation(rows, key);
-  return (k, rng) => (k < rows ? (perm.apply(k) + rng.float()) / rows : rng.float());
+class Strata {
+  private readonly perm: FeistelPermutation;
+  readonly nonNull: number;
+
+  constructor(
+    private readonly rows: number,
+    nullRatio: number,
+    key: number,
+  ) {
+    this.perm = new FeistelPermutation(rows, key);
+    this.nonNull = rows - Math.round(rows * nullRatio);
+  }
+
+  /** Rank of row k, or -1 past the table's end (then the draw is plain random). */
+  rank(k: number): number {
+    return k < this.rows ? this.perm.apply(k) : -1;
+  }
 }
 
 /** A profile's literal as the column writes it: numbers stay numbers in a number column. */
@@ -106,7 +119,8 @@ function literal(kind: CellKind, text: string): Cell {
 /**
  * Draws a column from its statistics profile: the most common values with their weights, then an
  * equi-depth histogram (bucket uniform, value uniform inside it), then the column's own generator
- * for whatever share is left. The draw has its own stream (salted key), so a column's values stay
+ * for whatever share is left. With `rows` (a dataset table's row count) the draw is stratified and
+ * also places the column's NULLs (see Strata): the caller must not add them again. The draw has its own stream (salted key), so a column's values stay
  * a pure function of (seed, table, column, row) and other columns never shift.
  */
 export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number, table: string, rows?: number): CompiledColumn {
@@ -127,16 +141,19 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
   const kind: CellKind = textual && inner.kind === 'plain' ? 'text' : inner.kind;
   // Values left to the column's own generator repeat as often as the source's do.
   const count = interpolate ? null : profileDistinct(profile.distinct, rows);
-  const quantile = stratified(rows, streamKey(seed, table, `\u0000strata:${col.name}`));
-  const fallback = count !== null && rows !== undefined && count >= 1 && count < rows * 0.95 ? pooled(inner, count, rows, seed, table) : null;
+  const strata = rows !== undefined && rows >= 2 ? new Strata(rows, col.nullRatio ?? 0, streamKey(seed, table, `\u0000strata:${col.name}`)) : null;
+  const pool = count !== null && strata && count >= 1 && count < strata.nonNull * 0.95 ? pooled(inner, seed, table) : null;
   return {
     ...inner,
     kind,
     value: (row) => {
+      const r = strata ? strata.rank(row.k) : -1;
+      if (strata && r >= strata.nonNull) return null;
       const rng = random.at(row);
-      const u = quantile(row.k, rng);
+      const jitter = rng.float();
+      const u = strata && r >= 0 ? (r + jitter) / strata.nonNull : jitter;
       if (pick && u < covered) return values[weightedIndex(pick, u / covered)] as Cell;
-      if (!interpolate) return fallback ? fallback(row, rng) : inner.value(row);
+      if (!interpolate) return pool && count ? pool(r >= 0 && r < count ? r : Math.floor(rng.float() * count)) : inner.value(row);
       const t = ((u - (pick ? covered : 0)) / (pick ? 1 - covered : 1)) * buckets;
       const b = Math.min(buckets - 1, Math.floor(t));
       if (discrete) return boundValues[rng.float() < 0.5 ? b : b + 1] as Cell;

@@ -19,6 +19,8 @@ const dataset: DatasetSpec = {
         { name: 'spend', type: 'int', min: 0, max: 1000, profile: { histogram: ['0', '10', '20', '30', '1000'] } },
         // A name-based generator whose values the source repeats: 11 distinct over 77 rows.
         { name: 'city', type: 'city', profile: { distinct: -11 / 77 } },
+        // Mostly NULL, with 12 distinct numbers among the 15 that are not.
+        { name: 'fax', type: 'phone', nullRatio: 0.8, profile: { distinct: 12 } },
       ],
     },
   ],
@@ -59,6 +61,14 @@ describe('dataset columns shaped by a profile', () => {
     const cities = new Set((await rows('customer')).map((c) => c.city));
     expect(cities.size).toBeLessThanOrEqual(11);
     expect(cities.size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('NULLs take their exact share, and the distinct count holds among the rows left', async () => {
+    const fax = (await rows('customer')).map((c) => c.fax);
+    expect(fax.filter((f) => f === null)).toHaveLength(77 - 15);
+    const distinct = new Set(fax.filter((f) => f !== null)).size;
+    expect(distinct).toBeGreaterThanOrEqual(11);
+    expect(distinct).toBeLessThanOrEqual(12);
   });
 
   it('row k is the same at any offset (seekable)', async () => {

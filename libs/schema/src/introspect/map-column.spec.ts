@@ -23,6 +23,7 @@ const CASES: [CatalogColumn, object, string][] = [
   [col('refs', 'uuid[]', '_uuid', { elementType: 'uuid' }), { type: 'array', element: { type: 'uuid' } }, 'uuid[]'],
   [col('times', 'timestamp with time zone[]', '_timestamptz', { elementType: 'timestamptz' }), { type: 'array', element: { type: 'timestamptz' } }, 'timestamptz[]'],
   [col('amounts', 'numeric(10,3)[]', '_numeric', { elementType: 'numeric' }), { type: 'array', element: { type: 'decimal', precision: 10, scale: 3, min: 1, max: 1000 } }, 'numeric(10,3)[]'],
+  [col('weight', 'real', 'float4'), { type: 'decimal', precision: 6, scale: 2, min: 0, max: 1000 }, 'numeric(6,2)'],
   [col('rate', 'numeric(20,15)', 'numeric'), { type: 'decimal', precision: 20, scale: 15, min: 0, max: 1 }, 'numeric(20,15)'],
   [col('shape', 'geometry(MultiPolygon,3857)', 'geometry'), { type: 'geometry', geometryType: 'MultiPolygon', srid: 3857 }, 'geometry(MultiPolygon,3857)'],
   [col('where', 'geography(Point,4326)', 'geography'), { type: 'geometry', geometryType: 'Point', geography: true }, 'geography(Point,4326)'],
