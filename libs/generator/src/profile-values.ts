@@ -75,13 +75,28 @@ export class DistinctSlots {
   }
 }
 
-/** Values of the column's own generator at virtual rows (slots): the source's distinct count. */
-function pooled(inner: CompiledColumn, seed: number, table: string): (slot: number) => Cell {
+/** Above this distinct count a generator's values are taken as distinct per virtual row (not counted). */
+const COUNTED_POOL_MAX = 20_000;
+
+/**
+ * Values of the column's own generator at `size` virtual rows (slots), `size` the fewest slots that
+ * give the source's distinct count — a generator of ages repeats within 59 rows, so 59 slots would
+ * give 40 ages. Null when the generator has fewer values than that within `limit` slots: pooling
+ * would only lose more. Counting reads the generator, a pure function, so it is the same everywhere.
+ */
+function pooled(inner: CompiledColumn, count: number, limit: number, seed: number, table: string): { size: number; at: (slot: number) => Cell } | null {
   const virtual = new RowContext(seed, table);
-  return (slot) => {
+  const at = (slot: number): Cell => {
     virtual.setRow(slot);
     return inner.value(virtual);
   };
+  if (count > COUNTED_POOL_MAX) return { size: count, at };
+  const seen = new Set<Cell>();
+  for (let slot = 0; slot < limit; slot++) {
+    seen.add(at(slot));
+    if (seen.size >= count) return { size: slot + 1, at };
+  }
+  return null;
 }
 
 /**
@@ -142,7 +157,7 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
   // Values left to the column's own generator repeat as often as the source's do.
   const count = interpolate ? null : profileDistinct(profile.distinct, rows);
   const strata = rows !== undefined && rows >= 2 ? new Strata(rows, col.nullRatio ?? 0, streamKey(seed, table, `\u0000strata:${col.name}`)) : null;
-  const pool = count !== null && strata && count >= 1 && count < strata.nonNull * 0.95 ? pooled(inner, seed, table) : null;
+  const pool = count !== null && strata && count >= 1 && count < strata.nonNull * 0.95 ? pooled(inner, count, strata.nonNull, seed, table) : null;
   return {
     ...inner,
     kind,
@@ -153,7 +168,7 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
       const jitter = rng.float();
       const u = strata && r >= 0 ? (r + jitter) / strata.nonNull : jitter;
       if (pick && u < covered) return values[weightedIndex(pick, u / covered)] as Cell;
-      if (!interpolate) return pool && count ? pool(r >= 0 && r < count ? r : Math.floor(rng.float() * count)) : inner.value(row);
+      if (!interpolate) return pool ? pool.at(r >= 0 && r < pool.size ? r : Math.floor(rng.float() * pool.size)) : inner.value(row);
       const t = ((u - (pick ? covered : 0)) / (pick ? 1 - covered : 1)) * buckets;
       const b = Math.min(buckets - 1, Math.floor(t));
       if (discrete) return boundValues[rng.float() < 0.5 ? b : b + 1] as Cell;

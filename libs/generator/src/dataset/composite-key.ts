@@ -8,6 +8,7 @@ import { streamKey } from '../hash.js';
 import { RowContext } from '../row-context.js';
 import { formatUnits, intColumnRange } from '../values-numeric.js';
 import { DayFormatter, formatInstant } from '../values-temporal.js';
+import { profileDistinct } from '../profile-values.js';
 import type { DatasetPlan } from './dataset-plan.js';
 
 /** Largest tuple domain the permutation covers exactly (FeistelPermutation's limit). */
@@ -36,15 +37,22 @@ function uniqueGenerator(plan: DatasetPlan, table: string, col: ColumnSpec): Mem
   };
 }
 
-function foreignKeyMember(plan: DatasetPlan, col: ColumnSpec): Member {
+/**
+ * A foreign key member: every parent, or — profiled, when `narrow` — only as many as the source's
+ * distinct count (spread evenly over the parents), so 14 of 18 playlists hold every track entry.
+ */
+function foreignKeyMember(plan: DatasetPlan, table: string, col: ColumnSpec, narrow: boolean): Member {
   const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
   const key = compileColumn(keySpec, plan.seed, parent.name, parent.keyOffset ?? 0);
   const row = new RowContext(plan.seed, parent.name);
+  const parents = plan.rowsOf(parent.name);
+  const wanted = narrow ? profileDistinct(col.profile?.distinct, plan.rowsOf(table)) : null;
+  const radix = wanted !== null && wanted >= 1 ? Math.min(parents, wanted) : parents;
   return {
-    radix: plan.rowsOf(parent.name),
+    radix,
     kind: key.kind,
     valueAt: (d) => {
-      row.setRow(d);
+      row.setRow(Math.floor((d * parents) / radix));
       return key.value(row);
     },
   };
@@ -87,11 +95,11 @@ function intMember(col: ColumnSpec): Member {
   return { radix: max - min + 1, kind: 'number', valueAt: (d) => min + d };
 }
 
-type MemberOf = (plan: DatasetPlan, table: string, col: ColumnSpec) => Member;
+type MemberOf = (plan: DatasetPlan, table: string, col: ColumnSpec, narrow: boolean) => Member;
 
 /** Digit → value map per member type (the types the dataset validation accepts as key members). */
 const MEMBERS: Partial<Record<ColumnType, MemberOf>> = {
-  foreignKey: (plan, _t, col) => foreignKeyMember(plan, col),
+  foreignKey: foreignKeyMember,
   uuid: uniqueGenerator,
   email: uniqueGenerator,
   username: uniqueGenerator,
@@ -106,8 +114,15 @@ const MEMBERS: Partial<Record<ColumnType, MemberOf>> = {
   decimal: (_p, _t, col) => decimalMember(col),
 };
 
-function member(plan: DatasetPlan, table: string, col: ColumnSpec): Member {
-  return (MEMBERS[col.type] ?? ((_p, _t, c) => intMember(c)))(plan, table, col);
+function member(plan: DatasetPlan, table: string, col: ColumnSpec, narrow: boolean): Member {
+  return (MEMBERS[col.type] ?? ((_p, _t, c) => intMember(c)))(plan, table, col, narrow);
+}
+
+/** Members narrowed to their profiled parents, unless that leaves fewer tuples than rows. */
+function membersOf(plan: DatasetPlan, table: DatasetTableSpec, cols: ColumnSpec[]): Member[] {
+  const narrowed = cols.map((c) => member(plan, table.name, c, true));
+  const tuples = narrowed.reduce((a, m) => a * m.radix, 1);
+  return tuples >= plan.rowsOf(table.name) + (table.keyOffset ?? 0) ? narrowed : cols.map((c) => member(plan, table.name, c, false));
 }
 
 /**
@@ -118,7 +133,7 @@ function member(plan: DatasetPlan, table: string, col: ColumnSpec): Member {
 function compileTuple(plan: DatasetPlan, table: DatasetTableSpec, columns: string[], what: string, salt: string): Map<string, CompiledColumn> {
   const out = new Map<string, CompiledColumn>();
   const cols = columns.map((name) => table.columns.find((c) => c.name === name) as ColumnSpec);
-  const members = cols.map((c) => member(plan, table.name, c));
+  const members = membersOf(plan, table, cols);
   const combos = members.reduce((a, m) => a * m.radix, 1);
   const domain = Math.min(combos, MAX_DOMAIN);
   const rows = plan.rowsOf(table.name);

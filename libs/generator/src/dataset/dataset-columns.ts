@@ -25,6 +25,9 @@ function parentIndexOf(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSp
   const dist = col.distribution;
   if (parent === table.name) {
     // An earlier row of the same table (a manager hired before the employee): no cycle, row 0 is a root.
+    // Profiled: managers among the first rows only, as many as the source's distinct count.
+    const bosses = profileDistinct(col.profile?.distinct, plan.rowsOf(table.name));
+    if (bosses !== null && bosses >= 1) return (row) => (row.k === 0 ? null : distributed(random.at(row), Math.min(row.k, bosses), dist));
     return (row) => (row.k === 0 ? null : distributed(random.at(row), row.k, dist));
   }
   if (ownerColumn(table) === col.name) {

@@ -8,6 +8,26 @@ const dataset: DatasetSpec = {
   name: 'shop',
   tables: [
     { name: 'rep', rows: 8, columns: [{ name: 'id', type: 'serial', primaryKey: true }] },
+    { name: 'list', rows: 18, columns: [{ name: 'id', type: 'serial', primaryKey: true }] },
+    {
+      name: 'staff',
+      rows: 9,
+      columns: [
+        { name: 'id', type: 'serial', primaryKey: true },
+        // Two managers for everybody.
+        { name: 'boss_id', type: 'foreignKey', references: { table: 'staff', column: 'id' }, profile: { distinct: -2 / 9 } },
+      ],
+    },
+    {
+      name: 'entry',
+      rows: 600,
+      compositeKey: { columns: ['list_id', 'customer_id'] },
+      columns: [
+        // 14 of the 18 lists hold every entry.
+        { name: 'list_id', type: 'foreignKey', references: { table: 'list', column: 'id' }, profile: { distinct: -14 / 600 } },
+        { name: 'customer_id', type: 'foreignKey', references: { table: 'customer', column: 'id' } },
+      ],
+    },
     {
       name: 'customer',
       rows: 77,
@@ -44,6 +64,14 @@ describe('dataset columns shaped by a profile', () => {
     expect(reps.size).toBe(3);
     for (const r of reps) expect(Number(r)).toBeGreaterThanOrEqual(1);
     for (const r of reps) expect(Number(r)).toBeLessThanOrEqual(8);
+  });
+
+  it('a composite key member and a self-reference keep the profiled parent counts', async () => {
+    const entries = await rows('entry');
+    expect(new Set(entries.map((e) => e.list_id)).size).toBe(14);
+    expect(new Set(entries.map((e) => `${e.list_id}/${e.customer_id}`)).size).toBe(600);
+    const bosses = new Set((await rows('staff')).map((s) => s.boss_id).filter((b) => b !== null));
+    expect(bosses.size).toBe(2);
   });
 
   it('value weights and histogram buckets get their share of the rows to within one row', async () => {
