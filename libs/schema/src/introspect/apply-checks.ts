@@ -5,7 +5,7 @@ import { parsePattern } from '../spec/pattern-syntax.js';
 import type { CatalogConstraint } from './catalog-model.js';
 import { type CheckFact, parseCheck } from './check-constraints.js';
 import type { Warn } from './map-column.js';
-import { guessText } from './name-heuristics.js';
+import { guessText, orderedByName } from './name-heuristics.js';
 import { columnOf, constraints, replaceColumn, type TableState, warner, without } from './table-state.js';
 
 type Fact<K extends CheckFact['kind']> = Extract<CheckFact, { kind: K }>;
@@ -31,6 +31,8 @@ export function applyChecks(s: TableState, warnings: string[]): void {
     else applyFacts(s, facts, check.definition, warn);
   }
   for (const x of constraints(s, 'exclusion')) applyExclusion(s, x, warner(warnings, `${s.cat.name} ${x.name}`));
+  // Pairs the names order (created_at ≤ updated_at, starts_at < ends_at) as if a CHECK said so.
+  for (const f of orderedByName(s.spec.columns.map((c) => c.name))) afterOption(s, { kind: 'after', ...f });
   checkCompositeMembers(s, warner(warnings, s.cat.name));
 }
 

@@ -96,3 +96,43 @@ export function guessTimeRange(name: string, date: boolean): { from: string; to:
   if (date) return { from: '2020-01-01', to: '2025-12-31' };
   return { from: '2020-01-01T00:00:00Z', to: '2025-12-31T23:59:59Z' };
 }
+
+/** Stems of a row's first instant, and of the instants named to come after it (`orEqual`: may be the same). */
+const ORDERED_STEMS: { first: RegExp; later: RegExp; orEqual: boolean }[] = [
+  { first: /^(created|inserted|added)$/, later: /^(updated|modified|changed|edited)$/, orEqual: true },
+  { first: /^(starts?|started|begins?|began|opens?|opened)$/, later: /^(ends?|ended|finish(es|ed)?|closes?|closed|stops?|stopped)$/, orEqual: false },
+  { first: /^(valid_from|effective_from|available_from)$/, later: /^(valid_(to|until)|effective_(to|until)|available_(to|until))$/, orEqual: false },
+];
+const INSTANT_SUFFIX = /^(.*?)(_at|_on|_date|_time|_ts|at|on)?$/;
+
+/**
+ * Columns a row's names order: `created_at ≤ updated_at`, `starts_at < ends_at`,
+ * `start_date < end_date`, `valid_from < valid_to` (same prefix and suffix on both sides). Each
+ * entry is a later column and the earlier one it follows, the form of an `a < b` CHECK.
+ */
+export function orderedByName(names: string[]): { column: string; other: string; orEqual: boolean }[] {
+  const parts = names.map((name) => {
+    const [, body = '', suffix = ''] = INSTANT_SUFFIX.exec(name.toLowerCase()) ?? [];
+    return { name, suffix, body };
+  });
+  const out: { column: string; other: string; orEqual: boolean }[] = [];
+  for (const a of parts) {
+    for (const b of parts) {
+      if (a === b || a.suffix !== b.suffix) continue;
+      for (const stems of ORDERED_STEMS) {
+        const first = splitStem(a.body, stems.first);
+        const later = splitStem(b.body, stems.later);
+        if (first !== null && later !== null && first === later) out.push({ column: b.name, other: a.name, orEqual: stems.orEqual });
+      }
+    }
+  }
+  return out;
+}
+
+/** The prefix before a stem that ends the name body (`trip_start` → `trip_`), or null. */
+function splitStem(body: string, stem: RegExp): string | null {
+  for (let i = 0; i <= body.length; i++) {
+    if ((i === 0 || body[i - 1] === '_') && stem.test(body.slice(i))) return body.slice(0, i);
+  }
+  return null;
+}

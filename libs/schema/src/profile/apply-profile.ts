@@ -110,7 +110,9 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, scale: num
     profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (share > 0 ? f / share : 0)));
     copied = 'values';
   }
-  if (literals && HISTOGRAM_TYPES.has(col.type) && (s.histogram?.length ?? 0) >= 2) {
+  // A column ordered after another in its row (updated_at after created_at) takes its values from
+  // that order: a histogram would not be drawn.
+  if (literals && !col.after && HISTOGRAM_TYPES.has(col.type) && (s.histogram?.length ?? 0) >= 2) {
     profile.histogram = s.histogram;
     // The most common values carry their own mass (prices of 0.99 and 1.99); the histogram
     // describes only the rest, as in PostgreSQL's own model. Bounds are literals too, so these are
