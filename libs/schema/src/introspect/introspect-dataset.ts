@@ -70,7 +70,7 @@ function mapTable(cat: CatalogTable, opts: IntrospectOptions, warnings: string[]
       all(`filled by trigger ${trigger}: omitted`);
       continue;
     }
-    const mapped = mapColumnType(col, warn) ?? unmapped(cat, col, warn);
+    const mapped = mapColumnType(col, warn, cat.name) ?? unmapped(cat, col, warn);
     if (!mapped) continue;
     columns.push({ name: col.name, ...mapped });
     original.set(col.name, { name: col.name, ...mapped });

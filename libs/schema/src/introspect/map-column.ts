@@ -52,10 +52,10 @@ function decimalColumn(col: CatalogColumn, name: string, warn: Warn): Omit<Colum
   return { type: 'decimal', precision, scale, min: Math.max(-limit, guess.min), max: Math.min(limit, guess.max) };
 }
 
-function textColumn(col: CatalogColumn, name: string, warn: Warn): Omit<ColumnSpec, 'name'> {
+function textColumn(col: CatalogColumn, name: string, warn: Warn, table?: string): Omit<ColumnSpec, 'name'> {
   const [len] = typeArgs(col.formatted);
   const maxLength = col.typeName === 'text' || col.typeName === 'citext' || len === undefined ? Infinity : len;
-  const guess = guessText(name, maxLength);
+  const guess = guessText(name, maxLength, table);
   if (guess.fits) return guess.spec;
   if (guess.guessed) warn(`${col.formatted} is too short for realistic ${guess.spec.type} values: random ${Math.min(maxLength, 12)}-character strings`);
   return { type: 'char', length: Math.min(maxLength, 12) };
@@ -93,20 +93,21 @@ function geometryColumn(col: CatalogColumn): Omit<ColumnSpec, 'name'> | null {
  * The generator for one catalog column by its type (and its name for realism), before keys,
  * checks and nullability are applied; null when it cannot be written (omitted with a warning).
  */
-export function mapColumnType(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | null {
+/** `table` (its name) tells what a `name` or `title` column names: a person, a product, a genre … */
+export function mapColumnType(col: CatalogColumn, warn: Warn, table?: string): Omit<ColumnSpec, 'name'> | null {
   if (col.generated) {
     warn('generated column: omitted (the database computes it)');
     return null;
   }
   if (col.elementType) return arrayColumn(col, warn);
   if (col.enumLabels) return { type: 'enum', values: col.enumLabels };
-  return mapScalar(col, warn);
+  return mapScalar(col, warn, table);
 }
 
-function mapScalar(col: CatalogColumn, warn: Warn): Omit<ColumnSpec, 'name'> | null {
+function mapScalar(col: CatalogColumn, warn: Warn, table?: string): Omit<ColumnSpec, 'name'> | null {
   const name = col.name;
   if (INT_TYPES[col.typeName]) return intColumn(col, name);
-  if (TEXT_TYPES.has(col.typeName)) return textColumn(col, name, warn);
+  if (TEXT_TYPES.has(col.typeName)) return textColumn(col, name, warn, table);
   switch (col.typeName) {
     case 'numeric':
     case 'float4':

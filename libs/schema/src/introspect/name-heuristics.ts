@@ -42,9 +42,37 @@ const TEXT_GUESSES: TextGuess[] = [
 
 const GENERIC_TEXT: TextGuess = { test: /./, spec: { type: 'text', mode: 'words' }, minLength: 60 };
 
-/** The realistic generator for a text column called `name` with room for `maxLength` chars (Infinity: text). */
-export function guessText(name: string, maxLength: number): { spec: Omit<ColumnSpec, 'name'>; fits: boolean; guessed: boolean } {
+/** Tables whose rows are people: their `name` is a person's, their `title` a job title. */
+const PERSON_TABLE = /(^|_)(users?|customers?|clients?|employees?|staff|people|persons?|members?|contacts?|authors?|students?|teachers?|patients?|drivers?|players?|owners?|accounts?|profiles?|actors?|musicians?)$/;
+
+/**
+ * What a `name` column names in tables that are not people, by the table's name. Titles of works
+ * (tracks, albums, books) take a few words: product names have too few combinations for a
+ * catalogue of 35,000 tracks.
+ */
+const THING_NAMES: { test: RegExp; spec: Omit<ColumnSpec, 'name'>; minLength: number }[] = [
+  { test: /(^|_)(products?|items?|goods|articles?|skus?|courses?)$/, spec: { type: 'text', mode: 'productName' }, minLength: 40 },
+  { test: /(^|_)(compan(y|ies)|organi[sz]ations?|suppliers?|vendors?|shippers?|publishers?|brands?|labels?|manufacturers?|carriers?|partners?|teams?)$/, spec: { type: 'company' }, minLength: 64 },
+  { test: /(^|_)(genres?|categor(y|ies)|tags?|types?|kinds?|statuse?s?|roles?|groups?|topics?|regions?|territor(y|ies))$/, spec: { type: 'text', mode: 'word' }, minLength: 20 },
+  { test: /(^|_)(artists?|bands?|tracks?|songs?|albums?|books?|films?|movies?|projects?|playlists?|events?|campaigns?|boards?|channels?|lists?|collections?|folders?|repositor(y|ies)|workspaces?)$/, spec: { type: 'text', mode: 'words' }, minLength: 60 },
+];
+
+/** `name`/`title` by table: a person's name and job title only where rows are people. */
+function byTable(lower: string, table: string | undefined): { spec: Omit<ColumnSpec, 'name'>; minLength: number } | undefined {
+  if (!table || !/^(name|title)$/.test(lower)) return undefined;
+  const t = table.toLowerCase();
+  if (PERSON_TABLE.test(t)) return lower === 'title' ? { spec: { type: 'jobTitle' }, minLength: 64 } : undefined;
+  return THING_NAMES.find((g) => g.test.test(t));
+}
+
+/**
+ * The realistic generator for a text column called `name` with room for `maxLength` chars
+ * (Infinity: text); `table` tells what a bare `name` or `title` names.
+ */
+export function guessText(name: string, maxLength: number, table?: string): { spec: Omit<ColumnSpec, 'name'>; fits: boolean; guessed: boolean } {
   const lower = name.toLowerCase();
+  const thing = byTable(lower, table);
+  if (thing) return { spec: { ...thing.spec }, fits: thing.minLength <= maxLength, guessed: true };
   // A country in two or three characters is a code, not a name.
   if (/country/.test(lower) && maxLength >= 2 && maxLength <= 3) {
     const i = maxLength === 2 ? 0 : 1;
