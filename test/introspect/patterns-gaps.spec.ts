@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bootOrchestrator, postJson } from '../support/index.js';
 import { createSchema, expectClean, patternDatabase } from './patterns.js';
 
 /**
@@ -31,5 +32,39 @@ describe('patterns: gaps closed', () => {
     expect(run.warnings.join('\n')).not.toMatch(/does not record/);
     expect(run.counts['g_person.people']).toBe(150);
     expect(run.counts['g_sales.orders']).toBe(150);
+  });
+
+  it('a NOT NULL column a BEFORE INSERT trigger fills: omitted, accepted by the fit check with a warning; refused once the trigger is disabled', async () => {
+    const run = await db.roundTrip(
+      'g_trigger',
+      `CREATE TABLE docs (id bigint PRIMARY KEY, title text NOT NULL, body text, search tsvector NOT NULL, slug text NOT NULL);
+       CREATE FUNCTION docs_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           NEW.search := to_tsvector('simple', coalesce(NEW.title, '') || ' ' || coalesce(NEW.body, ''));
+           NEW.slug := 'doc-' || NEW.id;
+           RETURN NEW;
+         END $$;
+       CREATE TRIGGER docs_fill BEFORE INSERT ON docs FOR EACH ROW EXECUTE FUNCTION docs_fill();`,
+      { rows: 120 },
+    );
+    expectClean(run);
+    const columns = run.dataset.tables[0]!.columns.map((c) => c.name);
+    expect(columns).not.toContain('search');
+    expect(columns).not.toContain('slug');
+    expect(run.job.warnings?.join('\n')).toMatch(/column search .*trigger docs_fill \(BEFORE INSERT\) is expected to fill it/);
+    const filled = await db.pool.query(`SELECT count(*)::int AS n FROM g_trigger.docs WHERE search IS NOT NULL AND slug = 'doc-' || id`);
+    expect(filled.rows[0].n).toBe(120);
+
+    // Without an enabled trigger nothing fills them: the same dataset is refused, naming the column, and nothing is written.
+    await db.pool.query('ALTER TABLE g_trigger.docs DISABLE TRIGGER docs_fill');
+    const orch = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { JOB_ROW_SOURCE: 'local', TARGET_SCHEMA: 'g_trigger' });
+    try {
+      const refused = await postJson(`${orch.url}/api/jobs`, { dataset: run.dataset, mode: 'append', seed: 12, skipLimit: 0 });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/search.*NOT NULL without a default/);
+    } finally {
+      await orch.app.close();
+    }
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM g_trigger.docs')).rows[0].n).toBe(120);
   });
 });

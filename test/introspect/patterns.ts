@@ -15,7 +15,7 @@ import { bootOrchestrator, freshDatabase, postJson, waitForState } from '../supp
 export interface PatternRun {
   dataset: DatasetSpec;
   warnings: string[];
-  job: { id: string; state: string; error: string | null; rowsWritten: number; rowsSkipped: number };
+  job: { id: string; state: string; error: string | null; rowsWritten: number; rowsSkipped: number; warnings?: string[] };
   deadLetters: unknown[];
   integrity: IntegrityReport;
   /** Rows now in each table of the schemas, by "schema.table" (partitioned tables through their root). */
