@@ -67,4 +67,22 @@ describe('patterns: gaps closed', () => {
     }
     expect((await db.pool.query('SELECT count(*)::int AS n FROM g_trigger.docs')).rows[0].n).toBe(120);
   });
+
+  it('a composite primary key with text members (tenant text, code varchar(20)) referenced by a composite foreign key', async () => {
+    const run = await db.roundTrip(
+      'g_compositetext',
+      `CREATE TABLE products (tenant text NOT NULL, code varchar(20) NOT NULL, name text NOT NULL, PRIMARY KEY (tenant, code));
+       CREATE TABLE order_lines (id bigint PRIMARY KEY, tenant text NOT NULL, product_code varchar(20) NOT NULL, qty integer NOT NULL CHECK (qty > 0),
+                                 FOREIGN KEY (tenant, product_code) REFERENCES products (tenant, code));
+       CREATE TABLE stock (tenant text NOT NULL, code varchar(20) NOT NULL, warehouse char(3) NOT NULL, amount integer NOT NULL,
+                           PRIMARY KEY (tenant, code, warehouse), FOREIGN KEY (tenant, code) REFERENCES products (tenant, code));`,
+      { rows: 400 },
+    );
+    expectClean(run);
+    expect(run.counts['g_compositetext.products']).toBe(400);
+    expect(run.counts['g_compositetext.order_lines']).toBe(400);
+    // Nothing about these keys was given up (no "not generated" / "may violate" warning).
+    expect(run.warnings.filter((w) => /products|order_lines|stock/.test(w) && /not generated|may violate/.test(w))).toEqual([]);
+    expect(run.dataset.tables.find((t) => t.name === 'stock')?.foreignKeys).toEqual([{ columns: ['tenant', 'code'], references: { table: 'products', columns: ['tenant', 'code'] } }]);
+  });
 });

@@ -33,7 +33,10 @@ function prefixOf(raw: unknown): string {
 export function loadOrder(tables: readonly TableSpec[], constraintsDuringLoad: boolean): number[][] {
   return tables.map((t) => {
     if (!constraintsDuringLoad) return [];
-    const parents = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references && c.references.table !== t.name ? [tables.findIndex((p) => p.name === c.references!.table)] : []));
+    const single = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references ? [c.references.table] : []));
+    // Composite foreign keys (the dataset table option) are constraints of the table too.
+    const composite = ((t as DatasetTableSpec).foreignKeys ?? []).map((fk) => fk.references.table);
+    const parents = [...single, ...composite].filter((name) => name !== t.name).map((name) => tables.findIndex((p) => p.name === name));
     return [...new Set(parents)].filter((i) => i >= 0);
   });
 }
