@@ -21,8 +21,9 @@ describe('patterns: gaps closed', () => {
        CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id),
                             sales_rep_id bigint REFERENCES g_person.people (id), total numeric(10,2) NOT NULL CHECK (total >= 0));`,
     );
-    const run = await db.roundTrip('g_sales', null, { schemas: ['g_sales', 'g_person'], rows: 150 });
+    const run = await db.roundTrip('g_sales', null, { schemas: ['g_sales', 'g_person'], rows: 150, verify: true });
     expectClean(run);
+    expect(run.verify?.ok, JSON.stringify(run.verify)).toBe(true);
     const byName = new Map(run.dataset.tables.map((t) => [t.name, t]));
     // The first schema is the spec's default (no `schema`); a later one is written on its tables and references.
     expect(byName.get('orders')?.schema).toBeUndefined();
@@ -45,9 +46,10 @@ describe('patterns: gaps closed', () => {
            RETURN NEW;
          END $$;
        CREATE TRIGGER docs_fill BEFORE INSERT ON docs FOR EACH ROW EXECUTE FUNCTION docs_fill();`,
-      { rows: 120 },
+      { rows: 120, verify: true },
     );
     expectClean(run);
+    expect(run.verify?.ok, JSON.stringify(run.verify)).toBe(true);
     const columns = run.dataset.tables[0]!.columns.map((c) => c.name);
     expect(columns).not.toContain('search');
     expect(columns).not.toContain('slug');
@@ -76,13 +78,54 @@ describe('patterns: gaps closed', () => {
                                  FOREIGN KEY (tenant, product_code) REFERENCES products (tenant, code));
        CREATE TABLE stock (tenant text NOT NULL, code varchar(20) NOT NULL, warehouse char(3) NOT NULL, amount integer NOT NULL,
                            PRIMARY KEY (tenant, code, warehouse), FOREIGN KEY (tenant, code) REFERENCES products (tenant, code));`,
-      { rows: 400 },
+      { rows: 400, verify: true },
     );
     expectClean(run);
+    expect(run.verify?.ok, JSON.stringify(run.verify)).toBe(true);
     expect(run.counts['g_compositetext.products']).toBe(400);
     expect(run.counts['g_compositetext.order_lines']).toBe(400);
     // Nothing about these keys was given up (no "not generated" / "may violate" warning).
     expect(run.warnings.filter((w) => /products|order_lines|stock/.test(w) && /not generated|may violate/.test(w))).toEqual([]);
     expect(run.dataset.tables.find((t) => t.name === 'stock')?.foreignKeys).toEqual([{ columns: ['tenant', 'code'], references: { table: 'products', columns: ['tenant', 'code'] } }]);
+  });
+
+  it('foreign keys in a cycle (and a self-reference): append breaks the cycle at the nullable key, loads it NULL and says so', async () => {
+    const run = await db.roundTrip(
+      'g_cycle',
+      `CREATE TABLE departments (id bigint PRIMARY KEY, name text NOT NULL, head_id bigint);
+       CREATE TABLE employees (id bigint PRIMARY KEY, dept_id bigint NOT NULL REFERENCES departments (id), manager_id bigint REFERENCES employees (id), name text NOT NULL);
+       ALTER TABLE departments ADD CONSTRAINT departments_head_fk FOREIGN KEY (head_id) REFERENCES employees (id);`,
+      { rows: 200, verify: true },
+    );
+    expectClean(run);
+    expect(run.verify?.ok, JSON.stringify(run.verify)).toBe(true);
+    expect(run.job.warnings?.join('\n')).toMatch(/departments\.head_id → employees: loaded NULL in every row/);
+    const heads = await db.pool.query('SELECT count(head_id)::int AS n FROM g_cycle.departments');
+    expect(heads.rows[0].n).toBe(0);
+    // The self-reference is no cycle to break: managers are real, earlier employees.
+    const managed = await db.pool.query('SELECT count(manager_id)::int AS n FROM g_cycle.employees');
+    expect(managed.rows[0].n).toBeGreaterThan(100);
+  });
+
+  it('a cycle of NOT NULL foreign keys stays refused in append: 400 on mode naming its tables and columns, nothing written', async () => {
+    await createSchema(
+      db.pool,
+      'g_cycle_strict',
+      `CREATE TABLE a (id bigint PRIMARY KEY, b_id bigint NOT NULL);
+       CREATE TABLE b (id bigint PRIMARY KEY, a_id bigint NOT NULL REFERENCES a (id));
+       ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b (id);`,
+    );
+    const orch = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { JOB_ROW_SOURCE: 'local', TARGET_SCHEMA: 'g_cycle_strict' });
+    try {
+      const intro = await postJson(`${orch.url}/api/introspect`, { schema: 'g_cycle_strict', rows: 10 });
+      expect(intro.status).toBe(200);
+      const refused = await postJson(`${orch.url}/api/jobs`, { dataset: intro.body.dataset, mode: 'append', seed: 1 });
+      expect(refused.status).toBe(400);
+      expect(refused.body.field).toBe('mode');
+      expect(refused.body.message).toMatch(/cycle of NOT NULL foreign keys \((a\.b_id → b, b\.a_id → a|b\.a_id → a, a\.b_id → b)\)/);
+    } finally {
+      await orch.app.close();
+    }
+    expect((await db.pool.query('SELECT (SELECT count(*) FROM g_cycle_strict.a) + (SELECT count(*) FROM g_cycle_strict.b) AS n')).rows[0].n).toBe('0');
   });
 });

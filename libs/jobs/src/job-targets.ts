@@ -27,14 +27,14 @@ export async function prepareJobTargets(c: pg.PoolClient, def: JobDefinition, ta
   // dataset spent most of its POST preparing tables one by one); nothing to fit or continue.
   if (def.mode === 'create' && targets.every((t) => t.schema === targets[0]!.schema)) {
     const made = await prepareNewTables(c, targets, def.tables.map((t) => t.schema), (i) => ({ columnType: columnTypes(def, i) }));
-    return { created: made.map((p) => p.oid), oids: made.map((p) => p.oid), warnings: [] };
+    return { created: made.map((p) => p.oid), oids: made.map((p) => p.oid), warnings: [...(def.warnings ?? [])] };
   }
   const sources = columnSources(def);
   const created: Array<number | null> = def.tables.map(() => null);
   const oids: number[] = def.tables.map(() => 0);
   const misfits: Array<{ index: number; err: FitError }> = [];
   const truncates: string[] = [];
-  const warnings: string[] = [];
+  const warnings: string[] = [...(def.warnings ?? [])];
   for (const i of prepareOrder(def)) {
     const t = def.tables[i]!;
     try {
