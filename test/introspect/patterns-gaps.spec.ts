@@ -1,4 +1,8 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli } from '../cli/cli-harness.js';
 import { bootOrchestrator, postJson } from '../support/index.js';
 import { createSchema, expectClean, patternDatabase } from './patterns.js';
 
@@ -127,5 +131,34 @@ describe('patterns: gaps closed', () => {
       await orch.app.close();
     }
     expect((await db.pool.query('SELECT (SELECT count(*) FROM g_cycle_strict.a) + (SELECT count(*) FROM g_cycle_strict.b) AS n')).rows[0].n).toBe('0');
+  });
+
+  it('the CLI: rowflow introspect --schema a,b -o FILE, then load --dataset FILE --mode append and verify, as a user runs them', async () => {
+    await createSchema(db.pool, 'g_cli_ref', `CREATE TABLE countries (id bigint PRIMARY KEY, name text NOT NULL);`);
+    await createSchema(db.pool, 'g_cli_app', `CREATE TABLE shops (id bigint PRIMARY KEY, country_id bigint NOT NULL REFERENCES g_cli_ref.countries (id), name text NOT NULL);`);
+    const work = await mkdtemp(join(tmpdir(), 'rowflow-gaps-cli-'));
+    const orch = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { JOB_ROW_SOURCE: 'local', TARGET_SCHEMA: 'g_cli_app,g_cli_ref' });
+    try {
+      const file = join(work, 'spec.json');
+      const intro = await cli(['introspect', '--server', orch.url, '--schema', 'g_cli_app,g_cli_ref', '--rows', '30', '-o', file]);
+      expect(intro.code, intro.stderr).toBe(0);
+      const spec = JSON.parse(await readFile(file, 'utf8'));
+      expect(spec.tables.map((t: { name: string; schema?: string }) => [t.name, t.schema ?? null])).toEqual([
+        ['shops', null],
+        ['countries', 'g_cli_ref'],
+      ]);
+      const load = await cli(['load', '--dataset', file, '--mode', 'append', '--seed', '3', '--server', orch.url, '--json', '--no-progress']);
+      expect(load.code, load.stderr).toBe(0);
+      const job = JSON.parse(load.stdout);
+      expect(job).toMatchObject({ state: 'completed', rowsWritten: 60, rowsSkipped: 0 });
+      const verify = await cli(['verify', '--job', job.id, '--server', orch.url]);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    } finally {
+      await orch.app.close();
+      await rm(work, { recursive: true, force: true });
+    }
+    const orphans = await db.pool.query('SELECT count(*)::int AS n FROM g_cli_app.shops s LEFT JOIN g_cli_ref.countries c ON c.id = s.country_id WHERE c.id IS NULL');
+    expect(orphans.rows[0].n).toBe(0);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM g_cli_ref.countries')).rows[0].n).toBe(30);
   });
 });
