@@ -80,8 +80,9 @@ const COLUMNS_SQL = `
          b.typmod, t.typtype, a.attnotnull AS "notNull", a.atthasdef AS "hasDefault",
          a.attgenerated <> '' AS generated, a.attidentity <> '' AS identity,
          CASE WHEN t.typtype = 'e' THEN (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = t.oid) END AS labels,
-         -- tgtype bits 1|2|4: a ROW trigger, BEFORE, on INSERT; disabled ones ('D') fill nothing.
-         (SELECT g.tgname FROM pg_catalog.pg_trigger g WHERE g.tgrelid = $1 AND NOT g.tgisinternal AND g.tgenabled <> 'D' AND (g.tgtype & 7) = 7
+         -- tgtype bits 1|2|4: a ROW trigger, BEFORE, on INSERT; only 'O'rigin/'A'lways ones fire in the
+         -- job's ordinary session (a disabled or replica-only trigger fills nothing).
+         (SELECT g.tgname FROM pg_catalog.pg_trigger g WHERE g.tgrelid = $1 AND NOT g.tgisinternal AND g.tgenabled IN ('O', 'A') AND (g.tgtype & 7) = 7
            ORDER BY g.tgname LIMIT 1) AS "fillingTrigger"
   FROM base b
   JOIN pg_catalog.pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
