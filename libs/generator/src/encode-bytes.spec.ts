@@ -77,7 +77,10 @@ const EVERY_TYPE: Record<ColumnType, ColumnSpec[]> = {
   cidr: [{ name: 'net', type: 'cidr' }],
   money: [{ name: 'm', type: 'money', min: -100, max: 1e9 }],
   array: [{ name: 'arr', type: 'array', element: { type: 'enum', values: ['a b', 'say "hi"', 'back\\slash', '', 'x,y'] }, maxLength: 4 }],
-  range: [{ name: 'r', type: 'range', subtype: 'tstzrange', min: '2024-01-01', max: '2024-02-01' }],
+  range: [
+    { name: 'r', type: 'range', subtype: 'tstzrange' },
+    { name: 'r_int', type: 'range', subtype: 'int4range', min: -100, max: 100 },
+  ],
   hstore: [{ name: 'h', type: 'hstore' }],
   geometry: [{ name: 'g', type: 'geometry', geometryType: 'Polygon' }],
   pattern: [{ name: 'p', type: 'pattern', pattern: '^[A-Z]{2}-\\d{4}(/(x|yz))?$' }],
@@ -160,7 +163,7 @@ function randomCell(kind: CellKind, r: () => number): Cell {
 const KINDS: CellKind[] = ['number', 'plain', 'text', 'boolean', 'json'];
 
 /** Runs both encoders over the same pre-drawn cells; returns [byte encoder's text, string encoder's text]. */
-function both(columns: CompiledColumn[], rows: number, bytes: ByteRowEncoder, strings: RowEncoder): [string, string] {
+function both(rows: number, bytes: ByteRowEncoder, strings: RowEncoder): [string, string] {
   const row = new RowContext(1, 't');
   const sink = new ByteSink();
   sink.open(Buffer.allocUnsafe(16), 0); // tiny on purpose: every row goes through the buffer's growth
@@ -185,9 +188,9 @@ describe('byte encoder = string encoder on random values of every kind', () => {
       capacity: Infinity,
       value: (row) => cells[row.k]![i]!,
     }));
-    const [csvGot, csvWant] = both(columns, rows, csvByteEncoder(columns), csvEncoder(columns));
+    const [csvGot, csvWant] = both(rows, csvByteEncoder(columns), csvEncoder(columns));
     expect(csvGot).toBe(csvWant);
-    const [ndGot, ndWant] = both(columns, rows, ndjsonByteEncoder(columns), ndjsonEncoder(columns));
+    const [ndGot, ndWant] = both(rows, ndjsonByteEncoder(columns), ndjsonEncoder(columns));
     expect(ndGot).toBe(ndWant);
   });
 
