@@ -110,6 +110,25 @@ export class ByteSink {
     } while (n > 0);
   }
 
+  /** One byte (an ASCII character code). */
+  byte(c: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = c;
+  }
+
+  /** `n` (an integer in [0, 10^width)) as exactly `width` zero-padded digits: `String(n).padStart(width, '0')`. */
+  pad(n: number, width: number): void {
+    this.ensure(width);
+    const buf = this.buf;
+    let p = this.pos + width;
+    this.pos = p;
+    for (let i = 0; i < width; i++) {
+      const q = Math.floor(n / 10);
+      buf[--p] = 48 + (n - q * 10);
+      n = q;
+    }
+  }
+
   /** A value written as is (`'' + v`): numbers, booleans and strings that need no escaping. */
   raw(v: Cell): void {
     if (typeof v === 'string') this.str(v);
@@ -117,21 +136,36 @@ export class ByteSink {
     else this.str(`${v}`);
   }
 
-  /** `v` as a CSV field (see `csvField`): ASCII without quote/comma/CR/LF is written as it is scanned. */
+  /** `v` as a CSV field (see `csvField`): ASCII is written as it is scanned, quoted in a second pass if needed. */
   csv(v: Cell, slow: (s: string) => string): void {
     if (typeof v !== 'string' || v.length === 0 || v.length > LOOP_CHARS) return this.str(`${slow(v as string)}`);
     const n = v.length;
-    this.ensure(n);
+    this.ensure(2 * n + 2);
     const buf = this.buf;
     const p0 = this.pos;
+    let quote = false;
     for (let i = 0; i < n; i++) {
       const c = v.charCodeAt(i);
-      // Quote, comma, LF, CR, or non-ASCII: start over on the general path.
-      if (c === 34 || c === 44 || c === 10 || c === 13 || c >= 0x80) return this.str(slow(v));
+      if (c >= 0x80) return this.str(slow(v)); // non-ASCII: the general path
+      if (c === 34 || c === 44 || c === 10 || c === 13) quote = true;
       buf[p0 + i] = c;
     }
-    if (n === 2 && v === '\\.') return this.str(slow(v));
+    if (quote || (n === 2 && v === '\\.')) return this.quoted(v);
     this.pos = p0 + n;
+  }
+
+  /** An ASCII string as a quoted CSV field: quotes doubled. */
+  private quoted(v: string): void {
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 34;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      buf[p++] = c;
+      if (c === 34) buf[p++] = 34;
+    }
+    buf[p++] = 34;
+    this.pos = p;
   }
 
   /** `JSON.stringify(v)`: printable ASCII without quote/backslash is written as it is scanned. */

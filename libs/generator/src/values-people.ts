@@ -172,10 +172,10 @@ function fillPattern(r: Rng, p: PhonePattern): string {
 /** `fillPattern` written as bytes (same draws). */
 function writePattern(r: Rng, p: PhonePattern, out: ByteSink): void {
   for (const g of p.groups) {
-    out.str(g.pre);
-    out.str(digitGroup(g.lo + r.below(g.span), g.width));
+    if (g.pre.length) out.str(g.pre);
+    out.pad(g.lo + r.below(g.span), g.width);
   }
-  out.str(p.tail);
+  if (p.tail.length) out.str(p.tail);
 }
 
 export const phoneColumn: ColumnCompiler = ({ random }) => ({
