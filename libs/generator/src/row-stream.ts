@@ -258,7 +258,8 @@ class RowStream extends Readable {
     const end = this.limiter ? this.limiter.end(this.next, this.end) : this.end;
     if (end <= this.next && this.next < this.end) return this.limiter?.waitThen(this.next, () => this._read());
     if (this.slab.length - this.slabPos < chunkBytes * 2) {
-      this.slab = Buffer.allocUnsafe(chunkBytes * 2 * SLAB_CHUNKS);
+      // The first slab holds one batch: short streams (a small table's chunk) stay as small as before.
+      this.slab = Buffer.allocUnsafe(chunkBytes * 2 * (this.slab.length === 0 ? 1 : SLAB_CHUNKS));
       this.slabPos = 0;
     }
     sink.open(this.slab, this.slabPos);
