@@ -6,7 +6,6 @@ export { chunkEndQuery, chunkRowsQuery, type ExportPlan, type KeyRange, planExpo
 export { DEFAULT_CHUNK_ROWS, EXPORT_FORMATS, EXPORT_KEYS, type ExportFormat, type ExportRequest, MAX_EXPORT_WORKERS, parseExportRequest } from './export-request.js';
 export { compileFilter, type Filter, FILTER_LIMITS, parseFilter } from './filter.js';
 export { partCheckpointFile, partFile } from './part-runner.js';
-export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export { type Literal, type SqlPart, toInline, toParameterised } from './sql-text.js';
 export { describeTable, type TableInfo } from './table-info.js';
 export {

@@ -1,4 +1,5 @@
 import type { JobStatus } from '@rowflow/contracts';
+import { retryUntilStarted } from '@rowflow/pg';
 import type { PhaseOutcome } from './constraint-builder.js';
 import type { JobRepository, OpenPartition } from './job-repository.js';
 import type { JobDefinition } from './job-spec.js';
@@ -139,16 +140,13 @@ export class JobOrchestrator {
   }
 
   private async startWithRetries(): Promise<void> {
-    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
-      try {
-        await this.startOnce();
-        return;
-      } catch (err) {
-        this.deps.log.warn({ err: message(err), attempt }, 'jobs start-up failed; retrying');
-        await this.deps.timers.sleep(Math.min(this.opts.startBackoffCapMs, 200 * 2 ** attempt), this.stopping.signal).catch(() => undefined);
-      }
-    }
-    throw new UnavailableError('stopped before start-up finished');
+    const started = await retryUntilStarted(() => this.startOnce(), {
+      signal: this.stopping.signal,
+      capMs: this.opts.startBackoffCapMs,
+      sleep: (ms, signal) => this.deps.timers.sleep(ms, signal),
+      onRetry: (err, attempt) => this.deps.log.warn({ err: message(err), attempt }, 'jobs start-up failed; retrying'),
+    });
+    if (!started) throw new UnavailableError('stopped before start-up finished');
   }
 
   private async startOnce(): Promise<void> {

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { classifyError, sqlState } from '@rowflow/jobs';
+import { classifyError, sqlState } from '@rowflow/pg';
 import type { DependencyFailure } from '@rowflow/platform-nest';
 
 /** Seconds a client is asked to wait before retrying a request the database could not serve. */

@@ -1,6 +1,6 @@
 import type { ExportStatus } from '@rowflow/contracts';
-import { DEFAULT_RETRY, type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, exportParquet, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
-import { classifyError } from '@rowflow/jobs';
+import { type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, exportParquet, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
+import { classifyError, DEFAULT_RETRY } from '@rowflow/pg';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
 

@@ -7,6 +7,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import { ConflictError, type CreateExportRequest, type ExportStatus } from '@rowflow/contracts';
 import { ExportRepository, type ExportManifest, type ExportPlan, type FileVerifyResult, insideDir, loadOrSavePlan, manifestFile, parseExportRequest, planExport, readJson, verifyFile } from '@rowflow/export';
 import { migrate } from '@rowflow/jobs';
+import { retryUntilStarted } from '@rowflow/pg';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -14,6 +15,8 @@ import { type ExportPaths, ExportWorker } from './export-worker.js';
 
 /** How often each worker process looks for exports nobody holds a live lease on. */
 const SWEEP_MS = 3000;
+/** Cap of the wait between start-up attempts while the database is not there yet. */
+const START_BACKOFF_CAP_MS = 5000;
 /** EXPORT_RETENTION is enforced this often at most (and at least every quarter of it, from 1 s). */
 const RETENTION_CHECK_MAX_MS = 60_000;
 
@@ -191,15 +194,11 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async startWithRetries(): Promise<void> {
-    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
-      try {
-        await migrate(this.db.pool);
-        break;
-      } catch (err) {
-        this.log.warn({ err: (err as Error).message, attempt }, 'exports start-up failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)).unref());
-      }
-    }
+    await retryUntilStarted(() => migrate(this.db.pool), {
+      signal: this.stopping.signal,
+      capMs: START_BACKOFF_CAP_MS,
+      onRetry: (err, attempt) => this.log.warn({ err: (err as Error).message, attempt }, 'exports start-up failed; retrying'),
+    });
     // Shut down while still starting (e.g. a test closing the app at once): no sweeps on a closed pool.
     if (!this.config.JOB_WORKERS || this.stopping.signal.aborted) return;
     await this.sweep();
