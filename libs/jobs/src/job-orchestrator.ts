@@ -12,8 +12,17 @@ export type JobStorePort = Pick<
   'create' | 'get' | 'stateOf' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'orphanedPartitions' | 'readyPartitions' | 'jobsAwaitingFinish' | 'deadLetters'
 >;
 
+/** The store calls the API operations make (create, read, cancel, resume). */
+export type JobApiPort = Pick<JobStorePort, 'create' | 'get' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'deadLetters'>;
+
 export interface OrchestratorDeps {
   store: JobStorePort;
+  /**
+   * The store as API callers reach it; default `store`. The server gives it the request pool
+   * (lock_timeout, acquire timeout), so a request on a locked job table is answered at once
+   * instead of holding a connection for as long as the lock lasts.
+   */
+  api?: JobApiPort;
   /** Jobs in the constraint phase nobody holds a live lease on. */
   orphanedPhases(): Promise<string[]>;
   /** Creates/updates the job tables (idempotent). */
@@ -56,6 +65,7 @@ export class UnavailableError extends Error {
  */
 export class JobOrchestrator {
   private readonly opts: OrchestratorOptions;
+  private readonly api: JobApiPort;
   private readonly stopping = new AbortController();
   private readonly phases = new Map<string, Promise<void>>();
   private ready: Promise<void> | undefined;
@@ -67,6 +77,7 @@ export class JobOrchestrator {
     opts: Partial<OrchestratorOptions> = {},
   ) {
     this.opts = { ...DEFAULT_ORCHESTRATOR, ...opts };
+    this.api = deps.api ?? deps.store;
   }
 
   /** Aborted on stop(); every run started here listens on it. */
@@ -89,39 +100,39 @@ export class JobOrchestrator {
 
   async create(def: JobDefinition): Promise<JobStatus> {
     await this.whenReady();
-    const id = await this.deps.store.create(def);
-    await this.enqueue(await this.deps.store.unfinishedPartitions(id));
-    return this.deps.store.get(id);
+    const id = await this.api.create(def);
+    await this.enqueue(await this.api.unfinishedPartitions(id));
+    return this.api.get(id);
   }
 
   async list(): Promise<JobStatus[]> {
     await this.whenReady();
-    return this.deps.store.list();
+    return this.api.list();
   }
 
   async get(id: string): Promise<JobStatus> {
     await this.whenReady();
-    return this.deps.store.get(id);
+    return this.api.get(id);
   }
 
   async cancel(id: string): Promise<JobStatus> {
     await this.whenReady();
-    return this.deps.store.cancel(id);
+    return this.api.cancel(id);
   }
 
   /** Re-opens a cancelled/failed job from each partition's next_row (or its constraint phase). */
   async resume(id: string): Promise<JobStatus> {
     await this.whenReady();
-    const status = await this.deps.store.resume(id);
-    await this.enqueue(await this.deps.store.unfinishedPartitions(id));
+    const status = await this.api.resume(id);
+    await this.enqueue(await this.api.unfinishedPartitions(id));
     if (status.phase === 'building indexes' && status.state === 'running') this.startPhase(id);
     return status;
   }
 
   async deadLetters(id: string): ReturnType<JobStorePort['deadLetters']> {
     await this.whenReady();
-    await this.deps.store.get(id);
-    return this.deps.store.deadLetters(id);
+    await this.api.get(id);
+    return this.api.deadLetters(id);
   }
 
   /** Resolves once started; UnavailableError if start-up does not finish within readyTimeoutMs. */
