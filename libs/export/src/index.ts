@@ -29,3 +29,6 @@ export { ExportRepository } from './export-repository.js';
 export { isoInstant, readTableStats } from './pg-stats-reader.js';
 export { checkFidelity, comparePlans, type LoadedTable, type PlanComparison, splitQueries } from './fidelity-check.js';
 export { CsvRecordReader, csvToParquet, EXPORT_ROW_GROUP, exportParquet, type WrittenFile } from './parquet-export.js';
+export { EXPORT_LEASE_SECONDS, type ExportPaths, ExportRunner } from './export-runner.js';
+export { DEFAULT_EXPORT_ORCHESTRATOR, type ExportApiPort, ExportOrchestrator, type ExportOrchestratorDeps, type ExportOrchestratorOptions, type ExportStorePort } from './export-orchestrator.js';
+export { type ExportEvent, exportEvents$ } from './export-events.js';

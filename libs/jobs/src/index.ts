@@ -21,7 +21,7 @@ export { findRelation, namespaceOid, RELKIND_NAMES, type TargetRelation } from '
 export { columnProblem, fitMismatches, type Mismatch, type TableColumn } from './target-fit.js';
 export { connectedRole, type ConnectedRole } from './target-privilege.js';
 export { DEFAULT_TARGET_SCHEMA, JOB_SCHEMA, parseTargetSchemas, qualify, type TargetRef, targetRef, targetSchemaProblem, targetTableProblem } from './target-ref.js';
-export { eventId, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
+export { eventId, isEnded, jobEvents$, PROGRESS_POLL_MS, ProgressFeed, type ProgressFeedOptions } from './progress-feed.js';
 export { LocalChunkSource, ThreadedChunkSource } from './local-chunk-source.js';
 export { deleteJob, type DeleteJobOptions } from './job-delete.js';
 export { applyResumeOptions, parseResumeOptions, type ResumeOptions } from './job-resume-options.js';
