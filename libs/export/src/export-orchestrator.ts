@@ -1,6 +1,5 @@
 import type { CreateExportRequest, ExportStatus } from '@rowflow/contracts';
-import { type LogPort, type Repeating, type TimerPort, UnavailableError } from '@rowflow/jobs';
-import { retryUntilStarted } from '@rowflow/pg';
+import { type LogPort, type Repeating, Startup, type TimerPort } from '@rowflow/jobs';
 import type { ExportRepository } from './export-repository.js';
 
 /** The export store calls the lifecycle makes on the workers' pool (ExportRepository). */
@@ -42,7 +41,7 @@ const RETENTION_CHECK_MAX_MS = 60_000;
 
 /**
  * The export lifecycle without a framework, beside JobOrchestrator and with the same pieces:
- * start-up that waits for the database, a run per export in this process (claimed under a lease
+ * start-up that waits for the database (Startup), a run per export in this process (claimed under a lease
  * by the runner, transient failures retried for the jobs' retry window), a periodic sweep that
  * continues any export whose process died or stopped (its lease lapsed) and re-opens exports
  * that gave up on a transient failure, the retention purge, and the API operations (each
@@ -54,7 +53,7 @@ export class ExportOrchestrator {
   private readonly running = new Map<string, Promise<void>>();
   private readonly cancels = new Map<string, AbortController>();
   private readonly timers: Repeating[] = [];
-  private ready: Promise<void> | undefined;
+  private readonly startup: Startup;
   private sweeping = false;
 
   constructor(
@@ -62,6 +61,7 @@ export class ExportOrchestrator {
     opts: Partial<ExportOrchestratorOptions> = {},
   ) {
     this.opts = { ...DEFAULT_EXPORT_ORCHESTRATOR, ...opts };
+    this.startup = new Startup('export store', deps.timers, deps.log, { readyTimeoutMs: this.opts.readyTimeoutMs, backoffCapMs: this.opts.startBackoffCapMs });
   }
 
   /** Aborted on stop(); every run started here listens on it. */
@@ -71,8 +71,7 @@ export class ExportOrchestrator {
 
   /** Starts in the background (retrying) so the process boots while Postgres is still down. */
   start(): void {
-    this.ready = this.startWithRetries();
-    this.ready.catch(() => undefined); // surfaced to API callers via whenReady()
+    this.startup.begin(() => this.startOnce(), this.stopping.signal);
   }
 
   async stop(): Promise<void> {
@@ -82,18 +81,8 @@ export class ExportOrchestrator {
   }
 
   /** Resolves once started; UnavailableError if start-up does not finish within readyTimeoutMs. */
-  async whenReady(): Promise<void> {
-    if (!this.ready) throw new UnavailableError('export store is starting');
-    const timeout = new AbortController();
-    const expired = this.deps.timers.sleep(this.opts.readyTimeoutMs, timeout.signal).then(() => {
-      throw new UnavailableError('export store unavailable (database down?)');
-    });
-    expired.catch(() => undefined);
-    try {
-      await Promise.race([this.ready, expired]);
-    } finally {
-      timeout.abort();
-    }
+  whenReady(): Promise<void> {
+    return this.startup.whenReady();
   }
 
   /** Records a planned export (its directory already prepared under `id`) and starts it here. */
@@ -136,18 +125,11 @@ export class ExportOrchestrator {
     await this.deps.store.delete(id, () => this.deps.removeFiles(id));
   }
 
-  private async startWithRetries(): Promise<void> {
-    const started = await retryUntilStarted(() => this.deps.migrate(), {
-      signal: this.stopping.signal,
-      capMs: this.opts.startBackoffCapMs,
-      sleep: (ms, signal) => this.deps.timers.sleep(ms, signal),
-      onRetry: (err, attempt) => this.deps.log.warn({ err: message(err), attempt }, 'exports start-up failed; retrying'),
-    });
-    if (!started) throw new UnavailableError('stopped before start-up finished');
+  private async startOnce(): Promise<void> {
+    await this.deps.migrate();
     // Start-up sweep: exports of a process that died are continued; then periodically.
-    if (!this.opts.workers) return;
+    if (!this.opts.workers || this.stopping.signal.aborted) return;
     await this.sweep();
-    if (this.stopping.signal.aborted) return;
     this.timers.push(this.deps.timers.every(this.opts.sweepMs, () => void this.sweep()));
     this.startRetention();
   }

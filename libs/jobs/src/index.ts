@@ -10,7 +10,8 @@ export { type ConstraintDef, type ConstraintKind, defersConstraints, planConstra
 export { type ConstraintRow, ConstraintRepository, type ConstraintState, type PhaseWork } from './constraint-repository.js';
 export { jobTargets, loadOrder, parseDatasetJob } from './dataset-job.js';
 export { datasetSlice, DatasetSlices } from './dataset-slice.js';
-export { DEFAULT_ORCHESTRATOR, type JobApiPort, JobOrchestrator, type JobStorePort, type OrchestratorDeps, type OrchestratorOptions, UnavailableError } from './job-orchestrator.js';
+export { DEFAULT_ORCHESTRATOR, type JobApiPort, JobOrchestrator, type JobStorePort, type OrchestratorDeps, type OrchestratorOptions } from './job-orchestrator.js';
+export { Startup, type StartupOptions, UnavailableError } from './startup.js';
 export { DELIVERY_EXPIRE_SECONDS, PARTITION_QUEUE, PgBossQueue } from './pg-boss-queue.js';
 export type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
 export { constraintName } from './sql-names.js';

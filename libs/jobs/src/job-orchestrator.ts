@@ -1,10 +1,12 @@
 import type { JobStatus } from '@rowflow/contracts';
-import { retryUntilStarted } from '@rowflow/pg';
 import type { PhaseOutcome } from './constraint-builder.js';
 import type { JobRepository, OpenPartition } from './job-repository.js';
 import type { JobDefinition } from './job-spec.js';
 import type { RunOutcome } from './partition-runner.js';
 import type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
+import { Startup } from './startup.js';
+
+export { UnavailableError } from './startup.js';
 
 /** The job store calls the orchestrator makes (JobRepository; a fake in unit specs). */
 export type JobStorePort = Pick<
@@ -51,11 +53,6 @@ export interface OrchestratorOptions {
 
 export const DEFAULT_ORCHESTRATOR: OrchestratorOptions = { workers: true, concurrency: 4, sweepMs: 3000, readyTimeoutMs: 15_000, startBackoffCapMs: 5000 };
 
-/** The job store is not reachable (yet): start-up still retrying, or the database is down. */
-export class UnavailableError extends Error {
-  override readonly name = 'UnavailableError';
-}
-
 /**
  * Job orchestration without a framework: start-up with retries (migrations, queue, consumers),
  * the periodic sweep that re-queues partitions and constraint phases whose lease lapsed, the
@@ -68,7 +65,7 @@ export class JobOrchestrator {
   private readonly api: JobApiPort;
   private readonly stopping = new AbortController();
   private readonly phases = new Map<string, Promise<void>>();
-  private ready: Promise<void> | undefined;
+  private readonly startup: Startup;
   private sweeper: Repeating | undefined;
   private sweeping = false;
 
@@ -78,6 +75,7 @@ export class JobOrchestrator {
   ) {
     this.opts = { ...DEFAULT_ORCHESTRATOR, ...opts };
     this.api = deps.api ?? deps.store;
+    this.startup = new Startup('job store', deps.timers, deps.log, { readyTimeoutMs: this.opts.readyTimeoutMs, backoffCapMs: this.opts.startBackoffCapMs });
   }
 
   /** Aborted on stop(); every run started here listens on it. */
@@ -87,8 +85,7 @@ export class JobOrchestrator {
 
   /** Starts in the background (retrying) so the process boots while Postgres is still down. */
   start(): void {
-    this.ready = this.startWithRetries();
-    this.ready.catch(() => undefined); // surfaced to API callers via whenReady()
+    this.startup.begin(() => this.startOnce(), this.stopping.signal);
   }
 
   async stop(): Promise<void> {
@@ -136,28 +133,8 @@ export class JobOrchestrator {
   }
 
   /** Resolves once started; UnavailableError if start-up does not finish within readyTimeoutMs. */
-  async whenReady(): Promise<void> {
-    if (!this.ready) throw new UnavailableError('job store is starting');
-    const timeout = new AbortController();
-    const expired = this.deps.timers.sleep(this.opts.readyTimeoutMs, timeout.signal).then(() => {
-      throw new UnavailableError('job store unavailable (database down?)');
-    });
-    expired.catch(() => undefined);
-    try {
-      await Promise.race([this.ready, expired]);
-    } finally {
-      timeout.abort();
-    }
-  }
-
-  private async startWithRetries(): Promise<void> {
-    const started = await retryUntilStarted(() => this.startOnce(), {
-      signal: this.stopping.signal,
-      capMs: this.opts.startBackoffCapMs,
-      sleep: (ms, signal) => this.deps.timers.sleep(ms, signal),
-      onRetry: (err, attempt) => this.deps.log.warn({ err: message(err), attempt }, 'jobs start-up failed; retrying'),
-    });
-    if (!started) throw new UnavailableError('stopped before start-up finished');
+  whenReady(): Promise<void> {
+    return this.startup.whenReady();
   }
 
   private async startOnce(): Promise<void> {
