@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['contracts', 'schema', 'generator', 'jobs', 'platform', 'platform-nest', 'devdb', 'export', 'stats'];
+const libs = ['contracts', 'schema', 'generator', 'jobs', 'pg', 'platform', 'platform-nest', 'devdb', 'export', 'stats'];
 
 export default defineConfig({
   // Nest needs legacy decorators + emitted metadata for constructor injection.

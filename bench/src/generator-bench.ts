@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { faker } from '@faker-js/faker';
 import { freePort, GENERATOR_NODE_FLAGS, stopProcess, waitHealthy } from '@rowflow/devdb';
-import { type CompiledColumn, compileTable, createRowStream, csvEncoder, RowContext, type StreamFormat } from '@rowflow/generator';
+import { ByteSink, type CompiledColumn, compileTable, createRowStream, csvByteEncoder, RowContext, type StreamFormat } from '@rowflow/generator';
 import { findTable } from '@rowflow/schema';
 import { type Options, stringify } from 'csv-stringify/sync';
 import { type BenchResult, type Harness, startProcess } from './harness.js';
@@ -134,13 +134,15 @@ function encoderVsCsvStringify(rows: number): { ours: number; theirs: number } {
   const row = new RowContext(1, spec.name);
   const cells = Array.from({ length: rows }, (_, k) => (row.setRow(k), columns.map((c) => c.value(row))));
   const replay: CompiledColumn[] = columns.map((c, i) => ({ ...c, value: (r: RowContext) => cells[r.k]![i]! }));
-  const encode = csvEncoder(replay);
-  const oursOnce = (): string => {
-    let out = '';
-    for (let k = 0; k < rows; k++) out += (row.setRow(k), encode(row));
-    return out;
+  // The byte encoder the streams use, into one buffer (csv-stringify builds one string).
+  const encode = csvByteEncoder(replay);
+  const sink = new ByteSink();
+  const oursOnce = (): Buffer => {
+    sink.open(Buffer.allocUnsafe(rows * 256), 0);
+    for (let k = 0; k < rows; k++) encode((row.setRow(k), row), sink);
+    return sink.take();
   };
-  if (oursOnce() !== stringify(cells, CSV_STRINGIFY_OPTIONS)) throw new Error('CSV encoder and csv-stringify disagree on users rows');
+  if (!oursOnce().equals(Buffer.from(stringify(cells, CSV_STRINGIFY_OPTIONS), 'utf8'))) throw new Error('CSV encoder and csv-stringify disagree on users rows');
   const time = (fn: () => unknown): number => {
     let best = Infinity;
     for (let i = 0; i < 3; i++) {

@@ -10,7 +10,12 @@
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import { createRowStream } from '@rowflow/generator';
+import { copySql, createTableSql } from '@rowflow/jobs';
+import { findTable } from '@rowflow/schema';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, postmasterPid, procStat, runJob, serverCpu, toolConnection } from './harness.js';
 
 const ROWS = 1_000_000;
@@ -63,6 +68,61 @@ function result(name: string, xs: Sample[], clientName: string, base?: Sample[])
   };
 }
 
+/** CPU seconds of this process since `since` (user + system). */
+function ownCpu(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * CPU seconds per million `users` rows (PRIMARY KEY + 2 UNIQUE) by stage, each measured on its
+ * own: generating the CSV bytes (this process, in-process stream), COPYing them into an
+ * index-free table (the PostgreSQL backend, and this process's COPY client beyond generation),
+ * and building the three indexes afterwards (PostgreSQL). The stages a load is made of, so a
+ * cut in one shows here without the noise of a whole job.
+ */
+async function stages(h: Harness, db: pg.Pool, pm: number): Promise<BenchResult[]> {
+  const rows = h.quick ? 200_000 : 1_000_000;
+  const spec = findTable('users');
+  const perM = (sec: number) => (sec * 1_000_000) / rows;
+  const drain = async (): Promise<number> => {
+    const t = process.cpuUsage();
+    for await (const chunk of createRowStream({ spec, seed: 1, rows, format: 'csv', header: false })) void chunk;
+    return ownCpu(t);
+  };
+  await drain(); // JIT warm-up
+  const gen = Math.min(await drain(), await drain());
+  const target = { schema: 'public', table: `users_${Math.random().toString(36).slice(2, 8)}` };
+  await db.query(createTableSql(target, spec));
+  const client = await db.connect();
+  try {
+    await settle();
+    let s0 = serverCpu(pm);
+    const c0 = process.cpuUsage();
+    await pipeline(createRowStream({ spec, seed: 1, rows, format: 'csv', header: false }), client.query(copyFrom(copySql(target, spec))));
+    const copyClient = ownCpu(c0) - gen;
+    await settle();
+    const copyServer = serverCpu(pm) - s0;
+    s0 = serverCpu(pm);
+    const t = `"${target.table}"`;
+    await client.query(`ALTER TABLE ${t} ADD PRIMARY KEY (id), ADD UNIQUE (email), ADD UNIQUE (username)`);
+    await settle();
+    const index = serverCpu(pm) - s0;
+    await client.query(`DROP TABLE ${t}`);
+    h.log(`stages per 1M users rows: generate ${perM(gen).toFixed(2)} s, COPY server ${perM(copyServer).toFixed(2)} s + client ${perM(copyClient).toFixed(2)} s, indexes ${perM(index).toFixed(2)} s`);
+    const note = `${rows.toLocaleString('en-US')} users rows, scaled to 1M`;
+    const line = (name: string, sec: number, extra: string): BenchResult => ({ name: `jobs: CPU per 1M users rows, ${name}`, value: perM(sec), unit: 'CPU s', note: `${note}; ${extra}` });
+    return [
+      line('generate CSV', gen, 'in-process stream, best of 2 after a warm-up'),
+      line('COPY (PostgreSQL)', copyServer, 'one COPY into an index-free table, server process tree'),
+      line('COPY (client)', Math.max(0, copyClient), 'node-postgres COPY stream, generation subtracted'),
+      line('index build (PK + 2 UNIQUE)', index, 'one ALTER TABLE after the load, server process tree'),
+    ];
+  } finally {
+    client.release();
+  }
+}
+
 export async function run(h: Harness): Promise<BenchResult[]> {
   const server = await h.postgres();
   if (!server.bin) throw new Error('jobs CPU bench needs pgbench of a system PostgreSQL');
@@ -72,9 +132,14 @@ export async function run(h: Harness): Promise<BenchResult[]> {
     const url = new URL(server.url);
     url.pathname = '/bench_cpu';
     const db = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    const pm = await postmasterPid(db);
+    const perStage = await stages(h, db, pm);
+    if (process.env.BENCH_STAGES_ONLY === '1') {
+      await db.end();
+      return perStage;
+    }
     const stack = await h.startStack(url.toString(), { MAX_ROWS: '100000000' });
     try {
-      const pm = await postmasterPid(db);
       // The generator process is counted too (idle with the default in-process row source).
       const apps = () => procStat(stack.orchestrator.pid!)!.self + procStat(stack.generator.pid!)!.self;
       const job = (body: Record<string, unknown>) => async () => {
@@ -99,6 +164,7 @@ export async function run(h: Harness): Promise<BenchResult[]> {
       }
       h.log(`CPU: dtg ${JSON.stringify(s.dtg)}, append ${JSON.stringify(s.append)}`);
       return [
+        ...perStage,
         result('pgbench -i -s 10 -I dtg (baseline)', s.dtg, 'pgbench'),
         result('job defaults, append into an index-free table', s.append, 'Rowflow', s.dtg),
         result('pgbench -i -s 10 -I dtgp (baseline)', s.dtgp, 'pgbench'),

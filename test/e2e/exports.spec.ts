@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { copySha, waitFor } from '../cli/cli-harness.js';
-import { bootOrchestrator, freshDatabase, kill9, postJson, readSse, spawnApp, stop, type Proc, waitForState } from '../support/index.js';
+import { bootOrchestrator, freshDatabase, kill9, parseSse, postJson, readSse, spawnApp, stop, type Proc, waitForState } from '../support/index.js';
 
 let db: { url: string; drop: () => Promise<void> };
 let pool: pg.Pool;
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await pool.query(`CREATE TABLE parted_t_low PARTITION OF parted_t FOR VALUES FROM (0) TO (10)`);
   await pool.query(`CREATE TABLE elsewhere.parted_t_high PARTITION OF public.parted_t FOR VALUES FROM (10) TO (20)`);
   reference = await copySha(pool, 'SELECT * FROM accounts ORDER BY id');
-  orch = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { EXPORT_DIR: exportDir, JOB_ROW_SOURCE: 'local' });
+  orch = await bootOrchestrator(db.url, 'http://127.0.0.1:9', { EXPORT_DIR: exportDir, JOB_ROW_SOURCE: 'local', SSE_HEARTBEAT_MS: '50' });
   expect((await fetch(`${orch.url}/api/exports`)).status).toBe(200); // answers once migrations ran
 });
 
@@ -136,6 +136,34 @@ describe('POST /api/exports end to end', () => {
   it('serves the OpenAPI JSON at /api/docs-json too, with the export endpoints', async () => {
     const doc = await (await fetch(`${orch.url}/api/docs-json`)).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/exports', '/api/exports/{id}/file', '/api/jobs/{id}/verify']));
+  });
+});
+
+describe('export events: one shared feed, the SSE writer', () => {
+  it('20 watchers all end on completed with growing ids and heartbeats; Last-Event-ID after the end; unknown id → JSON 404', async () => {
+    const res = await postJson(`${orch.url}/api/exports`, { table: 'accounts', chunkRows: 1000 });
+    expect(res.status).toBe(202);
+    const watch = async (headers: Record<string, string> = {}) => {
+      const r = await fetch(`${orch.url}/api/exports/${res.body.id}/events`, { headers });
+      return { status: r.status, type: r.headers.get('content-type'), messages: parseSse(await r.text()) };
+    };
+    const watchers = await Promise.all(Array.from({ length: 20 }, () => watch()));
+    for (const w of watchers) {
+      expect(w.status).toBe(200);
+      expect(w.type).toContain('text/event-stream');
+      const events = w.messages.filter((m) => m.event);
+      expect(events.at(-1)).toMatchObject({ event: 'completed', id: String(ROWS) });
+      expect(JSON.parse(events.at(-1)!.data!)).toMatchObject({ id: res.body.id, state: 'completed', rows: ROWS, sha256: reference });
+      const ids = events.map((m) => Number(m.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b)); // ids only grow
+    }
+    // SSE_HEARTBEAT_MS=50 and the export ran for more than one interval: the writer's comments.
+    expect(watchers.some((w) => w.messages.some((m) => m.comment === 'heartbeat'))).toBe(true);
+    const late = await watch({ 'last-event-id': String(ROWS) });
+    expect(late.messages.filter((m) => m.event).map((m) => [m.event, m.id])).toEqual([['completed', String(ROWS)]]);
+    const missing = await fetch(`${orch.url}/api/exports/00000000-0000-4000-8000-000000000000/events`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ statusCode: 404 });
   });
 });
 

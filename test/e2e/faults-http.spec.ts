@@ -4,7 +4,8 @@
  * that hangs for as long as the lock lasts (and a burst of them leaves /health and the job API
  * served); a statement_timeout and a database that is down are 503 with Retry-After and the house
  * error body, never a bare 500; an unwritable EXPORT_DIR is a 503 without the server's path and
- * records no export. Outcomes only: no durations are asserted.
+ * records no export; the jobs and manifests endpoints, with the job tables locked, are 409s too.
+ * Outcomes only: no durations are asserted (a request that never answers fails at NO_ANSWER).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,6 +89,41 @@ describe('a table locked by another transaction', () => {
       await holder.query('ROLLBACK').catch(() => undefined);
       holder.release();
     }
+  });
+});
+
+describe('the job tables locked by another transaction', () => {
+  // The jobs and manifests endpoints use the request pool too: each answers 409 with Retry-After
+  // once its lock_timeout passes, instead of holding a connection for as long as the lock lasts.
+  it('the jobs and manifests endpoints answer 409 with Retry-After; nothing is created', { timeout: 180_000 }, async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE rowflow.jobs IN ACCESS EXCLUSIVE MODE');
+      const answers = [
+        ['GET /api/jobs', await get(orch.url, '/api/jobs')],
+        ['GET /api/jobs/:id', await get(orch.url, `/api/jobs/${unknown}`)],
+        ['GET /api/jobs/:id/manifest', await get(orch.url, `/api/jobs/${unknown}/manifest`)],
+        ['GET /api/jobs/:id/verify', await get(orch.url, `/api/jobs/${unknown}/verify`)],
+        ['POST /api/jobs', await post(orch.url, '/api/jobs', { table: 'users', rows: 10, targetTable: 'never_made' })],
+      ] as const;
+      for (const [what, res] of answers) {
+        expect(res.status, what).toBe(409);
+        expect(res.headers.get('retry-after'), what).toMatch(/^\d+$/);
+        expect(res.body, what).toMatchObject({ statusCode: 409, error: 'Conflict' });
+        expect(res.body.message, what).toMatch(/locked by another transaction/);
+      }
+      expect((await get(orch.url, '/health')).status).toBe(200);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    // Once the lock is gone the same calls are served again, and the refused create left nothing.
+    expect((await get(orch.url, '/api/jobs')).status).toBe(200);
+    expect((await get(orch.url, `/api/jobs/${unknown}`)).status).toBe(404);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM rowflow.jobs`)).rows[0].n).toBe(0);
+    expect((await pool.query(`SELECT to_regclass('public.never_made') AS t`)).rows[0].t).toBeNull();
   });
 });
 

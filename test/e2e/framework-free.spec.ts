@@ -20,7 +20,7 @@ function importWithoutNest(pkg: string): { status: number | null; out: string } 
 }
 
 describe('framework-free libs', () => {
-  it.each(['@rowflow/jobs', '@rowflow/platform', '@rowflow/schema', '@rowflow/generator', '@rowflow/contracts'])('%s loads with Nest unloadable', { timeout: 120_000 }, (pkg) => {
+  it.each(['@rowflow/pg', '@rowflow/jobs', '@rowflow/platform', '@rowflow/schema', '@rowflow/generator', '@rowflow/contracts'])('%s loads with Nest unloadable', { timeout: 120_000 }, (pkg) => {
     const r = importWithoutNest(pkg);
     expect(r.out).toContain('loaded');
     expect(r.status).toBe(0);

@@ -106,9 +106,16 @@ describe('metrics on both apps', () => {
     expect(await metric(orch.url, 'rowflow_stream_rows_total', '{endpoint="preview"}')).toBeGreaterThanOrEqual(250);
     const text = await (await fetch(`${orch.url}/metrics`)).text();
     expect(text).toContain('rowflow_stream_bytes_total{endpoint="preview"}');
-    expect(text).toContain('rowflow_job_chunk_seconds_bucket');
-    expect(text).toContain('# TYPE rowflow_job_phase_seconds histogram');
     expect(text).toMatch(/rowflow_http_requests_total\{method="GET",route="\/api\/orchestrator\/stream",status="200"\} [1-9]/);
+    // Chunk latency and phase durations are observed, not just declared (their TYPE and empty
+    // buckets are there from the start): a job of 4 chunks adds 4 chunk observations and a loading phase.
+    const chunks0 = await metric(orch.url, 'rowflow_job_chunk_seconds_count');
+    const loading0 = await metric(orch.url, 'rowflow_job_phase_seconds_count', '{phase="loading"}');
+    const job = await postJson(`${orch.url}/api/jobs`, { table: 'orders', rows: 2000, seed: 8, chunkSize: 500, targetTable: 'timed' });
+    expect(job.status).toBe(202);
+    await waitForState(orch.url, job.body.id, ['completed']);
+    await expect.poll(() => metric(orch.url, 'rowflow_job_chunk_seconds_count'), { timeout: 30_000 }).toBeGreaterThanOrEqual(chunks0 + 4);
+    await expect.poll(() => metric(orch.url, 'rowflow_job_phase_seconds_count', '{phase="loading"}'), { timeout: 30_000 }).toBeGreaterThanOrEqual(loading0 + 1);
   });
 
   it('job phases are observed: a create job with keys records its loading and its building indexes', async () => {

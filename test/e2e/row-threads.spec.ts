@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classifyError } from '../../libs/jobs/dist/index.js';
+import { classifyError } from '../../libs/pg/dist/index.js';
 import { createDatasetRowStream, createRowStream, RowThreadError, RowThreadPool, type RowThreadRequest } from '../../libs/generator/dist/index.js';
 import { findDataset, findTable } from '../../libs/schema/dist/index.js';
 

@@ -10,7 +10,7 @@ import { fsyncDir, hashRange, readJson, writeAt, writeJsonAtomic } from './durab
 import type { ExportPlan } from './export-plan.js';
 import { type ExportManifest, manifestParts } from './manifest.js';
 import { partCheckpointFile, partFile, PartRunner } from './part-runner.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '@rowflow/pg';
 
 export const planFile = (dir: string) => join(dir, 'plan.json');
 export const manifestFile = (dir: string) => join(dir, 'manifest.json');
@@ -31,7 +31,7 @@ export interface ExportRunOptions {
   /** Where the finished file goes (inside `dir` for the server; the CLI's --out). */
   finalPath: string;
   signal: AbortSignal;
-  retry?: RetryOptions;
+  retry?: RetryPolicy;
   onProgress?: (p: ExportProgress) => void;
   onRetry?: (err: unknown) => void;
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '@rowflow/contracts';
-import { withSession } from '@rowflow/jobs';
+import { withSession } from '@rowflow/pg';
 import { quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import type { ExportRequest } from './export-request.js';

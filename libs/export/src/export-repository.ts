@@ -1,5 +1,5 @@
 import { ConflictError, type CreateExportRequest, type ExportState, type ExportStatus, NotFoundError } from '@rowflow/contracts';
-import { withSession } from '@rowflow/jobs';
+import { leaseHeld, leaseLapsed, leaseUntil, transaction } from '@rowflow/pg';
 import type pg from 'pg';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -72,9 +72,9 @@ export class ExportRepository {
   /** Takes (or renews) the lease of a queued/running export nobody else holds; false otherwise. */
   async claim(id: string, owner: string, leaseSeconds: number): Promise<boolean> {
     const res = await this.pool.query(
-      `UPDATE rowflow.exports SET state = 'running', lease_owner = $2, lease_until = now() + make_interval(secs => $3),
+      `UPDATE rowflow.exports SET state = 'running', lease_owner = $2, lease_until = ${leaseUntil('$3')},
               started_at = coalesce(started_at, now()), updated_at = now()
-        WHERE id = $1 AND state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)`,
+        WHERE id = $1 AND state IN ('queued', 'running') AND (${leaseLapsed('lease_until')} OR lease_owner = $2)`,
       [id, owner, leaseSeconds],
     );
     return (res.rowCount ?? 0) > 0;
@@ -83,7 +83,7 @@ export class ExportRepository {
   /** Records progress and extends the lease; false when the export is no longer ours (cancelled, taken over). */
   async progress(id: string, owner: string, leaseSeconds: number, p: { rows: number; bytes: number; chunks: number; retries: number }): Promise<boolean> {
     const res = await this.pool.query(
-      `UPDATE rowflow.exports SET rows = $4, bytes = $5, chunks = $6, retries = $7, lease_until = now() + make_interval(secs => $3), updated_at = now()
+      `UPDATE rowflow.exports SET rows = $4, bytes = $5, chunks = $6, retries = $7, lease_until = ${leaseUntil('$3')}, updated_at = now()
         WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
       [id, owner, leaseSeconds, p.rows, p.bytes, p.chunks, p.retries],
     );
@@ -159,21 +159,15 @@ export class ExportRepository {
    */
   async delete(id: string, removeFiles: () => Promise<void>): Promise<void> {
     if (!UUID.test(id)) throw new NotFoundError(`export ${id} not found`);
-    await withSession(
-      this.pool,
-      async (c) => {
-        await c.query('BEGIN');
-        const res = await c.query<{ state: ExportState; leased: boolean }>(`SELECT state, coalesce(lease_until > now(), false) AS leased FROM rowflow.exports WHERE id = $1 FOR UPDATE`, [id]);
-        const row = res.rows[0];
-        if (!row) throw new NotFoundError(`export ${id} not found`);
-        if (row.state === 'queued' || row.state === 'running') throw new ConflictError(`export ${id} is ${row.state}; cancel it before deleting it`);
-        if (row.leased) throw new ConflictError(`export ${id} is still being stopped by the process that ran it; try again in a few seconds`);
-        await removeFiles();
-        await c.query('DELETE FROM rowflow.exports WHERE id = $1', [id]);
-        await c.query('COMMIT');
-      },
-      { rollback: true },
-    );
+    await transaction(this.pool, async (c) => {
+      const res = await c.query<{ state: ExportState; leased: boolean }>(`SELECT state, ${leaseHeld('lease_until')} AS leased FROM rowflow.exports WHERE id = $1 FOR UPDATE`, [id]);
+      const row = res.rows[0];
+      if (!row) throw new NotFoundError(`export ${id} not found`);
+      if (row.state === 'queued' || row.state === 'running') throw new ConflictError(`export ${id} is ${row.state}; cancel it before deleting it`);
+      if (row.leased) throw new ConflictError(`export ${id} is still being stopped by the process that ran it; try again in a few seconds`);
+      await removeFiles();
+      await c.query('DELETE FROM rowflow.exports WHERE id = $1', [id]);
+    });
   }
 
   /** Ended exports that finished before `olderThanMs` ago (EXPORT_RETENTION). */
@@ -188,7 +182,7 @@ export class ExportRepository {
   /** Exports that should run but nobody holds a live lease on (new, or their process died/stopped). */
   async orphaned(limit = 100): Promise<string[]> {
     const res = await this.pool.query<{ id: string }>(
-      `SELECT id FROM rowflow.exports WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < now()) ORDER BY created_at LIMIT $1`,
+      `SELECT id FROM rowflow.exports WHERE state IN ('queued', 'running') AND ${leaseLapsed('lease_until')} ORDER BY created_at LIMIT $1`,
       [limit],
     );
     return res.rows.map((r) => r.id);

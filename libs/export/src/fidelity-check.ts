@@ -1,6 +1,6 @@
 import { compareFidelity, type FidelityReport, type FidelityThresholds, quoteIdent, type TableStats } from '@rowflow/schema';
 import type { DatasetSpec } from '@rowflow/contracts';
-import { withSession } from '@rowflow/jobs';
+import { withSession } from '@rowflow/pg';
 import type pg from 'pg';
 import { readTableStats } from './pg-stats-reader.js';
 

@@ -6,7 +6,6 @@ export { chunkEndQuery, chunkRowsQuery, type ExportPlan, type KeyRange, planExpo
 export { DEFAULT_CHUNK_ROWS, EXPORT_FORMATS, EXPORT_KEYS, type ExportFormat, type ExportRequest, MAX_EXPORT_WORKERS, parseExportRequest } from './export-request.js';
 export { compileFilter, type Filter, FILTER_LIMITS, parseFilter } from './filter.js';
 export { partCheckpointFile, partFile } from './part-runner.js';
-export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export { type Literal, type SqlPart, toInline, toParameterised } from './sql-text.js';
 export { describeTable, type TableInfo } from './table-info.js';
 export {
@@ -30,3 +29,6 @@ export { ExportRepository } from './export-repository.js';
 export { isoInstant, readTableStats } from './pg-stats-reader.js';
 export { checkFidelity, comparePlans, type LoadedTable, type PlanComparison, splitQueries } from './fidelity-check.js';
 export { CsvRecordReader, csvToParquet, EXPORT_ROW_GROUP, exportParquet, type WrittenFile } from './parquet-export.js';
+export { EXPORT_LEASE_SECONDS, type ExportPaths, ExportRunner } from './export-runner.js';
+export { DEFAULT_EXPORT_ORCHESTRATOR, type ExportApiPort, ExportOrchestrator, type ExportOrchestratorDeps, type ExportOrchestratorOptions, type ExportStorePort } from './export-orchestrator.js';
+export { type ExportEvent, exportEvents$ } from './export-events.js';

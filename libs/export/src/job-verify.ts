@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetTableSpec } from '@rowflow/contracts';
-import { withSession } from '@rowflow/jobs';
+import { withSession } from '@rowflow/pg';
 import { quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';

@@ -10,8 +10,7 @@ import { CsvTail } from './csv-tail.js';
 import { type ChunkRecord, emptyCheckpoint, type PartCheckpoint, truncateCheckpoint } from './checkpoint.js';
 import { hashRange, readJson, writeAt, writeJsonAtomic } from './durable-file.js';
 import { chunkEndQuery, chunkLimitQuery, chunkRowsQuery, type ExportPlan } from './export-plan.js';
-import { type RetryOptions, withRetries } from './retry.js';
-import { withSession } from '@rowflow/jobs';
+import { type RetryPolicy, withRetries, withSession } from '@rowflow/pg';
 import { toInline, toParameterised } from './sql-text.js';
 
 export const partFile = (dir: string, i: number) => join(dir, `part-${i}.csv`);
@@ -23,7 +22,7 @@ export interface PartOptions {
   dir: string;
   index: number;
   signal: AbortSignal;
-  retry: RetryOptions;
+  retry: RetryPolicy;
   /** After each durable checkpoint (the file and the checkpoint both fsync'd). */
   onChunk: (ck: PartCheckpoint, chunk: ChunkRecord) => void;
   onRetry?: (err: unknown) => void;

@@ -1,5 +1,5 @@
 import type { ColumnStats, TableStats } from '@rowflow/schema';
-import { withSession } from '@rowflow/jobs';
+import { withSession } from '@rowflow/pg';
 import type pg from 'pg';
 
 interface TableRow {

@@ -1,4 +1,5 @@
 import type { ColumnSpec } from '@rowflow/contracts';
+import type { ByteSink } from './byte-sink.js';
 import { cellSeed, Rng, streamKey } from './hash.js';
 import type { RowContext } from './row-context.js';
 
@@ -48,8 +49,30 @@ export interface CompileContext {
   keyOffset: number;
 }
 
-/** Builder of one kind of column. */
-export type ColumnCompiler = (ctx: CompileContext) => Omit<CompiledColumn, 'name' | 'capacity'> & { capacity?: number };
+/**
+ * Writes the bytes of `'' + value(row)` into `out` without building the string, or returns false
+ * (writing nothing) where `value(row)` is null. Only for `plain`, `number` and `boolean` columns.
+ */
+export type ByteWriter = (row: RowContext, out: ByteSink) => boolean;
+
+/** Builder of one kind of column; `write`, when given, must agree byte for byte with `value`. */
+export type ColumnCompiler = (ctx: CompileContext) => Omit<CompiledColumn, 'name' | 'capacity'> & { capacity?: number; write?: ByteWriter };
+
+/**
+ * Byte writers by the value function they reproduce. Keyed by the function, not carried on the
+ * column: a wrapper that replaces `value` (NULLs, profiles, relations, datasets) then leaves the
+ * column without a writer — the encoder falls back to `value` — instead of a stale one.
+ */
+const byteWriters = new WeakMap<CompiledColumn['value'], ByteWriter>();
+
+export function setByteWriter(value: CompiledColumn['value'], write: ByteWriter): void {
+  byteWriters.set(value, write);
+}
+
+/** The byte writer of a column whose value function is still the one it was registered for. */
+export function byteWriterOf(c: CompiledColumn): ByteWriter | undefined {
+  return c.kind === 'text' || c.kind === 'json' ? undefined : byteWriters.get(c.value);
+}
 
 /** Strings that need neither CSV quoting nor JSON escaping (no quote, comma, backslash, control char). */
 const PLAIN = /^[^",\\\u0000-\u001f]*$/;

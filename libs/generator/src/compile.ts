@@ -1,6 +1,6 @@
 import type { ColumnSpec, ColumnType, TableSpec } from '@rowflow/contracts';
 import { applyColumnRelations, relationColumnSpecs } from './column-relations.js';
-import { type ColumnCompiler, type CompiledColumn, ColumnRandom } from './column.js';
+import { byteWriterOf, type ColumnCompiler, type CompiledColumn, ColumnRandom, setByteWriter } from './column.js';
 import { cellSeed, streamKey } from './hash.js';
 import { withEventTime } from './event-time.js';
 import type { RowContext } from './row-context.js';
@@ -77,7 +77,10 @@ export function withNulls(col: CompiledColumn, seed: number, table: string, rati
   const key = streamKey(seed, table, `\u0000null:${col.name}`);
   const threshold = ratio * 4294967296;
   const inner = col.value;
-  return { ...col, value: (row) => (cellSeed(key, row.lo, row.hi) < threshold ? null : inner(row)) };
+  const value: CompiledColumn['value'] = (row) => (cellSeed(key, row.lo, row.hi) < threshold ? null : inner(row));
+  const write = byteWriterOf(col);
+  if (write) setByteWriter(value, (row, out) => cellSeed(key, row.lo, row.hi) >= threshold && write(row, out));
+  return { ...col, value };
 }
 
 /**
@@ -89,6 +92,7 @@ export function compileColumn(col: ColumnSpec, seed: number, table: string, keyO
   const random = new ColumnRandom(seed, table, col.name);
   const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset });
   const plain: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
+  if (built.write) setByteWriter(built.value, built.write);
   const compiled = col.profile ? withProfile(plain, col, seed, table, rows) : plain;
   // A profiled column of known row count places its own NULLs (an exact share, see withProfile).
   const ownNulls = col.profile !== undefined && rows !== undefined && rows >= 2;

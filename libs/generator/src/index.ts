@@ -7,6 +7,7 @@ export { BatchLimiter } from './pacing.js';
 export { compileColumn, compileTable, rowValues } from './compile.js';
 export type { Cell, CellKind, CompiledColumn } from './column.js';
 export { csvEncoder, csvField, csvHeader, ndjsonEncoder } from './encode.js';
+export { ByteSink, type ByteRowEncoder, csvByteEncoder, ndjsonByteEncoder } from './encode-bytes.js';
 export { RowContext } from './row-context.js';
 export { FeistelPermutation } from './feistel.js';
 export { Rng, streamKey, cellSeed } from './hash.js';

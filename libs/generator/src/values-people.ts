@@ -17,6 +17,7 @@ import {
   WORDS,
 } from './dictionaries.js';
 import { FeistelPermutation } from './feistel.js';
+import type { ByteSink } from './byte-sink.js';
 import type { Rng } from './hash.js';
 import type { RowContext } from './row-context.js';
 
@@ -48,6 +49,16 @@ function localPart(row: RowContext, r: Rng): string {
   }
 }
 
+/** `localPart` written as bytes (same draw). */
+function writeLocalPart(row: RowContext, r: Rng, out: ByteSink): void {
+  const form = r.below(4);
+  if (form === 2) out.str(row.firstLc.charAt(0));
+  else out.str(row.firstLc);
+  if (form === 0) out.str('.');
+  else if (form === 1) out.str('_');
+  out.str(row.lastLc);
+}
+
 const AT_FREE_EMAIL = FREE_EMAIL.map((d) => `@${d}`);
 
 /** email: the row's person + a free-mail domain; unique columns end the local part in a bijective suffix. */
@@ -62,6 +73,15 @@ export const emailColumn: ColumnCompiler = ({ col, random, keyOffset }) => {
       if (suffix) return base + suffix(row.k + keyOffset) + domain;
       return r.below(4) === 0 ? base + r.below(100) + domain : base + domain;
     },
+    write: (row, out) => {
+      const r = random.at(row.person());
+      writeLocalPart(row, r, out);
+      const domain = r.pick(AT_FREE_EMAIL);
+      if (suffix) out.num(suffix(row.k + keyOffset));
+      else if (r.below(4) === 0) out.num(r.below(100));
+      out.str(domain);
+      return true;
+    },
   };
 };
 
@@ -74,6 +94,16 @@ export const usernameColumn: ColumnCompiler = ({ col, random, keyOffset }) => {
       const base = r.below(2) === 0 ? `${row.firstLc}${row.lastLc}` : `${row.firstLc}_${row.lastLc}`;
       if (suffix) return `${base}${suffix(row.k + keyOffset)}`;
       return r.below(2) === 0 ? base : `${base}${r.below(1000)}`;
+    },
+    write: (row, out) => {
+      const r = random.at(row.person());
+      const joined = r.below(2) === 0;
+      out.str(row.firstLc);
+      if (!joined) out.str('_');
+      out.str(row.lastLc);
+      if (suffix) out.num(suffix(row.k + keyOffset));
+      else if (r.below(2) !== 0) out.num(r.below(1000));
+      return true;
     },
   };
 };
@@ -139,11 +169,25 @@ function fillPattern(r: Rng, p: PhonePattern): string {
   return out + p.tail;
 }
 
+/** `fillPattern` written as bytes (same draws). */
+function writePattern(r: Rng, p: PhonePattern, out: ByteSink): void {
+  for (const g of p.groups) {
+    if (g.pre.length) out.str(g.pre);
+    out.pad(g.lo + r.below(g.span), g.width);
+  }
+  if (p.tail.length) out.str(p.tail);
+}
+
 export const phoneColumn: ColumnCompiler = ({ random }) => ({
   kind: 'plain',
   value: (row) => {
     const r = random.at(row);
     return fillPattern(r, r.pick(PHONE_PATTERNS));
+  },
+  write: (row, out) => {
+    const r = random.at(row);
+    writePattern(r, r.pick(PHONE_PATTERNS), out);
+    return true;
   },
 });
 
@@ -159,6 +203,18 @@ export const streetAddressColumn: ColumnCompiler = ({ random }) => ({
     const v = r.below(3);
     const street = v === 2 ? r.pick(STREET_NAME) : r.pick(v === 0 ? LAST : CAPITALIZED_WORDS) + r.pick(SPACED_SUFFIX);
     return `${number} ${street}`;
+  },
+  write: (row, out) => {
+    const r = random.at(row);
+    out.num(1 + r.below(BUILDING_MAX[r.below(3)]!));
+    out.str(' ');
+    const v = r.below(3);
+    if (v === 2) out.str(r.pick(STREET_NAME));
+    else {
+      out.str(r.pick(v === 0 ? LAST : CAPITALIZED_WORDS));
+      out.str(r.pick(SPACED_SUFFIX));
+    }
+    return true;
   },
 });
 
@@ -182,6 +238,15 @@ export const jobTitleColumn: ColumnCompiler = ({ random }) => ({
   value: (row) => {
     const r = random.at(row);
     return `${r.pick(JOB_DESCRIPTOR)} ${r.pick(JOB_AREA)} ${r.pick(JOB_TYPE)}`;
+  },
+  write: (row, out) => {
+    const r = random.at(row);
+    out.str(r.pick(JOB_DESCRIPTOR));
+    out.str(' ');
+    out.str(r.pick(JOB_AREA));
+    out.str(' ');
+    out.str(r.pick(JOB_TYPE));
+    return true;
   },
 });
 

@@ -1,5 +1,7 @@
 import { DEFAULT_DATE_FROM, parseIsoInstant, REFERENCE_DATE } from '@rowflow/schema';
+import type { ByteSink } from './byte-sink.js';
 import type { ColumnCompiler } from './column.js';
+import type { RowContext } from './row-context.js';
 
 const DAY_MS = 86_400_000;
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
@@ -60,6 +62,28 @@ export function formatInstant(ms: number, millis: boolean, zone: boolean, days: 
   return head + (zone ? SECOND_Z[s]! : PAD2[s]!);
 }
 
+/** `formatInstant` written as bytes: the cached day, then the time's digits written directly. */
+export function writeInstant(ms: number, millis: boolean, zone: boolean, days: DayFormatter, out: ByteSink): void {
+  const day = Math.floor(ms / DAY_MS);
+  const inDay = ms - day * DAY_MS;
+  const msPart = inDay % 1000;
+  const secs = (inDay - msPart) / 1000;
+  const s = secs % 60;
+  const minutes = (secs - s) / 60;
+  out.str(days.format(day));
+  out.byte(84); // T
+  out.pad(Math.floor(minutes / 60), 2);
+  out.byte(58); // :
+  out.pad(minutes % 60, 2);
+  out.byte(58);
+  out.pad(s, 2);
+  if (millis) {
+    out.byte(46); // .
+    out.pad(msPart, 3);
+  }
+  if (zone) out.byte(90); // Z
+}
+
 function bounds(from: string | undefined, to: string | undefined): { lo: number; hi: number } {
   const lo = parseIsoInstant(from ?? DEFAULT_DATE_FROM);
   const hi = to !== undefined ? parseIsoInstant(to) : Math.max(lo, parseIsoInstant(REFERENCE_DATE));
@@ -85,9 +109,20 @@ export const timestampColumn: ColumnCompiler = ({ col, random }) => {
   if (col.mode === 'sequence') {
     const step = col.stepMs ?? 1000;
     const capacity = Math.floor((MAX_MS - lo) / step);
-    return { kind: 'plain', capacity, value: (row) => formatInstant(lo + row.k * step + random.at(row).below(step), true, zone, days) };
+    const at = (row: RowContext): number => lo + row.k * step + random.at(row).below(step);
+    return {
+      kind: 'plain',
+      capacity,
+      value: (row) => formatInstant(at(row), true, zone, days),
+      write: (row, out) => (writeInstant(at(row), true, zone, days, out), true),
+    };
   }
   const s0 = Math.ceil(lo / 1000);
   const n = Math.floor(hi / 1000) - s0 + 1;
-  return { kind: 'plain', value: (row) => formatInstant((s0 + Math.floor(random.at(row).float53() * n)) * 1000, false, zone, days) };
+  const at = (row: RowContext): number => (s0 + Math.floor(random.at(row).float53() * n)) * 1000;
+  return {
+    kind: 'plain',
+    value: (row) => formatInstant(at(row), false, zone, days),
+    write: (row, out) => (writeInstant(at(row), false, zone, days, out), true),
+  };
 };

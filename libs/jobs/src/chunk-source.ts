@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { ShortChunkError } from './pg-errors.js';
+import { ShortChunkError } from './chunk-errors.js';
 
 /**
  * Where a job's rows come from. Generation is deterministic, so asking again for rows

@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type ChunkSource, readAll } from './chunk-source.js';
-import { withSession } from './pg-session.js';
-import { ChunkIdleError, classifyError, ShortChunkError, SkipLimitError, sqlState } from './pg-errors.js';
+import { classifyError, leaseUntil, sqlState, withSession } from '@rowflow/pg';
+import { ChunkIdleError, ShortChunkError, SkipLimitError } from './chunk-errors.js';
 
 /** Everything a chunk transaction needs to know about its partition. */
 export interface ChunkContext {
@@ -167,8 +167,7 @@ export class ChunkWriter {
    * The fenced checkpoint and COMMIT in one round trip. If the UPDATE matched no row (cannot
    * happen while we hold the row lock) 1 / count(*) divides by zero, aborting the transaction, so
    * COMMIT rolls back. The checkpoint also clears the waiting fields of a retry streak. The lease
-   * runs from the clock at the checkpoint (`clock_timestamp()`): `now()` is the transaction's
-   * start, so a chunk slower than the lease would commit a lease that had already expired.
+   * runs from the clock at the checkpoint (leaseUntil), not from the transaction's start.
    */
   private async checkpointAndCommit(client: pg.PoolClient, ctx: ChunkContext, from: number, to: number, written: number, skipped: number, meta: ChunkMeta): Promise<void> {
     const v = [ctx.partitionId, from, to, written, skipped, meta.retries, meta.chunkSize, ctx.leaseSeconds].map(int);
@@ -176,7 +175,7 @@ export class ChunkWriter {
       `WITH u AS (
          UPDATE rowflow.job_partitions SET next_row = ${v[2]}, rows_written = rows_written + ${v[3]}, rows_skipped = rows_skipped + ${v[4]},
            chunks_committed = chunks_committed + 1, retries = retries + ${v[5]}, chunk_size = ${v[6]}, version = version + 1,
-           lease_until = clock_timestamp() + make_interval(secs => ${v[7]}), updated_at = now(), last_error = NULL, next_attempt_at = NULL,
+           lease_until = ${leaseUntil(v[7]!)}, updated_at = now(), last_error = NULL, next_attempt_at = NULL,
            state = CASE WHEN ${v[2]} >= to_row THEN 'completed' ELSE state END
          WHERE id = ${v[0]} AND next_row = ${v[1]} RETURNING 1)
        SELECT 1 / count(*)::int FROM u;

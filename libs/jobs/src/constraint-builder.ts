@@ -1,7 +1,7 @@
 import { quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import type { ConstraintRepository, ConstraintRow, ConstraintState, PhaseWork } from './constraint-repository.js';
-import { classifyError } from './pg-errors.js';
+import { classifyError, withSession } from '@rowflow/pg';
 import type { JobObserver } from './partition-runner.js';
 import type { LogPort } from './ports.js';
 import { qualify } from './target-ref.js';
@@ -126,31 +126,27 @@ export class ConstraintBuilder {
   private async step(work: PhaseWork, k: ConstraintRow, what: keyof typeof STATE_AFTER, signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw new PhaseLostError('phase stopped');
     const started = Date.now();
-    const client = await this.pool.connect();
-    const ignore = (): void => undefined; // a dying connection fails the query; don't also crash
-    client.on('error', ignore);
-    let broken: Error | undefined;
-    let cancel: (() => void) | undefined;
-    try {
-      cancel = this.cancelOnAbort(await this.begin(client, work.jobId, k), signal);
-      await requireLoadedTables(client, work, k);
-      await new StepSql(client, work, k).run(what);
-      // Steps of many small tables are mostly round trips: the record and COMMIT travel together.
-      await client.query(`UPDATE rowflow.job_constraints SET state = ${client.escapeLiteral(STATE_AFTER[what])}, updated_at = now() WHERE id = ${Number(k.id)}; COMMIT`);
-      k.state = STATE_AFTER[what];
-      this.opts.log.info({ event: 'constraint_step', jobId: work.jobId, constraint: k.name, step: what, ms: Date.now() - started }, 'constraint step done');
-    } catch (err) {
-      broken = err instanceof Error ? err : new Error(String(err));
-      await client.query('ROLLBACK').catch(() => undefined);
+    // withSession discards the connection on failure (after a ROLLBACK) and also once the signal
+    // aborted: a cancel may have been sent to it.
+    await withSession(
+      this.pool,
+      async (client) => {
+        const cancel = this.cancelOnAbort(await this.begin(client, work.jobId, k), signal);
+        try {
+          await requireLoadedTables(client, work, k);
+          await new StepSql(client, work, k).run(what);
+          // Steps of many small tables are mostly round trips: the record and COMMIT travel together.
+          await client.query(`UPDATE rowflow.job_constraints SET state = ${client.escapeLiteral(STATE_AFTER[what])}, updated_at = now() WHERE id = ${Number(k.id)}; COMMIT`);
+        } finally {
+          cancel();
+        }
+      },
+      { rollback: true, signal },
+    ).catch((err: unknown) => {
       throw classifyError(err) === 'data' || err instanceof TableReplacedError ? new ConstraintFailedError(k, err) : err;
-    } finally {
-      cancel?.();
-      // A connection a cancel may have been sent to is not given back to the pool; a discarded
-      // connection can still report its death after release, so it keeps ignoring errors.
-      const discard = broken ?? (signal.aborted ? new Error('constraint phase stopped') : undefined);
-      if (!discard) client.off('error', ignore);
-      client.release(discard);
-    }
+    });
+    k.state = STATE_AFTER[what];
+    this.opts.log.info({ event: 'constraint_step', jobId: work.jobId, constraint: k.name, step: what, ms: Date.now() - started }, 'constraint step done');
   }
 
   /**

@@ -1,3 +1,4 @@
+import { leaseLapsed, leaseUntil } from '@rowflow/pg';
 import type pg from 'pg';
 import type { ConstraintKind } from './constraint-plan.js';
 import type { TargetRef } from './target-ref.js';
@@ -53,9 +54,9 @@ export class ConstraintRepository {
   /** Extends the lease; false when the job left the phase or someone else owns it now. */
   async renew(jobId: string, owner: string, leaseSeconds: number, takeLapsed = false): Promise<boolean> {
     const res = await this.pool.query(
-      `UPDATE rowflow.jobs SET phase_lease_owner = $2, phase_lease_until = now() + make_interval(secs => $3)
+      `UPDATE rowflow.jobs SET phase_lease_owner = $2, phase_lease_until = ${leaseUntil('$3')}
        WHERE id = $1 AND state = 'running' AND phase = 'building indexes'
-         AND (phase_lease_owner = $2 OR ($4 AND (phase_lease_until IS NULL OR phase_lease_until < now())))`,
+         AND (phase_lease_owner = $2 OR ($4 AND ${leaseLapsed('phase_lease_until')}))`,
       [jobId, owner, leaseSeconds, takeLapsed],
     );
     return (res.rowCount ?? 0) > 0;
@@ -90,7 +91,7 @@ export class ConstraintRepository {
   async orphaned(limit = 100): Promise<string[]> {
     const res = await this.pool.query<{ id: string }>(
       `SELECT id FROM rowflow.jobs WHERE state = 'running' AND phase = 'building indexes'
-         AND (phase_lease_until IS NULL OR phase_lease_until < now()) ORDER BY created_at LIMIT $1`,
+         AND ${leaseLapsed('phase_lease_until')} ORDER BY created_at LIMIT $1`,
       [limit],
     );
     return res.rows.map((r) => r.id);

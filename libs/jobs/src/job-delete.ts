@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@rowflow/contracts';
 import type pg from 'pg';
-import { withSession } from './pg-session.js';
+import { withSession } from '@rowflow/pg';
 import { RECORDED_TABLE_OID } from './target-table.js';
 import { qualify, type TargetRef } from './target-ref.js';
 

@@ -4,6 +4,9 @@ import type { JobRepository, OpenPartition } from './job-repository.js';
 import type { JobDefinition } from './job-spec.js';
 import type { RunOutcome } from './partition-runner.js';
 import type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
+import { Startup } from './startup.js';
+
+export { UnavailableError } from './startup.js';
 
 /** The job store calls the orchestrator makes (JobRepository; a fake in unit specs). */
 export type JobStorePort = Pick<
@@ -11,8 +14,17 @@ export type JobStorePort = Pick<
   'create' | 'get' | 'stateOf' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'orphanedPartitions' | 'readyPartitions' | 'jobsAwaitingFinish' | 'deadLetters'
 >;
 
+/** The store calls the API operations make (create, read, cancel, resume). */
+export type JobApiPort = Pick<JobStorePort, 'create' | 'get' | 'list' | 'cancel' | 'resume' | 'unfinishedPartitions' | 'deadLetters'>;
+
 export interface OrchestratorDeps {
   store: JobStorePort;
+  /**
+   * The store as API callers reach it; default `store`. The server gives it the request pool
+   * (lock_timeout, acquire timeout), so a request on a locked job table is answered at once
+   * instead of holding a connection for as long as the lock lasts.
+   */
+  api?: JobApiPort;
   /** Jobs in the constraint phase nobody holds a live lease on. */
   orphanedPhases(): Promise<string[]>;
   /** Creates/updates the job tables (idempotent). */
@@ -41,11 +53,6 @@ export interface OrchestratorOptions {
 
 export const DEFAULT_ORCHESTRATOR: OrchestratorOptions = { workers: true, concurrency: 4, sweepMs: 3000, readyTimeoutMs: 15_000, startBackoffCapMs: 5000 };
 
-/** The job store is not reachable (yet): start-up still retrying, or the database is down. */
-export class UnavailableError extends Error {
-  override readonly name = 'UnavailableError';
-}
-
 /**
  * Job orchestration without a framework: start-up with retries (migrations, queue, consumers),
  * the periodic sweep that re-queues partitions and constraint phases whose lease lapsed, the
@@ -55,9 +62,10 @@ export class UnavailableError extends Error {
  */
 export class JobOrchestrator {
   private readonly opts: OrchestratorOptions;
+  private readonly api: JobApiPort;
   private readonly stopping = new AbortController();
   private readonly phases = new Map<string, Promise<void>>();
-  private ready: Promise<void> | undefined;
+  private readonly startup: Startup;
   private sweeper: Repeating | undefined;
   private sweeping = false;
 
@@ -66,6 +74,8 @@ export class JobOrchestrator {
     opts: Partial<OrchestratorOptions> = {},
   ) {
     this.opts = { ...DEFAULT_ORCHESTRATOR, ...opts };
+    this.api = deps.api ?? deps.store;
+    this.startup = new Startup('job store', deps.timers, deps.log, { readyTimeoutMs: this.opts.readyTimeoutMs, backoffCapMs: this.opts.startBackoffCapMs });
   }
 
   /** Aborted on stop(); every run started here listens on it. */
@@ -75,8 +85,7 @@ export class JobOrchestrator {
 
   /** Starts in the background (retrying) so the process boots while Postgres is still down. */
   start(): void {
-    this.ready = this.startWithRetries();
-    this.ready.catch(() => undefined); // surfaced to API callers via whenReady()
+    this.startup.begin(() => this.startOnce(), this.stopping.signal);
   }
 
   async stop(): Promise<void> {
@@ -88,67 +97,44 @@ export class JobOrchestrator {
 
   async create(def: JobDefinition): Promise<JobStatus> {
     await this.whenReady();
-    const id = await this.deps.store.create(def);
-    await this.enqueue(await this.deps.store.unfinishedPartitions(id));
-    return this.deps.store.get(id);
+    const id = await this.api.create(def);
+    await this.enqueue(await this.api.unfinishedPartitions(id));
+    return this.api.get(id);
   }
 
   async list(): Promise<JobStatus[]> {
     await this.whenReady();
-    return this.deps.store.list();
+    return this.api.list();
   }
 
   async get(id: string): Promise<JobStatus> {
     await this.whenReady();
-    return this.deps.store.get(id);
+    return this.api.get(id);
   }
 
   async cancel(id: string): Promise<JobStatus> {
     await this.whenReady();
-    return this.deps.store.cancel(id);
+    return this.api.cancel(id);
   }
 
   /** Re-opens a cancelled/failed job from each partition's next_row (or its constraint phase). */
   async resume(id: string): Promise<JobStatus> {
     await this.whenReady();
-    const status = await this.deps.store.resume(id);
-    await this.enqueue(await this.deps.store.unfinishedPartitions(id));
+    const status = await this.api.resume(id);
+    await this.enqueue(await this.api.unfinishedPartitions(id));
     if (status.phase === 'building indexes' && status.state === 'running') this.startPhase(id);
     return status;
   }
 
   async deadLetters(id: string): ReturnType<JobStorePort['deadLetters']> {
     await this.whenReady();
-    await this.deps.store.get(id);
-    return this.deps.store.deadLetters(id);
+    await this.api.get(id);
+    return this.api.deadLetters(id);
   }
 
   /** Resolves once started; UnavailableError if start-up does not finish within readyTimeoutMs. */
-  async whenReady(): Promise<void> {
-    if (!this.ready) throw new UnavailableError('job store is starting');
-    const timeout = new AbortController();
-    const expired = this.deps.timers.sleep(this.opts.readyTimeoutMs, timeout.signal).then(() => {
-      throw new UnavailableError('job store unavailable (database down?)');
-    });
-    expired.catch(() => undefined);
-    try {
-      await Promise.race([this.ready, expired]);
-    } finally {
-      timeout.abort();
-    }
-  }
-
-  private async startWithRetries(): Promise<void> {
-    for (let attempt = 0; !this.stopping.signal.aborted; attempt++) {
-      try {
-        await this.startOnce();
-        return;
-      } catch (err) {
-        this.deps.log.warn({ err: message(err), attempt }, 'jobs start-up failed; retrying');
-        await this.deps.timers.sleep(Math.min(this.opts.startBackoffCapMs, 200 * 2 ** attempt), this.stopping.signal).catch(() => undefined);
-      }
-    }
-    throw new UnavailableError('stopped before start-up finished');
+  whenReady(): Promise<void> {
+    return this.startup.whenReady();
   }
 
   private async startOnce(): Promise<void> {

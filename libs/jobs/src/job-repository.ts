@@ -1,4 +1,5 @@
 import { ConflictError, type DatasetSpec, type DeadLetter, type JobMode, type JobPhase, type JobState, type JobStatus, type JobTableStatus, NotFoundError, type PartitionStatus, type TableSpec } from '@rowflow/contracts';
+import { leaseLapsed, leaseUntil, transaction } from '@rowflow/pg';
 import type pg from 'pg';
 import { planConstraints } from './constraint-plan.js';
 import { jobTargets } from './dataset-job.js';
@@ -124,6 +125,7 @@ interface JobRow {
   parts: PartRow[] | null;
   tbls: TableRow[] | null;
   waiting_for: string | null;
+  warnings: string[] | null;
 }
 
 function iso(d: Date | null): string | null {
@@ -198,6 +200,7 @@ function toStatus(r: JobRow): JobStatus {
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     error: r.error,
+    ...(r.warnings?.length ? { warnings: r.warnings } : {}),
     ...jobWaiting(parts),
     waitingFor: r.waiting_for,
   };
@@ -226,13 +229,13 @@ export class JobRepository {
    * left behind (and a refused truncate or replace changed nothing).
    */
   async create(def: JobDefinition): Promise<string> {
-    return this.tx(async (c) => {
+    return transaction(this.pool, async (c) => {
       const targets = jobTargets(this.targetSchemas, def);
       const prepared = await prepareJobTargets(c, def, targets);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid)
-         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, targets[0]!.schema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0]],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid, warnings)
+         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13, $14) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, targets[0]!.schema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0], prepared.warnings.length ? prepared.warnings : null],
       );
       const id = job.rows[0]!.id;
       const made = prepared.created.flatMap((oid, i) => (oid === null ? [] : [{ ref: targets[i]!, oid }]));
@@ -330,7 +333,7 @@ export class JobRepository {
   async orphanedPartitions(limit = 1000): Promise<OpenPartition[]> {
     const res = await this.pool.query<{ id: string; job_id: string }>(
       `SELECT id, job_id FROM rowflow.job_partitions
-       WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < clock_timestamp())
+       WHERE state IN ('queued', 'running') AND ${leaseLapsed('lease_until')}
        ORDER BY id LIMIT $1`,
       [limit],
     );
@@ -349,11 +352,11 @@ export class JobRepository {
     // connection. SKIP LOCKED takes that as the live lease it is ('busy') instead of waiting for
     // the commit and then judging the lease by a clock read before the wait.
     const res = await this.pool.query(
-      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = clock_timestamp() + make_interval(secs => $3), updated_at = now()
+      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = ${leaseUntil('$3')}, updated_at = now()
        FROM rowflow.jobs j, rowflow.job_tables t
        WHERE p.id = (SELECT id FROM rowflow.job_partitions WHERE id = $1 FOR UPDATE SKIP LOCKED)
          AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
-         AND (p.lease_until IS NULL OR p.lease_until < clock_timestamp() OR p.lease_owner = $2)
+         AND (${leaseLapsed('p.lease_until')} OR p.lease_owner = $2)
          AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
        RETURNING p.id, p.job_id, p.index, p.table_index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
                  t.name AS table_name, t.schema, j.custom, t.target_schema, t.target_table, j.seed, j.skip_limit, j.dataset IS NOT NULL AS has_dataset`,
@@ -381,7 +384,7 @@ export class JobRepository {
 
   /** Fails the job: its open partitions stop at their next chunk (their fence no longer matches). */
   async fail(jobId: string, message: string): Promise<void> {
-    await this.tx(async (c) => {
+    await transaction(this.pool, async (c) => {
       await c.query(`UPDATE rowflow.jobs SET state = 'failed', error = $2, finished_at = now() WHERE id = $1 AND state IN ('queued', 'running')`, [jobId, message]);
       await c.query(`UPDATE rowflow.job_partitions SET state = 'failed', lease_until = NULL, updated_at = now() WHERE job_id = $1 AND state IN ('queued', 'running')`, [jobId]);
     });
@@ -390,7 +393,7 @@ export class JobRepository {
   /** Cancels a queued/running job; 409 if it already ended. Committed chunks stay. */
   async cancel(jobId: string): Promise<JobStatus> {
     const current = await this.get(jobId);
-    await this.tx(async (c) => {
+    await transaction(this.pool, async (c) => {
       const res = await c.query(`UPDATE rowflow.jobs SET state = 'cancelled', finished_at = now() WHERE id = $1 AND state IN ('queued', 'running')`, [jobId]);
       if (!res.rowCount) throw new ConflictError(`job ${jobId} is ${current.state}; only queued or running jobs can be cancelled`);
       await c.query(`UPDATE rowflow.job_partitions SET state = 'cancelled', lease_until = NULL, updated_at = now() WHERE job_id = $1 AND state IN ('queued', 'running')`, [jobId]);
@@ -402,7 +405,7 @@ export class JobRepository {
   async resume(jobId: string): Promise<JobStatus> {
     const current = await this.get(jobId);
     if (current.state === 'completed') throw new ConflictError(`job ${jobId} is already completed`);
-    await this.tx(async (c) => {
+    await transaction(this.pool, async (c) => {
       await requireSameTarget(c, jobId);
       // A job stopped in its constraint phase goes on with it (state running, see ConstraintBuilder).
       await c.query(
@@ -464,7 +467,7 @@ export class JobRepository {
    * True when something was reset. A job must never report rows it does not have.
    */
   async reloadIfReset(jobId: string): Promise<boolean> {
-    return this.tx((c) => this.reloadResetTables(c, jobId));
+    return transaction(this.pool, (c) => this.reloadResetTables(c, jobId));
   }
 
   private async reloadResetTables(c: pg.PoolClient, jobId: string): Promise<boolean> {
@@ -514,7 +517,7 @@ export class JobRepository {
   async recordRetry(partitionId: number, owner: string, message: string, waitMs: number, leaseSeconds: number): Promise<boolean> {
     const res = await this.pool.query(
       `UPDATE rowflow.job_partitions SET retries = retries + 1, last_error = $3, next_attempt_at = clock_timestamp() + make_interval(secs => $4::float8 / 1000),
-         lease_until = greatest(lease_until, clock_timestamp() + make_interval(secs => $4::float8 / 1000 + $5)), updated_at = now()
+         lease_until = greatest(lease_until, ${leaseUntil('$4::float8 / 1000 + $5')}), updated_at = now()
        WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
       [partitionId, owner, message.slice(0, 2000), waitMs, leaseSeconds],
     );
@@ -552,7 +555,7 @@ export class JobRepository {
     // Every partition of a job ends here: a partition that sees another one still open needs
     // neither the job row's lock nor the durable commit (the last one to commit sees none open).
     if (await this.hasOpenPartition(this.pool, jobId)) return null;
-    return this.tx(async (c) => {
+    return transaction(this.pool, async (c) => {
       await c.query('SET LOCAL synchronous_commit = on');
       const job = await c.query<{ unlogged: string | null }>(`SELECT unlogged FROM rowflow.jobs WHERE id = $1 AND state IN ('queued', 'running') AND phase = 'loading' FOR UPDATE`, [jobId]);
       const row = job.rows[0];
@@ -600,27 +603,6 @@ export class JobRepository {
       [limit],
     );
     return res.rows.map((r) => r.id);
-  }
-
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    const ignore = () => undefined; // a dying connection fails the query; don't also crash
-    c.on('error', ignore);
-    let broken: Error | undefined;
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      broken = err instanceof Error ? err : new Error(String(err));
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      // A discarded connection can still report its death after release: keep ignoring it then.
-      if (!broken) c.off('error', ignore);
-      c.release(broken);
-    }
   }
 }
 

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { sqlState } from './pg-errors.js';
-import { withSession } from './pg-session.js';
+import { transaction } from '@rowflow/pg';
 
 /** Arbitrary constant key: every process migrating the job schema takes the same lock. */
 const MIGRATION_LOCK_KEY = 0x726f7766; // "rowf"
@@ -99,6 +97,8 @@ const STATEMENTS = [
   `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS table_index integer NOT NULL DEFAULT 0`,
   // Each table's oid when the job was created (jobs.target_oid is only the first): resume checks every one.
   `ALTER TABLE rowflow.job_tables ADD COLUMN IF NOT EXISTS target_oid oid`,
+  // What a job relies on that its checks could not prove, said once at creation (GET /api/jobs/:id).
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS warnings text[]`,
   // Jobs created before job_tables existed are single-table jobs: give them their one table row.
   `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total)
      SELECT j.id, 0, j.table_name, j.target_schema, j.target_table, j.schema, j.rows_total FROM rowflow.jobs j
@@ -168,42 +168,26 @@ const FINGERPRINT = createHash('sha256').update(STATEMENTS.join('\n;\n')).digest
  */
 export async function migrate(pool: pg.Pool): Promise<void> {
   // When the statements do run (an upgrade while jobs are running) their locks can still
-  // deadlock with running work; Postgres then aborts one side, and this side tries again.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await migrateOnce(pool);
-    } catch (err) {
-      if (sqlState(err) !== DEADLOCK || attempt >= MIGRATE_ATTEMPTS) throw err;
-      await sleep(Math.random() * 200 * attempt);
-    }
-  }
-}
-
-const DEADLOCK = '40P01';
-const MIGRATE_ATTEMPTS = 5;
-
-async function migrateOnce(pool: pg.Pool): Promise<void> {
-  // withSession: a backend terminated mid-migration (Postgres restarting at boot) fails this
-  // call (the server's start-up retries it); unheard, its connection's 'error' would crash the
-  // process instead.
-  await withSession(
+  // deadlock with running work; Postgres then aborts one side, and this side runs again. A
+  // backend terminated mid-migration (Postgres restarting at boot) fails this call (the server's
+  // start-up retries it); the session wrapper keeps its late 'error' from crashing the process.
+  await transaction(
     pool,
     async (client) => {
-      await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      if (!(await upToDate(client))) {
-        for (const sql of STATEMENTS) await client.query(sql);
-        await client.query(
-          `INSERT INTO rowflow.schema_fingerprint (id, fingerprint) VALUES (1, $1)
-           ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, migrated_at = now()`,
-          [FINGERPRINT],
-        );
-      }
-      await client.query('COMMIT');
+      if (await upToDate(client)) return;
+      for (const sql of STATEMENTS) await client.query(sql);
+      await client.query(
+        `INSERT INTO rowflow.schema_fingerprint (id, fingerprint) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, migrated_at = now()`,
+        [FINGERPRINT],
+      );
     },
-    { rollback: true },
+    { attempts: MIGRATE_ATTEMPTS },
   );
 }
+
+const MIGRATE_ATTEMPTS = 5;
 
 /** True when the statements that last ran here are exactly STATEMENTS (read under the migration lock). */
 async function upToDate(client: pg.PoolClient): Promise<boolean> {

@@ -6,8 +6,7 @@ import { type ChunkSource, PartitionFeed } from './chunk-source.js';
 import { type AutoChunkOptions, ChunkSizer, DEFAULT_AUTO, estimateBytesPerRow } from './chunk-sizer.js';
 import { type ChunkContext, type ChunkResult, ChunkWriter, type DeadLetter, DEFAULT_IDLE_TIMEOUT_MS } from './chunk-writer.js';
 import type { JobRepository, PartitionWork } from './job-repository.js';
-import { classifyError } from './pg-errors.js';
-import { DEFAULT_RETRY, RetryStreak } from './retry.js';
+import { classifyError, DEFAULT_RETRY, RetryStreak } from '@rowflow/pg';
 import { copySql } from './target-table.js';
 
 /** Observations for metrics; every method optional so the lib needs no metrics library. */

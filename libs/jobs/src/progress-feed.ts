@@ -23,6 +23,11 @@ export const PROGRESS_POLL_MS = 250;
 
 const TERMINAL: Partial<Record<JobStatus['state'], JobEventName>> = { completed: 'completed', failed: 'failed', cancelled: 'cancelled' };
 
+/** The states after which nothing changes any more, for jobs and exports alike. */
+export function isEnded(state: string): boolean {
+  return state === 'completed' || state === 'failed' || state === 'cancelled';
+}
+
 export interface ProgressFeedOptions {
   pollMs?: number;
   /** Timer scheduler; marble tests pass the TestScheduler. */
@@ -38,13 +43,13 @@ export interface ProgressFeedOptions {
  * piling up queries); a failed read (Postgres restarting) is skipped, not fatal; the feed
  * completes after a terminal state.
  */
-export class ProgressFeed {
-  private readonly feeds = new Map<string, Observable<JobStatus>>();
+export class ProgressFeed<S extends { state: string } = JobStatus> {
+  private readonly feeds = new Map<string, Observable<S>>();
   private readonly pollMs: number;
   private readonly scheduler: SchedulerLike;
 
   constructor(
-    private readonly read: (jobId: string) => ObservableInput<JobStatus>,
+    private readonly read: (id: string) => ObservableInput<S>,
     opts: ProgressFeedOptions = {},
   ) {
     this.pollMs = opts.pollMs ?? PROGRESS_POLL_MS;
@@ -56,8 +61,8 @@ export class ProgressFeed {
     return this.feeds.size;
   }
 
-  /** The shared status stream of `jobId`. */
-  statuses(jobId: string): Observable<JobStatus> {
+  /** The shared status stream of `jobId` (a job's, or any other record with an end state, e.g. an export's). */
+  statuses(jobId: string): Observable<S> {
     let feed = this.feeds.get(jobId);
     if (!feed) {
       feed = this.poll(jobId).pipe(
@@ -65,7 +70,7 @@ export class ProgressFeed {
         finalize(() => {
           if (this.feeds.get(jobId) === feed) this.feeds.delete(jobId);
         }),
-        share({ connector: () => new ReplaySubject<JobStatus>(1), resetOnRefCountZero: true, resetOnComplete: true, resetOnError: true }),
+        share({ connector: () => new ReplaySubject<S>(1), resetOnRefCountZero: true, resetOnComplete: true, resetOnError: true }),
       );
       this.feeds.set(jobId, feed);
     }
@@ -73,14 +78,14 @@ export class ProgressFeed {
   }
 
   /** SSE-ready events of one watcher (see `jobEvents$`). */
-  events(jobId: string, lastEventId?: number): Observable<JobEvent> {
+  events(this: ProgressFeed<JobStatus>, jobId: string, lastEventId?: number): Observable<JobEvent> {
     return jobEvents$(this.statuses(jobId), lastEventId);
   }
 
-  private poll(jobId: string): Observable<JobStatus> {
+  private poll(jobId: string): Observable<S> {
     return timer(0, this.pollMs, this.scheduler).pipe(
       exhaustMap(() => from(this.read(jobId)).pipe(catchError(() => EMPTY))),
-      takeWhile((s) => TERMINAL[s.state] === undefined, true),
+      takeWhile((s) => !isEnded(s.state), true),
     );
   }
 }

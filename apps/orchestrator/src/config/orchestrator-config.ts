@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { duration, parseTargetSchemas } from '@rowflow/jobs';
+import { parseTargetSchemas } from '@rowflow/jobs';
+import { duration } from '@rowflow/pg';
 import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_CONFIG, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
 export const ORCHESTRATOR_CONFIG = Symbol('ORCHESTRATOR_CONFIG');

@@ -1,21 +1,24 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { ExportStatus } from '@rowflow/contracts';
 import type { ExportManifest, FileVerifyResult } from '@rowflow/export';
 import type { Response } from 'express';
-import { Observable } from 'rxjs';
 import { expectBodyOnly, expectNoBody, expectNoQuery } from '../common/no-input.js';
 import { ApiStreamResponse } from '@rowflow/platform-nest';
 import { CreateExportDto, EXPORT_MANIFEST_SCHEMA, ExportStatusDto, FILE_VERIFY_SCHEMA } from './dto/export.dto.js';
-import { exportEvents } from './export-events.js';
+import { parseLastEventId } from '../jobs/job-events.js';
+import { ExportEvents } from './export-events.js';
 import { ExportsService } from './exports.service.js';
 
 @ApiTags('exports')
 @Controller('api/exports')
 export class ExportsController {
-  constructor(private readonly exports: ExportsService) {}
+  constructor(
+    private readonly exports: ExportsService,
+    private readonly events$: ExportEvents,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -114,14 +117,15 @@ export class ExportsController {
     await this.exports.delete(id);
   }
 
-  @Sse(':id/events')
-  @ApiOperation({ summary: 'SSE: progress, then completed | failed | cancelled (data: the export status)' })
+  @Get(':id/events')
+  @ApiOperation({ summary: 'SSE: progress, then completed | failed | cancelled (data: the export status); id = rows written; `: heartbeat` comments' })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this many rows written' })
   @ApiStreamResponse('text/event-stream', '`event: progress` …, then `completed` | `failed` | `cancelled`; data: the export status as JSON')
   @ApiNotFoundResponse()
-  async events(@Param('id') id: string, @Query() query: unknown, @SseSignal() signal: AbortSignal): Promise<Observable<MessageEvent>> {
+  async events(@Param('id') id: string, @Query() query: unknown, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: Response): Promise<void> {
     expectNoQuery(query);
-    await this.exports.get(id); // unknown export → 404 before the stream starts
-    if (signal.aborted) return new Observable<MessageEvent>((s) => s.complete());
-    return exportEvents(() => this.exports.get(id));
+    await this.exports.get(id); // unknown export → 404 (JSON) before the stream starts
+    await this.events$.stream(id, parseLastEventId(lastEventId), res);
   }
 }

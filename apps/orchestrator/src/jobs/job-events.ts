@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JobEvent } from '@rowflow/contracts';
 import { ProgressFeed } from '@rowflow/jobs';
 import type { Response } from 'express';
 import { map } from 'rxjs';
@@ -34,7 +33,7 @@ export class JobEvents {
     const done = this.metrics.streamStarted('job_events');
     let bytes = 0;
     try {
-      const frames = this.feed.events(jobId, lastEventId).pipe(map(encodeJobEvent));
+      const frames = this.feed.events(jobId, lastEventId).pipe(map(encodeProgressEvent));
       await writeSse(frames, res, { heartbeatMs: this.config.SSE_HEARTBEAT_MS, onFrame: (n) => (bytes += n) });
     } finally {
       done({ bytes });
@@ -42,8 +41,8 @@ export class JobEvents {
   }
 }
 
-/** One job event as an SSE frame: `event: <name>`, `id: <rows written + skipped>`, JSON data. */
-export function encodeJobEvent(e: JobEvent): string {
+/** One job or export event as an SSE frame: `event: <name>`, `id: <progress id>`, JSON data. */
+export function encodeProgressEvent(e: { event: string; id: number; data: unknown }): string {
   return `event: ${e.event}\nid: ${e.id}\ndata: ${JSON.stringify(e.data)}\n\n`;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { hostname } from 'node:os';
-import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap, ServiceUnavailableException } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
 import {
   type ChunkSource,
@@ -24,7 +24,6 @@ import {
   type PartitionWork,
   PgBossQueue,
   realTimers,
-  UnavailableError,
 } from '@rowflow/jobs';
 import { RowThreadPool } from '@rowflow/generator';
 import { logger } from '@rowflow/platform';
@@ -77,6 +76,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
+        // API calls on the request pool: a locked job table is a quick 409, never a held connection.
+        api: new JobRepository(db.requests, { targetSchema: config.TARGET_SCHEMAS }),
         orphanedPhases: () => phases.orphaned(),
         migrate: async () => {
           await migrate(db.pool);
@@ -158,19 +159,19 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   create(body: unknown): Promise<JobStatus> {
     const def = parseJobRequest(body, { maxRows: this.config.MAX_ROWS });
     jobTargets(this.config.TARGET_SCHEMAS, def); // a refused name or schema is a 400 even while the database is down
-    return unavailableAs503(this.orchestrator.create(def));
+    return this.orchestrator.create(def);
   }
 
   list(): Promise<JobStatus[]> {
-    return unavailableAs503(this.orchestrator.list());
+    return this.orchestrator.list();
   }
 
   get(id: string): Promise<JobStatus> {
-    return unavailableAs503(this.orchestrator.get(id));
+    return this.orchestrator.get(id);
   }
 
   cancel(id: string): Promise<JobStatus> {
-    return unavailableAs503(this.orchestrator.cancel(id));
+    return this.orchestrator.cancel(id);
   }
 
   /**
@@ -179,29 +180,20 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async resume(id: string, body?: unknown): Promise<JobStatus> {
     const opts = parseResumeOptions(body);
-    await unavailableAs503(this.orchestrator.whenReady());
+    await this.orchestrator.whenReady();
     await this.orchestrator.get(id); // unknown → 404 before anything changes
-    await unavailableAs503(applyResumeOptions(this.db.pool, id, opts));
-    return unavailableAs503(this.orchestrator.resume(id));
+    await applyResumeOptions(this.db.requests, id, opts);
+    return this.orchestrator.resume(id);
   }
 
   /** Deletes a finished job and its dead letters; its target tables only with `dropTables`. */
   async delete(id: string, dropTables: boolean): Promise<void> {
-    await unavailableAs503(this.orchestrator.whenReady());
+    await this.orchestrator.whenReady();
     const writeScope = String(this.config.TARGET_SCHEMA).split(',').map((s) => s.trim());
-    await unavailableAs503(deleteJob(this.db.pool, id, { dropTables, writeScope }));
+    await deleteJob(this.db.requests, id, { dropTables, writeScope });
   }
 
   deadLetters(id: string): ReturnType<JobOrchestrator['deadLetters']> {
-    return unavailableAs503(this.orchestrator.deadLetters(id));
-  }
-}
-
-async function unavailableAs503<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (err) {
-    if (err instanceof UnavailableError) throw new ServiceUnavailableException(err.message);
-    throw err;
+    return this.orchestrator.deadLetters(id);
   }
 }

@@ -19,7 +19,10 @@ const WRITER_MS = 5000;
 @Injectable()
 export class ManifestsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = logger('ManifestsService');
+  /** For HTTP handlers: the request pool (lock and acquire timeouts). */
   private readonly store: JobManifestStore;
+  /** For the background writer: the workers' pool, which may wait on locks. */
+  private readonly writer: JobManifestStore;
   private timer: NodeJS.Timeout | undefined;
   private writing = false;
 
@@ -27,7 +30,8 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     private readonly db: Database,
   ) {
-    this.store = new JobManifestStore(db.pool);
+    this.store = new JobManifestStore(db.requests);
+    this.writer = new JobManifestStore(db.pool);
   }
 
   onApplicationBootstrap(): void {
@@ -40,27 +44,31 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.timer);
   }
 
-  async manifest(id: string, signal?: AbortSignal): Promise<StoredJobManifest> {
-    const stored = await this.store.get(id).catch(() => undefined);
+  manifest(id: string, signal?: AbortSignal): Promise<StoredJobManifest> {
+    return this.manifestIn(this.store, id, signal);
+  }
+
+  private async manifestIn(store: JobManifestStore, id: string, signal?: AbortSignal): Promise<StoredJobManifest> {
+    const stored = await store.get(id).catch(() => undefined);
     if (stored) return stored;
-    const job = await this.completedJob(id);
+    const job = await this.completedJob(store, id);
     const m = await buildJobManifest(job, signal);
-    await this.store.put(m);
+    await store.put(m);
     return m;
   }
 
   /** `signal`: the request went away; the verify stops at once. */
   async verify(id: string, signal?: AbortSignal): Promise<JobVerifyResult> {
-    const job = await this.completedJob(id);
-    return verifyJob(this.db.pool, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined), signal);
+    const job = await this.completedJob(this.store, id);
+    return verifyJob(this.db.requests, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined), signal);
   }
 
   /** Compares the statistics of a completed job's tables (ANALYZEd now) with the profile its spec carries. */
   async fidelity(id: string): Promise<FidelityReport> {
-    const job = await this.completedJob(id);
+    const job = await this.completedJob(this.store, id);
     const dataset = job.dataset ?? { name: job.tables[0]?.table ?? 'table', tables: job.tables.map((t) => t.schema) };
     const loaded = job.tables.map((t) => ({ table: t.table, targetSchema: t.targetSchema ?? this.config.TARGET_SCHEMA, targetTable: t.targetTable }));
-    return checkFidelity(this.db.pool, dataset, loaded);
+    return checkFidelity(this.db.requests, dataset, loaded);
   }
 
   private async jobsActive(): Promise<boolean> {
@@ -68,8 +76,8 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     return (res.rowCount ?? 0) > 0;
   }
 
-  private async completedJob(id: string) {
-    const { input, state } = await this.store.job(id);
+  private async completedJob(store: JobManifestStore, id: string) {
+    const { input, state } = await store.job(id);
     if (state !== 'completed') throw new ConflictError(`job ${id} is ${state}; manifests and verify need a completed job`);
     return input;
   }
@@ -84,9 +92,9 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     this.writing = true;
     try {
       if (await this.jobsActive()) return;
-      for (const id of await this.store.missing(5)) {
+      for (const id of await this.writer.missing(5)) {
         if (await this.jobsActive()) return;
-        await this.manifest(id);
+        await this.manifestIn(this.writer, id);
       }
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'manifest writer: will retry');

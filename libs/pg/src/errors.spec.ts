@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkIdleError, classifyError, sqlState } from './pg-errors.js';
+import { classifyError, isTransactionConflict, sqlState } from './errors.js';
 
 /** An error as Node's net module makes it for a write to a socket the peer closed. */
 function socketError(code: string, syscall = 'write'): NodeJS.ErrnoException {
@@ -35,8 +35,16 @@ describe('classifyError', () => {
   it('an abort is an abort, unless a transient cause (a stalled body) aborted it', () => {
     const abort = Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
     expect(classifyError(abort)).toBe('abort');
-    expect(classifyError(Object.assign(new Error('aborted'), { name: 'AbortError', cause: new ChunkIdleError('idle') }))).toBe('transient');
+    expect(classifyError(Object.assign(new Error('aborted'), { name: 'AbortError', cause: Object.assign(new Error('idle'), { transient: true }) }))).toBe('transient');
     expect(classifyError(new Error('wrapped', { cause: socketError('EPIPE') }))).toBe('transient');
     expect(classifyError(new Error('some bug'))).toBe('fatal');
+  });
+
+  it('only serialization failures and deadlocks are transaction conflicts', () => {
+    const pgError = (code: string) => Object.assign(new Error('x'), { code, severity: 'ERROR' });
+    expect(isTransactionConflict(pgError('40001'))).toBe(true);
+    expect(isTransactionConflict(pgError('40P01'))).toBe(true);
+    expect(isTransactionConflict(pgError('55P03'))).toBe(false);
+    expect(isTransactionConflict(socketError('EPIPE'))).toBe(false);
   });
 });

@@ -1,8 +1,13 @@
 import type { ExportStatus } from '@rowflow/contracts';
-import { DEFAULT_RETRY, type ExportManifest, type ExportPlan, type ExportRepository, type ExportRequest, exportParquet, loadOrSavePlan, parseExportRequest, planExport, runExport } from '@rowflow/export';
-import { classifyError } from '@rowflow/jobs';
-import { logger } from '@rowflow/platform';
+import type { LogPort } from '@rowflow/jobs';
+import { classifyError, DEFAULT_RETRY } from '@rowflow/pg';
 import type pg from 'pg';
+import { loadOrSavePlan, runExport } from './export-engine.js';
+import { type ExportPlan, planExport } from './export-plan.js';
+import type { ExportRepository } from './export-repository.js';
+import { type ExportRequest, parseExportRequest } from './export-request.js';
+import type { ExportManifest } from './manifest.js';
+import { exportParquet } from './parquet-export.js';
 
 /** Lease on a running export; renewed well within it, so only a dead process loses it. */
 export const EXPORT_LEASE_SECONDS = 10;
@@ -21,9 +26,7 @@ export interface ExportPaths {
  * restart, or another process sharing EXPORT_DIR, picks up where a crash left off), writes progress
  * at most 4×/s, renews the lease on a timer, and stops when the export is cancelled or taken over.
  */
-export class ExportWorker {
-  private readonly log = logger('ExportWorker');
-
+export class ExportRunner {
   constructor(
     private readonly pool: pg.Pool,
     private readonly repo: ExportRepository,
@@ -32,6 +35,7 @@ export class ExportWorker {
     private readonly owner: string,
     /** The jobs' retry window (JOB_RETRY_WINDOW): exports ride out what jobs ride out. */
     private readonly retryWindowMs: number,
+    private readonly log: LogPort,
   ) {}
 
   async run(status: ExportStatus, signal: AbortSignal): Promise<void> {

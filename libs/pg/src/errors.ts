@@ -1,4 +1,4 @@
-/** How the chunk loop reacts to an error. */
+/** What a caller does about an error: retry it, set the data aside (bisect), give up, or stop. */
 export type ErrorKind = 'transient' | 'data' | 'fatal' | 'abort';
 
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '53300', '57P01', '57P02', '57P03', '55P03']);
@@ -48,11 +48,12 @@ export function sqlState(err: unknown): string | undefined {
 }
 
 /**
- * Classifies an error from a chunk attempt: connection loss at any point (socket errors, a
+ * Classifies an error from a database or network attempt: connection loss at any point (socket errors, a
  * terminated backend, a lost reply), serialization failures, deadlocks, too many connections,
  * admin shutdown, generator 5xx / unreachable, a stalled body → retry; data exceptions (22xxx)
  * and integrity violations (23xxx) → bisect; anything else (missing table 42P01, privilege
- * 42501, bad column …) → fail fast. An error whose `cause` is transient is transient.
+ * 42501, bad column …) → fail fast. An error whose `cause` is transient is transient, and so is one that says so
+ * (`transient: true`, e.g. a short chunk).
  */
 export function classifyError(err: unknown, depth = 0): ErrorKind {
   const e = err as ErrorLike | null;
@@ -70,24 +71,16 @@ export function classifyError(err: unknown, depth = 0): ErrorKind {
   return 'fatal';
 }
 
-/** The source delivered fewer/more rows than asked: never commit such a chunk; retry it. */
-export class ShortChunkError extends Error {
-  override readonly name = 'ShortChunkError';
-  readonly transient = true;
-}
-
-/** No bytes arrived from a chunk's source for the idle timeout: the attempt is aborted and retried. */
-export class ChunkIdleError extends Error {
-  override readonly name = 'ChunkIdleError';
-  readonly transient = true;
-}
-
-/** More rows were rejected than the job's skipLimit allows. Fails the job. */
-export class SkipLimitError extends Error {
-  override readonly name = 'SkipLimitError';
-}
-
 /** Exponential backoff with full jitter (AWS architecture blog): random in [0, min(cap, base·2^n)). */
 export function backoffMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30)));
+}
+
+/** Serialization failure and deadlock: Postgres aborted the transaction; running it again may succeed. */
+const RETRY_TRANSACTION = new Set(['40001', '40P01']);
+
+/** True for a transaction Postgres aborted only because of concurrent work (run it again). */
+export function isTransactionConflict(err: unknown): boolean {
+  const state = sqlState(err);
+  return state !== undefined && RETRY_TRANSACTION.has(state);
 }
