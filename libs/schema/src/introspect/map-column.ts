@@ -34,7 +34,9 @@ function intColumn(col: CatalogColumn, name: string): Omit<ColumnSpec, 'name'> {
 
 function decimalColumn(col: CatalogColumn, name: string, warn: Warn): Omit<ColumnSpec, 'name'> {
   let [precision, scale] = typeArgs(col.formatted);
-  if (col.typeName !== 'numeric') [precision, scale] = [12, 4];
+  // A `real` keeps 6 significant decimal digits exactly (FLT_DIG): wider values would load rounded.
+  if (col.typeName === 'float4') [precision, scale] = [6, 2];
+  else if (col.typeName !== 'numeric') [precision, scale] = [12, 4];
   else if (precision === undefined) {
     [precision, scale] = [12, 2];
     warn(`numeric without precision: values generated as numeric(12,2)`);
