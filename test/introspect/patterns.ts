@@ -15,11 +15,13 @@ import { bootOrchestrator, freshDatabase, postJson, waitForState } from '../supp
 export interface PatternRun {
   dataset: DatasetSpec;
   warnings: string[];
-  job: { id: string; state: string; error: string | null; rowsWritten: number; rowsSkipped: number };
+  job: { id: string; state: string; error: string | null; rowsWritten: number; rowsSkipped: number; warnings?: string[] };
   deadLetters: unknown[];
   integrity: IntegrityReport;
   /** Rows now in each table of the schemas, by "schema.table" (partitioned tables through their root). */
   counts: Record<string, number>;
+  /** `GET /api/jobs/:id/verify` after the job, when asked for (options.verify). */
+  verify?: { ok: boolean; tables: Array<{ table: string; rows: number; firstMismatch?: unknown }> };
 }
 
 export interface PatternOptions {
@@ -29,6 +31,8 @@ export interface PatternOptions {
   seed?: number;
   /** How long the job may take (default 5 minutes). */
   jobTimeoutMs?: number;
+  /** Also verify the loaded tables against the spec (GET /api/jobs/:id/verify). */
+  verify?: boolean;
 }
 
 /** Creates `schema` and runs `ddl` with it first on the search path. */
@@ -71,7 +75,8 @@ export async function patternRoundTrip(databaseUrl: string, pool: pg.Pool, opts:
     if (created.status !== 202) throw new Error(`POST /api/jobs → ${created.status}: ${JSON.stringify(created.body)}`);
     const job = await waitForState(orch.url, created.body.id, ['completed', 'failed', 'cancelled'], opts.jobTimeoutMs ?? 300_000);
     const deadLetters = (await (await fetch(`${orch.url}/api/jobs/${job.id}/dead-letters`)).json()) as unknown[];
-    return { dataset, warnings, job, deadLetters, integrity: await checkIntegrity(pool, opts.schemas), counts: await counts(pool, opts.schemas) };
+    const verify = opts.verify ? ((await (await fetch(`${orch.url}/api/jobs/${job.id}/verify`)).json()) as PatternRun['verify']) : undefined;
+    return { dataset, warnings, job, deadLetters, integrity: await checkIntegrity(pool, opts.schemas), counts: await counts(pool, opts.schemas), ...(verify ? { verify } : {}) };
   } finally {
     await orch?.app.close();
   }

@@ -99,6 +99,11 @@ export interface JobStatus {
   finishedAt: string | null;
   error: string | null;
   /**
+   * What the job relies on that its checks could not prove, said when it was created (a trigger
+   * expected to fill a NOT NULL column, a foreign-key cycle broken at a nullable column).
+   */
+  warnings?: string[];
+  /**
    * While some partition waits out a transient failure (generator or PostgreSQL away): its error
    * and the earliest next attempt; null when nothing waits. The job continues by itself.
    */

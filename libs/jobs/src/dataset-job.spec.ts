@@ -59,6 +59,26 @@ describe('dataset job definitions', () => {
     expect(def.tables.map((t) => t.dependsOn)).toEqual([[1], []]);
   });
 
+  it('append mode: a foreign-key cycle is broken at a nullable key, loaded NULL, and said; create keeps the spec as given', () => {
+    const cyclic = (nullable: boolean) => ({
+      name: 'org',
+      tables: [
+        { name: 'departments', rows: 5, columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'head_id', type: 'foreignKey', references: { table: 'employees' }, ...(nullable ? { nullRatio: 0.1 } : {}) }] },
+        { name: 'employees', rows: 20, columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'dept_id', type: 'foreignKey', references: { table: 'departments' } }] },
+      ],
+    });
+    const def = parseJobRequest({ dataset: cyclic(true), mode: 'append' }, LIMITS);
+    expect(def.tables.map((t) => t.dependsOn)).toEqual([[], [0]]);
+    expect(def.dataset?.tables[0]!.columns[1]).toMatchObject({ name: 'head_id', nullRatio: 1 });
+    expect(def.tables[0]!.schema.columns[1]).toMatchObject({ name: 'head_id', nullRatio: 1 });
+    expect(def.warnings).toEqual([expect.stringMatching(/^departments\.head_id → employees: loaded NULL in every row .*departments\.head_id → employees, employees\.dept_id → departments/)]);
+    // create adds the foreign keys after the load: nothing to break.
+    expect(parseJobRequest({ dataset: cyclic(true), mode: 'create' }, LIMITS).dataset?.tables[0]!.columns[1]).toMatchObject({ nullRatio: 0.1 });
+    // No nullable key in the cycle: refused on mode, naming every edge.
+    expect(() => parseJobRequest({ dataset: cyclic(false), mode: 'append' }, LIMITS)).toThrow(/mode.*cycle of NOT NULL foreign keys \(departments\.head_id → employees, employees\.dept_id → departments\)/);
+    expect(fieldOf(() => parseJobRequest({ dataset: cyclic(false), mode: 'truncate' }, LIMITS))).toBe('mode');
+  });
+
   it('single-table jobs are a dataset of one table and refuse unknown keys with a hint', () => {
     const def = parseJobRequest({ table: 'users', rows: 5, targetTable: 'u' }, LIMITS);
     expect(def.tables).toEqual([{ name: 'users', targetTable: 'u', schema: def.schema, rows: 5, dependsOn: [] }]);

@@ -31,23 +31,91 @@ function prefixOf(raw: unknown): string {
  * every table is in, so all tables load in parallel. Self-references never wait.
  */
 export function loadOrder(tables: readonly TableSpec[], constraintsDuringLoad: boolean): number[][] {
-  return tables.map((t) => {
+  return tables.map((t, i) => {
     if (!constraintsDuringLoad) return [];
-    const parents = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references && c.references.table !== t.name ? [tables.findIndex((p) => p.name === c.references!.table)] : []));
-    return [...new Set(parents)].filter((i) => i >= 0);
+    const parents = foreignKeyEdges(tables, t, i).map((e) => e.parent);
+    return [...new Set(parents)];
   });
 }
 
-function checkAcyclic(deps: number[][], names: string[]): void {
+/** One foreign key of a dataset table to another table of it: single-column or composite (`foreignKeys`). */
+interface ForeignKeyEdge {
+  child: number;
+  parent: number;
+  columns: string[];
+  /** Some rows are generated NULL, so the database column takes NULL: the edge can be loaded NULL. */
+  nullable: boolean;
+}
+
+/**
+ * The table's foreign keys to other tables of the dataset. A key always generated NULL
+ * (nullRatio 1) references no row, so it orders nothing — that is how a cycle is broken.
+ */
+function foreignKeyEdges(tables: readonly TableSpec[], t: TableSpec, child: number): ForeignKeyEdge[] {
+  const ratio = (name: string): number => t.columns.find((c) => c.name === name)?.nullRatio ?? 0;
+  const single = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references ? [{ table: c.references.table, columns: [c.name] }] : []));
+  // Composite foreign keys (the dataset table option) are constraints of the table too; their members are NULL together.
+  const composite = ((t as DatasetTableSpec).foreignKeys ?? []).map((fk) => ({ table: fk.references.table, columns: fk.columns }));
+  return [...single, ...composite].flatMap((fk) => {
+    const parent = tables.findIndex((p) => p.name === fk.table);
+    const most = Math.max(...fk.columns.map(ratio));
+    if (parent < 0 || parent === child || most >= 1) return [];
+    return [{ child, parent, columns: fk.columns, nullable: most > 0 }];
+  });
+}
+
+/** A cycle of foreign keys among the tables (each edge child → parent), or null. */
+function findCycle(tables: readonly TableSpec[]): ForeignKeyEdge[] | null {
+  const edges = tables.map((t, i) => foreignKeyEdges(tables, t, i));
   const state = new Map<number, 'visiting' | 'done'>();
-  const visit = (i: number): void => {
-    if (state.get(i) === 'done') return;
-    if (state.get(i) === 'visiting') throw new ValidationError('mode', `tables reference each other in a cycle (${names[i]}); load them with mode "create" (constraints are added after the load)`);
+  const path: ForeignKeyEdge[] = [];
+  const visit = (i: number): ForeignKeyEdge[] | null => {
     state.set(i, 'visiting');
-    deps[i]!.forEach(visit);
+    for (const e of edges[i]!) {
+      if (state.get(e.parent) === 'visiting') return [...path.slice(path.findIndex((p) => p.child === e.parent)), e];
+      if (state.has(e.parent)) continue;
+      path.push(e);
+      const found = visit(e.parent);
+      if (found) return found;
+      path.pop();
+    }
     state.set(i, 'done');
+    return null;
   };
-  deps.forEach((_, i) => visit(i));
+  for (let i = 0; i < tables.length; i++) {
+    const found = state.has(i) ? null : visit(i);
+    if (found) return found;
+  }
+  return null;
+}
+
+function edgeLabel(tables: readonly TableSpec[], e: ForeignKeyEdge): string {
+  const cols = e.columns.length === 1 ? e.columns[0] : `(${e.columns.join(', ')})`;
+  return `${tables[e.child]!.name}.${cols} → ${tables[e.parent]!.name}`;
+}
+
+/**
+ * append/truncate load into tables whose foreign keys PostgreSQL checks row by row, so a parent
+ * must be in before its children — impossible around a cycle (a.b_id → b, b.a_id → a). Each
+ * cycle is broken at a foreign key whose rows are already generated NULL in part (so its column
+ * takes NULL): that key is loaded NULL in every row (nullRatio 1 in the dataset stored with the
+ * job, so generation, resume and verify all read the same spec). A cycle of NOT NULL keys only
+ * is refused, naming its tables and columns. Returns the dataset to store and what was done.
+ */
+export function breakForeignKeyCycles(spec: DatasetSpec): { spec: DatasetSpec; warnings: string[] } {
+  const out = structuredClone(spec);
+  const warnings: string[] = [];
+  for (let cycle = findCycle(out.tables); cycle; cycle = findCycle(out.tables)) {
+    const edge = cycle.find((e) => e.nullable);
+    const around = cycle.map((e) => edgeLabel(out.tables, e)).join(', ');
+    if (!edge) {
+      throw new ValidationError('mode', `tables reference each other in a cycle of NOT NULL foreign keys (${around}); append and truncate check foreign keys while loading, so no table can go first. Give one of these columns a nullRatio (its database column must accept NULL), or load with mode "create" (constraints are added after the load)`);
+    }
+    const table = out.tables[edge.child]!;
+    table.columns = table.columns.map((c) => (edge.columns.includes(c.name) ? { ...c, nullRatio: 1 } : c));
+    warnings.push(`${edgeLabel(out.tables, edge)}: loaded NULL in every row — the foreign keys ${around} form a cycle, and a nullable key is where append can break it; fill it afterwards if you need it set`);
+  }
+  return { spec: out, warnings };
 }
 
 /**
@@ -93,20 +161,21 @@ function tableDefs(spec: DatasetSpec, rows: number[], prefix: string, deps: numb
  */
 export function parseDatasetJob(body: Raw, limits: { maxRows: number }): JobDefinition {
   rejectUnknownKeys(body, DATASET_JOB_KEYS);
-  const spec = resolveDataset(body.dataset, 'dataset');
   const common = commonOptions(body);
+  const checkedDuringLoad = common.mode === 'append' || common.mode === 'truncate';
+  const resolved = resolveDataset(body.dataset, 'dataset');
+  const { spec, warnings } = checkedDuringLoad ? breakForeignKeyCycles(resolved) : { spec: resolved, warnings: [] };
   const prefix = prefixOf(body.targetPrefix);
   const tables = spec.tables.map(tableSpecOf);
   tables.forEach((t, i) => checkLoadableColumns(t, `dataset.tables[${i}]`));
-  const deps = loadOrder(tables, common.mode === 'append' || common.mode === 'truncate');
-  checkAcyclic(deps, tables.map((t) => t.name));
+  const deps = loadOrder(tables, checkedDuringLoad);
   const given = body.partitions === undefined || body.partitions === null ? undefined : int(body.partitions, 'partitions', 1, MAX_PARTITIONS);
   const counts = rowCounts(spec, common.seed, limits.maxRows);
   checkTableCapacities(spec, common.seed, counts);
   const defs = tableDefs(spec, counts, prefix, deps, given);
   const first = defs[0]!;
   const partitions = Math.max(1, ...defs.map((t) => t.partitions ?? 1));
-  return { ...common, table: first.name, schema: first.schema, custom: true, rows: defs.reduce((n, t) => n + t.rows, 0), partitions, targetTable: first.targetTable, tables: defs, dataset: spec };
+  return { ...common, table: first.name, schema: first.schema, custom: true, rows: defs.reduce((n, t) => n + t.rows, 0), partitions, targetTable: first.targetTable, tables: defs, dataset: spec, ...(warnings.length ? { warnings } : {}) };
 }
 
 /**

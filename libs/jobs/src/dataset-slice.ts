@@ -1,9 +1,10 @@
 import type { DatasetSpec, DatasetTableSpec } from '@rowflow/contracts';
 
-/** Tables `t` reads when its rows are generated: foreign key parents and its perParent table. */
+/** Tables `t` reads when its rows are generated: foreign key parents (single and composite) and its perParent table. */
 function parentsOf(t: DatasetTableSpec): string[] {
   const refs = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references?.table ? [c.references.table] : []));
-  return t.perParent ? [...refs, t.perParent.table] : refs;
+  const composite = (t.foreignKeys ?? []).map((fk) => fk.references.table);
+  return t.perParent ? [...refs, ...composite, t.perParent.table] : [...refs, ...composite];
 }
 
 /**

@@ -124,6 +124,7 @@ interface JobRow {
   parts: PartRow[] | null;
   tbls: TableRow[] | null;
   waiting_for: string | null;
+  warnings: string[] | null;
 }
 
 function iso(d: Date | null): string | null {
@@ -198,6 +199,7 @@ function toStatus(r: JobRow): JobStatus {
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     error: r.error,
+    ...(r.warnings?.length ? { warnings: r.warnings } : {}),
     ...jobWaiting(parts),
     waitingFor: r.waiting_for,
   };
@@ -230,9 +232,9 @@ export class JobRepository {
       const targets = jobTargets(this.targetSchemas, def);
       const prepared = await prepareJobTargets(c, def, targets);
       const job = await c.query<{ id: string }>(
-        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid)
-         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13) RETURNING id`,
-        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, targets[0]!.schema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0]],
+        `INSERT INTO rowflow.jobs (state, table_name, schema, custom, target_table, target_schema, mode, rows_total, seed, chunk_size, partitions, skip_limit, dataset, target_oid, warnings)
+         VALUES ('queued', $1, $2, $3, $4, $11, $5, $6, $7, $8, $9, $10, $12, $13, $14) RETURNING id`,
+        [def.table, JSON.stringify(def.schema), def.custom, def.targetTable, def.mode, def.rows, def.seed, def.chunkSize, def.partitions, def.skipLimit, targets[0]!.schema, def.dataset && JSON.stringify(def.dataset), prepared.oids[0], prepared.warnings.length ? prepared.warnings : null],
       );
       const id = job.rows[0]!.id;
       const made = prepared.created.flatMap((oid, i) => (oid === null ? [] : [{ ref: targets[i]!, oid }]));

@@ -38,6 +38,8 @@ export interface JobDefinition {
   dataset: DatasetSpec | null;
   /** null: a logged table; 'logged': created UNLOGGED, SET LOGGED at the end; 'keep': stays unlogged. */
   unlogged: Unlogged;
+  /** What parsing changed or assumed (a foreign-key cycle broken at a nullable key); the job's `warnings`. */
+  warnings?: string[];
 }
 
 export type Unlogged = null | 'logged' | 'keep';

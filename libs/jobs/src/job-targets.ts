@@ -11,6 +11,8 @@ import { FitError, prepareNewTables, prepareTarget } from './target-table.js';
 export interface PreparedTargets {
   created: Array<number | null>;
   oids: number[];
+  /** What the load relies on without a check proving it, one sentence each (the job's `warnings`). */
+  warnings: string[];
 }
 
 /**
@@ -25,18 +27,20 @@ export async function prepareJobTargets(c: pg.PoolClient, def: JobDefinition, ta
   // dataset spent most of its POST preparing tables one by one); nothing to fit or continue.
   if (def.mode === 'create' && targets.every((t) => t.schema === targets[0]!.schema)) {
     const made = await prepareNewTables(c, targets, def.tables.map((t) => t.schema), (i) => ({ columnType: columnTypes(def, i) }));
-    return { created: made.map((p) => p.oid), oids: made.map((p) => p.oid) };
+    return { created: made.map((p) => p.oid), oids: made.map((p) => p.oid), warnings: [...(def.warnings ?? [])] };
   }
   const sources = columnSources(def);
   const created: Array<number | null> = def.tables.map(() => null);
   const oids: number[] = def.tables.map(() => 0);
   const misfits: Array<{ index: number; err: FitError }> = [];
   const truncates: string[] = [];
+  const warnings: string[] = [...(def.warnings ?? [])];
   for (const i of prepareOrder(def)) {
     const t = def.tables[i]!;
     try {
       const p = await prepareTarget(c, targets[i]!, t.schema, def.mode, t.rows, { columnType: columnTypes(def, i), resolve: sources(i), truncatedWith: targets });
       if (p.truncate) truncates.push(p.truncate);
+      warnings.push(...(p.notes ?? []));
       created[i] = p.created ? p.oid : null;
       oids[i] = p.oid;
     } catch (err) {
@@ -47,7 +51,7 @@ export async function prepareJobTargets(c: pg.PoolClient, def: JobDefinition, ta
   if (misfits.length) throw misfitError(def, misfits);
   if (truncates.length) await c.query(`TRUNCATE ${truncates.join(', ')}`);
   await continueKeys(c, def, targets);
-  return { created, oids };
+  return { created, oids, warnings };
 }
 
 function misfitError(def: JobDefinition, misfits: Array<{ index: number; err: FitError }>): ValidationError {

@@ -99,6 +99,8 @@ const STATEMENTS = [
   `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS table_index integer NOT NULL DEFAULT 0`,
   // Each table's oid when the job was created (jobs.target_oid is only the first): resume checks every one.
   `ALTER TABLE rowflow.job_tables ADD COLUMN IF NOT EXISTS target_oid oid`,
+  // What a job relies on that its checks could not prove, said once at creation (GET /api/jobs/:id).
+  `ALTER TABLE rowflow.jobs ADD COLUMN IF NOT EXISTS warnings text[]`,
   // Jobs created before job_tables existed are single-table jobs: give them their one table row.
   `INSERT INTO rowflow.job_tables (job_id, index, name, target_schema, target_table, schema, rows_total)
      SELECT j.id, 0, j.table_name, j.target_schema, j.target_table, j.schema, j.rows_total FROM rowflow.jobs j

@@ -79,7 +79,11 @@ const COLUMNS_SQL = `
   SELECT a.attname AS name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS declared, t.typname AS base,
          b.typmod, t.typtype, a.attnotnull AS "notNull", a.atthasdef AS "hasDefault",
          a.attgenerated <> '' AS generated, a.attidentity <> '' AS identity,
-         CASE WHEN t.typtype = 'e' THEN (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = t.oid) END AS labels
+         CASE WHEN t.typtype = 'e' THEN (SELECT array_agg(enumlabel::text ORDER BY enumsortorder) FROM pg_catalog.pg_enum WHERE enumtypid = t.oid) END AS labels,
+         -- tgtype bits 1|2|4: a ROW trigger, BEFORE, on INSERT; only 'O'rigin/'A'lways ones fire in the
+         -- job's ordinary session (a disabled or replica-only trigger fills nothing).
+         (SELECT g.tgname FROM pg_catalog.pg_trigger g WHERE g.tgrelid = $1 AND NOT g.tgisinternal AND g.tgenabled IN ('O', 'A') AND (g.tgtype & 7) = 7
+           ORDER BY g.tgname LIMIT 1) AS "fillingTrigger"
   FROM base b
   JOIN pg_catalog.pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
   JOIN pg_catalog.pg_attribute a ON a.attrelid = $1 AND a.attnum = b.attnum

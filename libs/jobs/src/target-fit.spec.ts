@@ -1,6 +1,6 @@
 import type { ColumnSpec } from '@rowflow/contracts';
 import { describe, expect, it } from 'vitest';
-import { columnProblem, fitMismatches, type TableColumn, typnameOf } from './target-fit.js';
+import { columnProblem, fitMismatches, type TableColumn, triggerFilledNotes, typnameOf } from './target-fit.js';
 
 function col(base: string, extra: Partial<TableColumn> = {}): TableColumn {
   return { name: 'c', declared: base, base, typmod: -1, typtype: 'b', notNull: false, hasDefault: false, generated: false, identity: false, labels: null, ...extra };
@@ -62,6 +62,15 @@ describe('fitMismatches', () => {
       col('int8', { name: 'seq', notNull: true, identity: true }),
     ];
     expect(fitMismatches(spec, 5, table).map((m) => m.field)).toEqual(['targetTable.columns.email', 'targetTable.columns.gone', 'targetTable.columns.note']);
+  });
+
+  it('accepts a NOT NULL column the rows leave out only when an enabled BEFORE INSERT row trigger may fill it, and says so', () => {
+    const spec = { name: 't', columns: [{ name: 'id', type: 'serial' as const }] };
+    const table = (trigger: string | null) => [col('int8', { name: 'id', fillingTrigger: trigger }), col('tsvector', { name: 'search', notNull: true, fillingTrigger: trigger })];
+    expect(fitMismatches(spec, 5, table(null)).map((m) => m.field)).toEqual(['targetTable.columns.search']);
+    expect(triggerFilledNotes(spec, table(null))).toEqual([]);
+    expect(fitMismatches(spec, 5, table('docs_search'))).toEqual([]);
+    expect(triggerFilledNotes(spec, table('docs_search'))).toEqual([expect.stringMatching(/column search .*trigger docs_search \(BEFORE INSERT\) is expected to fill it/)]);
   });
 });
 

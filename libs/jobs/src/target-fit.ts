@@ -18,6 +18,8 @@ export interface TableColumn {
   identity: boolean;
   /** Enum labels when typtype is 'e'. */
   labels: string[] | null;
+  /** An enabled BEFORE INSERT row trigger of the table (the first by name), which may fill columns the rows leave out. */
+  fillingTrigger?: string | null;
 }
 
 /** One reason the generated rows cannot go into the table; `field` is `targetTable.columns.<c>`. */
@@ -263,10 +265,25 @@ export function fitMismatches(spec: TableSpec, rows: number, columns: readonly T
     const problem = t ? columnProblem(col, rows, t, from) : `missing: the table has no column "${col.name}" (the generated values are ${pgType(from.column)})`;
     if (problem) out.push({ field: `targetTable.columns.${col.name}`, message: problem });
   }
-  const generated = new Set(spec.columns.map((c) => c.name));
-  for (const t of columns) {
-    if (generated.has(t.name) || !t.notNull || t.hasDefault || t.identity || t.generated) continue;
+  for (const t of leftOut(spec, columns)) {
+    if (t.fillingTrigger) continue; // said by triggerFilledNotes
     out.push({ field: `targetTable.columns.${t.name}`, message: `is NOT NULL without a default, and the generated rows have no value for it` });
   }
   return out;
+}
+
+/** NOT NULL columns without a default (identity, generated) that the generated rows leave out. */
+function leftOut(spec: TableSpec, columns: readonly TableColumn[]): TableColumn[] {
+  const generated = new Set(spec.columns.map((c) => c.name));
+  return columns.filter((t) => !generated.has(t.name) && t.notNull && !t.hasDefault && !t.identity && !t.generated);
+}
+
+/**
+ * The NOT NULL columns the rows leave out that a BEFORE INSERT trigger is expected to fill (a
+ * tsvector kept by a trigger, a slug computed from a name). The fit check accepts them: whether the
+ * trigger really fills them only the insert tells, and a row it leaves NULL is dead-lettered by
+ * the database, naming the column.
+ */
+export function triggerFilledNotes(spec: TableSpec, columns: readonly TableColumn[]): string[] {
+  return leftOut(spec, columns).flatMap((t) => (t.fillingTrigger ? [`column ${t.name} is NOT NULL without a default and not generated: trigger ${t.fillingTrigger} (BEFORE INSERT) is expected to fill it`] : []));
 }

@@ -2,7 +2,7 @@ import { type ColumnSpec, ConflictError, type JobMode, type TableSpec, Validatio
 import { pgType, quoteIdent } from '@rowflow/schema';
 import type pg from 'pg';
 import { findRelation, findRelations, foreignReferrers, lockTargetName, lockTargetNames, namespaceOid, partitionsOutOfScope, RELKIND_NAMES, type TargetRelation, tableColumns, typeExists, typesNamed } from './target-catalog.js';
-import { fitMismatches, type Mismatch, type ValueSource } from './target-fit.js';
+import { fitMismatches, type Mismatch, triggerFilledNotes, type ValueSource } from './target-fit.js';
 import { qualify, type TargetRef } from './target-ref.js';
 
 export interface CreateTableOptions {
@@ -68,6 +68,8 @@ export interface PreparedTarget {
   created: boolean;
   /** `truncate`: this table's entry of the one TRUNCATE the caller runs once every table is checked (`ONLY "s"."t"`). */
   truncate?: string;
+  /** What the load relies on without the fit check proving it (a trigger filling a column). */
+  notes?: string[];
 }
 
 /** A busy table must not hang the HTTP request that wants to truncate or drop it. */
@@ -245,10 +247,13 @@ async function useExisting(c: pg.PoolClient, ns: number, ref: TargetRef, found: 
     const outside = await partitionsOutOfScope(c, rel.oid, ns);
     if (outside.length) throw new ValidationError('targetTable', `${qualify(ref)} has partitions outside the target schema or not plain tables (${outside.join(', ')}); Rowflow writes only into "${ref.schema}"`);
   }
-  const mismatches = fitMismatches(spec, rows, await tableColumns(c, rel.oid), ddl.resolve);
+  const columns = await tableColumns(c, rel.oid);
+  const mismatches = fitMismatches(spec, rows, columns, ddl.resolve);
   if (mismatches.length) throw new FitError(ref, mismatches);
-  if (mode === 'truncate') return { oid: rel.oid, created: false, truncate: await truncateEntry(c, ref, rel, ddl.truncatedWith ?? []) };
-  return { oid: rel.oid, created: false };
+  const notes = triggerFilledNotes(spec, columns).map((n) => `${qualify(ref)}: ${n}`);
+  const kept = { oid: rel.oid, created: false, ...(notes.length ? { notes } : {}) };
+  if (mode === 'truncate') return { ...kept, truncate: await truncateEntry(c, ref, rel, ddl.truncatedWith ?? []) };
+  return kept;
 }
 
 /** Takes the lock TRUNCATE needs before checking, so the table checked is the table emptied. */

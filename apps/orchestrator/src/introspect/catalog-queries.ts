@@ -60,11 +60,14 @@ WHERE i.indrelid = ANY ($1::oid[]) AND i.indisunique
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname`;
 
-/** Enabled row triggers that run BEFORE INSERT (tgtype bits: ROW 1, BEFORE 2, INSERT 4). */
+/**
+ * Row triggers that run BEFORE INSERT (tgtype bits: ROW 1, BEFORE 2, INSERT 4) and fire in an
+ * ordinary session: enabled 'O' (origin) or 'A' (always), not disabled or replica-only.
+ */
 export const TRIGGERS_SQL = `
 SELECT t.tgrelid::int AS table_oid, t.tgname AS name, pg_get_triggerdef(t.oid) AS definition, p.prosrc AS source
 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
-WHERE t.tgrelid = ANY ($1::oid[]) AND NOT t.tgisinternal AND t.tgenabled <> 'D' AND (t.tgtype & 7) = 7
+WHERE t.tgrelid = ANY ($1::oid[]) AND NOT t.tgisinternal AND t.tgenabled IN ('O', 'A') AND (t.tgtype & 7) = 7
 ORDER BY t.tgrelid, t.tgname`;
 
 /** Partition key of each partitioned table (0 in partattrs: an expression). */

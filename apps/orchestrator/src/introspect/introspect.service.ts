@@ -116,8 +116,10 @@ export class IntrospectService {
     const mapped = catalogToDataset(tables, { name: first, rows: req.rows });
     const warnings = [...skipped, ...mapped.warnings];
     if (req.profile !== 'stats') return { dataset: mapped.dataset, warnings };
-    // Statistics of the first schema's tables (dataset tables record no schema yet).
-    const stats = await readTableStats(this.db.pool, first, mapped.dataset.tables.map((t) => t.name));
+    // Each table's statistics from its own schema (a table without `schema` lives in the first).
+    const bySchema = new Map<string, string[]>();
+    for (const t of mapped.dataset.tables) bySchema.set(t.schema ?? first, [...(bySchema.get(t.schema ?? first) ?? []), t.name]);
+    const stats = (await Promise.all([...bySchema].map(([schema, names]) => readTableStats(this.db.pool, schema, names)))).flat();
     const shaped = applyProfile(mapped.dataset, stats, { scale: req.scale, copyValues: req.copyValues });
     return { dataset: shaped.dataset, warnings: [...warnings, ...shaped.warnings], profile: shaped.profile };
   }

@@ -2,8 +2,8 @@ import type { AlertEvent, QualityEvent, StatsEvent, TableSpec } from '@rowflow/c
 import { ValidationError } from '@rowflow/contracts';
 import { compileTable } from '@rowflow/generator';
 import { findTable } from '@rowflow/schema';
-import { parseStatsSpec, type Row, StatsEngine, type StatsOutput, type StatsSpec } from '@rowflow/stats';
-import { finalize, merge, type Observable, Subject, tap } from 'rxjs';
+import { liveStats, parseStatsSpec, type Row, type StatsSpec } from '@rowflow/stats';
+import { asyncScheduler, catchError, defer, EMPTY, merge, type Observable, type SchedulerLike, Subject, tap } from 'rxjs';
 import type { RowBatch } from './ndjson-batcher.js';
 
 /** SSE messages of live stats, next to the preview's `data`/`complete`. */
@@ -58,23 +58,24 @@ function rowsOf(batch: RowBatch): Row[] {
 
 /**
  * Adds stats to a preview: `preview` builds the usual events from the (tapped) batches; each
- * batch also feeds the stats engine, whose outputs go out right before that batch's `data`
- * event, and the final flush (every open window, last quality snapshot) before `complete`.
- * Synchronous, so the relay's backpressure (pausing upstream) covers the stats events too.
+ * batch is also handed to the library's `liveStats` operator, whose outputs go out right before
+ * that batch's `data` event, and its final flush (every open window, last quality snapshot)
+ * before `complete`. The hand-off is a synchronous Subject, so the relay's backpressure (pausing
+ * upstream) covers the stats events too, and the ordering holds without any buffering here.
  */
 export function withStats<E>(batches: Observable<RowBatch>, spec: StatsSpec, preview: (b: Observable<RowBatch>) => Observable<E>, now: () => number): Observable<E | StatsSseEvent> {
-  const engine = new StatsEngine(spec);
-  const out = new Subject<StatsSseEvent>();
-  const send = (outputs: StatsOutput[]) => {
-    for (const o of outputs) out.next(o);
-  };
-  const tapped = batches.pipe(
-    tap({
-      next: (b) => {
-        for (const row of rowsOf(b)) send(engine.push(row, now()));
-      },
-      complete: () => send(engine.finish(now())),
-    }),
-  );
-  return merge(out, preview(tapped).pipe(finalize(() => out.complete())));
+  return defer(() => {
+    const rows = new Subject<readonly Row[]>();
+    // liveStats reads only the scheduler's clock (quality pacing, freshness): the relay's clock.
+    const clock: SchedulerLike = { now, schedule: asyncScheduler.schedule.bind(asyncScheduler) };
+    const stats: Observable<StatsSseEvent> = rows.pipe(liveStats(spec, clock));
+    const tapped = batches.pipe(
+      tap({
+        next: (b) => rows.next(rowsOf(b)),
+        complete: () => rows.complete(),
+        error: (err: unknown) => rows.error(err),
+      }),
+    );
+    return merge(stats.pipe(catchError(() => EMPTY)), preview(tapped));
+  });
 }

@@ -4,11 +4,9 @@ import { FeistelPermutation } from '../feistel.js';
 import { cellSeed, streamKey } from '../hash.js';
 import { RowContext } from '../row-context.js';
 import { distributed } from '../values-numeric.js';
-import { coveredByForeignKey } from './composite-key.js';
+import { coveredByForeignKey, type ParentColumns } from './composite-key.js';
 import type { DatasetPlan } from './dataset-plan.js';
 
-/** The compiled columns of a parent table, by name (only the referenced ones are read). */
-export type ParentColumns = (parent: string, needed: string[]) => Map<string, CompiledColumn>;
 
 /**
  * Parent row of each child row: an earlier row for a self-reference (row 0 has none), distinct

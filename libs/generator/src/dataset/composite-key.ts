@@ -1,4 +1,4 @@
-import { type ColumnSpec, type ColumnType, type DatasetTableSpec, ValidationError } from '@rowflow/contracts';
+import { type ColumnSpec, type ColumnType, type CompositeForeignKeySpec, type DatasetTableSpec, ValidationError } from '@rowflow/contracts';
 import { DEFAULT_CHAR_LENGTH, DEFAULT_DATE_FROM, decimalBounds, parseIsoInstant, REFERENCE_DATE, referencedColumn } from '@rowflow/schema';
 import type { Cell, CellKind, CompiledColumn } from '../column.js';
 import { compileColumn } from '../compile.js';
@@ -110,15 +110,68 @@ function member(plan: DatasetPlan, table: string, col: ColumnSpec): Member {
   return (MEMBERS[col.type] ?? ((_p, _t, c) => intMember(c)))(plan, table, col);
 }
 
+/** The compiled columns of a parent table, by name (only the referenced ones are read). */
+export type ParentColumns = (parent: string, needed: string[]) => Map<string, CompiledColumn>;
+
+/**
+ * Composite foreign keys to another table lying inside the composite key without covering it
+ * (`stock (tenant, code, warehouse)` with `(tenant, code)` → `products`): each is one digit of
+ * the key tuple, the parent's row, so its members are a real parent key and the tuple unique.
+ */
+export function foreignKeysInKey(table: DatasetTableSpec): CompositeForeignKeySpec[] {
+  const key = table.compositeKey;
+  if (!key || coveredByForeignKey(table, key.columns)) return [];
+  return (table.foreignKeys ?? []).filter((fk) => fk.references.table !== table.name && fk.columns.every((c) => key.columns.includes(c)));
+}
+
+/** One digit for a foreign key inside the key: the parent row; the member columns its referenced values. */
+function parentRowMember(plan: DatasetPlan, fk: CompositeForeignKeySpec, parents: ParentColumns): Digit {
+  const compiled = parents(fk.references.table, fk.references.columns);
+  const row = new RowContext(plan.seed, fk.references.table);
+  const columns = new Map(
+    fk.columns.map((name, i) => {
+      const ref = compiled.get(fk.references.columns[i]!)!;
+      const valueAt = (d: number): Cell => {
+        row.setRow(d);
+        return ref.value(row);
+      };
+      return [name, { kind: ref.kind, valueAt }] as const;
+    }),
+  );
+  return { radix: plan.rowsOf(fk.references.table), columns };
+}
+
+/** A tuple digit: one column's own member, or a foreign key inside the key (several columns, one digit). */
+interface Digit {
+  radix: number;
+  columns: Map<string, { kind: CellKind; valueAt(d: number): Cell }>;
+}
+
+function digitsOf(plan: DatasetPlan, table: DatasetTableSpec, columns: string[], inKey: CompositeForeignKeySpec[], parents: ParentColumns | undefined): Digit[] {
+  const digits: Digit[] = [];
+  const done = new Set<string>();
+  for (const name of columns) {
+    if (done.has(name)) continue;
+    const fk = parents ? inKey.find((f) => f.columns.includes(name)) : undefined;
+    if (fk && parents) {
+      fk.columns.forEach((c) => done.add(c));
+      digits.push(parentRowMember(plan, fk, parents));
+      continue;
+    }
+    const m = member(plan, table.name, table.columns.find((c) => c.name === name) as ColumnSpec);
+    digits.push({ radix: m.radix, columns: new Map([[name, m]]) });
+  }
+  return digits;
+}
+
 /**
  * Columns of one unique tuple: row k's tuple is the mixed-radix digits of perm(k), perm a keyed
  * bijection of [0, domain) — distinct rows get distinct tuples, in random-looking order, with
  * every foreign key member a real parent key. `what` names the key in errors, `salt` seeds it.
  */
-function compileTuple(plan: DatasetPlan, table: DatasetTableSpec, columns: string[], what: string, salt: string): Map<string, CompiledColumn> {
+function compileTuple(plan: DatasetPlan, table: DatasetTableSpec, columns: string[], what: string, salt: string, inKey: CompositeForeignKeySpec[] = [], parents?: ParentColumns): Map<string, CompiledColumn> {
   const out = new Map<string, CompiledColumn>();
-  const cols = columns.map((name) => table.columns.find((c) => c.name === name) as ColumnSpec);
-  const members = cols.map((c) => member(plan, table.name, c));
+  const members = digitsOf(plan, table, columns, inKey, parents);
   const combos = members.reduce((a, m) => a * m.radix, 1);
   const domain = Math.min(combos, MAX_DOMAIN);
   const rows = plan.rowsOf(table.name);
@@ -129,16 +182,13 @@ function compileTuple(plan: DatasetPlan, table: DatasetTableSpec, columns: strin
   if (rows === 0) return out;
   const perm = new FeistelPermutation(domain, streamKey(plan.seed, table.name, `${salt}:${columns.join(',')}`));
   let place = 1;
-  members.forEach((m, i) => {
+  for (const m of members) {
     const below = place;
     place *= m.radix;
-    out.set(cols[i]!.name, {
-      name: cols[i]!.name,
-      kind: m.kind,
-      capacity: domain - offset,
-      value: (row) => m.valueAt(Math.floor(perm.apply(row.k + offset) / below) % m.radix),
-    });
-  });
+    for (const [name, c] of m.columns) {
+      out.set(name, { name, kind: c.kind, capacity: domain - offset, value: (row) => c.valueAt(Math.floor(perm.apply(row.k + offset) / below) % m.radix) });
+    }
+  }
   return out;
 }
 
@@ -151,11 +201,13 @@ export function coveredByForeignKey(table: DatasetTableSpec, columns: string[]):
  * Columns of the table's composite key and of its `uniqueKeys` (each its own bijective tuple;
  * members are disjoint, so each column belongs to at most one). Returns the members by name.
  */
-export function compileCompositeKey(plan: DatasetPlan, table: DatasetTableSpec): Map<string, CompiledColumn> {
+export function compileCompositeKey(plan: DatasetPlan, table: DatasetTableSpec, parents?: ParentColumns): Map<string, CompiledColumn> {
   const out = new Map<string, CompiledColumn>();
   const key = table.compositeKey;
   // The composite key's salt is unchanged from before unique keys existed: same outputs.
-  if (key && !coveredByForeignKey(table, key.columns)) for (const [k, v] of compileTuple(plan, table, key.columns, 'composite key', '\u0000compositeKey')) out.set(k, v);
+  if (key && !coveredByForeignKey(table, key.columns)) {
+    for (const [k, v] of compileTuple(plan, table, key.columns, 'composite key', '\u0000compositeKey', foreignKeysInKey(table), parents)) out.set(k, v);
+  }
   for (const unique of table.uniqueKeys ?? []) {
     for (const [k, v] of compileTuple(plan, table, unique.columns, 'unique key', '\u0000uniqueKey')) out.set(k, v);
   }

@@ -6,7 +6,7 @@ import { compileColumn, withNulls } from '../compile.js';
 import { RowContext } from '../row-context.js';
 import { distributed } from '../values-numeric.js';
 import { compileCompositeForeignKeys } from './composite-foreign-key.js';
-import { compileCompositeKey } from './composite-key.js';
+import { compileCompositeKey, foreignKeysInKey } from './composite-key.js';
 import type { DatasetPlan } from './dataset-plan.js';
 import { OwnerCursor } from './per-parent-counts.js';
 
@@ -76,16 +76,18 @@ export function compileDatasetTable(plan: DatasetPlan, tableName: string, needed
     throw new ValidationError('dataset', `composite foreign keys reference each other in a cycle through "${tableName}": the referenced columns cannot be generated`);
   }
   const inner = new Set(visiting).add(tableName);
-  const fks = (table.foreignKeys ?? []).filter((fk) => !needed || fk.columns.some((c) => needed.includes(c)));
+  // A foreign key inside the composite key takes its values from the key tuple (one digit: the parent row).
+  const inKey = new Set(foreignKeysInKey(table));
+  const fks = (table.foreignKeys ?? []).filter((fk) => !inKey.has(fk) && (!needed || fk.columns.some((c) => needed.includes(c))));
   const fkMembers = new Set(fks.flatMap((fk) => fk.columns));
-  const tuple = compileCompositeKey(plan, table);
-  const specs = relationColumnSpecs(table);
   const base = new Map<string, CompiledColumn>();
+  const parents = (parent: string, cols: string[]) => (parent === tableName ? base : byName(compileDatasetTable(plan, parent, cols, inner)));
+  const tuple = compileCompositeKey(plan, table, parents);
+  const specs = relationColumnSpecs(table);
   for (const c of specs) {
     if (fkMembers.has(c.name)) continue;
     base.set(c.name, tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0)));
   }
-  const parents = (parent: string, cols: string[]) => (parent === tableName ? base : byName(compileDatasetTable(plan, parent, cols, inner)));
   const composite = compileCompositeForeignKeys(plan, { ...table, foreignKeys: fks }, parents);
   const columns = specs.map((c) => composite.get(c.name) ?? base.get(c.name) ?? nullColumn(c.name));
   return applyColumnRelations(table, plan.seed, table.name, columns);

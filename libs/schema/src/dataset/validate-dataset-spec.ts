@@ -55,17 +55,20 @@ function keyGroups(table: DatasetTableSpec): Map<string, string> {
 
 /**
  * Composite foreign keys: members known and in no other key group (a foreign key covering the
- * whole compositeKey is allowed: distinct parents keep it unique), the referenced table and
- * columns known, one referenced column per member.
+ * whole compositeKey is allowed: distinct parents keep it unique; so is one inside it, to another
+ * table — `stock (tenant, code, warehouse)` with `(tenant, code)` → `products`: the parent row is
+ * one digit of the key tuple), the referenced table and columns known, one referenced column per member.
  */
 function checkForeignKeys(spec: DatasetSpec, table: DatasetTableSpec, field: string): void {
   const taken = keyGroups(table);
   (table.foreignKeys ?? []).forEach((fk, i) => {
     const at = `${field}.foreignKeys[${i}]`;
     const key = table.compositeKey;
-    if (key && fk.columns.some((c) => key.columns.includes(c)) && !key.columns.every((c) => fk.columns.includes(c))) {
-      throw new ValidationError(`${at}.columns`, `overlaps compositeKey (${key.columns.join(', ')}) without covering it; a foreign key may hold the whole composite key or none of it`);
+    const inside = key !== undefined && fk.references.table !== table.name && fk.columns.every((c) => key.columns.includes(c));
+    if (key && !inside && fk.columns.some((c) => key.columns.includes(c)) && !key.columns.every((c) => fk.columns.includes(c))) {
+      throw new ValidationError(`${at}.columns`, `overlaps compositeKey (${key.columns.join(', ')}) without covering it or lying inside it; a foreign key may hold the whole composite key, some of its columns only, or none of it`);
     }
+    if (inside) for (const c of fk.columns) if (taken.get(c) === 'compositeKey') taken.delete(c);
     checkMembers(table, fk.columns, `${at}.columns`, taken, `foreignKeys[${i}]`);
     const parent = tableNamed(spec, fk.references.table, `${at}.references.table`);
     fk.references.columns.forEach((name, j) => columnNamed(parent, name, `${at}.references.columns[${j}]`));

@@ -77,9 +77,9 @@ function mapTable(cat: CatalogTable, opts: IntrospectOptions, warnings: string[]
   }
   const triggers = triggerWarning(cat);
   if (triggers) warnings.push(`${cat.name}: ${triggers}`);
-  // Dataset tables name no schema yet: a job writes every table to its own target schema.
-  if (cat.schema !== undefined) warnings.push(`${cat.name}: lives in schema ${cat.schema}; the spec does not record it, so a job writes the table to its target schema`);
-  const spec: DatasetTableSpec = { name: cat.name, rows: opts.rows, columns };
+  // Tables of the first schema carry none: a job writes them to its default target schema, so a
+  // single-schema spec still loads into whichever schema the loading orchestrator targets.
+  const spec: DatasetTableSpec = { name: cat.name, ...(cat.schema !== undefined ? { schema: cat.schema } : {}), rows: opts.rows, columns };
   return { cat, spec, catCols: new Map(cat.columns.map((c) => [c.name, c])), keyColumns: new Set(), original, rows: opts.rows, schema: cat.schema ?? opts.schema ?? opts.name };
 }
 
@@ -253,16 +253,21 @@ function compositeForeignKey(s: TableState, parent: TableState, fk: CatalogConst
     warn(`composite foreign key to ${parent.cat.name}(${(fk.refColumns ?? []).join(', ')}) overlaps another or names an omitted column: not generated, so the constraint may fail`);
     return;
   }
-  const references = { table: parent.cat.name, columns: [...(fk.refColumns ?? [])] };
+  const references = { table: parent.cat.name, columns: [...(fk.refColumns ?? [])], ...schemaOf(parent) };
   s.spec.foreignKeys = [...(s.spec.foreignKeys ?? []), { columns: [...fk.columns], references }];
   for (const c of fk.columns) s.keyColumns.add(c);
+}
+
+/** A reference's `schema` when the parent lives outside the first schema (said, so a cross-schema key reads as one). */
+function schemaOf(parent: TableState): { schema?: string } {
+  return parent.cat.schema !== undefined ? { schema: parent.cat.schema } : {};
 }
 
 function linkForeignKey(s: TableState, parent: TableState, name: string, refColumn: string, warn: Warn): void {
   const col = columnOf(s, name);
   if (!col) return;
   const oneToOne = col.primaryKey || col.unique;
-  replaceColumn(s, { name, type: 'foreignKey', references: { table: parent.cat.name, column: refColumn } });
+  replaceColumn(s, { name, type: 'foreignKey', references: { table: parent.cat.name, column: refColumn, ...schemaOf(parent) } });
   if (oneToOne) oneRowPerParent(s, parent, name, warn);
 }
 
@@ -310,7 +315,8 @@ function resolveKeyChains(s: TableState, byName: Map<string, TableState>, warnin
       continue;
     }
     const owner = ownerColumn(s) === col.name;
-    replaceColumn(s, { ...col, references: { table: root.table, column: root.column } });
+    const rootState = byName.get(root.table);
+    replaceColumn(s, { ...col, references: { table: root.table, column: root.column, ...(rootState ? schemaOf(rootState) : {}) } });
     if (owner && s.spec.perParent) s.spec.perParent = { ...s.spec.perParent, table: root.table };
     if (owner && ownerColumn(s) !== col.name) {
       warn(`one row per ${root.table} row cannot be kept (another column references ${root.table} first): duplicates may violate the key`);

@@ -81,6 +81,7 @@ export class JobStatusDto implements JobStatus {
   @ApiProperty({ nullable: true, type: String }) startedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
+  @ApiPropertyOptional({ description: 'What the job relies on that its checks could not prove (a trigger filling a NOT NULL column, a foreign-key cycle broken at a nullable column); absent when nothing', type: [String] }) warnings?: string[];
   @ApiPropertyOptional({ description: 'While a partition waits out a transient failure: its error', nullable: true, type: String }) lastError?: string | null;
   @ApiPropertyOptional({ description: 'While waiting: the earliest next attempt', nullable: true, type: String, format: 'date-time' }) nextAttemptAt?: string | null;
   @ApiPropertyOptional({ description: 'While its work waits on a lock another session holds on one of its tables: which lock', nullable: true, type: String }) waitingFor?: string | null;
