@@ -37,6 +37,18 @@ describe('patterns: from the corpus', () => {
     expect(Number(res.rows[0]!.n)).toBeGreaterThan(0);
   });
 
+  it('a case-folded code list, CHECK (kind IS NULL OR upper(kind) IN (…)): the listed values in that case are generated', async () => {
+    const run = await db.roundTrip(
+      'p_folded_check',
+      `CREATE TABLE person (id serial PRIMARY KEY, persontype char(2) NOT NULL,
+                            title varchar(8), CONSTRAINT ck_type CHECK (persontype IS NULL OR upper(persontype) IN ('SC', 'VC', 'IN', 'EM')),
+                            CONSTRAINT ck_title CHECK (lower(title) IN ('mr', 'ms', 'dr')));
+       CREATE TABLE email (id serial PRIMARY KEY, person_id integer NOT NULL REFERENCES person);`,
+    );
+    expectClean(run);
+    expect(run.counts['p_folded_check.email']).toBe(200);
+  });
+
   it('a unique key inside another, (name, email) and (organization_id, name, email): the smaller one is generated unique', async () => {
     // Index names put the wider key first, as pg_dump orders them by name.
     const run = await db.roundTrip(

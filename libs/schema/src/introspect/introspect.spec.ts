@@ -33,6 +33,8 @@ describe('parseCheck', () => {
     ["CHECK (((code)::text ~ '^[A-Z]{2}-[0-9]{4}$'::text))", [{ column: 'code', kind: 'pattern', pattern: '^[A-Z]{2}-[0-9]{4}$' }]],
     ["CHECK (((code)::text ~ '[A-Z]'::text))", null],
     ['CHECK ((lower(x) = x))', null],
+    ["CHECK (((persontype IS NULL) OR (upper((persontype)::text) = ANY (ARRAY['SC'::text, 'vc'::text, 'IN'::text]))))", [{ column: 'persontype', kind: 'in', values: ['SC', 'IN'] }]],
+    ["CHECK ((lower(code) = ANY (ARRAY['ab'::text, 'cd'::text])))", [{ column: 'code', kind: 'in', values: ['ab', 'cd'] }]],
     ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NOT NULL) AND (b IS NOT NULL))))', null],
     ['CHECK (("Weird Name" < 5))', null],
   ])('%s', (def, facts) => {
