@@ -49,6 +49,17 @@ describe('patterns: from the corpus', () => {
     expect(run.counts['p_folded_check.email']).toBe(200);
   });
 
+  it('exactly one parent written with IS NOT NULL, CHECK ((plan_id IS NOT NULL) <> (subscription_id IS NOT NULL))', async () => {
+    const run = await db.roundTrip(
+      'p_xor_not_null',
+      `CREATE TABLE plans (id bigserial PRIMARY KEY, name text NOT NULL);
+       CREATE TABLE subscriptions (id bigserial PRIMARY KEY, plan_id bigint NOT NULL REFERENCES plans);
+       CREATE TABLE entitlements (id bigserial PRIMARY KEY, plan_id bigint REFERENCES plans, subscription_id bigint REFERENCES subscriptions,
+                                  CONSTRAINT one_parent CHECK ((plan_id IS NOT NULL) <> (subscription_id IS NOT NULL)));`,
+    );
+    expectClean(run);
+  });
+
   it('a unique key inside another, (name, email) and (organization_id, name, email): the smaller one is generated unique', async () => {
     // Index names put the wider key first, as pg_dump orders them by name.
     const run = await db.roundTrip(

@@ -23,7 +23,8 @@ const LENGTH = new RegExp(String.raw`^\(*(?:char_length|character_length|length)
 const COMPARE = new RegExp(String.raw`^${COL}\s*(<=|<|>=|>)\s*${COL}$`);
 const NONNULLS = new RegExp(String.raw`^\(*num_nonnulls\((.*)\)\s*(=|<=)\s*1$`);
 const IS_NULL = new RegExp(String.raw`^${COL}\s+IS\s+(NOT\s+)?NULL$`);
-const XOR = new RegExp(String.raw`^\(${COL}\s+IS\s+NULL\)\s*<>\s*\(${COL}\s+IS\s+NULL\)$`);
+// `(a IS NULL) <> (b IS NULL)` and `(a IS NOT NULL) <> (b IS NOT NULL)` say the same (the same test on both sides).
+const XOR = new RegExp(String.raw`^\(${COL}\s+IS\s+(NOT\s+)?NULL\)\s*<>\s*\(${COL}\s+IS\s+(NOT\s+)?NULL\)$`);
 const REGEX = new RegExp(String.raw`^${COL}\s*~\s*'((?:[^']|'')*)'${CAST}$`);
 const FLIP: Record<string, '>' | '>=' | '<' | '<='> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
 
@@ -120,7 +121,7 @@ function exclusiveFact(part: string): CheckFact | null {
     return { column: columns[0] as string, kind: 'exclusive', columns: columns as string[], required: nn[2] === '=' };
   }
   const xor = XOR.exec(part);
-  if (xor) return { column: xor[1] as string, kind: 'exclusive', columns: [xor[1] as string, xor[2] as string], required: true };
+  if (xor && xor[2] === xor[4]) return { column: xor[1] as string, kind: 'exclusive', columns: [xor[1] as string, xor[3] as string], required: true };
   return null;
 }
 

@@ -25,6 +25,8 @@ describe('parseCheck', () => {
     ['CHECK ((num_nonnulls(a, b, c) = 1))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b', 'c'], required: true }]],
     ['CHECK ((num_nonnulls(a, b) <= 1))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: false }]],
     ['CHECK (((a IS NULL) <> (b IS NULL)))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: true }]],
+    ['CHECK (((a IS NOT NULL) <> (b IS NOT NULL)))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: true }]],
+    ['CHECK (((a IS NULL) <> (b IS NOT NULL)))', null],
     ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NULL) AND (b IS NOT NULL))))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: true }]],
     ['CHECK ((starts_at < ends_at))', [{ column: 'ends_at', kind: 'after', other: 'starts_at', orEqual: false }]],
     ['CHECK ((ends >= starts))', [{ column: 'ends', kind: 'after', other: 'starts', orEqual: true }]],
