@@ -38,6 +38,14 @@ describe('columnProblem: does every generated value load into the column?', () =
     ['enum into an enum missing a label', { name: 'c', type: 'enum', values: ['a', 'z'] }, 10, col('mood', { typtype: 'e', labels: ['a', 'b'] }), /no label "z"/],
     ['text into an enum', { name: 'c', type: 'city' }, 10, col('mood', { typtype: 'e', labels: ['a'] }), /city values do not load into enum/],
     ['anything into a generated column', { name: 'c', type: 'int' }, 10, col('int4', { generated: true }), /generated column/],
+    ['decimal(6,2) into real: 6 significant digits, exact', { name: 'c', type: 'decimal', precision: 6, scale: 2 }, 10, col('float4', { declared: 'real' }), null],
+    ['decimal(12,4) into real: would be rounded', { name: 'c', type: 'decimal', precision: 12, scale: 4 }, 10, col('float4', { declared: 'real' }), /rounded by real/],
+    ['int 0..100 into real', { name: 'c', type: 'int', min: 0, max: 100 }, 10, col('float4', { declared: 'real' }), null],
+    ['int default range into real: beyond 2^24', { name: 'c', type: 'int', min: 0, max: 2 ** 25 }, 10, col('float4', { declared: 'real' }), /beyond real/],
+    ['int[] within smallint into smallint[]', { name: 'c', type: 'array', element: { type: 'int', min: 0, max: 32767 } }, 10, col('_int2', { declared: 'smallint[]' }), null],
+    ['int[] beyond smallint into smallint[]', { name: 'c', type: 'array', element: { type: 'int', min: 0, max: 40000 } }, 10, col('_int2', { declared: 'smallint[]' }), /array elements: values reach 0\.\.40000, beyond smallint/],
+    ['always-NULL text into a nullable column of a type without a generator', { name: 'c', type: 'text', nullRatio: 1 }, 10, col('cube'), null],
+    ['always-NULL text into a NOT NULL column of a type without a generator', { name: 'c', type: 'text', nullRatio: 1 }, 10, col('cube', { notNull: true }), /do not load into cube/],
   ])('%s', (_name, spec, rows, target, expected) => {
     const problem = columnProblem(spec, rows, target);
     if (expected === null) expect(problem).toBeNull();

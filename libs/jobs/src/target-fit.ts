@@ -60,11 +60,14 @@ interface Source {
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext']);
 const INT_LIMITS: Record<string, number> = { int2: 32767, int4: INT32_MAX, int8: Number.MAX_SAFE_INTEGER };
 const SAFE = Number.MAX_SAFE_INTEGER;
+/** A `real` holds every integer up to 2^24 and every decimal of up to 6 significant digits exactly. */
+const FLOAT4_INT = 2 ** 24;
+const FLOAT4_DIGITS = 6;
 
 /** Which other base types each value family loads into exactly (besides text types). */
 const ALSO: Record<Source['kind'], readonly string[]> = {
-  int: ['float8', 'numeric', 'int2', 'int4', 'int8'],
-  numeric: ['numeric', 'float8'],
+  int: ['float8', 'float4', 'numeric', 'int2', 'int4', 'int8'],
+  numeric: ['numeric', 'float8', 'float4'],
   boolean: ['bool'],
   uuid: ['uuid'],
   date: ['date', 'timestamp', 'timestamptz'],
@@ -183,7 +186,7 @@ function numericMod(typmod: number): { p: number; s: number } | null {
 function intProblem(src: Source, t: TableColumn): string | null {
   const lo = src.lo ?? -SAFE;
   const hi = src.hi ?? SAFE;
-  const limit = INT_LIMITS[t.base];
+  const limit = t.base === 'float4' ? FLOAT4_INT : INT_LIMITS[t.base];
   if (limit !== undefined && (hi > limit || lo < -limit - 1)) return `values reach ${lo}..${hi}, beyond ${t.declared}`;
   const mod = t.base === 'numeric' ? numericMod(t.typmod) : null;
   if (mod && Math.max(String(Math.abs(lo)).length, String(Math.abs(hi)).length) > mod.p - mod.s) return `values reach ${lo}..${hi}, beyond ${t.declared}`;
@@ -191,6 +194,7 @@ function intProblem(src: Source, t: TableColumn): string | null {
 }
 
 function numericProblem(src: Source, t: TableColumn): string | null {
+  if (t.base === 'float4' && (src.precision ?? 0) > FLOAT4_DIGITS) return `numeric(${src.precision},${src.scale}) values would be rounded by ${t.declared} (${FLOAT4_DIGITS} significant digits)`;
   const mod = t.base === 'numeric' ? numericMod(t.typmod) : null;
   if (!mod) return null;
   const [p, s] = [src.precision ?? 0, src.scale ?? 0];
@@ -219,9 +223,17 @@ function enumProblem(col: ColumnSpec, src: Source, t: TableColumn): string | nul
 
 function accepts(src: Source, t: TableColumn): boolean {
   if (TEXT_TYPES.has(t.base)) return true;
-  // `real` keeps 6 significant decimal digits: numerics of at most 6 digits load into it unchanged.
-  if (src.kind === 'numeric' && t.base === 'float4') return (src.precision ?? Infinity) <= 6;
   return src.kind === 'other' ? loadsInto(src.typname!, t.base) : ALSO[src.kind].includes(t.base);
+}
+
+/**
+ * An array into an array column, element by element: `smallint[]` takes integer elements that
+ * stay within smallint, `varchar(20)[]` short enough text, like the scalar columns do.
+ */
+function elementProblem(element: ColumnSpec, rows: number, t: TableColumn): string | null {
+  const declared = t.declared.replace(/(\[\])+$/, '');
+  const problem = columnProblem(element, rows, { ...t, base: t.base.slice(1), declared, typtype: 'b', labels: null });
+  return problem && `array elements: ${problem}`;
 }
 
 /**
@@ -230,6 +242,9 @@ function accepts(src: Source, t: TableColumn): boolean {
  */
 export function columnProblem(col: ColumnSpec, rows: number, t: TableColumn, from: ValueSource = { column: col, rows, keyOffset: 0 }): string | null {
   if (t.generated) return `is a generated column; COPY cannot write it`;
+  // A column generated always NULL (a type without a generator) writes no value: any nullable column takes it.
+  if (col.nullRatio === 1 && !col.profile && !t.notNull) return null;
+  if (from.column.type === 'array' && from.column.element && t.base.startsWith('_')) return elementProblem({ ...from.column.element, name: col.name }, rows, t);
   const src = sourceOf(from);
   if (t.typtype === 'e') return enumProblem(from.column, src, t);
   if (!accepts(src, t)) return `${col.type} values (${pgType(from.column)}) do not load into ${t.declared}`;

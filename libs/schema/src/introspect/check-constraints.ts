@@ -18,11 +18,13 @@ const NUMBER = String.raw`\(*'?(-?\d+(?:\.\d+)?)'?\)?${CAST}\)*`;
 const BOUND = new RegExp(String.raw`^${COL}\s*(>=|<=|>|<|=)\s*${NUMBER}$`);
 const FLIPPED = new RegExp(String.raw`^${NUMBER}\s*(>=|<=|>|<)\s*${COL}$`);
 const IN_LIST = new RegExp(String.raw`^${COL}\s*=\s*ANY\s*\(+\s*ARRAY\[(.*)\]\)?${CAST}\)*$`);
+const FOLDED_IN_LIST = new RegExp(String.raw`^\(*(upper|lower)\(${COL}\)\s*=\s*ANY\s*\(+\s*ARRAY\[(.*)\]\)?${CAST}\)*$`);
 const LENGTH = new RegExp(String.raw`^\(*(?:char_length|character_length|length)\(${COL}\)\s*(>=|<=|>|<|=)\s*${NUMBER}$`);
 const COMPARE = new RegExp(String.raw`^${COL}\s*(<=|<|>=|>)\s*${COL}$`);
 const NONNULLS = new RegExp(String.raw`^\(*num_nonnulls\((.*)\)\s*(=|<=)\s*1$`);
 const IS_NULL = new RegExp(String.raw`^${COL}\s+IS\s+(NOT\s+)?NULL$`);
-const XOR = new RegExp(String.raw`^\(${COL}\s+IS\s+NULL\)\s*<>\s*\(${COL}\s+IS\s+NULL\)$`);
+// `(a IS NULL) <> (b IS NULL)` and `(a IS NOT NULL) <> (b IS NOT NULL)` say the same (the same test on both sides).
+const XOR = new RegExp(String.raw`^\(${COL}\s+IS\s+(NOT\s+)?NULL\)\s*<>\s*\(${COL}\s+IS\s+(NOT\s+)?NULL\)$`);
 const REGEX = new RegExp(String.raw`^${COL}\s*~\s*'((?:[^']|'')*)'${CAST}$`);
 const FLIP: Record<string, '>' | '>=' | '<' | '<='> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
 
@@ -119,7 +121,7 @@ function exclusiveFact(part: string): CheckFact | null {
     return { column: columns[0] as string, kind: 'exclusive', columns: columns as string[], required: nn[2] === '=' };
   }
   const xor = XOR.exec(part);
-  if (xor) return { column: xor[1] as string, kind: 'exclusive', columns: [xor[1] as string, xor[2] as string], required: true };
+  if (xor && xor[2] === xor[4]) return { column: xor[1] as string, kind: 'exclusive', columns: [xor[1] as string, xor[3] as string], required: true };
   return null;
 }
 
@@ -136,8 +138,19 @@ function inListFact(part: string): CheckFact | null {
   return values ? { column: list[1] as string, kind: 'in', values } : null;
 }
 
+/**
+ * `upper(x) IN ('SC', 'VC')` (a case-insensitive code): generating the listed values that are
+ * already in that case satisfies it (upper('SC') is 'SC'); a value in the other case never could.
+ */
+function foldedInListFact(part: string): CheckFact | null {
+  const m = FOLDED_IN_LIST.exec(part);
+  const fold = m?.[1] === 'upper' ? (v: string) => v.toUpperCase() : (v: string) => v.toLowerCase();
+  const values = m && listValues(m[3] ?? '')?.filter((v) => fold(v) === v);
+  return m && values?.length ? { column: m[2] as string, kind: 'in', values } : null;
+}
+
 function fact(part: string): CheckFact | null {
-  return boundFact(part) ?? inListFact(part) ?? lengthFact(part) ?? compareFact(part) ?? exclusiveFact(part) ?? patternFact(part);
+  return boundFact(part) ?? inListFact(part) ?? foldedInListFact(part) ?? lengthFact(part) ?? compareFact(part) ?? exclusiveFact(part) ?? patternFact(part);
 }
 
 /** Facts of one conjunct, which may be a disjunction: `x >= 0 OR x IS NULL`, or an XOR written out. */

@@ -117,11 +117,12 @@ function uniqueKeys(s: TableState, warnings: string[]): CatalogConstraint[] {
 
 function applyKeys(s: TableState, warnings: string[]): void {
   const keys = uniqueKeys(s, warnings);
-  const singles = new Set(keys.filter((k) => k.columns.length === 1).map((k) => k.columns[0]));
+  // A key holding every column of a smaller key (a unique column, or `(name, email)` inside
+  // `(org_id, name, email)`) is unique whenever that one is: only the smaller is generated.
+  const implied = (k: CatalogConstraint): boolean => keys.some((o) => o.columns.length < k.columns.length && o.columns.every((c) => k.columns.includes(c)));
   const done = new Set<string>();
   for (const k of keys) {
-    // A key containing a unique column is unique already: nothing more to generate.
-    if (k.columns.length > 1 && k.columns.some((c) => singles.has(c))) continue;
+    if (implied(k)) continue;
     const id = k.columns.join('\u0000');
     if (done.has(id)) continue;
     done.add(id);

@@ -25,6 +25,8 @@ describe('parseCheck', () => {
     ['CHECK ((num_nonnulls(a, b, c) = 1))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b', 'c'], required: true }]],
     ['CHECK ((num_nonnulls(a, b) <= 1))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: false }]],
     ['CHECK (((a IS NULL) <> (b IS NULL)))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: true }]],
+    ['CHECK (((a IS NOT NULL) <> (b IS NOT NULL)))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: true }]],
+    ['CHECK (((a IS NULL) <> (b IS NOT NULL)))', null],
     ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NULL) AND (b IS NOT NULL))))', [{ column: 'a', kind: 'exclusive', columns: ['a', 'b'], required: true }]],
     ['CHECK ((starts_at < ends_at))', [{ column: 'ends_at', kind: 'after', other: 'starts_at', orEqual: false }]],
     ['CHECK ((ends >= starts))', [{ column: 'ends', kind: 'after', other: 'starts', orEqual: true }]],
@@ -33,6 +35,8 @@ describe('parseCheck', () => {
     ["CHECK (((code)::text ~ '^[A-Z]{2}-[0-9]{4}$'::text))", [{ column: 'code', kind: 'pattern', pattern: '^[A-Z]{2}-[0-9]{4}$' }]],
     ["CHECK (((code)::text ~ '[A-Z]'::text))", null],
     ['CHECK ((lower(x) = x))', null],
+    ["CHECK (((persontype IS NULL) OR (upper((persontype)::text) = ANY (ARRAY['SC'::text, 'vc'::text, 'IN'::text]))))", [{ column: 'persontype', kind: 'in', values: ['SC', 'IN'] }]],
+    ["CHECK ((lower(code) = ANY (ARRAY['ab'::text, 'cd'::text])))", [{ column: 'code', kind: 'in', values: ['ab', 'cd'] }]],
     ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NOT NULL) AND (b IS NOT NULL))))', null],
     ['CHECK (("Weird Name" < 5))', null],
   ])('%s', (def, facts) => {
