@@ -14,7 +14,11 @@ beforeAll(async () => {
   await t.pool.query(`
     CREATE TABLE parents (id bigint PRIMARY KEY);
     CREATE TABLE kids (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES parents, qty integer CONSTRAINT kids_qty_not_three CHECK (qty <> 3));
-    CREATE TABLE strict_kids (id bigint PRIMARY KEY, qty integer CONSTRAINT strict_qty_not_three CHECK (qty <> 3))`);
+    CREATE TABLE strict_kids (id bigint PRIMARY KEY, qty integer CONSTRAINT strict_qty_not_three CHECK (qty <> 3));
+    CREATE TABLE guarded (id bigint PRIMARY KEY, qty integer);
+    CREATE FUNCTION guarded_no_four() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.qty = 4 THEN RAISE EXCEPTION 'qty 4 is not allowed here'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER guarded_no_four BEFORE INSERT ON guarded FOR EACH ROW EXECUTE FUNCTION guarded_no_four()`);
 });
 
 const FAMILY = {
@@ -68,5 +72,23 @@ describe('dead letters carry table and constraint', () => {
     const letters = await (await fetch(`${t.api.url}/api/jobs/${job.id}/dead-letters`)).json();
     expect(letters.length).toBeGreaterThan(2);
     for (const d of letters) expect(d).toMatchObject({ table: 'strict_kids', sqlstate: '23514', constraint: 'strict_qty_not_three' });
+  });
+
+  it('sets aside the rows the table\'s own trigger refuses with RAISE EXCEPTION, and loads the rest', async () => {
+    const spec = { name: 'guarded', columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'qty', type: 'int', min: 1, max: 5 }] };
+    const res = await postJson(`${t.api.url}/api/jobs`, { schema: spec, rows: 120, mode: 'append', seed: 5, skipLimit: 1000, chunkSize: 40 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const job = await waitForState(t.api.url, res.body.id, ['completed', 'failed']);
+    expect(job.state, job.error).toBe('completed');
+    const { rows } = await t.pool.query('SELECT count(*)::int AS n, count(*) FILTER (WHERE qty = 4)::int AS fours FROM guarded');
+    expect(rows[0].fours).toBe(0);
+    const letters = await (await fetch(`${t.api.url}/api/jobs/${job.id}/dead-letters`)).json();
+    expect(letters.length).toBeGreaterThan(0);
+    expect(rows[0].n + letters.length).toBe(120);
+    for (const d of letters) {
+      expect(d).toMatchObject({ table: 'guarded', sqlstate: 'P0001' });
+      expect(d.row.split(',')[1]).toBe('4');
+      expect(d.message).toMatch(/qty 4 is not allowed here/);
+    }
   });
 });

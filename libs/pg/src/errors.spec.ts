@@ -26,6 +26,7 @@ describe('classifyError', () => {
     expect(classifyError(pgError('08006'))).toBe('transient');
     expect(classifyError(pgError('40P01'))).toBe('transient');
     expect(classifyError(pgError('22P02'))).toBe('data');
+    expect(classifyError(pgError('P0001'))).toBe('data'); // RAISE EXCEPTION in the table's own trigger
     expect(classifyError(pgError('23505'))).toBe('data');
     expect(classifyError(pgError('42P01'))).toBe('fatal');
     expect(classifyError(pgError('XX000'))).toBe('fatal');

@@ -50,8 +50,9 @@ export function sqlState(err: unknown): string | undefined {
 /**
  * Classifies an error from a database or network attempt: connection loss at any point (socket errors, a
  * terminated backend, a lost reply), serialization failures, deadlocks, too many connections,
- * admin shutdown, generator 5xx / unreachable, a stalled body → retry; data exceptions (22xxx)
- * and integrity violations (23xxx) → bisect; anything else (missing table 42P01, privilege
+ * admin shutdown, generator 5xx / unreachable, a stalled body → retry; data exceptions (22xxx),
+ * integrity violations (23xxx) and exceptions raised by the table's own PL/pgSQL triggers (P0xxx:
+ * applications validate rows that way, one row at a time) → bisect; anything else (missing table 42P01, privilege
  * 42501, bad column …) → fail fast. An error whose `cause` is transient is transient, and so is one that says so
  * (`transient: true`, e.g. a short chunk).
  */
@@ -61,7 +62,7 @@ export function classifyError(err: unknown, depth = 0): ErrorKind {
   const state = sqlState(err);
   if (state) {
     if (TRANSIENT_SQLSTATES.has(state) || state.startsWith('08')) return 'transient';
-    if (state.startsWith('22') || state.startsWith('23')) return 'data';
+    if (state.startsWith('22') || state.startsWith('23') || state.startsWith('P0')) return 'data';
     return 'fatal';
   }
   if (e?.transient === true) return 'transient';
