@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseExportRequest, planExport, runExport } from '@rowflow/export';
+import { parseExportRequest, partFile, planExport, runExport } from '@rowflow/export';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { copySha } from '../cli/cli-harness.js';
@@ -76,5 +76,34 @@ describe('runExport with parallel parts', () => {
     const m = await runExport(plan, opts);
     expect(m.file.rows).toBe(ROWS);
     expect(createHash('sha256').update(await readFile(out)).digest('hex')).toBe(reference);
+  });
+
+  it('after a crash between manifest and rename, places the re-joined parts only if they hash to the manifest; damaged parts mean exporting again', async () => {
+    const plan = await planExport(pool, 'public', parseExportRequest({ table: 'accounts', workers: 2, chunkRows: 5000 }));
+    const work = join(dir, 'e3');
+    const out = join(work, 'out.csv');
+    const opts = { pool, id: 'e3', dir: work, finalPath: out, signal: new AbortController().signal };
+    const reference = await copySha(pool, 'SELECT * FROM accounts ORDER BY id');
+    const sha = async () => createHash('sha256').update(await readFile(out)).digest('hex');
+    const first = await runExport(plan, opts);
+    const bytes = await readFile(out);
+    const cut = first.parts[1].chunks[0].offset;
+    // What a crash after the manifest and before the rename leaves: the manifest and both part
+    // files, no final file. `damage` flips one byte in the second part, as a bad disk would.
+    const crashed = async (damage: boolean) => {
+      await rm(out);
+      const second = Buffer.from(bytes.subarray(cut));
+      if (damage) second[second.length - 3] ^= 0x01;
+      await writeFile(partFile(work, 0), bytes.subarray(0, cut));
+      await writeFile(partFile(work, 1), second);
+    };
+    await crashed(false);
+    const rejoined = await runExport(plan, opts);
+    expect(rejoined.finishedAt).toBe(first.finishedAt); // the stored manifest: joined, checked, placed
+    expect(await sha()).toBe(reference);
+    await crashed(true);
+    const redone = await runExport(plan, opts);
+    expect(redone.file.sha256).toBe(reference);
+    expect(await sha()).toBe(reference);
   });
 });

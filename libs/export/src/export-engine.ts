@@ -51,10 +51,11 @@ export async function loadOrSavePlan(dir: string, fresh: () => Promise<ExportPla
 }
 
 /**
- * Runs (or continues) an export: every part in parallel from its checkpoint, then the manifest,
- * then the join (parts concatenated in key order — the same bytes as one worker). The manifest is
- * written before the final rename, so a rerun after any crash either finds a verified finished
- * file or re-joins the parts. The whole file's sha256 is computed by reading the parts once.
+ * Runs (or continues) an export: every part in parallel from its checkpoint, then the join
+ * (parts concatenated in key order — the same bytes as one worker) into a temp file, hashed as
+ * it is written; then the manifest with that hash; then the rename into place. The manifest is
+ * written before the rename, so a rerun after any crash either finds a verified finished file
+ * or re-joins the parts and checks the result against the manifest before placing it.
  */
 export async function runExport(plan: ExportPlan, o: ExportRunOptions): Promise<ExportManifest> {
   await mkdir(o.dir, { recursive: true });
@@ -86,9 +87,10 @@ export async function runExport(plan: ExportPlan, o: ExportRunOptions): Promise<
   o.signal.throwIfAborted();
   if (failed.signal.aborted) throw failed.signal.reason;
   const parts = settled.map((r) => (r as PromiseFulfilledResult<PartCheckpoint>).value);
-  const manifest = await buildManifest(plan, o, parts);
+  const joined = await joinParts(o, parts.length);
+  const manifest = buildManifest(plan, o, parts, joined);
   await writeJsonAtomic(manifestFile(o.dir), manifest);
-  await joinParts(o, parts.length);
+  await joined.place();
   report();
   return manifest;
 }
@@ -109,63 +111,108 @@ async function finishedManifest(o: ExportRunOptions): Promise<ExportManifest | u
   }
   const partsThere = await Promise.all(m.parts.map((p) => stat(partFile(o.dir, p.index)).then(() => true, () => false)));
   if (partsThere.every(Boolean)) {
-    await joinParts(o, m.parts.length); // crashed between manifest and rename: the parts are still there
-    return m;
+    // Crashed between manifest and rename: the parts are still there. They are joined again and
+    // placed only if the join hashes to what the manifest promised.
+    const joined = await joinParts(o, m.parts.length);
+    if (joined.sha256 === m.file.sha256 && joined.bytes === m.file.bytes) {
+      await joined.place();
+      return m;
+    }
+    await joined.discard();
   }
-  // The finished file was removed or changed afterwards: export again from the start.
-  // Checkpoints first: the manifest is what sends a rerun down this path again.
+  // The finished file was removed or changed afterwards, or the parts no longer give it: export
+  // again from the start. Checkpoints first: the manifest is what sends a rerun down this path again.
   for (const p of m.parts) await rm(partCheckpointFile(o.dir, p.index), { force: true });
   await rm(manifestFile(o.dir), { force: true });
   return undefined;
 }
 
-async function buildManifest(plan: ExportPlan, o: ExportRunOptions, parts: PartCheckpoint[]): Promise<ExportManifest> {
-  const hash = createHash('sha256');
-  for (let i = 0; i < parts.length; i++) {
-    for await (const chunk of createReadStream(partFile(o.dir, i))) hash.update(chunk as Buffer);
-  }
+function buildManifest(plan: ExportPlan, o: ExportRunOptions, parts: PartCheckpoint[], joined: Joined): ExportManifest {
   return {
     kind: 'export', version: 1, id: o.id, schema: plan.schema, table: plan.table, orderBy: plan.orderBy, where: plan.where, columns: plan.columns,
-    file: { name: basename(o.finalPath), path: o.finalPath, rows: parts.reduce((s, p) => s + p.rows, 0), bytes: parts.reduce((s, p) => s + p.bytes, 0), sha256: hash.digest('hex') },
+    file: { name: basename(o.finalPath), path: o.finalPath, rows: parts.reduce((s, p) => s + p.rows, 0), bytes: joined.bytes, sha256: joined.sha256 },
     parts: manifestParts(parts),
     finishedAt: new Date().toISOString(),
   };
 }
 
+/** The joined file, staged and hashed: `place` puts it at the final path, `discard` drops the stage. */
+interface Joined {
+  sha256: string;
+  bytes: number;
+  place(): Promise<void>;
+  discard(): Promise<void>;
+}
+
 /**
- * Concatenates the part files into the final file (tmp + fsync + rename + dir fsync); one part is
- * just renamed. A final path that is not a regular file (a FIFO, a device, a symlink to one) is
- * written in place: a rename would replace it with a regular file.
+ * Joins the part files into a staged final file (tmp + fsync; one part is used as it is), hashing
+ * every byte on the way: the manifest's hash is the hash of the very bytes that get placed, read
+ * once. A final path that is not a regular file (a FIFO, a device, a symlink to one) cannot be
+ * staged: the parts are hashed, and placing writes them there in place (a rename would replace
+ * it with a regular file).
  */
-async function joinParts(o: ExportRunOptions, parts: number): Promise<void> {
+async function joinParts(o: ExportRunOptions, parts: number): Promise<Joined> {
   await mkdir(dirname(o.finalPath), { recursive: true });
   // A symlink stays a symlink: its target is what gets (re)written.
   const dest = await realpath(o.finalPath).catch(() => o.finalPath);
-  if (await isSpecialFile(dest)) {
-    await pipeline(partsReader(o.dir, parts), createWriteStream(dest));
+  const removeParts = async () => {
     for (let i = 0; i < parts; i++) await rm(partFile(o.dir, i), { force: true });
-    return;
-  }
-  const tmp = `${dest}.rowflow-tmp`;
-  const sole = parts === 1 ? await rename(partFile(o.dir, 0), dest).then(() => true, () => false) : false;
-  if (!sole) {
-    const out = await open(tmp, 'w');
+  };
+  const staged = (await isSpecialFile(dest)) ? undefined : parts === 1 ? partFile(o.dir, 0) : `${dest}.rowflow-tmp`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  if (staged === undefined || parts === 1) {
+    for await (const chunk of partsReader(o.dir, parts)) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+  } else {
+    const out = await open(staged, 'w');
     try {
-      let pos = 0;
-      for (let i = 0; i < parts; i++) {
-        for await (const chunk of createReadStream(partFile(o.dir, i))) {
-          await writeAt(out, chunk as Buffer, pos);
-          pos += (chunk as Buffer).length;
-        }
+      for await (const chunk of partsReader(o.dir, parts)) {
+        hash.update(chunk as Buffer);
+        await writeAt(out, chunk as Buffer, bytes);
+        bytes += (chunk as Buffer).length;
       }
       await out.sync();
     } finally {
       await out.close();
     }
-    await rename(tmp, dest);
   }
-  await fsyncDir(dirname(dest));
-  for (let i = 0; i < parts; i++) await rm(partFile(o.dir, i), { force: true });
+  return {
+    sha256: hash.digest('hex'),
+    bytes,
+    place: async () => {
+      if (staged === undefined) await pipeline(partsReader(o.dir, parts), createWriteStream(dest));
+      else {
+        // A sole part on another file system than the final path (the CLI's --out) cannot be
+        // renamed there: it is copied next to it first, then renamed.
+        if (!(await rename(staged, dest).then(() => true, () => false))) await copyThenRename(staged, dest);
+        await fsyncDir(dirname(dest));
+      }
+      await removeParts();
+    },
+    discard: async () => {
+      if (staged !== undefined && parts > 1) await rm(staged, { force: true });
+    },
+  };
+}
+
+/** Copies `from` next to `dest` (tmp + fsync) and renames it into place. */
+async function copyThenRename(from: string, dest: string): Promise<void> {
+  const tmp = `${dest}.rowflow-tmp`;
+  const out = await open(tmp, 'w');
+  try {
+    let pos = 0;
+    for await (const chunk of createReadStream(from)) {
+      await writeAt(out, chunk as Buffer, pos);
+      pos += (chunk as Buffer).length;
+    }
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  await rename(tmp, dest);
 }
 
 /** True when `path` exists (following symlinks) and is anything but a regular file. */
