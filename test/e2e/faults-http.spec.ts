@@ -127,6 +127,24 @@ describe('the job tables locked by another transaction', () => {
   });
 });
 
+describe('the stored manifests locked by another transaction', () => {
+  it('a manifest request answers 409 instead of taking the lock wait for "no manifest stored"', { timeout: 180_000 }, async () => {
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const holder = await pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE rowflow.job_manifests IN ACCESS EXCLUSIVE MODE');
+      const res = await get(orch.url, `/api/jobs/${unknown}/manifest`);
+      expect(res.status).toBe(409);
+      expect(res.body.message).toMatch(/locked by another transaction/);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+    }
+    expect((await get(orch.url, `/api/jobs/${unknown}/manifest`)).status).toBe(404);
+  });
+});
+
 describe('an unwritable EXPORT_DIR', () => {
   it('is a 503 without the server path, and no export is recorded', { timeout: 180_000 }, async () => {
     const res = await post(orch.url, '/api/exports', { table: 'locked' });

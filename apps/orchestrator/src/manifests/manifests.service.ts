@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { ConflictError } from '@rowflow/contracts';
 import { buildJobManifest, checkFidelity, JobManifestStore, type JobVerifyResult, type StoredJobManifest, verifyJob } from '@rowflow/export';
 import type { FidelityReport } from '@rowflow/schema';
+import { classifyError } from '@rowflow/pg';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -49,7 +50,7 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async manifestIn(store: JobManifestStore, id: string, signal?: AbortSignal): Promise<StoredJobManifest> {
-    const stored = await store.get(id).catch(() => undefined);
+    const stored = await storedManifest(store, id);
     if (stored) return stored;
     const job = await this.completedJob(store, id);
     const m = await buildJobManifest(job, signal);
@@ -60,7 +61,7 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
   /** `signal`: the request went away; the verify stops at once. */
   async verify(id: string, signal?: AbortSignal): Promise<JobVerifyResult> {
     const job = await this.completedJob(this.store, id);
-    return verifyJob(this.db.requests, this.config.TARGET_SCHEMA, job, await this.store.get(id).catch(() => undefined), signal);
+    return verifyJob(this.db.requests, this.config.TARGET_SCHEMA, job, await storedManifest(this.store, id), signal);
   }
 
   /** Compares the statistics of a completed job's tables (ANALYZEd now) with the profile its spec carries. */
@@ -101,5 +102,19 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
     } finally {
       this.writing = false;
     }
+  }
+}
+
+/**
+ * The stored manifest, if any. An id the column cannot hold (not a uuid) has none; any other
+ * error — a lock timeout, the database gone — is the request's answer (409/503), not a reason to
+ * rebuild the manifest from the tables.
+ */
+async function storedManifest(store: JobManifestStore, id: string): Promise<StoredJobManifest | undefined> {
+  try {
+    return await store.get(id);
+  } catch (err) {
+    if (classifyError(err) === 'data') return undefined;
+    throw err;
   }
 }
