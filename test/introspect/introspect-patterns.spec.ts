@@ -90,7 +90,7 @@ describe('introspecting real-schema patterns', () => {
     expect(column('comments', 'ends_on')).toMatchObject({ after: { column: 'starts_on', orEqual: true } });
     expect(column('comments', 'closed_at')).toMatchObject({ after: { column: 'opened_at' } });
     expect(column('comments', 'sku')).toMatchObject({ type: 'pattern', pattern: '^[A-Z]{2}-[0-9]{4}$' });
-    expect(column('comments', 'body')).toMatchObject({ type: 'char', length: 12 });
+    expect(column('comments', 'body')).toMatchObject({ type: 'text', mode: 'sentence', maxLength: 40 });
     expect(warnings.filter((w) => w.startsWith('comments ') && /not understood|not applied/.test(w))).toEqual([]);
   });
 

@@ -39,6 +39,30 @@ describe('patterns: gaps closed', () => {
     expect(run.counts['g_sales.orders']).toBe(150);
   });
 
+  it('short varchar columns get realistic values shortened to fit, not random strings', async () => {
+    const run = await db.roundTrip(
+      'g_short',
+      `CREATE TABLE contacts (id bigint PRIMARY KEY, first_name varchar(8) NOT NULL, last_name varchar(10) NOT NULL,
+                             email varchar(16) NOT NULL, phone varchar(12), city varchar(9), company varchar(14),
+                             notes varchar(25) CHECK (char_length(notes) <= 20));`,
+      { rows: 300, verify: true },
+    );
+    expectClean(run);
+    expect(run.verify?.ok, JSON.stringify(run.verify)).toBe(true);
+    const col = (name: string) => run.dataset.tables[0]!.columns.find((c) => c.name === name);
+    expect(col('email')).toMatchObject({ type: 'email', maxLength: 16 });
+    expect(col('company')).toMatchObject({ type: 'company', maxLength: 14 });
+    expect(col('notes')).toMatchObject({ type: 'text', maxLength: 20 });
+    // Realistic: letters and spaces in names, an @ in most emails — what random 12-character strings are not.
+    const { rows } = await db.pool.query(
+      `SELECT count(*) FILTER (WHERE first_name ~ '^[A-Z][A-Za-z'' -]*$')::int AS names, count(*) FILTER (WHERE email LIKE '%@%')::int AS emails,
+              max(char_length(email))::int AS longest FROM g_short.contacts`,
+    );
+    expect(rows[0].names).toBeGreaterThan(250);
+    expect(rows[0].emails).toBeGreaterThan(100);
+    expect(rows[0].longest).toBeLessThanOrEqual(16);
+  });
+
   it('a NOT NULL column a BEFORE INSERT trigger fills: omitted, accepted by the fit check with a warning; refused once the trigger is disabled', async () => {
     const run = await db.roundTrip(
       'g_trigger',

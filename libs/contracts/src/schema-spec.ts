@@ -133,7 +133,7 @@ export interface ColumnSpec {
   lateRatio?: number;
   /** mode 'eventTime': largest lateness of a late event. */
   lateMaxMs?: number;
-  /** bytes: length in bytes (default 4..32); array: elements per dimension (default 0..4). */
+  /** bytes: length in bytes (default 4..32); array: elements per dimension (default 0..4); text and the realistic text types: `maxLength` characters at most (longer values are shortened). */
   minLength?: number;
   maxLength?: number;
   /** time: with time zone (PostgreSQL `timetz`). */

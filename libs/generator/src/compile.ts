@@ -5,6 +5,7 @@ import { cellSeed, streamKey } from './hash.js';
 import { withEventTime } from './event-time.js';
 import type { RowContext } from './row-context.js';
 import { withProfile } from './profile-values.js';
+import { SHORTENED_TYPES, shorten } from './shorten.js';
 import { applyStreamModes } from './stream-modes.js';
 import { booleanColumn, decimalColumn, foreignKeyColumn, integerColumn, serialColumn } from './values-numeric.js';
 import { dateColumn, timestampColumn } from './values-temporal.js';
@@ -93,6 +94,15 @@ export function compileColumn(col: ColumnSpec, seed: number, table: string, keyO
   const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset });
   const plain: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
   if (built.write) setByteWriter(built.value, built.write);
+  const max = col.maxLength;
+  if (max !== undefined && SHORTENED_TYPES.has(col.type)) {
+    // A new value function without a byte writer: the bytes come from the shortened string.
+    const full = plain.value;
+    plain.value = (row) => {
+      const v = full(row);
+      return typeof v === 'string' ? shorten(v, max) : v;
+    };
+  }
   const compiled = col.profile ? withProfile(plain, col, seed, table, rows) : plain;
   // A profiled column of known row count places its own NULLs (an exact share, see withProfile).
   const ownNulls = col.profile !== undefined && rows !== undefined && rows >= 2;

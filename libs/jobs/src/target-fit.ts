@@ -175,7 +175,9 @@ function sourceOf(from: ValueSource): Source {
     return { kind: 'text', values, maxLen: Math.max(0, ...values.map((v) => v.length)) };
   }
   const typname = typnameOf(pg);
-  return typname === 'text' ? { kind: 'text' } : { kind: 'other', typname };
+  // Text with `maxLength` is shortened to it, so it fits a varchar of that length.
+  if (typname === 'text') return col.maxLength === undefined ? { kind: 'text' } : { kind: 'text', maxLen: col.maxLength };
+  return { kind: 'other', typname };
 }
 
 /** numeric(p, s) from a typmod; null when unconstrained. */

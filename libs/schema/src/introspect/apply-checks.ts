@@ -4,8 +4,8 @@ import { parseIsoInstant } from '../spec/iso-instant.js';
 import { parsePattern } from '../spec/pattern-syntax.js';
 import type { CatalogConstraint } from './catalog-model.js';
 import { type CheckFact, parseCheck } from './check-constraints.js';
-import type { Warn } from './map-column.js';
-import { guessText, orderedByName } from './name-heuristics.js';
+import { textWithin, type Warn } from './map-column.js';
+import { orderedByName } from './name-heuristics.js';
 import { columnOf, constraints, replaceColumn, type TableState, warner, without } from './table-state.js';
 
 type Fact<K extends CheckFact['kind']> = Extract<CheckFact, { kind: K }>;
@@ -65,7 +65,7 @@ function applyColumnFacts(s: TableState, col: ColumnSpec, facts: CheckFact[]): C
   return applyBounds(col, facts.filter((f): f is Fact<'bound'> => f.kind === 'bound'));
 }
 
-/** `char_length(x) <= n`: a realistic generator that fits n characters, else random characters. */
+/** `char_length(x) <= n`: a realistic generator within n characters (shortened where needed), else random characters. */
 function applyLength(s: TableState, col: ColumnSpec, facts: Fact<'length'>[]): ColumnSpec | null {
   const max = Math.min(...facts.map((f) => f.max));
   const exact = facts.some((f) => f.exact);
@@ -75,8 +75,7 @@ function applyLength(s: TableState, col: ColumnSpec, facts: Fact<'length'>[]): C
   if (col.type === 'bigint' && (col.unique || col.primaryKey) && !exact) return { ...col, max: Math.min(col.max ?? Infinity, 10 ** Math.min(max, 15) - 1) };
   if (col.unique || col.primaryKey || col.type === 'foreignKey' || col.type === 'enum') return null;
   if (exact) return { name: col.name, type: 'char', length: max, ...keep };
-  const guess = guessText(s.catCols.get(col.name)?.name ?? col.name, max);
-  return guess.fits ? { name: col.name, ...guess.spec, ...keep } : { name: col.name, type: 'char', length: Math.min(max, 12), ...keep };
+  return { name: col.name, ...textWithin(s.catCols.get(col.name)?.name ?? col.name, max).spec, ...keep };
 }
 
 function applyBounds(col: ColumnSpec, bounds: Fact<'bound'>[]): ColumnSpec | null {

@@ -64,7 +64,7 @@ function mapTable(cat: CatalogTable, opts: IntrospectOptions, warnings: string[]
   const original = new Map<string, ColumnSpec>();
   for (const col of cat.columns) {
     const all = warner(warnings, `${cat.name}.${col.name}`);
-    const warn: Warn = keys.has(col.name) ? (m) => (/too short/.test(m) ? undefined : all(m)) : all;
+    const warn: Warn = keys.has(col.name) ? (m) => (/too short|is shorter than some/.test(m) ? undefined : all(m)) : all;
     const trigger = filledByTrigger(cat, col);
     if (trigger && !col.generated) {
       all(`filled by trigger ${trigger}: omitted`);
@@ -151,9 +151,11 @@ function uniqueVersion(col: ColumnSpec, cat: CatalogColumn | undefined, warn: Wa
   switch (col.type) {
     case 'serial':
     case 'uuid':
+      return col;
     case 'email':
     case 'username':
-      return col;
+      // Shortened to a short column, their values would repeat: unique numbers instead.
+      return col.maxLength === undefined ? col : uniqueText(col, cat, warn);
     case 'int':
       return col.mode === 'sequence' ? col : { name: col.name, type: 'int', min: 1, max: cat?.typeName === 'int2' ? 32767 : INT32_MAX };
     case 'bigint':

@@ -11,6 +11,8 @@ const INT_TYPES: Record<string, { min: number; max: number; type: 'int' | 'bigin
   int8: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, type: 'bigint' },
 };
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name']);
+/** Generated types whose values may be shortened to a column's length (`maxLength`). */
+const SHORTENED = new Set<string>(['text', 'firstName', 'lastName', 'fullName', 'email', 'username', 'phone', 'streetAddress', 'city', 'country', 'company', 'jobTitle', 'url']);
 
 /** `(n)` or `(p,s)` of a formatted type, e.g. `character varying(20)` → [20]. */
 export function typeArgs(formatted: string): number[] {
@@ -55,10 +57,27 @@ function decimalColumn(col: CatalogColumn, name: string, warn: Warn): Omit<Colum
 function textColumn(col: CatalogColumn, name: string, warn: Warn, table?: string): Omit<ColumnSpec, 'name'> {
   const [len] = typeArgs(col.formatted);
   const maxLength = col.typeName === 'text' || col.typeName === 'citext' || len === undefined ? Infinity : len;
+  const { spec, note } = textWithin(name, maxLength, table);
+  if (note) warn(`${col.formatted} ${note}`);
+  return spec;
+}
+
+/**
+ * Text for a column named `name` that holds at most `maxLength` characters (its varchar length or
+ * a `char_length` CHECK): the realistic generator its name suggests; when some of its values are
+ * longer, the same values shortened to fit (a `varchar(20)` email column gets
+ * `john.smith@example`, not `87HMMRQ5O54N`); random characters only below 2 characters or for
+ * generators that cannot be shortened (codes, addresses of the internet).
+ */
+export function textWithin(name: string, maxLength: number, table?: string): { spec: Omit<ColumnSpec, 'name'>; note?: string } {
   const guess = guessText(name, maxLength, table);
-  if (guess.fits) return guess.spec;
-  if (guess.guessed) warn(`${col.formatted} is too short for realistic ${guess.spec.type} values: random ${Math.min(maxLength, 12)}-character strings`);
-  return { type: 'char', length: Math.min(maxLength, 12) };
+  if (guess.fits) return { spec: guess.spec };
+  if (SHORTENED.has(guess.spec.type) && maxLength >= 2) {
+    const what = guess.spec.type === 'text' ? (guess.spec.mode ?? 'text') : guess.spec.type;
+    return { spec: { ...guess.spec, maxLength }, note: `is shorter than some ${what} values: they are shortened to ${maxLength} characters` };
+  }
+  const length = Math.min(maxLength, 12);
+  return { spec: { type: 'char', length }, note: guess.guessed ? `is too short for realistic ${guess.spec.type} values: random ${length}-character strings` : undefined };
 }
 
 /**

@@ -18,6 +18,10 @@ export function checkColumnRules(col: ColumnSpec, ctx: Ctx): void {
   if (col.minLength !== undefined && col.maxLength !== undefined && col.minLength > col.maxLength) {
     fail(ctx, ['minLength'], `minLength (${col.minLength}) is greater than maxLength (${col.maxLength})`);
   }
+  // Shortening cuts the part that makes email and username values unique (their row number).
+  if ((col.type === 'email' || col.type === 'username') && col.maxLength !== undefined && (col.unique || col.primaryKey)) {
+    fail(ctx, ['maxLength'], 'cannot be combined with unique or primaryKey: shortened values repeat');
+  }
   if (col.type === 'decimal') checkDecimal(col, ctx);
   if (col.type === 'time' && col.from !== undefined && col.to !== undefined && col.from > col.to) fail(ctx, ['from'], `from (${col.from}) is after to (${col.to})`);
   if (col.type === 'range') checkRange(col, ctx);

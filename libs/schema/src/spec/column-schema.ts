@@ -118,6 +118,9 @@ function arrayElement(opts: ColumnOptions) {
 /** Options of timestamp/timestamptz columns, event-time generation's (`mode: "eventTime"`) included. */
 export const TIMESTAMP_OPTIONS = { from: isoInstant, to: isoInstant, stepMs: intIn(1, 1e12), ...EVENT_TIME_OPTIONS };
 
+/** Realistic text shortened to fit a `varchar(n)`: values longer than this are cut (see the generator). */
+const shortenTo = intIn(1, 10_000);
+
 /** The options each column type takes (besides name, type, nullRatio, unique, primaryKey). */
 function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
   const int32 = intIn(INT32_MIN, INT32_MAX, `must be an integer in [${INT32_MIN}, ${INT32_MAX}] for int`);
@@ -134,7 +137,7 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
     case 'boolean':
       return { weights };
     case 'text':
-      return { mode: mode(type) };
+      return { mode: mode(type), maxLength: shortenTo };
     case 'enum':
       return { values: enumValues, weights };
     case 'date':
@@ -174,8 +177,6 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
       return { geometryType, srid: intIn(0, 999_999), geography: flag };
     case 'pattern':
       return { pattern: patternSource };
-    case 'hstore':
-    case 'uuid':
     case 'firstName':
     case 'lastName':
     case 'fullName':
@@ -188,6 +189,9 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
     case 'company':
     case 'jobTitle':
     case 'url':
+      return { maxLength: shortenTo };
+    case 'hstore':
+    case 'uuid':
     case 'ip':
     case 'json':
       return {};
