@@ -219,13 +219,26 @@ function applyAfter(s: TableState, f: Fact<'after'>, warn: Warn): boolean {
   return true;
 }
 
-/** At most (or exactly) one of the members non-NULL: the first member carries values, the others are NULL. */
+/** Columns generated as a key tuple member (composite key, unique keys, composite foreign keys): never NULL. */
+function tupleMembers(s: TableState): Set<string> {
+  return new Set([...(s.spec.compositeKey?.columns ?? []), ...(s.spec.uniqueKeys ?? []).flatMap((u) => u.columns), ...(s.spec.foreignKeys ?? []).flatMap((f) => f.columns)]);
+}
+
+/**
+ * At most (or exactly) one of the members non-NULL: one member carries values, the others are
+ * NULL. The carrier is the NOT NULL member, else one generated in a key (a key member is never
+ * NULL, as "exactly one" wants: `UNIQUE (feature_id, plan_id)` beside `CHECK ((plan_id IS NOT NULL)
+ * <> (subscription_id IS NOT NULL))`), else the first. The others must be free to be NULL.
+ */
 function applyExclusive(s: TableState, f: Fact<'exclusive'>, warn: Warn): boolean {
   const members = f.columns.map((name) => columnOf(s, name));
-  if (members.some((c) => !c || c.primaryKey || c.unique || s.spec.compositeKey?.columns.includes(c.name))) return false;
+  if (members.some((c) => !c)) return false;
+  const inTuple = tupleMembers(s);
+  const keyed = (c: ColumnSpec) => c.primaryKey === true || c.unique === true || inTuple.has(c.name);
   const notNull = f.columns.filter((name) => s.catCols.get(name)?.notNull);
   if (notNull.length > 1) return false;
-  const carrier = notNull[0] ?? f.columns[0];
+  const carrier = notNull[0] ?? (members as ColumnSpec[]).find(keyed)?.name ?? f.columns[0];
+  if ((members as ColumnSpec[]).some((c) => c.name !== carrier && keyed(c))) return false;
   for (const c of members as ColumnSpec[]) {
     if (c.name !== carrier) replaceColumn(s, { ...c, nullRatio: 1 });
     else if (f.required) {
