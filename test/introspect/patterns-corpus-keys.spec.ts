@@ -37,4 +37,30 @@ describe('patterns: corpus keys', () => {
     expect(Number(set.rows[0]!.n)).toBe(200);
     expect(run.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^entitlements one_parent: at most one of plan_id, subscription_id is set: plan_id is always set/)]));
   });
+
+  it('a NOT NULL column its trigger fills only when NULL (from a lookup that finds nothing here) is generated', async () => {
+    const run = await db.roundTrip(
+      'p_trigger_if_null',
+      `CREATE TABLE customers (id bigserial PRIMARY KEY, slug text NOT NULL, receipt_counter bigint NOT NULL DEFAULT 0);
+       CREATE TABLE payments (id bigserial PRIMARY KEY, customer_id bigint REFERENCES customers, payable_type text);
+       CREATE TABLE receipts (id bigserial PRIMARY KEY, number varchar NOT NULL, payment_id bigint NOT NULL REFERENCES payments);
+       CREATE FUNCTION set_receipt_number() RETURNS trigger LANGUAGE plpgsql AS $$
+         DECLARE prefix text; next bigint;
+         BEGIN
+           IF NEW.number IS NULL THEN
+             SELECT c.slug INTO prefix FROM p_trigger_if_null.payments p JOIN p_trigger_if_null.customers c ON c.id = p.customer_id
+              WHERE p.id = NEW.payment_id AND p.payable_type = 'Invoice';
+             UPDATE p_trigger_if_null.customers SET receipt_counter = receipt_counter + 1 WHERE slug = prefix RETURNING receipt_counter INTO next;
+             NEW.number := prefix || '-RCPT-' || lpad(next::text, 6, '0');
+           END IF;
+           RETURN NEW;
+         END $$;
+       CREATE TRIGGER before_receipt_insert BEFORE INSERT ON receipts FOR EACH ROW EXECUTE FUNCTION set_receipt_number();`,
+    );
+    expectClean(run);
+    expect(run.counts['p_trigger_if_null.receipts']).toBe(200);
+    const receipts = run.dataset.tables.find((t) => t.name === 'receipts')!;
+    expect(receipts.columns.map((c) => c.name)).toContain('number');
+    expect(run.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^receipts\.number: trigger before_receipt_insert fills it only when NULL: generated/)]));
+  });
 });

@@ -6,7 +6,7 @@ import { applyPartitionBounds } from './apply-partitions.js';
 import { validateDegrading } from './degrade-dataset.js';
 import { capRowsToKeys } from './key-capacity.js';
 import { mapColumnType, typeArgs, type Warn } from './map-column.js';
-import { filledByTrigger, probablyTriggerFilled, triggerWarning } from './table-triggers.js';
+import { filledByTrigger, fillsOnlyWhenNull, probablyTriggerFilled, triggerWarning } from './table-triggers.js';
 import { columnOf, constraints, replaceColumn, type TableState, warner, without } from './table-state.js';
 
 export interface IntrospectOptions {
@@ -67,8 +67,11 @@ function mapTable(cat: CatalogTable, opts: IntrospectOptions, warnings: string[]
     const warn: Warn = keys.has(col.name) ? (m) => (/too short/.test(m) ? undefined : all(m)) : all;
     const trigger = filledByTrigger(cat, col);
     if (trigger && !col.generated) {
-      all(`filled by trigger ${trigger}: omitted`);
-      continue;
+      if (!fillsOnlyWhenNull(cat, col, trigger)) {
+        all(`filled by trigger ${trigger}: omitted`);
+        continue;
+      }
+      all(`trigger ${trigger} fills it only when NULL: generated, so the row carries its own value`);
     }
     const mapped = mapColumnType(col, warn, cat.name) ?? unmapped(cat, col, warn);
     if (!mapped) continue;
