@@ -27,12 +27,21 @@ describe('patterns: corpus keys', () => {
                               CONSTRAINT one_removed CHECK (num_nonnulls(feature_id, privilege_id) = 1));
        CREATE UNIQUE INDEX a_feature_removal ON removals (subscription_id, feature_id);
        CREATE UNIQUE INDEX b_privilege_removal ON removals (subscription_id, privilege_id);
-       CREATE TABLE entitlement_values (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), entitlement_id uuid NOT NULL REFERENCES entitlements, value text);`,
+       CREATE TABLE entitlement_values (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), entitlement_id uuid NOT NULL REFERENCES entitlements, value text);
+       -- Both parents in keys of their own: the other parent's keys hold with it NULL.
+       CREATE TABLE phases (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), plan_id uuid REFERENCES plans, subscription_id uuid REFERENCES subscriptions,
+                            code varchar NOT NULL, position integer NOT NULL, deleted_at timestamp,
+                            CONSTRAINT phases_one_parent CHECK ((plan_id IS NULL) <> (subscription_id IS NULL)));
+       CREATE UNIQUE INDEX a_plan_code ON phases (plan_id, code) WHERE plan_id IS NOT NULL AND deleted_at IS NULL;
+       CREATE UNIQUE INDEX b_plan_position ON phases (plan_id, position) WHERE plan_id IS NOT NULL AND deleted_at IS NULL;
+       CREATE UNIQUE INDEX c_subscription_code ON phases (subscription_id, code) WHERE subscription_id IS NOT NULL AND deleted_at IS NULL;
+       CREATE UNIQUE INDEX d_subscription_position ON phases (subscription_id, position) WHERE subscription_id IS NOT NULL AND deleted_at IS NULL;`,
     );
     expectClean(run);
     // Every row kept, children included (they were rejected with their parents before).
     expect(run.counts['p_xor_keys.entitlements']).toBe(200);
     expect(run.counts['p_xor_keys.entitlement_values']).toBe(200);
+    expect(run.counts['p_xor_keys.phases']).toBe(200);
     const set = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM p_xor_keys.entitlements WHERE plan_id IS NOT NULL`);
     expect(Number(set.rows[0]!.n)).toBe(200);
     expect(run.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^entitlements one_parent: at most one of plan_id, subscription_id is set: plan_id is always set/)]));
