@@ -4,7 +4,7 @@ import { expectClean, patternDatabase } from './patterns.js';
 /**
  * Keys the public-schema corpus run still lost rows to — an exactly-one-parent CHECK over members
  * of unique keys, a trigger that fills a NOT NULL column only when it is NULL, a unique key over a
- * self-reference — each in DDL of our own through the corpus round trip: introspect → append into
+ * self-reference, a CHECK whose one alternative asks for columns to be set — each in DDL of our own through the corpus round trip: introspect → append into
  * the real DDL → nothing rejected, no constraint violated (independent SQL check).
  */
 const db = patternDatabase();
@@ -93,5 +93,19 @@ describe('patterns: corpus keys', () => {
     expect(run.warnings).toEqual(
       expect.arrayContaining([expect.stringMatching(/^tag_versions \(tag_id, previous_version_id\): previous_version_id references tag_versions itself .*always NULL/)]),
     );
+  });
+
+  it('CHECK (pricing_type <> \'legacy\' OR (interval IS NOT NULL AND amount_cents IS NOT NULL …)): those columns are never NULL', async () => {
+    const run = await db.roundTrip(
+      'p_set_when',
+      `CREATE TYPE pricing AS ENUM ('legacy', 'modern');
+       CREATE TABLE plans (id bigserial PRIMARY KEY, pricing_type pricing NOT NULL, "interval" integer, amount_cents bigint, pay_in_advance boolean,
+                           parent_id bigint REFERENCES plans,
+                           CONSTRAINT legacy_billing CHECK (pricing_type <> 'legacy' OR ("interval" IS NOT NULL AND amount_cents IS NOT NULL AND pay_in_advance IS NOT NULL)));
+       CREATE TABLE subscriptions (id bigserial PRIMARY KEY, plan_id bigint NOT NULL REFERENCES plans);`,
+    );
+    expectClean(run);
+    expect(run.counts['p_set_when.plans']).toBe(200);
+    expect(run.counts['p_set_when.subscriptions']).toBe(200);
   });
 });

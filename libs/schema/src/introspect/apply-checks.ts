@@ -45,6 +45,10 @@ function applyFacts(s: TableState, facts: CheckFact[], definition: string, warn:
     for (const f of fs.filter((x) => x.kind === 'after' || x.kind === 'exclusive' || x.kind === 'pattern')) {
       if (!applyRowFact(s, f, warn)) warn(`CHECK (${definition}) is not applied by the generator; values may violate it`);
     }
+    if (fs.some((x) => x.kind === 'notNull')) {
+      replaceColumn(s, without(columnOf(s, name) as ColumnSpec, 'nullRatio'));
+      s.keyColumns.add(name); // kept from the nullable-column default share of NULLs
+    }
     const own = fs.filter((x) => x.kind === 'bound' || x.kind === 'in' || x.kind === 'length');
     if (own.length === 0) continue;
     const next = applyColumnFacts(s, columnOf(s, name) as ColumnSpec, own);
