@@ -45,6 +45,10 @@ function applyFacts(s: TableState, facts: CheckFact[], definition: string, warn:
     for (const f of fs.filter((x) => x.kind === 'after' || x.kind === 'exclusive' || x.kind === 'pattern')) {
       if (!applyRowFact(s, f, warn)) warn(`CHECK (${definition}) is not applied by the generator; values may violate it`);
     }
+    if (fs.some((x) => x.kind === 'notNull')) {
+      replaceColumn(s, without(columnOf(s, name) as ColumnSpec, 'nullRatio'));
+      s.keyColumns.add(name); // kept from the nullable-column default share of NULLs
+    }
     const own = fs.filter((x) => x.kind === 'bound' || x.kind === 'in' || x.kind === 'length');
     if (own.length === 0) continue;
     const next = applyColumnFacts(s, columnOf(s, name) as ColumnSpec, own);
@@ -218,14 +222,53 @@ function applyAfter(s: TableState, f: Fact<'after'>, warn: Warn): boolean {
   return true;
 }
 
-/** At most (or exactly) one of the members non-NULL: the first member carries values, the others are NULL. */
+/** A member that must carry values: a primary or unique column, or a member of the composite key or of a composite foreign key. */
+function pinned(s: TableState, c: ColumnSpec): boolean {
+  return c.primaryKey === true || c.unique === true || s.spec.compositeKey?.columns.includes(c.name) === true || (s.spec.foreignKeys ?? []).some((fk) => fk.columns.includes(c.name));
+}
+
+function inUniqueKeys(s: TableState, name: string): boolean {
+  return (s.spec.uniqueKeys ?? []).some((u) => u.columns.includes(name));
+}
+
+/** The uniqueKeys entries over `name`. */
+function uniqueKeysOver(s: TableState, name: string): { columns: string[] }[] {
+  return (s.spec.uniqueKeys ?? []).filter((u) => u.columns.includes(name));
+}
+
+/** Whether a unique key generated over `name` says NULLS NOT DISTINCT (a NULL member then repeats). */
+function nullsNotDistinct(s: TableState, name: string): boolean {
+  const same = (k: CatalogConstraint, cols: string[]) => k.columns.length === cols.length && k.columns.every((c) => cols.includes(c));
+  return uniqueKeysOver(s, name).some((u) => s.cat.constraints.some((k) => k.kind === 'unique' && same(k, u.columns) && /NULLS NOT DISTINCT/i.test(k.definition)));
+}
+
+/** With `name` always NULL, a unique key over it never repeats (NULLs are distinct in a unique index): not generated. */
+function releaseUniqueKeys(s: TableState, name: string, warn: Warn): void {
+  const over = uniqueKeysOver(s, name);
+  if (over.length === 0) return;
+  s.spec.uniqueKeys = (s.spec.uniqueKeys ?? []).filter((u) => !over.includes(u));
+  if (s.spec.uniqueKeys.length === 0) delete s.spec.uniqueKeys;
+  for (const u of over) warn(`unique key (${u.columns.join(', ')}) never repeats with ${name} always NULL: not generated`);
+}
+
+/**
+ * At most (or exactly) one of the members non-NULL: one member carries values, the others are
+ * NULL. The carrier is the NOT NULL member, else one generated in a key (a key member is never
+ * NULL, as "exactly one" wants: `UNIQUE (feature_id, plan_id)` beside `CHECK ((plan_id IS NOT NULL)
+ * <> (subscription_id IS NOT NULL))`), else the first. The others must be free to be NULL; a
+ * unique key over one of them holds with it NULL and is no longer generated.
+ */
 function applyExclusive(s: TableState, f: Fact<'exclusive'>, warn: Warn): boolean {
   const members = f.columns.map((name) => columnOf(s, name));
-  if (members.some((c) => !c || c.primaryKey || c.unique || s.spec.compositeKey?.columns.includes(c.name))) return false;
+  if (members.some((c) => !c)) return false;
+  const cols = members as ColumnSpec[];
   const notNull = f.columns.filter((name) => s.catCols.get(name)?.notNull);
   if (notNull.length > 1) return false;
-  const carrier = notNull[0] ?? f.columns[0];
-  for (const c of members as ColumnSpec[]) {
+  const carrier = notNull[0] ?? cols.find((c) => pinned(s, c))?.name ?? cols.find((c) => inUniqueKeys(s, c.name))?.name ?? f.columns[0];
+  const others = cols.filter((c) => c.name !== carrier);
+  if (others.some((c) => pinned(s, c) || nullsNotDistinct(s, c.name))) return false;
+  for (const c of others) releaseUniqueKeys(s, c.name, warn);
+  for (const c of cols) {
     if (c.name !== carrier) replaceColumn(s, { ...c, nullRatio: 1 });
     else if (f.required) {
       replaceColumn(s, without(c, 'nullRatio'));

@@ -9,7 +9,9 @@ export type CheckFact =
   /** `num_nonnulls(a, b) = 1` or an XOR of `IS NULL`s: at most (`required`: exactly) one member is non-NULL. */
   | { column: string; kind: 'exclusive'; columns: string[]; required: boolean }
   /** `x ~ '^…$'`: an anchored regular expression. */
-  | { column: string; kind: 'pattern'; pattern: string };
+  | { column: string; kind: 'pattern'; pattern: string }
+  /** `<anything> OR (a IS NOT NULL AND b IS NOT NULL)`: never NULL, the CHECK passes whatever the rest says. */
+  | { column: string; kind: 'notNull' };
 
 const IDENT = String.raw`"?([A-Za-z_][A-Za-z0-9_$]*)"?`;
 const CAST = String.raw`(?:::[\w\s"]+(?:\([\d,\s]+\))?(?:\[\])?)?`;
@@ -160,7 +162,19 @@ function conjunctFacts(part: string): CheckFact[] | null {
     const f = fact(part);
     return f ? [f] : null;
   }
-  return orNull(alternatives) ?? writtenXor(alternatives);
+  return orNull(alternatives) ?? writtenXor(alternatives) ?? notNullBranch(alternatives);
+}
+
+/**
+ * `kind <> 'legacy' OR (interval IS NOT NULL AND amount IS NOT NULL)`: one alternative only asks
+ * for columns to be set, so those columns never NULL satisfy the CHECK, whatever the condition in
+ * the others. Alternatives made of NULL tests only are the XOR forms above, not a condition.
+ */
+function notNullBranch(alternatives: string[]): CheckFact[] | null {
+  const tests = alternatives.map((alt) => splitTop(alt, ' AND ').map((p) => IS_NULL.exec(p)));
+  const setOnly = tests.find((t) => t.every((m) => m?.[2]));
+  if (!setOnly || tests.some((t) => t !== setOnly && t.every((m) => m))) return null;
+  return setOnly.map((m) => ({ column: m?.[1] as string, kind: 'notNull' as const }));
 }
 
 /** `<facts about x> OR x IS NULL`: NULL passes a CHECK anyway, so the facts apply to the values. */

@@ -6,7 +6,7 @@ import { applyPartitionBounds } from './apply-partitions.js';
 import { validateDegrading } from './degrade-dataset.js';
 import { capRowsToKeys } from './key-capacity.js';
 import { mapColumnType, typeArgs, type Warn } from './map-column.js';
-import { filledByTrigger, probablyTriggerFilled, triggerWarning } from './table-triggers.js';
+import { filledByTrigger, fillsOnlyWhenNull, probablyTriggerFilled, triggerWarning } from './table-triggers.js';
 import { columnOf, constraints, replaceColumn, type TableState, warner, without } from './table-state.js';
 
 export interface IntrospectOptions {
@@ -67,8 +67,11 @@ function mapTable(cat: CatalogTable, opts: IntrospectOptions, warnings: string[]
     const warn: Warn = keys.has(col.name) ? (m) => (/too short|is shorter than some/.test(m) ? undefined : all(m)) : all;
     const trigger = filledByTrigger(cat, col);
     if (trigger && !col.generated) {
-      all(`filled by trigger ${trigger}: omitted`);
-      continue;
+      if (!fillsOnlyWhenNull(cat, col, trigger)) {
+        all(`filled by trigger ${trigger}: omitted`);
+        continue;
+      }
+      all(`trigger ${trigger} fills it only when NULL: generated, so the row carries its own value`);
     }
     const mapped = mapColumnType(col, warn, cat.name) ?? unmapped(cat, col, warn);
     if (!mapped) continue;
@@ -192,7 +195,27 @@ function uniqueByItself(col: ColumnSpec | undefined): boolean {
   return col !== undefined && (col.type === 'serial' || col.mode === 'sequence' || col.type === 'uuid');
 }
 
+/**
+ * A nullable member of the key that references the table itself (`UNIQUE (tag_id,
+ * previous_version_id)`, the version a row follows): a key tuple cannot hold it (its value is an
+ * earlier row of the very table being generated). Left NULL, it keeps the key from ever repeating,
+ * as NULLs are distinct in a unique index — unless the index says NULLS NOT DISTINCT.
+ */
+function nullableSelfReference(s: TableState, k: CatalogConstraint): string | undefined {
+  if (/NULLS NOT DISTINCT/i.test(k.definition)) return undefined;
+  const self = (c: string) =>
+    constraints(s, 'foreignKey').some((fk) => fk.columns.length === 1 && fk.columns[0] === c && fk.refTable === s.cat.name && (fk.refSchema ?? s.schema) === s.schema);
+  return k.columns.find((c) => self(c) && s.catCols.get(c)?.notNull === false && columnOf(s, c) !== undefined);
+}
+
 function compositeKey(s: TableState, k: CatalogConstraint, warn: Warn): void {
+  const nulled = nullableSelfReference(s, k);
+  if (nulled) {
+    s.keyColumns.delete(nulled);
+    s.alwaysNull = new Set([...(s.alwaysNull ?? []), nulled]);
+    warn(`${nulled} references ${s.cat.name} itself and cannot be a key tuple member: always NULL, so the key never repeats`);
+    return;
+  }
   // (id, created_at) of a partitioned table: the sequence alone keeps every tuple unique
   // (not a member that becomes a foreign key: its values then repeat).
   const referencing = new Set(constraints(s, 'foreignKey').flatMap((fk) => fk.columns));
@@ -350,6 +373,10 @@ function rootKey(byName: Map<string, TableState>, table: string, column: string)
 
 function applyNulls(s: TableState, warnings: string[]): void {
   for (const col of s.spec.columns) {
+    if (s.alwaysNull?.has(col.name)) {
+      replaceColumn(s, { ...col, nullRatio: 1 });
+      continue;
+    }
     const cat = s.catCols.get(col.name);
     const inTuple = s.spec.compositeKey?.columns.includes(col.name);
     if (!cat || cat.notNull || s.keyColumns.has(col.name) || inTuple || col.nullRatio !== undefined) continue;

@@ -10,6 +10,8 @@ export interface TableState {
   catCols: Map<string, CatalogColumn>;
   /** Columns never generated NULL (keys, partition keys, the required member of an exclusive set). */
   keyColumns: Set<string>;
+  /** Columns always generated NULL so that a unique key over them never repeats (set by the key mapping). */
+  alwaysNull?: Set<string>;
   /** Each column's generator by its type alone, before keys and foreign keys changed it. */
   original: Map<string, ColumnSpec>;
   /** Rows asked for (a table that loses its per-parent sizing falls back to it). */

@@ -16,6 +16,17 @@ export function filledByTrigger(table: CatalogTable, col: CatalogColumn): string
   return table.triggers?.find((t) => assigns.test(t.source) || argument.test(t.definition))?.name;
 }
 
+/**
+ * Whether the trigger that fills the column does so only when the row leaves it NULL
+ * (`IF NEW.number IS NULL THEN … NEW.number := …`): then a generated value is kept as is, and
+ * generating one is safer than leaving it to the trigger, whose lookups into other tables can
+ * find nothing in generated data and leave a NOT NULL column NULL.
+ */
+export function fillsOnlyWhenNull(table: CatalogTable, col: CatalogColumn, trigger: string): boolean {
+  const guard = new RegExp(`\\bIF\\s+new\\s*\\.\\s*"?${escapeRegex(col.name)}"?\\s+IS\\s+NULL\\b`, 'i');
+  return guard.test(table.triggers?.find((t) => t.name === trigger)?.source ?? '');
+}
+
 /** A column no generator can fill that a trigger probably fills: NOT NULL, no default, on a table with BEFORE INSERT triggers. */
 export function probablyTriggerFilled(table: CatalogTable, col: CatalogColumn): boolean {
   return (table.triggers?.length ?? 0) > 0 && col.notNull && col.default === undefined && col.identity === undefined;
