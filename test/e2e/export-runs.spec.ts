@@ -33,9 +33,9 @@ afterAll(async () => {
 
 describe('export runs in the server', () => {
   it('a finished run no longer listens on the shutdown signal (listeners would pile up with every export)', async () => {
-    const service = orch.app.get(ExportsService);
-    // The service's shutdown signal, which every run listens on while it runs.
-    const stopping = (service as unknown as { stopping: AbortController }).stopping.signal;
+    // The export lifecycle's shutdown signal, which every run listens on while it runs.
+    const lifecycle = (orch.app.get(ExportsService) as unknown as { orchestrator: { signal: AbortSignal; running: Map<string, unknown> } }).orchestrator;
+    const stopping = lifecycle.signal;
     for (let i = 0; i < 3; i++) {
       const res = await postJson(`${orch.url}/api/exports`, { table: 'small' });
       expect(res.status).toBe(202);
@@ -44,7 +44,7 @@ describe('export runs in the server', () => {
         return s.state === 'completed' ? s : undefined;
       }, `export ${res.body.id} completed`);
     }
-    await waitFor(async () => ((service as unknown as { running: Map<string, unknown> }).running.size === 0 ? true : undefined), 'no export run in flight');
+    await waitFor(async () => (lifecycle.running.size === 0 ? true : undefined), 'no export run in flight');
     expect(getEventListeners(stopping, 'abort')).toHaveLength(0);
   });
 });
