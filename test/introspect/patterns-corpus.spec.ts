@@ -60,6 +60,27 @@ describe('patterns: from the corpus', () => {
     expectClean(run);
   });
 
+  it('references to the middle of a shared-key chain (entity → person → employee → salesperson) wait for that table, not only the root', async () => {
+    // The values come from the root key, but each constraint names the middle table: loaded before
+    // it, every row referencing an employee or salesperson broke its foreign key.
+    const run = await db.roundTrip(
+      'p_key_chain',
+      `CREATE TABLE entity (entity_id serial PRIMARY KEY);
+       CREATE TABLE person (entity_id integer PRIMARY KEY REFERENCES entity, name text NOT NULL);
+       CREATE TABLE employee (entity_id integer PRIMARY KEY REFERENCES person, hired date NOT NULL);
+       CREATE TABLE salesperson (entity_id integer PRIMARY KEY REFERENCES employee, quota numeric(12,2));
+       CREATE TABLE document (id serial PRIMARY KEY, owner integer NOT NULL REFERENCES employee, title text NOT NULL);
+       CREATE TABLE quota_history (entity_id integer NOT NULL REFERENCES salesperson, quota_date date NOT NULL, PRIMARY KEY (entity_id, quota_date));
+       CREATE TABLE store (entity_id integer PRIMARY KEY REFERENCES entity, salesperson_id integer REFERENCES salesperson);`,
+    );
+    expectClean(run);
+    const ref = (table: string, column: string) => run.dataset.tables.find((t) => t.name === table)!.columns.find((c) => c.name === column)!.references;
+    expect(ref('document', 'owner')).toMatchObject({ table: 'entity', via: 'employee' });
+    expect(ref('quota_history', 'entity_id')).toMatchObject({ table: 'entity', via: 'salesperson' });
+    expect(ref('store', 'salesperson_id')).toMatchObject({ table: 'entity', via: 'salesperson' });
+    expect(run.counts['p_key_chain.document']).toBe(200);
+  });
+
   it('a unique key inside another, (name, email) and (organization_id, name, email): the smaller one is generated unique', async () => {
     // Index names put the wider key first, as pg_dump orders them by name.
     const run = await db.roundTrip(

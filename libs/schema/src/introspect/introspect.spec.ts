@@ -155,10 +155,11 @@ describe('catalogToDataset', () => {
       { name: 'd', columns: [id, col('c_id', 'bigint', 'int8', { notNull: true })], constraints: [pk('d', 'id'), fk('f', 'c_id', 'c', 'b_id')] },
     ]);
     expect(dataset.tables.map((t) => [t.name, t.perParent?.table, t.columns.find((c) => c.type === 'foreignKey')?.references])).toEqual([
-      ['c', 'a', { table: 'a', column: 'id' }],
+      // `via`: the table each constraint names, loaded before the referencing one.
+      ['c', 'a', { table: 'a', column: 'id', via: 'b' }],
       ['b', 'a', { table: 'a', column: 'id' }],
       ['a', undefined, undefined],
-      ['d', undefined, { table: 'a', column: 'id' }],
+      ['d', undefined, { table: 'a', column: 'id', via: 'c' }],
     ]);
   });
 
