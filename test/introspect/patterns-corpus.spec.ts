@@ -81,6 +81,20 @@ describe('patterns: from the corpus', () => {
     expect(run.counts['p_key_chain.document']).toBe(200);
   });
 
+  it('an ordering that allows either side NULL, CHECK (finished >= begun OR finished IS NULL OR begun IS NULL)', async () => {
+    // Names that do not pair as start/end by themselves: only the CHECK orders them.
+    const run = await db.roundTrip(
+      'p_order_or_nulls',
+      `CREATE TABLE routing (id serial PRIMARY KEY, begun timestamp, finished timestamp, cost numeric(10,2),
+                             CONSTRAINT ck_finished CHECK (finished >= begun OR finished IS NULL OR begun IS NULL));`,
+      { rows: 400 },
+    );
+    expectClean(run);
+    expect(run.warnings.filter((w) => w.includes('ck_finished'))).toEqual([]);
+    const both = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM p_order_or_nulls.routing WHERE begun IS NOT NULL AND finished IS NOT NULL`);
+    expect(Number(both.rows[0]!.n)).toBeGreaterThan(0);
+  });
+
   it('a unique key inside another, (name, email) and (organization_id, name, email): the smaller one is generated unique', async () => {
     // Index names put the wider key first, as pg_dump orders them by name.
     const run = await db.roundTrip(

@@ -163,15 +163,23 @@ function conjunctFacts(part: string): CheckFact[] | null {
   return orNull(alternatives) ?? writtenXor(alternatives);
 }
 
-/** `<facts about x> OR x IS NULL`: NULL passes a CHECK anyway, so the facts apply to the values. */
+/**
+ * `<facts about x> OR x IS NULL` (also `b >= a OR b IS NULL OR a IS NULL`): a comparison with a
+ * NULL operand is NULL, which passes a CHECK anyway, so when every fact mentions each of those
+ * columns the facts alone say the same, and apply to the values.
+ */
 function orNull(alternatives: string[]): CheckFact[] | null {
-  const nulls = alternatives.map((a) => IS_NULL.exec(a)).filter((m) => m && !m[2]);
-  if (nulls.length !== 1) return null;
-  const column = nulls[0]?.[1];
-  const rest = alternatives.filter((a) => !(IS_NULL.exec(a) && !IS_NULL.exec(a)?.[2]));
-  if (rest.length !== 1) return null;
+  const isNull = (a: string) => {
+    const m = IS_NULL.exec(a);
+    return m && !m[2] ? (m[1] as string) : undefined;
+  };
+  const nulls = alternatives.map(isNull).filter((c): c is string => c !== undefined);
+  const rest = alternatives.filter((a) => isNull(a) === undefined);
+  if (nulls.length === 0 || rest.length !== 1) return null;
   const facts = parseConjunction(rest[0] as string);
-  return facts && facts.every((f) => f.column === column) ? facts : null;
+  // num_nonnulls() is not NULL for a NULL member: an exclusive fact never counts as mentioning one.
+  const mentions = (f: CheckFact, column: string) => f.kind !== 'exclusive' && (f.column === column || (f.kind === 'after' && f.other === column));
+  return facts && nulls.every((n) => facts.every((f) => mentions(f, n))) ? facts : null;
 }
 
 /** `(a IS NOT NULL AND b IS NULL) OR (a IS NULL AND b IS NOT NULL)`: exactly one of a, b. */

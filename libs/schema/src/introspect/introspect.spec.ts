@@ -19,6 +19,8 @@ describe('parseCheck', () => {
     ["CHECK ((status = ANY (ARRAY['a'::text, 'it''s'::text])))", [{ column: 'status', kind: 'in', values: ['a', "it's"] }]],
     ["CHECK (((kind)::text = ANY ((ARRAY['x'::character varying, 'y'::character varying])::text[])))", [{ column: 'kind', kind: 'in', values: ['x', 'y'] }]],
     ['CHECK (((qty >= 0) OR (qty IS NULL)))', [{ column: 'qty', kind: 'bound', op: '>=', value: 0 }]],
+    ['CHECK (((ended >= started) OR (ended IS NULL) OR (started IS NULL)))', [{ column: 'ended', kind: 'after', other: 'started', orEqual: true }]],
+    ['CHECK (((ended >= started) OR (note IS NULL)))', null],
     ['CHECK ((0 < qty))', [{ column: 'qty', kind: 'bound', op: '>', value: 0 }]],
     ['CHECK ((level = ANY (ARRAY[1, 2, 3])))', [{ column: 'level', kind: 'in', values: ['1', '2', '3'] }]],
     ['CHECK ((rate = ANY (ARRAY[0.5, 1.5, (2)::numeric])))', [{ column: 'rate', kind: 'in', values: ['0.5', '1.5', '2'] }]],
