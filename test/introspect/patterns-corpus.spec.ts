@@ -95,6 +95,21 @@ describe('patterns: from the corpus', () => {
     expect(Number(both.rows[0]!.n)).toBeGreaterThan(0);
   });
 
+  it('dates bounded by literals and by now() (BETWEEN a date AND now() - interval): read against a fixed instant, so the rows load and stay the same', async () => {
+    const ddl = `CREATE TABLE staff (id serial PRIMARY KEY,
+        birthdate date NOT NULL CHECK (birthdate BETWEEN '1930-01-01' AND now() - interval '18 years'),
+        hiredate date NOT NULL CHECK (hiredate BETWEEN '1996-07-01' AND now() + interval '1 day'),
+        retired_on date CHECK (retired_on < '2001-01-01'),
+        modifieddate timestamp NOT NULL DEFAULT now() CHECK (modifieddate <= now()));`;
+    const run = await db.roundTrip('p_now_checks', ddl, { rows: 300 });
+    expectClean(run);
+    expect(run.warnings.filter((w) => /not understood|not applied/.test(w))).toEqual([]);
+    expect(run.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^staff staff_birthdate_check: CHECK .* compares birthdate with the load time: read as of 2026-01-01 \(values up to 2007-12-31\)/)]));
+    // The column's own guess (2020…2025) lay outside the literal bound: it moved below it.
+    const retired = run.dataset.tables[0]!.columns.find((c) => c.name === 'retired_on')!;
+    expect(retired.to! < '2001-01-01').toBe(true);
+  });
+
   it('a unique key inside another, (name, email) and (organization_id, name, email): the smaller one is generated unique', async () => {
     // Index names put the wider key first, as pg_dump orders them by name.
     const run = await db.roundTrip(

@@ -9,7 +9,12 @@ export type CheckFact =
   /** `num_nonnulls(a, b) = 1` or an XOR of `IS NULL`s: at most (`required`: exactly) one member is non-NULL. */
   | { column: string; kind: 'exclusive'; columns: string[]; required: boolean }
   /** `x ~ '^…$'`: an anchored regular expression. */
-  | { column: string; kind: 'pattern'; pattern: string };
+  | { column: string; kind: 'pattern'; pattern: string }
+  /**
+   * A date/timestamp compared with a literal (`at`: its ISO text) or with the load time
+   * (`now()`, `CURRENT_DATE` …, `shift`: the interval added to it, in months and milliseconds).
+   */
+  | { column: string; kind: 'instant'; op: '>' | '>=' | '<' | '<='; at?: string; shift?: { months: number; ms: number } };
 
 const IDENT = String.raw`"?([A-Za-z_][A-Za-z0-9_$]*)"?`;
 const CAST = String.raw`(?:::[\w\s"]+(?:\([\d,\s]+\))?(?:\[\])?)?`;
@@ -27,6 +32,13 @@ const IS_NULL = new RegExp(String.raw`^${COL}\s+IS\s+(NOT\s+)?NULL$`);
 const XOR = new RegExp(String.raw`^\(${COL}\s+IS\s+(NOT\s+)?NULL\)\s*<>\s*\(${COL}\s+IS\s+(NOT\s+)?NULL\)$`);
 const REGEX = new RegExp(String.raw`^${COL}\s*~\s*'((?:[^']|'')*)'${CAST}$`);
 const FLIP: Record<string, '>' | '>=' | '<' | '<='> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
+const INSTANT_LITERAL = /^\(*'(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)?)([+-]\d{2}(?::?\d{2})?|Z)?'::(?:date|timestamp(?: with(?:out)? time zone)?)\)*$/;
+const NOW = /^\(*(?:now\(\)|CURRENT_DATE|CURRENT_TIMESTAMP|LOCALTIMESTAMP|statement_timestamp\(\)|transaction_timestamp\(\))\)*(?:\s*([+-])\s*\(*'([^']*)'::interval\)*)?\)*$/;
+const INSTANT_COMPARE = new RegExp(String.raw`^${COL}\s*(>=|<=|>|<)\s*(.+)$`);
+const INTERVAL_UNITS: Record<string, { months?: number; ms?: number }> = {
+  year: { months: 12 }, mon: { months: 1 }, month: { months: 1 }, week: { ms: 7 * 86_400_000 }, day: { ms: 86_400_000 },
+  hour: { ms: 3_600_000 }, min: { ms: 60_000 }, minute: { ms: 60_000 }, sec: { ms: 1000 }, second: { ms: 1000 },
+};
 
 /** Splits at a top-level keyword (` AND ` / ` OR `); parentheses and quotes respected. */
 function splitTop(expr: string, word: string): string[] {
@@ -149,8 +161,41 @@ function foldedInListFact(part: string): CheckFact | null {
   return m && values?.length ? { column: m[2] as string, kind: 'in', values } : null;
 }
 
+/** `'18 years'`, `'1 day'`, `'1 year 2 mons'` (an interval's text as PostgreSQL prints it); null for other forms. */
+function intervalShift(text: string): { months: number; ms: number } | null {
+  const shift = { months: 0, ms: 0 };
+  const parts = text.trim().split(/\s+/);
+  if (parts.length % 2 !== 0) return null;
+  for (let i = 0; i < parts.length; i += 2) {
+    const n = Number(parts[i]);
+    const unit = INTERVAL_UNITS[(parts[i + 1] ?? '').toLowerCase().replace(/s$/, '')];
+    if (!Number.isFinite(n) || !unit) return null;
+    shift.months += n * (unit.months ?? 0);
+    shift.ms += n * (unit.ms ?? 0);
+  }
+  return shift;
+}
+
+/** `x <= (now() - '18 years'::interval)`, `x >= '1930-01-01'::date`. */
+function instantFact(part: string): CheckFact | null {
+  const m = INSTANT_COMPARE.exec(part);
+  if (!m) return null;
+  const [, column, op, right] = m as unknown as [string, string, '>', string];
+  const literal = INSTANT_LITERAL.exec(right.trim());
+  // The zone PostgreSQL prints a timestamptz with (`+00`, `+05:30`) is kept, as ISO writes it.
+  const zone = literal?.[2] === undefined ? '' : /^[+-]\d{2}$/.test(literal[2]) ? `${literal[2]}:00` : literal[2];
+  if (literal) return { column, kind: 'instant', op, at: (literal[1] as string).replace(' ', 'T') + zone };
+  const now = NOW.exec(right.trim());
+  if (!now) return null;
+  const shift = now[2] === undefined ? { months: 0, ms: 0 } : intervalShift(now[2]);
+  if (!shift) return null;
+  const sign = now[1] === '-' ? -1 : 1;
+  // `+ 0`: no negative zero when the interval has no months (or no milliseconds).
+  return { column, kind: 'instant', op, shift: { months: sign * shift.months + 0, ms: sign * shift.ms + 0 } };
+}
+
 function fact(part: string): CheckFact | null {
-  return boundFact(part) ?? inListFact(part) ?? foldedInListFact(part) ?? lengthFact(part) ?? compareFact(part) ?? exclusiveFact(part) ?? patternFact(part);
+  return boundFact(part) ?? instantFact(part) ?? inListFact(part) ?? foldedInListFact(part) ?? lengthFact(part) ?? compareFact(part) ?? exclusiveFact(part) ?? patternFact(part);
 }
 
 /** Facts of one conjunct, which may be a disjunction: `x >= 0 OR x IS NULL`, or an XOR written out. */

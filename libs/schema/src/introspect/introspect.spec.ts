@@ -21,6 +21,14 @@ describe('parseCheck', () => {
     ['CHECK (((qty >= 0) OR (qty IS NULL)))', [{ column: 'qty', kind: 'bound', op: '>=', value: 0 }]],
     ['CHECK (((ended >= started) OR (ended IS NULL) OR (started IS NULL)))', [{ column: 'ended', kind: 'after', other: 'started', orEqual: true }]],
     ['CHECK (((ended >= started) OR (note IS NULL)))', null],
+    [
+      "CHECK (((birthdate >= '1930-01-01'::date) AND (birthdate <= (now() - '18 years'::interval))))",
+      [{ column: 'birthdate', kind: 'instant', op: '>=', at: '1930-01-01' }, { column: 'birthdate', kind: 'instant', op: '<=', shift: { months: -216, ms: 0 } }],
+    ],
+    ['CHECK ((hiredate <= (now() + \'1 day\'::interval)))', [{ column: 'hiredate', kind: 'instant', op: '<=', shift: { months: 0, ms: 86_400_000 } }]],
+    ["CHECK ((seen_at > '2020-01-01 00:00:00+00'::timestamp with time zone))", [{ column: 'seen_at', kind: 'instant', op: '>', at: '2020-01-01T00:00:00+00:00' }]],
+    ['CHECK ((modifieddate <= now()))', [{ column: 'modifieddate', kind: 'instant', op: '<=', shift: { months: 0, ms: 0 } }]],
+    ["CHECK ((created_at >= (CURRENT_DATE - '1 fortnight'::interval)))", null],
     ['CHECK ((0 < qty))', [{ column: 'qty', kind: 'bound', op: '>', value: 0 }]],
     ['CHECK ((level = ANY (ARRAY[1, 2, 3])))', [{ column: 'level', kind: 'in', values: ['1', '2', '3'] }]],
     ['CHECK ((rate = ANY (ARRAY[0.5, 1.5, (2)::numeric])))', [{ column: 'rate', kind: 'in', values: ['0.5', '1.5', '2'] }]],
@@ -146,6 +154,18 @@ describe('catalogToDataset', () => {
       'a.handle: unique index a_handle WHERE deleted_at IS NULL: generated unique over handle for every row',
       'a.handle: unique text generated as unique numbers of up to 15 digits',
     ]);
+  });
+
+  it('a timestamp bounded below by now() - interval is placed as of the fixed reference instant, with a warning that the rows age out', () => {
+    const { dataset, warnings } = run([
+      {
+        name: 'visits',
+        columns: [id, col('seen_at', 'timestamp with time zone', 'timestamptz', { notNull: true })],
+        constraints: [pk('visits', 'id'), check("CHECK ((seen_at >= (now() - '30 days'::interval)))")],
+      },
+    ]);
+    expect(dataset.tables[0]?.columns[1]).toMatchObject({ name: 'seen_at', from: '2025-12-02T00:00:00Z' });
+    expect(warnings).toEqual([expect.stringMatching(/^visits c: CHECK .* compares seen_at with the load time; the generator reads no clock, .* rows age out/)]);
   });
 
   it('a foreign key to a shared primary key follows the chain to the root key', () => {
