@@ -110,6 +110,21 @@ describe('patterns: from the corpus', () => {
     expect(retired.to! < '2001-01-01').toBe(true);
   });
 
+  it('a CHECK of alternative branches, (parent IS NULL AND level = 0) OR (parent IS NOT NULL AND level >= 1): every row follows the branch that keeps the reference', async () => {
+    const run = await db.roundTrip(
+      'p_branches',
+      `CREATE TABLE product (id serial PRIMARY KEY, name text NOT NULL);
+       CREATE TABLE bill_of_materials (id serial PRIMARY KEY, assembly_id integer REFERENCES product, component_id integer NOT NULL REFERENCES product,
+                                       level smallint NOT NULL, per_assembly numeric(8,2) NOT NULL DEFAULT 1.00,
+                                       CONSTRAINT ck_level CHECK ((assembly_id IS NULL AND level = 0 AND per_assembly = 1.00) OR (assembly_id IS NOT NULL AND level >= 1)));`,
+      { rows: 300 },
+    );
+    expectClean(run);
+    expect(run.warnings.filter((w) => w.includes('ck_level'))).toEqual([]);
+    const set = await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM p_branches.bill_of_materials WHERE assembly_id IS NOT NULL`);
+    expect(Number(set.rows[0]!.n)).toBe(300);
+  });
+
   it('a unique key inside another, (name, email) and (organization_id, name, email): the smaller one is generated unique', async () => {
     // Index names put the wider key first, as pg_dump orders them by name.
     const run = await db.roundTrip(

@@ -42,7 +42,7 @@ function applyFacts(s: TableState, facts: CheckFact[], definition: string, warn:
   for (const [name, fs] of byColumn) {
     const col = columnOf(s, name);
     if (!col) continue;
-    for (const f of fs.filter((x) => x.kind === 'after' || x.kind === 'exclusive' || x.kind === 'pattern')) {
+    for (const f of fs.filter((x) => x.kind === 'after' || x.kind === 'exclusive' || x.kind === 'pattern' || x.kind === 'null')) {
       if (!applyRowFact(s, f, warn)) warn(`CHECK (${definition}) is not applied by the generator; values may violate it`);
     }
     const instants = fs.filter((x): x is Fact<'instant'> => x.kind === 'instant');
@@ -184,7 +184,22 @@ function applyRowFact(s: TableState, f: CheckFact, warn: Warn): boolean {
   if (f.kind === 'after') return afterOption(s, f) || applyAfter(s, f, warn);
   if (f.kind === 'exclusive') return exclusiveOption(s, f) || applyExclusive(s, f, warn);
   if (f.kind === 'pattern') return applyPattern(s, f);
+  if (f.kind === 'null') return applyNullFact(s, f);
   return false;
+}
+
+/** `x IS NULL` of the branch taken: always NULL; `x IS NOT NULL`: never NULL (nor given the nullable default share). */
+function applyNullFact(s: TableState, f: Fact<'null'>): boolean {
+  const col = columnOf(s, f.column);
+  if (!col) return false;
+  if (!f.isNull) {
+    replaceColumn(s, without(col, 'nullRatio'));
+    s.keyColumns.add(col.name);
+    return true;
+  }
+  if (s.catCols.get(col.name)?.notNull || col.primaryKey || col.unique || s.spec.compositeKey?.columns.includes(col.name)) return false;
+  replaceColumn(s, { ...col, nullRatio: 1 });
+  return true;
 }
 
 const ORDERED = new Set(['int', 'bigint', 'decimal', 'date', 'timestamp', 'timestamptz', 'time']);

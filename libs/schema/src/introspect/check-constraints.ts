@@ -14,7 +14,9 @@ export type CheckFact =
    * A date/timestamp compared with a literal (`at`: its ISO text) or with the load time
    * (`now()`, `CURRENT_DATE` …, `shift`: the interval added to it, in months and milliseconds).
    */
-  | { column: string; kind: 'instant'; op: '>' | '>=' | '<' | '<='; at?: string; shift?: { months: number; ms: number } };
+  | { column: string; kind: 'instant'; op: '>' | '>=' | '<' | '<='; at?: string; shift?: { months: number; ms: number } }
+  /** `x IS NULL` / `x IS NOT NULL` inside one branch of a disjunction the generator follows. */
+  | { column: string; kind: 'null'; isNull: boolean };
 
 const IDENT = String.raw`"?([A-Za-z_][A-Za-z0-9_$]*)"?`;
 const CAST = String.raw`(?:::[\w\s"]+(?:\([\d,\s]+\))?(?:\[\])?)?`;
@@ -205,7 +207,28 @@ function conjunctFacts(part: string): CheckFact[] | null {
     const f = fact(part);
     return f ? [f] : null;
   }
-  return orNull(alternatives) ?? writtenXor(alternatives);
+  return orNull(alternatives) ?? writtenXor(alternatives) ?? oneBranch(alternatives);
+}
+
+/**
+ * `(p IS NULL AND level = 0) OR (p IS NOT NULL AND level >= 1)`: rows that all satisfy one
+ * branch satisfy the CHECK. The branch that sets the fewest columns NULL is taken (the data
+ * keeps its references); every branch must be understood, so nothing unknown is dropped.
+ */
+function oneBranch(alternatives: string[]): CheckFact[] | null {
+  const branches = alternatives.map((alt) => {
+    const facts: CheckFact[] = [];
+    for (const part of splitTop(alt, ' AND ')) {
+      const isNull = IS_NULL.exec(part);
+      const f = isNull ? { column: isNull[1] as string, kind: 'null' as const, isNull: !isNull[2] } : fact(part);
+      if (!f) return null;
+      facts.push(f);
+    }
+    return facts;
+  });
+  if (branches.some((b) => b === null)) return null;
+  const nulls = (b: CheckFact[]) => b.filter((f) => f.kind === 'null' && f.isNull).length;
+  return (branches as CheckFact[][]).reduce((best, b) => (nulls(b) < nulls(best) ? b : best));
 }
 
 /**

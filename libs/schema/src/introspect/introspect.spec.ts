@@ -20,7 +20,8 @@ describe('parseCheck', () => {
     ["CHECK (((kind)::text = ANY ((ARRAY['x'::character varying, 'y'::character varying])::text[])))", [{ column: 'kind', kind: 'in', values: ['x', 'y'] }]],
     ['CHECK (((qty >= 0) OR (qty IS NULL)))', [{ column: 'qty', kind: 'bound', op: '>=', value: 0 }]],
     ['CHECK (((ended >= started) OR (ended IS NULL) OR (started IS NULL)))', [{ column: 'ended', kind: 'after', other: 'started', orEqual: true }]],
-    ['CHECK (((ended >= started) OR (note IS NULL)))', null],
+    // Not the NULL-passes form (note is not compared): the ordering branch is taken on its own.
+    ['CHECK (((ended >= started) OR (note IS NULL)))', [{ column: 'ended', kind: 'after', other: 'started', orEqual: true }]],
     [
       "CHECK (((birthdate >= '1930-01-01'::date) AND (birthdate <= (now() - '18 years'::interval))))",
       [{ column: 'birthdate', kind: 'instant', op: '>=', at: '1930-01-01' }, { column: 'birthdate', kind: 'instant', op: '<=', shift: { months: -216, ms: 0 } }],
@@ -29,6 +30,11 @@ describe('parseCheck', () => {
     ["CHECK ((seen_at > '2020-01-01 00:00:00+00'::timestamp with time zone))", [{ column: 'seen_at', kind: 'instant', op: '>', at: '2020-01-01T00:00:00+00:00' }]],
     ['CHECK ((modifieddate <= now()))', [{ column: 'modifieddate', kind: 'instant', op: '<=', shift: { months: 0, ms: 0 } }]],
     ["CHECK ((created_at >= (CURRENT_DATE - '1 fortnight'::interval)))", null],
+    [
+      'CHECK ((((parent_id IS NULL) AND (level = 0) AND (qty = 1.00)) OR ((parent_id IS NOT NULL) AND (level >= 1))))',
+      [{ column: 'parent_id', kind: 'null', isNull: false }, { column: 'level', kind: 'bound', op: '>=', value: 1 }],
+    ],
+    ['CHECK ((((parent_id IS NULL) AND (level = 0)) OR ((parent_id IS NOT NULL) AND (lower(name) = name))))', null],
     ['CHECK ((0 < qty))', [{ column: 'qty', kind: 'bound', op: '>', value: 0 }]],
     ['CHECK ((level = ANY (ARRAY[1, 2, 3])))', [{ column: 'level', kind: 'in', values: ['1', '2', '3'] }]],
     ['CHECK ((rate = ANY (ARRAY[0.5, 1.5, (2)::numeric])))', [{ column: 'rate', kind: 'in', values: ['0.5', '1.5', '2'] }]],
@@ -47,7 +53,8 @@ describe('parseCheck', () => {
     ['CHECK ((lower(x) = x))', null],
     ["CHECK (((persontype IS NULL) OR (upper((persontype)::text) = ANY (ARRAY['SC'::text, 'vc'::text, 'IN'::text]))))", [{ column: 'persontype', kind: 'in', values: ['SC', 'IN'] }]],
     ["CHECK ((lower(code) = ANY (ARRAY['ab'::text, 'cd'::text])))", [{ column: 'code', kind: 'in', values: ['ab', 'cd'] }]],
-    ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NOT NULL) AND (b IS NOT NULL))))', null],
+    // Not an exactly-one XOR (a is set in both branches): the branch that sets nothing NULL is taken.
+    ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NOT NULL) AND (b IS NOT NULL))))', [{ column: 'a', kind: 'null', isNull: false }, { column: 'b', kind: 'null', isNull: false }]],
     ['CHECK (("Weird Name" < 5))', null],
   ])('%s', (def, facts) => {
     expect(parseCheck(def)).toEqual(facts);
