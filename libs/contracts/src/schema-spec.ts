@@ -114,9 +114,11 @@ export interface ColumnSpec {
   /**
    * foreignKey. Standalone table: the parent's row count (values 1..rows, default 100,000).
    * Inside a dataset: `{table, column}` of the same dataset (no `rows`); values are real keys of
-   * that table's rows (`column` defaults to its primary key).
+   * that table's rows (`column` defaults to its primary key). `via`: the table the database's
+   * constraint really points at when the values come from further down a chain of shared keys
+   * (the constraint names `employee`, whose key is `person`'s): that table is loaded first.
    */
-  references?: { table: string; column?: string; rows?: number; schema?: string };
+  references?: { table: string; column?: string; rows?: number; schema?: string; via?: string };
   /** timestamp/timestamptz mode 'sequence': mean milliseconds between consecutive rows. */
   stepMs?: number;
   /** int mode 'block': value = min + floor(rowIndex / blockSize) (pgbench's bid). */

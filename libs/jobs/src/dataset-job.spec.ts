@@ -59,6 +59,20 @@ describe('dataset job definitions', () => {
     expect(def.tables.map((t) => t.dependsOn)).toEqual([[1], []]);
   });
 
+  it('append mode: a key taken from further down a shared-key chain waits for the table its constraint names (via), which must be in the dataset', () => {
+    const chain = (via: string) => ({
+      name: 'hr',
+      tables: [
+        { name: 'documents', rows: 30, columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'owner', type: 'foreignKey', references: { table: 'entities', column: 'id', via } }] },
+        { name: 'employees', perParent: { table: 'entities', distribution: 'fixed', count: 1 }, columns: [{ name: 'entity_id', type: 'foreignKey', references: { table: 'entities', column: 'id' } }] },
+        { name: 'entities', rows: 10, columns: [{ name: 'id', type: 'serial', primaryKey: true }] },
+      ],
+    });
+    const def = parseJobRequest({ dataset: chain('employees'), mode: 'append' }, LIMITS);
+    expect(def.tables.map((t) => t.dependsOn)).toEqual([[1], [2], []]);
+    expect(fieldOf(() => parseJobRequest({ dataset: chain('employes'), mode: 'append' }, LIMITS))).toBe('dataset.tables[0].columns[1].references.via');
+  });
+
   it('append mode: a foreign-key cycle is broken at a nullable key, loaded NULL, and said; create keeps the spec as given', () => {
     const cyclic = (nullable: boolean) => ({
       name: 'org',

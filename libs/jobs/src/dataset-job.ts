@@ -53,7 +53,8 @@ interface ForeignKeyEdge {
  */
 function foreignKeyEdges(tables: readonly TableSpec[], t: TableSpec, child: number): ForeignKeyEdge[] {
   const ratio = (name: string): number => t.columns.find((c) => c.name === name)?.nullRatio ?? 0;
-  const single = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references ? [{ table: c.references.table, columns: [c.name] }] : []));
+  // `via`: the table the database's constraint names (a shared key further up the chain supplies the values).
+  const single = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references ? [{ table: c.references.via ?? c.references.table, columns: [c.name] }] : []));
   // Composite foreign keys (the dataset table option) are constraints of the table too; their members are NULL together.
   const composite = ((t as DatasetTableSpec).foreignKeys ?? []).map((fk) => ({ table: fk.references.table, columns: fk.columns }));
   return [...single, ...composite].flatMap((fk) => {

@@ -1,8 +1,11 @@
 import type { DatasetSpec, DatasetTableSpec } from '@rowflow/contracts';
 
-/** Tables `t` reads when its rows are generated: foreign key parents (single and composite) and its perParent table. */
+/**
+ * Tables `t` reads when its rows are generated: foreign key parents (single and composite) and its
+ * perParent table; and a reference's `via` table, not read but named, so the slice validates.
+ */
 function parentsOf(t: DatasetTableSpec): string[] {
-  const refs = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references?.table ? [c.references.table] : []));
+  const refs = t.columns.flatMap((c) => (c.type === 'foreignKey' && c.references?.table ? [c.references.table, ...(c.references.via ? [c.references.via] : [])] : []));
   const composite = (t.foreignKeys ?? []).map((fk) => fk.references.table);
   return t.perParent ? [...refs, ...composite, t.perParent.table] : [...refs, ...composite];
 }

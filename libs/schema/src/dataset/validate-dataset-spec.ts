@@ -162,6 +162,7 @@ function resolveReferences(spec: DatasetSpec, table: DatasetTableSpec, field: st
       throw new ValidationError(`${at}.schema`, `table "${parent.name}" of this dataset lives in schema "${parent.schema}", not "${col.references.schema}"`);
     }
     col.references.column = parentKey(parent, col.references.column, at).name;
+    if (col.references.via !== undefined) tableNamed(spec, col.references.via, `${at}.via`);
   });
 }
 

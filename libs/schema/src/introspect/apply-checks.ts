@@ -1,5 +1,5 @@
 import type { ColumnSpec } from '@rowflow/contracts';
-import { INT32_MAX } from '../column-types.js';
+import { INT32_MAX, REFERENCE_DATE } from '../column-types.js';
 import { parseIsoInstant } from '../spec/iso-instant.js';
 import { parsePattern } from '../spec/pattern-syntax.js';
 import type { CatalogConstraint } from './catalog-model.js';
@@ -42,13 +42,15 @@ function applyFacts(s: TableState, facts: CheckFact[], definition: string, warn:
   for (const [name, fs] of byColumn) {
     const col = columnOf(s, name);
     if (!col) continue;
-    for (const f of fs.filter((x) => x.kind === 'after' || x.kind === 'exclusive' || x.kind === 'pattern')) {
+    for (const f of fs.filter((x) => x.kind === 'after' || x.kind === 'exclusive' || x.kind === 'pattern' || x.kind === 'null')) {
       if (!applyRowFact(s, f, warn)) warn(`CHECK (${definition}) is not applied by the generator; values may violate it`);
     }
     if (fs.some((x) => x.kind === 'notNull')) {
       replaceColumn(s, without(columnOf(s, name) as ColumnSpec, 'nullRatio'));
       s.keyColumns.add(name); // kept from the nullable-column default share of NULLs
     }
+    const instants = fs.filter((x): x is Fact<'instant'> => x.kind === 'instant');
+    if (instants.length) applyInstants(s, columnOf(s, name) as ColumnSpec, instants, definition, warn);
     const own = fs.filter((x) => x.kind === 'bound' || x.kind === 'in' || x.kind === 'length');
     if (own.length === 0) continue;
     const next = applyColumnFacts(s, columnOf(s, name) as ColumnSpec, own);
@@ -100,6 +102,54 @@ function applyBounds(col: ColumnSpec, bounds: Fact<'bound'>[]): ColumnSpec | nul
   return withRange(col, lo, hi);
 }
 
+/**
+ * Where a comparison with the load time (`now()`, `CURRENT_DATE`) is read: a fixed instant, so
+ * the same spec and seed give the same rows at any time. It lies in the past, and now() only
+ * grows: an upper bound (`hired <= now()`) read at it holds at every later load.
+ */
+const NOW_READ_AS = REFERENCE_DATE;
+
+/** The instant a fact compares with, in epoch ms (now() read as NOW_READ_AS, calendar months added in UTC). */
+function instantOf(f: Fact<'instant'>): number {
+  if (f.at !== undefined) return parseIsoInstant(f.at);
+  const d = new Date(NOW_READ_AS);
+  d.setUTCMonth(d.getUTCMonth() + (f.shift?.months ?? 0));
+  return d.getTime() + (f.shift?.ms ?? 0);
+}
+
+/** Date and timestamp bounds (literal or relative to the load time) narrow the column's from/to. */
+function applyInstants(s: TableState, col: ColumnSpec, facts: Fact<'instant'>[], definition: string, warn: Warn): void {
+  const at = span(col);
+  if (!at?.time) {
+    warn(`CHECK on ${col.name} (${col.type}) is not applied by the generator; values may violate it`);
+    return;
+  }
+  let lo = at.lo;
+  let hi = at.hi;
+  const [wantLo, wantHi] = [facts.filter((f) => f.op.startsWith('>')), facts.filter((f) => f.op.startsWith('<'))].map((fs) =>
+    fs.length ? fs.map((f) => instantOf(f) + (f.op === '>' ? at.step : f.op === '<' ? -at.step : 0)) : undefined,
+  );
+  const floor = wantLo && Math.max(...wantLo);
+  const ceiling = wantHi && Math.min(...wantHi);
+  if (floor !== undefined) lo = Math.max(lo, floor);
+  if (ceiling !== undefined) hi = Math.min(hi, ceiling);
+  // The column's own guess lies outside the bounds: the bounds themselves (or a year next to the one given).
+  if (lo > hi) [lo, hi] = floor !== undefined && ceiling !== undefined ? [floor, ceiling] : floor !== undefined ? [floor, floor + 365 * 86_400_000] : [(ceiling as number) - 365 * 86_400_000, ceiling as number];
+  // A date is written as its day: a bound inside a day rounds inwards.
+  if (col.type === 'date') [lo, hi] = [Math.ceil(lo / 86_400_000) * 86_400_000, Math.floor(hi / 86_400_000) * 86_400_000];
+  if (lo > hi) {
+    warn(`CHECK on ${col.name} allows no values; values may violate it`);
+    return;
+  }
+  replaceColumn(s, setSpan(col, lo, hi, true));
+  const moving = facts.filter((f) => f.at === undefined);
+  if (moving.some((f) => f.op.startsWith('>'))) {
+    warn(`${definition} compares ${col.name} with the load time; the generator reads no clock, so values are placed as of ${NOW_READ_AS.slice(0, 10)}: rows age out — a later load rejects those older than the CHECK allows`);
+  } else if (moving.length) {
+    warn(`${definition} compares ${col.name} with the load time: read as of ${NOW_READ_AS.slice(0, 10)} (values up to ${setSpan(col, lo, hi, true).to}), which holds at every later load`);
+  }
+}
+
 /** The column narrowed to [lo, hi] (either may be open), within its type; null when empty. */
 export function withRange(col: ColumnSpec, lo: number | undefined, hi: number | undefined): ColumnSpec | null {
   let min = lo ?? col.min ?? 0;
@@ -137,7 +187,22 @@ function applyRowFact(s: TableState, f: CheckFact, warn: Warn): boolean {
   if (f.kind === 'after') return afterOption(s, f) || applyAfter(s, f, warn);
   if (f.kind === 'exclusive') return exclusiveOption(s, f) || applyExclusive(s, f, warn);
   if (f.kind === 'pattern') return applyPattern(s, f);
+  if (f.kind === 'null') return applyNullFact(s, f);
   return false;
+}
+
+/** `x IS NULL` of the branch taken: always NULL; `x IS NOT NULL`: never NULL (nor given the nullable default share). */
+function applyNullFact(s: TableState, f: Fact<'null'>): boolean {
+  const col = columnOf(s, f.column);
+  if (!col) return false;
+  if (!f.isNull) {
+    replaceColumn(s, without(col, 'nullRatio'));
+    s.keyColumns.add(col.name);
+    return true;
+  }
+  if (s.catCols.get(col.name)?.notNull || col.primaryKey || col.unique || s.spec.compositeKey?.columns.includes(col.name)) return false;
+  replaceColumn(s, { ...col, nullRatio: 1 });
+  return true;
 }
 
 const ORDERED = new Set(['int', 'bigint', 'decimal', 'date', 'timestamp', 'timestamptz', 'time']);

@@ -11,7 +11,14 @@ export type CheckFact =
   /** `x ~ '^…$'`: an anchored regular expression. */
   | { column: string; kind: 'pattern'; pattern: string }
   /** `<anything> OR (a IS NOT NULL AND b IS NOT NULL)`: never NULL, the CHECK passes whatever the rest says. */
-  | { column: string; kind: 'notNull' };
+  | { column: string; kind: 'notNull' }
+  /**
+   * A date/timestamp compared with a literal (`at`: its ISO text) or with the load time
+   * (`now()`, `CURRENT_DATE` …, `shift`: the interval added to it, in months and milliseconds).
+   */
+  | { column: string; kind: 'instant'; op: '>' | '>=' | '<' | '<='; at?: string; shift?: { months: number; ms: number } }
+  /** `x IS NULL` / `x IS NOT NULL` inside one branch of a disjunction the generator follows. */
+  | { column: string; kind: 'null'; isNull: boolean };
 
 const IDENT = String.raw`"?([A-Za-z_][A-Za-z0-9_$]*)"?`;
 const CAST = String.raw`(?:::[\w\s"]+(?:\([\d,\s]+\))?(?:\[\])?)?`;
@@ -29,6 +36,13 @@ const IS_NULL = new RegExp(String.raw`^${COL}\s+IS\s+(NOT\s+)?NULL$`);
 const XOR = new RegExp(String.raw`^\(${COL}\s+IS\s+(NOT\s+)?NULL\)\s*<>\s*\(${COL}\s+IS\s+(NOT\s+)?NULL\)$`);
 const REGEX = new RegExp(String.raw`^${COL}\s*~\s*'((?:[^']|'')*)'${CAST}$`);
 const FLIP: Record<string, '>' | '>=' | '<' | '<='> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
+const INSTANT_LITERAL = /^\(*'(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)?)([+-]\d{2}(?::?\d{2})?|Z)?'::(?:date|timestamp(?: with(?:out)? time zone)?)\)*$/;
+const NOW = /^\(*(?:now\(\)|CURRENT_DATE|CURRENT_TIMESTAMP|LOCALTIMESTAMP|statement_timestamp\(\)|transaction_timestamp\(\))\)*(?:\s*([+-])\s*\(*'([^']*)'::interval\)*)?\)*$/;
+const INSTANT_COMPARE = new RegExp(String.raw`^${COL}\s*(>=|<=|>|<)\s*(.+)$`);
+const INTERVAL_UNITS: Record<string, { months?: number; ms?: number }> = {
+  year: { months: 12 }, mon: { months: 1 }, month: { months: 1 }, week: { ms: 7 * 86_400_000 }, day: { ms: 86_400_000 },
+  hour: { ms: 3_600_000 }, min: { ms: 60_000 }, minute: { ms: 60_000 }, sec: { ms: 1000 }, second: { ms: 1000 },
+};
 
 /** Splits at a top-level keyword (` AND ` / ` OR `); parentheses and quotes respected. */
 function splitTop(expr: string, word: string): string[] {
@@ -151,8 +165,41 @@ function foldedInListFact(part: string): CheckFact | null {
   return m && values?.length ? { column: m[2] as string, kind: 'in', values } : null;
 }
 
+/** `'18 years'`, `'1 day'`, `'1 year 2 mons'` (an interval's text as PostgreSQL prints it); null for other forms. */
+function intervalShift(text: string): { months: number; ms: number } | null {
+  const shift = { months: 0, ms: 0 };
+  const parts = text.trim().split(/\s+/);
+  if (parts.length % 2 !== 0) return null;
+  for (let i = 0; i < parts.length; i += 2) {
+    const n = Number(parts[i]);
+    const unit = INTERVAL_UNITS[(parts[i + 1] ?? '').toLowerCase().replace(/s$/, '')];
+    if (!Number.isFinite(n) || !unit) return null;
+    shift.months += n * (unit.months ?? 0);
+    shift.ms += n * (unit.ms ?? 0);
+  }
+  return shift;
+}
+
+/** `x <= (now() - '18 years'::interval)`, `x >= '1930-01-01'::date`. */
+function instantFact(part: string): CheckFact | null {
+  const m = INSTANT_COMPARE.exec(part);
+  if (!m) return null;
+  const [, column, op, right] = m as unknown as [string, string, '>', string];
+  const literal = INSTANT_LITERAL.exec(right.trim());
+  // The zone PostgreSQL prints a timestamptz with (`+00`, `+05:30`) is kept, as ISO writes it.
+  const zone = literal?.[2] === undefined ? '' : /^[+-]\d{2}$/.test(literal[2]) ? `${literal[2]}:00` : literal[2];
+  if (literal) return { column, kind: 'instant', op, at: (literal[1] as string).replace(' ', 'T') + zone };
+  const now = NOW.exec(right.trim());
+  if (!now) return null;
+  const shift = now[2] === undefined ? { months: 0, ms: 0 } : intervalShift(now[2]);
+  if (!shift) return null;
+  const sign = now[1] === '-' ? -1 : 1;
+  // `+ 0`: no negative zero when the interval has no months (or no milliseconds).
+  return { column, kind: 'instant', op, shift: { months: sign * shift.months + 0, ms: sign * shift.ms + 0 } };
+}
+
 function fact(part: string): CheckFact | null {
-  return boundFact(part) ?? inListFact(part) ?? foldedInListFact(part) ?? lengthFact(part) ?? compareFact(part) ?? exclusiveFact(part) ?? patternFact(part);
+  return boundFact(part) ?? instantFact(part) ?? inListFact(part) ?? foldedInListFact(part) ?? lengthFact(part) ?? compareFact(part) ?? exclusiveFact(part) ?? patternFact(part);
 }
 
 /** Facts of one conjunct, which may be a disjunction: `x >= 0 OR x IS NULL`, or an XOR written out. */
@@ -162,7 +209,7 @@ function conjunctFacts(part: string): CheckFact[] | null {
     const f = fact(part);
     return f ? [f] : null;
   }
-  return orNull(alternatives) ?? writtenXor(alternatives) ?? notNullBranch(alternatives);
+  return orNull(alternatives) ?? writtenXor(alternatives) ?? notNullBranch(alternatives) ?? oneBranch(alternatives);
 }
 
 /**
@@ -177,15 +224,44 @@ function notNullBranch(alternatives: string[]): CheckFact[] | null {
   return setOnly.map((m) => ({ column: m?.[1] as string, kind: 'notNull' as const }));
 }
 
-/** `<facts about x> OR x IS NULL`: NULL passes a CHECK anyway, so the facts apply to the values. */
+/**
+ * `(p IS NULL AND level = 0) OR (p IS NOT NULL AND level >= 1)`: rows that all satisfy one
+ * branch satisfy the CHECK. The branch that sets the fewest columns NULL is taken (the data
+ * keeps its references); every branch must be understood, so nothing unknown is dropped.
+ */
+function oneBranch(alternatives: string[]): CheckFact[] | null {
+  const branches = alternatives.map((alt) => {
+    const facts: CheckFact[] = [];
+    for (const part of splitTop(alt, ' AND ')) {
+      const isNull = IS_NULL.exec(part);
+      const f = isNull ? { column: isNull[1] as string, kind: 'null' as const, isNull: !isNull[2] } : fact(part);
+      if (!f) return null;
+      facts.push(f);
+    }
+    return facts;
+  });
+  if (branches.some((b) => b === null)) return null;
+  const nulls = (b: CheckFact[]) => b.filter((f) => f.kind === 'null' && f.isNull).length;
+  return (branches as CheckFact[][]).reduce((best, b) => (nulls(b) < nulls(best) ? b : best));
+}
+
+/**
+ * `<facts about x> OR x IS NULL` (also `b >= a OR b IS NULL OR a IS NULL`): a comparison with a
+ * NULL operand is NULL, which passes a CHECK anyway, so when every fact mentions each of those
+ * columns the facts alone say the same, and apply to the values.
+ */
 function orNull(alternatives: string[]): CheckFact[] | null {
-  const nulls = alternatives.map((a) => IS_NULL.exec(a)).filter((m) => m && !m[2]);
-  if (nulls.length !== 1) return null;
-  const column = nulls[0]?.[1];
-  const rest = alternatives.filter((a) => !(IS_NULL.exec(a) && !IS_NULL.exec(a)?.[2]));
-  if (rest.length !== 1) return null;
+  const isNull = (a: string) => {
+    const m = IS_NULL.exec(a);
+    return m && !m[2] ? (m[1] as string) : undefined;
+  };
+  const nulls = alternatives.map(isNull).filter((c): c is string => c !== undefined);
+  const rest = alternatives.filter((a) => isNull(a) === undefined);
+  if (nulls.length === 0 || rest.length !== 1) return null;
   const facts = parseConjunction(rest[0] as string);
-  return facts && facts.every((f) => f.column === column) ? facts : null;
+  // num_nonnulls() is not NULL for a NULL member: an exclusive fact never counts as mentioning one.
+  const mentions = (f: CheckFact, column: string) => f.kind !== 'exclusive' && (f.column === column || (f.kind === 'after' && f.other === column));
+  return facts && nulls.every((n) => facts.every((f) => mentions(f, n))) ? facts : null;
 }
 
 /** `(a IS NOT NULL AND b IS NULL) OR (a IS NULL AND b IS NOT NULL)`: exactly one of a, b. */

@@ -341,7 +341,9 @@ function resolveKeyChains(s: TableState, byName: Map<string, TableState>, warnin
     }
     const owner = ownerColumn(s) === col.name;
     const rootState = byName.get(root.table);
-    replaceColumn(s, { ...col, references: { table: root.table, column: root.column, ...(rootState ? schemaOf(rootState) : {}) } });
+    // The constraint still names the direct parent: `via` keeps it, so a load waits for that table's rows.
+    const via = col.references.via ?? col.references.table;
+    replaceColumn(s, { ...col, references: { table: root.table, column: root.column, ...(rootState ? schemaOf(rootState) : {}), via } });
     if (owner && s.spec.perParent) s.spec.perParent = { ...s.spec.perParent, table: root.table };
     if (owner && ownerColumn(s) !== col.name) {
       warn(`one row per ${root.table} row cannot be kept (another column references ${root.table} first): duplicates may violate the key`);

@@ -19,6 +19,22 @@ describe('parseCheck', () => {
     ["CHECK ((status = ANY (ARRAY['a'::text, 'it''s'::text])))", [{ column: 'status', kind: 'in', values: ['a', "it's"] }]],
     ["CHECK (((kind)::text = ANY ((ARRAY['x'::character varying, 'y'::character varying])::text[])))", [{ column: 'kind', kind: 'in', values: ['x', 'y'] }]],
     ['CHECK (((qty >= 0) OR (qty IS NULL)))', [{ column: 'qty', kind: 'bound', op: '>=', value: 0 }]],
+    ['CHECK (((ended >= started) OR (ended IS NULL) OR (started IS NULL)))', [{ column: 'ended', kind: 'after', other: 'started', orEqual: true }]],
+    // Not the NULL-passes form (note is not compared): the ordering branch is taken on its own.
+    ['CHECK (((ended >= started) OR (note IS NULL)))', [{ column: 'ended', kind: 'after', other: 'started', orEqual: true }]],
+    [
+      "CHECK (((birthdate >= '1930-01-01'::date) AND (birthdate <= (now() - '18 years'::interval))))",
+      [{ column: 'birthdate', kind: 'instant', op: '>=', at: '1930-01-01' }, { column: 'birthdate', kind: 'instant', op: '<=', shift: { months: -216, ms: 0 } }],
+    ],
+    ['CHECK ((hiredate <= (now() + \'1 day\'::interval)))', [{ column: 'hiredate', kind: 'instant', op: '<=', shift: { months: 0, ms: 86_400_000 } }]],
+    ["CHECK ((seen_at > '2020-01-01 00:00:00+00'::timestamp with time zone))", [{ column: 'seen_at', kind: 'instant', op: '>', at: '2020-01-01T00:00:00+00:00' }]],
+    ['CHECK ((modifieddate <= now()))', [{ column: 'modifieddate', kind: 'instant', op: '<=', shift: { months: 0, ms: 0 } }]],
+    ["CHECK ((created_at >= (CURRENT_DATE - '1 fortnight'::interval)))", null],
+    [
+      'CHECK ((((parent_id IS NULL) AND (level = 0) AND (qty = 1.00)) OR ((parent_id IS NOT NULL) AND (level >= 1))))',
+      [{ column: 'parent_id', kind: 'null', isNull: false }, { column: 'level', kind: 'bound', op: '>=', value: 1 }],
+    ],
+    ['CHECK ((((parent_id IS NULL) AND (level = 0)) OR ((parent_id IS NOT NULL) AND (lower(name) = name))))', null],
     ['CHECK ((0 < qty))', [{ column: 'qty', kind: 'bound', op: '>', value: 0 }]],
     ['CHECK ((level = ANY (ARRAY[1, 2, 3])))', [{ column: 'level', kind: 'in', values: ['1', '2', '3'] }]],
     ['CHECK ((rate = ANY (ARRAY[0.5, 1.5, (2)::numeric])))', [{ column: 'rate', kind: 'in', values: ['0.5', '1.5', '2'] }]],
@@ -37,7 +53,8 @@ describe('parseCheck', () => {
     ['CHECK ((lower(x) = x))', null],
     ["CHECK (((persontype IS NULL) OR (upper((persontype)::text) = ANY (ARRAY['SC'::text, 'vc'::text, 'IN'::text]))))", [{ column: 'persontype', kind: 'in', values: ['SC', 'IN'] }]],
     ["CHECK ((lower(code) = ANY (ARRAY['ab'::text, 'cd'::text])))", [{ column: 'code', kind: 'in', values: ['ab', 'cd'] }]],
-    ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NOT NULL) AND (b IS NOT NULL))))', null],
+    // Not an exactly-one XOR (a is set in both branches): the branch that sets nothing NULL is taken.
+    ['CHECK ((((a IS NOT NULL) AND (b IS NULL)) OR ((a IS NOT NULL) AND (b IS NOT NULL))))', [{ column: 'a', kind: 'null', isNull: false }, { column: 'b', kind: 'null', isNull: false }]],
     ['CHECK (("Weird Name" < 5))', null],
   ])('%s', (def, facts) => {
     expect(parseCheck(def)).toEqual(facts);
@@ -146,6 +163,18 @@ describe('catalogToDataset', () => {
     ]);
   });
 
+  it('a timestamp bounded below by now() - interval is placed as of the fixed reference instant, with a warning that the rows age out', () => {
+    const { dataset, warnings } = run([
+      {
+        name: 'visits',
+        columns: [id, col('seen_at', 'timestamp with time zone', 'timestamptz', { notNull: true })],
+        constraints: [pk('visits', 'id'), check("CHECK ((seen_at >= (now() - '30 days'::interval)))")],
+      },
+    ]);
+    expect(dataset.tables[0]?.columns[1]).toMatchObject({ name: 'seen_at', from: '2025-12-02T00:00:00Z' });
+    expect(warnings).toEqual([expect.stringMatching(/^visits c: CHECK .* compares seen_at with the load time; the generator reads no clock, .* rows age out/)]);
+  });
+
   it('a foreign key to a shared primary key follows the chain to the root key', () => {
     const fk = (name: string, column: string, refTable: string, refColumn: string): CatalogConstraint => ({ name, kind: 'foreignKey', columns: [column], refTable, refColumns: [refColumn], definition: '' });
     const { dataset } = run([
@@ -155,10 +184,11 @@ describe('catalogToDataset', () => {
       { name: 'd', columns: [id, col('c_id', 'bigint', 'int8', { notNull: true })], constraints: [pk('d', 'id'), fk('f', 'c_id', 'c', 'b_id')] },
     ]);
     expect(dataset.tables.map((t) => [t.name, t.perParent?.table, t.columns.find((c) => c.type === 'foreignKey')?.references])).toEqual([
-      ['c', 'a', { table: 'a', column: 'id' }],
+      // `via`: the table each constraint names, loaded before the referencing one.
+      ['c', 'a', { table: 'a', column: 'id', via: 'b' }],
       ['b', 'a', { table: 'a', column: 'id' }],
       ['a', undefined, undefined],
-      ['d', undefined, { table: 'a', column: 'id' }],
+      ['d', undefined, { table: 'a', column: 'id', via: 'c' }],
     ]);
   });
 

@@ -66,10 +66,10 @@ export interface ColumnOptions {
 }
 
 function references(inDataset: boolean) {
-  const notObject = inDataset ? 'must be an object {table, column?, schema?}' : 'must be an object {table, column?, rows}';
+  const notObject = inDataset ? 'must be an object {table, column?, schema?, via?}' : 'must be an object {table, column?, rows}';
   if (inDataset) {
     // The parent's row count is the dataset's: a second count here could only disagree with it.
-    return strictObject({ table: identifier, column: identifier.optional(), schema: identifier.optional() }, 'references', notObject, (key) =>
+    return strictObject({ table: identifier, column: identifier.optional(), schema: identifier.optional(), via: identifier.optional() }, 'references', notObject, (key) =>
       key === 'rows' ? "not allowed in a dataset: the parent table's rows are used" : undefined,
     );
   }
