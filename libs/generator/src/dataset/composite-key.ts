@@ -109,8 +109,12 @@ const MEMBERS: Partial<Record<ColumnType, MemberOf>> = {
   timestamp: (_p, _t, col) => temporalMember(col),
   timestamptz: (_p, _t, col) => temporalMember(col),
   char: (_p, _t, col) => charMember(col),
-  // A word, then the word and a number: distinct digits give distinct strings.
-  text: () => ({ radix: MAX_DOMAIN, kind: 'text', valueAt: (d) => (d < WORDS.length ? WORDS[d]! : `${WORDS[d % WORDS.length]!} ${Math.floor(d / WORDS.length)}`) }),
+  // A word, then the word and a number: distinct digits give distinct strings. Text shortened
+  // to a short column cannot carry the number: characters that fit it instead.
+  text: (_p, _t, col) =>
+    col.maxLength !== undefined
+      ? charMember({ ...col, length: col.maxLength })
+      : { radix: MAX_DOMAIN, kind: 'text', valueAt: (d) => (d < WORDS.length ? WORDS[d]! : `${WORDS[d % WORDS.length]!} ${Math.floor(d / WORDS.length)}`) },
   decimal: (_p, _t, col) => decimalMember(col),
 };
 
