@@ -161,24 +161,12 @@ async function joinParts(o: ExportRunOptions, parts: number): Promise<Joined> {
   const staged = (await isSpecialFile(dest)) ? undefined : parts === 1 ? partFile(o.dir, 0) : `${dest}.rowflow-tmp`;
   const hash = createHash('sha256');
   let bytes = 0;
-  if (staged === undefined || parts === 1) {
-    for await (const chunk of partsReader(o.dir, parts)) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-  } else {
-    const out = await open(staged, 'w');
-    try {
-      for await (const chunk of partsReader(o.dir, parts)) {
-        hash.update(chunk as Buffer);
-        await writeAt(out, chunk as Buffer, bytes);
-        bytes += (chunk as Buffer).length;
-      }
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-  }
+  const count = (chunk: Buffer) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+  };
+  if (staged === undefined || parts === 1) for await (const chunk of partsReader(o.dir, parts)) count(chunk as Buffer);
+  else await writeSynced(staged, partsReader(o.dir, parts), count);
   return {
     sha256: hash.digest('hex'),
     bytes,
@@ -198,20 +186,27 @@ async function joinParts(o: ExportRunOptions, parts: number): Promise<Joined> {
   };
 }
 
-/** Copies `from` next to `dest` (tmp + fsync) and renames it into place. */
-async function copyThenRename(from: string, dest: string): Promise<void> {
-  const tmp = `${dest}.rowflow-tmp`;
-  const out = await open(tmp, 'w');
+/** Writes `source` to `path` from its start and fsyncs it; `each` sees every chunk on the way. */
+async function writeSynced(path: string, source: AsyncIterable<unknown>, each: (chunk: Buffer) => void = () => undefined): Promise<void> {
+  const out = await open(path, 'w');
   try {
     let pos = 0;
-    for await (const chunk of createReadStream(from)) {
-      await writeAt(out, chunk as Buffer, pos);
-      pos += (chunk as Buffer).length;
+    for await (const c of source) {
+      const chunk = c as Buffer;
+      each(chunk);
+      await writeAt(out, chunk, pos);
+      pos += chunk.length;
     }
     await out.sync();
   } finally {
     await out.close();
   }
+}
+
+/** Copies `from` next to `dest` (tmp + fsync) and renames it into place. */
+async function copyThenRename(from: string, dest: string): Promise<void> {
+  const tmp = `${dest}.rowflow-tmp`;
+  await writeSynced(tmp, createReadStream(from));
   await rename(tmp, dest);
 }
 

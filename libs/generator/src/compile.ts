@@ -5,7 +5,8 @@ import { cellSeed, streamKey } from './hash.js';
 import { withEventTime } from './event-time.js';
 import type { RowContext } from './row-context.js';
 import { withProfile } from './profile-values.js';
-import { SHORTENED_TYPES, shorten } from './shorten.js';
+import { SHORTENED_TYPES } from '@rowflow/schema';
+import { shorten } from './shorten.js';
 import { applyStreamModes } from './stream-modes.js';
 import { booleanColumn, decimalColumn, foreignKeyColumn, integerColumn, serialColumn } from './values-numeric.js';
 import { dateColumn, timestampColumn } from './values-temporal.js';
@@ -95,7 +96,7 @@ export function compileColumn(col: ColumnSpec, seed: number, table: string, keyO
   const plain: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
   if (built.write) setByteWriter(built.value, built.write);
   const max = col.maxLength;
-  if (max !== undefined && SHORTENED_TYPES.has(col.type)) {
+  if (max !== undefined && SHORTENED_TYPES.includes(col.type)) {
     // A new value function without a byte writer: the bytes come from the shortened string.
     const full = plain.value;
     plain.value = (row) => {

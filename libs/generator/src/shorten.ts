@@ -1,10 +1,3 @@
-import type { ColumnType } from '@rowflow/contracts';
-
-/** Column types whose `maxLength` shortens their (realistic) text values. */
-export const SHORTENED_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>([
-  'text', 'firstName', 'lastName', 'fullName', 'email', 'username', 'phone', 'streetAddress', 'city', 'country', 'company', 'jobTitle', 'url',
-]);
-
 /** Characters a shortened value may not end on: "Lake Elizabeth" in 5 is "Lake", not "Lake ". */
 const TRAILING = /[\s.,;:@/_-]+$/u;
 

@@ -47,6 +47,8 @@ export const COLUMN_TYPES: readonly ColumnType[] = [
 export const ARRAY_ELEMENT_TYPES: readonly ColumnType[] = COLUMN_TYPES.filter((t) => t !== 'array' && t !== 'serial' && t !== 'foreignKey');
 
 /** Types that take `after: {column}` (ordered values: number, date, time of day). */
+/** Types whose text values `maxLength` shortens (text and the realistic text types). */
+export const SHORTENED_TYPES: readonly ColumnType[] = ['text', 'firstName', 'lastName', 'fullName', 'email', 'username', 'phone', 'streetAddress', 'city', 'country', 'company', 'jobTitle', 'url'];
 export const AFTER_TYPES: readonly ColumnType[] = ['int', 'bigint', 'decimal', 'date', 'timestamp', 'timestamptz', 'time'];
 
 export const RANGE_SUBTYPES: readonly RangeSubtype[] = ['int4range', 'int8range', 'numrange', 'daterange', 'tsrange', 'tstzrange'];

@@ -1,5 +1,5 @@
 import type { ColumnSpec, RangeSubtype } from '@rowflow/contracts';
-import { DEFAULT_SRID, GEOMETRY_TYPES, RANGE_SUBTYPES } from '../column-types.js';
+import { DEFAULT_SRID, GEOMETRY_TYPES, RANGE_SUBTYPES, SHORTENED_TYPES } from '../column-types.js';
 import type { CatalogColumn } from './catalog-model.js';
 import { guessDecimalRange, guessIntRange, guessText, guessTimeRange } from './name-heuristics.js';
 
@@ -11,8 +11,6 @@ const INT_TYPES: Record<string, { min: number; max: number; type: 'int' | 'bigin
   int8: { min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, type: 'bigint' },
 };
 const TEXT_TYPES = new Set(['text', 'varchar', 'bpchar', 'citext', 'name']);
-/** Generated types whose values may be shortened to a column's length (`maxLength`). */
-const SHORTENED = new Set<string>(['text', 'firstName', 'lastName', 'fullName', 'email', 'username', 'phone', 'streetAddress', 'city', 'country', 'company', 'jobTitle', 'url']);
 
 /** `(n)` or `(p,s)` of a formatted type, e.g. `character varying(20)` → [20]. */
 export function typeArgs(formatted: string): number[] {
@@ -72,7 +70,7 @@ function textColumn(col: CatalogColumn, name: string, warn: Warn, table?: string
 export function textWithin(name: string, maxLength: number, table?: string): { spec: Omit<ColumnSpec, 'name'>; note?: string } {
   const guess = guessText(name, maxLength, table);
   if (guess.fits) return { spec: guess.spec };
-  if (SHORTENED.has(guess.spec.type) && maxLength >= 2) {
+  if (SHORTENED_TYPES.includes(guess.spec.type) && maxLength >= 2) {
     const what = guess.spec.type === 'text' ? (guess.spec.mode ?? 'text') : guess.spec.type;
     return { spec: { ...guess.spec, maxLength }, note: `is shorter than some ${what} values: they are shortened to ${maxLength} characters` };
   }
