@@ -22,21 +22,38 @@ export function countrySource(country?: CompiledColumn['value']): CountrySource 
   };
 }
 
-/** One piece of a pattern: literal text, a digit group (`!##`), or a capital letter (`@`). */
-type Piece = { text: string } | { lo: number; span: number; width: number } | { letter: true };
+/**
+ * One piece of a pattern: literal text, then a digit group (`!##`: `span` > 0), a capital letter
+ * (`@`: span -1) or nothing (span 0). One object shape for all pieces keeps the fill loop monomorphic.
+ */
+interface Piece {
+  text: string;
+  lo: number;
+  span: number;
+  width: number;
+}
 
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 /** Zero-padded 2-4 digit groups built once: phone numbers are mostly these groups. */
 const PADDED = [2, 3, 4].map((w) => Array.from({ length: 10 ** w }, (_, i) => String(i).padStart(w, '0')));
 
 function compilePattern(pattern: string): Piece[] {
-  return (pattern.match(/!?#+|!|@|[^!#@]+/g) ?? []).map((tok): Piece => {
-    if (tok === '@') return { letter: true };
-    if (!tok.includes('#') && tok !== '!') return { text: tok };
-    const width = tok.length;
-    const lo = tok.startsWith('!') ? 2 * 10 ** (width - 1) : 0;
-    return { lo, span: 10 ** width - lo, width };
-  });
+  const pieces: Piece[] = [];
+  let text = '';
+  for (const tok of pattern.match(/!?#+|!|@|[^!#@]+/g) ?? []) {
+    if (tok === '@') pieces.push({ text, lo: 0, span: -1, width: 1 });
+    else if (tok.includes('#') || tok === '!') {
+      const width = tok.length;
+      const lo = tok.startsWith('!') ? 2 * 10 ** (width - 1) : 0;
+      pieces.push({ text, lo, span: 10 ** width - lo, width });
+    } else {
+      text += tok;
+      continue;
+    }
+    text = '';
+  }
+  if (text.length) pieces.push({ text, lo: 0, span: 0, width: 0 });
+  return pieces;
 }
 
 function digits(n: number, width: number): string {
@@ -46,9 +63,9 @@ function digits(n: number, width: number): string {
 function fill(r: Rng, pieces: readonly Piece[]): string {
   let out = '';
   for (const p of pieces) {
-    if ('text' in p) out += p.text;
-    else if ('letter' in p) out += LETTERS[r.below(LETTERS.length)]!;
-    else out += digits(p.lo + r.below(p.span), p.width);
+    out += p.text;
+    if (p.span > 0) out += digits(p.lo + r.below(p.span), p.width);
+    else if (p.span < 0) out += LETTERS[r.below(LETTERS.length)]!;
   }
   return out;
 }
@@ -56,9 +73,9 @@ function fill(r: Rng, pieces: readonly Piece[]): string {
 /** `fill` written as bytes (same draws). */
 function writeFill(r: Rng, pieces: readonly Piece[], out: ByteSink): void {
   for (const p of pieces) {
-    if ('text' in p) out.str(p.text);
-    else if ('letter' in p) out.byte(LETTERS.charCodeAt(r.below(LETTERS.length)));
-    else out.pad(p.lo + r.below(p.span), p.width);
+    if (p.text.length) out.str(p.text);
+    if (p.span > 0) out.pad(p.lo + r.below(p.span), p.width);
+    else if (p.span < 0) out.byte(LETTERS.charCodeAt(r.below(LETTERS.length)));
   }
 }
 
@@ -138,22 +155,34 @@ function englishStreet(r: Rng): string {
   return `${number} ${street}`;
 }
 
-type StreetPiece = string | 's' | 'n' | 'd';
+/** A piece of a street form: literal text, then a slot (a street name, a house number 1-199, a digit 1-9, or none). */
+interface StreetPiece {
+  text: string;
+  slot: '' | 's' | 'n' | 'd';
+}
 
 /** Street forms (`{s}straße {n}`) compiled once into literal text and slots. */
 const STREET_FORMS: StreetPiece[][][] = REGIONS.map((r) =>
-  r.streetForms.map((form) => (form.match(/\{[snd]\}|[^{]+/g) ?? []).map((t) => (t === '{s}' ? 's' : t === '{n}' ? 'n' : t === '{d}' ? 'd' : `=${t}`))),
+  r.streetForms.map((form) =>
+    (form.match(/[^{]*(\{[snd]\})?/g) ?? []).filter((t) => t.length).map((t) => {
+      const slot = /\{([snd])\}$/.exec(t);
+      return { text: slot ? t.slice(0, -3) : t, slot: (slot?.[1] ?? '') as StreetPiece['slot'] };
+    }),
+  ),
 );
+
+/** House numbers as text, built once. */
+const HOUSE = Array.from({ length: 200 }, (_, i) => String(i));
 
 function localStreet(r: Rng, region: number): string {
   const forms = STREET_FORMS[region]!;
   const streets = REGIONS[region]!.streets;
   let out = '';
   for (const p of forms[r.below(forms.length)]!) {
-    if (p === 's') out += r.pick(streets);
-    else if (p === 'n') out += 1 + r.below(199);
-    else if (p === 'd') out += 1 + r.below(9);
-    else out += p.slice(1);
+    out += p.text;
+    if (p.slot === 's') out += r.pick(streets);
+    else if (p.slot === 'n') out += HOUSE[1 + r.below(199)]!;
+    else if (p.slot === 'd') out += HOUSE[1 + r.below(9)]!;
   }
   return out;
 }
