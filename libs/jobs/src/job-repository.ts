@@ -49,6 +49,9 @@ export interface OpenPartition {
   partitionId: number;
 }
 
+/** Jobs whose dependency answer is remembered (each a uuid and a boolean). */
+const WAITING_CACHE = 1000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -215,6 +218,9 @@ export class JobRepository {
     return res.rows[0]?.dataset ?? null;
   });
 
+  /** Per job: does any of its tables wait for a parent table (see readyPartitions)? Oldest entries leave first. */
+  private readonly waiting = new Map<string, boolean>();
+
   /** `targetSchema`: TARGET_SCHEMA as configured (one schema, a comma-separated list, or the list). */
   constructor(
     private readonly pool: pg.Pool,
@@ -319,6 +325,10 @@ export class JobRepository {
    * table: enqueued when a partition finishes, so a child table starts once its parent is in.
    */
   async readyPartitions(jobId: string): Promise<OpenPartition[]> {
+    // Asked after every partition: a job whose tables wait for none (every create/replace job)
+    // skips the query, which reads all of the job's queued partitions — a thousand one-partition
+    // tables made that a million rows read over the load.
+    if (!(await this.hasWaitingTables(jobId))) return [];
     const res = await this.pool.query<{ id: string }>(
       `SELECT p.id FROM rowflow.job_partitions p JOIN rowflow.job_tables t ON t.job_id = p.job_id AND t.index = p.table_index
        WHERE p.job_id = $1 AND p.state = 'queued' AND p.lease_until IS NULL AND cardinality(t.depends_on) > 0
@@ -327,6 +337,17 @@ export class JobRepository {
       [jobId],
     );
     return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
+  }
+
+  /** Whether any table of the job waits for a parent table; fixed at creation, so asked once per job and process. */
+  private async hasWaitingTables(jobId: string): Promise<boolean> {
+    const known = this.waiting.get(jobId);
+    if (known !== undefined) return known;
+    const res = await this.pool.query<{ waits: boolean }>(`SELECT EXISTS (SELECT 1 FROM rowflow.job_tables WHERE job_id = $1 AND cardinality(depends_on) > 0) AS waits`, [jobId]);
+    const waits = res.rows[0]?.waits ?? false;
+    if (this.waiting.size >= WAITING_CACHE) this.waiting.delete(this.waiting.keys().next().value!);
+    this.waiting.set(jobId, waits);
+    return waits;
   }
 
   /** Partitions nobody holds a live lease on: never claimed, or their worker died/stopped. */
