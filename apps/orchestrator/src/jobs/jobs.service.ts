@@ -85,6 +85,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         },
         queue: new PgBossQueue(config.DATABASE_URL, logger('JobQueue')),
         runPartition: (id, signal) => runner.run(id, signal),
+        runPartitions: (ids, signal) => runner.runBatch(ids, signal),
         finishJob: (id, signal) => runner.finishJob(id, signal),
         runPhase: (id, signal) => builder.run(id, signal),
         timers: realTimers,
