@@ -323,7 +323,7 @@ export class JobRepository {
       `SELECT id, batch FROM rowflow.job_partitions WHERE job_id = $1 AND state IN ('queued', 'running') ORDER BY index`,
       [jobId],
     );
-    return res.rows.map((r) => ({ jobId, partitionId: Number(r.id), group: r.batch }));
+    return res.rows.map((r) => openPartition(jobId, r));
   }
 
   /**
@@ -342,7 +342,7 @@ export class JobRepository {
        ORDER BY p.index`,
       [jobId],
     );
-    return res.rows.map((r) => ({ jobId, partitionId: Number(r.id), group: r.batch }));
+    return res.rows.map((r) => openPartition(jobId, r));
   }
 
   /** Whether any table of the job waits for a parent table; fixed at creation, so asked once per job and process. */
@@ -364,7 +364,7 @@ export class JobRepository {
        ORDER BY id LIMIT $1`,
       [limit],
     );
-    return res.rows.map((r) => ({ jobId: r.job_id, partitionId: Number(r.id), group: r.batch }));
+    return res.rows.map((r) => openPartition(r.job_id, r));
   }
 
   /**
@@ -685,6 +685,11 @@ function jobWaiting(parts: PartRow[]): Pick<JobStatus, 'lastError' | 'nextAttemp
   const waiting = parts.map(waitingFields).filter((w) => w.lastError !== null);
   const next = waiting.map((w) => w.nextAttemptAt).filter((t): t is string => t !== null).sort()[0] ?? null;
   return { lastError: waiting[0]?.lastError ?? null, nextAttemptAt: next };
+}
+
+/** A partition to enqueue; its batch group only when it has one (see batchGroups). */
+function openPartition(jobId: string, r: { id: string; batch: number | null }): OpenPartition {
+  return { jobId, partitionId: Number(r.id), ...(r.batch !== null ? { group: r.batch } : {}) };
 }
 
 function toWork(r: Record<string, unknown>): PartitionWork {
