@@ -72,7 +72,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
     const phases = new ConstraintRepository(db.pool);
     const log = logger('JobOrchestrator');
-    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed'), observer: metrics });
+    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed'), observer: metrics, durableCommits: config.JOB_DURABLE_COMMITS });
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
