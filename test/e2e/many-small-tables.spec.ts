@@ -46,9 +46,9 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function startWorker(): Promise<Proc> {
+async function startWorker(env: NodeJS.ProcessEnv = {}): Promise<Proc> {
   // A short lease and sweep: the killed worker's claimed partitions are taken over quickly.
-  const w = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, JOB_WORKERS: 'true', WORKER_CONCURRENCY: '2', JOB_LEASE_SECONDS: '2', JOB_SWEEP_MS: '300' });
+  const w = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, JOB_WORKERS: 'true', WORKER_CONCURRENCY: '2', JOB_LEASE_SECONDS: '2', JOB_SWEEP_MS: '300', ...env });
   workers.push(w);
   return w;
 }
@@ -89,16 +89,43 @@ describe('many small tables', () => {
     const done = await waitForState(api.url, id, ['completed', 'failed'], 240_000);
     expect(done).toMatchObject({ state: 'completed', phase: 'done', rowsWritten: TABLES * ROWS, rowsSkipped: 0 });
 
-    // The same dataset and seed, loaded without a kill: every table byte for byte the same.
-    const clean = await postJson(`${api.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'c_' });
-    expect(await waitForState(api.url, clean.body.id, ['completed', 'failed'], 240_000)).toMatchObject({ state: 'completed' });
-    for (const t of DATASET.tables) {
-      const got = await tableMd5(pool, `b_${t.name}`, 'id');
-      expect(got.n).toBe(ROWS);
-      expect(got).toEqual(await tableMd5(pool, `c_${t.name}`, 'id'));
-    }
-    const keys = await pool.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text LIKE 'b\\_s%'`);
-    expect(keys.rows[0].n).toBe(TABLES);
+    await expectLikeClean('b_');
+    await stop(second);
+  }, 600_000);
+
+  it('a graceful stop mid-batch hands back every lease at once; the next worker completes every table exactly', async () => {
+    const res = await postJson(`${api.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'g_' });
+    const id = res.body.id;
+    // A long lease: one not handed back would still be live when the stop has finished.
+    const first = await startWorker({ JOB_LEASE_SECONDS: '60' });
+    await waitRows(id, 7 * ROWS);
+    await stop(first);
+    // Not one lease left to lapse: the partition being loaded and the batch's others went back.
+    const held = await pool.query(`SELECT count(*)::int AS n FROM rowflow.job_partitions WHERE job_id = $1 AND state = 'running' AND lease_until > clock_timestamp()`, [id]);
+    expect(held.rows[0].n).toBe(0);
+    expect(await rowsWritten(id)).toBeLessThan(TABLES * ROWS);
+
+    const second = await startWorker();
+    expect(await waitForState(api.url, id, ['completed', 'failed'], 240_000)).toMatchObject({ state: 'completed', rowsWritten: TABLES * ROWS, rowsSkipped: 0 });
+    await expectLikeClean('g_');
     await stop(second);
   }, 600_000);
 });
+
+let clean: Promise<void> | undefined;
+
+/** Every table of the prefix equals the same dataset and seed loaded once without interruption (`c_`), and has its key. */
+async function expectLikeClean(prefix: string): Promise<void> {
+  clean ??= (async () => {
+    const job = await postJson(`${api.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'c_' });
+    expect(await waitForState(api.url, job.body.id, ['completed', 'failed'], 240_000)).toMatchObject({ state: 'completed' });
+  })();
+  await clean;
+  for (const t of DATASET.tables) {
+    const got = await tableMd5(pool, `${prefix}${t.name}`, 'id');
+    expect(got.n).toBe(ROWS);
+    expect(got).toEqual(await tableMd5(pool, `c_${t.name}`, 'id'));
+  }
+  const keys = await pool.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'p' AND starts_with(conrelid::regclass::text, $1)`, [`${prefix}s`]);
+  expect(keys.rows[0].n).toBe(TABLES);
+}

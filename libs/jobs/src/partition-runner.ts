@@ -116,12 +116,11 @@ export class PartitionRunner {
       const claims = await this.repo.claimMany(ids, this.opts.owner, this.opts.leaseSeconds);
       let loaded = false;
       for (const [i, claim] of claims.entries()) {
-        const outcome = signal.aborted ? 'stopped' : await this.work(claim, signal, false);
-        if (outcome === 'stopped' || outcome === 'failed') {
-          const rest = claims.slice(i + 1).map((c) => c.work.partitionId);
-          if (outcome === 'stopped' && rest.length) await withTimeout(this.repo.releaseLeases(rest, this.opts.owner), 2000).catch(() => undefined);
-          return outcome;
-        }
+        if (signal.aborted) return await this.handBack(claims.slice(i));
+        const outcome = await this.work(claim, signal, false);
+        // A stopped partition handed its own lease back (stop); the ones after it are still ours.
+        if (outcome === 'stopped') return await this.handBack(claims.slice(i + 1));
+        if (outcome === 'failed') return outcome;
         loaded ||= outcome === 'done';
       }
       const last = claims.at(-1);
@@ -130,6 +129,12 @@ export class PartitionRunner {
     } finally {
       for (const id of ids) this.working.delete(id);
     }
+  }
+
+  /** Stopping mid-batch: the claimed partitions not started go back at once, for another process or our restart. */
+  private async handBack(claims: Array<Extract<ClaimResult, { kind: 'claimed' }>>): Promise<RunOutcome> {
+    if (claims.length) await withTimeout(this.repo.releaseLeases(claims.map((c) => c.work.partitionId), this.opts.owner), 2000).catch(() => undefined);
+    return 'stopped';
   }
 
   /** The job's end after a batch (its last partition stands for the job if finishing fails for good). */
