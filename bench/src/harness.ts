@@ -9,6 +9,7 @@ import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort, GENERATOR_NODE_FLAGS, spawnPostgres, spawnThrowawayPostgres, stopProcess, waitHealthy, type SpawnedPostgres } from '@rowflow/devdb';
@@ -61,18 +62,23 @@ export interface Harness {
    */
   postgres(kind?: ServerKind): Promise<BenchPostgres>;
   /** Built generator + orchestrator processes on free ports against the given database. */
-  startStack(databaseUrl: string, env?: NodeJS.ProcessEnv): Promise<Stack>;
+  startStack(databaseUrl: string, env?: NodeJS.ProcessEnv, opts?: StackOptions): Promise<Stack>;
   log(msg: string): void;
 }
 
-export function startProcess(entry: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
+export function startProcess(entry: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = [], stdout: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
   return spawn(process.execPath, [...nodeFlags, resolve(ROOT, entry)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
 }
 
-export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export interface StackOptions {
+  /** Each stdout line of the orchestrator (its log, e.g. with LOG_LEVEL=debug LOG_FORMAT=json). */
+  onOrchestratorLine?: (line: string) => void;
+}
+
+export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {}, opts: StackOptions = {}): Promise<Stack> {
   const [gp, op] = [await freePort(), await freePort()];
   const generatorUrl = `http://127.0.0.1:${gp}`;
   const orchestratorUrl = `http://127.0.0.1:${op}`;
@@ -86,13 +92,14 @@ export async function startStack(databaseUrl: string, env: NodeJS.ProcessEnv = {
     started.push(generator);
     // A shared, busy machine can take long to start two Node processes.
     await waitHealthy(generatorUrl, 120_000);
-    const orchestrator = startProcess('apps/orchestrator/dist/main.js', {
-      PORT: String(op),
-      GENERATOR_URL: generatorUrl,
-      DATABASE_URL: databaseUrl,
-      ...env,
-    });
+    const orchestrator = startProcess(
+      'apps/orchestrator/dist/main.js',
+      { PORT: String(op), GENERATOR_URL: generatorUrl, DATABASE_URL: databaseUrl, ...env },
+      [],
+      opts.onOrchestratorLine ? 'pipe' : 'ignore',
+    );
     started.push(orchestrator);
+    if (opts.onOrchestratorLine && orchestrator.stdout) createInterface({ input: orchestrator.stdout }).on('line', opts.onOrchestratorLine);
     await waitHealthy(orchestratorUrl, 120_000);
     return { databaseUrl, generatorUrl, orchestratorUrl, generator, orchestrator, stop };
   } catch (err) {
