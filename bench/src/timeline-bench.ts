@@ -9,8 +9,12 @@
  * `BENCH_SERVER=embedded|system BENCH_QUICK=1 node bench/dist/run.js timeline`
  * (BENCH_TIMELINE_WAIT=poll|events: how the client learns the end; default both).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
-import { ACCOUNTS_DDL, benchDatabase, type BenchResult, type Harness, median, postmasterPid, procStat, serverCpu, type ServerKind, type Stack } from './harness.js';
+import { ACCOUNTS_DDL, benchDatabase, type BenchPostgres, type BenchResult, type Harness, jobEnd, median, postmasterPid, procStat, serverCpu, type ServerKind, type Stack, timeTool } from './harness.js';
+import { chunkScripts } from './jobs-bench.js';
 
 const ROWS = 1_000_000;
 
@@ -65,25 +69,6 @@ async function pollEnd(stack: Stack, id: string): Promise<void> {
   }
 }
 
-/** Resolves when the job's event stream says `completed` (what the web page and the CLI do). */
-async function eventsEnd(stack: Stack, id: string): Promise<void> {
-  const res = await fetch(`${stack.orchestratorUrl}/api/jobs/${id}/events`);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`job ${id}: event stream ended without completion`);
-      text += decoder.decode(value, { stream: true });
-      if (/^event: completed$/m.test(text)) return;
-      if (/^event: (failed|cancelled)$/m.test(text)) throw new Error(`job ${id} did not complete`);
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
-
 function phasesOf(events: LogEvent[], t0: number, t202: number, tSeen: number): { phases: Record<string, number>; partitions: string[] } {
   const at = (name: string, pick: 'first' | 'last' = 'first'): number => {
     const xs = events.filter((e) => e.event === name).map((e) => e.time);
@@ -102,7 +87,7 @@ function phasesOf(events: LogEvent[], t0: number, t202: number, tSeen: number): 
     'job completed': at('job_end'),
     'client saw it': tSeen - t0,
   };
-  const parts = [...new Set(events.filter((e) => e.event === 'chunk_committed').map((e) => e.partition!))].sort((a, b) => a - b);
+  const parts = [...new Set(events.filter((e) => e.event === 'chunk_committed' && e.partition !== undefined).map((e) => e.partition!))].sort((a, b) => a - b);
   const partitions = parts.map((p) => {
     const mine = events.filter((e) => e.partition === p);
     const chunks = mine.filter((e) => e.event === 'chunk_committed');
@@ -127,12 +112,26 @@ async function timeJob(stack: Stack, book: LogBook, db: pg.Pool, pm: number, mod
   const created = (await res.json()) as { id: string; message?: string };
   const t202 = Date.now();
   if (res.status !== 202) throw new Error(`POST /api/jobs → ${res.status}: ${created.message}`);
-  await (wait === 'poll' ? pollEnd(stack, created.id) : eventsEnd(stack, created.id));
+  await (wait === 'poll' ? pollEnd(stack, created.id) : jobEnd(stack, created.id));
   const tSeen = Date.now();
   const cpu = { app: procStat(stack.orchestrator.pid!)!.self - app0, pg: serverCpu(pm) - pg0 };
   await new Promise((r) => setTimeout(r, 100)); // the last log lines are on their way through the pipe
   await db.query(`DROP TABLE "${table}"`);
   return { mode, wait, ...phasesOf(book.of(created.id), t0, t202, tSeen), cpu };
+}
+
+/** The floor (psql, the job's bytes, 200 chunk transactions in 4 sessions; then the key for `create`), ms and PostgreSQL CPU. */
+async function timeFloor(server: BenchPostgres, db: { url: string; pool: pg.Pool }, pm: number, scripts: string[], withKey: boolean): Promise<string> {
+  await db.pool.query('DROP TABLE IF EXISTS floor_4');
+  await db.pool.query(ACCOUNTS_DDL.replace('%s', 'floor_4'));
+  const psql = (args: string[]) => timeTool(server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, ...args]);
+  const pg0 = serverCpu(pm);
+  const t0 = Date.now();
+  await Promise.all(scripts.map((f) => psql(['-f', f])));
+  const loaded = Date.now() - t0;
+  if (withKey) await psql(['-c', 'ALTER TABLE floor_4 ADD PRIMARY KEY (aid)']);
+  const total = Date.now() - t0;
+  return `floor${withKey ? ' + ADD PRIMARY KEY' : ''}: loaded ${loaded} ms${withKey ? `, key built ${total} ms` : ''}; PostgreSQL CPU ${(serverCpu(pm) - pg0).toFixed(2)} s`;
 }
 
 function show(h: Harness, label: string, t: Timeline): void {
@@ -151,15 +150,18 @@ async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
   const book = new LogBook();
   const waits: Wait[] = process.env.BENCH_TIMELINE_WAIT ? [process.env.BENCH_TIMELINE_WAIT as Wait] : ['poll', 'events'];
   const out: BenchResult[] = [];
+  const dir = await mkdtemp(join(tmpdir(), 'rowflow-bench-timeline-'));
   try {
     const pm = await postmasterPid(db.pool);
     const stack = await h.startStack(db.url, { MAX_ROWS: '100000000', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' }, { onOrchestratorLine: book.line });
     try {
       show(h, `${kind}: first job after start`, await timeJob(stack, book, db.pool, pm, 'append', 'poll'));
+      const { scripts } = await chunkScripts(stack, dir, 'floor_4', 4);
       for (const mode of ['append', 'create'] as const) {
         for (const wait of waits) {
           const rounds = h.quick ? 1 : 3;
           for (let i = 0; i < rounds; i++) {
+            if (server.bin) h.log(`${kind}: ${await timeFloor(server, db, pm, scripts, mode === 'create')}`);
             const t = await timeJob(stack, book, db.pool, pm, mode, wait);
             show(h, `${kind}:`, t);
             out.push({ name: `timeline: ${kind}, ${mode}, client ${wait}s`, value: t.phases['client saw it']!, unit: 'ms', note: `202 at ${t.phases['202']} ms, first chunk ${t.phases['first chunk committed']} ms, last chunk ${t.phases['last chunk committed']} ms, completed ${t.phases['job completed']} ms; CPU s orchestrator ${t.cpu.app.toFixed(2)}, PostgreSQL ${t.cpu.pg.toFixed(2)}` });
@@ -173,6 +175,7 @@ async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
   } finally {
     await db.pool.end();
     await admin.end();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

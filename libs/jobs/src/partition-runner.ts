@@ -173,12 +173,14 @@ export class PartitionRunner {
   /** One chunk attempt and what follows from it: advance, wait and retry, or re-sync. */
   private async step(work: PartitionWork, ctx: ChunkContext, feed: PartitionFeed, sizer: ChunkSizer, cur: Cursor, signal: AbortSignal): Promise<'ok' | RunOutcome> {
     const from = cur.next;
-    const count = Math.min(sizer.size, work.toRow - from);
-    const ahead = { from: from + count, count: Math.min(sizer.size, work.toRow - from - count) };
+    // Read once: under a memory budget each read asks the kernel for the process's RSS.
+    const size = sizer.size;
+    const count = Math.min(size, work.toRow - from);
+    const ahead = { from: from + count, count: Math.min(size, work.toRow - from - count) };
     const started = performance.now();
     let res: ChunkResult;
     try {
-      const meta = { retries: cur.unrecorded, chunkSize: sizer.size };
+      const meta = { retries: cur.unrecorded, chunkSize: size };
       res = await this.writer.write(ctx, from, count, meta, signal, (s) => feed.body(from, count, ahead, s));
     } catch (err) {
       feed.reset();

@@ -6,6 +6,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import type { JobStatus } from '@rowflow/contracts';
 import {
   type ChunkSource,
+  type JobObserver,
   connectedRole,
   ConstraintBuilder,
   ConstraintRepository,
@@ -28,6 +29,7 @@ import {
 import { RowThreadPool } from '@rowflow/generator';
 import { logger } from '@rowflow/platform';
 import { findTable } from '@rowflow/schema';
+import { Subject } from 'rxjs';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
 import { GeneratorClient } from '../generator-client/generator-client.js';
@@ -47,6 +49,8 @@ const WARM_ROWS = 2_000;
 @Injectable()
 export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly repo: JobRepository;
+  /** Ids of jobs that ended in this process (completed or failed), the moment they did. */
+  readonly ended = new Subject<string>();
   private readonly orchestrator: JobOrchestrator;
   private rowThreads: RowThreadPool | undefined;
 
@@ -63,7 +67,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     const pressure = (): boolean => metrics.memory.over();
     const runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
       owner,
-      observer: metrics,
+      observer: endAware(metrics, (id) => this.ended.next(id)),
       leaseSeconds: config.JOB_LEASE_SECONDS,
       retryWindowMs: config.JOB_RETRY_WINDOW,
       idleTimeoutMs: config.CHUNK_IDLE_TIMEOUT_MS,
@@ -72,7 +76,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
     const phases = new ConstraintRepository(db.pool);
     const log = logger('JobOrchestrator');
-    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed'), observer: metrics });
+    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => {
+        metrics.jobFinished(id, 'completed');
+        this.ended.next(id);
+      }, observer: metrics });
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
@@ -196,4 +203,19 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   deadLetters(id: string): ReturnType<JobOrchestrator['deadLetters']> {
     return this.orchestrator.deadLetters(id);
   }
+}
+
+/** The metrics observer, also telling `onEnd` when a job ended here (its event streams re-read it at once). */
+function endAware(metrics: MetricsService, onEnd: (jobId: string) => void): JobObserver {
+  return {
+    chunkCommitted: (id, rows, ms) => metrics.chunkCommitted(id, rows, ms),
+    retried: () => metrics.retried(),
+    deadLettered: (id, rows) => metrics.deadLettered(id, rows),
+    partitionActive: (delta) => metrics.partitionActive(delta),
+    phaseFinished: (id, phase, ms) => metrics.phaseFinished(id, phase, ms),
+    jobFinished: (id, state) => {
+      metrics.jobFinished(id, state);
+      onEnd(id);
+    },
+  };
 }
