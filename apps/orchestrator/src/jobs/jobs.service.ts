@@ -38,6 +38,12 @@ import { GeneratorChunkSource } from './generator-chunk-source.js';
 
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
+/**
+ * How long one reading of memory pressure stands for the chunk loop. Each reading asks the kernel
+ * for the process's RSS (a read of /proc); 4 partitions committing 5000-row chunks asked a few
+ * hundred times a second, and RSS does not move that fast.
+ */
+const PRESSURE_SAMPLE_MS = 100;
 /** Rows each row thread generates at start: enough to load and run the generator code, little enough not to compete with a job posted right after start. */
 const WARM_ROWS = 2_000;
 
@@ -64,7 +70,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = this.sourceFor(config, generator);
     // Over MEMORY_BUDGET_MB the runner cuts smaller chunks instead of growing.
-    const pressure = (): boolean => metrics.memory.over();
+    const pressure = sampledEvery(PRESSURE_SAMPLE_MS, () => metrics.memory.over());
     const runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
       owner,
       observer: endAware(metrics, (id) => this.ended.next(id)),
@@ -137,25 +143,35 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * The first job after start took ~1.3 s longer than the next: its row threads started (a
    * Node isolate each, loading and compiling the generator) and its pool connections were
-   * opened (password authentication included). Both happen here, in the background, once the
-   * job store is up, so the first job finds them ready. Best effort: a failure only means the
-   * first job does it itself.
+   * opened (password authentication included). Both happen here, in the background, so the
+   * first job finds them ready. The row threads start at once, not after the job store is up:
+   * their start then overlaps the migrations and the queue's start instead of following them,
+   * when a job posted right after start would already be waiting for them. Best effort: a
+   * failure only means the first job does it itself.
    */
   private async warm(): Promise<void> {
     try {
-      await this.orchestrator.whenReady();
-      if (this.config.JOB_WORKERS && this.config.JOB_ROW_SOURCE === 'local' && this.config.JOB_ROW_THREADS > 0) {
-        const threads = (this.rowThreads ??= new RowThreadPool(this.config.JOB_ROW_THREADS));
-        const spec = findTable('users');
-        // One stream per thread (the pool hands streams out round-robin), long enough to get the value code compiled.
-        const streams = Array.from({ length: this.config.JOB_ROW_THREADS }, () => threads.stream({ kind: 'table', spec, seed: 1, offset: 0, rows: WARM_ROWS, format: 'csv', header: false }));
-        await Promise.all(streams.map((s) => finished(s.resume())));
-      }
-      const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
-      for (const c of clients) c.release();
+      await Promise.all([this.warmRowThreads(), this.warmConnections()]);
     } catch (err) {
       logger('JobsService').debug({ err: err instanceof Error ? err.message : String(err) }, 'warm-up skipped');
     }
+  }
+
+  private async warmConnections(): Promise<void> {
+    await this.orchestrator.whenReady();
+    const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
+    // The API's own pool too: the first POST would otherwise open (and authenticate) its connection.
+    clients.push(await this.db.requests.connect());
+    for (const c of clients) c.release();
+  }
+
+  private async warmRowThreads(): Promise<void> {
+    if (!this.config.JOB_WORKERS || this.config.JOB_ROW_SOURCE !== 'local' || this.config.JOB_ROW_THREADS === 0) return;
+    const threads = (this.rowThreads ??= new RowThreadPool(this.config.JOB_ROW_THREADS));
+    const spec = findTable('users');
+    // One stream per thread (the pool hands streams out round-robin), long enough to get the value code compiled.
+    const streams = Array.from({ length: this.config.JOB_ROW_THREADS }, () => threads.stream({ kind: 'table', spec, seed: 1, offset: 0, rows: WARM_ROWS, format: 'csv', header: false }));
+    await Promise.all(streams.map((s) => finished(s.resume())));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -217,5 +233,16 @@ function endAware(metrics: MetricsService, onEnd: (jobId: string) => void): JobO
       metrics.jobFinished(id, state);
       onEnd(id);
     },
+  };
+}
+
+/** `read()`, asked again only once its last answer is `ms` old. */
+function sampledEvery(ms: number, read: () => boolean): () => boolean {
+  let value = false;
+  let at = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - at >= ms) [value, at] = [read(), now];
+    return value;
   };
 }
