@@ -121,12 +121,13 @@ export class PartitionRunner {
   async finishJob(jobId: string, signal: AbortSignal): Promise<void> {
     const ended = await this.retrying(() => this.repo.endLoad(jobId), signal, `finishing job ${jobId}`);
     if (!ended) return;
-    const job = await this.repo.get(jobId);
+    // Told first: whoever waits for the end (an event stream) hears it before the bookkeeping below.
+    if (ended === 'completed') this.opts.observer?.jobFinished?.(jobId, 'completed');
+    const job = await this.repo.loadSummary(jobId);
     // The load's wall time from the job's first start (pauses of a cancel/resume included).
     if (job.startedAt) this.opts.observer?.phaseFinished?.(jobId, 'loading', Math.max(0, Date.now() - Date.parse(job.startedAt)));
     if (ended !== 'completed') return;
     const secs = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : 0;
-    this.opts.observer?.jobFinished?.(jobId, 'completed');
     this.log.info(
       { event: 'job_end', jobId, state: 'completed', rows: job.rowsWritten, skipped: job.rowsSkipped, seconds: secs, rowsPerSecond: secs > 0 ? Math.round(job.rowsWritten / secs) : null },
       'job completed',
