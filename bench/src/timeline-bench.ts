@@ -44,10 +44,13 @@ interface Timeline {
 /** Collects the orchestrator's JSON log lines by job id. */
 class LogBook {
   private readonly byJob = new Map<string, LogEvent[]>();
+  /** When the orchestrator's row threads finished their start-up warm-up (epoch ms). */
+  warm: number | undefined;
 
   line = (text: string): void => {
     if (!text.startsWith('{')) return;
     const e = JSON.parse(text) as LogEvent;
+    if (e.event === 'row_threads_warm') this.warm = e.time;
     if (!e.jobId) return;
     const list = this.byJob.get(e.jobId) ?? [];
     list.push(e);
@@ -69,12 +72,14 @@ async function pollEnd(stack: Stack, id: string): Promise<void> {
   }
 }
 
-function phasesOf(events: LogEvent[], t0: number, t202: number, tSeen: number): { phases: Record<string, number>; partitions: string[] } {
+function phasesOf(book: LogBook, events: LogEvent[], t0: number, t202: number, tSeen: number): { phases: Record<string, number>; partitions: string[] } {
   const at = (name: string, pick: 'first' | 'last' = 'first'): number => {
     const xs = events.filter((e) => e.event === name).map((e) => e.time);
     return xs.length ? (pick === 'first' ? Math.min(...xs) : Math.max(...xs)) - t0 : NaN;
   };
   const phases: Record<string, number> = {
+    // Only when the warm-up was still running at the POST (the first job after start).
+    'row threads warm': book.warm !== undefined && book.warm >= t0 ? book.warm - t0 : NaN,
     'job rows created': at('job_created'),
     enqueued: at('job_enqueued'),
     '202': t202 - t0,
@@ -117,7 +122,7 @@ async function timeJob(stack: Stack, book: LogBook, db: pg.Pool, pm: number, mod
   const cpu = { app: procStat(stack.orchestrator.pid!)!.self - app0, pg: serverCpu(pm) - pg0 };
   await new Promise((r) => setTimeout(r, 100)); // the last log lines are on their way through the pipe
   await db.query(`DROP TABLE "${table}"`);
-  return { mode, wait, ...phasesOf(book.of(created.id), t0, t202, tSeen), cpu };
+  return { mode, wait, ...phasesOf(book, book.of(created.id), t0, t202, tSeen), cpu };
 }
 
 /** The floor (psql, the job's bytes, 200 chunk transactions in 4 sessions; then the key for `create`), ms and PostgreSQL CPU. */
