@@ -104,7 +104,9 @@ export class JobOrchestrator {
   async create(def: JobDefinition): Promise<JobStatus> {
     await this.whenReady();
     const id = await this.api.create(def);
+    this.deps.log.debug({ event: 'job_created', jobId: id }, 'job created');
     await this.enqueue(await this.api.unfinishedPartitions(id));
+    this.deps.log.debug({ event: 'job_enqueued', jobId: id }, 'job enqueued');
     return this.api.get(id);
   }
 
@@ -187,8 +189,9 @@ export class JobOrchestrator {
   /** One delivery (a partition, or a batch of small ones); when it finished, tables waiting on it and the constraint phase may start. */
   private async work(p: OpenPartition): Promise<void> {
     if (this.stopping.signal.aborted) return;
+    this.deps.log.debug({ event: 'partition_delivered', jobId: p.jobId, partitionId: p.partitionId, batch: p.batch }, 'partition delivered');
     const outcome = await this.run(deliveryPartitions(p));
-    this.deps.log.debug({ jobId: p.jobId, partitionId: p.partitionId, batch: p.batch, outcome }, 'partition run ended');
+    this.deps.log.debug({ event: 'partition_end', jobId: p.jobId, partitionId: p.partitionId, batch: p.batch, outcome }, 'partition run ended');
     if (outcome !== 'done') return;
     try {
       await this.enqueue(await this.deps.store.readyPartitions(p.jobId));

@@ -305,6 +305,21 @@ export class JobRepository {
     return toStatus(res.rows[0]);
   }
 
+  /**
+   * What the end of a load logs: start, end and rows, without the full status (every table and
+   * partition, and the lock waits read from pg_locks).
+   */
+  async loadSummary(id: string): Promise<Pick<JobStatus, 'startedAt' | 'finishedAt' | 'rowsWritten' | 'rowsSkipped'>> {
+    const res = await this.pool.query<{ started_at: Date | null; finished_at: Date | null; written: string; skipped: string }>(
+      `SELECT j.started_at, j.finished_at, coalesce(sum(p.rows_written), 0) AS written, coalesce(sum(p.rows_skipped), 0) AS skipped
+       FROM rowflow.jobs j LEFT JOIN rowflow.job_partitions p ON p.job_id = j.id WHERE j.id = $1 GROUP BY j.id`,
+      [id],
+    );
+    const r = res.rows[0];
+    if (!r) throw new NotFoundError(`job ${id} not found`);
+    return { startedAt: iso(r.started_at), finishedAt: iso(r.finished_at), rowsWritten: Number(r.written), rowsSkipped: Number(r.skipped) };
+  }
+
   /** A job's state and phase alone (its full status lists every table and partition); null when there is none. */
   async stateOf(id: string): Promise<{ state: JobState; phase: JobPhase } | null> {
     const res = await this.pool.query<{ state: JobState; phase: JobPhase }>('SELECT state, phase FROM rowflow.jobs WHERE id = $1', [id]);

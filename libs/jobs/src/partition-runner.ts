@@ -171,12 +171,13 @@ export class PartitionRunner {
   async finishJob(jobId: string, signal: AbortSignal): Promise<void> {
     const ended = await this.retrying(() => this.repo.endLoad(jobId), signal, `finishing job ${jobId}`);
     if (!ended) return;
-    const job = await this.repo.get(jobId);
+    // Told first: whoever waits for the end (an event stream) hears it before the bookkeeping below.
+    if (ended === 'completed') this.opts.observer?.jobFinished?.(jobId, 'completed');
+    const job = await this.repo.loadSummary(jobId);
     // The load's wall time from the job's first start (pauses of a cancel/resume included).
     if (job.startedAt) this.opts.observer?.phaseFinished?.(jobId, 'loading', Math.max(0, Date.now() - Date.parse(job.startedAt)));
     if (ended !== 'completed') return;
     const secs = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : 0;
-    this.opts.observer?.jobFinished?.(jobId, 'completed');
     this.log.info(
       { event: 'job_end', jobId, state: 'completed', rows: job.rowsWritten, skipped: job.rowsSkipped, seconds: secs, rowsPerSecond: secs > 0 ? Math.round(job.rowsWritten / secs) : null },
       'job completed',
@@ -223,12 +224,14 @@ export class PartitionRunner {
   /** One chunk attempt and what follows from it: advance, wait and retry, or re-sync. */
   private async step(work: PartitionWork, ctx: ChunkContext, feed: PartitionFeed, sizer: ChunkSizer, cur: Cursor, signal: AbortSignal): Promise<'ok' | RunOutcome> {
     const from = cur.next;
-    const count = Math.min(sizer.size, work.toRow - from);
-    const ahead = { from: from + count, count: Math.min(sizer.size, work.toRow - from - count) };
+    // Read once: under a memory budget each read asks the kernel for the process's RSS.
+    const size = sizer.size;
+    const count = Math.min(size, work.toRow - from);
+    const ahead = { from: from + count, count: Math.min(size, work.toRow - from - count) };
     const started = performance.now();
     let res: ChunkResult;
     try {
-      const meta = { retries: cur.unrecorded, chunkSize: sizer.size };
+      const meta = { retries: cur.unrecorded, chunkSize: size };
       res = await this.writer.write(ctx, from, count, meta, signal, (s) => feed.body(from, count, ahead, s));
     } catch (err) {
       feed.reset();
