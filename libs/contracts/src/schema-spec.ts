@@ -80,6 +80,12 @@ export interface ColumnProfileSpec {
    * rows). The fidelity report compares it; generation does not use it.
    */
   distinct?: number;
+  /**
+   * Physical order (`pg_stats.correlation`, -1..1): near 1 the rows come in ascending value order
+   * (children stored parent by parent, dates as inserted), near -1 descending, near 0 random.
+   * Only numbers, dates and foreign keys are placed by it.
+   */
+  correlation?: number;
 }
 
 export interface ColumnSpec {

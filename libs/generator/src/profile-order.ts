@@ -1,0 +1,46 @@
+import { FeistelPermutation } from './feistel.js';
+import { fmix, mix } from './hash.js';
+
+/**
+ * Row k's rank among `rows` rows, a keyed bijection of [0, rows) whose correlation with k follows
+ * the source's physical order (`pg_stats.correlation`): ranks are shuffled only within windows of
+ * W consecutive rows. With i, j uniform inside a window, corr(k, rank) = (N² − W²)/(N² − 1), so
+ * W = N·√(1 − |c|) gives the source's correlation: 1 keeps ranks in row order (children stored
+ * parent by parent), 0 is one window (a plain permutation), a negative one reverses the ranks.
+ * O(1) per row, no memory: row k's rank needs no other row.
+ */
+export class OrderedRanks {
+  private readonly window: number;
+  private readonly full: FeistelPermutation;
+  private readonly tail: FeistelPermutation | null;
+  private readonly descending: boolean;
+
+  constructor(
+    readonly rows: number,
+    private readonly key: number,
+    correlation?: number,
+  ) {
+    const n = Math.max(1, rows);
+    const c = correlation === undefined ? 0 : Math.max(-1, Math.min(1, correlation));
+    this.descending = c < 0;
+    // No correlation given: one window, the same permutation as before order was reproduced.
+    this.window = correlation === undefined ? n : Math.min(n, Math.max(1, Math.round(n * Math.sqrt(1 - Math.abs(c)))));
+    this.full = new FeistelPermutation(this.window, key);
+    const rest = n % this.window;
+    this.tail = rest > 0 ? new FeistelPermutation(rest, mix(key, 0x7a11)) : null;
+  }
+
+  /** Rank of row k (0 <= k < rows). */
+  rank(k: number): number {
+    const w = this.window;
+    if (w === 1) return this.descending ? this.rows - 1 - k : k;
+    const base = k - (k % w);
+    const size = Math.min(w, this.rows - base);
+    const perm = size === w ? this.full : (this.tail as FeistelPermutation);
+    // Each window rotated by its own offset: windows do not repeat one pattern.
+    const index = base / w;
+    const shift = base === 0 ? 0 : fmix(mix(mix(this.key, index >>> 0), Math.floor(index / 4294967296) >>> 0)) % size;
+    const r = base + perm.apply(((k - base) + shift) % size);
+    return this.descending ? this.rows - 1 - r : r;
+  }
+}
