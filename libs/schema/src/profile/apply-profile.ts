@@ -99,9 +99,11 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, scale: num
   if (col.type === 'foreignKey') {
     column.profile = { distinct: round(perRow), ...correlationOf(s) };
     // The most common parents' keys and shares: 37 % of tracks are rock (genre 1), and a query
-    // for genre 1 is planned on that share. Keys are literals, copied under the same rule.
+    // for genre 1 is planned on that share. Keys are literals, copied under the same rule. Scaled,
+    // they keep their count of children (their share divided by the scale) and the parents added
+    // with the scale share the rest, as if the source were repeated.
     if (copy !== 'none' && !looksPersonal(col.name) && s.mostCommonValues?.length) {
-      const share = 1 - s.nullFrac;
+      const share = (1 - s.nullFrac) * scale;
       column.profile.values = s.mostCommonValues;
       column.profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (share > 0 ? f / share : 0)));
       return { column, copied: 'values' };
