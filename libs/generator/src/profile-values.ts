@@ -2,7 +2,7 @@ import type { ColumnSpec } from '@rowflow/contracts';
 import { decimalBounds, profileNumber } from '@rowflow/schema';
 import { type Cell, type CellKind, ColumnRandom, type CompiledColumn } from './column.js';
 import { cumulative, weightedIndex } from './dictionaries.js';
-import { OrderedRanks } from './profile-order.js';
+import { OrderedRanks, rankCorrelation } from './profile-order.js';
 import { streamKey } from './hash.js';
 import { RowContext } from './row-context.js';
 import { formatUnits } from './values-numeric.js';
@@ -103,6 +103,12 @@ class Strata {
   }
 }
 
+/** Shares of the values that repeat: the common ones, and each bound of a discrete histogram. */
+function repeatedShares(weights: number[], bounds: number): number[] {
+  const covered = Math.min(1, weights.reduce((a, b) => a + b, 0));
+  return [...weights, ...Array.from({ length: bounds }, () => (1 - covered) / bounds)];
+}
+
 /** One piece of a distribution laid out in value order: a common value, a bound, or a bucket. */
 interface Atom {
   at: number;
@@ -177,7 +183,7 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
   const count = interpolate ? null : profileDistinct(profile.distinct, rows);
   // Value order follows rank order only through a single value-ordered distribution.
   const ordered = interpolate && profile.correlation !== undefined ? valueOrdered(values, weights, bounds, boundValues, discrete, interpolate, (v) => profileNumber(col.type, String(v))) : null;
-  const strata = rows !== undefined && rows >= 2 ? new Strata(rows, col.nullRatio ?? 0, streamKey(seed, table, `\u0000strata:${col.name}`), ordered ? profile.correlation : undefined) : null;
+  const strata = rows !== undefined && rows >= 2 ? new Strata(rows, col.nullRatio ?? 0, streamKey(seed, table, `\u0000strata:${col.name}`), ordered ? rankCorrelation(profile.correlation, repeatedShares(weights, discrete ? boundValues.length : 0)) : undefined) : null;
   const pool = count !== null && strata && count >= 1 && count < strata.nonNull * 0.95 ? pooled(inner, count, strata.nonNull, seed, table) : null;
   return {
     ...inner,

@@ -5,7 +5,7 @@ import { applyColumnRelations, relationColumnSpecs } from '../column-relations.j
 import { compileColumn, withNulls } from '../compile.js';
 import { RowContext } from '../row-context.js';
 import { streamKey } from '../hash.js';
-import { OrderedRanks } from '../profile-order.js';
+import { OrderedRanks, rankCorrelation } from '../profile-order.js';
 import { profileDistinct } from '../profile-values.js';
 import { distributed } from '../values-numeric.js';
 import { compileCompositeForeignKeys } from './composite-foreign-key.js';
@@ -52,24 +52,27 @@ function parentIndexOf(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSp
 
 /**
  * A profiled self-reference: `bosses` managers among the first rows, each used. Rows 1 … bosses
- * report to the row before them (so every one of the first `bosses` rows is someone's manager),
- * later rows to one of them at random. Row 0 is the root; the other NULLs are an exact count of
- * later rows — random NULLs on 9 rows would move the per-manager mean by a third.
+ * report to the row before them (so every one of the first `bosses` rows is someone's manager);
+ * later rows are spread evenly over them, in the source's physical order (see OrderedRanks), and
+ * the NULLs besides row 0 are an exact count of later rows — random NULLs on 9 rows would move
+ * the per-manager mean by a third.
  */
 function profiledSelfReference(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec, bosses: number): ParentPick {
   const rows = plan.rowsOf(table.name);
   const random = new ColumnRandom(plan.seed, table.name, col.name, '\u0000bosses:');
   const later = Math.max(1, rows - bosses - 1);
-  const nulls = Math.max(0, Math.round(rows * (col.nullRatio ?? 0)) - 1);
-  const ranks = new OrderedRanks(later, streamKey(plan.seed, table.name, `\u0000nulls:${col.name}`));
+  const nonNull = Math.max(1, later - Math.max(0, Math.round(rows * (col.nullRatio ?? 0)) - 1));
+  const shares = Array.from({ length: bosses }, () => 1 / bosses);
+  const ranks = new OrderedRanks(later, streamKey(plan.seed, table.name, `\u0000bosses:${col.name}`), rankCorrelation(col.profile?.correlation ?? 0, shares));
   return {
     ownNulls: true,
     indexOf: (row) => {
       const k = row.k;
       if (k === 0) return null;
       if (k <= bosses) return k - 1;
-      if (k < rows && ranks.rank(k - bosses - 1) < nulls) return null;
-      return Math.floor(random.at(row).float() * bosses);
+      if (k >= rows) return Math.floor(random.at(row).float() * bosses);
+      const r = ranks.rank(k - bosses - 1);
+      return r >= nonNull ? null : Math.floor((r * bosses) / nonNull);
     },
   };
 }
@@ -92,7 +95,7 @@ function profiledParents(plan: DatasetPlan, table: DatasetTableSpec, col: Column
   const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
   const rowOf = (literal: string) => countedKeyRow(keySpec, parent.keyOffset ?? 0, literal);
   const slots = new ParentSlots(count, nonNull, heavySlots(col.profile?.values ?? [], col.profile?.weights ?? [], rowOf, count, parents));
-  const ranks = new OrderedRanks(children, random.key, col.profile?.correlation ?? 0);
+  const ranks = new OrderedRanks(children, random.key, rankCorrelation(col.profile?.correlation ?? 0, slots.shares()));
   const parentOf = (slot: number) => Math.floor((slot * parents) / count);
   return {
     ownNulls: true,

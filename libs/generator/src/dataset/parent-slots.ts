@@ -34,6 +34,13 @@ export class ParentSlots {
     this.light = lightSlots > 0 ? Math.max(0, rows - heavyRows) / lightSlots : 0;
   }
 
+  /** Each referenced parent's share of the rows (heavy ones first, then every light one). */
+  *shares(): Generator<number> {
+    if (this.rows <= 0) return;
+    for (let i = 1; i < this.heavyBefore.length; i++) yield ((this.heavyBefore[i] as number) - (this.heavyBefore[i - 1] as number)) / this.rows;
+    for (let j = this.heavySlots.length; j < this.count; j++) yield this.light / this.rows;
+  }
+
   /** First rank of slot j (j = count gives `rows`). */
   start(j: number): number {
     const i = this.heavyCountBelow(j);
