@@ -51,28 +51,30 @@ function parentIndexOf(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSp
 }
 
 /**
- * A profiled self-reference: `bosses` managers among the first rows, each used. Rows 1 … bosses
- * report to the row before them (so every one of the first `bosses` rows is someone's manager);
- * later rows are spread evenly over them, in the source's physical order (see OrderedRanks), and
- * the NULLs besides row 0 are an exact count of later rows — random NULLs on 9 rows would move
- * the per-manager mean by a third.
+ * A profiled self-reference: `bosses` managers among the first rows, each used, in the source's
+ * physical order. Sorted, row k reports to row ⌊(k − 1)·bosses/(rows − 1)⌋ — earlier than k,
+ * ascending, every one of the first `bosses` rows someone's manager; the source's correlation
+ * shuffles that within windows (see OrderedRanks), never to a row after k. The NULLs besides row
+ * 0 are an exact count of later rows: random NULLs on 9 rows would move the per-manager mean by a
+ * third.
  */
 function profiledSelfReference(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec, bosses: number): ParentPick {
   const rows = plan.rowsOf(table.name);
   const random = new ColumnRandom(plan.seed, table.name, col.name, '\u0000bosses:');
-  const later = Math.max(1, rows - bosses - 1);
-  const nonNull = Math.max(1, later - Math.max(0, Math.round(rows * (col.nullRatio ?? 0)) - 1));
-  const shares = Array.from({ length: bosses }, () => 1 / bosses);
+  const later = Math.max(1, rows - 1);
+  const b = Math.min(bosses, later);
+  const nulls = Math.max(0, Math.round(rows * (col.nullRatio ?? 0)) - 1);
+  const shares = Array.from({ length: b }, () => 1 / b);
   const ranks = new OrderedRanks(later, streamKey(plan.seed, table.name, `\u0000bosses:${col.name}`), rankCorrelation(col.profile?.correlation ?? 0, shares));
+  const nullRanks = new OrderedRanks(later, streamKey(plan.seed, table.name, `\u0000nulls:${col.name}`));
   return {
     ownNulls: true,
     indexOf: (row) => {
       const k = row.k;
       if (k === 0) return null;
-      if (k <= bosses) return k - 1;
-      if (k >= rows) return Math.floor(random.at(row).float() * bosses);
-      const r = ranks.rank(k - bosses - 1);
-      return r >= nonNull ? null : Math.floor((r * bosses) / nonNull);
+      if (k >= rows) return Math.floor(random.at(row).float() * b);
+      if (nullRanks.rank(k - 1) < nulls) return null;
+      return Math.min(k - 1, Math.floor((ranks.rank(k - 1) * b) / later));
     },
   };
 }
