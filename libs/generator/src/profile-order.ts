@@ -4,9 +4,10 @@ import { fmix, mix } from './hash.js';
 /**
  * Row k's rank among `rows` rows, a keyed bijection of [0, rows) whose correlation with k follows
  * the source's physical order (`pg_stats.correlation`): ranks are shuffled only within windows of
- * W consecutive rows. With i, j uniform inside a window, corr(k, rank) = (N² − W²)/(N² − 1), so
- * W = N·√(1 − |c|) gives the source's correlation: 1 keeps ranks in row order (children stored
- * parent by parent), 0 is one window (a plain permutation), a negative one reverses the ranks.
+ * W consecutive rows (the last window holding what is left). The shuffle inside a window of s rows
+ * adds s²/12 of variance, so corr(k, rank) = 1 − Σ s³/N³: W is chosen to make that the source's
+ * correlation. 1 keeps ranks in row order (children stored parent by parent), 0 is one window (a
+ * plain permutation), a negative one reverses the ranks.
  * O(1) per row, no memory: row k's rank needs no other row.
  */
 export class OrderedRanks {
@@ -24,7 +25,7 @@ export class OrderedRanks {
     const c = correlation === undefined ? 0 : Math.max(-1, Math.min(1, correlation));
     this.descending = c < 0;
     // No correlation given: one window, the same permutation as before order was reproduced.
-    this.window = correlation === undefined ? n : Math.min(n, Math.max(1, Math.round(n * Math.sqrt(1 - Math.abs(c)))));
+    this.window = correlation === undefined ? n : windowFor(n, 1 - Math.abs(c));
     this.full = new FeistelPermutation(this.window, key);
     const rest = n % this.window;
     this.tail = rest > 0 ? new FeistelPermutation(rest, mix(key, 0x7a11)) : null;
@@ -43,6 +44,27 @@ export class OrderedRanks {
     const r = base + perm.apply(((k - base) + shift) % size);
     return this.descending ? this.rows - 1 - r : r;
   }
+}
+
+/** Share of the variance the windows leave, Σ s³/N³, for windows of w rows over n. */
+function unexplained(n: number, w: number): number {
+  const full = Math.floor(n / w);
+  const tail = n - full * w;
+  return full * (w / n) ** 3 + (tail / n) ** 3;
+}
+
+/** The window size whose shuffle leaves `target` of the variance (bisection: it grows with w). */
+function windowFor(n: number, target: number): number {
+  if (target >= 1) return n;
+  let lo = 1;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (unexplained(n, mid) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  const below = Math.max(1, lo - 1);
+  return Math.abs(unexplained(n, below) - target) < Math.abs(unexplained(n, lo) - target) ? below : lo;
 }
 
 /**
