@@ -68,6 +68,7 @@ export type Distribution = 'uniform' | 'normal' | 'zipf';
  * column's own generator.
  */
 export interface ColumnProfileSpec {
+  /** Most common values; on a foreign key, the most common parents' keys. */
   values?: string[];
   weights?: number[];
   /** Ascending bounds (numbers, or ISO dates/timestamps): each bucket holds the same share of rows. */

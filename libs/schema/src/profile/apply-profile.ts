@@ -169,8 +169,11 @@ function countedKey(col: ColumnSpec, s: ColumnStats, rows: number, member: boole
   const hi = Number(bounds[bounds.length - 1]);
   const dense = Number.isInteger(lo) && Number.isInteger(hi) && hi - lo + 1 <= Math.max(rows, 1) * 1.5;
   if ((s.correlation ?? 0) < COUNTED_KEY_CORRELATION || bounds.length < 2 || !dense || lo < 1 - 2 ** 31) return col;
-  const { max: _max, distribution: _d, ...rest } = col;
-  return { ...rest, mode: 'sequence', min: lo };
+  const counted: ColumnSpec = { ...col, mode: 'sequence', min: lo };
+  // A sequence has no upper bound or distribution of its own.
+  delete counted.max;
+  delete counted.distribution;
+  return counted;
 }
 
 /**
