@@ -118,6 +118,22 @@ interface Atom {
 }
 
 /**
+ * A bucket cut at the common values inside it, each piece with its part of the bucket's share:
+ * a common value then sits between the values below and above it, not after the whole bucket.
+ */
+function bucketPieces(lo: number, hi: number, share: number, points: Atom[]): Atom[] {
+  const cuts = points.map((p) => p.at).filter((v) => v > lo && v < hi).sort((a, b) => a - b);
+  const edges = [lo, ...cuts, hi];
+  const pieces: Atom[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const a = edges[i] as number;
+    const b = edges[i + 1] as number;
+    if (b > a || hi === lo) pieces.push({ at: a, share: hi > lo ? (share * (b - a)) / (hi - lo) : share, bucket: [a, b] });
+  }
+  return pieces;
+}
+
+/**
  * The common values and the histogram as one distribution in ascending value order, so that a
  * position u in [0, 1) maps to values that grow with u: rows placed in rank order then come out
  * sorted like the source's (a correlation near 1). Each piece keeps its share, so the stratified
@@ -128,7 +144,7 @@ function valueOrdered(values: Cell[], weights: number[], bounds: number[], bound
   const rest = 1 - covered;
   const atoms: Atom[] = values.map((v, i) => ({ at: toNumber(v), share: weights[i] ?? 0, value: v }));
   if (discrete) boundValues.forEach((v, i) => atoms.push({ at: bounds[i] as number, share: rest / boundValues.length, value: v }));
-  else for (let b = 0; b + 1 < bounds.length; b++) atoms.push({ at: bounds[b] as number, share: rest / (bounds.length - 1), bucket: [bounds[b] as number, bounds[b + 1] as number] });
+  else for (let b = 0; b + 1 < bounds.length; b++) atoms.push(...bucketPieces(bounds[b] as number, bounds[b + 1] as number, rest / (bounds.length - 1), atoms));
   // A literal that reads as no number cannot be placed in order: keep the unordered draw.
   if (atoms.some((x) => Number.isNaN(x.at))) return null;
   atoms.sort((a, b) => a.at - b.at || (a.bucket ? 1 : 0) - (b.bucket ? 1 : 0));
