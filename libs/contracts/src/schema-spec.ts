@@ -87,6 +87,14 @@ export interface ColumnProfileSpec {
    * Only numbers, dates and foreign keys are placed by it.
    */
   correlation?: number;
+  /**
+   * Free text (`text` in words/sentence/paragraph mode): ascending equi-depth quantiles of the
+   * non-NULL values' lengths in characters, taken from the lengths of the source's histogram
+   * bounds — a shape, no literal. Each value is cut or extended to a length drawn from them.
+   */
+  lengths?: number[];
+  /** The source's average stored width in bytes (`avg_width`); the fidelity report compares it. */
+  width?: number;
 }
 
 export interface ColumnSpec {

@@ -1,6 +1,6 @@
 import type { ColumnProfileSpec, ColumnSpec, DatasetSpec, DatasetTableSpec } from '@rowflow/contracts';
 import { validateDatasetSpec } from '../dataset/validate-dataset-spec.js';
-import { profileNumber } from '../spec/profile-schema.js';
+import { FREE_TEXT_MODES, profileNumber } from '../spec/profile-schema.js';
 import { looksPersonal } from './personal.js';
 import { type ColumnStats, distinctCount, type TableStats } from './stats-model.js';
 
@@ -144,6 +144,11 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, scale: num
       profile.distinct = cappedByDays(profile.distinct ?? 0, s.histogram ?? [], rows * scale);
     }
   }
+  const lengths = freeText(col) && !profile.values ? lengthQuantiles(s) : null;
+  if (lengths) {
+    profile.lengths = lengths;
+    profile.width = s.avgWidth;
+  }
   column.profile = profile;
   return { column, copied };
 }
@@ -174,6 +179,27 @@ function countedKey(col: ColumnSpec, s: ColumnStats, rows: number, member: boole
   delete counted.max;
   delete counted.distribution;
   return counted;
+}
+
+function freeText(col: ColumnSpec): boolean {
+  return col.type === 'text' && FREE_TEXT_MODES.includes(col.mode ?? 'words');
+}
+
+/** At most this many length quantiles: enough for the shape, small in the spec. */
+const LENGTH_QUANTILES = 21;
+
+/**
+ * Equi-depth quantiles of a text column's lengths, from the lengths of its histogram bounds: the
+ * bounds are a sample spread evenly over the values' sort order, which says nothing of their
+ * length, so their lengths sample the length distribution. Only the lengths leave this function —
+ * a shape, never a literal, so they are kept under any copy rule.
+ */
+function lengthQuantiles(s: ColumnStats): number[] | null {
+  const bounds = s.histogram ?? [];
+  if (bounds.length < 2) return null;
+  const sorted = bounds.map((b) => Array.from(b).length).sort((a, b) => a - b);
+  const n = Math.min(LENGTH_QUANTILES, sorted.length);
+  return Array.from({ length: n }, (_, i) => sorted[Math.round((i / (n - 1)) * (sorted.length - 1))] as number);
 }
 
 /**

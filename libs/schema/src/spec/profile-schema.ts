@@ -6,6 +6,8 @@ import { strictObject } from './zod-issues.js';
 /** pg_stats keeps at most 10,000 entries per list (`default_statistics_target` ≤ 10000). */
 const MAX_PROFILE_ENTRIES = 10_001;
 
+/** Text modes whose values are free text, which a profile's lengths may cut or extend. */
+export const FREE_TEXT_MODES: readonly string[] = ['words', 'sentence', 'paragraph'];
 /** Types whose histogram bounds are numbers. */
 const NUMERIC: readonly ColumnType[] = ['int', 'bigint', 'decimal'];
 /** Types whose histogram bounds are ISO dates or timestamps. */
@@ -23,9 +25,15 @@ export const profileSchema = strictObject(
     discrete: z.boolean({ error: 'must be true or false' }).optional(),
     distinct: z.number({ error: 'must be a number >= -1' }).min(-1, { error: 'must be a number >= -1' }).optional(),
     correlation: z.number({ error: 'must be a number in [-1, 1]' }).min(-1, { error: 'must be a number in [-1, 1]' }).max(1, { error: 'must be a number in [-1, 1]' }).optional(),
+    lengths: z
+      .array(z.number({ error: 'must be an integer >= 0' }).int({ error: 'must be an integer >= 0' }).min(0, { error: 'must be an integer >= 0' }), { error: 'must be an array of lengths (integers >= 0)' })
+      .min(1, { error: 'must not be empty' })
+      .max(MAX_PROFILE_ENTRIES, { error: `at most ${MAX_PROFILE_ENTRIES} entries` })
+      .optional(),
+    width: z.number({ error: 'must be a number > 0' }).positive({ error: 'must be a number > 0' }).optional(),
   },
   'profile',
-  'must be an object {values?, weights?, histogram?, discrete?, distinct?, correlation?}',
+  'must be an object {values?, weights?, histogram?, discrete?, distinct?, correlation?, lengths?, width?}',
 );
 
 type Fail = (path: (string | number)[], message: string) => void;
@@ -55,6 +63,16 @@ export function checkProfileRules(col: ColumnSpec, fail: Fail): void {
   }
   if (p.histogram) checkHistogram(col.type, p.histogram, fail);
   if (p.discrete && !p.histogram) fail(['profile', 'discrete'], 'needs a histogram (its bounds are the values drawn)');
+  if (p.lengths) checkLengths(col, p.lengths, fail);
+}
+
+/** Lengths shape free text only: other text generators have their own lengths (a name, an email). */
+function checkLengths(col: ColumnSpec, lengths: number[], fail: Fail): void {
+  if (col.type !== 'text' || !FREE_TEXT_MODES.includes(col.mode ?? 'words')) {
+    return fail(['profile', 'lengths'], `only text columns in ${FREE_TEXT_MODES.join('/')} mode take lengths`);
+  }
+  const bad = lengths.findIndex((n, i) => i > 0 && n < (lengths[i - 1] as number));
+  if (bad >= 0) fail(['profile', 'lengths', bad], 'must be ascending');
 }
 
 function checkHistogram(type: ColumnType, bounds: string[], fail: Fail): void {
