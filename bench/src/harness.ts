@@ -142,8 +142,9 @@ function asPostgres(tool: string, args: string[]): Promise<{ stdout: string }> {
 /**
  * initdb into a temp dir + pg_ctl start on a free loopback port, every setting at its default
  * (fsync on, synchronous_commit on, wal_level replica): the server a user compares us with.
+ * `settings` (`name=value`) are added for measuring tools only (e.g. pg_stat_statements).
  */
-export async function systemPostgres(): Promise<BenchPostgres> {
+export async function systemPostgres(settings: readonly string[] = []): Promise<BenchPostgres> {
   const base = await mkdtemp(join(tmpdir(), 'rowflow-bench-pg-'));
   await chmod(base, 0o755);
   const data = join(base, 'data');
@@ -154,7 +155,7 @@ export async function systemPostgres(): Promise<BenchPostgres> {
   }
   await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();
-  await asPostgres('pg_ctl', ['-D', data, '-w', '-l', join(base, 'log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${base}`, 'start']);
+  await asPostgres('pg_ctl', ['-D', data, '-w', '-l', join(base, 'log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${base}${settings.map((x) => ` -c ${x}`).join('')}`, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     bin: SYSTEM_PG_BIN,

@@ -118,7 +118,7 @@ export interface ColumnSpec {
   /** enum values, with optional weights (same length). */
   values?: string[];
   weights?: number[];
-  /** text: 'word' | 'words' | 'sentence' | 'paragraph'. */
+  /** text: 'word' | 'words' | 'sentence' | 'paragraph' | 'productName' | 'postalCode' | 'state'. */
   mode?: string;
   /** date/timestamp range as ISO strings; time of day "HH:MM:SS" for time columns. */
   from?: string;
@@ -171,6 +171,11 @@ export interface ColumnSpec {
   pattern?: string;
   /** Value is the named earlier column's value (same row) plus a positive offset. */
   after?: AfterSpec;
+  /**
+   * phone, streetAddress, city, text `postalCode`/`state`: follow the country the named column of the same
+   * row holds (a name or an ISO code) instead of the row's own location.
+   */
+  countryColumn?: string;
 }
 
 /** Table option `changeStream`: rows become insert/update/delete events over a key space. */

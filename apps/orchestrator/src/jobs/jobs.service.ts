@@ -72,7 +72,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
     const phases = new ConstraintRepository(db.pool);
     const log = logger('JobOrchestrator');
-    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed'), observer: metrics });
+    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed'), observer: metrics, durableCommits: config.JOB_DURABLE_COMMITS });
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
@@ -85,6 +85,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         },
         queue: new PgBossQueue(config.DATABASE_URL, logger('JobQueue')),
         runPartition: (id, signal) => runner.run(id, signal),
+        runPartitions: (ids, signal) => runner.runBatch(ids, signal),
         finishJob: (id, signal) => runner.finishJob(id, signal),
         runPhase: (id, signal) => builder.run(id, signal),
         timers: realTimers,

@@ -2,7 +2,7 @@ import { type ColumnSpec, type DatasetTableSpec, ValidationError } from '@rowflo
 import { datasetTable, referencedColumn } from '@rowflow/schema';
 import { ColumnRandom, type CompiledColumn } from '../column.js';
 import { applyColumnRelations, relationColumnSpecs } from '../column-relations.js';
-import { compileColumn, withNulls } from '../compile.js';
+import { compileColumn, compileColumns, withNulls } from '../compile.js';
 import { RowContext } from '../row-context.js';
 import { streamKey } from '../hash.js';
 import { OrderedRanks, rankCorrelation } from '../profile-order.js';
@@ -11,6 +11,7 @@ import { distributed } from '../values-numeric.js';
 import { compileCompositeForeignKeys } from './composite-foreign-key.js';
 import { compileCompositeKey, foreignKeysInKey } from './composite-key.js';
 import type { DatasetPlan } from './dataset-plan.js';
+import { afterParents, type LinkOf, type ParentLink, parentFlooredColumns } from './parent-instants.js';
 import { countedKeyRow, heavySlots, ParentSlots } from './parent-slots.js';
 import { OwnerCursor } from './per-parent-counts.js';
 
@@ -113,9 +114,10 @@ function profiledParents(plan: DatasetPlan, table: DatasetTableSpec, col: Column
 /**
  * A dataset foreign key: the parent row index comes from (seed, child row) alone, and the value
  * is the parent key column's own generator at that row — the parent is never read, and every
- * key type (sequence, Feistel int, uuid, unique email …) is a real parent key.
+ * key type (sequence, Feistel int, uuid, unique email …) is a real parent key. The parent row
+ * index function comes with it, so a child's instants floor at the same parent row.
  */
-function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec): CompiledColumn {
+function foreignKeyLink(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec): ParentLink {
   const { table: parent, column: keySpec } = referencedColumn(plan.dataset, col);
   const key = compileColumn(keySpec, plan.seed, parent.name, parent.keyOffset ?? 0);
   const parentRows = plan.rowsOf(parent.name);
@@ -135,7 +137,11 @@ function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: Colu
       return key.value(parentRow);
     },
   };
-  return col.nullRatio && !ownNulls ? withNulls(compiled, plan.seed, table.name, col.nullRatio) : compiled;
+  return { fk: col.nullRatio && !ownNulls ? withNulls(compiled, plan.seed, table.name, col.nullRatio) : compiled, indexOf };
+}
+
+function compileForeignKey(plan: DatasetPlan, table: DatasetTableSpec, col: ColumnSpec): CompiledColumn {
+  return foreignKeyLink(plan, table, col).fk;
 }
 
 /**
@@ -157,9 +163,13 @@ export function compileDatasetTable(plan: DatasetPlan, tableName: string, needed
   const parents = (parent: string, cols: string[]) => (parent === tableName ? base : byName(compileDatasetTable(plan, parent, cols, inner)));
   const tuple = compileCompositeKey(plan, table, parents);
   const specs = relationColumnSpecs(table);
-  for (const c of specs) {
-    if (fkMembers.has(c.name)) continue;
-    base.set(c.name, tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0, plan.rowsOf(table.name))));
+  const own = (c: ColumnSpec, country?: CompiledColumn['value']) =>
+    tuple.get(c.name) ?? (c.type === 'foreignKey' ? compileForeignKey(plan, table, c) : compileColumn(c, plan.seed, table.name, table.keyOffset ?? 0, plan.rowsOf(table.name), country));
+  for (const c of compileColumns(specs.filter((s) => !fkMembers.has(s.name)), own)) base.set(c.name, c);
+  const linkOf: LinkOf = (t, fk) => foreignKeyLink(plan, t, fk);
+  for (const c of parentFlooredColumns(plan, table)) {
+    const compiled = base.get(c.name);
+    if (compiled) base.set(c.name, afterParents(plan, table, c, compiled, linkOf));
   }
   const composite = compileCompositeForeignKeys(plan, { ...table, foreignKeys: fks }, parents);
   const columns = specs.map((c) => composite.get(c.name) ?? base.get(c.name) ?? nullColumn(c.name));
