@@ -68,6 +68,7 @@ export type Distribution = 'uniform' | 'normal' | 'zipf';
  * column's own generator.
  */
 export interface ColumnProfileSpec {
+  /** Most common values; on a foreign key, the most common parents' keys. */
   values?: string[];
   weights?: number[];
   /** Ascending bounds (numbers, or ISO dates/timestamps): each bucket holds the same share of rows. */
@@ -80,6 +81,12 @@ export interface ColumnProfileSpec {
    * rows). The fidelity report compares it; generation does not use it.
    */
   distinct?: number;
+  /**
+   * Physical order (`pg_stats.correlation`, -1..1): near 1 the rows come in ascending value order
+   * (children stored parent by parent, dates as inserted), near -1 descending, near 0 random.
+   * Only numbers, dates and foreign keys are placed by it.
+   */
+  correlation?: number;
   /**
    * Free text (`text` in words/sentence/paragraph mode): ascending equi-depth quantiles of the
    * non-NULL values' lengths in characters, taken from the lengths of the source's histogram

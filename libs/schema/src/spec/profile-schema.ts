@@ -24,6 +24,7 @@ export const profileSchema = strictObject(
     histogram: list('ascending bounds').min(2, { error: 'needs at least 2 bounds' }).optional(),
     discrete: z.boolean({ error: 'must be true or false' }).optional(),
     distinct: z.number({ error: 'must be a number >= -1' }).min(-1, { error: 'must be a number >= -1' }).optional(),
+    correlation: z.number({ error: 'must be a number in [-1, 1]' }).min(-1, { error: 'must be a number in [-1, 1]' }).max(1, { error: 'must be a number in [-1, 1]' }).optional(),
     lengths: z
       .array(z.number({ error: 'must be an integer >= 0' }).int({ error: 'must be an integer >= 0' }).min(0, { error: 'must be an integer >= 0' }), { error: 'must be an array of lengths (integers >= 0)' })
       .min(1, { error: 'must not be empty' })
@@ -32,7 +33,7 @@ export const profileSchema = strictObject(
     width: z.number({ error: 'must be a number > 0' }).positive({ error: 'must be a number > 0' }).optional(),
   },
   'profile',
-  'must be an object {values?, weights?, histogram?, discrete?, distinct?, lengths?, width?}',
+  'must be an object {values?, weights?, histogram?, discrete?, distinct?, correlation?, lengths?, width?}',
 );
 
 type Fail = (path: (string | number)[], message: string) => void;
@@ -49,9 +50,11 @@ export function checkProfileRules(col: ColumnSpec, fail: Fail): void {
   const p: ColumnProfileSpec | undefined = col.profile;
   if (!p) return;
   const drawsValues = p.values !== undefined || p.histogram !== undefined;
-  if (drawsValues && (col.unique || col.primaryKey || col.type === 'serial' || col.type === 'foreignKey')) {
-    return fail(['profile'], 'values and histogram are not allowed on key, serial or foreign-key columns (their values are generated unique or from the parent); only distinct is');
+  if (drawsValues && (col.unique || col.primaryKey || col.type === 'serial')) {
+    return fail(['profile'], 'values and histogram are not allowed on key or serial columns (their values are generated unique); only distinct and correlation are');
   }
+  // A foreign key's values are its most common parents' keys (with their shares), never a histogram.
+  if (col.type === 'foreignKey' && p.histogram !== undefined) return fail(['profile', 'histogram'], 'is not allowed on a foreign key (its values come from the parent); values and weights name its most common parents');
   if (p.weights && p.weights.length !== (p.values?.length ?? 0)) fail(['profile', 'weights'], 'must have one weight per value');
   if (p.weights && p.weights.reduce((a, b) => a + b, 0) > 1 + 1e-6) fail(['profile', 'weights'], 'must sum to at most 1 (the share of non-NULL rows the values cover)');
   if (p.values && (NUMERIC.includes(col.type) || TEMPORAL.includes(col.type))) {
