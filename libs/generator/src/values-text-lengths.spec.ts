@@ -17,6 +17,13 @@ describe('text of a drawn length', () => {
     }
   });
 
+  it('short values are not a handful of words: two characters take hundreds of forms', () => {
+    const r = new Rng();
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) seen.add(textOfLength(2, false, r.seed(i)));
+    expect(seen.size).toBeGreaterThan(300);
+  });
+
   it('draws lengths with the quantiles’ distribution', () => {
     const quantiles = [2, 4, 6, 8, 10, 100, 300];
     const r = new Rng();

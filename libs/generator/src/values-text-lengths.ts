@@ -19,10 +19,22 @@ export function drawLength(quantiles: readonly number[], r: Rng): number {
   return Math.round(lo + (pos - i) * (hi - lo));
 }
 
-/** A word that fits `room` characters: one of exactly that length when the dictionary has one, else a cut word. */
+/** Fewer words of a length than this and a short value would repeat a handful of them (9 two-letter words for 51 state codes). */
+const ENOUGH_WORDS = 50;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * A word that fits `room` characters: one of exactly that length when the dictionary has enough,
+ * else letters at random for a code-sized room (3 or fewer), else a cut word.
+ */
 function fitting(room: number, r: Rng): string {
   const exact = BY_LENGTH[room];
-  if (exact?.length) return r.pick(exact);
+  if (exact && exact.length >= ENOUGH_WORDS) return r.pick(exact);
+  if (room <= 3) {
+    let out = '';
+    for (let i = 0; i < room; i++) out += LETTERS.charAt(r.below(LETTERS.length));
+    return out;
+  }
   return r.pick(WORDS).padEnd(room, 'a').slice(0, room);
 }
 

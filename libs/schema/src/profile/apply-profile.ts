@@ -189,17 +189,33 @@ function freeText(col: ColumnSpec): boolean {
 const LENGTH_QUANTILES = 21;
 
 /**
- * Equi-depth quantiles of a text column's lengths, from the lengths of its histogram bounds: the
- * bounds are a sample spread evenly over the values' sort order, which says nothing of their
- * length, so their lengths sample the length distribution. Only the lengths leave this function —
- * a shape, never a literal, so they are kept under any copy rule.
+ * Equi-depth quantiles of a text column's lengths: the lengths of its most common values, each
+ * with its share, and of its histogram bounds, sharing what the common values leave. The bounds
+ * are spread evenly over the values' sort order, which says nothing of their length, so their
+ * lengths sample the length distribution of the rest. Only the lengths leave this function — a
+ * shape, never a literal, so they are kept under any copy rule.
  */
 function lengthQuantiles(s: ColumnStats): number[] | null {
   const bounds = s.histogram ?? [];
-  if (bounds.length < 2) return null;
-  const sorted = bounds.map((b) => Array.from(b).length).sort((a, b) => a - b);
-  const n = Math.min(LENGTH_QUANTILES, sorted.length);
-  return Array.from({ length: n }, (_, i) => sorted[Math.round((i / (n - 1)) * (sorted.length - 1))] as number);
+  const common = s.mostCommonValues ?? [];
+  if (bounds.length < 2 && common.length === 0) return null;
+  const commonShare = common.reduce((a, _, i) => a + (s.mostCommonFreqs?.[i] ?? 0), 0);
+  const rest = bounds.length > 0 ? Math.max(0, 1 - s.nullFrac - commonShare) / bounds.length : 0;
+  const weighted = [...common.map((v, i) => ({ length: Array.from(v).length, w: s.mostCommonFreqs?.[i] ?? 0 })), ...bounds.map((b) => ({ length: Array.from(b).length, w: rest }))].sort(
+    (x, y) => x.length - y.length,
+  );
+  const total = weighted.reduce((a, x) => a + x.w, 0);
+  if (!(total > 0)) return null;
+  const n = Math.min(LENGTH_QUANTILES, Math.max(2, weighted.length));
+  const out: number[] = [];
+  let acc = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const target = (i / (n - 1)) * total;
+    while (j < weighted.length - 1 && acc + (weighted[j] as { w: number }).w < target) acc += (weighted[j++] as { w: number }).w;
+    out.push((weighted[j] as { length: number }).length);
+  }
+  return out;
 }
 
 /**

@@ -48,6 +48,17 @@ describe('profiled free text: lengths, never the text', () => {
     });
   }
 
+  it('common values count with their share: four in five rows short make a short median', () => {
+    const mixed: TableStats[] = [
+      { ...source[0]!, columns: [{ name: 'body', nullFrac: 0, nDistinct: -0.5, avgWidth: 20, mostCommonValues: ['ok', 'no', 'fine'], mostCommonFreqs: [0.5, 0.2, 0.1], histogram: bounds }] },
+    ];
+    const body = applyProfile(dataset, mixed).dataset.tables[0]!.columns.find((c) => c.name === 'body')!;
+    const lengths = body.profile!.lengths!;
+    expect(lengths[Math.floor(lengths.length / 2)]).toBeLessThanOrEqual(4);
+    expect(lengths.at(-1)).toBe(secret(200).length);
+    expect(JSON.stringify(body)).not.toMatch(/"ok"|"fine"|secret-/);
+  });
+
   it('a realistic text generator (a product name) keeps its own lengths', () => {
     const title = applyProfile(dataset, source).dataset.tables[0]!.columns.find((c) => c.name === 'title')!;
     expect(title.profile?.lengths).toBeUndefined();
