@@ -98,10 +98,29 @@ async function makeCopy(pool: pg.Pool, schema: string): Promise<void> {
   for (const t of tables.rows) await pool.query(`CREATE TABLE ${schema}."${t.name}" (LIKE public."${t.name}" INCLUDING ALL)`);
 }
 
+/**
+ * VACUUM until every page of both sides is marked all-visible (a few rounds at most): a
+ * concurrent ANALYZE or autovacuum holding a snapshot leaves pages unmarked, and the planner then
+ * prices an index-only scan higher on one side than on the other.
+ */
+async function vacuumAllVisible(pool: pg.Pool, schema: string): Promise<void> {
+  for (let round = 0; round < 5; round++) {
+    await pool.query('VACUUM');
+    const { rows } = await pool.query<{ missing: number }>(
+      `SELECT count(*)::int AS missing FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname IN ('public', $1) AND c.relallvisible < c.relpages`,
+      [schema],
+    );
+    if (rows[0]?.missing === 0) return;
+  }
+}
+
 async function measure(sample: string, dir: string, scale: number, url: string, pool: pg.Pool): Promise<Outcome> {
   const schema = `gen_${scale}`;
   await makeCopy(pool, schema);
   const stack = await startStack(url, { TARGET_SCHEMA: schema, LOG_LEVEL: 'warn' });
+  let stopped: Promise<void> | undefined;
+  const stopOnce = (): Promise<void> => (stopped ??= stack.stop());
   const t0 = Date.now();
   try {
     const intro = await post<{ dataset: { tables: ProfiledTable[] }; message?: string }>(stack, '/api/introspect', { schema: 'public', profile: 'stats', scale });
@@ -111,8 +130,11 @@ async function measure(sample: string, dir: string, scale: number, url: string, 
     await waitJob(stack, job.body.id);
     const seconds = (Date.now() - t0) / 1000;
     const report = (await (await fetch(`${stack.orchestratorUrl}/api/jobs/${job.body.id}/fidelity`)).json()) as FidelityReport;
-    // Plans depend on the visibility map too (index-only scans): both sides vacuumed alike.
-    await pool.query('VACUUM');
+    // Plans depend on the visibility map too (index-only scans): both sides vacuumed alike, with
+    // the stack stopped first — a transaction of its job store open during VACUUM keeps pages from
+    // being marked all-visible, and the plan from being the source's.
+    await stopOnce();
+    await vacuumAllVisible(pool, schema);
     const qfile = [join(dir, 'queries.sql'), resolve(ROOT, 'bench/fidelity', `${sample}.sql`)].find((f) => existsSync(f));
     const plans = qfile ? await comparePlans({ pool, schema: 'public' }, { pool, schema }, splitQueries(await readFile(qfile, 'utf8'))) : undefined;
     const rows = intro.body.dataset.tables.reduce((a, t) => a + (t.rows ?? 0), 0);
@@ -121,7 +143,7 @@ async function measure(sample: string, dir: string, scale: number, url: string, 
   } catch (err) {
     return { sample, scale, tables: 0, rows: 0, seconds: (Date.now() - t0) / 1000, error: (err as Error).message };
   } finally {
-    await stack.stop();
+    await stopOnce();
   }
 }
 
@@ -138,10 +160,11 @@ function summary(o: Outcome): string {
   const distinct = share(cols.map((c) => c.distinctRatio <= th.distinctRatio));
   const values = share(cols.filter((c) => c.valueDistance !== undefined).map((c) => (c.valueDistance ?? 0) <= th.valueDistance));
   const hist = share(cols.filter((c) => c.histogramDistance !== undefined).map((c) => (c.histogramDistance ?? 0) <= th.histogramDistance));
+  const width = share(cols.filter((c) => c.widthRatio !== undefined).map((c) => (c.widthRatio ?? 1) <= th.widthRatio));
   const fks = share(r.foreignKeys.map((f) => f.ok));
   const plans = o.plans ? `${o.plans.filter((p) => p.same).length}/${o.plans.length}` : '–';
   const order = share((o.order ?? []).map((c) => c.generated !== null && Math.abs(c.generated - c.source) <= ORDER_TOLERANCE));
-  return `| ${o.sample} | ${o.scale}× | ${o.tables} | ${o.rows} | ${o.seconds.toFixed(1)} | ${nulls} | ${distinct} | ${values} | ${hist} | ${fks} | ${order} | ${plans} | ${share(cols.map((c) => c.ok))} |`;
+  return `| ${o.sample} | ${o.scale}× | ${o.tables} | ${o.rows} | ${o.seconds.toFixed(1)} | ${nulls} | ${distinct} | ${values} | ${hist} | ${width} | ${fks} | ${order} | ${plans} | ${share(cols.map((c) => c.ok))} |`;
 }
 
 async function main(): Promise<void> {
@@ -170,8 +193,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     [
-      '| sample | scale | tables | rows | seconds | null ratio ±0.02 | distinct ≤1.5× | value weights ≤0.1 | histograms ≤0.1 | per-parent ±10 % | order (correlation ±0.2) | plans same | columns all ok |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| sample | scale | tables | rows | seconds | null ratio ±0.02 | distinct ≤1.5× | value weights ≤0.1 | histograms ≤0.1 | text width ≤1.2× | per-parent ±10 % | order (correlation ±0.2) | plans same | columns all ok |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...outcomes.map(summary),
     ].join('\n') + '\n',
   );
