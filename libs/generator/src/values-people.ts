@@ -231,6 +231,25 @@ export const companyColumn: ColumnCompiler = ({ random }) => ({
         return `${r.pick(LAST)}, ${r.pick(LAST)} and ${r.pick(LAST)}`;
     }
   },
+  // The same pieces and draws, unescaped: the encoder quotes the "A, B and C" form in place.
+  write: (row, out) => {
+    const r = random.at(row);
+    const form = r.below(3);
+    out.str(r.pick(LAST));
+    if (form === 0) {
+      out.byte(45); // -
+      out.str(r.pick(LAST));
+    } else if (form === 1) {
+      out.byte(32); // space
+      out.str(r.pick(LEGAL_ENTITY));
+    } else {
+      out.str(', ');
+      out.str(r.pick(LAST));
+      out.str(' and ');
+      out.str(r.pick(LAST));
+    }
+    return true;
+  },
 });
 
 export const jobTitleColumn: ColumnCompiler = ({ random }) => ({
