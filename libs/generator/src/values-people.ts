@@ -108,8 +108,17 @@ export const usernameColumn: ColumnCompiler = ({ col, random, keyOffset }) => {
   };
 };
 
-export const firstNameColumn: ColumnCompiler = () => ({ kind: plainIf(FEMALE_FIRST, MALE_FIRST), value: (row) => row.person().first });
-export const lastNameColumn: ColumnCompiler = () => ({ kind: plainIf(LAST), value: (row) => row.person().last });
+// The row's drawn words, written straight from the row: no value call, no type dispatch per cell.
+export const firstNameColumn: ColumnCompiler = () => ({
+  kind: plainIf(FEMALE_FIRST, MALE_FIRST),
+  value: (row) => row.person().first,
+  write: (row, out) => (out.str(row.person().first), true),
+});
+export const lastNameColumn: ColumnCompiler = () => ({
+  kind: plainIf(LAST),
+  value: (row) => row.person().last,
+  write: (row, out) => (out.str(row.person().last), true),
+});
 export const fullNameColumn: ColumnCompiler = () => ({
   kind: plainIf(FEMALE_FIRST, MALE_FIRST, LAST),
   value: (row) => {
@@ -117,8 +126,16 @@ export const fullNameColumn: ColumnCompiler = () => ({
     return `${p.first} ${p.last}`;
   },
 });
-export const cityColumn: ColumnCompiler = () => ({ kind: plainIf(...CITIES_BY_COUNTRY), value: (row) => row.location().city });
-export const countryColumn: ColumnCompiler = () => ({ kind: plainIf(COUNTRIES), value: (row) => row.location().country });
+export const cityColumn: ColumnCompiler = () => ({
+  kind: plainIf(...CITIES_BY_COUNTRY),
+  value: (row) => row.location().city,
+  write: (row, out) => (out.str(row.location().city), true),
+});
+export const countryColumn: ColumnCompiler = () => ({
+  kind: plainIf(COUNTRIES),
+  value: (row) => row.location().country,
+  write: (row, out) => (out.str(row.location().country), true),
+});
 
 /** One digit group of a phone pattern, with the literal text before it. */
 interface DigitGroup {
