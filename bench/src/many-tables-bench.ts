@@ -55,7 +55,7 @@ async function psqlScript(dir: string, dataset: DatasetSpec, prefix: string): Pr
   return script;
 }
 
-interface JobTimes {
+export interface JobTimes {
   total: number;
   post: number;
   load: number;
@@ -74,7 +74,7 @@ async function withCpu<T extends object>(pm: number, stack: Stack, f: () => Prom
 }
 
 /** Runs the dataset job, polling every second (its status lists every table and partition: a read costs O(tables)). */
-async function datasetJob(stack: Stack, dataset: DatasetSpec, prefix: string): Promise<JobTimes> {
+export async function datasetJob(stack: Stack, dataset: DatasetSpec, prefix: string): Promise<JobTimes> {
   const t0 = performance.now();
   const res = await fetch(`${stack.orchestratorUrl}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset, seed: 1, targetPrefix: prefix }) });
   const created = (await res.json()) as { id: string; message?: string };

@@ -5,36 +5,18 @@
  * image) ends in the state computed directly from the generator logic, and the relay's live
  * stats arrive as SSE with strict validation of the stats spec.
  */
-import type { INestApplication } from '@nestjs/common';
 import type { TableSpec } from '@rowflow/contracts';
 import { ChangeStreamLogic, compileTable, RowContext, rowValues } from '@rowflow/generator';
 import { validateTableSpec } from '@rowflow/schema';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase, readSse } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { readSse, useStack } from '../support/index.js';
 
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let gen: { app: INestApplication; url: string };
-let orch: { app: INestApplication; url: string };
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  gen = await bootGenerator();
-  orch = await bootOrchestrator(db.url, gen.url, { WORKER_CONCURRENCY: '1' });
-});
-
-afterAll(async () => {
-  await orch?.app.close();
-  await gen?.app.close();
-  await pool?.end();
-  await db?.drop();
-});
+const stack = useStack({ env: { WORKER_CONCURRENCY: '1' } });
 
 async function ndjson(path: string, body?: unknown): Promise<Record<string, unknown>[]> {
   const init = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-  const res = await fetch(`${gen.url}${path}`, init);
+  const res = await fetch(`${stack.gen.url}${path}`, init);
   expect(res.status).toBe(200);
   return (await res.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
@@ -68,7 +50,7 @@ describe('partitionBy / partitions / part over HTTP', () => {
   it('passes through the relay: SSE rows of a (paced) partition are the generator partition', async () => {
     const q = 'table=clickstream&rows=1500&seed=9&partitionBy=user_id&partitions=3&part=1';
     const direct = await ndjson(`/api/generator/stream/ndjson?${q}`);
-    const events = await readSse(`${orch.url}/api/orchestrator/stream?${q}&rate=20000`);
+    const events = await readSse(`${stack.orch.url}/api/orchestrator/stream?${q}&rate=20000`);
     const rows = events.filter((e) => e.event === 'data').flatMap((e) => e.data.rows);
     expect(rows).toEqual(direct);
     expect(events.at(-1)).toMatchObject({ event: 'complete' });
@@ -81,7 +63,7 @@ describe('partitionBy / partitions / part over HTTP', () => {
       ['partitionBy=id&part=0', 'partitions'],
       ['rate=0', 'rate'],
     ]) {
-      const res = await fetch(`${gen.url}/api/generator/stream/ndjson?table=clickstream&rows=10&${q}`);
+      const res = await fetch(`${stack.gen.url}/api/generator/stream/ndjson?table=clickstream&rows=10&${q}`);
       expect(res.status).toBe(400);
       expect((await res.json()).field).toBe(field);
     }
@@ -91,9 +73,9 @@ describe('partitionBy / partitions / part over HTTP', () => {
 describe('rate= (paced emission)', () => {
   it('keeps the bytes of the unpaced stream, and row k never comes before k / rate seconds', async () => {
     const q = 'table=clickstream&rows=25&seed=3';
-    const plain = await (await fetch(`${gen.url}/api/generator/stream/ndjson?${q}`)).text();
+    const plain = await (await fetch(`${stack.gen.url}/api/generator/stream/ndjson?${q}`)).text();
     const started = Date.now();
-    const paced = await (await fetch(`${gen.url}/api/generator/stream/ndjson?${q}&rate=60`)).text();
+    const paced = await (await fetch(`${stack.gen.url}/api/generator/stream/ndjson?${q}&rate=60`)).text();
     expect(paced).toBe(plain);
     // 24 rows after the first at 60 rows/s: the pace is a floor the schedule cannot beat.
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
@@ -139,8 +121,8 @@ describe('changeStream replayed into PostgreSQL', () => {
     const events = 6000;
     const rows = await ndjson('/api/generator/stream/ndjson', { schema: accounts, rows: events, seed });
     expect(rows.map((r) => r.op)).toEqual(expect.arrayContaining(['insert', 'update', 'delete']));
-    await pool.query('CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance numeric(10,2) NOT NULL, tier text)');
-    const c = await pool.connect();
+    await stack.pool.query('CREATE TABLE accounts (id bigint PRIMARY KEY, owner text NOT NULL, balance numeric(10,2) NOT NULL, tier text)');
+    const c = await stack.pool.connect();
     try {
       await c.query('BEGIN');
       for (const r of rows) await apply(c, r);
@@ -148,7 +130,7 @@ describe('changeStream replayed into PostgreSQL', () => {
     } finally {
       c.release();
     }
-    const got = await pool.query(`SELECT json_build_array(id::text, owner, balance::text, tier)::text AS j FROM accounts`);
+    const got = await stack.pool.query(`SELECT json_build_array(id::text, owner, balance::text, tier)::text AS j FROM accounts`);
     const pgState = got.rows.map((r: { j: string }) => JSON.stringify(JSON.parse(r.j))).sort();
     expect(pgState.length).toBeGreaterThan(100);
     expect(pgState).toEqual(directFinalState(accounts, seed, events));
@@ -178,7 +160,7 @@ describe('live stats on /api/orchestrator/stream', () => {
   };
 
   it('emits stats per window (before complete), quality snapshots and alerts', async () => {
-    const url = `${orch.url}/api/orchestrator/stream?table=clickstream&rows=6000&seed=4&stats=${encodeURIComponent(JSON.stringify(stats))}`;
+    const url = `${stack.orch.url}/api/orchestrator/stream?table=clickstream&rows=6000&seed=4&stats=${encodeURIComponent(JSON.stringify(stats))}`;
     const events = await readSse(url);
     const windows = events.filter((e) => e.event === 'stats').map((e) => e.data);
     expect(windows.length).toBeGreaterThanOrEqual(6); // 6000 rows at 200/s = 30 s of event time
@@ -200,7 +182,7 @@ describe('live stats on /api/orchestrator/stream', () => {
   });
 
   it('accepts stats in the POST body', async () => {
-    const res = await fetch(`${orch.url}/api/orchestrator/stream`, {
+    const res = await fetch(`${stack.orch.url}/api/orchestrator/stream`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ table: 'clickstream', rows: 500, seed: 1, stats }),
@@ -218,7 +200,7 @@ describe('live stats on /api/orchestrator/stream', () => {
     ['{not json', 'stats'],
   ])('refuses %j with 400 naming %s', async (spec, field) => {
     const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
-    const res = await fetch(`${orch.url}/api/orchestrator/stream?table=clickstream&rows=10&stats=${encodeURIComponent(text)}`);
+    const res = await fetch(`${stack.orch.url}/api/orchestrator/stream?table=clickstream&rows=10&stats=${encodeURIComponent(text)}`);
     expect(res.status).toBe(400);
     expect((await res.json()).field).toBe(field);
   });

@@ -6,8 +6,8 @@
  */
 import type { INestApplication } from '@nestjs/common';
 import { compileErrors, validate } from '@readme/openapi-parser';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase } from '../support/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from '../support/index.js';
 
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
@@ -27,22 +27,12 @@ interface Doc {
   components: { schemas: Record<string, Schema>; securitySchemes?: Record<string, unknown> };
 }
 
-let db: { url: string; drop: () => Promise<void> };
-let gen: { app: INestApplication; url: string };
-let orch: { app: INestApplication; url: string };
+const stack = useStack();
 const documents = new Map<string, Doc>();
 
 beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  gen = await bootGenerator();
-  orch = await bootOrchestrator(db.url, gen.url);
   // Read once: a keep-alive socket reused after a slow validation can meet the server closing it.
-  for (const s of [gen, orch]) documents.set(s.url, (await (await fetch(`${s.url}/api/docs/json`)).json()) as Doc);
-});
-afterAll(async () => {
-  await orch?.app.close();
-  await gen?.app.close();
-  await db?.drop();
+  for (const s of [stack.gen, stack.orch]) documents.set(s.url, (await (await fetch(`${s.url}/api/docs/json`)).json()) as Doc);
 });
 
 /** A fresh copy of a service's document (the parser dereferences in place). */
@@ -57,8 +47,8 @@ function expressRoutes(app: INestApplication): { method: string; path: string }[
 }
 
 const services = () => [
-  ['generator', gen],
-  ['orchestrator', orch],
+  ['generator', stack.gen],
+  ['orchestrator', stack.orch],
 ] as const;
 
 describe('the OpenAPI document of both services', () => {
@@ -90,7 +80,7 @@ describe('the OpenAPI document of both services', () => {
   });
 
   it('describes the error body {statusCode, error, message, field?}', async () => {
-    const body = (await docOf(orch.url)).components.schemas.ErrorBody!;
+    const body = (await docOf(stack.orch.url)).components.schemas.ErrorBody!;
     expect(Object.keys(body.properties ?? {}).sort()).toEqual(['error', 'field', 'message', 'statusCode']);
     expect(body.properties!.statusCode!.type).toBe('integer');
     expect(body.required?.sort()).toEqual(['error', 'message', 'statusCode']);
@@ -98,7 +88,7 @@ describe('the OpenAPI document of both services', () => {
 
   it('gives every success response a media type and a schema', async () => {
     const missing: string[] = [];
-    for (const [path, ops] of [...Object.entries((await docOf(orch.url)).paths), ...Object.entries((await docOf(gen.url)).paths)]) {
+    for (const [path, ops] of [...Object.entries((await docOf(stack.orch.url)).paths), ...Object.entries((await docOf(stack.gen.url)).paths)]) {
       for (const [method, op] of Object.entries(ops)) {
         for (const [code, res] of Object.entries(op.responses)) {
           if (!/^2\d\d$/.test(code) || code === '204') continue;
@@ -115,17 +105,17 @@ describe('the OpenAPI document of both services', () => {
       const doc = await docOf(s.url);
       expect(Object.keys(doc.components.securitySchemes ?? {})).toContain('bearer');
     }
-    const doc = await docOf(orch.url);
+    const doc = await docOf(stack.orch.url);
     expect(doc.paths['/api/jobs']!.post!.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/api/exports/{id}/cancel']!.post!.security).toEqual([{ bearer: [] }]);
     // Reads need no token unless ROWFLOW_PROTECT_READS; a preview POST only streams rows.
     expect(doc.paths['/api/jobs']!.get!.security).toBeUndefined();
     expect(doc.paths['/api/orchestrator/stream']!.post!.security).toBeUndefined();
-    expect((await docOf(gen.url)).paths['/api/generator/stream/csv']!.post!.security).toBeUndefined();
+    expect((await docOf(stack.gen.url)).paths['/api/generator/stream/csv']!.post!.security).toBeUndefined();
   });
 
   it('types row counts and seeds as integers and lists the preview options', async () => {
-    const orchDoc = await docOf(orch.url);
+    const orchDoc = await docOf(stack.orch.url);
     const job = orchDoc.components.schemas.CreateJobDto!.properties!;
     for (const k of ['rows', 'seed', 'partitions', 'skipLimit']) expect(job[k]!.type, `CreateJobDto.${k}`).toBe('integer');
     const status = orchDoc.components.schemas.JobStatusDto!.properties!;
@@ -133,7 +123,7 @@ describe('the OpenAPI document of both services', () => {
     const preview = orchDoc.paths['/api/orchestrator/stream']!.get!.parameters!;
     const byName = Object.fromEntries(preview.map((p) => [p.name, p.schema?.type]));
     expect(byName).toMatchObject({ rows: 'integer', seed: 'integer', offset: 'integer', partitions: 'integer', part: 'integer', rate: 'number', partitionBy: 'string' });
-    const genDoc = await docOf(gen.url);
+    const genDoc = await docOf(stack.gen.url);
     expect(genDoc.paths['/api/generator/stream/csv']!.post!.responses['200']!.content).toHaveProperty('text/csv');
   });
 });

@@ -4,34 +4,15 @@
  * URL authority's `@`, and an unknown LOG_LEVEL in the CLI. Each is refused naming what was
  * wrong, and nothing is created.
  */
-import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../cli/cli-harness.js';
-import { bootGenerator, bootOrchestrator, freshDatabase, rawRequest } from '../support/index.js';
+import { rawRequest, useStack } from '../support/index.js';
 
-let db: { url: string; drop: () => Promise<void> };
-let gen: { app: INestApplication; url: string };
-let orch: { app: INestApplication; url: string };
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  gen = await bootGenerator();
-  orch = await bootOrchestrator(db.url, gen.url, { JOB_WORKERS: 'false' });
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await orch?.app.close();
-  await gen?.app.close();
-  await db?.drop();
-});
+const stack = useStack({ env: { JOB_WORKERS: 'false' } });
 
 describe('a JSON key given twice', () => {
   it('is a 400 naming the key, and no job is created', async () => {
-    const res = await rawRequest(`${orch.url}/api/jobs`, {
+    const res = await rawRequest(`${stack.orch.url}/api/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"table":"users","rows":-1,"rows":10,"targetTable":"dup_rows"}',
@@ -39,14 +20,14 @@ describe('a JSON key given twice', () => {
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ statusCode: 400, field: 'rows' });
     expect(res.json.message).toContain('rows');
-    const jobs = await pool.query(`SELECT count(*)::int AS n FROM rowflow.jobs`).catch(() => ({ rows: [{ n: 0 }] }));
+    const jobs = await stack.pool.query(`SELECT count(*)::int AS n FROM rowflow.jobs`).catch(() => ({ rows: [{ n: 0 }] }));
     expect(jobs.rows[0].n).toBe(0);
-    expect((await pool.query(`SELECT to_regclass('public.dup_rows') AS t`)).rows[0].t).toBeNull();
+    expect((await stack.pool.query(`SELECT to_regclass('public.dup_rows') AS t`)).rows[0].t).toBeNull();
   });
 
   it('names a nested key by its path', async () => {
     const body = '{"schema":{"name":"p","columns":[{"name":"id","type":"serial","type":"uuid"}]},"rows":5}';
-    const res = await rawRequest(`${gen.url}/api/generator/stream/csv`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await rawRequest(`${stack.gen.url}/api/generator/stream/csv`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(400);
     expect(res.json.field).toBe('schema.columns[0].type');
   });
@@ -54,7 +35,7 @@ describe('a JSON key given twice', () => {
 
 describe('query parameters where none are taken', () => {
   it.each(['/api/generator/datasets?x=1', '/api/generator/spec-schema?x=1'])('%s is a 400 naming x', async (path) => {
-    const res = await rawRequest(`${gen.url}${path}`);
+    const res = await rawRequest(`${stack.gen.url}${path}`);
     expect(res.status).toBe(400);
     expect(res.json.field).toBe('x');
   });
@@ -62,12 +43,12 @@ describe('query parameters where none are taken', () => {
 
 describe('Host header', () => {
   it.each(['localhost:4200@evil.example', 'localhost@evil.example', 'localhost:x'])('%s is refused', async (host) => {
-    const res = await rawRequest(`${orch.url}/health`, { headers: { host } });
+    const res = await rawRequest(`${stack.orch.url}/health`, { headers: { host } });
     expect(res.status).toBe(421);
   });
 
   it('localhost:4200 still passes', async () => {
-    const res = await rawRequest(`${orch.url}/health`, { headers: { host: 'localhost:4200' } });
+    const res = await rawRequest(`${stack.orch.url}/health`, { headers: { host: 'localhost:4200' } });
     expect(res.status).toBe(200);
   });
 });

@@ -6,15 +6,13 @@
  * tumbling (grouped), sliding and session (grouped) windows.
  */
 import { pipeline } from 'node:stream/promises';
-import type { INestApplication } from '@nestjs/common';
 import type { TableSpec } from '@rowflow/contracts';
 import { createRowStream } from '@rowflow/generator';
 import { pgType, quoteIdent, validateTableSpec } from '@rowflow/schema';
 import { QUANTILE_RELATIVE_ACCURACY } from '@rowflow/stats';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase } from '../support/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from '../support/index.js';
 
 const ROWS = 20_000;
 const SEED = 2024;
@@ -56,30 +54,14 @@ const SQL_VALUES = `count(*)::int AS "count", count(DISTINCT user_id)::int AS "c
     .join(',\n  ')}`;
 const DEDUPED = `SELECT DISTINCT ON (id) id, (extract(epoch FROM t) * 1000)::bigint AS ms, user_id, kind, d, v FROM ev_sql ORDER BY id`;
 
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let gen: { app: INestApplication; url: string };
-let orch: { app: INestApplication; url: string };
+const stack = useStack({ env: { WORKER_CONCURRENCY: '1' } });
 
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  gen = await bootGenerator();
-  orch = await bootOrchestrator(db.url, gen.url, { WORKER_CONCURRENCY: '1' });
-  await load();
-});
-
-afterAll(async () => {
-  await orch?.app.close();
-  await gen?.app.close();
-  await pool?.end();
-  await db?.drop();
-});
+beforeAll(load);
 
 async function load(): Promise<void> {
   const cols = spec.columns.map((c) => `${quoteIdent(c.name)} ${pgType(c)}`).join(', ');
-  await pool.query(`CREATE TABLE ev_sql (${cols})`);
-  const c = await pool.connect();
+  await stack.pool.query(`CREATE TABLE ev_sql (${cols})`);
+  const c = await stack.pool.connect();
   try {
     await pipeline(createRowStream({ spec, seed: SEED, rows: ROWS, format: 'csv', header: false }), c.query(copyFrom('COPY ev_sql FROM STDIN (FORMAT csv)')));
   } finally {
@@ -97,7 +79,7 @@ interface StatsEvt {
 /** Stats from the relay (POST with the custom schema), parsed from the SSE body. */
 async function relayStats(window: unknown, groupBy?: string): Promise<StatsEvt[]> {
   const stats = { timeColumn: 't', window, watermark: { delayMs: 20_000 }, dedupBy: 'id', aggregates, ...(groupBy ? { groupBy } : {}) };
-  const res = await fetch(`${orch.url}/api/orchestrator/stream`, {
+  const res = await fetch(`${stack.orch.url}/api/orchestrator/stream`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ schema: spec, rows: ROWS, seed: SEED, stats }),
@@ -135,7 +117,7 @@ function compare(got: StatsEvt[], rows: SqlRow[]): void {
 
 describe('windowed stats equal SQL over the same rows (disorder, late events and duplicates on)', () => {
   it('the loaded stream really has duplicates and disorder', async () => {
-    const { rows } = await pool.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids,
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids,
       sum(CASE WHEN t < max_before THEN 1 ELSE 0 END)::int AS ooo
       FROM (SELECT t, id, max(t) OVER (ORDER BY ctid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS max_before FROM ev_sql) x`);
     expect(rows[0].n).toBe(ROWS);
@@ -145,7 +127,7 @@ describe('windowed stats equal SQL over the same rows (disorder, late events and
 
   it('tumbling 10 s windows grouped by kind', async () => {
     const got = await relayStats({ type: 'tumbling', sizeMs: 10_000 }, 'kind');
-    const { rows } = await pool.query<SqlRow>(`WITH d AS (${DEDUPED})
+    const { rows } = await stack.pool.query<SqlRow>(`WITH d AS (${DEDUPED})
       SELECT (ms / 10000) * 10000 AS start, (ms / 10000) * 10000 + 10000 AS "end", kind::text AS key, ${SQL_VALUES}
       FROM d GROUP BY 1, 2, 3`);
     expect(rows.length).toBeGreaterThan(50);
@@ -154,7 +136,7 @@ describe('windowed stats equal SQL over the same rows (disorder, late events and
 
   it('sliding 20 s windows every 5 s', async () => {
     const got = await relayStats({ type: 'sliding', sizeMs: 20_000, slideMs: 5_000 });
-    const { rows } = await pool.query<SqlRow>(`WITH d AS (${DEDUPED})
+    const { rows } = await stack.pool.query<SqlRow>(`WITH d AS (${DEDUPED})
       SELECT s AS start, s + 20000 AS "end", NULL AS key, ${SQL_VALUES}
       FROM d CROSS JOIN LATERAL generate_series((ms / 5000) * 5000 - 15000, (ms / 5000) * 5000, 5000) AS s
       GROUP BY s`);
@@ -164,7 +146,7 @@ describe('windowed stats equal SQL over the same rows (disorder, late events and
 
   it('session windows (8 s gap) per user', async () => {
     const got = await relayStats({ type: 'session', gapMs: 8_000 }, 'user_id');
-    const { rows } = await pool.query<SqlRow>(`WITH d AS (${DEDUPED}),
+    const { rows } = await stack.pool.query<SqlRow>(`WITH d AS (${DEDUPED}),
       b AS (SELECT *, CASE WHEN ms - lag(ms) OVER (PARTITION BY user_id ORDER BY ms, id) < 8000 THEN 0 ELSE 1 END AS brk FROM d),
       s AS (SELECT *, sum(brk) OVER (PARTITION BY user_id ORDER BY ms, id) AS sid FROM b)
       SELECT min(ms) AS start, max(ms) + 8000 AS "end", user_id::text AS key, ${SQL_VALUES}

@@ -13,3 +13,4 @@ export { restartablePostgres, type RestartablePostgres } from './restartable-pos
 export { collectingUncaught, terminateWhilePending } from './uncaught.js';
 export { untilRow } from './until-row.js';
 export { type LocalOrchestrator, useLocalOrchestrator } from './local-orchestrator.js';
+export { type StackOptions, type TestStack, useStack } from './stack-fixture.js';

@@ -1,12 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
-import { afterAll, beforeAll, inject } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { beforeAll } from 'vitest';
 import { bootOrchestrator } from '../jobs/stack.js';
+import { type TestDatabase, useTestDatabase } from './stack-fixture.js';
 
-export interface LocalOrchestrator {
-  db: { url: string; drop: () => Promise<void> };
-  pool: pg.Pool;
+export interface LocalOrchestrator extends TestDatabase {
   api: { app: INestApplication; url: string };
 }
 
@@ -16,15 +13,11 @@ export interface LocalOrchestrator {
  */
 export function useLocalOrchestrator(): LocalOrchestrator {
   const t = {} as LocalOrchestrator;
-  beforeAll(async () => {
-    t.db = await freshDatabase(inject('databaseUrl'));
-    t.pool = new pg.Pool({ connectionString: t.db.url, max: 3 });
-    t.api = await bootOrchestrator(t.db.url, 'http://127.0.0.1:9', { JOB_ROW_THREADS: '0' });
-  });
-  afterAll(async () => {
+  useTestDatabase(t, 3, async () => {
     await t.api?.app.close();
-    await t.pool?.end();
-    await t.db?.drop();
+  });
+  beforeAll(async () => {
+    t.api = await bootOrchestrator(t.db.url, 'http://127.0.0.1:9', { JOB_ROW_THREADS: '0' });
   });
   return t;
 }

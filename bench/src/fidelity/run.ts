@@ -9,7 +9,8 @@
  * and scale (1×, 10×): a throwaway PostgreSQL 18, the dump loaded, ANALYZE, the generated copy's
  * tables made `LIKE` the source's (columns, defaults, CHECKs, indexes) in schema gen_<scale>,
  * `POST /api/introspect {profile: "stats", scale}` on the source, an append dataset job into the
- * copy, `GET /api/jobs/:id/fidelity`, and plan shapes of the queries on both.
+ * copy, `GET /api/jobs/:id/fidelity`, plan shapes of the queries on both, and the physical order
+ * (pg_stats.correlation) of every column the profile gave a correlation, on both.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,7 +34,39 @@ interface Outcome {
   seconds: number;
   report?: FidelityReport;
   plans?: PlanComparison[];
+  order?: OrderCheck[];
   error?: string;
+}
+
+/** Physical order of one column: pg_stats.correlation on the source and on the generated copy. */
+interface OrderCheck {
+  table: string;
+  column: string;
+  source: number;
+  generated: number | null;
+}
+
+/** Largest |source − generated| correlation counted as the same physical order. */
+const ORDER_TOLERANCE = 0.2;
+
+interface ProfiledTable {
+  name: string;
+  rows?: number;
+  columns: { name: string; profile?: { correlation?: number } }[];
+}
+
+/** Correlations of the columns the profile gave one (numbers, dates, foreign keys), both sides. */
+async function orderChecks(pool: pg.Pool, schema: string, tables: ProfiledTable[]): Promise<OrderCheck[]> {
+  const out: OrderCheck[] = [];
+  for (const t of tables) {
+    for (const c of t.columns) {
+      const source = c.profile?.correlation;
+      if (source === undefined) continue;
+      const r = await pool.query<{ correlation: number | null }>('SELECT correlation::float8 AS correlation FROM pg_stats WHERE schemaname = $1 AND tablename = $2 AND attname = $3', [schema, t.name, c.name]);
+      out.push({ table: t.name, column: c.name, source, generated: r.rows[0]?.correlation ?? null });
+    }
+  }
+  return out;
 }
 
 async function psqlFile(url: string, file: string): Promise<void> {
@@ -71,7 +104,7 @@ async function measure(sample: string, dir: string, scale: number, url: string, 
   const stack = await startStack(url, { TARGET_SCHEMA: schema, LOG_LEVEL: 'warn' });
   const t0 = Date.now();
   try {
-    const intro = await post<{ dataset: { tables: { rows?: number }[] }; message?: string }>(stack, '/api/introspect', { schema: 'public', profile: 'stats', scale });
+    const intro = await post<{ dataset: { tables: ProfiledTable[] }; message?: string }>(stack, '/api/introspect', { schema: 'public', profile: 'stats', scale });
     if (intro.status !== 200) throw new Error(`introspect ${intro.status}: ${intro.body.message}`);
     const job = await post<{ id: string; message?: string }>(stack, '/api/jobs', { dataset: intro.body.dataset, mode: 'append', seed: 1 });
     if (job.status !== 202) throw new Error(`job ${job.status}: ${job.body.message}`);
@@ -83,7 +116,8 @@ async function measure(sample: string, dir: string, scale: number, url: string, 
     const qfile = [join(dir, 'queries.sql'), resolve(ROOT, 'bench/fidelity', `${sample}.sql`)].find((f) => existsSync(f));
     const plans = qfile ? await comparePlans({ pool, schema: 'public' }, { pool, schema }, splitQueries(await readFile(qfile, 'utf8'))) : undefined;
     const rows = intro.body.dataset.tables.reduce((a, t) => a + (t.rows ?? 0), 0);
-    return { sample, scale, tables: intro.body.dataset.tables.length, rows, seconds, report, plans };
+    const order = await orderChecks(pool, schema, intro.body.dataset.tables);
+    return { sample, scale, tables: intro.body.dataset.tables.length, rows, seconds, report, plans, order };
   } catch (err) {
     return { sample, scale, tables: 0, rows: 0, seconds: (Date.now() - t0) / 1000, error: (err as Error).message };
   } finally {
@@ -106,7 +140,8 @@ function summary(o: Outcome): string {
   const hist = share(cols.filter((c) => c.histogramDistance !== undefined).map((c) => (c.histogramDistance ?? 0) <= th.histogramDistance));
   const fks = share(r.foreignKeys.map((f) => f.ok));
   const plans = o.plans ? `${o.plans.filter((p) => p.same).length}/${o.plans.length}` : '–';
-  return `| ${o.sample} | ${o.scale}× | ${o.tables} | ${o.rows} | ${o.seconds.toFixed(1)} | ${nulls} | ${distinct} | ${values} | ${hist} | ${fks} | ${plans} | ${share(cols.map((c) => c.ok))} |`;
+  const order = share((o.order ?? []).map((c) => c.generated !== null && Math.abs(c.generated - c.source) <= ORDER_TOLERANCE));
+  return `| ${o.sample} | ${o.scale}× | ${o.tables} | ${o.rows} | ${o.seconds.toFixed(1)} | ${nulls} | ${distinct} | ${values} | ${hist} | ${fks} | ${order} | ${plans} | ${share(cols.map((c) => c.ok))} |`;
 }
 
 async function main(): Promise<void> {
@@ -135,8 +170,8 @@ async function main(): Promise<void> {
   }
   process.stdout.write(
     [
-      '| sample | scale | tables | rows | seconds | null ratio ±0.02 | distinct ≤1.5× | value weights ≤0.1 | histograms ≤0.1 | per-parent ±10 % | plans same | columns all ok |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| sample | scale | tables | rows | seconds | null ratio ±0.02 | distinct ≤1.5× | value weights ≤0.1 | histograms ≤0.1 | per-parent ±10 % | order (correlation ±0.2) | plans same | columns all ok |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...outcomes.map(summary),
     ].join('\n') + '\n',
   );

@@ -68,6 +68,7 @@ export type Distribution = 'uniform' | 'normal' | 'zipf';
  * column's own generator.
  */
 export interface ColumnProfileSpec {
+  /** Most common values; on a foreign key, the most common parents' keys. */
   values?: string[];
   weights?: number[];
   /** Ascending bounds (numbers, or ISO dates/timestamps): each bucket holds the same share of rows. */
@@ -80,6 +81,20 @@ export interface ColumnProfileSpec {
    * rows). The fidelity report compares it; generation does not use it.
    */
   distinct?: number;
+  /**
+   * Physical order (`pg_stats.correlation`, -1..1): near 1 the rows come in ascending value order
+   * (children stored parent by parent, dates as inserted), near -1 descending, near 0 random.
+   * Only numbers, dates and foreign keys are placed by it.
+   */
+  correlation?: number;
+  /**
+   * Free text (`text` in words/sentence/paragraph mode): ascending equi-depth quantiles of the
+   * non-NULL values' lengths in characters, taken from the lengths of the source's histogram
+   * bounds — a shape, no literal. Each value is cut or extended to a length drawn from them.
+   */
+  lengths?: number[];
+  /** The source's average stored width in bytes (`avg_width`); the fidelity report compares it. */
+  width?: number;
 }
 
 export interface ColumnSpec {
@@ -103,7 +118,7 @@ export interface ColumnSpec {
   /** enum values, with optional weights (same length). */
   values?: string[];
   weights?: number[];
-  /** text: 'word' | 'words' | 'sentence' | 'paragraph'. */
+  /** text: 'word' | 'words' | 'sentence' | 'paragraph' | 'productName' | 'postalCode' | 'state'. */
   mode?: string;
   /** date/timestamp range as ISO strings; time of day "HH:MM:SS" for time columns. */
   from?: string;
@@ -156,6 +171,11 @@ export interface ColumnSpec {
   pattern?: string;
   /** Value is the named earlier column's value (same row) plus a positive offset. */
   after?: AfterSpec;
+  /**
+   * phone, streetAddress, city, text `postalCode`/`state`: follow the country the named column of the same
+   * row holds (a name or an ISO code) instead of the row's own location.
+   */
+  countryColumn?: string;
 }
 
 /** Table option `changeStream`: rows become insert/update/delete events over a key space. */

@@ -47,6 +47,8 @@ export interface CompileContext {
   random: ColumnRandom;
   /** Key columns generate the values of row `keyOffset + k` (appending after existing rows). */
   keyOffset: number;
+  /** The value function of the column `countryColumn` names (location columns follow its country). */
+  country?: CompiledColumn['value'];
 }
 
 /**

@@ -11,7 +11,6 @@ import { applyStreamModes } from './stream-modes.js';
 import { booleanColumn, decimalColumn, foreignKeyColumn, integerColumn, serialColumn } from './values-numeric.js';
 import { dateColumn, timestampColumn } from './values-temporal.js';
 import {
-  cityColumn,
   companyColumn,
   countryColumn,
   emailColumn,
@@ -20,11 +19,10 @@ import {
   ipColumn,
   jobTitleColumn,
   lastNameColumn,
-  phoneColumn,
-  streetAddressColumn,
   urlColumn,
   usernameColumn,
 } from './values-people.js';
+import { cityColumn, phoneColumn, postalCodeColumn, stateColumn, streetAddressColumn } from './values-location.js';
 import { arrayColumn } from './values-array.js';
 import { geometryColumn } from './values-geometry.js';
 import { patternColumn } from './values-pattern.js';
@@ -39,7 +37,7 @@ const COMPILERS: Record<ColumnType, ColumnCompiler> = {
   decimal: decimalColumn,
   boolean: booleanColumn,
   uuid: uuidColumn,
-  text: textColumn,
+  text: (ctx) => (ctx.col.mode === 'postalCode' ? postalCodeColumn(ctx) : ctx.col.mode === 'state' ? stateColumn(ctx) : textColumn(ctx)),
   enum: enumColumn,
   date: dateColumn,
   timestamp: withEventTime(timestampColumn),
@@ -88,11 +86,12 @@ export function withNulls(col: CompiledColumn, seed: number, table: string, rati
 /**
  * Compiles one column of `table` for `seed`; key columns start at row `keyOffset` (see
  * TableSpec.keyOffset). `rows` (the table's row count, when fixed) turns a profile's per-row
- * distinct share into a count.
+ * distinct share into a count. `country` is the value function of the column `col.countryColumn`
+ * names (see compileColumns).
  */
-export function compileColumn(col: ColumnSpec, seed: number, table: string, keyOffset = 0, rows?: number): CompiledColumn {
+export function compileColumn(col: ColumnSpec, seed: number, table: string, keyOffset = 0, rows?: number, country?: CompiledColumn['value']): CompiledColumn {
   const random = new ColumnRandom(seed, table, col.name);
-  const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset });
+  const built = COMPILERS[col.type]({ seed, table, col, random, keyOffset, country });
   const plain: CompiledColumn = { name: col.name, kind: built.kind, value: built.value, capacity: built.capacity ?? Infinity };
   if (built.write) setByteWriter(built.value, built.write);
   const max = col.maxLength;
@@ -110,9 +109,21 @@ export function compileColumn(col: ColumnSpec, seed: number, table: string, keyO
   return col.nullRatio && !ownNulls ? withNulls(compiled, seed, table, col.nullRatio) : compiled;
 }
 
+/**
+ * Compiles `specs` in their order, except that columns following another column's country are
+ * compiled after the rest and handed that column's value function: the dependency is a read of a
+ * pure function of the same row, so it adds no order between rows or chunks.
+ */
+export function compileColumns(specs: ColumnSpec[], compile: (col: ColumnSpec, country?: CompiledColumn['value']) => CompiledColumn): CompiledColumn[] {
+  const out = new Map<string, CompiledColumn>();
+  for (const c of specs) if (c.countryColumn === undefined) out.set(c.name, compile(c));
+  for (const c of specs) if (c.countryColumn !== undefined) out.set(c.name, compile(c, out.get(c.countryColumn)?.value));
+  return specs.map((c) => out.get(c.name)!);
+}
+
 /** Compiles every column of a (validated) table spec. */
 export function compileTable(spec: TableSpec, seed: number): CompiledColumn[] {
-  const columns = relationColumnSpecs(spec).map((c) => compileColumn(c, seed, spec.name, spec.keyOffset ?? 0));
+  const columns = compileColumns(relationColumnSpecs(spec), (c, country) => compileColumn(c, seed, spec.name, spec.keyOffset ?? 0, undefined, country));
   return applyStreamModes(spec, seed, applyColumnRelations(spec, seed, spec.name, columns));
 }
 

@@ -35,7 +35,6 @@ export const LEGAL_ENTITY = list(W.legalEntityType);
 export const WORDS = list(W.loremWord).filter((w) => /^[a-z]+$/.test(w));
 export const FREE_EMAIL = list(W.freeEmail);
 export const DOMAIN_SUFFIX = list(W.domainSuffix);
-export const PHONE_FORMATS = list(W.phoneFormatHuman);
 
 export const PRODUCT_ADJECTIVE = list(W.productAdjective);
 export const PRODUCT_MATERIAL = list(W.productMaterial);

@@ -1,7 +1,7 @@
 import type { ColumnSpec, ColumnType, TableSpec } from '@rowflow/contracts';
 import { validateTableSpec } from '@rowflow/schema';
 import { describe, expect, it } from 'vitest';
-import { type Cell, type CellKind, type CompiledColumn, setByteWriter } from './column.js';
+import { byteWriterOf, type Cell, type CellKind, type CompiledColumn, setByteWriter } from './column.js';
 import { compileTable } from './compile.js';
 import { csvEncoder, csvHeader, ndjsonEncoder, type RowEncoder } from './encode.js';
 import { ByteSink, type ByteRowEncoder, csvByteEncoder, ndjsonByteEncoder } from './encode-bytes.js';
@@ -36,8 +36,15 @@ const EVERY_TYPE: Record<ColumnType, ColumnSpec[]> = {
   text: [
     { name: 'words', type: 'text', mode: 'sentence', nullRatio: 0.2 },
     { name: 'para', type: 'text', mode: 'paragraph' },
+    { name: 'zip', type: 'text', mode: 'postalCode', countryColumn: 'cc', nullRatio: 0.1 },
+    { name: 'zip_own', type: 'text', mode: 'postalCode' },
+    { name: 'state', type: 'text', mode: 'state', countryColumn: 'cc' },
   ],
-  enum: [{ name: 'e', type: 'enum', values: ['a,b', 'say "hi"', 'line\nbreak', 'cr\rx', '', '\\.', 'été', '中文', '😀', 'back\\slash', 'tab\tx', 'NULL', 'plain'] }],
+  enum: [
+    { name: 'e', type: 'enum', values: ['a,b', 'say "hi"', 'line\nbreak', 'cr\rx', '', '\\.', 'été', '中文', '😀', 'back\\slash', 'tab\tx', 'NULL', 'plain'] },
+    // A country column of codes and names: location columns below follow it (phones and postcodes have byte writers).
+    { name: 'cc', type: 'enum', values: ['US', 'GB', 'DE', 'Japan', 'BRA', 'Česko', 'nowhere'], nullRatio: 0.1 },
+  ],
   date: [{ name: 'd', type: 'date', nullRatio: 0.2 }],
   timestamp: [{ name: 'ts', type: 'timestamp', from: '1969-12-30T00:00:00Z', to: '2031-01-01T00:00:00Z' }],
   timestamptz: [
@@ -55,9 +62,18 @@ const EVERY_TYPE: Record<ColumnType, ColumnSpec[]> = {
     { name: 'user', type: 'username', unique: true },
     { name: 'user_any', type: 'username' },
   ],
-  phone: [{ name: 'phone', type: 'phone', nullRatio: 0.1 }],
-  streetAddress: [{ name: 'street', type: 'streetAddress' }],
-  city: [{ name: 'city', type: 'city' }],
+  phone: [
+    { name: 'phone', type: 'phone', nullRatio: 0.1 },
+    { name: 'phone_cc', type: 'phone', countryColumn: 'cc' },
+  ],
+  streetAddress: [
+    { name: 'street', type: 'streetAddress' },
+    { name: 'street_cc', type: 'streetAddress', countryColumn: 'cc' },
+  ],
+  city: [
+    { name: 'city', type: 'city' },
+    { name: 'city_cc', type: 'city', countryColumn: 'cc' },
+  ],
   country: [{ name: 'country', type: 'country' }],
   company: [{ name: 'company', type: 'company', nullRatio: 0.2 }],
   jobTitle: [{ name: 'job', type: 'jobTitle', nullRatio: 0.2 }],
@@ -104,6 +120,11 @@ function reference(spec: TableSpec, seed: number, format: 'csv' | 'ndjson', offs
 describe('byte encoder = string encoder, every column type', () => {
   it('covers every column type', () => {
     expect(new Set(SPEC.columns.map((c) => c.type)).size).toBe(Object.keys(EVERY_TYPE).length);
+  });
+
+  it('phones, postcodes and states keep their byte writers, following a country column or not', () => {
+    const columns = compileTable(SPEC, 1);
+    for (const name of ['phone', 'phone_cc', 'zip', 'zip_own', 'state']) expect(byteWriterOf(columns.find((c) => c.name === name)!), name).toBeDefined();
   });
 
   const r = prng(2026);

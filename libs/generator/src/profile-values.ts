@@ -2,8 +2,8 @@ import type { ColumnSpec } from '@rowflow/contracts';
 import { decimalBounds, profileNumber } from '@rowflow/schema';
 import { type Cell, type CellKind, ColumnRandom, type CompiledColumn } from './column.js';
 import { cumulative, weightedIndex } from './dictionaries.js';
-import { FeistelPermutation } from './feistel.js';
-import { type Rng, streamKey } from './hash.js';
+import { OrderedRanks, rankCorrelation } from './profile-order.js';
+import { streamKey } from './hash.js';
 import { RowContext } from './row-context.js';
 import { formatUnits } from './values-numeric.js';
 import { DayFormatter, formatInstant } from './values-temporal.js';
@@ -51,30 +51,6 @@ export function profileDistinct(distinct: number | undefined, rows: number | und
   return rows === undefined ? null : Math.round(-distinct * rows);
 }
 
-/**
- * Maps row k of `rows` onto one of `count` slots with exactly `count` slots used (when rows ≥
- * count): a keyed permutation of the rows sends `count` of them to distinct slots, every other row
- * draws a slot at random — so slot sizes are 1 + Poisson, not flat, and in no physical order.
- * Drawing every row at random would reach only count·(1 − e^(−rows/count)) distinct slots, short
- * of what the source has whenever most values occur once or twice.
- */
-export class DistinctSlots {
-  private readonly perm: FeistelPermutation;
-
-  constructor(
-    readonly count: number,
-    private readonly rows: number,
-    key: number,
-  ) {
-    this.perm = new FeistelPermutation(Math.max(1, rows), key);
-  }
-
-  slot(k: number, rng: Rng): number {
-    const p = k < this.rows ? this.perm.apply(k) : this.count;
-    return p < this.count ? p : Math.floor(rng.float() * this.count);
-  }
-}
-
 /** Above this distinct count a generator's values are taken as distinct per virtual row (not counted). */
 const COUNTED_POOL_MAX = 20_000;
 
@@ -105,24 +81,89 @@ function pooled(inner: CompiledColumn, count: number, limit: number, seed: numbe
  * so each value gets its weight's share of the rows to within one, each histogram bucket its
  * share and the NULLs their exact count — not a multinomial draw, which on a table of 77 rows is
  * off by more than the fidelity thresholds. Ranks below a distinct count are its covering rows.
+ * With a correlation the permutation keeps the source's physical order (see OrderedRanks).
  */
 class Strata {
-  private readonly perm: FeistelPermutation;
+  private readonly ranks: OrderedRanks;
   readonly nonNull: number;
 
   constructor(
     private readonly rows: number,
     nullRatio: number,
     key: number,
+    correlation?: number,
   ) {
-    this.perm = new FeistelPermutation(rows, key);
+    this.ranks = new OrderedRanks(rows, key, correlation);
     this.nonNull = rows - Math.round(rows * nullRatio);
   }
 
   /** Rank of row k, or -1 past the table's end (then the draw is plain random). */
   rank(k: number): number {
-    return k < this.rows ? this.perm.apply(k) : -1;
+    return k < this.rows ? this.ranks.rank(k) : -1;
   }
+}
+
+/** Shares of the values that repeat: the common ones, and each bound of a discrete histogram. */
+function repeatedShares(weights: number[], bounds: number): number[] {
+  const covered = Math.min(1, weights.reduce((a, b) => a + b, 0));
+  return [...weights, ...Array.from({ length: bounds }, () => (1 - covered) / bounds)];
+}
+
+/** One piece of a distribution laid out in value order: a common value, a bound, or a bucket. */
+interface Atom {
+  at: number;
+  share: number;
+  value?: Cell;
+  bucket?: [number, number];
+}
+
+/**
+ * A bucket cut at the common values inside it, each piece with its part of the bucket's share:
+ * a common value then sits between the values below and above it, not after the whole bucket.
+ */
+function bucketPieces(lo: number, hi: number, share: number, points: Atom[]): Atom[] {
+  const cuts = points.map((p) => p.at).filter((v) => v > lo && v < hi).sort((a, b) => a - b);
+  const edges = [lo, ...cuts, hi];
+  const pieces: Atom[] = [];
+  for (let i = 0; i + 1 < edges.length; i++) {
+    const a = edges[i] as number;
+    const b = edges[i + 1] as number;
+    if (b > a || hi === lo) pieces.push({ at: a, share: hi > lo ? (share * (b - a)) / (hi - lo) : share, bucket: [a, b] });
+  }
+  return pieces;
+}
+
+/**
+ * The common values and the histogram as one distribution in ascending value order, so that a
+ * position u in [0, 1) maps to values that grow with u: rows placed in rank order then come out
+ * sorted like the source's (a correlation near 1). Each piece keeps its share, so the stratified
+ * counts are unchanged. A discrete histogram gives each bound the same share.
+ */
+function valueOrdered(values: Cell[], weights: number[], bounds: number[], boundValues: Cell[], discrete: boolean, interpolate: Interpolate, toNumber: (v: Cell) => number): ((u: number) => Cell) | null {
+  const covered = Math.min(1, weights.reduce((a, b) => a + b, 0));
+  const rest = 1 - covered;
+  const atoms: Atom[] = values.map((v, i) => ({ at: toNumber(v), share: weights[i] ?? 0, value: v }));
+  if (discrete) boundValues.forEach((v, i) => atoms.push({ at: bounds[i] as number, share: rest / boundValues.length, value: v }));
+  else for (let b = 0; b + 1 < bounds.length; b++) atoms.push(...bucketPieces(bounds[b] as number, bounds[b + 1] as number, rest / (bounds.length - 1), atoms));
+  // A literal that reads as no number cannot be placed in order: keep the unordered draw.
+  if (atoms.some((x) => Number.isNaN(x.at))) return null;
+  atoms.sort((a, b) => a.at - b.at || (a.bucket ? 1 : 0) - (b.bucket ? 1 : 0));
+  const total = atoms.reduce((a, x) => a + x.share, 0) || 1;
+  const cum = new Float64Array(atoms.length);
+  let acc = 0;
+  atoms.forEach((x, i) => {
+    acc += x.share / total;
+    cum[i] = acc;
+  });
+  cum[atoms.length - 1] = 1;
+  return (u) => {
+    const i = weightedIndex(cum, u);
+    const atom = atoms[i] as Atom;
+    if (!atom.bucket) return atom.value as Cell;
+    const start = i > 0 ? (cum[i - 1] as number) : 0;
+    const t = ((cum[i] as number) - start > 0 ? (u - start) / ((cum[i] as number) - start) : 0);
+    return interpolate(atom.bucket[0], atom.bucket[1], Math.min(1 - 1e-12, Math.max(0, t)));
+  };
 }
 
 /** A profile's literal as the column writes it: numbers stay numbers in a number column. */
@@ -156,7 +197,9 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
   const kind: CellKind = textual && inner.kind === 'plain' ? 'text' : inner.kind;
   // Values left to the column's own generator repeat as often as the source's do.
   const count = interpolate ? null : profileDistinct(profile.distinct, rows);
-  const strata = rows !== undefined && rows >= 2 ? new Strata(rows, col.nullRatio ?? 0, streamKey(seed, table, `\u0000strata:${col.name}`)) : null;
+  // Value order follows rank order only through a single value-ordered distribution.
+  const ordered = interpolate && profile.correlation !== undefined ? valueOrdered(values, weights, bounds, boundValues, discrete, interpolate, (v) => profileNumber(col.type, String(v))) : null;
+  const strata = rows !== undefined && rows >= 2 ? new Strata(rows, col.nullRatio ?? 0, streamKey(seed, table, `\u0000strata:${col.name}`), ordered ? rankCorrelation(profile.correlation, repeatedShares(weights, discrete ? boundValues.length : 0)) : undefined) : null;
   const pool = count !== null && strata && count >= 1 && count < strata.nonNull * 0.95 ? pooled(inner, count, strata.nonNull, seed, table) : null;
   return {
     ...inner,
@@ -167,6 +210,7 @@ export function withProfile(inner: CompiledColumn, col: ColumnSpec, seed: number
       const rng = random.at(row);
       const jitter = rng.float();
       const u = strata && r >= 0 ? (r + jitter) / strata.nonNull : jitter;
+      if (ordered) return ordered(u);
       if (pick && u < covered) return values[weightedIndex(pick, u / covered)] as Cell;
       if (!interpolate) return pool ? pool.at(r >= 0 && r < pool.size ? r : Math.floor(rng.float() * pool.size)) : inner.value(row);
       const t = ((u - (pick ? covered : 0)) / (pick ? 1 - covered : 1)) * buckets;

@@ -30,6 +30,8 @@ export class RowContext {
   lastLc = '';
   country = '';
   city = '';
+  /** Index of the location's country in the entity's country list (and in the country table). */
+  countryIndex = 0;
 
   private personAt = -1;
   private locationAt = -1;
@@ -69,6 +71,7 @@ export class RowContext {
     this.locationAt = this.k;
     const r = this.rng.seed(cellSeed(this.locationKey, this.lo, this.hi));
     const ci = weightedIndex(COUNTRY_CUMULATIVE, r.float());
+    this.countryIndex = ci;
     this.country = COUNTRIES[ci] as string;
     this.city = r.pick(CITIES_BY_COUNTRY[ci] as string[]);
     return this;

@@ -1,8 +1,9 @@
-import { DEFAULT_CHAR_LENGTH, DEFAULT_VECTOR_DIMENSIONS } from '@rowflow/schema';
+import { DEFAULT_CHAR_LENGTH, DEFAULT_VECTOR_DIMENSIONS, FREE_TEXT_MODES } from '@rowflow/schema';
 import type { ColumnCompiler } from './column.js';
 import { cumulative, PRODUCT, PRODUCT_ADJECTIVE, PRODUCT_MATERIAL, weightedIndex, WORDS } from './dictionaries.js';
 import { feistel56 } from './feistel.js';
 import { fmix, mix, type Rng } from './hash.js';
+import { drawLength, textOfLength } from './values-text-lengths.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -55,6 +56,18 @@ function sentence(r: Rng): string {
 
 export const textColumn: ColumnCompiler = ({ col, random }) => {
   const mode = col.mode ?? 'words';
+  const lengths = col.profile?.lengths;
+  if (lengths && FREE_TEXT_MODES.includes(mode)) {
+    // Profiled free text: the source's lengths decide each value's, the words are lorem.
+    const sentences = mode !== 'words';
+    return {
+      kind: 'text',
+      value: (row) => {
+        const r = random.at(row);
+        return textOfLength(drawLength(lengths, r), sentences, r);
+      },
+    };
+  }
   return {
     kind: 'text',
     value: (row) => {

@@ -1,6 +1,5 @@
 import { type ColumnCompiler, plainIf } from './column.js';
 import {
-  CITIES_BY_COUNTRY,
   COUNTRIES,
   DOMAIN_SUFFIX,
   FEMALE_FIRST,
@@ -11,9 +10,6 @@ import {
   JOB_TYPE,
   LAST,
   LEGAL_ENTITY,
-  PHONE_FORMATS,
-  STREET_NAME,
-  STREET_SUFFIX,
   WORDS,
 } from './dictionaries.js';
 import { FeistelPermutation } from './feistel.js';
@@ -126,113 +122,10 @@ export const fullNameColumn: ColumnCompiler = () => ({
     return `${p.first} ${p.last}`;
   },
 });
-export const cityColumn: ColumnCompiler = () => ({
-  kind: plainIf(...CITIES_BY_COUNTRY),
-  value: (row) => row.location().city,
-  write: (row, out) => (out.str(row.location().city), true),
-});
 export const countryColumn: ColumnCompiler = () => ({
   kind: plainIf(COUNTRIES),
   value: (row) => row.location().country,
   write: (row, out) => (out.str(row.location().country), true),
-});
-
-/** One digit group of a phone pattern, with the literal text before it. */
-interface DigitGroup {
-  pre: string;
-  lo: number;
-  span: number;
-  width: number;
-}
-
-interface PhonePattern {
-  groups: DigitGroup[];
-  tail: string;
-}
-
-/** faker's phone patterns (`!##-!##-#### x###`) compiled once into digit groups. */
-function compilePattern(pattern: string): PhonePattern {
-  const groups: DigitGroup[] = [];
-  let pre = '';
-  for (const tok of pattern.match(/!?#+|[^!#]+/g) ?? []) {
-    if (!tok.includes('#')) {
-      pre += tok;
-      continue;
-    }
-    const width = tok.length;
-    // `!` is a digit 2-9 (no leading 0/1 in area/exchange codes), `#` any digit.
-    const lo = tok.startsWith('!') ? 2 * 10 ** (width - 1) : 0;
-    groups.push({ pre, lo, span: 10 ** width - lo, width });
-    pre = '';
-  }
-  return { groups, tail: pre };
-}
-
-const PHONE_PATTERNS = PHONE_FORMATS.map(compilePattern);
-
-/** Zero-padded 3- and 4-digit groups, built once: phone numbers are mostly these groups. */
-const DIGITS3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-const DIGITS4 = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
-
-function digitGroup(n: number, width: number): string {
-  if (width === 3) return DIGITS3[n]!;
-  if (width === 4) return DIGITS4[n]!;
-  return String(n).padStart(width, '0');
-}
-
-function fillPattern(r: Rng, p: PhonePattern): string {
-  let out = '';
-  for (const g of p.groups) out += g.pre + digitGroup(g.lo + r.below(g.span), g.width);
-  return out + p.tail;
-}
-
-/** `fillPattern` written as bytes (same draws). */
-function writePattern(r: Rng, p: PhonePattern, out: ByteSink): void {
-  for (const g of p.groups) {
-    if (g.pre.length) out.str(g.pre);
-    out.pad(g.lo + r.below(g.span), g.width);
-  }
-  if (p.tail.length) out.str(p.tail);
-}
-
-export const phoneColumn: ColumnCompiler = ({ random }) => ({
-  kind: 'plain',
-  value: (row) => {
-    const r = random.at(row);
-    return fillPattern(r, r.pick(PHONE_PATTERNS));
-  },
-  write: (row, out) => {
-    const r = random.at(row);
-    writePattern(r, r.pick(PHONE_PATTERNS), out);
-    return true;
-  },
-});
-
-const BUILDING_MAX = [99_999, 9_999, 999];
-const CAPITALIZED_WORDS = WORDS.map((w) => w.charAt(0).toUpperCase() + w.slice(1));
-const SPACED_SUFFIX = STREET_SUFFIX.map((s) => ` ${s}`);
-
-export const streetAddressColumn: ColumnCompiler = ({ random }) => ({
-  kind: plainIf(LAST, CAPITALIZED_WORDS, STREET_NAME, STREET_SUFFIX),
-  value: (row) => {
-    const r = random.at(row);
-    const number = 1 + r.below(BUILDING_MAX[r.below(3)]!);
-    const v = r.below(3);
-    const street = v === 2 ? r.pick(STREET_NAME) : r.pick(v === 0 ? LAST : CAPITALIZED_WORDS) + r.pick(SPACED_SUFFIX);
-    return `${number} ${street}`;
-  },
-  write: (row, out) => {
-    const r = random.at(row);
-    out.num(1 + r.below(BUILDING_MAX[r.below(3)]!));
-    out.str(' ');
-    const v = r.below(3);
-    if (v === 2) out.str(r.pick(STREET_NAME));
-    else {
-      out.str(r.pick(v === 0 ? LAST : CAPITALIZED_WORDS));
-      out.str(r.pick(SPACED_SUFFIX));
-    }
-    return true;
-  },
 });
 
 export const companyColumn: ColumnCompiler = ({ random }) => ({

@@ -17,6 +17,8 @@ export interface ConstraintBuilderOptions {
   onCompleted?: (jobId: string) => void;
   /** Told the phase's duration when this process completes it (the part it ran, after a takeover). */
   observer?: Pick<JobObserver, 'phaseFinished'>;
+  /** true: every step's commit waits for its WAL flush (else only the phase's last commit does, see begin). */
+  durableCommits?: boolean;
 }
 
 /** How a phase run ended: completed the job, someone else has it / nothing to do, lost the lease, stopped, or failed the job. */
@@ -133,10 +135,12 @@ export class ConstraintBuilder {
       async (client) => {
         const cancel = this.cancelOnAbort(await this.begin(client, work.jobId, k), signal);
         try {
+          // Steps of many small tables are mostly round trips: the record and COMMIT travel together.
+          const record = `UPDATE rowflow.job_constraints SET state = ${client.escapeLiteral(STATE_AFTER[what])}, updated_at = now() WHERE id = ${Number(k.id)}; COMMIT`;
+          if (what === 'index' || what === 'attach') return await new StepSql(client, work, k).key(what, record);
           await requireLoadedTables(client, work, k);
           await new StepSql(client, work, k).run(what);
-          // Steps of many small tables are mostly round trips: the record and COMMIT travel together.
-          await client.query(`UPDATE rowflow.job_constraints SET state = ${client.escapeLiteral(STATE_AFTER[what])}, updated_at = now() WHERE id = ${Number(k.id)}; COMMIT`);
+          await client.query(record);
         } finally {
           cancel();
         }
@@ -164,16 +168,23 @@ export class ConstraintBuilder {
    * `BEGIN`, the constraint's advisory lock, and the fence — only the lease holder of a job
    * still in the phase may build (a cancel stops the next step) — in one round trip. Returns
    * the backend's pid (to cancel a build on abort).
+   *
+   * A step commits without waiting for its WAL flush (unless durableCommits), as chunks do: a
+   * PostgreSQL crash may lose the last steps, but each takes its DDL and its recorded state with
+   * it (one transaction), so the step is simply done again. The phase's last commit — the job
+   * completed — is synchronous, and its flush makes every step before it durable. A thousand
+   * small tables no longer wait for a thousand flushes.
    */
   private async begin(client: pg.PoolClient, jobId: string, k: ConstraintRow): Promise<number> {
     const lit = (v: string) => client.escapeLiteral(v);
     const results = (await client.query(
-      `BEGIN;
+      `BEGIN;${this.opts.durableCommits ? '' : ' SET LOCAL synchronous_commit = off;'}
        SELECT pg_backend_pid() AS pid, pg_advisory_xact_lock(hashtextextended(${lit(`rowflow:${jobId}:${k.name}`)}, 0));
        SELECT 1 FROM rowflow.jobs WHERE id = ${lit(jobId)} AND state = 'running' AND phase = 'building indexes' AND phase_lease_owner = ${lit(this.opts.owner)}`,
     )) as unknown as pg.QueryResult[];
-    if (!results[2]?.rowCount) throw new PhaseLostError('phase lease lost or job no longer building indexes');
-    return (results[1]!.rows[0] as { pid: number }).pid;
+    const [pid, fence] = results.slice(-2);
+    if (!fence?.rowCount) throw new PhaseLostError('phase lease lost or job no longer building indexes');
+    return (pid!.rows[0] as { pid: number }).pid;
   }
 
   private completed(jobId: string): void {
@@ -216,13 +227,23 @@ async function requireLoadedTables(client: pg.PoolClient, work: PhaseWork, k: Co
   for (const i of k.refTableIndex === null ? [k.tableIndex] : [k.tableIndex, k.refTableIndex]) {
     const t = work.tables[i];
     if (!t) throw new Error(`job ${work.jobId} has no table ${i}`);
-    const name = qualify(t);
-    const results = (await client.query(`LOCK TABLE ${name} IN ACCESS SHARE MODE; SELECT to_regclass(${client.escapeLiteral(name)})::oid::text AS oid`).catch((err: unknown) => {
-      throw (err as { code?: string }).code === UNDEFINED_TABLE ? new TableReplacedError(`table ${name} no longer exists; its constraints were not built`) : err;
-    })) as unknown as pg.QueryResult<{ oid: string }>[];
-    const locked = results[1]?.rows[0];
-    if (t.oid !== null && locked?.oid !== t.oid) throw new TableReplacedError(`table ${name} was dropped and re-created since the job loaded it; its constraints were not built`);
+    await lockLoadedTable<{ oid: string }>(client, t, '');
   }
+}
+
+/**
+ * LOCK TABLE (ACCESS SHARE) and the oid check of requireLoadedTables for one table, with more
+ * columns (`more`, a select list starting with a comma) read in the same round trip. Returns
+ * that row.
+ */
+async function lockLoadedTable<R extends { oid: string }>(client: pg.PoolClient, t: { schema: string; table: string; oid: string | null }, more: string): Promise<R> {
+  const name = qualify(t);
+  const results = (await client.query(`LOCK TABLE ${name} IN ACCESS SHARE MODE; SELECT to_regclass(${client.escapeLiteral(name)})::oid::text AS oid${more}`).catch((err: unknown) => {
+    throw (err as { code?: string }).code === UNDEFINED_TABLE ? new TableReplacedError(`table ${name} no longer exists; its constraints were not built`) : err;
+  })) as unknown as pg.QueryResult<R>[];
+  const locked = results[1]?.rows[0];
+  if (!locked || (t.oid !== null && locked.oid !== t.oid)) throw new TableReplacedError(`table ${name} was dropped and re-created since the job loaded it; its constraints were not built`);
+  return locked;
 }
 
 /** The catalog checks and DDL of one step; every name is quoted and schema-qualified. */
@@ -260,6 +281,38 @@ class StepSql {
     return names.map(quoteIdent).join(', ');
   }
 
+  /**
+   * A key's step ('index' or 'attach') in two round trips, the same checks as ensureIndex and
+   * attach: the table locked and checked, with the constraint and index looked up alongside;
+   * then whatever DDL is still needed, with `record` (the state and COMMIT) in the same message.
+   */
+  async key(what: 'index' | 'attach', record: string): Promise<void> {
+    const t = this.tableName(this.k.tableIndex);
+    const lit = (v: string) => this.client.escapeLiteral(v);
+    const index = qualify({ schema: t.schema, table: this.k.name });
+    const found = await lockLoadedTable<{ oid: string; has_constraint: boolean; index_ours: boolean | null }>(
+      this.client,
+      { ...t, oid: this.work.tables[this.k.tableIndex]!.oid },
+      `, EXISTS (SELECT 1 FROM pg_constraint WHERE conname = ${lit(this.k.name)} AND conrelid = to_regclass(${lit(this.table)})) AS has_constraint,
+         (SELECT indrelid = to_regclass(${lit(this.table)}) FROM pg_index WHERE indexrelid = to_regclass(${lit(index)})) AS index_ours`,
+    );
+    const ddl: string[] = [];
+    if (!found.has_constraint) {
+      if (found.index_ours === false) throw new Error(`an index named ${this.k.name} exists on another table`);
+      if (found.index_ours === null) ddl.push(this.createIndexSql());
+      if (what === 'attach') ddl.push(this.attachSql());
+    }
+    await this.client.query([...ddl, record].join(';\n'));
+  }
+
+  private createIndexSql(): string {
+    return `CREATE UNIQUE INDEX ${quoteIdent(this.k.name)} ON ${this.table} (${this.cols(this.k.columns)})`;
+  }
+
+  private attachSql(): string {
+    return `ALTER TABLE ${this.table} ADD CONSTRAINT ${quoteIdent(this.k.name)} ${this.k.kind === 'primaryKey' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(this.k.name)}`;
+  }
+
   /** The constraint of this name on this table: absent, or whether it is validated. */
   private async constraint(): Promise<{ validated: boolean } | undefined> {
     const res = await this.client.query<{ convalidated: boolean }>(
@@ -279,15 +332,14 @@ class StepSql {
     const res = await this.client.query<{ ours: boolean }>(`SELECT indrelid = to_regclass($2) AS ours FROM pg_index WHERE indexrelid = to_regclass($1)`, [index, this.table]);
     if (res.rows[0]?.ours) return;
     if (res.rows[0]) throw new Error(`an index named ${this.k.name} exists on another table`);
-    await this.client.query(`CREATE UNIQUE INDEX ${quoteIdent(this.k.name)} ON ${this.table} (${this.cols(this.k.columns)})`);
+    await this.client.query(this.createIndexSql());
   }
 
   /** `ADD CONSTRAINT … PRIMARY KEY / UNIQUE USING INDEX` (the index keeps the constraint's name). */
   private async attach(): Promise<void> {
     if (await this.constraint()) return;
     await this.ensureIndex(true);
-    const kind = this.k.kind === 'primaryKey' ? 'PRIMARY KEY' : 'UNIQUE';
-    await this.client.query(`ALTER TABLE ${this.table} ADD CONSTRAINT ${quoteIdent(this.k.name)} ${kind} USING INDEX ${quoteIdent(this.k.name)}`);
+    await this.client.query(this.attachSql());
   }
 
   /** Foreign key NOT VALID (brief lock, no scan); VALIDATE checks the rows in a separate step. */

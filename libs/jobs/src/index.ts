@@ -3,6 +3,7 @@ export { type AutoChunkOptions, ChunkSizer, DEFAULT_AUTO, estimateBytesPerRow } 
 export { type BodyOpener, type ChunkContext, type ChunkMeta, type ChunkResult, ChunkWriter, type DeadLetter, DEFAULT_IDLE_TIMEOUT_MS } from './chunk-writer.js';
 export { type ClaimResult, JobRepository, type OpenPartition, type PartitionWork } from './job-repository.js';
 export { migrate } from './migrations.js';
+export { batchGroups, deliveryPartitions, foldBatches, MAX_BATCH, SMALL_PARTITION_ROWS } from './partition-batches.js';
 export { DEFAULT_RUNNER, type JobObserver, PartitionRunner, type RunnerOptions, type RunOutcome } from './partition-runner.js';
 export { copySql, type CreateTableOptions, createTableSql, isNotNull, type PreparedTarget, prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
 export { type ConstraintBuilderOptions, ConstraintBuilder, type PhaseOutcome } from './constraint-builder.js';

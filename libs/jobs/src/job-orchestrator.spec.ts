@@ -221,6 +221,34 @@ describe('JobOrchestrator', () => {
     await r.orch.stop();
   });
 
+  it('small partitions of a job go out as one delivery per batch group and run as one batch', async () => {
+    const batches: number[][] = [];
+    const store = fakeStore({
+      unfinishedPartitions: (jobId) => Promise.resolve([1, 2, 3, 4].map((id) => ({ jobId, partitionId: id, group: id === 4 ? null : Math.floor(id / 3) }))),
+    });
+    const r = rig({ store, runPartitions: (ids) => (batches.push(ids), Promise.resolve('done' as const)) });
+    r.orch.start();
+    await r.orch.create(DEF);
+    expect(r.queue.sent).toEqual([
+      { jobId: 'job-1', partitionId: 1, group: 0, batch: [2] },
+      { jobId: 'job-1', partitionId: 3, group: 1 },
+      { jobId: 'job-1', partitionId: 4, group: null },
+    ]);
+    for (const d of r.queue.sent.slice()) await r.queue.handler!(d);
+    expect(batches).toEqual([[1, 2]]);
+    expect(r.partitionRuns).toEqual([3, 4]);
+    await r.orch.stop();
+  });
+
+  it('without a batch runner, a batch runs partition by partition and stops at a stop', async () => {
+    const r = rig({ runPartition: (id) => (r.partitionRuns.push(id), Promise.resolve(id === 2 ? ('stopped' as const) : ('done' as const))) });
+    r.orch.start();
+    await r.orch.whenReady();
+    await r.queue.handler!({ jobId: 'j', partitionId: 1, batch: [2, 3] });
+    expect(r.partitionRuns).toEqual([1, 2]);
+    await r.orch.stop();
+  });
+
   it('a partition that did not finish starts nothing else', async () => {
     const r = rig({ runPartition: () => Promise.resolve('lost' as const) });
     r.orch.start();

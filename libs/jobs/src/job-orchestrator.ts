@@ -4,6 +4,7 @@ import type { JobRepository, OpenPartition } from './job-repository.js';
 import type { JobDefinition } from './job-spec.js';
 import type { RunOutcome } from './partition-runner.js';
 import type { LogPort, QueuePort, Repeating, TimerPort } from './ports.js';
+import { deliveryPartitions, foldBatches } from './partition-batches.js';
 import { Startup } from './startup.js';
 
 export { UnavailableError } from './startup.js';
@@ -31,6 +32,11 @@ export interface OrchestratorDeps {
   migrate(): Promise<void>;
   queue: QueuePort;
   runPartition(partitionId: number, signal: AbortSignal): Promise<RunOutcome>;
+  /**
+   * Several small partitions of one job delivered together (PartitionRunner.runBatch); without
+   * it they run one by one through runPartition.
+   */
+  runPartitions?(partitionIds: number[], signal: AbortSignal): Promise<RunOutcome>;
   /** Ends the load of a job whose partitions all committed (completes it or starts its constraint phase). */
   finishJob(jobId: string, signal: AbortSignal): Promise<void>;
   runPhase(jobId: string, signal: AbortSignal): Promise<PhaseOutcome>;
@@ -98,7 +104,9 @@ export class JobOrchestrator {
   async create(def: JobDefinition): Promise<JobStatus> {
     await this.whenReady();
     const id = await this.api.create(def);
+    this.deps.log.debug({ event: 'job_created', jobId: id }, 'job created');
     await this.enqueue(await this.api.unfinishedPartitions(id));
+    this.deps.log.debug({ event: 'job_enqueued', jobId: id }, 'job enqueued');
     return this.api.get(id);
   }
 
@@ -170,18 +178,20 @@ export class JobOrchestrator {
   private async enqueue(parts: OpenPartition[]): Promise<void> {
     if (!parts.length) return;
     try {
-      await this.deps.queue.enqueue(parts);
+      // Small partitions travel in batches: one delivery and claim for up to MAX_BATCH of them.
+      await this.deps.queue.enqueue(foldBatches(parts));
     } catch (err) {
       // The job rows are committed; the periodic sweep enqueues them once the queue is reachable.
       this.deps.log.warn({ err: message(err) }, 'enqueue failed; the sweep will retry');
     }
   }
 
-  /** One queued partition; when it finished, tables waiting on it and the constraint phase may start. */
+  /** One delivery (a partition, or a batch of small ones); when it finished, tables waiting on it and the constraint phase may start. */
   private async work(p: OpenPartition): Promise<void> {
     if (this.stopping.signal.aborted) return;
-    const outcome = await this.deps.runPartition(p.partitionId, this.stopping.signal);
-    this.deps.log.debug({ jobId: p.jobId, partitionId: p.partitionId, outcome }, 'partition run ended');
+    this.deps.log.debug({ event: 'partition_delivered', jobId: p.jobId, partitionId: p.partitionId, batch: p.batch }, 'partition delivered');
+    const outcome = await this.run(deliveryPartitions(p));
+    this.deps.log.debug({ event: 'partition_end', jobId: p.jobId, partitionId: p.partitionId, batch: p.batch, outcome }, 'partition run ended');
     if (outcome !== 'done') return;
     try {
       await this.enqueue(await this.deps.store.readyPartitions(p.jobId));
@@ -190,6 +200,20 @@ export class JobOrchestrator {
     } catch (err) {
       this.deps.log.warn({ jobId: p.jobId, err: message(err) }, 'follow-up after partition failed; the sweep will retry');
     }
+  }
+
+  private async run(ids: number[]): Promise<RunOutcome> {
+    const signal = this.stopping.signal;
+    if (ids.length === 1) return this.deps.runPartition(ids[0]!, signal);
+    if (this.deps.runPartitions) return this.deps.runPartitions(ids, signal);
+    let done = false;
+    let last: RunOutcome = 'busy';
+    for (const id of ids) {
+      last = await this.deps.runPartition(id, signal);
+      if (last === 'stopped' || last === 'failed') return last;
+      done ||= last === 'done';
+    }
+    return done ? 'done' : last;
   }
 
   /** Runs a job's constraint phase in the background, at most once at a time per job in this process. */

@@ -5,6 +5,7 @@ import { planConstraints } from './constraint-plan.js';
 import { jobTargets } from './dataset-job.js';
 import { DatasetSlices } from './dataset-slice.js';
 import { type JobDefinition, type JobTableDefinition, splitRanges } from './job-spec.js';
+import { batchGroups } from './partition-batches.js';
 import { DEFAULT_TARGET_SCHEMA, parseTargetSchemas, qualify, type TargetRef } from './target-ref.js';
 import { prepareJobTargets } from './job-targets.js';
 import { RECORDED_TABLE_OID, recordCreatedTables, requireSameTarget } from './target-table.js';
@@ -47,7 +48,14 @@ export type ClaimResult = { kind: 'claimed'; work: PartitionWork; jobStarted: bo
 export interface OpenPartition {
   jobId: string;
   partitionId: number;
+  /** Batch group of a small partition (see batchGroups); absent or null: delivered alone. */
+  group?: number | null;
+  /** Further partitions of the same job and group delivered with this one (see foldBatches). */
+  batch?: number[];
 }
+
+/** Jobs whose dependency answer is remembered (each a uuid and a boolean). */
+const WAITING_CACHE = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -215,6 +223,9 @@ export class JobRepository {
     return res.rows[0]?.dataset ?? null;
   });
 
+  /** Per job: does any of its tables wait for a parent table (see readyPartitions)? Oldest entries leave first. */
+  private readonly waiting = new Map<string, boolean>();
+
   /** `targetSchema`: TARGET_SCHEMA as configured (one schema, a comma-separated list, or the list). */
   constructor(
     private readonly pool: pg.Pool,
@@ -264,10 +275,11 @@ export class JobRepository {
     def.tables.forEach((t, ti) => {
       for (const r of splitRanges(t.rows, t.partitions ?? Math.min(def.partitions, t.rows))) rows.push({ table: ti, ...r });
     });
+    const groups = batchGroups(rows.map((r) => r.to - r.from));
     await c.query(
-      `INSERT INTO rowflow.job_partitions (job_id, index, table_index, from_row, to_row, next_row, state)
-       SELECT $1, i - 1, ti, f, t, f, 'queued' FROM unnest($2::int[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS r(ti, f, t, i)`,
-      [id, rows.map((r) => r.table), rows.map((r) => r.from), rows.map((r) => r.to)],
+      `INSERT INTO rowflow.job_partitions (job_id, index, table_index, from_row, to_row, next_row, state, batch)
+       SELECT $1, i - 1, ti, f, t, f, 'queued', b FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::int[]) WITH ORDINALITY AS r(ti, f, t, b, i)`,
+      [id, rows.map((r) => r.table), rows.map((r) => r.from), rows.map((r) => r.to), groups],
     );
   }
 
@@ -293,6 +305,21 @@ export class JobRepository {
     return toStatus(res.rows[0]);
   }
 
+  /**
+   * What the end of a load logs: start, end and rows, without the full status (every table and
+   * partition, and the lock waits read from pg_locks).
+   */
+  async loadSummary(id: string): Promise<Pick<JobStatus, 'startedAt' | 'finishedAt' | 'rowsWritten' | 'rowsSkipped'>> {
+    const res = await this.pool.query<{ started_at: Date | null; finished_at: Date | null; written: string; skipped: string }>(
+      `SELECT j.started_at, j.finished_at, coalesce(sum(p.rows_written), 0) AS written, coalesce(sum(p.rows_skipped), 0) AS skipped
+       FROM rowflow.jobs j LEFT JOIN rowflow.job_partitions p ON p.job_id = j.id WHERE j.id = $1 GROUP BY j.id`,
+      [id],
+    );
+    const r = res.rows[0];
+    if (!r) throw new NotFoundError(`job ${id} not found`);
+    return { startedAt: iso(r.started_at), finishedAt: iso(r.finished_at), rowsWritten: Number(r.written), rowsSkipped: Number(r.skipped) };
+  }
+
   /** A job's state and phase alone (its full status lists every table and partition); null when there is none. */
   async stateOf(id: string): Promise<{ state: JobState; phase: JobPhase } | null> {
     const res = await this.pool.query<{ state: JobState; phase: JobPhase }>('SELECT state, phase FROM rowflow.jobs WHERE id = $1', [id]);
@@ -307,11 +334,11 @@ export class JobRepository {
 
   /** Partition ids of a job that are not finished, for (re-)enqueueing. */
   async unfinishedPartitions(jobId: string): Promise<OpenPartition[]> {
-    const res = await this.pool.query<{ id: string }>(
-      `SELECT id FROM rowflow.job_partitions WHERE job_id = $1 AND state IN ('queued', 'running') ORDER BY index`,
+    const res = await this.pool.query<{ id: string; batch: number | null }>(
+      `SELECT id, batch FROM rowflow.job_partitions WHERE job_id = $1 AND state IN ('queued', 'running') ORDER BY index`,
       [jobId],
     );
-    return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
+    return res.rows.map((r) => openPartition(jobId, r));
   }
 
   /**
@@ -319,25 +346,40 @@ export class JobRepository {
    * table: enqueued when a partition finishes, so a child table starts once its parent is in.
    */
   async readyPartitions(jobId: string): Promise<OpenPartition[]> {
-    const res = await this.pool.query<{ id: string }>(
-      `SELECT p.id FROM rowflow.job_partitions p JOIN rowflow.job_tables t ON t.job_id = p.job_id AND t.index = p.table_index
+    // Asked after every partition: a job whose tables wait for none (every create/replace job)
+    // skips the query, which reads all of the job's queued partitions — a thousand one-partition
+    // tables made that a million rows read over the load.
+    if (!(await this.hasWaitingTables(jobId))) return [];
+    const res = await this.pool.query<{ id: string; batch: number | null }>(
+      `SELECT p.id, p.batch FROM rowflow.job_partitions p JOIN rowflow.job_tables t ON t.job_id = p.job_id AND t.index = p.table_index
        WHERE p.job_id = $1 AND p.state = 'queued' AND p.lease_until IS NULL AND cardinality(t.depends_on) > 0
          AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
        ORDER BY p.index`,
       [jobId],
     );
-    return res.rows.map((r) => ({ jobId, partitionId: Number(r.id) }));
+    return res.rows.map((r) => openPartition(jobId, r));
+  }
+
+  /** Whether any table of the job waits for a parent table; fixed at creation, so asked once per job and process. */
+  private async hasWaitingTables(jobId: string): Promise<boolean> {
+    const known = this.waiting.get(jobId);
+    if (known !== undefined) return known;
+    const res = await this.pool.query<{ waits: boolean }>(`SELECT EXISTS (SELECT 1 FROM rowflow.job_tables WHERE job_id = $1 AND cardinality(depends_on) > 0) AS waits`, [jobId]);
+    const waits = res.rows[0]?.waits ?? false;
+    if (this.waiting.size >= WAITING_CACHE) this.waiting.delete(this.waiting.keys().next().value!);
+    this.waiting.set(jobId, waits);
+    return waits;
   }
 
   /** Partitions nobody holds a live lease on: never claimed, or their worker died/stopped. */
   async orphanedPartitions(limit = 1000): Promise<OpenPartition[]> {
-    const res = await this.pool.query<{ id: string; job_id: string }>(
-      `SELECT id, job_id FROM rowflow.job_partitions
+    const res = await this.pool.query<{ id: string; job_id: string; batch: number | null }>(
+      `SELECT id, job_id, batch FROM rowflow.job_partitions
        WHERE state IN ('queued', 'running') AND ${leaseLapsed('lease_until')}
        ORDER BY id LIMIT $1`,
       [limit],
     );
-    return res.rows.map((r) => ({ jobId: r.job_id, partitionId: Number(r.id) }));
+    return res.rows.map((r) => openPartition(r.job_id, r));
   }
 
   /**
@@ -346,40 +388,81 @@ export class JobRepository {
    * correctness comes from the fenced checkpoint in every chunk transaction.
    */
   async claim(partitionId: number, owner: string, leaseSeconds: number): Promise<ClaimResult> {
-    // A table whose rows need a parent table's (FK into an existing constraint) waits: 'busy'.
-    // A partition row locked right now is being worked: a chunk transaction holds its lock from
-    // the fence to the commit, however long the chunk takes, and the lock dies with its
-    // connection. SKIP LOCKED takes that as the live lease it is ('busy') instead of waiting for
-    // the commit and then judging the lease by a clock read before the wait.
-    const res = await this.pool.query(
-      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = ${leaseUntil('$3')}, updated_at = now()
-       FROM rowflow.jobs j, rowflow.job_tables t
-       WHERE p.id = (SELECT id FROM rowflow.job_partitions WHERE id = $1 FOR UPDATE SKIP LOCKED)
-         AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
-         AND (${leaseLapsed('p.lease_until')} OR p.lease_owner = $2)
-         AND NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed')
-       RETURNING p.id, p.job_id, p.index, p.table_index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
-                 t.name AS table_name, t.schema, j.custom, t.target_schema, t.target_table, j.seed, j.skip_limit, j.dataset IS NOT NULL AS has_dataset`,
-      [partitionId, owner, leaseSeconds],
-    );
-    const r = res.rows[0] as Record<string, unknown> | undefined;
+    const [r] = await this.claimRows([partitionId], owner, leaseSeconds);
     if (!r) {
       const st = await this.pool.query<{ state: string }>('SELECT state FROM rowflow.job_partitions WHERE id = $1', [partitionId]);
       const s = st.rows[0]?.state;
       return s === 'queued' || s === 'running' ? { kind: 'busy' } : { kind: 'done' };
     }
-    const started = await this.pool.query<{ rows_total: string }>(
-      `UPDATE rowflow.jobs SET state = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 AND state = 'queued' RETURNING rows_total`,
-      [r.job_id],
+    return (await this.claimed([r]))[0]!;
+  }
+
+  /**
+   * claim for the small partitions of one job delivered together, in one statement: the ones
+   * taken, in index order (the others are busy elsewhere or finished). Each keeps its own lease
+   * and checkpoints, so a process killed with some of them not yet started leaves leases that
+   * lapse and are taken over like any other.
+   */
+  async claimMany(partitionIds: number[], owner: string, leaseSeconds: number): Promise<Array<Extract<ClaimResult, { kind: 'claimed' }>>> {
+    const rows = await this.claimRows(partitionIds, owner, leaseSeconds);
+    rows.sort((a, b) => (a.index as number) - (b.index as number));
+    return this.claimed(rows);
+  }
+
+  // A table whose rows need a parent table's (FK into an existing constraint) waits: 'busy'. The
+  // parents' partitions are only looked at for such a table: that look reads every partition of
+  // the job, and a dataset of a thousand one-partition tables made it a million rows per load.
+  // A partition row locked right now is being worked: a chunk transaction holds its lock from
+  // the fence to the commit, however long the chunk takes, and the lock dies with its
+  // connection. SKIP LOCKED takes that as the live lease it is ('busy') instead of waiting for
+  // the commit and then judging the lease by a clock read before the wait.
+  private async claimRows(partitionIds: number[], owner: string, leaseSeconds: number): Promise<Array<Record<string, unknown>>> {
+    const res = await this.pool.query(
+      `UPDATE rowflow.job_partitions p SET state = 'running', lease_owner = $2, lease_until = ${leaseUntil('$3')}, updated_at = now()
+       FROM rowflow.jobs j, rowflow.job_tables t
+       WHERE p.id = ANY (ARRAY(SELECT id FROM rowflow.job_partitions WHERE id = ANY ($1::bigint[]) FOR UPDATE SKIP LOCKED))
+         AND j.id = p.job_id AND t.job_id = p.job_id AND t.index = p.table_index AND p.state IN ('queued', 'running')
+         AND (${leaseLapsed('p.lease_until')} OR p.lease_owner = $2)
+         AND (cardinality(t.depends_on) = 0
+              OR NOT EXISTS (SELECT 1 FROM rowflow.job_partitions q WHERE q.job_id = p.job_id AND q.table_index = ANY (t.depends_on) AND q.state <> 'completed'))
+       RETURNING p.id, p.job_id, p.index, p.table_index, p.from_row, p.to_row, p.next_row, p.chunk_size AS p_chunk, j.chunk_size,
+                 t.name AS table_name, t.schema, j.custom, t.target_schema, t.target_table, j.seed, j.skip_limit, j.dataset IS NOT NULL AS has_dataset, j.state AS job_state`,
+      [partitionIds, owner, leaseSeconds],
     );
-    const jobRows = started.rows[0] ? Number(started.rows[0].rows_total) : undefined;
-    const dataset = r.has_dataset ? await this.datasets.of(r.job_id as string, r.table_name as string) : null;
-    return { kind: 'claimed', work: { ...toWork(r), dataset }, jobStarted: jobRows !== undefined, ...(jobRows !== undefined ? { jobRows } : {}) };
+    return res.rows as Array<Record<string, unknown>>;
+  }
+
+  /**
+   * Claimed rows as work; the first claim of a queued job starts it. A job already running (every
+   * claim after its first) needs no second statement: the claim read its state.
+   */
+  private async claimed(rows: Array<Record<string, unknown>>): Promise<Array<Extract<ClaimResult, { kind: 'claimed' }>>> {
+    const queued = rows.find((r) => r.job_state === 'queued');
+    let jobRows: number | undefined;
+    if (queued) {
+      const started = await this.pool.query<{ rows_total: string }>(
+        `UPDATE rowflow.jobs SET state = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 AND state = 'queued' RETURNING rows_total`,
+        [queued.job_id],
+      );
+      jobRows = started.rows[0] ? Number(started.rows[0].rows_total) : undefined;
+    }
+    const out: Array<Extract<ClaimResult, { kind: 'claimed' }>> = [];
+    for (const r of rows) {
+      const dataset = r.has_dataset ? await this.datasets.of(r.job_id as string, r.table_name as string) : null;
+      const first = out.length === 0 && jobRows !== undefined;
+      out.push({ kind: 'claimed', work: { ...toWork(r), dataset }, jobStarted: first, ...(first ? { jobRows } : {}) });
+    }
+    return out;
   }
 
   /** Gives the lease back (worker stopping) so another process can take over at once. */
   async releaseLease(partitionId: number, owner: string): Promise<void> {
-    await this.pool.query(`UPDATE rowflow.job_partitions SET lease_until = NULL WHERE id = $1 AND lease_owner = $2`, [partitionId, owner]);
+    await this.releaseLeases([partitionId], owner);
+  }
+
+  /** releaseLease for several partitions (a batch's claimed ones not started yet) in one statement. */
+  async releaseLeases(partitionIds: number[], owner: string): Promise<void> {
+    await this.pool.query(`UPDATE rowflow.job_partitions SET lease_until = NULL WHERE id = ANY ($1::bigint[]) AND lease_owner = $2`, [partitionIds, owner]);
   }
 
   /** Fails the job: its open partitions stop at their next chunk (their fence no longer matches). */
@@ -617,6 +700,11 @@ function jobWaiting(parts: PartRow[]): Pick<JobStatus, 'lastError' | 'nextAttemp
   const waiting = parts.map(waitingFields).filter((w) => w.lastError !== null);
   const next = waiting.map((w) => w.nextAttemptAt).filter((t): t is string => t !== null).sort()[0] ?? null;
   return { lastError: waiting[0]?.lastError ?? null, nextAttemptAt: next };
+}
+
+/** A partition to enqueue; its batch group only when it has one (see batchGroups). */
+function openPartition(jobId: string, r: { id: string; batch: number | null }): OpenPartition {
+  return { jobId, partitionId: Number(r.id), ...(r.batch !== null ? { group: r.batch } : {}) };
 }
 
 function toWork(r: Record<string, unknown>): PartitionWork {

@@ -142,6 +142,8 @@ const STATEMENTS = [
      job_id uuid PRIMARY KEY REFERENCES rowflow.jobs (id) ON DELETE CASCADE,
      manifest jsonb NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now())`,
+  // Small partitions delivered together share a batch group (set at creation; null: alone).
+  `ALTER TABLE rowflow.job_partitions ADD COLUMN IF NOT EXISTS batch integer`,
   // Migration fingerprint: which STATEMENTS last ran here, so an up-to-date schema is not
   // migrated again (see migrate).
   `CREATE TABLE IF NOT EXISTS rowflow.schema_fingerprint (

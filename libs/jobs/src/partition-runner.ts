@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { type ChunkSource, PartitionFeed } from './chunk-source.js';
 import { type AutoChunkOptions, ChunkSizer, DEFAULT_AUTO, estimateBytesPerRow } from './chunk-sizer.js';
 import { type ChunkContext, type ChunkResult, ChunkWriter, type DeadLetter, DEFAULT_IDLE_TIMEOUT_MS } from './chunk-writer.js';
-import type { JobRepository, PartitionWork } from './job-repository.js';
+import type { ClaimResult, JobRepository, PartitionWork } from './job-repository.js';
 import { classifyError, DEFAULT_RETRY, RetryStreak } from '@rowflow/pg';
 import { copySql } from './target-table.js';
 
@@ -99,13 +99,63 @@ export class PartitionRunner {
   private async runClaimed(partitionId: number, signal: AbortSignal): Promise<RunOutcome> {
     const claim = await this.repo.claim(partitionId, this.opts.owner, this.opts.leaseSeconds);
     if (claim.kind !== 'claimed') return claim.kind;
+    return this.work(claim, signal, true);
+  }
+
+  /**
+   * Small partitions of one job delivered together (see foldBatches): claimed in one statement,
+   * then loaded one after the other, each with its own fenced checkpoints exactly as if it had
+   * come alone; the job's end is checked once, after the last. Stopping hands the claimed ones
+   * not started yet back at once. 'done' when at least one partition loaded to its end.
+   */
+  async runBatch(partitionIds: number[], signal: AbortSignal): Promise<RunOutcome> {
+    const ids = partitionIds.filter((id) => !this.working.has(id));
+    if (!ids.length) return 'busy';
+    for (const id of ids) this.working.add(id);
+    try {
+      const claims = await this.repo.claimMany(ids, this.opts.owner, this.opts.leaseSeconds);
+      let loaded = false;
+      for (const [i, claim] of claims.entries()) {
+        if (signal.aborted) return await this.handBack(claims.slice(i));
+        const outcome = await this.work(claim, signal, false);
+        // A stopped partition handed its own lease back (stop); the ones after it are still ours.
+        if (outcome === 'stopped') return await this.handBack(claims.slice(i + 1));
+        if (outcome === 'failed') return outcome;
+        loaded ||= outcome === 'done';
+      }
+      const last = claims.at(-1);
+      if (!loaded || !last) return claims.length ? 'lost' : 'busy';
+      return await this.finishBatch(last, signal);
+    } finally {
+      for (const id of ids) this.working.delete(id);
+    }
+  }
+
+  /** Stopping mid-batch: the claimed partitions not started go back at once, for another process or our restart. */
+  private async handBack(claims: Array<Extract<ClaimResult, { kind: 'claimed' }>>): Promise<RunOutcome> {
+    if (claims.length) await withTimeout(this.repo.releaseLeases(claims.map((c) => c.work.partitionId), this.opts.owner), 2000).catch(() => undefined);
+    return 'stopped';
+  }
+
+  /** The job's end after a batch (its last partition stands for the job if finishing fails for good). */
+  private async finishBatch(last: Extract<ClaimResult, { kind: 'claimed' }>, signal: AbortSignal): Promise<RunOutcome> {
+    try {
+      await this.finishJob(last.work.jobId, signal);
+      return 'done';
+    } catch (err) {
+      return await this.onError(last.work, err, signal);
+    }
+  }
+
+  /** Loads one claimed partition; `finish`: end the job's load here when it was the last. */
+  private async work(claim: Extract<ClaimResult, { kind: 'claimed' }>, signal: AbortSignal, finish: boolean): Promise<RunOutcome> {
     const work = claim.work;
     if (claim.jobStarted) {
       this.log.info({ event: 'job_start', jobId: work.jobId, table: work.table, targetTable: work.targetTable, rows: claim.jobRows, seed: work.seed }, 'job start');
     }
     this.opts.observer?.partitionActive?.(1);
     try {
-      return await this.loop(work, signal);
+      return await this.loop(work, signal, finish);
     } catch (err) {
       return await this.onError(work, err, signal);
     } finally {
@@ -121,19 +171,20 @@ export class PartitionRunner {
   async finishJob(jobId: string, signal: AbortSignal): Promise<void> {
     const ended = await this.retrying(() => this.repo.endLoad(jobId), signal, `finishing job ${jobId}`);
     if (!ended) return;
-    const job = await this.repo.get(jobId);
+    // Told first: whoever waits for the end (an event stream) hears it before the bookkeeping below.
+    if (ended === 'completed') this.opts.observer?.jobFinished?.(jobId, 'completed');
+    const job = await this.repo.loadSummary(jobId);
     // The load's wall time from the job's first start (pauses of a cancel/resume included).
     if (job.startedAt) this.opts.observer?.phaseFinished?.(jobId, 'loading', Math.max(0, Date.now() - Date.parse(job.startedAt)));
     if (ended !== 'completed') return;
     const secs = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : 0;
-    this.opts.observer?.jobFinished?.(jobId, 'completed');
     this.log.info(
       { event: 'job_end', jobId, state: 'completed', rows: job.rowsWritten, skipped: job.rowsSkipped, seconds: secs, rowsPerSecond: secs > 0 ? Math.round(job.rowsWritten / secs) : null },
       'job completed',
     );
   }
 
-  private async loop(work: PartitionWork, signal: AbortSignal): Promise<RunOutcome> {
+  private async loop(work: PartitionWork, signal: AbortSignal, finish: boolean): Promise<RunOutcome> {
     const feed = new PartitionFeed(this.sourceFor(work), work.toRow, signal);
     const ctx = this.context(work, feed.source);
     const sizer = new ChunkSizer(work.chunkSize, estimateBytesPerRow(work.schema), this.opts.auto, work.partitionChunk);
@@ -148,7 +199,7 @@ export class PartitionRunner {
     } finally {
       feed.reset();
     }
-    await this.finishJob(work.jobId, signal);
+    if (finish) await this.finishJob(work.jobId, signal);
     return 'done';
   }
 
@@ -173,12 +224,14 @@ export class PartitionRunner {
   /** One chunk attempt and what follows from it: advance, wait and retry, or re-sync. */
   private async step(work: PartitionWork, ctx: ChunkContext, feed: PartitionFeed, sizer: ChunkSizer, cur: Cursor, signal: AbortSignal): Promise<'ok' | RunOutcome> {
     const from = cur.next;
-    const count = Math.min(sizer.size, work.toRow - from);
-    const ahead = { from: from + count, count: Math.min(sizer.size, work.toRow - from - count) };
+    // Read once: under a memory budget each read asks the kernel for the process's RSS.
+    const size = sizer.size;
+    const count = Math.min(size, work.toRow - from);
+    const ahead = { from: from + count, count: Math.min(size, work.toRow - from - count) };
     const started = performance.now();
     let res: ChunkResult;
     try {
-      const meta = { retries: cur.unrecorded, chunkSize: sizer.size };
+      const meta = { retries: cur.unrecorded, chunkSize: size };
       res = await this.writer.write(ctx, from, count, meta, signal, (s) => feed.body(from, count, ahead, s));
     } catch (err) {
       feed.reset();

@@ -16,7 +16,16 @@ const INSERT_BATCH = 1000;
 export const DELIVERY_EXPIRE_SECONDS = 15 * 60;
 
 /**
- * pg-boss behind the QueuePort: one pg-boss job per partition. Any process with workers may pick
+ * The queue's deduplication key: the partition, or for small partitions delivered together their
+ * job and batch group — stored with each partition, so a sweep enqueueing a group still waiting
+ * forms the same key and is dropped instead of delivering its partitions twice.
+ */
+function deliveryKey(p: OpenPartition): string {
+  return p.group === undefined || p.group === null ? String(p.partitionId) : `${p.jobId}:batch:${p.group}`;
+}
+
+/**
+ * pg-boss behind the QueuePort: one pg-boss job per partition, or per batch of small ones. Any process with workers may pick
  * any partition. pg-boss only distributes work; exactness comes from the fenced checkpoints, so
  * a partition delivered twice (re-enqueued by a sweep while still being worked) is harmless.
  */
@@ -28,8 +37,8 @@ export class PgBossQueue implements QueuePort {
     databaseUrl: string,
     private readonly log: LogPort,
   ) {
-    // 'short' policy + singletonKey = partition id: at most one *waiting* pg-boss job per
-    // partition, so repeated sweeps don't pile duplicates up.
+    // 'short' policy + singletonKey = partition id (or batch group, see deliveryKey): at most one
+    // *waiting* pg-boss job per partition, so repeated sweeps don't pile duplicates up.
     this.boss = new PgBoss({ connectionString: databaseUrl, max: 3, schedule: false, supervise: true, application_name: 'rowflow-jobs-queue' });
     this.boss.on('error', (err: Error) => log.warn({ err: err.message }, 'pg-boss error'));
   }
@@ -77,7 +86,7 @@ export class PgBossQueue implements QueuePort {
    * one round trip each, and wakes local pollers at once.
    */
   async enqueue(parts: OpenPartition[]): Promise<void> {
-    const jobs = parts.map((p) => ({ name: PARTITION_QUEUE, data: p, singletonKey: String(p.partitionId), retryLimit: 0, expireInSeconds: DELIVERY_EXPIRE_SECONDS }));
+    const jobs = parts.map((p) => ({ name: PARTITION_QUEUE, data: p, singletonKey: deliveryKey(p), retryLimit: 0, expireInSeconds: DELIVERY_EXPIRE_SECONDS }));
     for (let i = 0; i < jobs.length; i += INSERT_BATCH) await this.boss.insert(jobs.slice(i, i + INSERT_BATCH));
     for (const id of this.workerIds) this.boss.notifyWorker(id);
   }

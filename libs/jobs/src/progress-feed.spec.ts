@@ -82,6 +82,20 @@ describe('ProgressFeed (marbles)', () => {
     });
   });
 
+  it('a wake reads at once: the end is heard without waiting for the next tick, other jobs are not read', () => {
+    const ts = scheduler();
+    ts.run(({ cold, expectObservable, flush }) => {
+      const r = scripted([status(1), status(5, 'completed')]);
+      const other = scripted([status(7)]);
+      const feed = new ProgressFeed((id) => (id === 'j' ? r.read() : other.read()), { pollMs: 100, scheduler: ts });
+      cold('30ms a 9ms b').subscribe((id) => feed.wake(id === 'a' ? 'k' : 'j'));
+      expectObservable(feed.statuses('j')).toBe('a 39ms (b|)', { a: status(1), b: status(5, 'completed') });
+      expectObservable(feed.statuses('k'), '^ 50ms !').toBe('k 29ms k', { k: status(7) });
+      flush();
+      expect(r.calls()).toBe(2); // the tick at 0 and the wake at 40; no tick at 100
+    });
+  });
+
   it('keeps different jobs apart', () => {
     const ts = scheduler();
     ts.run(({ expectObservable, flush }) => {

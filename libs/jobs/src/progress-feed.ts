@@ -2,6 +2,7 @@ import type { JobEvent, JobEventName, JobStatus } from '@rowflow/contracts';
 import {
   asyncScheduler,
   catchError,
+  concatMap,
   defer,
   EMPTY,
   exhaustMap,
@@ -9,11 +10,13 @@ import {
   finalize,
   from,
   map,
+  merge,
   type Observable,
   type ObservableInput,
   ReplaySubject,
   type SchedulerLike,
   share,
+  Subject,
   takeWhile,
   timer,
 } from 'rxjs';
@@ -45,6 +48,7 @@ export interface ProgressFeedOptions {
  */
 export class ProgressFeed<S extends { state: string } = JobStatus> {
   private readonly feeds = new Map<string, Observable<S>>();
+  private readonly wakes = new Subject<string>();
   private readonly pollMs: number;
   private readonly scheduler: SchedulerLike;
 
@@ -77,16 +81,32 @@ export class ProgressFeed<S extends { state: string } = JobStatus> {
     return feed;
   }
 
+  /**
+   * Reads `jobId`'s status now, outside the interval: called when the job ended in this process,
+   * so its watchers hear `completed` at once instead of up to one interval later (a client
+   * waiting for the end would otherwise poll the full status itself, on the job's own CPU).
+   * A job nobody watches here costs nothing.
+   */
+  wake(jobId: string): void {
+    this.wakes.next(jobId);
+  }
+
   /** SSE-ready events of one watcher (see `jobEvents$`). */
   events(this: ProgressFeed<JobStatus>, jobId: string, lastEventId?: number): Observable<JobEvent> {
     return jobEvents$(this.statuses(jobId), lastEventId);
   }
 
   private poll(jobId: string): Observable<S> {
-    return timer(0, this.pollMs, this.scheduler).pipe(
-      exhaustMap(() => from(this.read(jobId)).pipe(catchError(() => EMPTY))),
-      takeWhile((s) => !isEnded(s.state), true),
+    const read = () => from(this.read(jobId)).pipe(catchError(() => EMPTY));
+    // A wake is not dropped while a tick's read is in flight (that read may predate the end).
+    // Wakes come after the end was committed, so a tick's read answering after one is either
+    // older progress (ignored by its id) or arrives after the end completed the feed.
+    const ticks = timer(0, this.pollMs, this.scheduler).pipe(exhaustMap(read));
+    const woken = this.wakes.pipe(
+      filter((id) => id === jobId),
+      concatMap(read),
     );
+    return merge(ticks, woken).pipe(takeWhile((s) => !isEnded(s.state), true));
   }
 }
 

@@ -5,3 +5,4 @@ export * from './http-guards.js';
 export * from './json-body.js';
 export * from './openapi.js';
 export * from './openapi-schemas.js';
+export * from './metrics.module.js';

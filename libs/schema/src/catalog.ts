@@ -5,7 +5,7 @@ import { validateTableSpec } from './validate-table-spec.js';
 
 const users: CatalogEntry = {
   name: 'users',
-  description: 'People with coherent name/email/username and a city consistent with the country',
+  description: 'People with coherent name/email/username; city, phone and street address of the row country',
   columns: [
     { name: 'id', type: 'serial', primaryKey: true },
     { name: 'first_name', type: 'firstName' },

@@ -50,6 +50,8 @@ export const ARRAY_ELEMENT_TYPES: readonly ColumnType[] = COLUMN_TYPES.filter((t
 /** Types whose text values `maxLength` shortens (text and the realistic text types). */
 export const SHORTENED_TYPES: readonly ColumnType[] = ['text', 'firstName', 'lastName', 'fullName', 'email', 'username', 'phone', 'streetAddress', 'city', 'country', 'company', 'jobTitle', 'url'];
 export const AFTER_TYPES: readonly ColumnType[] = ['int', 'bigint', 'decimal', 'date', 'timestamp', 'timestamptz', 'time'];
+/** Types a `countryColumn` may name: they hold a country's name or code. */
+export const COUNTRY_HOLDING_TYPES: readonly ColumnType[] = ['country', 'enum', 'text', 'char', 'pattern'];
 
 export const RANGE_SUBTYPES: readonly RangeSubtype[] = ['int4range', 'int8range', 'numrange', 'daterange', 'tsrange', 'tstzrange'];
 export const GEOMETRY_TYPES: readonly GeometryType[] = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon'];
@@ -82,7 +84,7 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal', 'zip
 
 /** `mode` values per type (the first is the default). */
 export const MODES: Partial<Record<ColumnType, readonly string[]>> = {
-  text: ['words', 'word', 'sentence', 'paragraph', 'productName'],
+  text: ['words', 'word', 'sentence', 'paragraph', 'productName', 'postalCode', 'state'],
   int: ['random', 'sequence', 'block'],
   timestamp: ['random', 'sequence', 'eventTime'],
   timestamptz: ['random', 'sequence', 'eventTime'],

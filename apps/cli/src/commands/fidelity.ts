@@ -41,13 +41,13 @@ function line(ok: boolean, text: string): string {
 
 function human(r: Report): string {
   const cols = r.columns.map((c) =>
-    line(c.ok, `${c.table}.${c.column}: nulls ±${c.nullDiff}, distinct ×${c.distinctRatio}${c.valueDistance !== undefined ? `, values ${c.valueDistance}` : ''}${c.histogramDistance !== undefined ? `, histogram ${c.histogramDistance}` : ''}`),
+    line(c.ok, `${c.table}.${c.column}: nulls ±${c.nullDiff}, distinct ×${c.distinctRatio}${c.valueDistance !== undefined ? `, values ${c.valueDistance}` : ''}${c.histogramDistance !== undefined ? `, histogram ${c.histogramDistance}` : ''}${c.widthRatio !== undefined ? `, width ×${c.widthRatio}` : ''}`),
   );
   const fks = r.foreignKeys.map((f) => line(f.ok, `${f.table}.${f.column}: children per parent ×${f.perParentMeanRatio}`));
   const plans = (r.plans ?? []).map((p) => line(p.same, `plan: ${p.query.replace(/\s+/g, ' ').slice(0, 80)}`));
   const missing = r.missing.map((t) => line(false, `${t}: no statistics in the generated database`));
   const passed = [...r.columns, ...r.foreignKeys].filter((x) => x.ok).length;
-  const head = `${r.ok ? 'ok' : 'NOT FAITHFUL'}: ${passed} of ${r.columns.length + r.foreignKeys.length} checks within thresholds (nulls ±${r.thresholds.nullDiff}, distinct ×${r.thresholds.distinctRatio}, values/histogram ≤ ${r.thresholds.valueDistance}, per parent ±${r.thresholds.perParentMean * 100} %)`;
+  const head = `${r.ok ? 'ok' : 'NOT FAITHFUL'}: ${passed} of ${r.columns.length + r.foreignKeys.length} checks within thresholds (nulls ±${r.thresholds.nullDiff}, distinct ×${r.thresholds.distinctRatio}, values/histogram ≤ ${r.thresholds.valueDistance}, per parent ±${r.thresholds.perParentMean * 100} %, text width ×${r.thresholds.widthRatio})`;
   return [head, ...cols, ...fks, ...plans, ...missing].join('\n');
 }
 

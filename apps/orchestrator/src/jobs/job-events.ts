@@ -25,6 +25,8 @@ export class JobEvents {
       metrics.statusRead();
       return jobs.get(id);
     });
+    // A job that ended here is re-read at once: its watchers hear the end without the poll's delay.
+    jobs.ended.subscribe((id) => this.feed.wake(id));
   }
 
   /** Streams the job's events to `res` until the job ends or the client leaves. */

@@ -6,6 +6,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import type { JobStatus } from '@rowflow/contracts';
 import {
   type ChunkSource,
+  type JobObserver,
   connectedRole,
   ConstraintBuilder,
   ConstraintRepository,
@@ -28,6 +29,7 @@ import {
 import { RowThreadPool } from '@rowflow/generator';
 import { logger } from '@rowflow/platform';
 import { findTable } from '@rowflow/schema';
+import { Subject } from 'rxjs';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
 import { GeneratorClient } from '../generator-client/generator-client.js';
@@ -36,8 +38,20 @@ import { GeneratorChunkSource } from './generator-chunk-source.js';
 
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
-/** Rows each row thread generates at start: enough to load and run the generator code, little enough not to compete with a job posted right after start. */
-const WARM_ROWS = 2_000;
+/**
+ * How long one reading of memory pressure stands for the chunk loop. Each reading asks the kernel
+ * for the process's RSS (a read of /proc); 4 partitions committing 5000-row chunks asked a few
+ * hundred times a second, and RSS does not move that fast.
+ */
+const PRESSURE_SAMPLE_MS = 100;
+/**
+ * What each row thread generates at start: enough to start the thread (an isolate loading the
+ * generator's modules, the bulk of it), a cheap table so that the warm-up is over quickly. Warming
+ * on 2,000 `users` rows also loaded their word lists, 0.4–0.6 CPU s per thread more, which a job
+ * posted right after start shared its cores with; it saved that job's first `users` chunk ~0.1 s.
+ */
+const WARM_TABLE = 'pgbench_accounts';
+const WARM_ROWS = 1_000;
 
 /**
  * Nest adapter of the jobs lib: wires Postgres, pg-boss, the row source and metrics into a
@@ -47,6 +61,8 @@ const WARM_ROWS = 2_000;
 @Injectable()
 export class JobsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly repo: JobRepository;
+  /** Ids of jobs that ended in this process (completed or failed), the moment they did. */
+  readonly ended = new Subject<string>();
   private readonly orchestrator: JobOrchestrator;
   private rowThreads: RowThreadPool | undefined;
 
@@ -60,10 +76,10 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const sourceFor = this.sourceFor(config, generator);
     // Over MEMORY_BUDGET_MB the runner cuts smaller chunks instead of growing.
-    const pressure = (): boolean => metrics.memory.over();
+    const pressure = sampledEvery(PRESSURE_SAMPLE_MS, () => metrics.memory.over());
     const runner = new PartitionRunner(db.pool, this.repo, sourceFor, {
       owner,
-      observer: metrics,
+      observer: endAware(metrics, (id) => this.ended.next(id)),
       leaseSeconds: config.JOB_LEASE_SECONDS,
       retryWindowMs: config.JOB_RETRY_WINDOW,
       idleTimeoutMs: config.CHUNK_IDLE_TIMEOUT_MS,
@@ -72,7 +88,11 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     });
     const phases = new ConstraintRepository(db.pool);
     const log = logger('JobOrchestrator');
-    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted: (id) => metrics.jobFinished(id, 'completed'), observer: metrics });
+    const onCompleted = (id: string): void => {
+      metrics.jobFinished(id, 'completed');
+      this.ended.next(id);
+    };
+    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted, observer: metrics, durableCommits: config.JOB_DURABLE_COMMITS });
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
@@ -85,6 +105,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         },
         queue: new PgBossQueue(config.DATABASE_URL, logger('JobQueue')),
         runPartition: (id, signal) => runner.run(id, signal),
+        runPartitions: (ids, signal) => runner.runBatch(ids, signal),
         finishJob: (id, signal) => runner.finishJob(id, signal),
         runPhase: (id, signal) => builder.run(id, signal),
         timers: realTimers,
@@ -130,25 +151,37 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * The first job after start took ~1.3 s longer than the next: its row threads started (a
    * Node isolate each, loading and compiling the generator) and its pool connections were
-   * opened (password authentication included). Both happen here, in the background, once the
-   * job store is up, so the first job finds them ready. Best effort: a failure only means the
-   * first job does it itself.
+   * opened (password authentication included). Both happen here, in the background, so the
+   * first job finds them ready. The row threads start at once, not after the job store is up:
+   * their start then overlaps the migrations and the queue's start instead of following them,
+   * when a job posted right after start would already be waiting for them. Best effort: a
+   * failure only means the first job does it itself.
    */
   private async warm(): Promise<void> {
     try {
-      await this.orchestrator.whenReady();
-      if (this.config.JOB_WORKERS && this.config.JOB_ROW_SOURCE === 'local' && this.config.JOB_ROW_THREADS > 0) {
-        const threads = (this.rowThreads ??= new RowThreadPool(this.config.JOB_ROW_THREADS));
-        const spec = findTable('users');
-        // One stream per thread (the pool hands streams out round-robin), long enough to get the value code compiled.
-        const streams = Array.from({ length: this.config.JOB_ROW_THREADS }, () => threads.stream({ kind: 'table', spec, seed: 1, offset: 0, rows: WARM_ROWS, format: 'csv', header: false }));
-        await Promise.all(streams.map((s) => finished(s.resume())));
-      }
-      const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
-      for (const c of clients) c.release();
+      await Promise.all([this.warmRowThreads(), this.warmConnections()]);
     } catch (err) {
       logger('JobsService').debug({ err: err instanceof Error ? err.message : String(err) }, 'warm-up skipped');
     }
+  }
+
+  private async warmConnections(): Promise<void> {
+    await this.orchestrator.whenReady();
+    const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
+    // The API's own pool too: the first POST would otherwise open (and authenticate) its connection.
+    clients.push(await this.db.requests.connect());
+    for (const c of clients) c.release();
+  }
+
+  private async warmRowThreads(): Promise<void> {
+    if (!this.config.JOB_WORKERS || this.config.JOB_ROW_SOURCE !== 'local' || this.config.JOB_ROW_THREADS === 0) return;
+    const threads = (this.rowThreads ??= new RowThreadPool(this.config.JOB_ROW_THREADS));
+    const spec = findTable(WARM_TABLE);
+    // One stream per thread (the pool hands streams out round-robin), long enough to get the value code compiled.
+    const started = performance.now();
+    const streams = Array.from({ length: this.config.JOB_ROW_THREADS }, () => threads.stream({ kind: 'table', spec, seed: 1, offset: 0, rows: WARM_ROWS, format: 'csv', header: false }));
+    await Promise.all(streams.map((s) => finished(s.resume())));
+    logger('JobsService').debug({ event: 'row_threads_warm', threads: this.config.JOB_ROW_THREADS, ms: Math.round(performance.now() - started) }, 'row threads warm');
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -196,4 +229,30 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   deadLetters(id: string): ReturnType<JobOrchestrator['deadLetters']> {
     return this.orchestrator.deadLetters(id);
   }
+}
+
+/** The metrics observer, also telling `onEnd` when a job ended here (its event streams re-read it at once). */
+function endAware(metrics: MetricsService, onEnd: (jobId: string) => void): JobObserver {
+  return {
+    chunkCommitted: (id, rows, ms) => metrics.chunkCommitted(id, rows, ms),
+    retried: () => metrics.retried(),
+    deadLettered: (id, rows) => metrics.deadLettered(id, rows),
+    partitionActive: (delta) => metrics.partitionActive(delta),
+    phaseFinished: (id, phase, ms) => metrics.phaseFinished(id, phase, ms),
+    jobFinished: (id, state) => {
+      metrics.jobFinished(id, state);
+      onEnd(id);
+    },
+  };
+}
+
+/** `read()`, asked again only once its last answer is `ms` old. */
+function sampledEvery(ms: number, read: () => boolean): () => boolean {
+  let value = false;
+  let at = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - at >= ms) [value, at] = [read(), now];
+    return value;
+  };
 }

@@ -40,7 +40,7 @@ export class ManifestsController {
   @Get(':id/fidelity')
   @ApiOperation({
     summary:
-      "Compare a completed job's tables with the statistics profile its spec carries: ANALYZEs them, then per column {nullDiff, distinctRatio, valueDistance?, histogramDistance?, ok} and per foreign key {perParentMeanRatio, ok}",
+      "Compare a completed job's tables with the statistics profile its spec carries: ANALYZEs them, then per column {nullDiff, distinctRatio, valueDistance?, histogramDistance?, widthRatio?, ok} and per foreign key {perParentMeanRatio, ok}",
   })
   @ApiOkResponse({ schema: FIDELITY_SCHEMA })
   @ApiNotFoundResponse()

@@ -9,6 +9,8 @@ import { Database } from '../database/database.module.js';
 
 /** How often a worker process writes the manifests of newly completed jobs. */
 const WRITER_MS = 5000;
+/** While a manifest is being written, how often the writer looks for a job that started meanwhile. */
+const YIELD_CHECK_MS = 100;
 
 /**
  * Job manifests and verify, for single-table and dataset jobs. A manifest (spec hash, seed, and
@@ -85,23 +87,48 @@ export class ManifestsService implements OnApplicationBootstrap, OnApplicationSh
 
   /**
    * A manifest regenerates the job's rows (as much CPU as generating them for the load), so the
-   * writer waits while any job is queued or running: it must not slow a load down. A manifest
+   * writer waits while any job is queued or running: it must not slow a load down. A job posted
+   * while a manifest is being written stops that manifest within YIELD_CHECK_MS (it is written
+   * again, whole, once no job runs): a 1M-row manifest took a core for most of a second, and a
+   * job posted right after the previous one ended shared its first second with it. A manifest
    * asked for meanwhile is computed on request.
    */
   private async writePending(): Promise<void> {
     if (this.writing) return;
     this.writing = true;
+    const yieldToJobs = new AbortController();
+    const stopWatching = this.abortWhenJobsStart(yieldToJobs);
     try {
       if (await this.jobsActive()) return;
       for (const id of await this.writer.missing(5)) {
-        if (await this.jobsActive()) return;
-        await this.manifestIn(this.writer, id);
+        if (yieldToJobs.signal.aborted || (await this.jobsActive())) return;
+        await this.manifestIn(this.writer, id, yieldToJobs.signal);
       }
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'manifest writer: will retry');
     } finally {
+      stopWatching();
       this.writing = false;
     }
+  }
+
+  /** Aborts `ac` once a job is queued or running (one check at a time); returns the stopper. */
+  private abortWhenJobsStart(ac: AbortController): () => void {
+    let checking = false;
+    const check = async (): Promise<void> => {
+      if (checking) return;
+      checking = true;
+      try {
+        if (await this.jobsActive()) ac.abort();
+      } catch {
+        // The database is away: the manifest's own reads fail and the writer retries later.
+      } finally {
+        checking = false;
+      }
+    };
+    const timer = setInterval(() => void check(), YIELD_CHECK_MS);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }
 

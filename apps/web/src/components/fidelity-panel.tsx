@@ -37,7 +37,7 @@ function Report({ report }: { report: FidelityReport }) {
   return (
     <>
       <p data-testid="fidelity-verdict" className={report.ok ? 'ok' : 'error'}>
-        {report.ok ? '✓ faithful' : '✗ not faithful'}: {passed} of {checks.length} checks within thresholds (nulls ±{report.thresholds.nullDiff}, distinct ×{report.thresholds.distinctRatio}, values and histograms ≤ {report.thresholds.valueDistance}, per parent ±{report.thresholds.perParentMean * 100} %)
+        {report.ok ? '✓ faithful' : '✗ not faithful'}: {passed} of {checks.length} checks within thresholds (nulls ±{report.thresholds.nullDiff}, distinct ×{report.thresholds.distinctRatio}, values and histograms ≤ {report.thresholds.valueDistance}, per parent ±{report.thresholds.perParentMean * 100} %, text width ×{report.thresholds.widthRatio})
       </p>
       <table className="jobs fidelity-table" aria-label="Fidelity per column">
         <thead>
@@ -86,7 +86,7 @@ function ColumnRow({ c }: { c: ColumnFidelity }) {
         {c.source.distinct.toLocaleString('en-US')} / {c.generated.distinct.toLocaleString('en-US')}
       </td>
       <td>
-        <Distribution source={c.source} generated={c.generated} />
+        <Distribution source={c.source} generated={c.generated} width={c.widthRatio} />
       </td>
     </tr>
   );
@@ -96,9 +96,10 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)} %`;
 }
 
-function Distribution({ source, generated }: { source: ColumnSummary; generated: ColumnSummary }) {
+function Distribution({ source, generated, width }: { source: ColumnSummary; generated: ColumnSummary; width?: number }) {
   if (source.top?.length) return <TopValues source={source.top} generated={generated.top ?? []} />;
   if (source.deciles && generated.deciles) return <Deciles source={source.deciles} generated={generated.deciles} />;
+  if (width !== undefined) return <span>average width ×{width} of the source&apos;s (lengths only)</span>;
   return <span className="muted">shape only</span>;
 }
 

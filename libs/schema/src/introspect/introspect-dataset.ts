@@ -4,6 +4,7 @@ import type { CatalogColumn, CatalogConstraint, CatalogTable } from './catalog-m
 import { applyChecks } from './apply-checks.js';
 import { applyPartitionBounds } from './apply-partitions.js';
 import { validateDegrading } from './degrade-dataset.js';
+import { countryColumnsByName, statesByName } from './country-columns.js';
 import { capRowsToKeys } from './key-capacity.js';
 import { mapColumnType, typeArgs, type Warn } from './map-column.js';
 import { filledByTrigger, fillsOnlyWhenNull, probablyTriggerFilled, triggerWarning } from './table-triggers.js';
@@ -48,9 +49,16 @@ export function catalogToDataset(tables: CatalogTable[], opts: IntrospectOptions
     applyChecks(s, warnings);
     applyPartitionBounds(s, warnings);
     applyNulls(s, warnings);
+    followCountries(s);
   }
   for (const s of states) capRowsToKeys(s, byName, warnings);
   return { dataset: validateDegrading(states, opts.name, warnings), warnings };
+}
+
+/** Phones, addresses, cities, states and postcodes follow the row's country column (`billing_city` → `billing_country`). */
+function followCountries(s: TableState): void {
+  for (const name of statesByName(s.spec.columns)) replaceColumn(s, { ...columnOf(s, name)!, mode: 'state' });
+  for (const [column, country] of countryColumnsByName(s.spec.columns)) replaceColumn(s, { ...columnOf(s, column)!, countryColumn: country });
 }
 
 function qualified(schema: string, table: string): string {

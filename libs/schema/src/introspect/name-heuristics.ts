@@ -28,6 +28,7 @@ const TEXT_GUESSES: TextGuess[] = [
   { test: /^(user_?name|login|handle|nick_?name|screen_?name)$/, spec: { type: 'username' }, minLength: 48 },
   { test: /^(full_?name|display_?name|contact_?name|customer_?name|author|name)$/, spec: { type: 'fullName' }, minLength: 40 },
   { test: /(phone|mobile|^tel$|telephone|fax)/, spec: { type: 'phone' }, minLength: 30 },
+  { test: /(zip|postal|post_?code)/, spec: { type: 'text', mode: 'postalCode' }, minLength: 10 },
   { test: /(street|address|addr)/, spec: { type: 'streetAddress' }, minLength: 60 },
   { test: /city|town/, spec: { type: 'city' }, minLength: 40 },
   { test: /country/, spec: { type: 'country' }, minLength: 40 },

@@ -1,6 +1,6 @@
 import type { ColumnProfileSpec, ColumnSpec, DatasetSpec, DatasetTableSpec } from '@rowflow/contracts';
 import { validateDatasetSpec } from '../dataset/validate-dataset-spec.js';
-import { profileNumber } from '../spec/profile-schema.js';
+import { FREE_TEXT_MODES, profileNumber } from '../spec/profile-schema.js';
 import { looksPersonal } from './personal.js';
 import { type ColumnStats, distinctCount, type TableStats } from './stats-model.js';
 
@@ -96,10 +96,21 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, scale: num
   const distinct = distinctCount(s, rows);
   // PostgreSQL's convention: a count for a fixed set of values, minus the per-row share otherwise.
   const perRow = rows > 0 ? -Math.min(1, distinct / rows) : 0;
-  if (generatedOnly(col, member) || col.type === 'foreignKey') {
-    if (col.type === 'foreignKey') column.profile = { distinct: round(perRow) };
+  if (col.type === 'foreignKey') {
+    column.profile = { distinct: round(perRow), ...correlationOf(s) };
+    // The most common parents' keys and shares: 37 % of tracks are rock (genre 1), and a query
+    // for genre 1 is planned on that share. Keys are literals, copied under the same rule. Scaled,
+    // they keep their count of children (their share divided by the scale) and the parents added
+    // with the scale share the rest, as if the source were repeated.
+    if (copy !== 'none' && !looksPersonal(col.name) && s.mostCommonValues?.length) {
+      const share = (1 - s.nullFrac) * scale;
+      column.profile.values = s.mostCommonValues;
+      column.profile.weights = normalised((s.mostCommonFreqs ?? []).map((f) => (share > 0 ? f / share : 0)));
+      return { column, copied: 'values' };
+    }
     return { column, copied: 'shape' };
   }
+  if (generatedOnly(col, member)) return { column: countedKey(column, s, rows, member), copied: 'shape' };
   const categorical = isCategorical(col, s, distinct);
   const profile: ColumnProfileSpec = { distinct: categorical || fixedSet(distinct, rows) ? distinct : round(perRow) };
   const literals = copy !== 'none' && !looksPersonal(col.name);
@@ -114,6 +125,7 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, scale: num
   // that order: a histogram would not be drawn.
   if (literals && !col.after && HISTOGRAM_TYPES.has(col.type) && (s.histogram?.length ?? 0) >= 2) {
     profile.histogram = s.histogram;
+    Object.assign(profile, correlationOf(s));
     // The most common values carry their own mass (prices of 0.99 and 1.99); the histogram
     // describes only the rest, as in PostgreSQL's own model. Bounds are literals too, so these are
     // copied under the same rule.
@@ -132,8 +144,62 @@ function profileColumn(col: ColumnSpec, s: ColumnStats, rows: number, scale: num
       profile.distinct = cappedByDays(profile.distinct ?? 0, s.histogram ?? [], rows * scale);
     }
   }
+  const lengths = freeText(col) && !profile.values ? lengthQuantiles(s) : null;
+  if (lengths) {
+    profile.lengths = lengths;
+    profile.width = s.avgWidth;
+  }
   column.profile = profile;
   return { column, copied };
+}
+
+/** Correlation is the physical order: copied rounded, as it is only a shape (no literal). */
+function correlationOf(s: ColumnStats): { correlation?: number } {
+  return s.correlation === undefined || !Number.isFinite(s.correlation) ? {} : { correlation: Math.round(s.correlation * 1000) / 1000 };
+}
+
+/** Above this correlation a key is taken as counted in insertion order (1, 2, 3 … as stored). */
+const COUNTED_KEY_CORRELATION = 0.9;
+
+/**
+ * An int key stored in ascending order whose values fill their range (ids 1…3503 over 3,503
+ * rows) was counted, not drawn: it becomes a sequence from the source's first value, so keys
+ * come in the same order and range (a query for `genre_id = 1` finds a row), still unique.
+ * Random unique numbers over the whole int range would leave every index in random order.
+ */
+function countedKey(col: ColumnSpec, s: ColumnStats, rows: number, member: boolean): ColumnSpec {
+  if (member || col.type !== 'int' || col.mode !== undefined || !(col.primaryKey || col.unique)) return col;
+  const bounds = s.histogram ?? [];
+  const lo = Number(bounds[0]);
+  const hi = Number(bounds[bounds.length - 1]);
+  const dense = Number.isInteger(lo) && Number.isInteger(hi) && hi - lo + 1 <= Math.max(rows, 1) * 1.5;
+  if ((s.correlation ?? 0) < COUNTED_KEY_CORRELATION || bounds.length < 2 || !dense || lo < 1 - 2 ** 31) return col;
+  const counted: ColumnSpec = { ...col, mode: 'sequence', min: lo };
+  // A sequence has no upper bound or distribution of its own.
+  delete counted.max;
+  delete counted.distribution;
+  return counted;
+}
+
+function freeText(col: ColumnSpec): boolean {
+  return col.type === 'text' && FREE_TEXT_MODES.includes(col.mode ?? 'words');
+}
+
+/** At most this many length quantiles: enough for the shape, small in the spec. */
+const LENGTH_QUANTILES = 21;
+
+/**
+ * Equi-depth quantiles of a text column's lengths, from the lengths of its histogram bounds: the
+ * bounds are a sample spread evenly over the values' sort order, which says nothing of their
+ * length, so their lengths sample the length distribution. Only the lengths leave this function —
+ * a shape, never a literal, so they are kept under any copy rule.
+ */
+function lengthQuantiles(s: ColumnStats): number[] | null {
+  const bounds = s.histogram ?? [];
+  if (bounds.length < 2) return null;
+  const sorted = bounds.map((b) => Array.from(b).length).sort((a, b) => a - b);
+  const n = Math.min(LENGTH_QUANTILES, sorted.length);
+  return Array.from({ length: n }, (_, i) => sorted[Math.round((i / (n - 1)) * (sorted.length - 1))] as number);
 }
 
 /**

@@ -10,9 +10,11 @@ export interface FidelityThresholds {
   histogramDistance: number;
   /** Allowed relative difference of children per referenced parent (0.1 = within 10 %). */
   perParentMean: number;
+  /** Largest ratio (larger / smaller) of the average stored widths of profiled free text. */
+  widthRatio: number;
 }
 
-export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { nullDiff: 0.02, distinctRatio: 1.5, valueDistance: 0.1, histogramDistance: 0.1, perParentMean: 0.1 };
+export const DEFAULT_FIDELITY_THRESHOLDS: FidelityThresholds = { nullDiff: 0.02, distinctRatio: 1.5, valueDistance: 0.1, histogramDistance: 0.1, perParentMean: 0.1, widthRatio: 1.2 };
 
 /** One side of a comparison, small enough to chart: NULL share, distinct count, top values, deciles. */
 export interface ColumnSummary {
@@ -31,6 +33,8 @@ export interface ColumnFidelity {
   distinctRatio: number;
   valueDistance?: number;
   histogramDistance?: number;
+  /** Free text with profiled lengths: larger / smaller of the source's and the generated average width (pg_stats' avg_width). */
+  widthRatio?: number;
   ok: boolean;
   source: ColumnSummary;
   generated: ColumnSummary;
@@ -85,11 +89,13 @@ function column(table: string, col: ColumnSpec, s: ColumnStats, rows: number, th
   const out: ColumnFidelity = { table, column: col.name, nullDiff, distinctRatio, ok: true, source: sourceSummary(col, rows), generated: targetSummary(col, s, rows) };
   if (profile.values) out.valueDistance = round(valueDistance(profile.values, profile.weights ?? [], s, col, rows));
   if (profile.histogram && (s.histogram || s.mostCommonValues)) out.histogramDistance = round(histogramDistance(sourceShape(col), targetShape(col, s)));
+  if (profile.width !== undefined && s.avgWidth > 0) out.widthRatio = round(Math.max(profile.width, s.avgWidth) / Math.min(profile.width, s.avgWidth));
   out.ok =
     nullDiff <= th.nullDiff &&
     (profile.distinct === undefined || distinctRatio <= th.distinctRatio) &&
     (out.valueDistance ?? 0) <= th.valueDistance &&
-    (out.histogramDistance ?? 0) <= th.histogramDistance;
+    (out.histogramDistance ?? 0) <= th.histogramDistance &&
+    (out.widthRatio ?? 1) <= th.widthRatio;
   return out;
 }
 

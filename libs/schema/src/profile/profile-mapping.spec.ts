@@ -61,6 +61,54 @@ describe('profile → spec', () => {
   });
 });
 
+describe('profile → spec: physical order and parents', () => {
+  const shop: DatasetSpec = {
+    name: 'music',
+    tables: [
+      { name: 'genre', rows: 10, columns: [{ name: 'genre_id', type: 'int', min: 1, max: 2147483647, primaryKey: true }] },
+      {
+        name: 'track',
+        rows: 10,
+        columns: [
+          { name: 'track_id', type: 'int', min: 1, max: 2147483647, primaryKey: true },
+          { name: 'genre_id', type: 'foreignKey', references: { table: 'genre', column: 'genre_id' } },
+          { name: 'ms', type: 'int', min: 0, max: 1000000 },
+        ],
+      },
+    ],
+  };
+  const stats: TableStats[] = [
+    { name: 'genre', reltuples: 25, analyzed: true, columns: [stat('genre_id', { correlation: 1, histogram: ['1', '13', '25'] })] },
+    {
+      name: 'track',
+      reltuples: 3503,
+      analyzed: true,
+      columns: [
+        stat('track_id', { correlation: 0.2, histogram: ['1', '1700', '3503'] }),
+        stat('genre_id', { nDistinct: 25, correlation: 0.3291, mostCommonValues: ['1', '7'], mostCommonFreqs: [0.37, 0.17] }),
+        stat('ms', { nDistinct: -0.9, correlation: -0.5, histogram: ['1000', '200000', '900000'] }),
+      ],
+    },
+  ];
+  const at = (spec: DatasetSpec, table: string, name: string) => spec.tables.find((t) => t.name === table)!.columns.find((c) => c.name === name)!;
+
+  it('copies correlation for numbers and foreign keys; a counted key stored ascending becomes a sequence', () => {
+    const shaped = applyProfile(shop, stats, { scale: 10 }).dataset;
+    expect(at(shaped, 'genre', 'genre_id')).toEqual({ name: 'genre_id', type: 'int', mode: 'sequence', min: 1, primaryKey: true });
+    // Stored in no particular order: stays random unique numbers.
+    expect(at(shaped, 'track', 'track_id')).toMatchObject({ min: 1, max: 2147483647 });
+    expect(at(shaped, 'track', 'track_id').mode).toBeUndefined();
+    expect(at(shaped, 'track', 'ms').profile?.correlation).toBe(-0.5);
+    // The most common parents keep their children when scaled: their share is divided by 10.
+    expect(at(shaped, 'track', 'genre_id').profile).toMatchObject({ correlation: 0.329, values: ['1', '7'], weights: [0.037, 0.017] });
+  });
+
+  it('copyValues "none": a foreign key keeps its shape (distinct, correlation), not its parents\' keys', () => {
+    const shaped = applyProfile(shop, stats, { copyValues: 'none' }).dataset;
+    expect(at(shaped, 'track', 'genre_id').profile).toEqual({ distinct: expect.any(Number), correlation: 0.329 });
+  });
+});
+
 describe('fidelity measures', () => {
   const spec: DatasetSpec = {
     name: 'd',

@@ -137,7 +137,7 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
     case 'boolean':
       return { weights };
     case 'text':
-      return { mode: mode(type), maxLength: shortenTo };
+      return { mode: mode(type), maxLength: shortenTo, countryColumn: identifier };
     case 'enum':
       return { values: enumValues, weights };
     case 'date':
@@ -177,14 +177,15 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
       return { geometryType, srid: intIn(0, 999_999), geography: flag };
     case 'pattern':
       return { pattern: patternSource };
+    case 'phone':
+    case 'streetAddress':
+    case 'city':
+      return { maxLength: shortenTo, countryColumn: identifier };
     case 'firstName':
     case 'lastName':
     case 'fullName':
     case 'email':
     case 'username':
-    case 'phone':
-    case 'streetAddress':
-    case 'city':
     case 'country':
     case 'company':
     case 'jobTitle':
@@ -202,9 +203,9 @@ function typeOptions(type: ColumnType, opts: ColumnOptions): z.ZodRawShape {
 const ANY_TYPE_KEYS = new Set(COLUMN_TYPES.flatMap((t) => Object.keys(typeOptions(t, {}))));
 
 function columnVariant(type: ColumnType, opts: ColumnOptions, named = true) {
-  const { after: afterOption, ...rest } = typeOptions(type, opts);
-  // An element has no row of its own to be "after" in, nor a profile of its own.
-  const options = named && afterOption ? { ...rest, after: afterOption } : rest;
+  const { after: afterOption, countryColumn, ...rest } = typeOptions(type, opts);
+  // An element has no row of its own to be "after" in or to take a country from, nor a profile of its own.
+  const options = named ? { ...rest, ...(afterOption ? { after: afterOption } : {}), ...(countryColumn ? { countryColumn } : {}) } : rest;
   const base = named
     ? { name: identifier, type: z.literal(type), nullRatio: nullRatio.optional(), profile: profileSchema.optional(), ...keyFlags(type) }
     : { type: z.literal(type), nullRatio: nullRatio.optional() };

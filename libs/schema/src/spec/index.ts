@@ -3,5 +3,5 @@ export { compositeForeignKeySchema, compositeKeySchema, datasetSchema, exclusive
 export { PER_PARENT_DISTRIBUTIONS } from './per-parent-distributions.js';
 export { fieldPath, parseOrThrow, specIssues, strictObject, toValidationError, unknownKeyMessage } from './zod-issues.js';
 export { columnSpecJsonSchema, datasetSpecJsonSchema, type JsonSchema, type JsonSchemaTarget, tableSpecJsonSchema } from './json-schema.js';
-export { checkProfileRules, profileNumber, profileSchema } from './profile-schema.js';
+export { checkProfileRules, FREE_TEXT_MODES, profileNumber, profileSchema } from './profile-schema.js';
 export { MAX_REPEAT, parsePattern, type PatternNode, PatternSyntaxError, REPEAT_CAP } from './pattern-syntax.js';

@@ -1,5 +1,6 @@
 import { type ColumnSpec, type DatasetSpec, type DatasetTableSpec, didYouMean, type PerParentSpec, type TableSpec } from '@rowflow/contracts';
 import { z } from 'zod';
+import { COUNTRY_HOLDING_TYPES } from '../column-types.js';
 import { type ColumnOptions, columnSchema, identifier } from './column-schema.js';
 import { checkStreamTableRules, STREAM_TABLE_OPTIONS } from './event-time-schema.js';
 import { strictObject } from './zod-issues.js';
@@ -50,6 +51,7 @@ function columns(opts: ColumnOptions) {
         if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate column name "${c.name}"` });
         seen.add(c.name);
         checkAfter(cols, i, ctx);
+        checkCountryColumn(cols, i, ctx);
       });
     });
 }
@@ -69,6 +71,27 @@ function checkAfter(cols: ColumnSpec[], i: number, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path, message: `"${col.after.column}" (${cols[at]!.type}) cannot order a ${col.type} column` });
   }
   if (col.unique || col.primaryKey || col.mode !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'after'], message: 'not allowed with unique, primaryKey or a mode' });
+}
+
+/**
+ * `countryColumn` names another column of the row holding a country (name or code); that column
+ * does not follow a country itself, so a row's country is one value read, never a chain.
+ */
+function checkCountryColumn(cols: ColumnSpec[], i: number, ctx: z.RefinementCtx): void {
+  const col = cols[i]!;
+  if (col.countryColumn === undefined) return;
+  const path = [i, 'countryColumn'];
+  if (col.type === 'text' && col.mode !== 'postalCode' && col.mode !== 'state') {
+    return ctx.addIssue({ code: 'custom', path, message: 'text columns take countryColumn only with mode "postalCode" or "state"' });
+  }
+  const other = cols.find((c) => c.name === col.countryColumn);
+  if (!other) {
+    const hint = didYouMean(col.countryColumn, cols.map((c) => c.name));
+    return ctx.addIssue({ code: 'custom', path, message: `unknown column "${col.countryColumn}"${hint ? `; did you mean "${hint}"?` : ''}` });
+  }
+  if (!COUNTRY_HOLDING_TYPES.includes(other.type) || other.countryColumn !== undefined || other === col) {
+    ctx.addIssue({ code: 'custom', path, message: `"${other.name}" (${other.type}) cannot give a country: name a ${COUNTRY_HOLDING_TYPES.join(', ')} column that does not follow a country itself` });
+  }
 }
 
 const NUMERIC_AFTER = new Set(['int', 'bigint', 'decimal', 'serial']);

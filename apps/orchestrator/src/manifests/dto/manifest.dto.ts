@@ -72,9 +72,9 @@ export const JOB_VERIFY_SCHEMA = oa.obj(
 export const FIDELITY_SCHEMA = oa.obj({
   ok: oa.bool('Every column and foreign key within its threshold'),
   columns: oa.array(
-    oa.obj({ table: oa.str(), column: oa.str(), nullDiff: oa.num(), distinctRatio: oa.num(), valueDistance: oa.num(), histogramDistance: oa.num(), ok: oa.bool() }, ['valueDistance', 'histogramDistance']),
+    oa.obj({ table: oa.str(), column: oa.str(), nullDiff: oa.num(), distinctRatio: oa.num(), valueDistance: oa.num(), histogramDistance: oa.num(), widthRatio: oa.num(), ok: oa.bool() }, ['valueDistance', 'histogramDistance', 'widthRatio']),
   ),
   foreignKeys: oa.array(oa.obj({ table: oa.str(), column: oa.str(), perParentMeanRatio: oa.num(), ok: oa.bool() })),
   missing: oa.array(oa.str(), 'Tables without statistics (missing or never analysed)'),
-  thresholds: oa.obj({ nullDiff: oa.num(), distinctRatio: oa.num(), valueDistance: oa.num(), histogramDistance: oa.num(), perParentMean: oa.num() }),
+  thresholds: oa.obj({ nullDiff: oa.num(), distinctRatio: oa.num(), valueDistance: oa.num(), histogramDistance: oa.num(), perParentMean: oa.num(), widthRatio: oa.num() }),
 });
