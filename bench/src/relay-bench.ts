@@ -1,6 +1,6 @@
 /**
  * Relay benchmarks, against the built generator + orchestrator processes:
- * - time to first SSE `data` event, p50/p95 over 20 previews (target p50 <= 50 ms);
+ * - time to first SSE `data` event, p50/p95 over 20 previews (target p50 <= 10 ms);
  * - relay throughput: SSE rows/s and CSV MB/s through the orchestrator vs reading the generator
  *   directly, in the same run (target overhead <= 10%);
  * - orchestrator peak RSS for a small vs a 100× larger preview and download (target: flat).
@@ -18,6 +18,12 @@ function percentile(xs: number[], p: number): number {
 async function firstEvent(stack: Stack, h: Harness): Promise<BenchResult[]> {
   const relay: number[] = [];
   const direct: number[] = [];
+  // A freshly started stack compiles its relay path over the first previews (on a busy box the
+  // first took ~190 ms and the times settled near 10 ms after ~15): start-up, not steady latency.
+  for (let i = 0; i < 20; i++) {
+    await read(`${stack.orchestratorUrl}/api/orchestrator/stream?table=users&rows=1000&seed=${100 + i}`, 'event: data');
+    await read(`${stack.generatorUrl}/api/generator/stream/ndjson?table=users&rows=1000&seed=${100 + i}`, '\n');
+  }
   for (let i = 1; i <= 20; i++) {
     relay.push((await read(`${stack.orchestratorUrl}/api/orchestrator/stream?table=users&rows=1000&seed=${i}`, 'event: data')).firstMs);
     direct.push((await read(`${stack.generatorUrl}/api/generator/stream/ndjson?table=users&rows=1000&seed=${i}`, '\n')).firstMs);
@@ -25,8 +31,8 @@ async function firstEvent(stack: Stack, h: Harness): Promise<BenchResult[]> {
   h.log(`first data event ms: ${relay.map((x) => x.toFixed(1)).join(' ')}`);
   const p50 = percentile(relay, 50);
   return [
-    { name: 'relay: time to first SSE data event p50', value: p50, unit: 'ms', ratio: p50 / percentile(direct, 50), baseline: 'generator first NDJSON line p50', target: '<= 50 ms' },
-    { name: 'relay: time to first SSE data event p95', value: percentile(relay, 95), unit: 'ms', note: '20 previews of 1000 users rows' },
+    { name: 'relay: time to first SSE data event p50', value: p50, unit: 'ms', ratio: p50 / percentile(direct, 50), baseline: 'generator first NDJSON line p50', target: '<= 10 ms' },
+    { name: 'relay: time to first SSE data event p95', value: percentile(relay, 95), unit: 'ms', note: '20 previews of 1000 users rows, after 20 untimed ones' },
   ];
 }
 

@@ -168,6 +168,58 @@ export class ByteSink {
     this.pos = p;
   }
 
+  /**
+   * Makes the raw text written since `mark` (an offset from `start`, so it survives the buffer
+   * moving) the CSV field `csvField` makes of it, in place: `""` when empty, quoted with quotes
+   * doubled when it holds a quote, comma or line break, or is `\.`. The characters that decide
+   * are ASCII, and no byte of a multi-byte UTF-8 character is ASCII, so bytes decide the same.
+   */
+  csvFrom(mark: number): void {
+    let buf = this.buf;
+    const end = this.pos;
+    const p0 = this.start + mark;
+    let quotes = 0;
+    let special = end === p0 || (end - p0 === 2 && buf[p0] === 92 && buf[p0 + 1] === 46);
+    for (let p = p0; p < end; p++) {
+      const c = buf[p]!;
+      if (c === 34) quotes++;
+      else if (c === 44 || c === 10 || c === 13) special = true;
+    }
+    if (!special && quotes === 0) return;
+    this.ensure(quotes + 2);
+    buf = this.buf;
+    const first = this.start + mark;
+    // Shifted right from the end, so every byte moves once and nothing is overwritten unread.
+    let src = this.pos - 1;
+    let dst = src + quotes + 2;
+    this.pos = dst + 1;
+    buf[dst--] = 34;
+    while (src >= first) {
+      const c = buf[src--]!;
+      buf[dst--] = c;
+      if (c === 34) buf[dst--] = 34;
+    }
+    buf[first] = 34;
+  }
+
+  /**
+   * Closes the JSON string whose raw text was written since `mark` (after its opening quote) when
+   * that text is already what `JSON.stringify` writes, and returns true; else returns false and
+   * the caller rewrites the cell. JSON.stringify escapes control characters, quote, backslash and
+   * lone surrogates; Buffer writes a lone surrogate as U+FFFD (EF BF BD), so any U+FFFD bytes
+   * send the cell to the general path too.
+   */
+  jsonFrom(mark: number): boolean {
+    const buf = this.buf;
+    const end = this.pos;
+    for (let p = this.start + mark; p < end; p++) {
+      const c = buf[p]!;
+      if (c < 0x20 || c === 34 || c === 92 || (c === 0xef && buf[p + 1] === 0xbf && buf[p + 2] === 0xbd)) return false;
+    }
+    this.byte(34);
+    return true;
+  }
+
   /** `JSON.stringify(v)`: printable ASCII without quote/backslash is written as it is scanned. */
   json(v: Cell): void {
     if (typeof v !== 'string' || v.length > LOOP_CHARS) return this.str(`${JSON.stringify(v)}`);

@@ -52,8 +52,10 @@ export interface CompileContext {
 }
 
 /**
- * Writes the bytes of `'' + value(row)` into `out` without building the string, or returns false
- * (writing nothing) where `value(row)` is null. Only for `plain`, `number` and `boolean` columns.
+ * Writes the UTF-8 bytes of `'' + value(row)` into `out` without building the string, or returns
+ * false (writing nothing) where `value(row)` is null. The bytes are unescaped: for a `text` column
+ * the encoder quotes or escapes them afterwards, so each `out.str` piece must be a whole string
+ * (never half of a surrogate pair). Not for `json` columns.
  */
 export type ByteWriter = (row: RowContext, out: ByteSink) => boolean;
 
@@ -73,7 +75,7 @@ export function setByteWriter(value: CompiledColumn['value'], write: ByteWriter)
 
 /** The byte writer of a column whose value function is still the one it was registered for. */
 export function byteWriterOf(c: CompiledColumn): ByteWriter | undefined {
-  return c.kind === 'text' || c.kind === 'json' ? undefined : byteWriters.get(c.value);
+  return c.kind === 'json' ? undefined : byteWriters.get(c.value);
 }
 
 /** Strings that need neither CSV quoting nor JSON escaping (no quote, comma, backslash, control char). */

@@ -1,7 +1,7 @@
 import type { ColumnSpec, ColumnType, TableSpec } from '@rowflow/contracts';
 import { validateTableSpec } from '@rowflow/schema';
 import { describe, expect, it } from 'vitest';
-import { byteWriterOf, type Cell, type CellKind, type CompiledColumn } from './column.js';
+import { byteWriterOf, type Cell, type CellKind, type CompiledColumn, setByteWriter } from './column.js';
 import { compileTable } from './compile.js';
 import { csvEncoder, csvHeader, ndjsonEncoder, type RowEncoder } from './encode.js';
 import { ByteSink, type ByteRowEncoder, csvByteEncoder, ndjsonByteEncoder } from './encode-bytes.js';
@@ -148,7 +148,7 @@ describe('byte encoder = string encoder, every column type', () => {
 });
 
 /** Characters that stress CSV and JSON: separators, quotes, line breaks, escapes, multi-byte, astral, lone surrogates. */
-const ALPHABET = ['a', 'Z', '0', ' ', ',', '"', '\n', '\r', '\\', '.', ';', '\t', '\u0001', '\u007f', 'é', 'ß', '中', '😀', '\u2028', "'", '\ud800', '\udfff'];
+const ALPHABET = ['a', 'Z', '0', ' ', ',', '"', '\n', '\r', '\\', '.', ';', '\t', '\u0001', '\u007f', 'é', 'ß', '中', '😀', '\u2028', "'", '\ud800', '\udfff', '\ufffd'];
 const NUMBERS = [0, -0, 1, -1, 7, 10, 99, 100, 123_456_789, -987_654_321, 2 ** 31, 2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 53, 2 ** 60, 1e21, 1.5, -0.25, 1 / 3, 1e-7, NaN, Infinity, -Infinity];
 
 function randomText(r: () => number): string {
@@ -197,6 +197,30 @@ function both(rows: number, bytes: ByteRowEncoder, strings: RowEncoder): [string
   return [sink.take().toString('utf8'), Buffer.from(expected, 'utf8').toString('utf8')];
 }
 
+const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * A byte writer as the composite columns write: the value's text in pieces (cut anywhere but
+ * inside a surrogate pair, which the writer contract forbids), unescaped.
+ */
+function piecesWriter(value: (row: RowContext) => Cell, r: () => number): (row: RowContext, out: ByteSink) => boolean {
+  return (row, out) => {
+    const v = value(row);
+    if (v === null) return false;
+    const s = String(v);
+    let from = 0;
+    for (let i = 1; i < s.length; i++) {
+      if (r() < 0.3 && !(isHigh(s.charCodeAt(i - 1)) && isLow(s.charCodeAt(i)))) {
+        out.str(s.slice(from, i));
+        from = i;
+      }
+    }
+    out.str(s.slice(from));
+    return true;
+  };
+}
+
 describe('byte encoder = string encoder on random values of every kind', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('seed %i: CSV and NDJSON, quoting and escaping edge cases', (seed) => {
     const r = prng(seed);
@@ -209,6 +233,22 @@ describe('byte encoder = string encoder on random values of every kind', () => {
       capacity: Infinity,
       value: (row) => cells[row.k]![i]!,
     }));
+    const [csvGot, csvWant] = both(rows, csvByteEncoder(columns), csvEncoder(columns));
+    expect(csvGot).toBe(csvWant);
+    const [ndGot, ndWant] = both(rows, ndjsonByteEncoder(columns), ndjsonEncoder(columns));
+    expect(ndGot).toBe(ndWant);
+  });
+
+  it.each([11, 12, 13, 14, 15, 16])('seed %i: text columns with a byte writer (raw pieces, quoted or escaped by the encoder)', (seed) => {
+    const r = prng(seed);
+    const rows = 400;
+    const kinds = Array.from({ length: 1 + Math.floor(r() * 5) }, (_, i) => (i === 0 || r() < 0.6 ? 'text' : KINDS[Math.floor(r() * KINDS.length)]!));
+    const cells = Array.from({ length: rows }, () => kinds.map((kind) => randomCell(kind, r)));
+    const columns: CompiledColumn[] = kinds.map((kind, i) => {
+      const value = (row: RowContext): Cell => cells[row.k]![i]!;
+      if (kind === 'text') setByteWriter(value, piecesWriter(value, prng(seed * 100 + i)));
+      return { name: `c${i}`, kind, capacity: Infinity, value };
+    });
     const [csvGot, csvWant] = both(rows, csvByteEncoder(columns), csvEncoder(columns));
     expect(csvGot).toBe(csvWant);
     const [ndGot, ndWant] = both(rows, ndjsonByteEncoder(columns), ndjsonEncoder(columns));

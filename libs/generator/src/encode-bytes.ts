@@ -28,7 +28,9 @@ const EMPTY = new Uint8Array(0);
 function csvPlan(c: CompiledColumn, i: number): CellPlan {
   const sep = bytes(i === 0 ? '' : ',');
   const escaped = c.kind === 'text' || c.kind === 'json';
-  const direct = `${sep.length ? `o.lit(b${i}); ` : ''}w${i}(row, o);`;
+  const lead = sep.length ? `o.lit(b${i}); ` : '';
+  // A text writer's raw bytes are quoted in place afterwards, only when the field needs it.
+  const direct = c.kind === 'text' ? `${lead}m = o.pos - o.start; if (w${i}(row, o)) o.csvFrom(m);` : `${lead}w${i}(row, o);`;
   return { before: sep, nul: sep, write: escaped ? 'o.csv(v, csvField)' : 'o.raw(v)', after: EMPTY, direct };
 }
 
@@ -45,7 +47,14 @@ function ndjsonPlan(c: CompiledColumn, i: number): CellPlan {
       // The opening quote is already written when the writer reports NULL: step back over it.
       return { before: bytes(`${key}"`), nul, write: 'o.raw(v)', after: bytes('"'), direct: `o.lit(b${i}); if (w${i}(row, o)) o.lit(a${i}); else { o.pos--; o.lit(NULL); }` };
     case 'text':
-      return { before: bytes(key), nul, write: 'o.json(v)', after: EMPTY, direct: '' };
+      // Raw bytes after the opening quote; text that JSON would escape is rewritten from the value.
+      return {
+        before: bytes(key),
+        nul,
+        write: 'o.json(v)',
+        after: EMPTY,
+        direct: `o.lit(b${i}); o.byte(34); m = o.pos - o.start; if (!w${i}(row, o)) { o.pos--; o.lit(NULL); } else if (!o.jsonFrom(m)) { o.pos = o.start + m - 1; o.json(f${i}(row)); }`,
+      };
   }
 }
 
@@ -65,7 +74,7 @@ function generate(columns: CompiledColumn[], plans: CellPlan[], close: string): 
   });
   const names = columns.flatMap((_, i) => [`f${i}`, `w${i}`, `b${i}`, `n${i}`, `a${i}`]);
   const args = columns.flatMap((c, i) => [c.value, writers[i], plans[i]!.before, plans[i]!.nul, plans[i]!.after]);
-  const src = `return function encodeRowBytes(row, o) {\nlet v;\n${lines.join('\n')}\no.lit(close);\n};`;
+  const src = `return function encodeRowBytes(row, o) {\nlet v, m;\n${lines.join('\n')}\no.lit(close);\n};`;
   const factory = new Function('csvField', 'close', 'NULL', ...names, src) as (...a: unknown[]) => ByteRowEncoder;
   return factory(csvField, bytes(close), bytes('null'), ...args);
 }
