@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { ACCOUNTS_DDL, benchDatabase, type BenchPostgres, type BenchResult, type Harness, median, runJob, type ServerKind, type Stack, timeTool } from './harness.js';
+import { ACCOUNTS_DDL, benchDatabase, type BenchPostgres, benchServers, type BenchResult, type Harness, median, runJob, type ServerKind, type Stack, timeTool } from './harness.js';
 import { chunkScripts } from './jobs-bench.js';
 
 const ROWS = 1_000_000;
@@ -124,8 +124,7 @@ async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
 }
 
 export async function run(h: Harness): Promise<BenchResult[]> {
-  const kinds: ServerKind[] = process.env.BENCH_SERVER ? [process.env.BENCH_SERVER as ServerKind] : ['embedded', 'system'];
   const out: BenchResult[] = [];
-  for (const kind of kinds) out.push(...(await onServer(h, kind)));
+  for (const kind of benchServers()) out.push(...(await onServer(h, kind)));
   return out;
 }

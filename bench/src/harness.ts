@@ -333,3 +333,8 @@ export async function postmasterPid(pool: pg.Pool): Promise<number> {
   if (!s) throw new Error('cannot read the backend process; is PostgreSQL on this machine?');
   return s.ppid;
 }
+
+/** The servers a bench runs on: `BENCH_SERVER` (embedded or system) alone, else both. */
+export function benchServers(): ServerKind[] {
+  return process.env.BENCH_SERVER ? [process.env.BENCH_SERVER as ServerKind] : ['embedded', 'system'];
+}

@@ -18,7 +18,7 @@ import { createDatasetRowStream } from '@rowflow/generator';
 import { createTableSql, datasetSlice } from '@rowflow/jobs';
 import { datasetPgType } from '@rowflow/schema';
 import pg from 'pg';
-import { benchDatabase, type BenchPostgres, type BenchResult, type Harness, median, postmasterPid, procStat, serverCpu, type ServerKind, type Stack, timeTool } from './harness.js';
+import { benchDatabase, type BenchPostgres, type BenchResult, benchServers, type Harness, median, postmasterPid, procStat, serverCpu, type ServerKind, type Stack, timeTool } from './harness.js';
 
 /** A small table as real schemas have hundreds of: a key and a few plain columns. */
 export function manyTablesDataset(tables: number, rows: number): DatasetSpec {
@@ -137,8 +137,7 @@ export async function run(h: Harness): Promise<BenchResult[]> {
   const tables = Number(process.env.BENCH_TABLES ?? (h.quick ? 200 : 1000));
   const dataset = manyTablesDataset(tables, 1000);
   const rounds = h.quick ? 1 : 3;
-  const kinds: ServerKind[] = process.env.BENCH_SERVER ? [process.env.BENCH_SERVER as ServerKind] : ['embedded', 'system'];
   const out: BenchResult[] = [];
-  for (const kind of kinds) out.push(...(await onServer(h, kind, dataset, rounds)));
+  for (const kind of benchServers()) out.push(...(await onServer(h, kind, dataset, rounds)));
   return out;
 }

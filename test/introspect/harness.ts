@@ -20,6 +20,19 @@ export interface IntrospectHarness {
   close: () => Promise<void>;
 }
 
+/** The introspection endpoint on `databaseUrl`, booted in-process as production boots it. */
+export async function bootIntrospectApp(databaseUrl: string, env: Record<string, string> = {}): Promise<INestApplication> {
+  const config = loadOrchestratorConfig({ DATABASE_URL: databaseUrl, ...env });
+  @Global()
+  @Module({ providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }], exports: [ORCHESTRATOR_CONFIG] })
+  class TestConfigModule {}
+  const ref = await Test.createTestingModule({ imports: [TestConfigModule, DatabaseModule, IntrospectModule] }).compile();
+  const app = ref.createNestApplication({ logger: false });
+  configureApp(app, { title: 't', description: 't' });
+  await app.init();
+  return app;
+}
+
 export async function startIntrospectHarness(serverUrl: string, env: Record<string, string> = {}): Promise<IntrospectHarness> {
   const db = await freshDatabase(serverUrl);
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
@@ -30,14 +43,7 @@ export async function startIntrospectHarness(serverUrl: string, env: Record<stri
     await db.drop();
   };
   try {
-    const config = loadOrchestratorConfig({ DATABASE_URL: db.url, ...env });
-    @Global()
-    @Module({ providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }], exports: [ORCHESTRATOR_CONFIG] })
-    class TestConfigModule {}
-    const ref = await Test.createTestingModule({ imports: [TestConfigModule, DatabaseModule, IntrospectModule] }).compile();
-    app = ref.createNestApplication({ logger: false });
-    configureApp(app, { title: 't', description: 't' });
-    await app.init();
+    app = await bootIntrospectApp(db.url, env);
     return { pool, app, close };
   } catch (err) {
     await close();

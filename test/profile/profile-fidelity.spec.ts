@@ -2,23 +2,19 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Global, type INestApplication, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
 import type { DatasetSpec } from '@rowflow/contracts';
 import { type DevPostgres, throwawayPostgres } from '@rowflow/devdb';
 import { checkFidelity } from '@rowflow/export';
 import { createDatasetRowStream } from '@rowflow/generator';
-import { configureApp } from '@rowflow/platform-nest';
 import { type ProfileReport, quoteIdent } from '@rowflow/schema';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../../apps/orchestrator/src/config/orchestrator-config.js';
-import { DatabaseModule } from '../../apps/orchestrator/src/database/database.module.js';
-import { IntrospectModule } from '../../apps/orchestrator/src/introspect/introspect.module.js';
 import { cli, waitFor } from '../cli/cli-harness.js';
-import { DDL, FILL } from './source-data.js';
+import { bootIntrospectApp } from '../introspect/harness.js';
+import { DDL, FILL, sourceAndCopy } from './source-data.js';
 
 interface Introspected {
   dataset: DatasetSpec;
@@ -42,26 +38,8 @@ beforeAll(async () => {
   await admin.end();
   pool = new pg.Pool({ connectionString: server.url, max: 4 });
   pool.on('error', () => undefined);
-  for (const schema of ['src', 'gen']) await pool.query(`CREATE SCHEMA ${schema}`);
-  const c = await pool.connect();
-  try {
-    await c.query('SET search_path = src');
-    await c.query(DDL);
-    await c.query(FILL);
-    await c.query('SET search_path = gen');
-    await c.query(DDL);
-    await c.query('RESET search_path');
-  } finally {
-    c.release();
-  }
-  const config = loadOrchestratorConfig({ DATABASE_URL: server.url });
-  @Global()
-  @Module({ providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }], exports: [ORCHESTRATOR_CONFIG] })
-  class TestConfigModule {}
-  const ref = await Test.createTestingModule({ imports: [TestConfigModule, DatabaseModule, IntrospectModule] }).compile();
-  app = ref.createNestApplication({ logger: false });
-  configureApp(app, { title: 't', description: 't' });
-  await app.init();
+  await sourceAndCopy(pool, DDL, FILL);
+  app = await bootIntrospectApp(server.url);
   work = await mkdtemp(join(tmpdir(), 'rowflow-profile-'));
 }, 120_000);
 

@@ -1,19 +1,16 @@
 import { pipeline } from 'node:stream/promises';
-import { Global, type INestApplication, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { INestApplication } from '@nestjs/common';
 import type { DatasetSpec } from '@rowflow/contracts';
 import { type DevPostgres, throwawayPostgres } from '@rowflow/devdb';
 import { checkFidelity } from '@rowflow/export';
 import { createDatasetRowStream, type DatasetRowStreamOptions, datasetTableRows } from '@rowflow/generator';
-import { configureApp } from '@rowflow/platform-nest';
 import { quoteIdent } from '@rowflow/schema';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrchestratorConfig, ORCHESTRATOR_CONFIG } from '../../apps/orchestrator/src/config/orchestrator-config.js';
-import { DatabaseModule } from '../../apps/orchestrator/src/database/database.module.js';
-import { IntrospectModule } from '../../apps/orchestrator/src/introspect/introspect.module.js';
+import { bootIntrospectApp } from '../introspect/harness.js';
+import { sourceAndCopy } from './source-data.js';
 
 /**
  * A source filled by plain SQL in a known physical order: entries inserted account by account
@@ -50,26 +47,8 @@ beforeAll(async () => {
   server = await throwawayPostgres();
   pool = new pg.Pool({ connectionString: server.url, max: 4 });
   pool.on('error', () => undefined);
-  for (const schema of ['src', 'gen']) await pool.query(`CREATE SCHEMA ${schema}`);
-  const c = await pool.connect();
-  try {
-    await c.query('SET search_path = src');
-    await c.query(DDL);
-    await c.query(FILL);
-    await c.query('SET search_path = gen');
-    await c.query(DDL);
-    await c.query('RESET search_path');
-  } finally {
-    c.release();
-  }
-  const config = loadOrchestratorConfig({ DATABASE_URL: server.url });
-  @Global()
-  @Module({ providers: [{ provide: ORCHESTRATOR_CONFIG, useValue: config }], exports: [ORCHESTRATOR_CONFIG] })
-  class TestConfigModule {}
-  const ref = await Test.createTestingModule({ imports: [TestConfigModule, DatabaseModule, IntrospectModule] }).compile();
-  app = ref.createNestApplication({ logger: false });
-  configureApp(app, { title: 't', description: 't' });
-  await app.init();
+  await sourceAndCopy(pool, DDL, FILL);
+  app = await bootIntrospectApp(server.url);
 }, 120_000);
 
 afterAll(async () => {

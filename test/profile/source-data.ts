@@ -1,3 +1,24 @@
+import type pg from 'pg';
+
+/**
+ * The source in schema `src` (`ddl`, then `fill`, which ends with ANALYZE) and an empty copy of
+ * its tables in `gen` for the generated rows, unqualified DDL run under each search_path.
+ */
+export async function sourceAndCopy(pool: pg.Pool, ddl: string, fill: string): Promise<void> {
+  for (const schema of ['src', 'gen']) await pool.query(`CREATE SCHEMA ${schema}`);
+  const c = await pool.connect();
+  try {
+    await c.query('SET search_path = src');
+    await c.query(ddl);
+    await c.query(fill);
+    await c.query('SET search_path = gen');
+    await c.query(ddl);
+    await c.query('RESET search_path');
+  } finally {
+    c.release();
+  }
+}
+
 /** A source filled by plain SQL (not by Rowflow) with skewed categories, NULLs and per-parent counts. */
 export const DDL = `
 CREATE TABLE customers (
