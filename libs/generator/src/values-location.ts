@@ -132,13 +132,18 @@ export const stateColumn: ColumnCompiler = ({ random, country }) => {
 /** A city of the row's country: the location entity's own city when the countries agree. */
 export const cityColumn: ColumnCompiler = ({ random, country }) => {
   const regionAt = countrySource(country);
+  const pick = (row: RowContext): string => {
+    const own = row.location();
+    const i = regionAt(row);
+    if (i === own.countryIndex) return own.city;
+    return random.at(row).pick(REGIONS[i]!.cities);
+  };
   return {
     kind: plainIf(...REGIONS.map((r) => r.cities)),
-    value: (row) => {
-      const own = row.location();
-      const i = regionAt(row);
-      if (i === own.countryIndex) return own.city;
-      return random.at(row).pick(REGIONS[i]!.cities);
+    value: pick,
+    write: (row, out) => {
+      out.str(pick(row));
+      return true;
     },
   };
 };
@@ -174,6 +179,18 @@ const STREET_FORMS: StreetPiece[][][] = REGIONS.map((r) =>
 /** House numbers as text, built once. */
 const HOUSE = Array.from({ length: 200 }, (_, i) => String(i));
 
+/** `englishStreet` written as bytes (same draws, same order). */
+function writeEnglishStreet(r: Rng, out: ByteSink): void {
+  out.num(1 + r.below(BUILDING_MAX[r.below(3)]!));
+  out.byte(32); // space
+  const v = r.below(3);
+  if (v === 2) out.str(r.pick(STREET_NAME));
+  else {
+    out.str(r.pick(v === 0 ? LAST : CAPITALIZED_WORDS));
+    out.str(r.pick(SPACED_SUFFIX));
+  }
+}
+
 function localStreet(r: Rng, region: number): string {
   const forms = STREET_FORMS[region]!;
   const streets = REGIONS[region]!.streets;
@@ -187,6 +204,18 @@ function localStreet(r: Rng, region: number): string {
   return out;
 }
 
+/** `localStreet` written as bytes (same draws, same order). */
+function writeLocalStreet(r: Rng, region: number, out: ByteSink): void {
+  const forms = STREET_FORMS[region]!;
+  const streets = REGIONS[region]!.streets;
+  for (const p of forms[r.below(forms.length)]!) {
+    if (p.text.length) out.str(p.text);
+    if (p.slot === 's') out.str(r.pick(streets));
+    else if (p.slot === 'n') out.str(HOUSE[1 + r.below(199)]!);
+    else if (p.slot === 'd') out.str(HOUSE[1 + r.below(9)]!);
+  }
+}
+
 /** A street address written the way the row's country writes it. */
 export const streetAddressColumn: ColumnCompiler = ({ random, country }) => {
   const regionAt = countrySource(country);
@@ -195,6 +224,12 @@ export const streetAddressColumn: ColumnCompiler = ({ random, country }) => {
     value: (row) => {
       const region = regionAt(row);
       return STREET_FORMS[region]!.length === 0 ? englishStreet(random.at(row)) : localStreet(random.at(row), region);
+    },
+    write: (row, out) => {
+      const region = regionAt(row);
+      if (STREET_FORMS[region]!.length === 0) writeEnglishStreet(random.at(row), out);
+      else writeLocalStreet(random.at(row), region, out);
+      return true;
     },
   };
 };
