@@ -4,7 +4,7 @@ import { type Cell, ColumnRandom, type CompiledColumn } from './column.js';
 import { cellSeed, streamKey } from './hash.js';
 import { formatBigUnits, intColumnRange, toUnits } from './values-numeric.js';
 import { formatTimeOfDay, parseTimeOfDay, timeBounds } from './values-pg.js';
-import { DayFormatter, formatDay, formatInstant } from './values-temporal.js';
+import { formatDay, formatInstant } from './values-temporal.js';
 
 const DAY_MS = 86_400_000;
 const MAX_DAY = Math.floor(Date.UTC(9999, 11, 31) / DAY_MS);
@@ -52,12 +52,11 @@ function temporalScale(col: ColumnSpec): OrderedScale {
     return { units: (v) => byUnit(instantMs(v), DAY_MS), span: BigInt(Math.floor((to - from) / DAY_MS)), format: (u) => formatDay(Math.min(Number(u), MAX_DAY)) };
   }
   const zone = col.type === 'timestamptz';
-  const days = new DayFormatter(Math.floor(from / DAY_MS));
   const maxSecond = MAX_DAY * 86_400 + 86_399;
   return {
     units: (v) => byUnit(instantMs(v), 1000),
     span: BigInt(Math.floor((to - from) / 1000)),
-    format: (u) => formatInstant(Math.min(Number(u), maxSecond) * 1000, false, zone, days),
+    format: (u) => formatInstant(Math.min(Number(u), maxSecond) * 1000, false, zone),
   };
 }
 

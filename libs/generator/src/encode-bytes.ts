@@ -75,8 +75,28 @@ function generate(columns: CompiledColumn[], plans: CellPlan[], close: string): 
   const names = columns.flatMap((_, i) => [`f${i}`, `w${i}`, `b${i}`, `n${i}`, `a${i}`]);
   const args = columns.flatMap((c, i) => [c.value, writers[i], plans[i]!.before, plans[i]!.nul, plans[i]!.after]);
   const src = `return function encodeRowBytes(row, o) {\nlet v, m;\n${lines.join('\n')}\no.lit(close);\n};`;
-  const factory = new Function('csvField', 'close', 'NULL', ...names, src) as (...a: unknown[]) => ByteRowEncoder;
-  return factory(csvField, bytes(close), bytes('null'), ...args);
+  return factoryOf(src, names)(csvField, bytes(close), bytes('null'), ...args);
+}
+
+type ByteEncoderFactory = (...a: unknown[]) => ByteRowEncoder;
+
+/**
+ * Generated factories by source text. A job asks for the same table's writer once per chunk; a
+ * fresh `new Function` each time would start every chunk in the interpreter, where the cached
+ * factory's closures share the warmed feedback and optimised code of the first one.
+ */
+const factories = new Map<string, ByteEncoderFactory>();
+const MAX_FACTORIES = 256;
+
+function factoryOf(src: string, names: string[]): ByteEncoderFactory {
+  const key = `${names.length}\n${src}`;
+  let f = factories.get(key);
+  if (!f) {
+    if (factories.size >= MAX_FACTORIES) factories.delete(factories.keys().next().value!);
+    f = new Function('csvField', 'close', 'NULL', ...names, src) as ByteEncoderFactory;
+    factories.set(key, f);
+  }
+  return f;
 }
 
 /** Byte form of `csvEncoder`: one CSV line per row, NULL as an empty unquoted field. */

@@ -2,9 +2,8 @@ import type { ColumnSpec } from '@rowflow/contracts';
 import { DEFAULT_EVENT_RATE, DEFAULT_EVENT_START, parseIsoInstant } from '@rowflow/schema';
 import type { ColumnCompiler } from './column.js';
 import type { Rng } from './hash.js';
-import { DayFormatter, formatInstant } from './values-temporal.js';
+import { formatInstant } from './values-temporal.js';
 
-const DAY_MS = 86_400_000;
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Effective event-time parameters of a column (defaults applied). */
@@ -53,10 +52,8 @@ export function eventTimeMs(p: EventTimeParams, k: number, rng: Rng): number {
 export const eventTimeColumn: ColumnCompiler = ({ col, random }) => {
   const zone = col.type === 'timestamptz';
   const p = eventTimeParams(col);
-  const earliest = p.startMs - Math.max(p.maxOutOfOrderMs, p.lateMaxMs);
-  const days = new DayFormatter(Math.floor(earliest / DAY_MS));
   const capacity = Math.floor(((MAX_MS - p.startMs) * p.ratePerSec) / 1000);
-  return { kind: 'plain', capacity, value: (row) => formatInstant(eventTimeMs(p, row.k, random.at(row)), true, zone, days) };
+  return { kind: 'plain', capacity, value: (row) => formatInstant(eventTimeMs(p, row.k, random.at(row)), true, zone) };
 };
 
 /** Wraps a timestamp compiler so `mode: "eventTime"` columns use the event-time generator. */

@@ -6,7 +6,7 @@ import { OrderedRanks, rankCorrelation } from './profile-order.js';
 import { streamKey } from './hash.js';
 import { RowContext } from './row-context.js';
 import { formatUnits } from './values-numeric.js';
-import { DayFormatter, formatInstant } from './values-temporal.js';
+import { dayText, formatInstant } from './values-temporal.js';
 
 const DAY_MS = 86_400_000;
 /** Strings that need neither CSV quoting nor JSON escaping. */
@@ -27,14 +27,12 @@ function interpolator(col: ColumnSpec): Interpolate | null {
       return (lo, hi, t) => formatUnits(Math.round((lo + t * (hi - lo)) * pow), scale, pow);
     }
     case 'date': {
-      const days = new DayFormatter(0, 0);
-      return (lo, hi, t) => days.format(Math.floor((lo + t * (hi - lo)) / DAY_MS));
+      return (lo, hi, t) => dayText(Math.floor((lo + t * (hi - lo)) / DAY_MS));
     }
     case 'timestamp':
     case 'timestamptz': {
-      const days = new DayFormatter(0, 0);
       const zone = col.type === 'timestamptz';
-      return (lo, hi, t) => formatInstant(Math.floor((lo + t * (hi - lo)) / 1000) * 1000, false, zone, days);
+      return (lo, hi, t) => formatInstant(Math.floor((lo + t * (hi - lo)) / 1000) * 1000, false, zone);
     }
     default:
       return null;

@@ -3,7 +3,7 @@ import { DEFAULT_DATE_FROM, DEFAULT_RANGE_SUBTYPE, parseIsoInstant, REFERENCE_DA
 import type { ColumnCompiler } from './column.js';
 import type { Rng } from './hash.js';
 import { formatUnits } from './values-numeric.js';
-import { DayFormatter, formatDay } from './values-temporal.js';
+import { dayText, formatDay } from './values-temporal.js';
 
 const DAY_MS = 86_400_000;
 
@@ -35,11 +35,11 @@ function temporalRange(col: ColumnSpec, unitMs: number, text: (units: number) =>
 }
 
 /** `"YYYY-MM-DD HH:MM:SS[+00]"`: how PostgreSQL prints timestamps inside a range (quoted: they hold a space). */
-function rangeInstant(seconds: number, zone: boolean, days: DayFormatter): string {
+function rangeInstant(seconds: number, zone: boolean): string {
   const day = Math.floor(seconds / 86_400);
   const s = seconds - day * 86_400;
   const clock = `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  return `"${days.format(day)} ${clock}${zone ? '+00' : ''}"`;
+  return `"${dayText(day)} ${clock}${zone ? '+00' : ''}"`;
 }
 
 /**
@@ -48,14 +48,13 @@ function rangeInstant(seconds: number, zone: boolean, days: DayFormatter): strin
  */
 export const rangeColumn: ColumnCompiler = ({ col, random }) => {
   const subtype = col.subtype ?? DEFAULT_RANGE_SUBTYPE;
-  const days = new DayFormatter(Math.floor(parseIsoInstant(col.from ?? DEFAULT_DATE_FROM) / DAY_MS));
   const draw: Record<typeof subtype, () => (r: Rng) => string> = {
     int4range: () => numericRange(col, [0, 1000], 0),
     int8range: () => numericRange(col, [0, 1e12], 0),
     numrange: () => numericRange(col, [0, 1000], 2),
     daterange: () => temporalRange(col, DAY_MS, formatDay),
-    tsrange: () => temporalRange(col, 1000, (s) => rangeInstant(s, false, days)),
-    tstzrange: () => temporalRange(col, 1000, (s) => rangeInstant(s, true, days)),
+    tsrange: () => temporalRange(col, 1000, (s) => rangeInstant(s, false)),
+    tstzrange: () => temporalRange(col, 1000, (s) => rangeInstant(s, true)),
   };
   const value = draw[subtype]();
   return { kind: 'text', value: (row) => value(random.at(row)) };

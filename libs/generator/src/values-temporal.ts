@@ -22,26 +22,23 @@ export function formatDay(days: number): string {
   return `${String(y).padStart(4, '0')}-${PAD2[m]}-${PAD2[d]}`;
 }
 
-const CACHE_MAX_DAYS = 40_000; // ~110 years of day strings (~1.6 MB) at most per column
+/**
+ * Day strings of 1900-01-01 … 2099-12-31, where generated dates mostly fall: formatted once each
+ * on first use and shared by every column of the thread, so compiling a table per chunk (a job
+ * does) builds no cache of its own. Days outside are formatted each time.
+ */
+const CACHED_FIRST_DAY = -25_567;
+const CACHED_DAYS = 73_049;
+/** Dense ('' = not yet formatted): a sparse array would fall into slow dictionary mode. */
+let dayCache: string[] | undefined;
 
-/** Memoised day formatting for one column's range (a day string is computed once, then reused). */
-export class DayFormatter {
-  /** Dense array ('' = not yet formatted): a sparse one would fall into slow dictionary mode. */
-  private readonly cache: string[];
-
-  constructor(
-    private readonly firstDay: number,
-    dayCount = CACHE_MAX_DAYS,
-  ) {
-    this.cache = new Array<string>(Math.min(Math.max(dayCount, 0), CACHE_MAX_DAYS)).fill('');
-  }
-
-  format(days: number): string {
-    const i = days - this.firstDay;
-    if (i < 0 || i >= this.cache.length) return formatDay(days);
-    const hit = this.cache[i]!;
-    return hit !== '' ? hit : (this.cache[i] = formatDay(days));
-  }
+/** `formatDay`, memoised. */
+export function dayText(days: number): string {
+  const i = days - CACHED_FIRST_DAY;
+  if (i < 0 || i >= CACHED_DAYS) return formatDay(days);
+  const cache = (dayCache ??= new Array<string>(CACHED_DAYS).fill(''));
+  const hit = cache[i]!;
+  return hit !== '' ? hit : (cache[i] = formatDay(days));
 }
 
 /** `THH:MM:` per minute of the day, and second/millisecond tails with and without `Z`: a timestamp is then 3–4 concatenations. */
@@ -51,26 +48,26 @@ const MILLIS = PAD3.map((m) => `.${m}`);
 const MILLIS_Z = PAD3.map((m) => `.${m}Z`);
 
 /** ISO 8601 date-time in UTC; `millis` adds `.sss`, `zone` appends `Z` (timestamptz). */
-export function formatInstant(ms: number, millis: boolean, zone: boolean, days: DayFormatter): string {
+export function formatInstant(ms: number, millis: boolean, zone: boolean): string {
   const day = Math.floor(ms / DAY_MS);
   const inDay = ms - day * DAY_MS;
   const msPart = inDay % 1000;
   const secs = (inDay - msPart) / 1000;
   const s = secs % 60;
-  const head = days.format(day) + HOUR_MINUTE[(secs - s) / 60]!;
+  const head = dayText(day) + HOUR_MINUTE[(secs - s) / 60]!;
   if (millis) return head + PAD2[s]! + (zone ? MILLIS_Z : MILLIS)[msPart]!;
   return head + (zone ? SECOND_Z[s]! : PAD2[s]!);
 }
 
 /** `formatInstant` written as bytes: the cached day, then the time's digits written directly. */
-export function writeInstant(ms: number, millis: boolean, zone: boolean, days: DayFormatter, out: ByteSink): void {
+export function writeInstant(ms: number, millis: boolean, zone: boolean, out: ByteSink): void {
   const day = Math.floor(ms / DAY_MS);
   const inDay = ms - day * DAY_MS;
   const msPart = inDay % 1000;
   const secs = (inDay - msPart) / 1000;
   const s = secs % 60;
   const minutes = (secs - s) / 60;
-  out.str(days.format(day));
+  out.str(dayText(day));
   out.byte(84); // T
   out.pad(Math.floor(minutes / 60), 2);
   out.byte(58); // :
@@ -94,8 +91,8 @@ export const dateColumn: ColumnCompiler = ({ col, random }) => {
   const { lo, hi } = bounds(col.from, col.to);
   const d0 = Math.floor(lo / DAY_MS);
   const n = Math.floor(hi / DAY_MS) - d0 + 1;
-  const days = new DayFormatter(d0, n);
-  return { kind: 'plain', value: (row) => days.format(d0 + random.at(row).below(n)) };
+  const pick = (row: RowContext): string => dayText(d0 + random.at(row).below(n));
+  return { kind: 'plain', value: pick, write: (row, out) => (out.str(pick(row)), true) };
 };
 
 /**
@@ -105,7 +102,6 @@ export const dateColumn: ColumnCompiler = ({ col, random }) => {
 export const timestampColumn: ColumnCompiler = ({ col, random }) => {
   const zone = col.type === 'timestamptz';
   const { lo, hi } = bounds(col.from, col.to);
-  const days = new DayFormatter(Math.floor(lo / DAY_MS), col.mode === 'sequence' ? CACHE_MAX_DAYS : Math.floor(hi / DAY_MS) - Math.floor(lo / DAY_MS) + 1);
   if (col.mode === 'sequence') {
     const step = col.stepMs ?? 1000;
     const capacity = Math.floor((MAX_MS - lo) / step);
@@ -113,8 +109,8 @@ export const timestampColumn: ColumnCompiler = ({ col, random }) => {
     return {
       kind: 'plain',
       capacity,
-      value: (row) => formatInstant(at(row), true, zone, days),
-      write: (row, out) => (writeInstant(at(row), true, zone, days, out), true),
+      value: (row) => formatInstant(at(row), true, zone),
+      write: (row, out) => (writeInstant(at(row), true, zone, out), true),
     };
   }
   const s0 = Math.ceil(lo / 1000);
@@ -122,7 +118,7 @@ export const timestampColumn: ColumnCompiler = ({ col, random }) => {
   const at = (row: RowContext): number => (s0 + Math.floor(random.at(row).float53() * n)) * 1000;
   return {
     kind: 'plain',
-    value: (row) => formatInstant(at(row), false, zone, days),
-    write: (row, out) => (writeInstant(at(row), false, zone, days, out), true),
+    value: (row) => formatInstant(at(row), false, zone),
+    write: (row, out) => (writeInstant(at(row), false, zone, out), true),
   };
 };

@@ -8,7 +8,7 @@ import { fmix, mix, streamKey } from '../hash.js';
 import { OrderedRanks, rankCorrelation } from '../profile-order.js';
 import { RowContext } from '../row-context.js';
 import { formatUnits, intColumnRange } from '../values-numeric.js';
-import { DayFormatter, formatInstant } from '../values-temporal.js';
+import { dayText, formatInstant } from '../values-temporal.js';
 import { profileDistinct } from '../profile-values.js';
 import type { DatasetPlan } from './dataset-plan.js';
 
@@ -63,11 +63,10 @@ function temporalMember(col: ColumnSpec): Member {
   const lo = parseIsoInstant(col.from ?? DEFAULT_DATE_FROM);
   const hi = col.to !== undefined ? parseIsoInstant(col.to) : Math.max(lo, parseIsoInstant(REFERENCE_DATE));
   const d0 = Math.floor(lo / DAY_MS);
-  const days = new DayFormatter(d0);
-  if (col.type === 'date') return { radix: Math.floor(hi / DAY_MS) - d0 + 1, kind: 'plain', valueAt: (d) => days.format(d0 + d) };
+  if (col.type === 'date') return { radix: Math.floor(hi / DAY_MS) - d0 + 1, kind: 'plain', valueAt: (d) => dayText(d0 + d) };
   const s0 = Math.ceil(lo / 1000);
   const zone = col.type === 'timestamptz';
-  return { radix: Math.floor(hi / 1000) - s0 + 1, kind: 'plain', valueAt: (d) => formatInstant((s0 + d) * 1000, false, zone, days) };
+  return { radix: Math.floor(hi / 1000) - s0 + 1, kind: 'plain', valueAt: (d) => formatInstant((s0 + d) * 1000, false, zone) };
 }
 
 /** d as `length` base-36 characters (char columns). */

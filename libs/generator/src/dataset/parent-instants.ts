@@ -3,7 +3,7 @@ import { DEFAULT_DATE_FROM, datasetTable, parseIsoInstant, REFERENCE_DATE } from
 import { ColumnRandom, type CompiledColumn } from '../column.js';
 import { compileColumn } from '../compile.js';
 import { RowContext } from '../row-context.js';
-import { DayFormatter, formatDay, formatInstant } from '../values-temporal.js';
+import { formatDay, formatInstant } from '../values-temporal.js';
 import type { DatasetPlan } from './dataset-plan.js';
 
 /**
@@ -102,9 +102,8 @@ function unitScale(col: ColumnSpec): { unit: number; to: number; format(u: numbe
   const from = parseIsoInstant(col.from ?? DEFAULT_DATE_FROM);
   const to = col.to !== undefined ? parseIsoInstant(col.to) : Math.max(from, parseIsoInstant(REFERENCE_DATE));
   if (col.type === 'date') return { unit: DAY_MS, to, format: formatDay };
-  const days = new DayFormatter(Math.floor(from / DAY_MS), Math.floor(to / DAY_MS) - Math.floor(from / DAY_MS) + 1);
   const zone = col.type === 'timestamptz';
-  return { unit: 1000, to, format: (u) => formatInstant(u * 1000, false, zone, days) };
+  return { unit: 1000, to, format: (u) => formatInstant(u * 1000, false, zone) };
 }
 
 /**
