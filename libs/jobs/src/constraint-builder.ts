@@ -19,6 +19,11 @@ export interface ConstraintBuilderOptions {
   observer?: Pick<JobObserver, 'phaseFinished'>;
   /** true: every step's commit waits for its WAL flush (else only the phase's last commit does, see begin). */
   durableCommits?: boolean;
+  /**
+   * maintenance_work_mem (MB) an index build gets at least; the server's own setting when it is
+   * higher, or when 0. PostgreSQL's default (64 MB) sorts a million-row text key on disk.
+   */
+  indexMemoryMb?: number;
 }
 
 /** How a phase run ended: completed the job, someone else has it / nothing to do, lost the lease, stopped, or failed the job. */
@@ -47,6 +52,24 @@ function loneKeys(keys: ConstraintRow[]): Set<ConstraintRow> {
   const perTable = new Map<number, number>();
   for (const k of keys) perTable.set(k.tableIndex, (perTable.get(k.tableIndex) ?? 0) + 1);
   return new Set(keys.filter((k) => perTable.get(k.tableIndex) === 1));
+}
+
+/** maintenance_work_mem (MB) a key build gets at least by default: a few million rows' text key sorts in memory. */
+export const DEFAULT_INDEX_MEMORY_MB = 256;
+
+/**
+ * SET LOCAL statements for a key build (they end with its transaction):
+ * - maintenance_work_mem raised to `memoryMb` unless the server's is higher, so a large key
+ *   sorts in memory instead of in temporary files;
+ * - no parallel workers when builds already run side by side: each build then has a core, and
+ *   workers on top only add their start-up and the merge of their sorted runs.
+ */
+export function buildSettings(memoryMb: number, sideBySide: boolean): string {
+  const memory =
+    memoryMb > 0
+      ? ` SELECT set_config('maintenance_work_mem', (greatest(pg_size_bytes(current_setting('maintenance_work_mem')), ${Math.floor(memoryMb)} * 1048576) / 1024)::bigint || 'kB', true);`
+      : '';
+  return `${memory}${sideBySide ? ' SET LOCAL max_parallel_maintenance_workers = 0;' : ''}`;
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; the first error stops new starts and is thrown. */
@@ -116,16 +139,18 @@ export class ConstraintBuilder {
     const keys = work.constraints.filter((k) => k.kind !== 'foreignKey');
     const fks = work.constraints.filter((k) => k.kind === 'foreignKey');
     const lone = loneKeys(keys);
+    const pending = keys.filter((k) => k.state === 'pending');
+    const settings = buildSettings(this.opts.indexMemoryMb ?? 0, Math.min(this.opts.concurrency, pending.length) > 1);
     // A table's only key is built and attached in one step: no other build on that table can
     // hold a SHARE lock against the attach, and it saves a transaction (a WAL flush) per table.
-    await bounded(keys.filter((k) => k.state === 'pending'), this.opts.concurrency, (k) => this.step(work, k, lone.has(k) ? 'attach' : 'index', signal));
-    for (const k of keys.filter((k) => k.state !== 'done')) await this.step(work, k, 'attach', signal);
+    await bounded(pending, this.opts.concurrency, (k) => this.step(work, k, lone.has(k) ? 'attach' : 'index', signal, settings));
+    for (const k of keys.filter((k) => k.state !== 'done')) await this.step(work, k, 'attach', signal, settings);
     for (const k of fks.filter((k) => k.state === 'pending')) await this.step(work, k, 'add', signal);
     await bounded(fks.filter((k) => k.state !== 'done'), this.opts.concurrency, (k) => this.step(work, k, 'validate', signal));
   }
 
   /** One idempotent step in one transaction, fenced by the phase lease, recorded with the DDL. */
-  private async step(work: PhaseWork, k: ConstraintRow, what: keyof typeof STATE_AFTER, signal: AbortSignal): Promise<void> {
+  private async step(work: PhaseWork, k: ConstraintRow, what: keyof typeof STATE_AFTER, signal: AbortSignal, settings = ''): Promise<void> {
     if (signal.aborted) throw new PhaseLostError('phase stopped');
     const started = Date.now();
     // withSession discards the connection on failure (after a ROLLBACK) and also once the signal
@@ -133,7 +158,7 @@ export class ConstraintBuilder {
     await withSession(
       this.pool,
       async (client) => {
-        const cancel = this.cancelOnAbort(await this.begin(client, work.jobId, k), signal);
+        const cancel = this.cancelOnAbort(await this.begin(client, work.jobId, k, settings), signal);
         try {
           // Steps of many small tables are mostly round trips: the record and COMMIT travel together.
           const record = `UPDATE rowflow.job_constraints SET state = ${client.escapeLiteral(STATE_AFTER[what])}, updated_at = now() WHERE id = ${Number(k.id)}; COMMIT`;
@@ -175,10 +200,10 @@ export class ConstraintBuilder {
    * completed — is synchronous, and its flush makes every step before it durable. A thousand
    * small tables no longer wait for a thousand flushes.
    */
-  private async begin(client: pg.PoolClient, jobId: string, k: ConstraintRow): Promise<number> {
+  private async begin(client: pg.PoolClient, jobId: string, k: ConstraintRow, settings: string): Promise<number> {
     const lit = (v: string) => client.escapeLiteral(v);
     const results = (await client.query(
-      `BEGIN;${this.opts.durableCommits ? '' : ' SET LOCAL synchronous_commit = off;'}
+      `BEGIN;${this.opts.durableCommits ? '' : ' SET LOCAL synchronous_commit = off;'}${settings}
        SELECT pg_backend_pid() AS pid, pg_advisory_xact_lock(hashtextextended(${lit(`rowflow:${jobId}:${k.name}`)}, 0));
        SELECT 1 FROM rowflow.jobs WHERE id = ${lit(jobId)} AND state = 'running' AND phase = 'building indexes' AND phase_lease_owner = ${lit(this.opts.owner)}`,
     )) as unknown as pg.QueryResult[];

@@ -6,7 +6,7 @@ export { migrate } from './migrations.js';
 export { batchGroups, deliveryPartitions, foldBatches, MAX_BATCH, SMALL_PARTITION_ROWS } from './partition-batches.js';
 export { DEFAULT_RUNNER, type JobObserver, PartitionRunner, type RunnerOptions, type RunOutcome } from './partition-runner.js';
 export { copySql, type CreateTableOptions, createTableSql, isNotNull, type PreparedTarget, prepareTarget, recordCreatedTable, requireSameTarget } from './target-table.js';
-export { type ConstraintBuilderOptions, ConstraintBuilder, type PhaseOutcome } from './constraint-builder.js';
+export { buildSettings, type ConstraintBuilderOptions, ConstraintBuilder, DEFAULT_INDEX_MEMORY_MB, type PhaseOutcome } from './constraint-builder.js';
 export { type ConstraintDef, type ConstraintKind, defersConstraints, planConstraints } from './constraint-plan.js';
 export { type ConstraintRow, ConstraintRepository, type ConstraintState, type PhaseWork } from './constraint-repository.js';
 export { jobTargets, loadOrder, parseDatasetJob } from './dataset-job.js';

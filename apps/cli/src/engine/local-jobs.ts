@@ -3,7 +3,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus } from '@rowflow/contracts';
 import { RowThreadPool } from '@rowflow/generator';
-import { ConstraintBuilder, ConstraintRepository, type JobDefinition, JobRepository, migrate, PartitionRunner, ThreadedChunkSource } from '@rowflow/jobs';
+import { ConstraintBuilder, DEFAULT_INDEX_MEMORY_MB, ConstraintRepository, type JobDefinition, JobRepository, migrate, PartitionRunner, ThreadedChunkSource } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import type pg from 'pg';
 import { targetSchema } from './database.js';
@@ -87,7 +87,7 @@ export class LocalJobs {
    * left to build (the job's state then says so).
    */
   private async buildConstraints(id: string, owner: string, signal: AbortSignal): Promise<void> {
-    const builder = new ConstraintBuilder(this.pool, new ConstraintRepository(this.pool), { owner, leaseSeconds: LEASE_SECONDS, concurrency: 2, log: logger('ConstraintBuilder') });
+    const builder = new ConstraintBuilder(this.pool, new ConstraintRepository(this.pool), { owner, leaseSeconds: LEASE_SECONDS, concurrency: 2, log: logger('ConstraintBuilder'), indexMemoryMb: DEFAULT_INDEX_MEMORY_MB });
     while (!signal.aborted) {
       const status = await this.repo.get(id);
       if (status.state !== 'running' || status.phase !== 'building indexes') return;

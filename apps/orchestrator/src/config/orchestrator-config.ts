@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { parseTargetSchemas } from '@rowflow/jobs';
+import { DEFAULT_INDEX_MEMORY_MB, parseTargetSchemas } from '@rowflow/jobs';
 import { duration } from '@rowflow/pg';
 import { bool, checkHttpConfig, HTTP_CONFIG, int, LOG_CONFIG, loadConfig, oneOf, type Parser, port, required, str, url } from '@rowflow/platform';
 
@@ -52,6 +52,8 @@ export function loadOrchestratorConfig(env: NodeJS.ProcessEnv = process.env) {
       JOB_SWEEP_MS: int(3000, 50),
       /** true: every chunk commit waits for its WAL flush (default: only the job's completion does). */
       JOB_DURABLE_COMMITS: bool(false),
+      /** maintenance_work_mem (MB) each primary key / unique index build gets at least; 0 keeps the server's. */
+      JOB_INDEX_MEMORY_MB: int(DEFAULT_INDEX_MEMORY_MB, 0, 65_536),
       /** Built web page to serve at /; empty disables. */
       WEB_DIST: str(''),
       /** The only schema jobs create, truncate, drop or write tables in (and exports read from). */

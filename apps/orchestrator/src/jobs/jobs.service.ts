@@ -92,7 +92,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
       metrics.jobFinished(id, 'completed');
       this.ended.next(id);
     };
-    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted, observer: metrics, durableCommits: config.JOB_DURABLE_COMMITS });
+    const builder = new ConstraintBuilder(db.pool, phases, { owner, leaseSeconds: config.JOB_LEASE_SECONDS, concurrency: INDEX_BUILDS, log, onCompleted, observer: metrics, durableCommits: config.JOB_DURABLE_COMMITS, indexMemoryMb: config.JOB_INDEX_MEMORY_MB });
     this.orchestrator = new JobOrchestrator(
       {
         store: this.repo,
