@@ -23,6 +23,19 @@ export function openSse(res: Response, seed?: number): void {
   res.flushHeaders();
 }
 
+/**
+ * `openSse` for a relay whose first frame is usually at hand: the upstream has answered and its
+ * first rows are typically buffered already. The headers are held (corked) until the end of this
+ * turn of the event loop, so they leave with the first frame in one packet: one write and one
+ * client wake-up fewer before the first event. A stream with nothing to send yet still gets its
+ * headers out within the turn.
+ */
+export function openSseWithFirstFrame(res: Response, seed?: number): void {
+  res.cork();
+  openSse(res, seed);
+  setImmediate(() => res.uncork());
+}
+
 /** Upstream flow control: what a full response pauses. */
 export interface SseFlow {
   pause(): void;
