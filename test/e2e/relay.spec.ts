@@ -121,6 +121,11 @@ describe('relay against the real generator', () => {
     const complete = msgs.at(-1)!;
     expect(complete.event).toBe('complete');
     expect(JSON.parse(complete.data!)).toMatchObject({ total: 250, seed: 42, elapsedMs: expect.any(Number) });
+    // A completed preview reads the generator's body to its end: the next one reuses the socket.
+    const connections = upstream.sockets.size;
+    const again = await fetchRaw(`${base}/api/orchestrator/stream?table=users&rows=250&seed=42`);
+    expect(dataRows(parseSse(again.body.toString('utf8')))).toEqual(dataRows(msgs));
+    expect(upstream.sockets.size).toBe(connections);
   });
 
   it('resumes an EventSource reconnect at Last-Event-ID (pinned seed), and says 204 once complete', async () => {

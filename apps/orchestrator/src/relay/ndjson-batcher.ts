@@ -31,6 +31,7 @@ export class NdjsonBatcher {
   private runStart = -1;
   private runEnd = -1;
   private out: RowBatch[] = [];
+  private over = false;
 
   constructor(
     private readonly batchSize: number,
@@ -40,6 +41,11 @@ export class NdjsonBatcher {
   /** True once `limit` rows were taken; later input is ignored. */
   get done(): boolean {
     return this.rows >= this.limit;
+  }
+
+  /** True when input came after the `limit`th row (more rows than asked for, not just the end). */
+  get excess(): boolean {
+    return this.over;
   }
 
   /** Feeds one chunk; returns the batches it completed. Throws on a malformed row. */
@@ -53,7 +59,10 @@ export class NdjsonBatcher {
       pos = nl + 1;
     }
     this.closeRun();
-    if (!this.done && pos < chunk.length) this.partial.push(chunk.subarray(pos));
+    if (pos < chunk.length) {
+      if (this.done) this.over = true;
+      else this.partial.push(chunk.subarray(pos));
+    }
     return this.take();
   }
 

@@ -17,7 +17,7 @@ import { RELAY_OPTIONS, type RelayOptions } from './relay-options.js';
 import { csvFilename, parseRelayRequest, tableName } from './relay-params.js';
 import { encodeControl, type SseEvent } from './sse-event.js';
 import { parseStatsParam, withStats } from './stats-events.js';
-import { openSse, relayEvents } from './sse-sink.js';
+import { openSse, openSseWithFirstFrame, relayEvents } from './sse-sink.js';
 
 /** Live preview (SSE) and CSV download, both relayed from the generator with backpressure. */
 @Injectable()
@@ -72,7 +72,7 @@ export class RelayService {
     const ended = this.metrics.streamStarted('preview', { table: tableName(req), rows: req.rows, from, seed: upstream.seed });
     let [rows, bytes] = [0, 0];
     try {
-      openSse(res, upstream.seed);
+      openSseWithFirstFrame(res, upstream.seed);
       const batches = rowBatches$(upstream.body, this.opts.batchSize, req.rows - from, this.opts.upstreamIdleMs);
       const opts = { from, total: req.rows, seed: upstream.seed, now: Date.now, partial: req.partition !== undefined };
       const build = (b: typeof batches): Observable<SseEvent> => previewEvents$(b, opts);

@@ -35,6 +35,31 @@ describe('rowBatches$', () => {
     expect(src.destroyed).toBe(true);
   });
 
+  it('after exactly limit rows, completes at the end of the body without destroying it (its socket stays reusable)', async () => {
+    const src = new PassThrough({ autoDestroy: false }); // destroyed then means: destroyed by the relay
+    const events: string[] = [];
+    const done = new Promise<void>((ok) => {
+      rowBatches$(src, 2, 3).subscribe({ next: (b) => events.push(`rows ${b.count}`), complete: () => (events.push('complete'), ok()) });
+    });
+    src.write('{"a":1}\n{"a":2}\n{"a":3}\n');
+    await tick();
+    expect(events).toEqual(['rows 2', 'rows 1']);
+    src.end();
+    await done;
+    expect(events).toEqual(['rows 2', 'rows 1', 'complete']);
+    expect(src.readableEnded).toBe(true);
+    expect(src.destroyed).toBe(false);
+  });
+
+  it('completes (not fails) when the body breaks off after the last expected row', async () => {
+    const src = new PassThrough();
+    const outcome = new Promise<string>((ok) => rowBatches$(src, 2, 2).subscribe({ complete: () => ok('complete'), error: (e: unknown) => ok(String(e)) }));
+    src.write('{"a":1}\n{"a":2}\n');
+    await tick();
+    src.destroy();
+    expect(await outcome).toBe('complete');
+  });
+
   it('errors when the source closes without ending (generator died)', async () => {
     const src = new PassThrough();
     const err = new Promise((ok) => rowBatches$(src, 2, 10).subscribe({ error: ok }));

@@ -11,6 +11,26 @@ export const HEARTBEAT_FRAME = ': heartbeat\n\n';
 
 /** Response headers of an SSE stream; the last three stop proxy/browser buffering. */
 export function openSse(res: Response, seed?: number): void {
+  setSseHeaders(res, seed);
+  res.flushHeaders();
+}
+
+/**
+ * `openSse` for a relay whose first frame is usually at hand: the upstream has answered and its
+ * first rows are typically buffered already. The headers are not flushed on their own: the first
+ * frame's write carries them, so both leave in one packet — one write and one client wake-up
+ * fewer before the first event. A stream with nothing to send within this turn of the event loop
+ * still gets its headers out then. (Corking the response until then instead held the first frame
+ * back while the rest of the upstream's buffered rows were relayed.)
+ */
+export function openSseWithFirstFrame(res: Response, seed?: number): void {
+  setSseHeaders(res, seed);
+  setImmediate(() => {
+    if (!res.headersSent && !res.writableEnded && !res.destroyed) res.flushHeaders();
+  });
+}
+
+function setSseHeaders(res: Response, seed: number | undefined): void {
   res.status(200);
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -20,7 +40,6 @@ export function openSse(res: Response, seed?: number): void {
   // Small frames go out at once (no Nagle delay); an idle stream is not a timed-out socket.
   res.socket?.setNoDelay(true);
   res.socket?.setTimeout(0);
-  res.flushHeaders();
 }
 
 /** Upstream flow control: what a full response pauses. */
