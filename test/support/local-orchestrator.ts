@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { beforeAll } from 'vitest';
 import { bootOrchestrator } from '../jobs/stack.js';
-import { type TestDatabase, useTestDatabase } from './stack-fixture.js';
+import { type TestDatabase, useTestDatabase } from './test-database.js';
 
 export interface LocalOrchestrator extends TestDatabase {
   api: { app: INestApplication; url: string };

@@ -1,0 +1,26 @@
+import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { freshDatabase } from '../setup/helpers.js';
+
+export interface TestDatabase {
+  db: { url: string; drop: () => Promise<void> };
+  pool: pg.Pool;
+}
+
+/**
+ * A fresh database with a pool on it, filled in beforeAll and dropped in afterAll. The forced
+ * DROP DATABASE at the end terminates idle clients, which is expected, not a crash.
+ */
+export function useTestDatabase<T extends TestDatabase>(t: T, poolMax: number, stopFirst: () => Promise<void>): T {
+  beforeAll(async () => {
+    t.db = await freshDatabase(inject('databaseUrl'));
+    t.pool = new pg.Pool({ connectionString: t.db.url, max: poolMax });
+    t.pool.on('error', () => undefined);
+  });
+  afterAll(async () => {
+    await stopFirst();
+    await t.pool?.end();
+    await t.db?.drop();
+  });
+  return t;
+}
