@@ -1,6 +1,6 @@
 import { JobRepository, migrate } from '@rowflow/jobs';
 import { beforeAll } from 'vitest';
-import { type TestDatabase, useTestDatabase } from './test-database.js';
+import { type TestDatabase, useDatabase } from './test-database.js';
 
 export interface JobDatabase extends TestDatabase {
   repo: JobRepository;
@@ -11,10 +11,8 @@ export interface JobDatabase extends TestDatabase {
  * tests that drive the job machinery in-process; filled in beforeAll, dropped in afterAll.
  */
 export function useJobDatabase(poolMax: number): JobDatabase {
-  const t = {} as JobDatabase;
-  useTestDatabase(t, poolMax, async () => undefined);
-  beforeAll(async () => {
-    await migrate(t.pool);
+  const t = useDatabase(poolMax, migrate) as JobDatabase;
+  beforeAll(() => {
     t.repo = new JobRepository(t.pool);
   });
   return t;

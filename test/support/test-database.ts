@@ -24,3 +24,11 @@ export function useTestDatabase<T extends TestDatabase>(t: T, poolMax: number, s
   });
   return t;
 }
+
+/** A fresh database with a pool on it for the test file; `prepare` runs on the pool in beforeAll (tables, migrations). */
+export function useDatabase(poolMax: number, prepare?: (pool: pg.Pool) => Promise<void>): TestDatabase {
+  const t = {} as TestDatabase;
+  useTestDatabase(t, poolMax, async () => undefined);
+  if (prepare) beforeAll(() => prepare(t.pool));
+  return t;
+}
