@@ -13,7 +13,7 @@ export { restartablePostgres, type RestartablePostgres } from './restartable-pos
 export { collectingUncaught, terminateWhilePending } from './uncaught.js';
 export { untilRow } from './until-row.js';
 export { type LocalOrchestrator, useLocalOrchestrator } from './local-orchestrator.js';
-export { type TestDatabase, useDatabase } from './test-database.js';
+export { type TestClient, type TestDatabase, useDatabase, useDatabaseClient } from './test-database.js';
 export { type JobDatabase, useJobDatabase } from './job-database.js';
 export { CUSTOMERS } from './datasets.js';
 export { type ExportServer, type ExportServerOptions, useExportServer } from './export-server.js';

@@ -32,3 +32,27 @@ export function useDatabase(poolMax: number, prepare?: (pool: pg.Pool) => Promis
   if (prepare) beforeAll(() => prepare(t.pool));
   return t;
 }
+
+export interface TestClient {
+  db: { url: string; drop: () => Promise<void> };
+  client: pg.Client;
+}
+
+/**
+ * A fresh database and one connected client on it, for tests whose statements must share a
+ * session (a SET, a COPY on that client); `prepare` runs on it in beforeAll. Ended and dropped in afterAll.
+ */
+export function useDatabaseClient(prepare?: (client: pg.Client) => Promise<void>): TestClient {
+  const t = {} as TestClient;
+  beforeAll(async () => {
+    t.db = await freshDatabase(inject('databaseUrl'));
+    t.client = new pg.Client(t.db.url);
+    await t.client.connect();
+    await prepare?.(t.client);
+  });
+  afterAll(async () => {
+    await t.client?.end();
+    await t.db?.drop();
+  });
+  return t;
+}
