@@ -12,7 +12,7 @@ export * from './spec-reference.js';
 export { restartablePostgres, type RestartablePostgres } from './restartable-postgres.js';
 export { collectingUncaught, terminateWhilePending } from './uncaught.js';
 export { untilRow } from './until-row.js';
-export { type LocalOrchestrator, useLocalOrchestrator } from './local-orchestrator.js';
+export { type LocalOrchestrator, type LocalOrchestratorOptions, useLocalOrchestrator } from './local-orchestrator.js';
 export { type TestClient, type TestDatabase, useDatabase, useDatabaseClient } from './test-database.js';
 export { type JobDatabase, useJobDatabase } from './job-database.js';
 export { CUSTOMERS } from './datasets.js';
