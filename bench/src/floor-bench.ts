@@ -11,12 +11,8 @@
  * Also the first job of a freshly started orchestrator against the next one (the warm-up).
  * `npm run bench -- floor` (BENCH_SERVER=embedded|system: one server only).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { ACCOUNTS_DDL, benchDatabase, type BenchPostgres, benchServers, type BenchResult, type Harness, median, runJob, type ServerKind, type Stack, timeTool } from './harness.js';
+import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, onEachServer, psqlFloor, runJob, type ServerKind, type Stack, timeTool, withBenchDatabase } from './harness.js';
 import { chunkScripts } from './jobs-bench.js';
 
 const ROWS = 1_000_000;
@@ -29,19 +25,9 @@ interface Ctx {
   scripts: string[];
 }
 
-async function fresh(db: pg.Pool, table: string): Promise<void> {
-  await db.query(`DROP TABLE IF EXISTS "${table}"`);
-  await db.query(ACCOUNTS_DDL.replace('%s', table));
-}
-
-/** psql, 4 sessions, 200 chunk transactions (then the primary key, for `create`). */
+/** psql, 4 sessions, 200 chunk transactions (then the primary key, for `create`), in seconds. */
 async function floor(c: Ctx, withKey: boolean): Promise<number> {
-  await fresh(c.db.pool, 'floor_4');
-  const psql = (args: string[]) => timeTool(c.server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', c.db.url, ...args]);
-  const t0 = performance.now();
-  await Promise.all(c.scripts.map((f) => psql(['-f', f])));
-  if (withKey) await psql(['-c', 'ALTER TABLE floor_4 ADD PRIMARY KEY (aid)']);
-  return (performance.now() - t0) / 1000;
+  return (await psqlFloor(c.server, c.db, c.scripts, withKey)).totalMs / 1000;
 }
 
 async function job(c: Ctx, mode: 'append' | 'create'): Promise<number> {
@@ -95,10 +81,7 @@ async function firstJob(h: Harness, kind: ServerKind, c: Ctx): Promise<BenchResu
 async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
   const server = await h.postgres(kind);
   if (!server.bin) throw new Error('floor bench needs psql/pgbench of a system PostgreSQL');
-  const admin = new pg.Pool({ connectionString: server.url, max: 1 });
-  const db = await benchDatabase(admin, server, 'bench_floor');
-  const dir = await mkdtemp(join(tmpdir(), 'rowflow-bench-floor-'));
-  try {
+  return withBenchDatabase(server, 'bench_floor', async (db, dir) => {
     const stack = await h.startStack(db.url, { MAX_ROWS: '100000000' });
     const c: Ctx = { server, stack, db, scripts: [] };
     const out: BenchResult[] = [];
@@ -116,15 +99,9 @@ async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
     // Its own stack, after the other stopped: two stacks on one database share the job queue.
     out.push(await firstJob(h, kind, c));
     return out;
-  } finally {
-    await db.pool.end();
-    await admin.end();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-export async function run(h: Harness): Promise<BenchResult[]> {
-  const out: BenchResult[] = [];
-  for (const kind of benchServers()) out.push(...(await onServer(h, kind)));
-  return out;
+export function run(h: Harness): Promise<BenchResult[]> {
+  return onEachServer((kind) => onServer(h, kind));
 }

@@ -338,3 +338,46 @@ export async function postmasterPid(pool: pg.Pool): Promise<number> {
 export function benchServers(): ServerKind[] {
   return process.env.BENCH_SERVER ? [process.env.BENCH_SERVER as ServerKind] : ['embedded', 'system'];
 }
+
+/** Runs `onServer` for each server of `benchServers()`, one after the other, and joins the results. */
+export async function onEachServer(onServer: (kind: ServerKind) => Promise<BenchResult[]>): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  for (const kind of benchServers()) out.push(...(await onServer(kind)));
+  return out;
+}
+
+/**
+ * A database `name` of its own on `server` (see benchDatabase) and a temp dir, for `use`; the
+ * pools end and the dir is removed afterwards, even when `use` throws.
+ */
+export async function withBenchDatabase<T>(server: BenchPostgres, name: string, use: (db: { url: string; pool: pg.Pool }, dir: string) => Promise<T>): Promise<T> {
+  const admin = new pg.Pool({ connectionString: server.url, max: 1 });
+  try {
+    const db = await benchDatabase(admin, server, name);
+    const dir = await mkdtemp(join(tmpdir(), `rowflow-${name.replaceAll('_', '-')}-`));
+    try {
+      return await use(db, dir);
+    } finally {
+      await db.pool.end();
+      await rm(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * The floor of a job's load: psql runs `scripts` (one session each, e.g. chunkScripts' 200 chunk
+ * transactions over 4 sessions) into a fresh `floor_4`, then adds its primary key when `withKey`.
+ * Milliseconds from the first script's start to the rows loaded, and to the end.
+ */
+export async function psqlFloor(server: BenchPostgres, db: { url: string; pool: pg.Pool }, scripts: string[], withKey: boolean): Promise<{ loadedMs: number; totalMs: number }> {
+  await db.pool.query('DROP TABLE IF EXISTS floor_4');
+  await db.pool.query(ACCOUNTS_DDL.replace('%s', 'floor_4'));
+  const psql = (args: string[]) => timeTool(server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, ...args]);
+  const t0 = performance.now();
+  await Promise.all(scripts.map((f) => psql(['-f', f])));
+  const loadedMs = performance.now() - t0;
+  if (withKey) await psql(['-c', 'ALTER TABLE floor_4 ADD PRIMARY KEY (aid)']);
+  return { loadedMs, totalMs: performance.now() - t0 };
+}

@@ -8,8 +8,7 @@
  * phase, read from its status. `npm run bench -- many-tables`.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
@@ -17,8 +16,7 @@ import type { DatasetSpec } from '@rowflow/contracts';
 import { createDatasetRowStream } from '@rowflow/generator';
 import { createTableSql, datasetSlice } from '@rowflow/jobs';
 import { datasetPgType } from '@rowflow/schema';
-import pg from 'pg';
-import { benchDatabase, type BenchPostgres, type BenchResult, benchServers, type Harness, median, postmasterPid, procStat, serverCpu, type ServerKind, type Stack, timeTool } from './harness.js';
+import { type BenchPostgres, type BenchResult, type Harness, median, onEachServer, postmasterPid, procStat, serverCpu, type ServerKind, type Stack, timeTool, withBenchDatabase } from './harness.js';
 
 /** A small table as real schemas have hundreds of: a key and a few plain columns. */
 export function manyTablesDataset(tables: number, rows: number): DatasetSpec {
@@ -94,50 +92,44 @@ export async function datasetJob(stack: Stack, dataset: DatasetSpec, prefix: str
 async function onServer(h: Harness, kind: ServerKind, dataset: DatasetSpec, rounds: number): Promise<BenchResult[]> {
   const server: BenchPostgres = await h.postgres(kind);
   if (!server.bin) throw new Error('many-tables bench needs psql of a system PostgreSQL');
-  const admin = new pg.Pool({ connectionString: server.url, max: 1 });
-  const db = await benchDatabase(admin, server, 'bench_many');
-  const dir = await mkdtemp(join(tmpdir(), 'rowflow-bench-many-'));
-  const stack = await h.startStack(db.url);
-  try {
-    const pm = await postmasterPid(db.pool);
-    const psql: number[] = [];
-    const jobs: JobTimes[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const script = await psqlScript(dir, dataset, `p${i}_`);
-      const p = await withCpu(pm, stack, async () => ({ wall: await timeTool(server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', script]) }));
-      psql.push(p.wall);
-      jobs.push(await withCpu(pm, stack, () => datasetJob(stack, dataset, `j${i}_`)));
-      h.log(`${kind}: psql ${p.wall.toFixed(2)} s (PostgreSQL CPU ${p.pgCpu.toFixed(2)} s), job ${JSON.stringify(jobs.at(-1), (_, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`);
+  return withBenchDatabase(server, 'bench_many', async (db, dir) => {
+    const stack = await h.startStack(db.url);
+    try {
+      const pm = await postmasterPid(db.pool);
+      const psql: number[] = [];
+      const jobs: JobTimes[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const script = await psqlScript(dir, dataset, `p${i}_`);
+        const p = await withCpu(pm, stack, async () => ({ wall: await timeTool(server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', script]) }));
+        psql.push(p.wall);
+        jobs.push(await withCpu(pm, stack, () => datasetJob(stack, dataset, `j${i}_`)));
+        h.log(`${kind}: psql ${p.wall.toFixed(2)} s (PostgreSQL CPU ${p.pgCpu.toFixed(2)} s), job ${JSON.stringify(jobs.at(-1), (_, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`);
+      }
+      const job = median(jobs.map((j) => j.total));
+      const ratios = median(jobs.map((j, i) => j.total / psql[i]!));
+      const mid = (f: (j: JobTimes) => number) => median(jobs.map(f)).toFixed(2);
+      const size = `${dataset.tables.length} tables × ${dataset.tables[0]!.rows} rows`;
+      return [
+        { name: `many tables: psql, ${size}, create + \\copy + ADD PRIMARY KEY per table (baseline)`, value: median(psql), unit: 's', note: `${server.label}; runs ${psql.map((s) => s.toFixed(2)).join(', ')} s` },
+        {
+          name: `many tables: dataset job, ${size}`,
+          value: job,
+          unit: 's',
+          ratio: ratios,
+          baseline: 'psql, same bytes, same server (time ratio, lower is better)',
+          target: '<= 1.5, <= 30 s',
+          note: `median of ${rounds}: POST ${mid((j) => j.post)} s, load ${mid((j) => j.load)} s, constraint phase ${mid((j) => j.phase)} s; runs ${jobs.map((j) => j.total.toFixed(2)).join(', ')} s`,
+        },
+      ];
+    } finally {
+      await stack.stop();
     }
-    const job = median(jobs.map((j) => j.total));
-    const ratios = median(jobs.map((j, i) => j.total / psql[i]!));
-    const mid = (f: (j: JobTimes) => number) => median(jobs.map(f)).toFixed(2);
-    const size = `${dataset.tables.length} tables × ${dataset.tables[0]!.rows} rows`;
-    return [
-      { name: `many tables: psql, ${size}, create + \\copy + ADD PRIMARY KEY per table (baseline)`, value: median(psql), unit: 's', note: `${server.label}; runs ${psql.map((s) => s.toFixed(2)).join(', ')} s` },
-      {
-        name: `many tables: dataset job, ${size}`,
-        value: job,
-        unit: 's',
-        ratio: ratios,
-        baseline: 'psql, same bytes, same server (time ratio, lower is better)',
-        target: '<= 1.5, <= 30 s',
-        note: `median of ${rounds}: POST ${mid((j) => j.post)} s, load ${mid((j) => j.load)} s, constraint phase ${mid((j) => j.phase)} s; runs ${jobs.map((j) => j.total.toFixed(2)).join(', ')} s`,
-      },
-    ];
-  } finally {
-    await stack.stop();
-    await db.pool.end();
-    await admin.end();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-export async function run(h: Harness): Promise<BenchResult[]> {
+export function run(h: Harness): Promise<BenchResult[]> {
   const tables = Number(process.env.BENCH_TABLES ?? (h.quick ? 200 : 1000));
   const dataset = manyTablesDataset(tables, 1000);
   const rounds = h.quick ? 1 : 3;
-  const out: BenchResult[] = [];
-  for (const kind of benchServers()) out.push(...(await onServer(h, kind, dataset, rounds)));
-  return out;
+  return onEachServer((kind) => onServer(h, kind, dataset, rounds));
 }

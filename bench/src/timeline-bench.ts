@@ -9,11 +9,8 @@
  * `BENCH_SERVER=embedded|system BENCH_QUICK=1 node bench/dist/run.js timeline`
  * (BENCH_TIMELINE_WAIT=poll|events: how the client learns the end; default both).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
-import { ACCOUNTS_DDL, benchDatabase, type BenchPostgres, benchServers, type BenchResult, type Harness, jobEnd, median, postmasterPid, procStat, serverCpu, type ServerKind, type Stack, timeTool } from './harness.js';
+import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, jobEnd, median, onEachServer, postmasterPid, procStat, psqlFloor, serverCpu, type ServerKind, type Stack, withBenchDatabase } from './harness.js';
 import { chunkScripts } from './jobs-bench.js';
 
 const ROWS = 1_000_000;
@@ -127,15 +124,9 @@ async function timeJob(stack: Stack, book: LogBook, db: pg.Pool, pm: number, mod
 
 /** The floor (psql, the job's bytes, 200 chunk transactions in 4 sessions; then the key for `create`), ms and PostgreSQL CPU. */
 async function timeFloor(server: BenchPostgres, db: { url: string; pool: pg.Pool }, pm: number, scripts: string[], withKey: boolean): Promise<string> {
-  await db.pool.query('DROP TABLE IF EXISTS floor_4');
-  await db.pool.query(ACCOUNTS_DDL.replace('%s', 'floor_4'));
-  const psql = (args: string[]) => timeTool(server, 'psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, ...args]);
   const pg0 = serverCpu(pm);
-  const t0 = Date.now();
-  await Promise.all(scripts.map((f) => psql(['-f', f])));
-  const loaded = Date.now() - t0;
-  if (withKey) await psql(['-c', 'ALTER TABLE floor_4 ADD PRIMARY KEY (aid)']);
-  const total = Date.now() - t0;
+  const { loadedMs, totalMs } = await psqlFloor(server, db, scripts, withKey);
+  const [loaded, total] = [Math.round(loadedMs), Math.round(totalMs)];
   return `floor${withKey ? ' + ADD PRIMARY KEY' : ''}: loaded ${loaded} ms${withKey ? `, key built ${total} ms` : ''}; PostgreSQL CPU ${(serverCpu(pm) - pg0).toFixed(2)} s`;
 }
 
@@ -150,13 +141,10 @@ function show(h: Harness, label: string, t: Timeline): void {
 
 async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
   const server = await h.postgres(kind);
-  const admin = new pg.Pool({ connectionString: server.url, max: 1 });
-  const db = await benchDatabase(admin, server, 'bench_timeline');
-  const book = new LogBook();
-  const waits: Wait[] = process.env.BENCH_TIMELINE_WAIT ? [process.env.BENCH_TIMELINE_WAIT as Wait] : ['poll', 'events'];
-  const out: BenchResult[] = [];
-  const dir = await mkdtemp(join(tmpdir(), 'rowflow-bench-timeline-'));
-  try {
+  return withBenchDatabase(server, 'bench_timeline', async (db, dir) => {
+    const book = new LogBook();
+    const waits: Wait[] = process.env.BENCH_TIMELINE_WAIT ? [process.env.BENCH_TIMELINE_WAIT as Wait] : ['poll', 'events'];
+    const out: BenchResult[] = [];
     const pm = await postmasterPid(db.pool);
     const stack = await h.startStack(db.url, { MAX_ROWS: '100000000', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' }, { onOrchestratorLine: book.line });
     try {
@@ -177,15 +165,9 @@ async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
       await stack.stop();
     }
     return out;
-  } finally {
-    await db.pool.end();
-    await admin.end();
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-export async function run(h: Harness): Promise<BenchResult[]> {
-  const out: BenchResult[] = [];
-  for (const kind of benchServers()) out.push(...(await onServer(h, kind)));
-  return out;
+export function run(h: Harness): Promise<BenchResult[]> {
+  return onEachServer((kind) => onServer(h, kind));
 }

@@ -1,17 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase, kill9, loadSpecReference, orphans, postJson, type Proc, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { CUSTOMERS, kill9, loadSpecReference, orphans, postJson, tableMd5, useWorkerStack, waitForState } from '../support/index.js';
 
 /**
  * Dataset jobs end to end: an API-only orchestrator takes the requests, spawned worker
  * processes (real apps, killable) do the work, against a real generator and Postgres.
  */
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let gen: { app: INestApplication; url: string };
-let api: { app: INestApplication; url: string };
-const workers: Proc[] = [];
+const stack = useWorkerStack({ env: { MAX_ROWS: '1000000' }, poolMax: 6, workerEnv: { WORKER_CONCURRENCY: '3', MAX_ROWS: '1000000' } });
 
 /** Listed child-first on purpose: order in the spec must not matter. */
 const SHOP = {
@@ -27,15 +21,7 @@ const SHOP = {
         { name: 'qty', type: 'int', min: 1, max: 5 },
       ],
     },
-    {
-      name: 'customers',
-      rows: 3000,
-      columns: [
-        { name: 'id', type: 'serial', primaryKey: true },
-        { name: 'email', type: 'email', unique: true },
-        { name: 'name', type: 'fullName' },
-      ],
-    },
+    CUSTOMERS,
     {
       name: 'products',
       rows: 400,
@@ -49,53 +35,27 @@ const SHOP = {
 };
 const ROWS: Record<string, number> = { orders: 9000, customers: 3000, products: 400 };
 
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  pool.on('error', () => undefined);
-  gen = await bootGenerator();
-  api = await bootOrchestrator(db.url, gen.url, { JOB_WORKERS: 'false', MAX_ROWS: '1000000' });
-});
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => stop(w)));
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => stop(w)));
-  await api?.app.close();
-  await gen?.app.close();
-  await pool?.end();
-  await db?.drop();
-});
-
-async function startWorker(env: NodeJS.ProcessEnv = {}): Promise<Proc> {
-  const w = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, JOB_WORKERS: 'true', WORKER_CONCURRENCY: '3', MAX_ROWS: '1000000', ...env });
-  workers.push(w);
-  return w;
-}
-
 async function relationCount(): Promise<number> {
-  return (await pool.query(`SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`)).rows[0].n;
+  return (await stack.pool.query(`SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'`)).rows[0].n;
 }
 
 async function jobCount(): Promise<number> {
-  return (await pool.query(`SELECT count(*)::int AS n FROM rowflow.jobs`)).rows[0].n;
+  return (await stack.pool.query(`SELECT count(*)::int AS n FROM rowflow.jobs`)).rows[0].n;
 }
 
 /** Every table of the job equals the generator's output for the spec stored with the job. */
 async function expectExact(jobId: string, prefix: string): Promise<void> {
-  const stored = await pool.query(`SELECT name, target_table, rows_total FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId]);
-  const { seed, dataset } = (await pool.query(`SELECT seed, dataset FROM rowflow.jobs WHERE id = $1`, [jobId])).rows[0];
+  const stored = await stack.pool.query(`SELECT name, target_table, rows_total FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId]);
+  const { seed, dataset } = (await stack.pool.query(`SELECT seed, dataset FROM rowflow.jobs WHERE id = $1`, [jobId])).rows[0];
   expect(stored.rows.map((r) => r.target_table)).toEqual(['orders', 'customers', 'products'].map((n) => prefix + n));
   for (const t of stored.rows) {
-    const ref = await loadSpecReference(pool, gen.url, t.target_table, { dataset, table: t.name }, Number(t.rows_total), Number(seed));
-    const got = await tableMd5(pool, t.target_table, 'id');
+    const ref = await loadSpecReference(stack.pool, stack.gen.url, t.target_table, { dataset, table: t.name }, Number(t.rows_total), Number(seed));
+    const got = await tableMd5(stack.pool, t.target_table, 'id');
     expect(got.n).toBe(ROWS[t.name]);
-    expect(got).toEqual(await tableMd5(pool, ref, 'id'));
+    expect(got).toEqual(await tableMd5(stack.pool, ref, 'id'));
   }
-  expect(await orphans(pool, `${prefix}orders`, 'customer_id', `${prefix}customers`, 'id')).toBe(0);
-  expect(await orphans(pool, `${prefix}orders`, 'product_id', `${prefix}products`, 'id')).toBe(0);
+  expect(await orphans(stack.pool, `${prefix}orders`, 'customer_id', `${prefix}customers`, 'id')).toBe(0);
+  expect(await orphans(stack.pool, `${prefix}orders`, 'product_id', `${prefix}products`, 'id')).toBe(0);
 }
 
 /**
@@ -104,27 +64,27 @@ async function expectExact(jobId: string, prefix: string): Promise<void> {
  * and is a validated REFERENCES constraint.
  */
 async function expectIntact(jobId: string): Promise<void> {
-  const { seed, dataset } = (await pool.query(`SELECT seed, dataset FROM rowflow.jobs WHERE id = $1`, [jobId])).rows[0];
-  const tables = (await pool.query(`SELECT index, name, target_table, schema, rows_total FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId])).rows;
+  const { seed, dataset } = (await stack.pool.query(`SELECT seed, dataset FROM rowflow.jobs WHERE id = $1`, [jobId])).rows[0];
+  const tables = (await stack.pool.query(`SELECT index, name, target_table, schema, rows_total FROM rowflow.job_tables WHERE job_id = $1 ORDER BY index`, [jobId])).rows;
   for (const t of tables) {
     const pk = t.schema.columns.find((c: any) => c.primaryKey).name;
-    const ref = await loadSpecReference(pool, gen.url, t.target_table, { dataset, table: t.name }, Number(t.rows_total), Number(seed));
-    const got = await tableMd5(pool, t.target_table, `"${pk}"`);
+    const ref = await loadSpecReference(stack.pool, stack.gen.url, t.target_table, { dataset, table: t.name }, Number(t.rows_total), Number(seed));
+    const got = await tableMd5(stack.pool, t.target_table, `"${pk}"`);
     expect(got.n).toBe(Number(t.rows_total));
-    expect(got).toEqual(await tableMd5(pool, ref, `"${pk}"`));
+    expect(got).toEqual(await tableMd5(stack.pool, ref, `"${pk}"`));
   }
-  const fks = (await pool.query(`SELECT name, table_index, columns, ref_table_index, ref_columns, state FROM rowflow.job_constraints WHERE job_id = $1 AND kind = 'foreignKey'`, [jobId])).rows;
+  const fks = (await stack.pool.query(`SELECT name, table_index, columns, ref_table_index, ref_columns, state FROM rowflow.job_constraints WHERE job_id = $1 AND kind = 'foreignKey'`, [jobId])).rows;
   expect(fks.length).toBeGreaterThan(0);
   for (const k of fks) {
     const [child, parent] = [tables[k.table_index].target_table, tables[k.ref_table_index].target_table];
     expect(k.state).toBe('done');
-    expect(await orphans(pool, child, k.columns[0], parent, k.ref_columns[0])).toBe(0);
+    expect(await orphans(stack.pool, child, k.columns[0], parent, k.ref_columns[0])).toBe(0);
     expect((await foreignKeys(child)).find((f) => f.conname === k.name)).toEqual({ conname: k.name, parent, convalidated: true });
   }
 }
 
 async function foreignKeys(table: string): Promise<Array<{ conname: string; parent: string; convalidated: boolean }>> {
-  const res = await pool.query(
+  const res = await stack.pool.query(
     `SELECT conname, confrelid::regclass::text AS parent, convalidated FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'f' ORDER BY conname`,
     [`public."${table}"`],
   );
@@ -133,7 +93,7 @@ async function foreignKeys(table: string): Promise<Array<{ conname: string; pare
 
 describe('dataset jobs', () => {
   it('create: every table exact, REFERENCES present and validated, 0 orphans, status per table', async () => {
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: SHOP, seed: 21, partitions: 2, chunkSize: 1000, targetPrefix: 'shop_' });
+    const res = await postJson(`${stack.orch.url}/api/jobs`, { dataset: SHOP, seed: 21, partitions: 2, chunkSize: 1000, targetPrefix: 'shop_' });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ dataset: 'shop', rowsTotal: 12_400, phase: 'loading' });
     expect(res.body.tables.map((t: any) => [t.name, t.targetTable, t.rowsTotal])).toEqual([
@@ -142,8 +102,8 @@ describe('dataset jobs', () => {
       ['products', 'shop_products', 400],
     ]);
     expect(res.body.partitions.map((p: any) => p.table)).toEqual([0, 0, 1, 1, 2, 2]);
-    await startWorker();
-    const done = await waitForState(api.url, res.body.id, ['completed', 'failed'], 120_000);
+    await stack.startWorker();
+    const done = await waitForState(stack.orch.url, res.body.id, ['completed', 'failed'], 120_000);
     expect(done).toMatchObject({ state: 'completed', phase: 'done', rowsWritten: 12_400, rowsSkipped: 0, error: null });
     expect(done.tables.map((t: any) => [t.name, t.rowsWritten, t.state, t.phase])).toEqual([
       ['orders', 9000, 'completed', 'done'],
@@ -155,9 +115,9 @@ describe('dataset jobs', () => {
       { conname: 'shop_orders_customer_id_fkey', parent: 'shop_customers', convalidated: true },
       { conname: 'shop_orders_product_id_fkey', parent: 'shop_products', convalidated: true },
     ]);
-    const keys = await pool.query(`SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid::regclass::text LIKE 'shop_%' ORDER BY conname`);
+    const keys = await stack.pool.query(`SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u') AND conrelid::regclass::text LIKE 'shop_%' ORDER BY conname`);
     expect(keys.rows.map((r) => r.conname)).toEqual(['shop_customers_email_key', 'shop_customers_pkey', 'shop_orders_pkey', 'shop_products_pkey', 'shop_products_sku_key']);
-    const types = await pool.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'shop_orders' ORDER BY ordinal_position`);
+    const types = await stack.pool.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'shop_orders' ORDER BY ordinal_position`);
     expect(types.rows.slice(0, 3)).toEqual([
       { column_name: 'id', data_type: 'bigint', is_nullable: 'NO' },
       { column_name: 'customer_id', data_type: 'bigint', is_nullable: 'NO' },
@@ -166,52 +126,52 @@ describe('dataset jobs', () => {
   });
 
   it('killed mid-load, a restarted worker completes it with identical tables', async () => {
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: SHOP, seed: 22, partitions: 2, chunkSize: 500, targetPrefix: 'k_' });
-    const first = await startWorker();
+    const res = await postJson(`${stack.orch.url}/api/jobs`, { dataset: SHOP, seed: 22, partitions: 2, chunkSize: 500, targetPrefix: 'k_' });
+    const first = await stack.startWorker();
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const j = await (await fetch(`${api.url}/api/jobs/${res.body.id}`)).json();
+      const j = await (await fetch(`${stack.orch.url}/api/jobs/${res.body.id}`)).json();
       if (j.rowsWritten > 0 || j.state !== 'queued') break;
       if (Date.now() > deadline) throw new Error('no progress');
       await new Promise((r) => setTimeout(r, 20));
     }
     await kill9(first);
-    await startWorker();
-    const done = await waitForState(api.url, res.body.id, ['completed', 'failed'], 120_000);
+    await stack.startWorker();
+    const done = await waitForState(stack.orch.url, res.body.id, ['completed', 'failed'], 120_000);
     expect(done).toMatchObject({ state: 'completed', phase: 'done', rowsWritten: 12_400, rowsSkipped: 0 });
     await expectExact(res.body.id, 'k_');
     expect((await foreignKeys('k_orders')).map((f) => f.convalidated)).toEqual([true, true]);
   });
 
   it('append into tables that already have their keys and REFERENCES: parents load first, nothing rejected', async () => {
-    await pool.query(`CREATE TABLE app_customers (id bigint PRIMARY KEY, email text UNIQUE, name text)`);
-    await pool.query(`CREATE TABLE app_products (id bigint PRIMARY KEY, sku uuid UNIQUE, price numeric(8,2))`);
-    await pool.query(`CREATE TABLE app_orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES app_customers, product_id bigint REFERENCES app_products, qty integer)`);
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: SHOP, seed: 23, partitions: 2, mode: 'append', targetPrefix: 'app_', skipLimit: 0 });
+    await stack.pool.query(`CREATE TABLE app_customers (id bigint PRIMARY KEY, email text UNIQUE, name text)`);
+    await stack.pool.query(`CREATE TABLE app_products (id bigint PRIMARY KEY, sku uuid UNIQUE, price numeric(8,2))`);
+    await stack.pool.query(`CREATE TABLE app_orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES app_customers, product_id bigint REFERENCES app_products, qty integer)`);
+    const res = await postJson(`${stack.orch.url}/api/jobs`, { dataset: SHOP, seed: 23, partitions: 2, mode: 'append', targetPrefix: 'app_', skipLimit: 0 });
     expect(res.status).toBe(202);
-    await startWorker();
-    const done = await waitForState(api.url, res.body.id, ['completed', 'failed'], 120_000);
+    await stack.startWorker();
+    const done = await waitForState(stack.orch.url, res.body.id, ['completed', 'failed'], 120_000);
     expect(done).toMatchObject({ state: 'completed', rowsWritten: 12_400, rowsSkipped: 0, error: null });
-    expect((await pool.query(`SELECT count(*)::int AS n FROM rowflow.job_constraints WHERE job_id = $1`, [res.body.id])).rows[0].n).toBe(0);
+    expect((await stack.pool.query(`SELECT count(*)::int AS n FROM rowflow.job_constraints WHERE job_id = $1`, [res.body.id])).rows[0].n).toBe(0);
     await expectExact(res.body.id, 'app_');
   });
 
   it('the catalog datasets by name (per-parent sizes, uuid/text/self-referencing keys), one HTTP and one in-process worker sharing the work', async () => {
-    const shop = await postJson(`${api.url}/api/jobs`, { dataset: 'shop', seed: 31, partitions: 2, targetPrefix: 'cat_' });
-    const org = await postJson(`${api.url}/api/jobs`, { dataset: 'org', seed: 32, partitions: 2, targetPrefix: 'cat_' });
+    const shop = await postJson(`${stack.orch.url}/api/jobs`, { dataset: 'shop', seed: 31, partitions: 2, targetPrefix: 'cat_' });
+    const org = await postJson(`${stack.orch.url}/api/jobs`, { dataset: 'org', seed: 32, partitions: 2, targetPrefix: 'cat_' });
     expect([shop.status, org.status]).toEqual([202, 202]);
     expect(shop.body.tables.map((t: any) => t.name)).toEqual(['users', 'products', 'orders', 'order_items']);
-    const counts = await postJson(`${gen.url}/api/generator/datasets/rows`, { dataset: 'shop', seed: 31 });
+    const counts = await postJson(`${stack.gen.url}/api/generator/datasets/rows`, { dataset: 'shop', seed: 31 });
     expect(shop.body.tables.map((t: any) => t.rowsTotal)).toEqual(counts.body.tables.map((t: any) => t.rows));
-    await startWorker();
-    await startWorker({ JOB_ROW_SOURCE: 'local' });
+    await stack.startWorker();
+    await stack.startWorker({ JOB_ROW_SOURCE: 'local' });
     for (const job of [shop, org]) {
-      const done = await waitForState(api.url, job.body.id, ['completed', 'failed'], 120_000);
+      const done = await waitForState(stack.orch.url, job.body.id, ['completed', 'failed'], 120_000);
       expect(done).toMatchObject({ state: 'completed', phase: 'done', rowsSkipped: 0, error: null });
       expect(done.tables.every((t: any) => t.state === 'completed' && t.phase === 'done' && t.rowsWritten === t.rowsTotal)).toBe(true);
       await expectIntact(job.body.id);
     }
-    const types = await pool.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'cat_employees' AND column_name IN ('department_id', 'manager_id') ORDER BY column_name`);
+    const types = await stack.pool.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'cat_employees' AND column_name IN ('department_id', 'manager_id') ORDER BY column_name`);
     expect(types.rows).toEqual([
       { column_name: 'department_id', data_type: 'uuid', is_nullable: 'NO' },
       { column_name: 'manager_id', data_type: 'bigint', is_nullable: 'YES' },
@@ -222,23 +182,23 @@ describe('dataset jobs', () => {
     // Parents listed first: dropping them in that order would fail on the children's foreign keys.
     const parentsFirst = { ...SHOP, tables: [SHOP.tables[1], SHOP.tables[2], SHOP.tables[0]] };
     const body = { dataset: parentsFirst, seed: 24, mode: 'replace', targetPrefix: 'rep_' };
-    const first = await postJson(`${api.url}/api/jobs`, body);
+    const first = await postJson(`${stack.orch.url}/api/jobs`, body);
     expect(first.status).toBe(202);
-    await startWorker();
-    expect(await waitForState(api.url, first.body.id, ['completed', 'failed'], 120_000)).toMatchObject({ state: 'completed' });
-    const before = await tableMd5(pool, 'rep_orders', 'id');
-    const second = await postJson(`${api.url}/api/jobs`, body); // rep_orders references rep_customers now
+    await stack.startWorker();
+    expect(await waitForState(stack.orch.url, first.body.id, ['completed', 'failed'], 120_000)).toMatchObject({ state: 'completed' });
+    const before = await tableMd5(stack.pool, 'rep_orders', 'id');
+    const second = await postJson(`${stack.orch.url}/api/jobs`, body); // rep_orders references rep_customers now
     expect(second.status).toBe(202);
-    expect(await waitForState(api.url, second.body.id, ['completed', 'failed'], 120_000)).toMatchObject({ state: 'completed', phase: 'done' });
-    expect(await tableMd5(pool, 'rep_orders', 'id')).toEqual(before);
+    expect(await waitForState(stack.orch.url, second.body.id, ['completed', 'failed'], 120_000)).toMatchObject({ state: 'completed', phase: 'done' });
+    expect(await tableMd5(stack.pool, 'rep_orders', 'id')).toEqual(before);
     expect((await foreignKeys('rep_orders')).map((f) => f.convalidated)).toEqual([true, true]);
   });
 
   it('a dataset table name the write scope refuses → 400 naming that table (or the prefix)', async () => {
     const [rel, jobs] = [await relationCount(), await jobCount()];
-    const named = await postJson(`${api.url}/api/jobs`, { dataset: { name: 'x', tables: [{ ...SHOP.tables[1], name: 'pg_users' }] } });
+    const named = await postJson(`${stack.orch.url}/api/jobs`, { dataset: { name: 'x', tables: [{ ...SHOP.tables[1], name: 'pg_users' }] } });
     expect(named.body).toMatchObject({ statusCode: 400, field: 'dataset.tables[0].name' });
-    const prefixed = await postJson(`${api.url}/api/jobs`, { dataset: SHOP, targetPrefix: 'pg_' });
+    const prefixed = await postJson(`${stack.orch.url}/api/jobs`, { dataset: SHOP, targetPrefix: 'pg_' });
     expect(prefixed.body).toMatchObject({ statusCode: 400, field: 'targetPrefix' });
     expect([await relationCount(), await jobCount()]).toEqual([rel, jobs]);
   });
@@ -272,16 +232,16 @@ describe('dataset jobs', () => {
 
   it.each(bad)('%s → 400 naming the field, nothing written', async (_what, body, field) => {
     const [rel, jobs] = [await relationCount(), await jobCount()];
-    const res = await postJson(`${api.url}/api/jobs`, body);
+    const res = await postJson(`${stack.orch.url}/api/jobs`, body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', field });
     expect([await relationCount(), await jobCount()]).toEqual([rel, jobs]);
   });
 
   it('one existing target among the tables → 409, and none of the others is created', async () => {
-    await pool.query(`CREATE TABLE dup_products (id bigint)`);
+    await stack.pool.query(`CREATE TABLE dup_products (id bigint)`);
     const [rel, jobs] = [await relationCount(), await jobCount()];
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: SHOP, targetPrefix: 'dup_' });
+    const res = await postJson(`${stack.orch.url}/api/jobs`, { dataset: SHOP, targetPrefix: 'dup_' });
     expect(res.status).toBe(409);
     expect(res.body.message).toContain('dup_products');
     expect([await relationCount(), await jobCount()]).toEqual([rel, jobs]);

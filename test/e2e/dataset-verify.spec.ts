@@ -5,7 +5,7 @@ import { createDatasetRowStream } from '@rowflow/generator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor } from '../cli/cli-harness.js';
-import { bootOrchestrator, freshDatabase, postJson, waitForState } from '../support/index.js';
+import { bootOrchestrator, CUSTOMERS, freshDatabase, postJson, waitForState } from '../support/index.js';
 
 /**
  * Manifests and verify of dataset jobs over real HTTP and Postgres: an in-process orchestrator
@@ -19,15 +19,7 @@ let orch: { app: INestApplication; url: string };
 const CRM: DatasetSpec = {
   name: 'crm',
   tables: [
-    {
-      name: 'customers',
-      rows: 3000,
-      columns: [
-        { name: 'id', type: 'serial', primaryKey: true },
-        { name: 'email', type: 'email', unique: true },
-        { name: 'name', type: 'fullName' },
-      ],
-    },
+    CUSTOMERS,
     {
       name: 'orders',
       perParent: { table: 'customers', distribution: 'poisson', mean: 2 },

@@ -1,25 +1,14 @@
 import { pipeline } from 'node:stream/promises';
 import type { DatasetSpec, TableSpec } from '@rowflow/contracts';
 import { createDatasetRowStream, createRowStream } from '@rowflow/generator';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { useDatabase } from '../support/index.js';
 
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-});
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const db = useDatabase(2);
 
 async function copy(table: string, columns: string[], source: NodeJS.ReadableStream): Promise<void> {
-  const client = await pool.connect();
+  const client = await db.pool.connect();
   try {
     await pipeline(source, client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT csv)`)));
   } finally {
@@ -42,27 +31,27 @@ const names = people.columns.map((c) => c.name);
 
 describe('append more rows: keyOffset continues keys without conflicts', () => {
   it('a second load with keyOffset = rows already loaded never collides on any unique key', async () => {
-    await pool.query('CREATE TABLE people (id bigint PRIMARY KEY, email text UNIQUE NOT NULL, login text UNIQUE NOT NULL, ref uuid UNIQUE NOT NULL, code integer UNIQUE NOT NULL, first_name text NOT NULL)');
+    await db.pool.query('CREATE TABLE people (id bigint PRIMARY KEY, email text UNIQUE NOT NULL, login text UNIQUE NOT NULL, ref uuid UNIQUE NOT NULL, code integer UNIQUE NOT NULL, first_name text NOT NULL)');
     await copy('people', names, createRowStream({ spec: people, seed: 3, rows: 5000, format: 'csv', header: false }));
-    const existing = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM people')).rows[0]?.n);
+    const existing = Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM people')).rows[0]?.n);
     await copy('people', names, createRowStream({ spec: { ...people, keyOffset: existing }, seed: 3, rows: 5000, format: 'csv', header: false }));
-    const r = await pool.query<{ n: string; min: string; max: string }>('SELECT count(*) AS n, min(id) AS min, max(id) AS max FROM people');
+    const r = await db.pool.query<{ n: string; min: string; max: string }>('SELECT count(*) AS n, min(id) AS min, max(id) AS max FROM people');
     expect(r.rows[0]).toEqual({ n: '10000', min: '1', max: '10000' });
   });
 
   it('after max(id) of a table not made by Rowflow: sequences continue from there', async () => {
-    await pool.query('CREATE TABLE legacy (id bigint PRIMARY KEY, note text)');
-    await pool.query("INSERT INTO legacy SELECT g * 7, 'old' FROM generate_series(1, 30) g");
-    const max = Number((await pool.query<{ m: string }>('SELECT max(id) AS m FROM legacy')).rows[0]?.m);
+    await db.pool.query('CREATE TABLE legacy (id bigint PRIMARY KEY, note text)');
+    await db.pool.query("INSERT INTO legacy SELECT g * 7, 'old' FROM generate_series(1, 30) g");
+    const max = Number((await db.pool.query<{ m: string }>('SELECT max(id) AS m FROM legacy')).rows[0]?.m);
     const spec: TableSpec = { name: 'legacy', keyOffset: max, columns: [{ name: 'id', type: 'serial', primaryKey: true }, { name: 'note', type: 'text', mode: 'word' }] };
     await copy('legacy', ['id', 'note'], createRowStream({ spec, seed: 1, rows: 100, format: 'csv', header: false }));
-    const r = await pool.query<{ first: string }>("SELECT min(id) AS first FROM legacy WHERE note <> 'old'");
+    const r = await db.pool.query<{ first: string }>("SELECT min(id) AS first FROM legacy WHERE note <> 'old'");
     expect(r.rows[0]?.first).toBe(String(max + 1));
   });
 
   it('in a dataset, children of an appended parent reference the new parent rows (FK and composite keys hold)', async () => {
-    await pool.query('CREATE TABLE teams (id uuid PRIMARY KEY, code bigint UNIQUE NOT NULL)');
-    await pool.query('CREATE TABLE members (id bigint PRIMARY KEY, team_id uuid NOT NULL REFERENCES teams (id), team_code bigint NOT NULL REFERENCES teams (code), slot int NOT NULL, UNIQUE (team_id, slot))');
+    await db.pool.query('CREATE TABLE teams (id uuid PRIMARY KEY, code bigint UNIQUE NOT NULL)');
+    await db.pool.query('CREATE TABLE members (id bigint PRIMARY KEY, team_id uuid NOT NULL REFERENCES teams (id), team_code bigint NOT NULL REFERENCES teams (code), slot int NOT NULL, UNIQUE (team_id, slot))');
     const dataset = (offset: number, memberOffset: number): DatasetSpec => ({
       name: 'club',
       tables: [
@@ -86,7 +75,7 @@ describe('append more rows: keyOffset continues keys without conflicts', () => {
       await copy('teams', ['id', 'code'], createDatasetRowStream({ dataset: spec, table: 'teams', seed: 8, format: 'csv', header: false }));
       await copy('members', ['id', 'team_id', 'team_code', 'slot'], createDatasetRowStream({ dataset: spec, table: 'members', seed: 8, format: 'csv', header: false }));
     }
-    const r = await pool.query<{ teams: string; members: string }>('SELECT (SELECT count(*) FROM teams) AS teams, (SELECT count(*) FROM members) AS members');
+    const r = await db.pool.query<{ teams: string; members: string }>('SELECT (SELECT count(*) FROM teams) AS teams, (SELECT count(*) FROM members) AS members');
     expect(r.rows[0]).toEqual({ teams: '600', members: '4000' });
   });
 });

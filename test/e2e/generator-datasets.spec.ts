@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { SEED_HEADER } from '@rowflow/contracts';
@@ -9,6 +8,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/generator/src/app.module.js';
 import { loadGeneratorConfig } from '../../apps/generator/src/config/generator-config.js';
+import { textParser } from '../support/raw-http.js';
 
 let app: INestApplication;
 
@@ -19,14 +19,6 @@ beforeAll(async () => {
   await app.init();
 });
 afterAll(() => app?.close());
-
-function textParser(res: request.Response, cb: (err: Error | null, body: string) => void): void {
-  const msg = res as unknown as http.IncomingMessage;
-  let body = '';
-  msg.setEncoding('utf8');
-  msg.on('data', (c: string) => (body += c));
-  msg.on('end', () => cb(null, body));
-}
 
 async function libBytes(table: string, seed: number, format: 'csv' | 'ndjson', offset = 0, rows?: number): Promise<string> {
   const chunks: Buffer[] = [];

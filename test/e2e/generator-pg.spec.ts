@@ -2,10 +2,9 @@ import { pipeline } from 'node:stream/promises';
 import type { TableSpec } from '@rowflow/contracts';
 import { createRowStream } from '@rowflow/generator';
 import { catalog, COLUMN_TYPES, pgType, quoteIdent } from '@rowflow/schema';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useDatabaseClient } from '../support/test-database.js';
 
 /** One column of every type (but PostGIS geometry: not on the test server), with NULLs, tricky text and an identifier that needs quoting. */
 const allTypes: TableSpec = {
@@ -33,32 +32,22 @@ const allTypes: TableSpec = {
   ],
 } as TableSpec;
 
-let db: { url: string; drop: () => Promise<void> };
-let client: pg.Client;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  client = new pg.Client(db.url);
-  await client.connect();
+const db = useDatabaseClient(async (client) => {
   await client.query('CREATE EXTENSION hstore');
-});
-afterAll(async () => {
-  await client?.end();
-  await db?.drop();
 });
 
 async function load(spec: TableSpec, rows: number, seed = 42, offset = 0): Promise<void> {
   const cols = spec.columns.map((c) => `${quoteIdent(c.name)} ${pgType(c)}`).join(', ');
-  await client.query(`DROP TABLE IF EXISTS ${quoteIdent(spec.name)}`);
-  await client.query(`CREATE TABLE ${quoteIdent(spec.name)} (${cols})`);
+  await db.client.query(`DROP TABLE IF EXISTS ${quoteIdent(spec.name)}`);
+  await db.client.query(`CREATE TABLE ${quoteIdent(spec.name)} (${cols})`);
   const names = spec.columns.map((c) => quoteIdent(c.name)).join(', ');
   const source = createRowStream({ spec, seed, rows, offset, format: 'csv', header: false });
-  const copy = client.query(copyFrom(`COPY ${quoteIdent(spec.name)} (${names}) FROM STDIN (FORMAT csv)`));
+  const copy = db.client.query(copyFrom(`COPY ${quoteIdent(spec.name)} (${names}) FROM STDIN (FORMAT csv)`));
   await pipeline(source, copy);
 }
 
 async function scalar(sql: string): Promise<unknown> {
-  return Object.values((await client.query(sql)).rows[0] as object)[0];
+  return Object.values((await db.client.query(sql)).rows[0] as object)[0];
 }
 
 describe('every CSV row loads into PostgreSQL via COPY into pgType columns', () => {
@@ -94,7 +83,7 @@ describe('every CSV row loads into PostgreSQL via COPY into pgType columns', () 
     const chunks: Buffer[] = [];
     for await (const c of createRowStream({ spec: allTypes, seed: 7, rows: 300, format: 'ndjson' })) chunks.push(c as Buffer);
     const json = Buffer.concat(chunks).toString().trimEnd().split('\n').map((l) => JSON.parse(l));
-    const fromPg = (await client.query(`SELECT c_enum, c_decimal::text AS d, c_uuid::text AS u FROM ${t} ORDER BY c_serial LIMIT 300`)).rows;
+    const fromPg = (await db.client.query(`SELECT c_enum, c_decimal::text AS d, c_uuid::text AS u FROM ${t} ORDER BY c_serial LIMIT 300`)).rows;
     fromPg.forEach((r, i) => {
       expect(r.c_enum).toBe(json[i].c_enum);
       expect(r.d).toBe(json[i].c_decimal);

@@ -3,10 +3,9 @@ import { pipeline } from 'node:stream/promises';
 import type { DatasetSpec, TableSpec } from '@rowflow/contracts';
 import { createDatasetRowStream, createRowStream } from '@rowflow/generator';
 import { pgType, quoteIdent, validateDatasetSpec, validateTableSpec } from '@rowflow/schema';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useDatabaseClient } from '../support/test-database.js';
 
 const ROWS = 5000;
 
@@ -54,25 +53,15 @@ const types: TableSpec = validateTableSpec({
 /** Columns whose text PostgreSQL prints back exactly as generated. */
 const CANONICAL = ['b', 't', 'tz', 'i', 'm', 'm8', 'n', 'a_int', 'a_text', 'a_uuid', 'a_num', 'a_2d', 'r_int', 'r_num', 'r_date', 'r_tstz', 'ci', 'p', 'd15', 'd30'];
 
-let db: { url: string; drop: () => Promise<void> };
-let client: pg.Client;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  client = new pg.Client(db.url);
-  await client.connect();
+const db = useDatabaseClient(async (client) => {
   await client.query(`SET TimeZone = 'UTC'`);
   await client.query('CREATE EXTENSION hstore');
   await client.query('CREATE EXTENSION citext');
 });
-afterAll(async () => {
-  await client?.end();
-  await db?.drop();
-});
 
 async function copy(table: string, columns: string[], source: Readable): Promise<void> {
   const names = columns.map(quoteIdent).join(', ');
-  await pipeline(source, client.query(copyFrom(`COPY ${quoteIdent(table)} (${names}) FROM STDIN (FORMAT csv)`)));
+  await pipeline(source, db.client.query(copyFrom(`COPY ${quoteIdent(table)} (${names}) FROM STDIN (FORMAT csv)`)));
 }
 
 async function ndjson(source: Readable): Promise<Record<string, unknown>[]> {
@@ -82,13 +71,13 @@ async function ndjson(source: Readable): Promise<Record<string, unknown>[]> {
 }
 
 async function count(sql: string): Promise<number> {
-  return Number((await client.query<{ n: string }>(sql)).rows[0]?.n);
+  return Number((await db.client.query<{ n: string }>(sql)).rows[0]?.n);
 }
 
 describe('new column types load into their PostgreSQL types', () => {
   it('every CSV row loads (with CHECKs for after and exclusive) and PostgreSQL parsed what NDJSON says', async () => {
     const cols = types.columns.map((c) => `${quoteIdent(c.name)} ${c.name === 'ci' ? 'citext' : pgType(c)}`);
-    await client.query(
+    await db.client.query(
       `CREATE TABLE "pg types" (${cols.join(', ')}, CHECK (closes > opens), CHECK (ends >= starts), CHECK (high > low), CHECK (num_nonnulls(by_card, by_cash, by_voucher) = 1))`,
     );
     const names = types.columns.map((c) => c.name);
@@ -97,14 +86,14 @@ describe('new column types load into their PostgreSQL types', () => {
 
     const json = await ndjson(createRowStream({ spec: types, seed: 11, rows: ROWS, format: 'ndjson' }));
     const select = CANONICAL.map((c) => `${quoteIdent(c)}::text AS ${quoteIdent(c)}`).join(', ');
-    const stored = (await client.query<Record<string, string | null>>(`SELECT ${select}, c::numeric::text AS c FROM "pg types" ORDER BY id`)).rows;
+    const stored = (await db.client.query<Record<string, string | null>>(`SELECT ${select}, c::numeric::text AS c FROM "pg types" ORDER BY id`)).rows;
     const mismatches: string[] = [];
     stored.forEach((row, k) => {
       for (const c of [...CANONICAL, 'c']) if (row[c] !== (json[k]![c] ?? null)) mismatches.push(`row ${k} ${c}: ${row[c]} vs ${String(json[k]![c])}`);
     });
     expect(mismatches.slice(0, 5)).toEqual([]);
     // Values PostgreSQL re-reads from our literals equal the stored ones (hstore order, timestamptz arrays).
-    const same = await client.query<{ n: string }>(
+    const same = await db.client.query<{ n: string }>(
       `SELECT count(*) AS n FROM "pg types" t JOIN unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, h, a) ON t.id = u.id WHERE t.h = u.h::hstore AND t.a_tstz = u.a::timestamptz[]`,
       [json.map((r) => r.id), json.map((r) => r.h), json.map((r) => r.a_tstz)],
     );
@@ -166,9 +155,9 @@ const shop: DatasetSpec = validateDatasetSpec({
 
 describe('composite keys and foreign keys by construction', () => {
   it('loads under PRIMARY KEY / UNIQUE / FOREIGN KEY constraints over several columns, one-to-one included', async () => {
-    await client.query(`CREATE TABLE stores (chain text, no integer, code char(3), region text, opened date, PRIMARY KEY (chain, no), UNIQUE (code, region))`);
-    await client.query(`CREATE TABLE store_details (chain text, no integer, floor_area numeric(12,10), PRIMARY KEY (chain, no), FOREIGN KEY (chain, no) REFERENCES stores)`);
-    await client.query(
+    await db.client.query(`CREATE TABLE stores (chain text, no integer, code char(3), region text, opened date, PRIMARY KEY (chain, no), UNIQUE (code, region))`);
+    await db.client.query(`CREATE TABLE store_details (chain text, no integer, floor_area numeric(12,10), PRIMARY KEY (chain, no), FOREIGN KEY (chain, no) REFERENCES stores)`);
+    await db.client.query(
       `CREATE TABLE visits (id bigint PRIMARY KEY, store_chain text, store_no integer, at_code char(3), at_region text,
         FOREIGN KEY (store_chain, store_no) REFERENCES stores (chain, no), FOREIGN KEY (at_code, at_region) REFERENCES stores (code, region))`,
     );

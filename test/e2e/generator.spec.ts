@@ -13,6 +13,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppModule } from '../../apps/generator/src/app.module.js';
 import { loadGeneratorConfig } from '../../apps/generator/src/config/generator-config.js';
+import { textParser } from '../support/raw-http.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -247,13 +248,3 @@ async function untilAsync(cond: () => Promise<boolean>, timeoutMs = 60_000): Pro
     await sleep(100);
   }
 }
-
-/** supertest parser keeping CSV/NDJSON bodies as one string (its Response is a Node IncomingMessage). */
-function textParser(res: request.Response, cb: (err: Error | null, body: string) => void): void {
-  const msg = res as unknown as http.IncomingMessage;
-  let body = '';
-  msg.setEncoding('utf8');
-  msg.on('data', (c: string) => (body += c));
-  msg.on('end', () => cb(null, body));
-}
-

@@ -1,7 +1,5 @@
-import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootGenerator, bootOrchestrator, freshDatabase, kill9, postJson, type Proc, spawnApp, stop, tableMd5, waitForState } from '../support/index.js';
+import { describe, expect, it } from 'vitest';
+import { kill9, postJson, stop, tableMd5, useWorkerStack, waitForState } from '../support/index.js';
 
 /**
  * A dataset of many small tables: their one-chunk partitions travel in batches (one queue
@@ -9,11 +7,8 @@ import { bootGenerator, bootOrchestrator, freshDatabase, kill9, postJson, type P
  * batches claimed and partly loaded leaves leases that lapse; the next worker takes them over and
  * every table ends up exact, equal to an uninterrupted load of the same dataset.
  */
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let gen: { app: INestApplication; url: string };
-let api: { app: INestApplication; url: string };
-const workers: Proc[] = [];
+// A short lease and sweep: the killed worker's claimed partitions are taken over quickly.
+const stack = useWorkerStack({ poolMax: 4, workerEnv: { WORKER_CONCURRENCY: '2', JOB_LEASE_SECONDS: '2', JOB_SWEEP_MS: '300' } });
 
 const TABLES = 160;
 const ROWS = 300;
@@ -30,31 +25,8 @@ const DATASET = {
   })),
 };
 
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  pool.on('error', () => undefined);
-  gen = await bootGenerator();
-  api = await bootOrchestrator(db.url, gen.url, { JOB_WORKERS: 'false' });
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => stop(w)));
-  await api?.app.close();
-  await gen?.app.close();
-  await pool?.end();
-  await db?.drop();
-});
-
-async function startWorker(env: NodeJS.ProcessEnv = {}): Promise<Proc> {
-  // A short lease and sweep: the killed worker's claimed partitions are taken over quickly.
-  const w = await spawnApp('orchestrator', { DATABASE_URL: db.url, GENERATOR_URL: gen.url, JOB_WORKERS: 'true', WORKER_CONCURRENCY: '2', JOB_LEASE_SECONDS: '2', JOB_SWEEP_MS: '300', ...env });
-  workers.push(w);
-  return w;
-}
-
 async function rowsWritten(id: string): Promise<number> {
-  return (await pool.query(`SELECT coalesce(sum(rows_written), 0)::int AS n FROM rowflow.job_partitions WHERE job_id = $1`, [id])).rows[0].n;
+  return (await stack.pool.query(`SELECT coalesce(sum(rows_written), 0)::int AS n FROM rowflow.job_partitions WHERE job_id = $1`, [id])).rows[0].n;
 }
 
 async function waitRows(id: string, atLeast: number): Promise<void> {
@@ -67,26 +39,26 @@ async function waitRows(id: string, atLeast: number): Promise<void> {
 
 describe('many small tables', () => {
   it('load in batches; killed mid-load, a restarted worker completes every table exactly', async () => {
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'b_' });
+    const res = await postJson(`${stack.orch.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'b_' });
     expect(res.status).toBe(202);
     const id = res.body.id;
-    const groups = await pool.query(`SELECT count(*)::int AS n, count(batch)::int AS grouped, count(DISTINCT batch)::int AS batches FROM rowflow.job_partitions WHERE job_id = $1`, [id]);
+    const groups = await stack.pool.query(`SELECT count(*)::int AS n, count(batch)::int AS grouped, count(DISTINCT batch)::int AS batches FROM rowflow.job_partitions WHERE job_id = $1`, [id]);
     expect(groups.rows[0]).toEqual({ n: TABLES, grouped: TABLES, batches: 32 });
 
-    const first = await startWorker();
+    const first = await stack.startWorker();
     // Frozen after 7 tables (not a multiple of a batch, so a batch is mid-way: some of its
     // partitions loaded, the others claimed and leased but not started), then killed.
     await waitRows(id, 7 * ROWS);
     first.child.kill('SIGSTOP');
-    const atKill = await pool.query(
+    const atKill = await stack.pool.query(
       `SELECT coalesce(sum(rows_written), 0)::int AS rows, count(*) FILTER (WHERE state = 'running' AND next_row = from_row)::int AS claimed FROM rowflow.job_partitions WHERE job_id = $1`,
       [id],
     );
     await kill9(first);
     expect(atKill.rows[0].rows).toBeLessThan(TABLES * ROWS); // the kill landed mid-load
 
-    const second = await startWorker();
-    const done = await waitForState(api.url, id, ['completed', 'failed'], 240_000);
+    const second = await stack.startWorker();
+    const done = await waitForState(stack.orch.url, id, ['completed', 'failed'], 240_000);
     expect(done).toMatchObject({ state: 'completed', phase: 'done', rowsWritten: TABLES * ROWS, rowsSkipped: 0 });
 
     await expectLikeClean('b_');
@@ -94,19 +66,19 @@ describe('many small tables', () => {
   }, 600_000);
 
   it('a graceful stop mid-batch hands back every lease at once; the next worker completes every table exactly', async () => {
-    const res = await postJson(`${api.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'g_' });
+    const res = await postJson(`${stack.orch.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'g_' });
     const id = res.body.id;
     // A long lease: one not handed back would still be live when the stop has finished.
-    const first = await startWorker({ JOB_LEASE_SECONDS: '60' });
+    const first = await stack.startWorker({ JOB_LEASE_SECONDS: '60' });
     await waitRows(id, 7 * ROWS);
     await stop(first);
     // Not one lease left to lapse: the partition being loaded and the batch's others went back.
-    const held = await pool.query(`SELECT count(*)::int AS n FROM rowflow.job_partitions WHERE job_id = $1 AND state = 'running' AND lease_until > clock_timestamp()`, [id]);
+    const held = await stack.pool.query(`SELECT count(*)::int AS n FROM rowflow.job_partitions WHERE job_id = $1 AND state = 'running' AND lease_until > clock_timestamp()`, [id]);
     expect(held.rows[0].n).toBe(0);
     expect(await rowsWritten(id)).toBeLessThan(TABLES * ROWS);
 
-    const second = await startWorker();
-    expect(await waitForState(api.url, id, ['completed', 'failed'], 240_000)).toMatchObject({ state: 'completed', rowsWritten: TABLES * ROWS, rowsSkipped: 0 });
+    const second = await stack.startWorker();
+    expect(await waitForState(stack.orch.url, id, ['completed', 'failed'], 240_000)).toMatchObject({ state: 'completed', rowsWritten: TABLES * ROWS, rowsSkipped: 0 });
     await expectLikeClean('g_');
     await stop(second);
   }, 600_000);
@@ -117,15 +89,15 @@ let clean: Promise<void> | undefined;
 /** Every table of the prefix equals the same dataset and seed loaded once without interruption (`c_`), and has its key. */
 async function expectLikeClean(prefix: string): Promise<void> {
   clean ??= (async () => {
-    const job = await postJson(`${api.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'c_' });
-    expect(await waitForState(api.url, job.body.id, ['completed', 'failed'], 240_000)).toMatchObject({ state: 'completed' });
+    const job = await postJson(`${stack.orch.url}/api/jobs`, { dataset: DATASET, seed: 5, targetPrefix: 'c_' });
+    expect(await waitForState(stack.orch.url, job.body.id, ['completed', 'failed'], 240_000)).toMatchObject({ state: 'completed' });
   })();
   await clean;
   for (const t of DATASET.tables) {
-    const got = await tableMd5(pool, `${prefix}${t.name}`, 'id');
+    const got = await tableMd5(stack.pool, `${prefix}${t.name}`, 'id');
     expect(got.n).toBe(ROWS);
-    expect(got).toEqual(await tableMd5(pool, `c_${t.name}`, 'id'));
+    expect(got).toEqual(await tableMd5(stack.pool, `c_${t.name}`, 'id'));
   }
-  const keys = await pool.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'p' AND starts_with(conrelid::regclass::text, $1)`, [`${prefix}s`]);
+  const keys = await stack.pool.query(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'p' AND starts_with(conrelid::regclass::text, $1)`, [`${prefix}s`]);
   expect(keys.rows[0].n).toBe(TABLES);
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { JobRepository, migrate, parseJobRequest, PartitionRunner } from '@rowflow/jobs';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { parseJobRequest, PartitionRunner } from '@rowflow/jobs';
+import { describe, expect, it } from 'vitest';
+import { useJobDatabase } from '../support/job-database.js';
 import { untilRow } from '../support/until-row.js';
 import { TEST_SPEC, TestSource } from './test-source.js';
 
@@ -11,44 +10,29 @@ import { TEST_SPEC, TestSource } from './test-source.js';
  * partition is still being worked; the sweep then queues it again. In the process already
  * working it, that must not start a second runner on the same partition.
  */
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let repo: JobRepository;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 8 });
-  pool.on('error', () => undefined);
-  await migrate(pool);
-  repo = new JobRepository(pool);
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const db = useJobDatabase(8);
 
 describe('a partition whose lease lapsed mid-chunk', () => {
   it('is not run a second time by the process still working it', async () => {
     const table = `t_${randomUUID().slice(0, 8)}`;
-    const id = await repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: table, rows: 6000, chunkSize: 2000, partitions: 1 }, { maxRows: 1_000_000 }));
-    const [part] = await repo.unfinishedPartitions(id);
+    const id = await db.repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: table, rows: 6000, chunkSize: 2000, partitions: 1 }, { maxRows: 1_000_000 }));
+    const [part] = await db.repo.unfinishedPartitions(id);
     const source = new TestSource();
     // One runner per process, as the orchestrator has; every run of it shares its owner.
-    const runner = new PartitionRunner(pool, repo, () => source, { owner: 'this-process', leaseSeconds: 1 });
-    const holder = await pool.connect();
+    const runner = new PartitionRunner(db.pool, db.repo, () => source, { owner: 'this-process', leaseSeconds: 1 });
+    const holder = await db.pool.connect();
     try {
       await holder.query('BEGIN');
       await holder.query(`LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
       const first = runner.run(part!.partitionId, new AbortController().signal);
-      await untilRow(pool, 'the first chunk to wait on the lock', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY%'`, []);
-      await untilRow(pool, 'the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < now()`, [part!.partitionId]);
-      expect((await repo.orphanedPartitions()).map((p) => p.partitionId)).toContain(part!.partitionId); // what the sweep re-queues
+      await untilRow(db.pool, 'the first chunk to wait on the lock', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY%'`, []);
+      await untilRow(db.pool, 'the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < now()`, [part!.partitionId]);
+      expect((await db.repo.orphanedPartitions()).map((p) => p.partitionId)).toContain(part!.partitionId); // what the sweep re-queues
       const second = runner.run(part!.partitionId, new AbortController().signal);
       await holder.query('COMMIT');
       expect(await second).toBe('busy');
       expect(await first).toBe('done');
-      const status = await repo.get(id);
+      const status = await db.repo.get(id);
       expect(status.rowsWritten).toBe(6000);
       expect(status.phase).toBe('building indexes'); // loaded; the keys are built next
     } finally {

@@ -1,34 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { JobRepository, migrate, parseJobRequest, PartitionRunner } from '@rowflow/jobs';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { parseJobRequest, PartitionRunner } from '@rowflow/jobs';
+import { describe, expect, it } from 'vitest';
+import { useJobDatabase } from '../support/job-database.js';
 import { TEST_SPEC, TestSource } from './test-source.js';
 
 /** A job whose chunk waits on a lock another session holds on its table says so in its status. */
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let repo: JobRepository;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  await migrate(pool);
-  repo = new JobRepository(pool);
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const db = useJobDatabase(6);
 
 describe('a job waiting on a table lock', () => {
   it('shows which lock and who holds it, and nothing once it goes on', async () => {
     const table = `w_${randomUUID().slice(0, 8)}`;
-    const id = await repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: table, rows: 2000, chunkSize: 1000, partitions: 1 }, { maxRows: 1_000_000 }));
-    const [part] = await repo.unfinishedPartitions(id);
-    const runner = new PartitionRunner(pool, repo, () => new TestSource(), { owner: 'w', leaseSeconds: 30 });
-    const holder = await pool.connect();
+    const id = await db.repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: table, rows: 2000, chunkSize: 1000, partitions: 1 }, { maxRows: 1_000_000 }));
+    const [part] = await db.repo.unfinishedPartitions(id);
+    const runner = new PartitionRunner(db.pool, db.repo, () => new TestSource(), { owner: 'w', leaseSeconds: 30 });
+    const holder = await db.pool.connect();
     let run: Promise<string> | undefined;
     try {
       await holder.query('BEGIN');
@@ -38,7 +23,7 @@ describe('a job waiting on a table lock', () => {
       let waiting: string | null | undefined;
       for (let i = 0; !waiting; i++) {
         if (i > 3000) throw new Error('the status never showed the lock wait');
-        waiting = (await repo.get(id)).waitingFor;
+        waiting = (await db.repo.get(id)).waitingFor;
         if (!waiting) await new Promise((r) => setTimeout(r, 10));
       }
       expect(waiting).toContain(table);
@@ -49,6 +34,6 @@ describe('a job waiting on a table lock', () => {
       holder.release();
     }
     expect(await run).toBe('done');
-    expect((await repo.get(id)).waitingFor).toBeNull();
+    expect((await db.repo.get(id)).waitingFor).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { JobRepository, migrate, parseJobRequest, PartitionRunner } from '@rowflow/jobs';
+import { parseJobRequest, PartitionRunner } from '@rowflow/jobs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freshDatabase } from '../setup/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useJobDatabase } from '../support/job-database.js';
 import { untilRow } from '../support/until-row.js';
 import { TEST_SPEC, TestSource } from './test-source.js';
 
@@ -12,34 +12,19 @@ import { TEST_SPEC, TestSource } from './test-source.js';
  * commit, not from the transaction's start, and a partition whose row a chunk holds locked is
  * busy to every other claimer without waiting for that chunk.
  */
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-let repo: JobRepository;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 10 });
-  pool.on('error', () => undefined);
-  await migrate(pool);
-  repo = new JobRepository(pool);
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const db = useJobDatabase(10);
 
 /** A one-partition job of 6000 rows in chunks of 2000, and its partition id. */
 async function job(): Promise<{ id: string; table: string; partitionId: number }> {
   const table = `t_${randomUUID().slice(0, 8)}`;
-  const id = await repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: table, rows: 6000, chunkSize: 2000, partitions: 1 }, { maxRows: 1_000_000 }));
-  const [part] = await repo.unfinishedPartitions(id);
+  const id = await db.repo.create(parseJobRequest({ schema: TEST_SPEC, targetTable: table, rows: 6000, chunkSize: 2000, partitions: 1 }, { maxRows: 1_000_000 }));
+  const [part] = await db.repo.unfinishedPartitions(id);
   return { id, table, partitionId: part!.partitionId };
 }
 
 /** Holds ACCESS EXCLUSIVE on `table` so the first chunk's COPY waits; `release` commits and returns the server clock just before. */
 async function lockTable(table: string): Promise<{ release: () => Promise<Date>; client: pg.PoolClient }> {
-  const client = await pool.connect();
+  const client = await db.pool.connect();
   await client.query('BEGIN');
   await client.query(`LOCK TABLE public."${table}" IN ACCESS EXCLUSIVE MODE`);
   return {
@@ -67,18 +52,18 @@ describe('a chunk slower than the lease', () => {
         await held;
       });
     });
-    const runner = new PartitionRunner(pool, repo, () => source!, { owner: 'a', leaseSeconds: 1 });
+    const runner = new PartitionRunner(db.pool, db.repo, () => source!, { owner: 'a', leaseSeconds: 1 });
     const lock = await lockTable(table);
     let first: Promise<string> | undefined;
     try {
       first = runner.run(partitionId, new AbortController().signal);
-      await untilRow(pool, 'the first chunk to wait on the lock', COPY_WAITING, []);
+      await untilRow(db.pool, 'the first chunk to wait on the lock', COPY_WAITING, []);
       // Well past the lease: the first chunk's transaction started more than a lease ago.
-      await untilRow(pool, 'the lease to lapse twice over', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until + interval '1 second' < clock_timestamp()`, [partitionId]);
+      await untilRow(db.pool, 'the lease to lapse twice over', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until + interval '1 second' < clock_timestamp()`, [partitionId]);
       const released = await lock.release();
       await secondChunkOpened; // read ahead while the first chunk runs; held until the end of the test
-      await untilRow(pool, 'the first chunk to commit', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND next_row = 2000`, [partitionId]);
-      const lease = (await pool.query<{ until: Date }>('SELECT lease_until AS until FROM rowflow.job_partitions WHERE id = $1', [partitionId])).rows[0]!.until;
+      await untilRow(db.pool, 'the first chunk to commit', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND next_row = 2000`, [partitionId]);
+      const lease = (await db.pool.query<{ until: Date }>('SELECT lease_until AS until FROM rowflow.job_partitions WHERE id = $1', [partitionId])).rows[0]!.until;
       expect(lease.getTime()).toBeGreaterThan(released.getTime());
     } finally {
       await lock.client.query('ROLLBACK').catch(() => undefined);
@@ -91,21 +76,21 @@ describe('a chunk slower than the lease', () => {
   it('keeps its partition: another process claiming it meanwhile gets busy at once, and the job is exact', async () => {
     const { id, partitionId, table } = await job();
     const source = new TestSource();
-    const mine = new PartitionRunner(pool, repo, () => source, { owner: 'alive', leaseSeconds: 1 });
-    const other = new PartitionRunner(pool, repo, () => source, { owner: 'other-process', leaseSeconds: 1 });
+    const mine = new PartitionRunner(db.pool, db.repo, () => source, { owner: 'alive', leaseSeconds: 1 });
+    const other = new PartitionRunner(db.pool, db.repo, () => source, { owner: 'other-process', leaseSeconds: 1 });
     const lock = await lockTable(table);
     let first: Promise<string> | undefined;
     let second: Promise<string> | undefined;
     try {
       first = mine.run(partitionId, new AbortController().signal);
-      await untilRow(pool, 'the first chunk to wait on the lock', COPY_WAITING, []);
-      await untilRow(pool, 'the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < clock_timestamp()`, [partitionId]);
-      expect((await repo.orphanedPartitions()).map((p) => p.partitionId)).toContain(partitionId); // what the sweep re-queues
+      await untilRow(db.pool, 'the first chunk to wait on the lock', COPY_WAITING, []);
+      await untilRow(db.pool, 'the lease to lapse', `SELECT 1 FROM rowflow.job_partitions WHERE id = $1 AND lease_until < clock_timestamp()`, [partitionId]);
+      expect((await db.repo.orphanedPartitions()).map((p) => p.partitionId)).toContain(partitionId); // what the sweep re-queues
       second = other.run(partitionId, new AbortController().signal);
       // Either the claim answers, or it waits on the chunk's row lock (the defect): then the
       // release below lets it through and it takes the live partition over.
       const answered = new AbortController();
-      const claimWaiting = untilRow(pool, 'the claim to wait on the row', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE rowflow.job_partitions p SET state%'`, [], answered.signal);
+      const claimWaiting = untilRow(db.pool, 'the claim to wait on the row', `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE rowflow.job_partitions p SET state%'`, [], answered.signal);
       await Promise.race([second, claimWaiting]);
       answered.abort();
       await claimWaiting;
@@ -116,8 +101,8 @@ describe('a chunk slower than the lease', () => {
     }
     expect(await second).toBe('busy');
     expect(await first).toBe('done');
-    const status = await repo.get(id);
+    const status = await db.repo.get(id);
     expect(status.rowsWritten).toBe(6000);
-    expect((await pool.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM public."${table}"`)).rows[0]).toEqual({ n: 6000, d: 6000 });
+    expect((await db.pool.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM public."${table}"`)).rows[0]).toEqual({ n: 6000, d: 6000 });
   });
 });

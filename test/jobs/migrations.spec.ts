@@ -1,26 +1,13 @@
 import { migrate } from '@rowflow/jobs';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { collectingUncaught, freshDatabase } from '../support/index.js';
+import { describe, expect, inject, it } from 'vitest';
+import { collectingUncaught, freshDatabase, useDatabase } from '../support/index.js';
 
-let db: { url: string; drop: () => Promise<void> };
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  db = await freshDatabase(inject('databaseUrl'));
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  pool.on('error', () => undefined);
-  await migrate(pool);
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-});
+const db = useDatabase(4, migrate);
 
 /** A pool whose connections are recognisable in pg_stat_activity. */
 function namedPool(name: string): pg.Pool {
-  const url = new URL(db.url);
+  const url = new URL(db.db.url);
   url.searchParams.set('application_name', name);
   const p = new pg.Pool({ connectionString: url.toString(), max: 1 });
   p.on('error', () => undefined);
@@ -39,7 +26,7 @@ async function doneOrLockWait(work: Promise<unknown>, app: string): Promise<'don
   void finished.finally(() => (settled = true)).catch(() => undefined);
   for (;;) {
     if (settled) return finished;
-    const w = await pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [app]);
+    const w = await db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [app]);
     if (w.rowCount) return 'waiting';
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -49,7 +36,7 @@ describe('migrate() on a job schema that is already up to date', () => {
   it('takes no lock a running job transaction holds (a CLI or a second server starting mid-load cannot deadlock it)', async () => {
     // What a live system holds at any moment: a chunk transaction (row lock on a partition,
     // ROW EXCLUSIVE on job_partitions) and a finisher or status read (row lock on a job).
-    const busy = await pool.connect();
+    const busy = await db.pool.connect();
     const migrating = namedPool('rowflow-migrate-under-test');
     try {
       await busy.query('BEGIN');
@@ -69,7 +56,7 @@ describe('migrate() on a job schema that is already up to date', () => {
   });
 
   it('the interleaving that deadlocked: a job row locked, migrate() starts, the same transaction then reads the partitions', async () => {
-    const finisher = await pool.connect();
+    const finisher = await db.pool.connect();
     const migrating = namedPool('rowflow-migrate-interleaved');
     try {
       // finishLoad's order: the job row FOR UPDATE, then its partitions.
@@ -88,12 +75,12 @@ describe('migrate() on a job schema that is already up to date', () => {
   });
 
   it('still runs the statements when the recorded fingerprint differs (an upgrade): a missing column comes back', async () => {
-    await pool.query('ALTER TABLE rowflow.jobs DROP COLUMN target_oid');
-    await pool.query(`UPDATE rowflow.schema_fingerprint SET fingerprint = 'older release'`);
-    await migrate(pool);
-    const col = await pool.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = 'rowflow' AND table_name = 'jobs' AND column_name = 'target_oid'`);
+    await db.pool.query('ALTER TABLE rowflow.jobs DROP COLUMN target_oid');
+    await db.pool.query(`UPDATE rowflow.schema_fingerprint SET fingerprint = 'older release'`);
+    await migrate(db.pool);
+    const col = await db.pool.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = 'rowflow' AND table_name = 'jobs' AND column_name = 'target_oid'`);
     expect(col.rowCount).toBe(1);
-    const fp = await pool.query<{ fingerprint: string }>('SELECT fingerprint FROM rowflow.schema_fingerprint');
+    const fp = await db.pool.query<{ fingerprint: string }>('SELECT fingerprint FROM rowflow.schema_fingerprint');
     expect(fp.rows).toHaveLength(1);
     expect(fp.rows[0]!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -112,7 +99,7 @@ describe('migrate() on a job schema that is already up to date', () => {
   });
 
   it('a backend terminated while migrate() waits (Postgres restarting at boot) fails the call; no client error goes unhandled', async () => {
-    const holder = await pool.connect();
+    const holder = await db.pool.connect();
     const migrating = namedPool('rowflow-migrate-terminated');
     await collectingUncaught(async (uncaught) => {
       try {
@@ -122,7 +109,7 @@ describe('migrate() on a job schema that is already up to date', () => {
         const run = migrate(migrating);
         run.catch(() => undefined);
         expect(await doneOrLockWait(run, 'rowflow-migrate-terminated')).toBe('waiting');
-        await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rowflow-migrate-terminated'`);
+        await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rowflow-migrate-terminated'`);
         await expect(run).rejects.toThrow();
         await migrating.query('SELECT 1'); // a fresh connection: the pool dropped the dead one
         expect(uncaught).toEqual([]);

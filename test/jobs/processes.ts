@@ -38,7 +38,12 @@ export async function spawnApp(name: 'generator' | 'orchestrator', env: NodeJS.P
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  await waitHealthy(url, child, () => out);
+  try {
+    await waitHealthy(url, child, () => out);
+  } catch (err) {
+    child.kill('SIGKILL'); // never healthy: the caller gets no Proc to stop it with
+    throw err;
+  }
   return { child, url, output: () => out };
 }
 

@@ -1,16 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { configureApp } from '@rowflow/platform-nest';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { AppModule as GeneratorModule } from '../../apps/generator/src/app.module.js';
 import { loadGeneratorConfig } from '../../apps/generator/src/config/generator-config.js';
 import { AppModule as OrchestratorModule } from '../../apps/orchestrator/src/app.module.js';
 import { loadOrchestratorConfig } from '../../apps/orchestrator/src/config/orchestrator-config.js';
+import { copyReference } from '../support/spec-reference.js';
 
 /** Boots a Nest module in-process on a random port (listen(0)) and returns its base URL. */
 export async function bootApp(module: unknown): Promise<{ app: INestApplication; url: string }> {
@@ -56,18 +54,8 @@ export async function tableMd5(pool: pg.Pool, table: string, orderBy: string): P
 }
 
 /** Loads the generator's own CSV for (table, rows, seed) with one plain COPY: the reference. */
-export async function loadReference(pool: pg.Pool, generatorUrl: string, like: string, table: string, rows: number, seed: number): Promise<string> {
-  const ref = `ref_${like}_${Math.random().toString(36).slice(2, 8)}`;
-  await pool.query(`CREATE TABLE "${ref}" (LIKE "${like}")`);
-  const res = await fetch(`${generatorUrl}/api/generator/stream/csv?table=${table}&rows=${rows}&seed=${seed}&header=false`);
-  if (!res.ok || !res.body) throw new Error(`generator ${res.status}`);
-  const c = await pool.connect();
-  try {
-    await pipeline(Readable.fromWeb(res.body as never), c.query(copyFrom(`COPY "${ref}" FROM STDIN (FORMAT csv)`)));
-  } finally {
-    c.release();
-  }
-  return ref;
+export function loadReference(pool: pg.Pool, generatorUrl: string, like: string, table: string, rows: number, seed: number): Promise<string> {
+  return copyReference(pool, like, () => fetch(`${generatorUrl}/api/generator/stream/csv?table=${table}&rows=${rows}&seed=${seed}&header=false`));
 }
 
 /** Reads an SSE stream until it ends (or `max` events); returns the parsed events. */

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type request from 'supertest';
 
 /** A raw HTTP answer: status, headers and the body, parsed as JSON when it is JSON. */
 export interface RawAnswer {
@@ -45,4 +46,13 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** supertest parser keeping CSV/NDJSON bodies as one string (its Response is a Node IncomingMessage). */
+export function textParser(res: request.Response, cb: (err: Error | null, body: string) => void): void {
+  const msg = res as unknown as http.IncomingMessage;
+  let body = '';
+  msg.setEncoding('utf8');
+  msg.on('data', (c: string) => (body += c));
+  msg.on('end', () => cb(null, body));
 }
