@@ -59,6 +59,23 @@ describe('orchestrator app shell', () => {
     }
   });
 
+  it('says on /health whether the job row threads are warm yet, without holding back its 200', async () => {
+    const health = async (app: INestApplication): Promise<unknown> => (await request(app.getHttpServer()).get('/health').expect(200)).body.rowThreads;
+    const app = await boot(OrchestratorModule.register(loadOrchestratorConfig({ DATABASE_URL: inject('databaseUrl') })));
+    try {
+      expect(['warming', 'warm']).toContain(await health(app));
+      await expect.poll(() => health(app), { timeout: 60_000 }).toBe('warm');
+    } finally {
+      await app.close();
+    }
+    const unthreaded = await boot(OrchestratorModule.register(loadOrchestratorConfig({ DATABASE_URL: inject('databaseUrl'), JOB_ROW_THREADS: '0' })));
+    try {
+      expect(await health(unthreaded)).toBe('off');
+    } finally {
+      await unthreaded.close();
+    }
+  });
+
   it('reports the database down with 503 when Postgres is unreachable', async () => {
     const dead = `postgres://postgres:x@127.0.0.1:${await freePort()}/postgres`;
     const app = await boot(OrchestratorModule.register(loadOrchestratorConfig({ DATABASE_URL: dead })));

@@ -3,7 +3,7 @@
  * (dist), compared byte for byte with the same streams generated on this thread.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -96,6 +96,43 @@ describe('RowThreadPool', () => {
     } finally {
       await doomed.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warm starts every thread at once and runs the request on each to its end', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rowflow-thread-'));
+    const log = join(dir, 'opened.log');
+    const script = join(dir, 'counting.mjs');
+    // Notes which thread each stream opened on, then ends it at once.
+    const source = [
+      "import { appendFileSync } from 'node:fs';",
+      "import { parentPort, threadId } from 'node:worker_threads';",
+      "parentPort.postMessage({ type: 'ready' });",
+      `parentPort.on('message', (m) => { if (m.type === 'open') { appendFileSync(${JSON.stringify(log)}, threadId + '\\n'); parentPort.postMessage({ type: 'end', id: m.id }); } });`,
+    ].join('\n');
+    await writeFile(script, source);
+    const counted = new RowThreadPool(3, pathToFileURL(script));
+    try {
+      await counted.warm(table('pgbench_accounts', 0, 1000));
+      const threads = (await readFile(log, 'utf8')).trim().split('\n');
+      expect(new Set(threads).size).toBe(3);
+      expect(threads).toHaveLength(3);
+    } finally {
+      await counted.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warm on the real threads leaves them serving exact streams; on threads that cannot start it rejects', async () => {
+    const warmed = new RowThreadPool(2);
+    const broken = new RowThreadPool(1, pathToFileURL(join(tmpdir(), 'rowflow-no-such-worker.mjs')));
+    try {
+      await warmed.warm(table('pgbench_accounts', 0, 1000));
+      const req = table('users', 500, 3000);
+      expect(await digest(warmed.stream(req))).toEqual(await digest(onThisThread(req)));
+      await expect(broken.warm(table('users', 0, 10))).rejects.toThrow('could not start');
+    } finally {
+      await Promise.all([warmed.close(), broken.close()]);
     }
   });
 

@@ -7,14 +7,18 @@ import { ExportsModule } from './exports/exports.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IntrospectModule } from './introspect/introspect.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { RowThreads } from './jobs/row-threads.js';
 import { ManifestsModule } from './manifests/manifests.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RelayModule } from './relay/relay.module.js';
 
-/** Root module; `register` takes the validated config so tests can boot it with their own. */
+/**
+ * Root module; `register` takes the validated config so tests can boot it with their own, and
+ * the row threads when `main` started them before loading the app.
+ */
 @Module({})
 export class AppModule {
-  static register(config: OrchestratorConfig): DynamicModule {
+  static register(config: OrchestratorConfig, rowThreads = new RowThreads(config)): DynamicModule {
     return {
       module: AppModule,
       global: true,
@@ -23,8 +27,9 @@ export class AppModule {
       providers: [
         { provide: ORCHESTRATOR_CONFIG, useValue: config },
         { provide: HTTP_POLICY, useValue: orchestratorHttpPolicy(config) },
+        { provide: RowThreads, useValue: rowThreads },
       ],
-      exports: [ORCHESTRATOR_CONFIG],
+      exports: [ORCHESTRATOR_CONFIG, RowThreads],
     };
   }
 }

@@ -1,9 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, exposureWarning, rootLogger } from '@rowflow/platform';
-import { createApp } from '@rowflow/platform-nest';
-import { AppModule } from './app.module.js';
 import { loadOrchestratorConfig } from './config/orchestrator-config.js';
-import { defaultWebDist, serveWeb } from './web.js';
+import { RowThreads } from './jobs/row-threads.js';
 
 /**
  * pg-boss 10 calls `complete()`/`fail()` without awaiting them, so a database blip (Postgres
@@ -29,7 +27,12 @@ async function main(): Promise<void> {
   const exposed = exposureWarning(config);
   if (exposed) log.warn(exposed);
   survivePgBossRejections(log);
-  const app = await createApp(AppModule.register(config), {
+  // The row threads start loading the generator on the other cores now, while this thread loads
+  // Nest and the app (imported only after this for that reason), not after /health answers.
+  const rowThreads = new RowThreads(config);
+  void rowThreads.warm();
+  const [{ createApp }, { AppModule }, { defaultWebDist, serveWeb }] = await Promise.all([import('@rowflow/platform-nest'), import('./app.module.js'), import('./web.js')]);
+  const app = await createApp(AppModule.register(config, rowThreads), {
     title: 'Rowflow orchestrator',
     description: 'SSE preview relay, CSV download proxy and restartable DB-insert jobs',
   });

@@ -4,6 +4,7 @@ import type { MemoryReport } from '@rowflow/platform';
 import { MEMORY_SCHEMA, oa } from '@rowflow/platform-nest';
 import type { Response } from 'express';
 import { Database } from '../database/database.module.js';
+import { RowThreads, type RowThreadsState } from '../jobs/row-threads.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
 interface Health {
@@ -12,9 +13,21 @@ interface Health {
   uptimeSec: number;
   /** Heap and RSS; over budget, new previews/downloads get 503 and job chunks shrink. */
   memory: MemoryReport;
+  /**
+   * The job row threads: `warming` for the first seconds after start (a job started then
+   * shares the cores with their start), `warm`, or `off` when jobs do not generate here on
+   * threads. Informational: the status code does not wait for it.
+   */
+  rowThreads: RowThreadsState;
 }
 
-const HEALTH_SCHEMA = oa.obj({ status: oa.str(undefined, { enum: ['ok', 'degraded'] }), database: oa.str(undefined, { enum: ['up', 'down'] }), uptimeSec: oa.int(), memory: MEMORY_SCHEMA });
+const HEALTH_SCHEMA = oa.obj({
+  status: oa.str(undefined, { enum: ['ok', 'degraded'] }),
+  database: oa.str(undefined, { enum: ['up', 'down'] }),
+  uptimeSec: oa.int(),
+  memory: MEMORY_SCHEMA,
+  rowThreads: oa.str(undefined, { enum: ['off', 'warming', 'warm'] }),
+});
 
 @ApiTags('health')
 @Controller('health')
@@ -22,6 +35,7 @@ export class HealthController {
   constructor(
     private readonly db: Database,
     private readonly metrics: MetricsService,
+    private readonly rowThreads: RowThreads,
   ) {}
 
   @Get()
@@ -30,6 +44,12 @@ export class HealthController {
   async health(@Res({ passthrough: true }) res: Response): Promise<Health> {
     const up = await this.db.ping();
     if (!up) res.status(HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: up ? 'ok' : 'degraded', database: up ? 'up' : 'down', uptimeSec: Math.round(process.uptime()), memory: this.metrics.memory.report() };
+    return {
+      status: up ? 'ok' : 'degraded',
+      database: up ? 'up' : 'down',
+      uptimeSec: Math.round(process.uptime()),
+      memory: this.metrics.memory.report(),
+      rowThreads: this.rowThreads.state,
+    };
   }
 }

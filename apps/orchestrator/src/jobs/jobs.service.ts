@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { finished } from 'node:stream/promises';
 import { hostname } from 'node:os';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JobStatus } from '@rowflow/contracts';
@@ -26,15 +25,14 @@ import {
   PgBossQueue,
   realTimers,
 } from '@rowflow/jobs';
-import { RowThreadPool } from '@rowflow/generator';
 import { logger } from '@rowflow/platform';
-import { findTable } from '@rowflow/schema';
 import { Subject } from 'rxjs';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
 import { GeneratorClient } from '../generator-client/generator-client.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorChunkSource } from './generator-chunk-source.js';
+import { RowThreads } from './row-threads.js';
 
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
@@ -44,14 +42,6 @@ const INDEX_BUILDS = 2;
  * hundred times a second, and RSS does not move that fast.
  */
 const PRESSURE_SAMPLE_MS = 100;
-/**
- * What each row thread generates at start: enough to start the thread (an isolate loading the
- * generator's modules, the bulk of it), a cheap table so that the warm-up is over quickly. Warming
- * on 2,000 `users` rows also loaded their word lists, 0.4–0.6 CPU s per thread more, which a job
- * posted right after start shared its cores with; it saved that job's first `users` chunk ~0.1 s.
- */
-const WARM_TABLE = 'pgbench_accounts';
-const WARM_ROWS = 1_000;
 
 /**
  * Nest adapter of the jobs lib: wires Postgres, pg-boss, the row source and metrics into a
@@ -64,13 +54,13 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Ids of jobs that ended in this process (completed or failed), the moment they did. */
   readonly ended = new Subject<string>();
   private readonly orchestrator: JobOrchestrator;
-  private rowThreads: RowThreadPool | undefined;
 
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
     private readonly db: Database,
     generator: GeneratorClient,
     metrics: MetricsService,
+    private readonly rowThreads: RowThreads,
   ) {
     this.repo = new JobRepository(db.pool, { targetSchema: config.TARGET_SCHEMAS });
     const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -130,7 +120,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   private sourceFor(config: OrchestratorConfig, generator: GeneratorClient): (w: PartitionWork) => ChunkSource {
     if (config.JOB_ROW_SOURCE === 'generator') return (w) => new GeneratorChunkSource(generator, w);
     if (config.JOB_ROW_THREADS === 0) return (w) => new LocalChunkSource(w);
-    return (w) => new ThreadedChunkSource((this.rowThreads ??= new RowThreadPool(config.JOB_ROW_THREADS)), w);
+    return (w) => new ThreadedChunkSource(this.rowThreads.pool(), w);
   }
 
   /** A superuser bypasses every grant: the write-scope checks would be the only safeguard left. */
@@ -143,50 +133,35 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     );
   }
 
-  onApplicationBootstrap(): void {
-    this.orchestrator.start();
-    void this.warm();
-  }
-
   /**
    * The first job after start took ~1.3 s longer than the next: its row threads started (a
    * Node isolate each, loading and compiling the generator) and its pool connections were
-   * opened (password authentication included). Both happen here, in the background, so the
-   * first job finds them ready. The row threads start at once, not after the job store is up:
-   * their start then overlaps the migrations and the queue's start instead of following them,
-   * when a job posted right after start would already be waiting for them. Best effort: a
-   * failure only means the first job does it itself.
+   * opened (password authentication included). Both are warmed in the background so that the
+   * first job finds them ready: the row threads at once (`main` already started them before
+   * loading the app; see RowThreads), the connections once the job store is up.
    */
-  private async warm(): Promise<void> {
-    try {
-      await Promise.all([this.warmRowThreads(), this.warmConnections()]);
-    } catch (err) {
-      logger('JobsService').debug({ err: err instanceof Error ? err.message : String(err) }, 'warm-up skipped');
-    }
+  onApplicationBootstrap(): void {
+    this.orchestrator.start();
+    void this.rowThreads.warm();
+    void this.warmConnections();
   }
 
+  /** Best effort: a failure only means the first job opens its connections itself. */
   private async warmConnections(): Promise<void> {
-    await this.orchestrator.whenReady();
-    const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
-    // The API's own pool too: the first POST would otherwise open (and authenticate) its connection.
-    clients.push(await this.db.requests.connect());
-    for (const c of clients) c.release();
-  }
-
-  private async warmRowThreads(): Promise<void> {
-    if (!this.config.JOB_WORKERS || this.config.JOB_ROW_SOURCE !== 'local' || this.config.JOB_ROW_THREADS === 0) return;
-    const threads = (this.rowThreads ??= new RowThreadPool(this.config.JOB_ROW_THREADS));
-    const spec = findTable(WARM_TABLE);
-    // One stream per thread (the pool hands streams out round-robin), long enough to get the value code compiled.
-    const started = performance.now();
-    const streams = Array.from({ length: this.config.JOB_ROW_THREADS }, () => threads.stream({ kind: 'table', spec, seed: 1, offset: 0, rows: WARM_ROWS, format: 'csv', header: false }));
-    await Promise.all(streams.map((s) => finished(s.resume())));
-    logger('JobsService').debug({ event: 'row_threads_warm', threads: this.config.JOB_ROW_THREADS, ms: Math.round(performance.now() - started) }, 'row threads warm');
+    try {
+      await this.orchestrator.whenReady();
+      const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
+      // The API's own pool too: the first POST would otherwise open (and authenticate) its connection.
+      clients.push(await this.db.requests.connect());
+      for (const c of clients) c.release();
+    } catch (err) {
+      logger('JobsService').debug({ err: err instanceof Error ? err.message : String(err) }, 'connection warm-up skipped');
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.orchestrator.stop();
-    await this.rowThreads?.close();
+    await this.rowThreads.close();
   }
 
   create(body: unknown): Promise<JobStatus> {

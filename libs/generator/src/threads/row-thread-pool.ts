@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { FromThread, RowThreadRequest, ToThread } from './protocol.js';
 
@@ -34,9 +35,9 @@ function defaultWorkerUrl(): URL {
  * instead of the event loop that also drives the COPY connections. The bytes are those of
  * `createRowStream` / `createDatasetRowStream` for the same request (the worker runs that very
  * code). Each stream is one Readable here with its own backpressure: when its buffer is full
- * the thread is told to pause that stream. Threads start on first use, are shared round-robin
- * by every open stream, do not keep the process alive, and are replaced if one dies (its open
- * streams then fail with a transient RowThreadError).
+ * the thread is told to pause that stream. Threads start on first use (all at once with
+ * `warm`), are shared round-robin by every open stream, do not keep the process alive, and are
+ * replaced if one dies (its open streams then fail with a transient RowThreadError).
  */
 export class RowThreadPool {
   private readonly threads: Array<Thread | undefined>;
@@ -55,9 +56,22 @@ export class RowThreadPool {
 
   /** Rows of `req` as a byte stream; aborting `signal` (or destroying the stream) stops the thread's work on it. */
   stream(req: RowThreadRequest, signal?: AbortSignal): Readable {
+    return this.streamOn(this.pick(), req, signal);
+  }
+
+  /**
+   * Starts every thread now and runs `req` on each to its end, so that a thread's start (an
+   * isolate loading the generator's modules, most of it) and the compilation of its value code
+   * happen before the first real stream instead of during it. Rejects as the streams would.
+   */
+  async warm(req: RowThreadRequest): Promise<void> {
+    const streams = this.threads.map((_, slot) => this.streamOn(this.thread(slot), req));
+    await Promise.all(streams.map((s) => finished(s.resume())));
+  }
+
+  private streamOn(thread: Thread, req: RowThreadRequest, signal?: AbortSignal): Readable {
     if (this.closed) throw new RowThreadError('row thread pool is closed');
     const id = this.nextId++;
-    const thread = this.pick();
     const entry: Open = { readable: this.readable(id, thread), paused: false, thread };
     this.open.set(id, entry);
     thread.streams.add(id);
@@ -97,8 +111,11 @@ export class RowThreadPool {
   }
 
   private pick(): Thread {
-    const i = this.turn++ % this.threads.length;
-    return (this.threads[i] ??= this.spawn(i));
+    return this.thread(this.turn++ % this.threads.length);
+  }
+
+  private thread(slot: number): Thread {
+    return (this.threads[slot] ??= this.spawn(slot));
   }
 
   private spawn(slot: number): Thread {
