@@ -24,6 +24,8 @@ export class ByteSink {
   pos = 0;
   /** Where the current batch starts in `buf`. */
   start = 0;
+  /** Bytes every `ensure` leaves free beyond what it was asked for (see `room`). */
+  private spare = 0;
 
   /** Continues writing into `buf` at `pos` (a slab shared by consecutive batches). */
   open(buf: Buffer, pos: number): void {
@@ -42,8 +44,19 @@ export class ByteSink {
     return this.buf.subarray(this.start, this.pos);
   }
 
-  /** Room for `n` more bytes: a row longer than the slab moves the batch to a larger buffer. */
+  /** Room for `n` more bytes (plus the spare): a row longer than the slab moves the batch to a larger buffer. */
   ensure(n: number): void {
+    if (this.pos + n + this.spare > this.buf.length) this.grow(n + this.spare);
+  }
+
+  /**
+   * Room for `n` bytes now, and `n` spare after every later `ensure`. A row writer whose literals
+   * total at most `n` bytes calls it first and then stores them without checking: every other
+   * write goes through `ensure` and writes no more than it asked for, so between two ensures
+   * only literals are written, never more than `n` bytes of them.
+   */
+  room(n: number): void {
+    this.spare = n;
     if (this.pos + n > this.buf.length) this.grow(n);
   }
 

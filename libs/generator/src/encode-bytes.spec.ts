@@ -255,6 +255,22 @@ describe('byte encoder = string encoder on random values of every kind', () => {
     expect(ndGot).toBe(ndWant);
   });
 
+  it('a row whose literals exceed the inlined budget (long names, many columns) writes the rest by copy', () => {
+    const r = prng(21);
+    const rows = 200;
+    const kinds = Array.from({ length: 80 }, () => KINDS[Math.floor(r() * KINDS.length)]!);
+    const cells = Array.from({ length: rows }, () => kinds.map((kind) => randomCell(kind, r)));
+    const columns: CompiledColumn[] = kinds.map((kind, i) => {
+      const value = (row: RowContext): Cell => cells[row.k]![i]!;
+      if (kind === 'text' || kind === 'plain') setByteWriter(value, piecesWriter(value, prng(2100 + i)));
+      return { name: `column_${i}_with_a_name_long_enough_to_need_many_bytes_é`, kind, capacity: Infinity, value };
+    });
+    const [csvGot, csvWant] = both(rows, csvByteEncoder(columns), csvEncoder(columns));
+    expect(csvGot).toBe(csvWant);
+    const [ndGot, ndWant] = both(rows, ndjsonByteEncoder(columns), ndjsonEncoder(columns));
+    expect(ndGot).toBe(ndWant);
+  });
+
   it('compares bytes, not decoded text: lone surrogates become U+FFFD the same way', () => {
     const columns: CompiledColumn[] = (['plain', 'text'] as const).map((kind, i) => ({ name: `c${i}`, kind, capacity: Infinity, value: () => 'x\ud800y\udfff' }));
     const row = new RowContext(1, 't');
