@@ -121,12 +121,12 @@ const factories = new Map<string, ByteEncoderFactory>();
 const MAX_FACTORIES = 256;
 
 function factoryOf(src: string, names: string[]): ByteEncoderFactory {
-  const key = `${names.length}\n${src}`;
-  let f = factories.get(key);
+  // The source names every parameter it uses (f0…, w0…), so it alone identifies the factory.
+  let f = factories.get(src);
   if (!f) {
     if (factories.size >= MAX_FACTORIES) factories.delete(factories.keys().next().value!);
     f = new Function('csvField', 'L', ...names, src) as ByteEncoderFactory;
-    factories.set(key, f);
+    factories.set(src, f);
   }
   return f;
 }

@@ -1,4 +1,5 @@
-import type { TableSpec } from '@rowflow/contracts';
+import type { DatasetSpec, TableSpec } from '@rowflow/contracts';
+import { createDatasetRowStream, type DatasetRowStreamOptions } from './dataset/dataset-stream.js';
 import { createRowStream, type RowStreamOptions } from './row-stream.js';
 
 /** Whole stream as a string (tests only). */
@@ -55,4 +56,17 @@ export function parseCsv(text: string): (string | null)[][] {
     } else throw new Error(`unexpected ${JSON.stringify(text[i])} at ${i}`);
   }
   return rows;
+}
+
+/** A dataset table's whole stream as a string, CSV unless `format` says otherwise (tests only). */
+export async function collectDataset(opts: Omit<DatasetRowStreamOptions, 'format'> & { format?: 'csv' | 'ndjson' }): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of createDatasetRowStream({ format: 'csv', ...opts })) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Rows of a dataset table as objects keyed by column (CSV, NULL = null; tests only). */
+export async function datasetRows(dataset: DatasetSpec, name: string, seed: number): Promise<Record<string, string | null>[]> {
+  const [header, ...rows] = parseCsv(await collectDataset({ dataset, table: name, seed }));
+  return rows.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h as string, r[i] ?? null])));
 }

@@ -1,21 +1,9 @@
 import type { DatasetSpec } from '@rowflow/contracts';
 import { findDataset, validateDatasetSpec } from '@rowflow/schema';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../test-helpers.js';
-import { createDatasetRowStream, type DatasetRowStreamOptions } from './dataset-stream.js';
+import { collectDataset as text, datasetRows as table } from '../test-helpers.js';
+import { createDatasetRowStream } from './dataset-stream.js';
 import { datasetRowCounts, datasetTableRows } from './dataset-plan.js';
-
-async function text(opts: Omit<DatasetRowStreamOptions, 'format'> & { format?: 'csv' | 'ndjson' }): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of createDatasetRowStream({ format: 'csv', ...opts })) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** Rows of a dataset table as objects keyed by column (CSV, NULL = null). */
-async function table(dataset: DatasetSpec, name: string, seed: number): Promise<Record<string, string | null>[]> {
-  const [header, ...rows] = parseCsv(await text({ dataset, table: name, seed }));
-  return rows.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h as string, r[i] ?? null])));
-}
 
 /** Asserts every non-null child FK value is a generated parent key; returns the null count. */
 async function checkIntegrity(dataset: DatasetSpec, seed: number): Promise<number> {

@@ -1,19 +1,6 @@
-import type { DatasetSpec } from '@rowflow/contracts';
 import { parseIsoInstant, validateDatasetSpec } from '@rowflow/schema';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../test-helpers.js';
-import { createDatasetRowStream, type DatasetRowStreamOptions } from './dataset-stream.js';
-
-async function text(opts: Omit<DatasetRowStreamOptions, 'format'> & { format?: 'csv' | 'ndjson' }): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of createDatasetRowStream({ format: 'csv', ...opts })) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function table(dataset: DatasetSpec, name: string, seed: number): Promise<Record<string, string | null>[]> {
-  const [header, ...rows] = parseCsv(await text({ dataset, table: name, seed }));
-  return rows.map((r) => Object.fromEntries((header ?? []).map((h, i) => [h as string, r[i] ?? null])));
-}
+import { collectDataset as text, datasetRows as table } from '../test-helpers.js';
 
 const ts = { type: 'timestamptz', from: '2020-01-01T00:00:00Z', to: '2025-12-31T23:59:59Z' } as const;
 
