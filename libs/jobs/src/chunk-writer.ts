@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { type ChunkSource, readAll } from './chunk-source.js';
-import { classifyError, copyIn, leaseUntil, sqlState, withSession } from '@rowflow/pg';
+import { classifyError, leaseUntil, sqlState, withSession } from '@rowflow/pg';
 import { ChunkIdleError, ShortChunkError, SkipLimitError } from './chunk-errors.js';
 
 /** Everything a chunk transaction needs to know about its partition. */
@@ -210,7 +211,7 @@ async function copyChunk(client: pg.PoolClient, ctx: ChunkContext, open: BodyOpe
     if (signal.aborted) throw signal.reason;
     const body = await raceAbort(open(attempt.signal), attempt.signal);
     watchdog.watch(body);
-    const sink = client.query(copyIn(ctx.copySql));
+    const sink = client.query(copyFrom(ctx.copySql));
     await pipeline(body, sink, { signal: attempt.signal });
     if (sink.rowCount !== count) throw new ShortChunkError(`source gave ${sink.rowCount} rows, expected ${count}`);
   } catch (err) {
