@@ -13,9 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { createRowStream } from '@rowflow/generator';
 import { copySql, createTableSql } from '@rowflow/jobs';
-import { copyIn } from '@rowflow/pg';
 import { findTable } from '@rowflow/schema';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, postmasterPid, procStat, runJob, serverCpu, toolConnection } from './harness.js';
 
 const ROWS = 1_000_000;
@@ -78,9 +78,8 @@ function ownCpu(since: NodeJS.CpuUsage): number {
  * CPU seconds per million `users` rows (PRIMARY KEY + 2 UNIQUE) by stage, each measured on its
  * own: generating the CSV bytes (this process, in-process stream), COPYing them into an
  * index-free table (the PostgreSQL backend, and this process's COPY client beyond generation),
- * and building the three indexes afterwards (PostgreSQL). The COPY goes through copyIn, as a
- * job's does. The stages a load is made of, so a cut in one shows here without the noise of a
- * whole job.
+ * and building the three indexes afterwards (PostgreSQL). The stages a load is made of, so a
+ * cut in one shows here without the noise of a whole job.
  */
 async function stages(h: Harness, db: pg.Pool, pm: number): Promise<BenchResult[]> {
   const rows = h.quick ? 200_000 : 1_000_000;
@@ -100,7 +99,7 @@ async function stages(h: Harness, db: pg.Pool, pm: number): Promise<BenchResult[
     await settle();
     let s0 = serverCpu(pm);
     const c0 = process.cpuUsage();
-    await pipeline(createRowStream({ spec, seed: 1, rows, format: 'csv', header: false }), client.query(copyIn(copySql(target, spec))));
+    await pipeline(createRowStream({ spec, seed: 1, rows, format: 'csv', header: false }), client.query(copyFrom(copySql(target, spec))));
     const copyClient = ownCpu(c0) - gen;
     await settle();
     const copyServer = serverCpu(pm) - s0;
