@@ -87,30 +87,6 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(23_456));
   });
 
-  it('a runner with fewer chunk slots than partitions loads them all exactly, its COPYs taking turns', async () => {
-    const id = await newJob({ rows: 20_000, partitions: 4, chunkSize: 1000 });
-    const ids = await partitions(id);
-    const one = runner(new TestSource(), randomUUID(), { chunkSlots: 1 });
-    let most = 0;
-    let running = true;
-    const watch = (async () => {
-      const target = (await repo.get(id)).targetTable;
-      while (running) {
-        const res = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1`, [`COPY "public"."${target}"%`]);
-        most = Math.max(most, res.rows[0]!.n);
-      }
-    })();
-    const outcomes = await Promise.all(ids.map((pid) => one.run(pid, new AbortController().signal)));
-    running = false;
-    await watch;
-    expect(outcomes).toEqual(['done', 'done', 'done', 'done']);
-    expect(most).toBeLessThanOrEqual(1);
-    await buildConstraints(id);
-    const job = await repo.get(id);
-    expect(job).toMatchObject({ state: 'completed', rowsWritten: 20_000 });
-    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(20_000));
-  });
-
   it('refuses to create over an existing table and leaves no job row', async () => {
     await pool.query('CREATE TABLE "Weird ""name"" x" (a int)');
     const before = (await repo.list()).length;

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { logger } from '@rowflow/platform';
@@ -34,21 +33,8 @@ export interface RunnerOptions {
   /** true: every chunk commit waits for its WAL flush (synchronous_commit as configured). */
   durableCommits: boolean;
   auto: AutoChunkOptions;
-  /**
-   * Chunk transactions (COPY sessions) this runner has open at once, over all its partitions;
-   * the others wait for one to commit before their BEGIN (see ChunkSlots).
-   */
-  chunkSlots: number;
   observer?: JobObserver;
 }
-
-/**
- * One COPY session per core and one more, to cover the round trips between chunks. Past that the
- * sessions only contend on the server: PostgreSQL 15 extends the one target table under a lock
- * they take turns on. 1M `users` rows (4 partitions, medians of 3 jobs on 2 cores): the server
- * spent 4.13 CPU s with 4 sessions, 3.58 s with 3, 3.44 s with 2.
- */
-export const DEFAULT_CHUNK_SLOTS = availableParallelism() + 1;
 
 export const DEFAULT_RUNNER: Omit<RunnerOptions, 'owner'> = {
   leaseSeconds: 10,
@@ -58,7 +44,6 @@ export const DEFAULT_RUNNER: Omit<RunnerOptions, 'owner'> = {
   idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS,
   durableCommits: false,
   auto: DEFAULT_AUTO,
-  chunkSlots: DEFAULT_CHUNK_SLOTS,
 };
 
 /** How a `run` ended: finished, someone else owns it, stopped by shutdown, or the job failed. */
@@ -85,7 +70,6 @@ export class PartitionRunner {
   private readonly log = logger('PartitionRunner');
   private readonly writer: ChunkWriter;
   private readonly opts: RunnerOptions;
-  private readonly slots: ChunkSlots;
   /** Partitions this runner is working right now. */
   private readonly working = new Set<number>();
 
@@ -97,7 +81,6 @@ export class PartitionRunner {
   ) {
     this.writer = new ChunkWriter(pool);
     this.opts = { ...DEFAULT_RUNNER, ...opts };
-    this.slots = new ChunkSlots(this.opts.chunkSlots);
   }
 
   async run(partitionId: number, signal: AbortSignal): Promise<RunOutcome> {
@@ -245,18 +228,11 @@ export class PartitionRunner {
     const size = sizer.size;
     const count = Math.min(size, work.toRow - from);
     const ahead = { from: from + count, count: Math.min(size, work.toRow - from - count) };
-    let started = performance.now();
+    const started = performance.now();
     let res: ChunkResult;
     try {
       const meta = { retries: cur.unrecorded, chunkSize: size };
-      const release = await this.slots.take(signal);
-      try {
-        // The sizer steers by the chunk's own time, not by its wait for a slot.
-        started = performance.now();
-        res = await this.writer.write(ctx, from, count, meta, signal, (s) => feed.body(from, count, ahead, s));
-      } finally {
-        release();
-      }
+      res = await this.writer.write(ctx, from, count, meta, signal, (s) => feed.body(from, count, ahead, s));
     } catch (err) {
       feed.reset();
       await this.waitOut(work, cur, err, signal);
@@ -347,54 +323,6 @@ export class PartitionRunner {
     await this.retrying(() => this.repo.fail(work.jobId, `partition ${work.index}: ${message}`), signal, 'failing job');
     this.opts.observer?.jobFinished?.(work.jobId, 'failed');
     return 'failed';
-  }
-}
-
-/**
- * A counting semaphore over chunk transactions, first come first served: a partition waits at
- * most for chunks of the others to commit, so its lease (renewed by each checkpoint) is not at
- * risk. Nothing is held while waiting — no connection, no lock — so waits cannot deadlock.
- */
-class ChunkSlots {
-  private free: number;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(slots: number) {
-    this.free = slots >= 1 ? Math.floor(slots) : 1;
-  }
-
-  /** Resolves with the slot's release once one is free; rejects when `signal` aborts first. */
-  async take(signal: AbortSignal): Promise<() => void> {
-    if (this.free > 0) {
-      this.free--;
-      return this.release();
-    }
-    if (signal.aborted) throw signal.reason;
-    await new Promise<void>((resolve, reject) => {
-      const grant = (): void => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = (): void => {
-        this.waiting.splice(this.waiting.indexOf(grant), 1);
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(grant);
-    });
-    return this.release();
-  }
-
-  /** Hands the slot to the first waiter, or frees it; a second call does nothing. */
-  private release(): () => void {
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    };
   }
 }
 
