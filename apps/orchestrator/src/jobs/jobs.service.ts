@@ -17,7 +17,6 @@ import {
   jobTargets,
   LocalChunkSource,
   ThreadedChunkSource,
-  migrate,
   parseJobRequest,
   parseResumeOptions,
   PartitionRunner,
@@ -34,6 +33,8 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorChunkSource } from './generator-chunk-source.js';
 import { RowThreads } from './row-threads.js';
 
+/** API connections opened at start: a job's POST and the event stream its page opens next. */
+const API_CONNECTIONS = 2;
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
 /**
@@ -54,6 +55,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Ids of jobs that ended in this process (completed or failed), the moment they did. */
   readonly ended = new Subject<string>();
   private readonly orchestrator: JobOrchestrator;
+  private roleChecked = false;
 
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
@@ -89,9 +91,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         // API calls on the request pool: a locked job table is a quick 409, never a held connection.
         api: new JobRepository(db.requests, { targetSchema: config.TARGET_SCHEMAS }),
         orphanedPhases: () => phases.orphaned(),
+        // The role check is a read of its own: at once, not one more round trip after the migration.
         migrate: async () => {
-          await migrate(db.pool);
-          await this.warnIfSuperuser(db, log);
+          await Promise.all([db.migrate(), this.warnIfSuperuser(db, log)]);
         },
         queue: new PgBossQueue(config.DATABASE_URL, logger('JobQueue')),
         runPartition: (id, signal) => runner.run(id, signal),
@@ -125,7 +127,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** A superuser bypasses every grant: the write-scope checks would be the only safeguard left. */
   private async warnIfSuperuser(db: Database, log: ReturnType<typeof logger>): Promise<void> {
+    if (this.roleChecked) return; // a start-up retried for its migration checks the role once
     const role = await connectedRole(db.pool);
+    this.roleChecked = true;
     if (!role.superuser) return;
     log.warn(
       { event: 'superuser_connection', role: role.name, targetSchema: this.config.TARGET_SCHEMA },
@@ -138,7 +142,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    * Node isolate each, loading and compiling the generator) and its pool connections were
    * opened (password authentication included). Both are warmed in the background so that the
    * first job finds them ready: the row threads at once (`main` already started them before
-   * loading the app; see RowThreads), the connections once the job store is up.
+   * loading the app; see RowThreads), the connections alongside the job store's start-up.
    */
   onApplicationBootstrap(): void {
     this.orchestrator.start();
@@ -146,14 +150,18 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     void this.warmConnections();
   }
 
-  /** Best effort: a failure only means the first job opens its connections itself. */
+  /**
+   * At once, next to the start-up's own connections; when the database was not up yet, again
+   * once the job store started. Best effort: a failure only means the first job opens its
+   * connections itself.
+   */
   private async warmConnections(): Promise<void> {
+    // The API's own pool too: the first POST would otherwise open (and authenticate) its
+    // connection, and its event stream a second one.
+    if (await this.db.warm(API_CONNECTIONS)) return;
     try {
       await this.orchestrator.whenReady();
-      const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
-      // The API's own pool too: the first POST would otherwise open (and authenticate) its connection.
-      clients.push(await this.db.requests.connect());
-      for (const c of clients) c.release();
+      await this.db.warm(API_CONNECTIONS);
     } catch (err) {
       logger('JobsService').debug({ err: err instanceof Error ? err.message : String(err) }, 'connection warm-up skipped');
     }
