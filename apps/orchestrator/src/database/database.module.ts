@@ -1,57 +1,34 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { migrate } from '@rowflow/jobs';
 import { DEPENDENCY_ERRORS } from '@rowflow/platform-nest';
-import pg from 'pg';
+import type pg from 'pg';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { postgresFailure } from './database-errors.js';
+import { DatabasePools } from './database-pools.js';
 
-/** A request waits this long for a lock on a table before it is answered 409. */
-export const REQUEST_LOCK_TIMEOUT_MS = 3000;
-/** A request waits this long for a free connection before it is answered 503. */
-export const REQUEST_ACQUIRE_TIMEOUT_MS = 5000;
-/** Connections request handlers may hold at once; the workers' pool is separate. */
-const REQUEST_POOL_SIZE = 8;
-/**
- * Workers wait for a connection this long before the attempt counts as a transient failure and is
- * retried (pg's "timeout exceeded when trying to connect"), instead of waiting forever.
- */
-const WORKER_ACQUIRE_TIMEOUT_MS = 30_000;
+export { REQUEST_ACQUIRE_TIMEOUT_MS, REQUEST_LOCK_TIMEOUT_MS } from './database-pools.js';
+
+/** The pools `main` created (and started connecting) before loading the app; absent or null: Database makes its own. */
+export const DATABASE_POOLS = Symbol('DATABASE_POOLS');
 
 /**
- * The process's pg pools. `pool` serves the job and export workers, which may wait on locks as
- * long as their own retry rules say. `requests` serves HTTP handlers: every connection has a
- * `lock_timeout`, and checking one out gives up after a few seconds, so a request on a locked
- * table is a quick 409 and a burst of them cannot starve the workers or `/health`.
- *
- * The workers' pool keeps one idle connection per partition slot instead of closing them after
- * 10 s: a fresh backend maps PostgreSQL's shared memory page by page as it first touches it, and
- * a 1M-row load on four fresh connections cost the server 0.3–0.9 CPU s more than on four that
- * had loaded before (minor page faults, twice as many) — the first job after start, and every
- * job after a pause of more than 10 s, paid it.
+ * The process's pg pools (DatabasePools). `pool` serves the job and export workers, which may
+ * wait on locks as long as their own retry rules say. `requests` serves HTTP handlers: every
+ * connection has a `lock_timeout`, and checking one out gives up after a few seconds, so a
+ * request on a locked table is a quick 409 and a burst of them cannot starve the workers or
+ * `/health`.
  */
 @Injectable()
 export class Database implements OnApplicationShutdown {
   readonly pool: pg.Pool;
   readonly requests: pg.Pool;
+  private readonly pools: DatabasePools;
   private migration: Promise<void> | undefined;
 
-  constructor(@Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig) {
-    this.pool = new pg.Pool({
-      connectionString: config.DATABASE_URL,
-      max: config.WORKER_CONCURRENCY + 6,
-      min: config.WORKER_CONCURRENCY,
-      connectionTimeoutMillis: WORKER_ACQUIRE_TIMEOUT_MS,
-    });
-    this.requests = new pg.Pool({
-      connectionString: config.DATABASE_URL,
-      max: REQUEST_POOL_SIZE,
-      connectionTimeoutMillis: REQUEST_ACQUIRE_TIMEOUT_MS,
-      // A start-up parameter of its own: `options` would replace any options the DATABASE_URL carries.
-      lock_timeout: REQUEST_LOCK_TIMEOUT_MS,
-    });
-    // An idle client losing its server (Postgres restart) must not crash the process.
-    this.pool.on('error', () => undefined);
-    this.requests.on('error', () => undefined);
+  constructor(@Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig, @Optional() @Inject(DATABASE_POOLS) pools?: DatabasePools | null) {
+    this.pools = pools ?? new DatabasePools(config);
+    this.pool = this.pools.pool;
+    this.requests = this.pools.requests;
   }
 
   /**
@@ -81,26 +58,14 @@ export class Database implements OnApplicationShutdown {
     return this.migration;
   }
 
-  /**
-   * Opens a connection for each partition slot and `requests` API connections now, at start, so
-   * that the first job finds them open (connect and password authentication are round trips
-   * and CPU on both sides). Best effort: false when the database did not answer.
-   */
-  async warm(requests: number): Promise<boolean> {
-    const opening = [...openEach(this.pool, this.config.WORKER_CONCURRENCY), ...openEach(this.requests, requests)];
-    const opened = await Promise.allSettled(opening);
-    for (const r of opened) if (r.status === 'fulfilled') r.value.release();
-    return opened.every((r) => r.status === 'fulfilled');
+  /** Opens the connections start-up and the first job use (DatabasePools.warm); false when the database did not answer. */
+  warm(): Promise<boolean> {
+    return this.pools.warm();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.pool.end(), this.requests.end()]);
+    await this.pools.end();
   }
-}
-
-/** `n` connections of `pool` checked out at once (so that each is a connection of its own). */
-function openEach(pool: pg.Pool, n: number): Array<Promise<pg.PoolClient>> {
-  return Array.from({ length: n }, () => pool.connect());
 }
 
 @Global()

@@ -33,8 +33,6 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { GeneratorChunkSource } from './generator-chunk-source.js';
 import { RowThreads } from './row-threads.js';
 
-/** API connections opened at start: a job's POST and the event stream its page opens next. */
-const API_CONNECTIONS = 2;
 /** Index builds of one job at once (each holds a connection and maintenance_work_mem). */
 const INDEX_BUILDS = 2;
 /**
@@ -141,8 +139,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    * The first job after start took ~1.3 s longer than the next: its row threads started (a
    * Node isolate each, loading and compiling the generator) and its pool connections were
    * opened (password authentication included). Both are warmed in the background so that the
-   * first job finds them ready: the row threads at once (`main` already started them before
-   * loading the app; see RowThreads), the connections alongside the job store's start-up.
+   * first job finds them ready: `main` starts both before it loads the app (see RowThreads and
+   * DatabasePools); here again, for an app booted without `main` (tests).
    */
   onApplicationBootstrap(): void {
     this.orchestrator.start();
@@ -151,17 +149,15 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * At once, next to the start-up's own connections; when the database was not up yet, again
-   * once the job store started. Best effort: a failure only means the first job opens its
-   * connections itself.
+   * `main` opened them while the app loaded (or, without `main`, at once); when the database
+   * was not up yet, again once the job store started. Best effort: a failure only means the
+   * first job opens its connections itself.
    */
   private async warmConnections(): Promise<void> {
-    // The API's own pool too: the first POST would otherwise open (and authenticate) its
-    // connection, and its event stream a second one.
-    if (await this.db.warm(API_CONNECTIONS)) return;
+    if (await this.db.warm()) return;
     try {
       await this.orchestrator.whenReady();
-      await this.db.warm(API_CONNECTIONS);
+      await this.db.warm();
     } catch (err) {
       logger('JobsService').debug({ err: err instanceof Error ? err.message : String(err) }, 'connection warm-up skipped');
     }
