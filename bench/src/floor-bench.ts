@@ -10,13 +10,16 @@
  *   `pgbench -i -s 10 -I dtgp`.
  * Also the first job of a freshly started orchestrator against the next one (the warm-up), on a
  * new stack per round.
- * `npm run bench -- floor` (BENCH_SERVER=embedded|system: one server only).
+ * `npm run bench -- floor` (BENCH_SERVER=embedded|system: one server only; BENCH_FLOOR=first-job:
+ * only the first-job line).
  */
 import pg from 'pg';
 import { ACCOUNTS_DDL, type BenchPostgres, type BenchResult, type Harness, median, onEachServer, psqlFloor, runJob, type ServerKind, type Stack, timeTool, withBenchDatabase } from './harness.js';
 import { chunkScripts } from './jobs-bench.js';
 
 const ROWS = 1_000_000;
+/** `BENCH_FLOOR=first-job`: only the first-job line (a minute per server instead of several). */
+const FIRST_JOB_ONLY = process.env.BENCH_FLOOR === 'first-job';
 const secs = (xs: number[]) => xs.map((s) => s.toFixed(2)).join(', ');
 
 interface Ctx {
@@ -94,6 +97,17 @@ async function firstJob(h: Harness, kind: ServerKind, c: Ctx): Promise<BenchResu
   };
 }
 
+/** append and create against the floor and pgbench, on the warm stack `c.stack`. */
+async function floorLines(h: Harness, kind: ServerKind, c: Ctx, dir: string): Promise<BenchResult[]> {
+  c.scripts = (await chunkScripts(c.stack, dir, 'floor_4', 4)).scripts;
+  await job(c, 'append'); // the stack's warm-up run, not measured
+  const rounds = h.quick ? 1 : 3;
+  const append = await compare(c, 'append', rounds);
+  const create = await compare(c, 'create', rounds);
+  h.log(`${kind}: append ${JSON.stringify(append)}; create ${JSON.stringify(create)}`);
+  return [result(kind, 'append', append, c.server.label), result(kind, 'create', create, c.server.label)];
+}
+
 async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
   const server = await h.postgres(kind);
   if (!server.bin) throw new Error('floor bench needs psql/pgbench of a system PostgreSQL');
@@ -102,17 +116,12 @@ async function onServer(h: Harness, kind: ServerKind): Promise<BenchResult[]> {
     const c: Ctx = { server, stack, db, scripts: [] };
     const out: BenchResult[] = [];
     try {
-      c.scripts = (await chunkScripts(stack, dir, 'floor_4', 4)).scripts;
-      await job(c, 'append'); // the stack's warm-up run, not measured
-      const rounds = h.quick ? 1 : 3;
-      const append = await compare(c, 'append', rounds);
-      const create = await compare(c, 'create', rounds);
-      h.log(`${kind}: append ${JSON.stringify(append)}; create ${JSON.stringify(create)}`);
-      out.push(result(kind, 'append', append, server.label), result(kind, 'create', create, server.label));
+      if (FIRST_JOB_ONLY) await job(c, 'append'); // migrates the database and warms the server, as floorLines does
+      else out.push(...(await floorLines(h, kind, c, dir)));
     } finally {
       await stack.stop();
     }
-    // Its own stack, after the other stopped: two stacks on one database share the job queue.
+    // Its own stacks, after the other stopped: two stacks on one database share the job queue.
     out.push(await firstJob(h, kind, c));
     return out;
   });

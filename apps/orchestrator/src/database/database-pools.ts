@@ -15,7 +15,7 @@ const WORKER_ACQUIRE_TIMEOUT_MS = 30_000;
 /** API connections opened at start: a job's POST and the event stream its page opens next. */
 export const API_CONNECTIONS = 2;
 
-type PoolsConfig = Pick<OrchestratorConfig, 'DATABASE_URL' | 'WORKER_CONCURRENCY'>;
+type PoolsConfig = Pick<OrchestratorConfig, 'DATABASE_URL' | 'WORKER_CONCURRENCY' | 'JOB_WORKERS'>;
 
 /**
  * The process's pg pools (see Database). Only `pg` is imported here, so that `main` can create
@@ -30,12 +30,15 @@ type PoolsConfig = Pick<OrchestratorConfig, 'DATABASE_URL' | 'WORKER_CONCURRENCY
 export class DatabasePools {
   readonly pool: pg.Pool;
   readonly requests: pg.Pool;
+  /** Connections of `pool` kept and opened at start: one per partition slot, none without job workers. */
+  private readonly slots: number;
 
-  constructor(private readonly config: PoolsConfig) {
+  constructor(config: PoolsConfig) {
+    this.slots = config.JOB_WORKERS ? config.WORKER_CONCURRENCY : 0;
     this.pool = new pg.Pool({
       connectionString: config.DATABASE_URL,
       max: config.WORKER_CONCURRENCY + 6,
-      min: config.WORKER_CONCURRENCY,
+      min: this.slots,
       connectionTimeoutMillis: WORKER_ACQUIRE_TIMEOUT_MS,
     });
     this.requests = new pg.Pool({
@@ -56,7 +59,7 @@ export class DatabasePools {
    * CPU on both sides). Best effort: false when the database did not answer.
    */
   async warm(): Promise<boolean> {
-    const opening = [...openEach(this.pool, this.config.WORKER_CONCURRENCY), ...openEach(this.requests, API_CONNECTIONS)];
+    const opening = [...openEach(this.pool, this.slots), ...openEach(this.requests, API_CONNECTIONS)];
     const opened = await Promise.allSettled(opening);
     for (const r of opened) if (r.status === 'fulfilled') r.value.release();
     return opened.every((r) => r.status === 'fulfilled');
