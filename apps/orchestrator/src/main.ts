@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, exposureWarning, rootLogger } from '@rowflow/platform';
 import { loadOrchestratorConfig } from './config/orchestrator-config.js';
+import { DatabasePools } from './database/database-pools.js';
 import { RowThreads } from './jobs/row-threads.js';
 
 /**
@@ -31,8 +32,12 @@ async function main(): Promise<void> {
   // Nest and the app (imported only after this for that reason), not after /health answers.
   const rowThreads = new RowThreads(config);
   void rowThreads.warm();
+  // Likewise the database connections: connected and authenticated while the app loads, so that
+  // the job store's start-up (and a job posted right after /health) finds them open.
+  const pools = new DatabasePools(config);
+  void pools.warm();
   const [{ createApp }, { AppModule }, { defaultWebDist, serveWeb }] = await Promise.all([import('@rowflow/platform-nest'), import('./app.module.js'), import('./web.js')]);
-  const app = await createApp(AppModule.register(config, rowThreads), {
+  const app = await createApp(AppModule.register(config, rowThreads, pools), {
     title: 'Rowflow orchestrator',
     description: 'SSE preview relay, CSV download proxy and restartable DB-insert jobs',
   });

@@ -162,6 +162,47 @@ describe('JobOrchestrator', () => {
     await r.orch.stop();
   });
 
+  it('migrates and starts the queue at once, and retries only once both settled', async () => {
+    let queueStarted = false;
+    let attempts = 0;
+    let starting = 0;
+    let mostAtOnce = 0;
+    const r = rig({
+      // Resolves only once the queue's start began: sequential steps would never get there.
+      migrate: async () => {
+        const attempt = ++attempts;
+        while (!queueStarted) await flush();
+        if (attempt === 1) throw new Error('db down');
+      },
+    });
+    r.queue.start = async () => {
+      mostAtOnce = Math.max(mostAtOnce, ++starting);
+      queueStarted = true;
+      for (let i = 0; i < 5; i++) await flush();
+      starting--;
+    };
+    r.orch.start();
+    while (!r.timers.sleeps.some((s) => s.ms !== 1000)) await flush();
+    r.timers.sleeps.find((s) => s.ms !== 1000)!.release();
+    await r.orch.whenReady();
+    expect(attempts).toBe(2);
+    expect(mostAtOnce).toBe(1); // the retry began after the failed attempt's queue start ended
+    await r.orch.stop();
+  });
+
+  it('API calls do not wait for the start-up sweep', async () => {
+    let release: () => void = () => undefined;
+    const hung = new Promise<OpenPartition[]>((ok) => (release = () => ok([{ jobId: 'old', partitionId: 3 }])));
+    const r = rig({ store: fakeStore({ orphanedPartitions: () => hung }) });
+    r.orch.start();
+    await expect(r.orch.create(DEF)).resolves.toMatchObject({ id: 'job-1' });
+    expect(r.queue.sent.map((p) => p.partitionId)).toEqual([1, 2]);
+    release();
+    await r.orch.swept();
+    expect(r.queue.sent.map((p) => p.partitionId)).toEqual([1, 2, 3]);
+    await r.orch.stop();
+  });
+
   it('API calls fail with UnavailableError while start-up cannot finish', async () => {
     const r = rig({ migrate: () => new Promise(() => undefined) });
     r.orch.start();
@@ -187,7 +228,8 @@ describe('JobOrchestrator', () => {
     let orphans: OpenPartition[] = [{ jobId: 'a', partitionId: 7 }];
     const r = rig({ store: fakeStore({ orphanedPartitions: () => Promise.resolve(orphans) }), orphanedPhases: () => Promise.resolve(['job-x']) });
     r.orch.start();
-    await r.orch.whenReady(); // includes the start-up sweep
+    await r.orch.whenReady();
+    await r.orch.swept();
     expect(r.queue.sent).toEqual([{ jobId: 'a', partitionId: 7 }]);
     orphans = [];
     r.timers.tick();
@@ -290,6 +332,7 @@ describe('JobOrchestrator', () => {
     });
     r.orch.start();
     await r.orch.whenReady();
+    await r.orch.swept();
     await r.orch.stop();
     expect(phaseSignal?.aborted).toBe(true);
     expect(ended).toBe(true);

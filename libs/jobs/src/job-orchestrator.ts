@@ -74,6 +74,7 @@ export class JobOrchestrator {
   private readonly startup: Startup;
   private sweeper: Repeating | undefined;
   private sweeping = false;
+  private firstSweep: Promise<void> | undefined;
 
   constructor(
     private readonly deps: OrchestratorDeps,
@@ -102,9 +103,12 @@ export class JobOrchestrator {
   }
 
   async create(def: JobDefinition): Promise<JobStatus> {
+    const t = stepTimer();
     await this.whenReady();
+    t.step('ready');
     const id = await this.api.create(def);
-    this.deps.log.debug({ event: 'job_created', jobId: id }, 'job created');
+    t.step('create');
+    this.deps.log.debug({ event: 'job_created', jobId: id, ms: t.ms() }, 'job created');
     await this.enqueue(await this.api.unfinishedPartitions(id));
     this.deps.log.debug({ event: 'job_enqueued', jobId: id }, 'job enqueued');
     return this.api.get(id);
@@ -145,15 +149,37 @@ export class JobOrchestrator {
     return this.startup.whenReady();
   }
 
+  /**
+   * What API calls wait for: the job tables migrated, the queue started (independent of each
+   * other: rowflow's schema and pg-boss's, so both at once) and this process's consumers
+   * registered. The start-up sweep is not part of it: it only re-queues and finishes work that
+   * was already in the store, the periodic sweep does the same while API calls run, and a job
+   * posted right after start waited for it (a few round trips on fresh connections) for nothing.
+   */
   private async startOnce(): Promise<void> {
-    await this.deps.migrate();
-    await this.deps.queue.start();
-    if (!this.opts.workers) return;
-    await this.deps.queue.work(this.opts.concurrency, (p) => this.work(p));
-    // Start-up sweep: unfinished jobs (e.g. after a crash) are picked up again; then periodically,
-    // so work of a process that died elsewhere is taken over once its lease expires.
-    await this.sweep();
+    const t = stepTimer();
+    await allSettledOrThrow([this.deps.migrate().then(() => t.step('migrate')), this.deps.queue.start().then(() => t.step('queue'))]);
+    if (this.opts.workers) {
+      await this.deps.queue.work(this.opts.concurrency, (p) => this.work(p));
+      t.step('work');
+      this.startSweeping();
+    }
+    this.deps.log.debug({ event: 'job_store_started', ms: t.ms() }, 'job store started');
+  }
+
+  /**
+   * The start-up sweep at once (unfinished jobs, e.g. after a crash, are picked up again), then
+   * periodically, so work of a process that died elsewhere is taken over once its lease expires.
+   */
+  private startSweeping(): void {
+    if (this.stopping.signal.aborted) return;
     this.sweeper = this.deps.timers.every(this.opts.sweepMs, () => void this.sweep());
+    this.firstSweep = this.sweep();
+  }
+
+  /** Resolves once the start-up sweep ended (at once when it has not started). */
+  async swept(): Promise<void> {
+    await this.firstSweep;
   }
 
   /**
@@ -226,6 +252,25 @@ export class JobOrchestrator {
       .finally(() => this.phases.delete(jobId));
     this.phases.set(jobId, run);
   }
+}
+
+/**
+ * Waits for every promise, then throws the first failure: a retried start-up must not begin
+ * while a step of the failed attempt still runs (pg-boss's start returns at once while starting).
+ */
+async function allSettledOrThrow(steps: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** When each named step ended, in ms since the timer started (debug lines of start-up and create). */
+function stepTimer(): { step(name: string): void; ms(): Record<string, number> } {
+  const ms: Record<string, number> = {};
+  const start = performance.now();
+  return {
+    step: (name) => void (ms[name] = Math.round(performance.now() - start)),
+    ms: () => ms,
+  };
 }
 
 function message(err: unknown): string {

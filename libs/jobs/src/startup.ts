@@ -14,9 +14,10 @@ export interface StartupOptions {
 }
 
 /**
- * A start-up in the background (migrations, queue, first sweep) that API calls wait for: retried
- * until the database answers or the process stops, so the process boots while Postgres is still
- * down, and awaited by each call for at most readyTimeoutMs (then UnavailableError: a 503).
+ * A start-up in the background (migrations, the queue: what a store needs before its API may
+ * answer) that API calls wait for: retried until the database answers or the process stops, so
+ * the process boots while Postgres is still down, and awaited by each call for at most
+ * readyTimeoutMs (then UnavailableError: a 503).
  * JobOrchestrator and the exports' orchestrator share it.
  */
 export class Startup {

@@ -1,44 +1,34 @@
-import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import { migrate } from '@rowflow/jobs';
 import { DEPENDENCY_ERRORS } from '@rowflow/platform-nest';
-import pg from 'pg';
+import type pg from 'pg';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { postgresFailure } from './database-errors.js';
+import { DatabasePools } from './database-pools.js';
 
-/** A request waits this long for a lock on a table before it is answered 409. */
-export const REQUEST_LOCK_TIMEOUT_MS = 3000;
-/** A request waits this long for a free connection before it is answered 503. */
-export const REQUEST_ACQUIRE_TIMEOUT_MS = 5000;
-/** Connections request handlers may hold at once; the workers' pool is separate. */
-const REQUEST_POOL_SIZE = 8;
-/**
- * Workers wait for a connection this long before the attempt counts as a transient failure and is
- * retried (pg's "timeout exceeded when trying to connect"), instead of waiting forever.
- */
-const WORKER_ACQUIRE_TIMEOUT_MS = 30_000;
+export { REQUEST_ACQUIRE_TIMEOUT_MS, REQUEST_LOCK_TIMEOUT_MS } from './database-pools.js';
+
+/** The pools `main` created (and started connecting) before loading the app; absent or null: Database makes its own. */
+export const DATABASE_POOLS = Symbol('DATABASE_POOLS');
 
 /**
- * The process's pg pools. `pool` serves the job and export workers, which may wait on locks as
- * long as their own retry rules say. `requests` serves HTTP handlers: every connection has a
- * `lock_timeout`, and checking one out gives up after a few seconds, so a request on a locked
- * table is a quick 409 and a burst of them cannot starve the workers or `/health`.
+ * The process's pg pools (DatabasePools). `pool` serves the job and export workers, which may
+ * wait on locks as long as their own retry rules say. `requests` serves HTTP handlers: every
+ * connection has a `lock_timeout`, and checking one out gives up after a few seconds, so a
+ * request on a locked table is a quick 409 and a burst of them cannot starve the workers or
+ * `/health`.
  */
 @Injectable()
 export class Database implements OnApplicationShutdown {
   readonly pool: pg.Pool;
   readonly requests: pg.Pool;
+  private readonly pools: DatabasePools;
+  private migration: Promise<void> | undefined;
 
-  constructor(@Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig) {
-    this.pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: config.WORKER_CONCURRENCY + 6, connectionTimeoutMillis: WORKER_ACQUIRE_TIMEOUT_MS });
-    this.requests = new pg.Pool({
-      connectionString: config.DATABASE_URL,
-      max: REQUEST_POOL_SIZE,
-      connectionTimeoutMillis: REQUEST_ACQUIRE_TIMEOUT_MS,
-      // A start-up parameter of its own: `options` would replace any options the DATABASE_URL carries.
-      lock_timeout: REQUEST_LOCK_TIMEOUT_MS,
-    });
-    // An idle client losing its server (Postgres restart) must not crash the process.
-    this.pool.on('error', () => undefined);
-    this.requests.on('error', () => undefined);
+  constructor(@Inject(ORCHESTRATOR_CONFIG) config: OrchestratorConfig, @Optional() @Inject(DATABASE_POOLS) pools?: DatabasePools | null) {
+    this.pools = pools ?? new DatabasePools(config);
+    this.pool = this.pools.pool;
+    this.requests = this.pools.requests;
   }
 
   /**
@@ -54,8 +44,27 @@ export class Database implements OnApplicationShutdown {
     return Promise.race([query, timeout]);
   }
 
+  /**
+   * Migrates the `rowflow` schema once for this process. The job and the export stores both need
+   * it at start; each running its own migration had the second wait on the first's advisory lock
+   * and then check the fingerprint again. A failed attempt is forgotten, so that each store's
+   * start-up retry migrates again.
+   */
+  migrate(): Promise<void> {
+    this.migration ??= migrate(this.pool).catch((err: unknown) => {
+      this.migration = undefined;
+      throw err;
+    });
+    return this.migration;
+  }
+
+  /** Opens the connections start-up and the first job use (DatabasePools.warm); false when the database did not answer. */
+  warm(): Promise<boolean> {
+    return this.pools.warm();
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.pool.end(), this.requests.end()]);
+    await this.pools.end();
   }
 }
 

@@ -21,7 +21,7 @@ import {
   readJson,
   verifyFile,
 } from '@rowflow/export';
-import { migrate, realTimers } from '@rowflow/jobs';
+import { realTimers } from '@rowflow/jobs';
 import { logger } from '@rowflow/platform';
 import { ORCHESTRATOR_CONFIG, type OrchestratorConfig } from '../config/orchestrator-config.js';
 import { Database } from '../database/database.module.js';
@@ -51,7 +51,7 @@ export class ExportsService implements OnApplicationBootstrap, BeforeApplication
         store,
         // API calls on the request pool: a locked table is a quick 409, never a held connection.
         api: new ExportRepository(db.requests),
-        migrate: () => migrate(db.pool),
+        migrate: () => db.migrate(),
         run: (status, signal) => runner.run(status, signal),
         removeFiles: (id) => rm(this.dir(id), { recursive: true, force: true }),
         timers: realTimers,

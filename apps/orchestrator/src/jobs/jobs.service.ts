@@ -17,7 +17,6 @@ import {
   jobTargets,
   LocalChunkSource,
   ThreadedChunkSource,
-  migrate,
   parseJobRequest,
   parseResumeOptions,
   PartitionRunner,
@@ -54,6 +53,7 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Ids of jobs that ended in this process (completed or failed), the moment they did. */
   readonly ended = new Subject<string>();
   private readonly orchestrator: JobOrchestrator;
+  private roleChecked = false;
 
   constructor(
     @Inject(ORCHESTRATOR_CONFIG) private readonly config: OrchestratorConfig,
@@ -89,9 +89,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
         // API calls on the request pool: a locked job table is a quick 409, never a held connection.
         api: new JobRepository(db.requests, { targetSchema: config.TARGET_SCHEMAS }),
         orphanedPhases: () => phases.orphaned(),
+        // The role check is a read of its own: at once, not one more round trip after the migration.
         migrate: async () => {
-          await migrate(db.pool);
-          await this.warnIfSuperuser(db, log);
+          await Promise.all([db.migrate(), this.warnIfSuperuser(db, log)]);
         },
         queue: new PgBossQueue(config.DATABASE_URL, logger('JobQueue')),
         runPartition: (id, signal) => runner.run(id, signal),
@@ -125,7 +125,9 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** A superuser bypasses every grant: the write-scope checks would be the only safeguard left. */
   private async warnIfSuperuser(db: Database, log: ReturnType<typeof logger>): Promise<void> {
+    if (this.roleChecked) return; // a start-up retried for its migration checks the role once
     const role = await connectedRole(db.pool);
+    this.roleChecked = true;
     if (!role.superuser) return;
     log.warn(
       { event: 'superuser_connection', role: role.name, targetSchema: this.config.TARGET_SCHEMA },
@@ -137,8 +139,8 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
    * The first job after start took ~1.3 s longer than the next: its row threads started (a
    * Node isolate each, loading and compiling the generator) and its pool connections were
    * opened (password authentication included). Both are warmed in the background so that the
-   * first job finds them ready: the row threads at once (`main` already started them before
-   * loading the app; see RowThreads), the connections once the job store is up.
+   * first job finds them ready: `main` starts both before it loads the app (see RowThreads and
+   * DatabasePools); here again, for an app booted without `main` (tests).
    */
   onApplicationBootstrap(): void {
     this.orchestrator.start();
@@ -146,14 +148,16 @@ export class JobsService implements OnApplicationBootstrap, BeforeApplicationShu
     void this.warmConnections();
   }
 
-  /** Best effort: a failure only means the first job opens its connections itself. */
+  /**
+   * `main` opened them while the app loaded (or, without `main`, at once); when the database
+   * was not up yet, again once the job store started. Best effort: a failure only means the
+   * first job opens its connections itself.
+   */
   private async warmConnections(): Promise<void> {
+    if (await this.db.warm()) return;
     try {
       await this.orchestrator.whenReady();
-      const clients = await Promise.all(Array.from({ length: this.config.WORKER_CONCURRENCY }, () => this.db.pool.connect()));
-      // The API's own pool too: the first POST would otherwise open (and authenticate) its connection.
-      clients.push(await this.db.requests.connect());
-      for (const c of clients) c.release();
+      await this.db.warm();
     } catch (err) {
       logger('JobsService').debug({ err: err instanceof Error ? err.message : String(err) }, 'connection warm-up skipped');
     }
