@@ -191,6 +191,35 @@ describe('libs/jobs chunk loop against real Postgres', () => {
     expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(20_000));
   });
 
+  it('a claim whose connection the server terminates is retried; the partition loads exactly', async () => {
+    const id = await newJob({ rows: 3000, chunkSize: 1000 });
+    const [pid] = await partitions(id);
+    const admin = new pg.Client(db.url);
+    await admin.connect();
+    try {
+      // A table the claim reads held exclusively, so the claim's statement waits; its backend is then terminated mid-claim.
+      await admin.query('BEGIN');
+      await admin.query('LOCK TABLE rowflow.job_tables IN ACCESS EXCLUSIVE MODE');
+      const running = runner(new TestSource()).run(pid!, new AbortController().signal);
+      running.catch(() => undefined); // awaited below
+      let claimPid: number | undefined;
+      while (claimPid === undefined) {
+        const r = await pool.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE rowflow.job_partitions p SET state = ''running''%'`);
+        claimPid = r.rows[0]?.pid;
+        if (claimPid === undefined) await new Promise((r) => setImmediate(r));
+      }
+      await pool.query('SELECT pg_terminate_backend($1)', [claimPid]);
+      await admin.query('COMMIT');
+      expect(await running).toBe('done');
+    } finally {
+      await admin.end();
+    }
+    await buildConstraints(id);
+    const job = await repo.get(id);
+    expect(job).toMatchObject({ state: 'completed', rowsWritten: 3000 });
+    expect(await tableMd5(job.targetTable)).toEqual(await referenceMd5(3000));
+  });
+
   it('cancel stops within one chunk, keeps committed chunks; resume continues to an exact table', async () => {
     const id = await newJob({ rows: 40_000, chunkSize: 1000 });
     let cancelling: Promise<unknown> | undefined;

@@ -97,7 +97,10 @@ export class PartitionRunner {
   }
 
   private async runClaimed(partitionId: number, signal: AbortSignal): Promise<RunOutcome> {
-    const claim = await this.repo.claim(partitionId, this.opts.owner, this.opts.leaseSeconds);
+    // A claim is retried like a chunk: its connection may be one the server just terminated
+    // (idle in the pool), and a claim by the same owner takes its own lease again, so a retry
+    // after a lost reply is harmless.
+    const claim = await this.retrying(() => this.repo.claim(partitionId, this.opts.owner, this.opts.leaseSeconds), signal, `claiming partition ${partitionId}`);
     if (claim.kind !== 'claimed') return claim.kind;
     return this.work(claim, signal, true);
   }
@@ -113,7 +116,7 @@ export class PartitionRunner {
     if (!ids.length) return 'busy';
     for (const id of ids) this.working.add(id);
     try {
-      const claims = await this.repo.claimMany(ids, this.opts.owner, this.opts.leaseSeconds);
+      const claims = await this.retrying(() => this.repo.claimMany(ids, this.opts.owner, this.opts.leaseSeconds), signal, 'claiming a batch of partitions');
       let loaded = false;
       for (const [i, claim] of claims.entries()) {
         if (signal.aborted) return await this.handBack(claims.slice(i));
