@@ -32,6 +32,7 @@ export class DatabasePools {
   readonly requests: pg.Pool;
   /** Connections of `pool` kept and opened at start: one per partition slot, none without job workers. */
   private readonly slots: number;
+  private warming: Promise<boolean> | undefined;
 
   constructor(config: PoolsConfig) {
     this.slots = config.JOB_WORKERS ? config.WORKER_CONCURRENCY : 0;
@@ -57,8 +58,21 @@ export class DatabasePools {
    * Opens a connection per partition slot and API_CONNECTIONS for the API now, so that start-up
    * and the first job find them open (connecting and password authentication are round trips and
    * CPU on both sides). Best effort: false when the database did not answer.
+   *
+   * Once per process: `main` calls it before loading the app and the jobs service again at its
+   * bootstrap, while the first call's connections may still be opening; a second round of
+   * checkouts then would open that many more fresh backends. A failed warm-up is forgotten, so a
+   * later call (once the database is up) opens them.
    */
-  async warm(): Promise<boolean> {
+  warm(): Promise<boolean> {
+    this.warming ??= this.open().then((ok) => {
+      if (!ok) this.warming = undefined;
+      return ok;
+    });
+    return this.warming;
+  }
+
+  private async open(): Promise<boolean> {
     const opening = [...openEach(this.pool, this.slots), ...openEach(this.requests, API_CONNECTIONS)];
     const opened = await Promise.allSettled(opening);
     for (const r of opened) if (r.status === 'fulfilled') r.value.release();
